@@ -1,0 +1,46 @@
+"""The Mentor Network gateway: a Flask app factory.
+
+It holds no domain data: it authenticates, validates the shape of requests,
+routes commands to the owning service over RPC and composes reads.
+"""
+import logging
+import os
+
+from flask import Flask
+
+from gateway import errors, requests_context
+from gateway.api import accounts, health, onboarding, openapi, profiles
+
+
+def create_app(config=None):
+    app = Flask(__name__)
+    app.config.update(
+        AMQP_URI=os.environ.get("AMQP_URI", "amqp://guest:guest@localhost:5672/"),
+        RPC_TIMEOUT_SECONDS=float(os.environ.get("RPC_TIMEOUT_SECONDS", "5")),
+        SECRET_KEY=os.environ.get("SECRET_KEY", "dev-only-secret-change-me"),
+        PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL", "http://localhost:8000"),
+        JSON_SORT_KEYS=False,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+    )
+    app.config.update(config or {})
+    _configure_logging()
+    requests_context.init_app(app)
+    errors.init_app(app)
+    for blueprint in (health.blueprint, openapi.blueprint, accounts.blueprint,
+                      onboarding.blueprint, profiles.blueprint):
+        app.register_blueprint(blueprint)
+    return app
+
+
+def _configure_logging():
+    root = logging.getLogger()
+    if any(getattr(h, "_mentornet", False) for h in root.handlers):
+        return
+    handler = logging.StreamHandler()
+    handler._mentornet = True
+    handler.addFilter(requests_context.RequestIdFilter())
+    handler.setFormatter(logging.Formatter(
+        "%(asctime)s %(levelname)s gateway %(name)s [%(correlation_id)s] %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+    logging.getLogger("pika").setLevel(logging.WARNING)

@@ -1,0 +1,78 @@
+"""The one place that maps errors to HTTP (DESIGN.md section 2).
+
+Every error answers ``{"error": {"code", "message", "fields"?}}``: remote
+domain errors by their type (mentornet_contracts.errors), a stopped service
+503, a slow one 504, Flask's own HTTP errors with their status.
+"""
+import logging
+
+from flask import jsonify
+from werkzeug.exceptions import HTTPException
+
+from mentornet_contracts.errors import HTTP_STATUS
+from gateway.rpc import RemoteError, RpcError, ServiceTimeout, ServiceUnavailable
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    def __init__(self, status, code, message, fields=None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.fields = status, code, message, fields
+
+
+def error_response(status, code, message, fields=None):
+    body = {"code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    return jsonify({"error": body}), status
+
+
+def from_remote(exc):
+    """(status, code, message, fields) of a service's error."""
+    status = HTTP_STATUS.get(exc.exc_type)
+    args = list(exc.exc_args or [])
+    if status is None or len(args) < 2:
+        log.error("unexpected error from a service: %s %s", exc.exc_path, exc.value)
+        return 500, "internal_error", "Something went wrong on our side; please try again.", None
+    code, message = args[0], args[1]
+    fields = args[2] if len(args) > 2 and isinstance(args[2], dict) else None
+    return status, code, message, fields
+
+
+def init_app(app):
+    @app.errorhandler(ApiError)
+    def _api_error(exc):
+        return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+    @app.errorhandler(RemoteError)
+    def _remote_error(exc):
+        return error_response(*from_remote(exc))
+
+    @app.errorhandler(ServiceUnavailable)
+    def _unavailable(exc):
+        log.warning("service unavailable: %s", exc)
+        return error_response(503, "service_unavailable",
+                              f"The {exc.service} service is unavailable; please try again shortly.")
+
+    @app.errorhandler(ServiceTimeout)
+    def _timeout(exc):
+        log.warning("service timed out: %s", exc)
+        return error_response(504, "service_timeout",
+                              f"The {exc.service} service did not answer in time; please try again.")
+
+    @app.errorhandler(RpcError)
+    def _rpc_error(exc):
+        log.exception("RPC failure")
+        return error_response(503, "service_unavailable", "A service is unavailable.")
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc):
+        code = (exc.name or "error").lower().replace(" ", "_")
+        return error_response(exc.code, code, exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc):
+        log.exception("unhandled error")
+        return error_response(500, "internal_error",
+                              "Something went wrong on our side; please try again.")

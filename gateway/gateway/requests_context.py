@@ -1,0 +1,76 @@
+"""Per-request plumbing: the correlation id, the RPC client, the caller's JSON body.
+
+The correlation id comes from ``X-Request-ID`` (or is made here), is sent to
+every service as nameko context data, returned in the response header and
+stamped on every log line.
+"""
+import logging
+import re
+import uuid
+
+from flask import current_app, g, has_request_context, request
+
+from gateway.errors import ApiError
+from gateway.rpc import RpcClient
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+
+
+def init_app(app):
+    @app.before_request
+    def _assign_request_id():
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+    @app.after_request
+    def _return_request_id(response):
+        if has_request_context() and "request_id" in g:
+            response.headers["X-Request-ID"] = g.request_id
+        return response
+
+
+def rpc_client():
+    """The process's RPC client, made on first use (after gunicorn forked)."""
+    client = current_app.extensions.get("rpc")
+    if client is None:
+        client = current_app.extensions["rpc"] = RpcClient(
+            current_app.config["AMQP_URI"], timeout=current_app.config["RPC_TIMEOUT_SECONDS"])
+    return client
+
+
+def context():
+    data = {"correlation_id": g.get("request_id")}
+    member = g.get("member")
+    if member:
+        data["user_id"] = member["user_id"]
+    return data
+
+
+def call(service, method, **kwargs):
+    return rpc_client().call(service, method, kwargs=kwargs, context=context())
+
+
+def call_parallel(calls):
+    """``{"name": (service, method, kwargs)}`` -> results (or exceptions), concurrently."""
+    return rpc_client().parallel(
+        {name: (service, method, (), kwargs) for name, (service, method, kwargs) in calls.items()},
+        context=context())
+
+
+def json_body():
+    """The request's JSON object, or a clear 400/415."""
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type",
+                       "Send the request body as JSON with Content-Type: application/json.")
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ApiError(400, "malformed_json", "The request body is not valid JSON.")
+    if not isinstance(data, dict):
+        raise ApiError(400, "malformed_json", "The request body must be a JSON object.")
+    return data
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record):
+        record.correlation_id = g.get("request_id", "-") if has_request_context() else "-"
+        return True

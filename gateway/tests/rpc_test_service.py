@@ -1,0 +1,57 @@
+"""Tiny nameko service used by test_rpc_client.py (run in a subprocess with
+``nameko run --config <yaml> rpc_test_service:RpcTestService``)."""
+
+import os
+import time
+
+from nameko.extensions import DependencyProvider
+from nameko.rpc import rpc
+
+
+class CustomError(Exception):
+    pass
+
+
+class ContextData(DependencyProvider):
+    """Injects the worker's context data (what arrived in nameko.* headers)."""
+
+    def get_dependency(self, worker_ctx):
+        return dict(worker_ctx.context_data)
+
+
+class RpcTestService:
+    name = "rpc_test"
+
+    context_data = ContextData()
+
+    @rpc
+    def ping(self):
+        return "pong"
+
+    @rpc
+    def echo(self, value):
+        return value
+
+    @rpc
+    def echo_args(self, *args, **kwargs):
+        return {"args": list(args), "kwargs": kwargs}
+
+    @rpc
+    def sleep(self, seconds, value=None):
+        time.sleep(seconds)
+        return seconds if value is None else value
+
+    @rpc
+    def fail(self, *args):
+        raise CustomError(*args)
+
+    @rpc
+    def context(self):
+        return self.context_data
+
+    @rpc
+    def mark(self, path):
+        """Side effect used to prove that expired requests never run."""
+        with open(path, "a") as f:
+            f.write("ran %s\n" % os.getpid())
+        return path

@@ -1,0 +1,355 @@
+"""Tests of gateway.rpc.RpcClient against a real RabbitMQ and a real nameko
+service running in a subprocess (see rpc_fixtures.py)."""
+
+import datetime
+import decimal
+import json
+import os
+import sys
+import threading
+import time
+import uuid
+
+import pika
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from rpc_fixtures import (  # noqa: E402,F401  (fixtures are used by name)
+    queue_info, rabbitmqctl, rpc_client, rpc_service, rpc_vhost, running_service,
+)
+
+from gateway.rpc import (  # noqa: E402
+    RemoteError, RpcClient, RpcError, ServiceTimeout, ServiceUnavailable,
+)
+
+SERVICE = "rpc_test"
+
+
+def test_module_does_not_import_eventlet_or_nameko():
+    code = ("import sys; sys.path.insert(0, {!r}); import gateway.rpc; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('eventlet', 'nameko')]; "
+            "assert not bad, bad").format(
+        os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    import subprocess
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+# ---------------------------------------------------------------- basics
+
+
+def test_result(running_service, rpc_client):
+    assert rpc_client.call(SERVICE, "ping") == "pong"
+
+
+def test_args_kwargs_round_trip(running_service, rpc_client):
+    value = {"a": [1, 2.5, None, True], "b": {"nested": "é✓"}}
+    assert rpc_client.call(SERVICE, "echo", [value]) == value
+    assert rpc_client.call(SERVICE, "echo", kwargs={"value": value}) == value
+    assert rpc_client.call(SERVICE, "echo_args", (1, "two"), {"three": 3}) == {
+        "args": [1, "two"], "kwargs": {"three": 3}}
+
+
+def test_kombu_json_types_round_trip(running_service, rpc_client):
+    # nameko (kombu 5) wraps these types in {"__type__", "__value__"}
+    value = {
+        "when": datetime.datetime(2024, 5, 1, 12, 30, 15, 123),
+        "day": datetime.date(2024, 5, 1),
+        "amount": decimal.Decimal("12.34"),
+        "id": uuid.UUID("12345678123456781234567812345678"),
+    }
+    assert rpc_client.call(SERVICE, "echo", [value]) == value
+
+
+def test_remote_exception(running_service, rpc_client):
+    with pytest.raises(RemoteError) as info:
+        rpc_client.call(SERVICE, "fail", ["boom", 3])
+    err = info.value
+    assert isinstance(err, RpcError)
+    assert err.exc_type == "CustomError"
+    assert err.exc_args == ["boom", "3"]  # nameko stringifies args
+    assert err.value == str(("boom", 3))
+    assert err.exc_path == "rpc_test_service.CustomError"
+
+
+def test_unknown_method_is_remote_error(running_service, rpc_client):
+    with pytest.raises(RemoteError) as info:
+        rpc_client.call(SERVICE, "no_such_method")
+    assert info.value.exc_type == "MethodNotFound"
+
+
+def test_context_data_arrives(running_service, rpc_client):
+    seen = rpc_client.call(SERVICE, "context", context={
+        "correlation_id": "req-123", "user_id": 42, "language": "fr",
+        "dropped": None})
+    assert seen["correlation_id"] == "req-123"
+    assert seen["user_id"] == 42
+    assert seen["language"] == "fr"
+    assert "dropped" not in seen
+    assert seen["call_id_stack"][-1].startswith("rpc_test.context.")
+
+
+# ---------------------------------------------------------------- concurrency
+
+
+def test_many_threads_get_their_own_replies(running_service, rpc_vhost):
+    client = RpcClient(rpc_vhost, timeout=10.0)
+    n_threads, n_calls = 32, 50
+    errors, wrong, ok = [], [], []
+    barrier = threading.Barrier(n_threads)
+
+    def worker(tid):
+        try:
+            barrier.wait(30)
+            for i in range(n_calls):
+                expected = "{}-{}-{}".format(tid, i, uuid.uuid4().hex)
+                got = client.call(SERVICE, "echo", [expected])
+                (ok if got == expected else wrong).append((expected, got))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=worker, args=(t,)) for t in range(n_threads)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+    finally:
+        client.close()
+    assert not errors
+    assert not wrong
+    assert len(ok) == n_threads * n_calls
+
+
+# ---------------------------------------------------------------- timeouts
+
+
+def test_timeout_then_late_reply_is_discarded(running_service, rpc_client):
+    start = time.monotonic()
+    with pytest.raises(ServiceTimeout) as info:
+        rpc_client.call(SERVICE, "sleep", [1.0, "late"], timeout=0.5)
+    elapsed = time.monotonic() - start
+    assert 0.45 <= elapsed < 0.9
+    assert (info.value.service, info.value.method, info.value.timeout) == (
+        SERVICE, "sleep", 0.5)
+    # the late "late" reply arrives (~0.5 s from now) while this call waits
+    assert rpc_client.call(SERVICE, "sleep", [0.8, "fresh"], timeout=3) == "fresh"
+    assert rpc_client.call(SERVICE, "echo", ["next"]) == "next"
+
+
+def test_expired_request_never_runs(rpc_service, rpc_client, rpc_vhost, tmp_path):
+    expired_marker = tmp_path / "expired"
+    control_marker = tmp_path / "control"
+    rpc_service.stop()
+
+    with pytest.raises(ServiceUnavailable):
+        rpc_client.call(SERVICE, "mark", [str(expired_marker)], timeout=0.5)
+
+    # control: the same request without an expiration *does* run later
+    conn = pika.BlockingConnection(pika.URLParameters(rpc_vhost))
+    try:
+        conn.channel().basic_publish(
+            "nameko-rpc", SERVICE + ".mark",
+            json.dumps({"args": [str(control_marker)], "kwargs": {}}),
+            pika.BasicProperties(content_type="application/json",
+                                 reply_to="nobody", correlation_id="control"))
+    finally:
+        conn.close()
+    assert queue_info(rpc_vhost, "rpc-" + SERVICE)[0] == 2  # both are queued
+
+    time.sleep(0.7)  # past the 0.5 s expiration
+    rpc_service.start()
+    deadline = time.monotonic() + 10
+    while not control_marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert control_marker.exists(), "control request did not run"
+    time.sleep(0.3)
+    assert not expired_marker.exists(), "expired request ran after restart"
+
+
+# ---------------------------------------------------------------- availability
+
+
+def test_never_started_service_is_unavailable_fast(rpc_vhost, rpc_client):
+    start = time.monotonic()
+    with pytest.raises(ServiceUnavailable) as info:
+        rpc_client.call("never_started", "ping", timeout=5)
+    assert time.monotonic() - start < 0.5
+    assert info.value.service == "never_started"
+
+
+def test_stopped_service_is_unavailable_within_timeout(rpc_service, rpc_client):
+    rpc_service.ensure_running()
+    assert rpc_client.call(SERVICE, "ping") == "pong"
+    rpc_service.kill()
+    timeout = 5.0
+    start = time.monotonic()
+    with pytest.raises(ServiceUnavailable) as info:
+        rpc_client.call(SERVICE, "ping", timeout=timeout)
+    elapsed = time.monotonic() - start
+    assert elapsed < 1.0 < timeout
+    assert info.value.service == SERVICE
+
+
+def test_service_dying_mid_call_is_unavailable(rpc_service, rpc_client):
+    rpc_service.ensure_running()
+    assert rpc_client.call(SERVICE, "ping") == "pong"
+    killer = threading.Timer(0.5, rpc_service.kill)
+    killer.start()
+    start = time.monotonic()
+    try:
+        with pytest.raises(ServiceUnavailable):
+            rpc_client.call(SERVICE, "sleep", [3.0], timeout=4.0)
+    finally:
+        killer.join()
+    # first consumer check (0.25 s) sees the consumer; a re-check 1 s later
+    # sees none: well before the 4 s timeout
+    assert time.monotonic() - start < 2.5
+
+
+def test_broker_unreachable_is_unavailable_fast():
+    client = RpcClient("amqp://guest:guest@127.0.0.1:1/", timeout=5)
+    start = time.monotonic()
+    with pytest.raises(ServiceUnavailable) as info:
+        client.call(SERVICE, "ping")
+    assert time.monotonic() - start < 3
+    assert info.value.service == SERVICE
+    client.close()
+
+
+# ---------------------------------------------------------------- parallel
+
+
+def test_parallel_costs_the_slowest_call(running_service, rpc_client):
+    calls = {"c%d" % i: (SERVICE, "sleep", [0.3, i], {}) for i in range(4)}
+    rpc_client.parallel({"warm": (SERVICE, "ping", [], {})})  # pool connections
+    start = time.monotonic()
+    results = rpc_client.parallel(calls)
+    elapsed = time.monotonic() - start
+    assert results == {"c%d" % i: i for i in range(4)}
+    assert elapsed < 0.9
+
+
+def test_parallel_returns_exceptions(running_service, rpc_client):
+    results = rpc_client.parallel({
+        "ok": (SERVICE, "echo", ["x"], None),
+        "kwargs": (SERVICE, "echo", (), {"value": "y"}),
+        "short": (SERVICE, "echo", ["z"]),
+        "failed": (SERVICE, "fail", ["nope"], {}),
+        "missing": ("never_started", "ping", [], {}),
+        "slow": (SERVICE, "sleep", [2.0], {}),
+    }, timeout=0.6, context={"correlation_id": "page-1"})
+    assert results["ok"] == "x"
+    assert results["kwargs"] == "y"
+    assert results["short"] == "z"
+    assert isinstance(results["failed"], RemoteError)
+    assert results["failed"].exc_type == "CustomError"
+    assert isinstance(results["missing"], ServiceUnavailable)
+    assert isinstance(results["slow"], ServiceTimeout)
+
+
+# ---------------------------------------------------------------- reconnect
+
+
+def test_reconnect_after_connection_closed_underneath(running_service, rpc_client):
+    assert rpc_client.call(SERVICE, "echo", [1]) == 1
+    rpc_client._local.st.connection.close()  # simulate a dropped connection
+    assert rpc_client.call(SERVICE, "echo", [2]) == 2
+
+
+def _gateway_connection_pids(vhost):
+    out = rabbitmqctl("list_connections", "-q", "--no-table-headers",
+                      "pid", "vhost", "client_properties").stdout
+    pids = []
+    for line in out.splitlines():
+        parts = line.split("\t")
+        if (len(parts) == 3 and parts[1] == vhost
+                and '{"connection_name","gateway-rpc' in parts[2]):
+            pids.append(parts[0])
+    return pids
+
+
+def test_reconnect_after_broker_closes_connection(running_service, rpc_client, rpc_vhost):
+    vhost = rpc_vhost.rsplit("/", 1)[1]
+    assert rpc_client.call(SERVICE, "echo", [1]) == 1
+    pids = _gateway_connection_pids(vhost)
+    assert pids
+    for pid in pids:
+        rabbitmqctl("close_connection", pid, "test")
+    deadline = time.monotonic() + 10
+    while _gateway_connection_pids(vhost) and time.monotonic() < deadline:
+        print("still", _gateway_connection_pids(vhost), rabbitmqctl("list_connections", "pid", "vhost", "state", "client_properties").stdout)
+        time.sleep(0.1)
+    # the close frame is waiting on our socket; the next call must succeed
+    assert rpc_client.call(SERVICE, "echo", [2]) == 2
+    assert rpc_client.call(SERVICE, "echo", [3]) == 3
+
+
+def test_recovers_after_all_vhost_connections_closed(running_service, rpc_client, rpc_vhost):
+    """Broker-side close of every connection (the service's too): calls fail
+    only with ServiceUnavailable, never hang, and recover once nameko has
+    reconnected."""
+    vhost = rpc_vhost.rsplit("/", 1)[1]
+    assert rpc_client.call(SERVICE, "echo", [1]) == 1
+    rabbitmqctl("close_all_connections", "-p", vhost, "test")
+    deadline = time.monotonic() + 30
+    while True:
+        start = time.monotonic()
+        try:
+            assert rpc_client.call(SERVICE, "echo", [2], timeout=2) == 2
+            break
+        except ServiceUnavailable:
+            assert time.monotonic() - start < 2.5
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def test_idle_connection_is_polled_before_publishing(
+        running_service, rpc_client, monkeypatch, caplog):
+    import socket
+    import gateway.rpc as rpc_mod
+    assert rpc_client.call(SERVICE, "echo", [1]) == 1
+    st = rpc_client._local.st
+    old_connection = st.connection
+    # pretend the thread was idle for long and its TCP connection died
+    monkeypatch.setattr(rpc_mod, "_IDLE_POLL_AFTER", 0.0)
+    old_connection._impl._transport._sock.shutdown(socket.SHUT_RDWR)
+    with caplog.at_level("INFO", logger="gateway.rpc"):
+        assert rpc_client.call(SERVICE, "echo", [2]) == 2
+    assert st.connection is not old_connection
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("idle AMQP connection was lost" in m for m in messages)
+    assert not any("retrying on a new connection" in m for m in messages)
+
+
+def test_close_then_reuse(running_service, rpc_vhost):
+    client = RpcClient(rpc_vhost)
+    assert client.call(SERVICE, "echo", [1]) == 1
+    client.parallel({"a": (SERVICE, "echo", [2], {})})
+    client.close()
+    assert client.call(SERVICE, "echo", [3]) == 3
+    client.close()
+
+
+def test_rebuilds_after_fork(running_service, rpc_client):
+    assert rpc_client.call(SERVICE, "echo", ["parent"]) == "parent"
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: must not reuse the parent's socket
+        code = 1
+        try:
+            os.close(r)
+            ok = rpc_client.call(SERVICE, "echo", ["child"]) == "child"
+            ok = ok and rpc_client.parallel(
+                {"x": (SERVICE, "echo", ["pool"], {})}) == {"x": "pool"}
+            os.write(w, b"ok" if ok else b"bad")
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(w)
+    _, status = os.waitpid(pid, 0)
+    assert os.read(r, 10) == b"ok"
+    os.close(r)
+    assert status == 0
+    # and the parent's connection is untouched
+    assert rpc_client.call(SERVICE, "echo", ["parent2"]) == "parent2"

@@ -1,0 +1,62 @@
+"""Remote error types.
+
+nameko serialises a raised exception as its class *name*, module path and
+args, so the gateway can only recognise errors by name.  Services therefore
+raise exactly these classes (never subclasses) and say what went wrong with a
+machine-readable ``code``; the gateway maps the class name to an HTTP status
+with :data:`HTTP_STATUS`.
+
+Every error's args are ``(code, message, fields)`` so they survive the trip
+over the wire unchanged.
+"""
+
+
+class DomainError(Exception):
+    status = 400
+
+    def __init__(self, code, message, fields=None):
+        super().__init__(code, message, fields or None)
+        self.code = code
+        self.message = message
+        self.fields = fields or None
+
+    def __str__(self):
+        return self.message
+
+
+class InvalidInput(DomainError):
+    """The request's data breaks a rule; ``fields`` names each bad field."""
+    status = 422
+
+
+class NotAuthenticated(DomainError):
+    status = 401
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+class NotFound(DomainError):
+    """Also used for what the caller may not see."""
+    status = 404
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class Throttled(DomainError):
+    status = 429
+
+
+HTTP_STATUS = {
+    cls.__name__: cls.status
+    for cls in (DomainError, InvalidInput, NotAuthenticated, Forbidden,
+                NotFound, Conflict, Throttled)
+}
+
+
+def invalid(field, message, code="invalid_input"):
+    """Shorthand for the common one-field validation error."""
+    return InvalidInput(code, message, {field: [message]})

@@ -1,0 +1,118 @@
+"""Event contracts: the envelope, each event's payload schema, and who listens.
+
+An event leaves its service through that service's outbox as an envelope::
+
+    {"event_id": "<uuid>", "type": "account_registered", "version": 1,
+     "occurred_at": "2026-11-29T00:00:00+00:00", "data": {...}}
+
+published on the topic exchange ``<source>.events`` with the event type as the
+routing key (nameko's own event layout, so ``@event_handler`` consumes it).
+
+:data:`SUBSCRIPTIONS` lists every consumer queue.  The publishing relay declares
+them before it publishes, so an event sent before its consumer ever started
+waits in the consumer's queue instead of being dropped by the broker.
+"""
+from dataclasses import dataclass
+
+from marshmallow import Schema, fields, validate, RAISE, EXCLUDE
+
+LANGUAGES = ("en", "nl")
+
+
+class EnvelopeSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    event_id = fields.UUID(required=True)
+    type = fields.String(required=True)
+    version = fields.Integer(required=True, validate=validate.Range(min=1))
+    occurred_at = fields.AwareDateTime(required=True)
+    data = fields.Dict(required=True)
+
+
+class PayloadSchema(Schema):
+    # Consumers ignore fields they do not know, so a producer may add fields
+    # within a version without breaking anyone.
+    class Meta:
+        unknown = EXCLUDE
+
+
+class AccountRegisteredV1(PayloadSchema):
+    user_id = fields.UUID(required=True)
+    username = fields.String(required=True)
+    email = fields.Email(required=True)
+    first_name = fields.String(required=True)
+    middle_names = fields.String(load_default="", dump_default="")
+    last_name = fields.String(required=True)
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    registered_at = fields.AwareDateTime(required=True)
+
+
+class ProfileCreatedV1(PayloadSchema):
+    user_id = fields.UUID(required=True)
+    created_at = fields.AwareDateTime(required=True)
+
+
+@dataclass(frozen=True)
+class EventContract:
+    source: str
+    type: str
+    version: int
+    schema: type
+    description: str
+
+
+CONTRACTS = {
+    (c.source, c.type, c.version): c
+    for c in [
+        EventContract("identity", "account_registered", 1, AccountRegisteredV1,
+                      "A member created an account; the saga that provisions "
+                      "them in the other services starts here."),
+        EventContract("profiles", "profile_created", 1, ProfileCreatedV1,
+                      "The member's profile exists (registration saga step)."),
+    ]
+}
+
+
+@dataclass(frozen=True)
+class Subscription:
+    source: str
+    type: str
+    service: str
+    handler: str
+
+    @property
+    def queue_name(self):
+        # The queue name nameko's @event_handler uses for a SERVICE_POOL handler.
+        return f"evt-{self.source}-{self.type}--{self.service}.{self.handler}"
+
+
+SUBSCRIPTIONS = [
+    Subscription("identity", "account_registered", "profiles", "on_account_registered"),
+    Subscription("identity", "account_registered", "notifications", "on_account_registered"),
+    Subscription("profiles", "profile_created", "identity", "on_profile_created"),
+]
+
+
+def contract_for(source, event_type, version):
+    try:
+        return CONTRACTS[(source, event_type, version)]
+    except KeyError:
+        raise LookupError(f"no contract for {source}.{event_type} v{version}") from None
+
+
+def subscriptions_of(source):
+    return [s for s in SUBSCRIPTIONS if s.source == source]
+
+
+def validate_payload(source, event_type, version, data):
+    """Return the payload as the contract loads it, or raise ValidationError."""
+    return contract_for(source, event_type, version).schema().load(data)
+
+
+def dump_payload(source, event_type, version, data):
+    """Serialise a payload for the wire, checking it against its contract."""
+    schema = contract_for(source, event_type, version).schema()
+    dumped = schema.dump(data)
+    schema.load(dumped)  # raises if the producer broke its own contract
+    return dumped

@@ -1,0 +1,1 @@
+"""Infrastructure shared by the Mentor Network services (never domain models)."""

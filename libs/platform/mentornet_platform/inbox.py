@@ -1,0 +1,208 @@
+"""The idempotent, retrying event consumer (DESIGN.md section 4).
+
+nameko acks an event once its handler returns, even when the handler raised.
+So the service's ``@event_handler`` only hands the envelope to ``Inbox.handle``,
+which never lets a failure escape unrecorded:
+
+- the handler's effect and a ``processed_events`` row are written in one
+  transaction, so an event delivered twice has one effect;
+- a failure is stored in ``failed_events`` (in its own transaction) before the
+  message is acked, and retried with exponential back-off by a loop in the
+  service; after ``EVENT_MAX_ATTEMPTS`` it is parked as ``dead`` for an operator
+  to inspect and replay (``python -m mentornet_platform.deadletters``);
+- if even that cannot be stored (the database is down), the handler raises and
+  the entrypoint's ``requeue_on_error=True`` puts the message back on the queue.
+"""
+import json
+import logging
+import time
+
+from marshmallow import ValidationError
+from nameko.extensions import DependencyProvider
+from sqlalchemy import text
+from sqlalchemy.orm import sessionmaker
+
+from mentornet_contracts.events import EnvelopeSchema, validate_payload
+from mentornet_platform import correlation
+from mentornet_platform.database import shared_engine
+
+log = logging.getLogger(__name__)
+
+
+class PoisonEvent(Exception):
+    """The event breaks its contract: retrying cannot help."""
+
+
+class Inbox:
+    def __init__(self, engine, handlers, sources, retry_base=1.0, retry_max=300.0,
+                 max_attempts=8):
+        self.engine = engine
+        self.sources = sources
+        self.Session = sessionmaker(bind=engine, expire_on_commit=False)
+        self.handlers = handlers
+        self.retry_base = retry_base
+        self.retry_max = retry_max
+        self.max_attempts = max_attempts
+        self.running = False
+
+    # -- live delivery -------------------------------------------------
+    def handle(self, handler_name, source, envelope):
+        """Apply a freshly delivered event; returns "applied", "duplicate" or "failed"."""
+        try:
+            result = self.apply(handler_name, source, envelope)
+        except PoisonEvent as exc:
+            self._record_failure(handler_name, envelope, exc, attempts=1, dead=True)
+            return "failed"
+        except Exception as exc:
+            log.warning("handler %s failed on event %s: %s", handler_name,
+                        envelope.get("event_id"), exc, exc_info=True)
+            self._record_failure(handler_name, envelope, exc, attempts=1)
+            return "failed"
+        return result
+
+    def apply(self, handler_name, source, envelope):
+        try:
+            checked = EnvelopeSchema().load(envelope)
+            data = validate_payload(source, checked["type"], checked["version"], envelope["data"])
+        except (ValidationError, LookupError) as exc:
+            raise PoisonEvent(f"event breaks its contract: {exc}") from exc
+        function = self.handlers[handler_name]
+        event_id = str(checked["event_id"])
+        session = self.Session()
+        try:
+            first_time = session.execute(text(
+                "INSERT INTO processed_events (event_id, handler) VALUES (:event_id, :handler)"
+                " ON CONFLICT DO NOTHING RETURNING event_id"),
+                {"event_id": event_id, "handler": handler_name}).first()
+            if first_time is None:
+                session.rollback()
+                log.info("event %s already processed by %s; skipped", event_id, handler_name)
+                return "duplicate"
+            function(session, data, envelope)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+        return "applied"
+
+    def _record_failure(self, handler_name, envelope, exc, attempts, dead=False):
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(text(
+                    "INSERT INTO failed_events (event_id, handler, envelope, correlation_id, status,"
+                    " attempts, next_attempt_at, last_error)"
+                    " VALUES (:event_id, :handler, CAST(:envelope AS jsonb), :correlation_id, :status,"
+                    " :attempts, CASE WHEN :dead THEN NULL ELSE now() + make_interval(secs => :delay) END,"
+                    " :error)"
+                    " ON CONFLICT (event_id, handler) DO UPDATE SET"
+                    " attempts = failed_events.attempts + 1, last_error = EXCLUDED.last_error,"
+                    " updated_at = now(),"
+                    " status = CASE WHEN failed_events.status = 'done' THEN 'done' ELSE failed_events.status END"),
+                    {"event_id": str(envelope.get("event_id")), "handler": handler_name,
+                     "envelope": json.dumps(envelope, default=str),
+                     "correlation_id": correlation.current(),
+                     "status": "dead" if dead else "retrying", "attempts": attempts,
+                     "dead": dead, "delay": self._delay(attempts), "error": error})
+        except Exception:
+            # Cannot even store the failure: slow down, then let nameko requeue it.
+            log.exception("cannot store the failure of %s; the event will be requeued", handler_name)
+            time.sleep(1)
+            raise exc
+
+    def _delay(self, attempts):
+        return min(self.retry_max, self.retry_base * (2 ** (attempts - 1)))
+
+    # -- retries -------------------------------------------------------
+    def retry_due(self, limit=20):
+        """Retry the failures whose time has come; returns how many were tried."""
+        with self.engine.begin() as connection:
+            # Lease the rows so another instance does not retry them too.
+            due = connection.execute(text(
+                "UPDATE failed_events SET next_attempt_at = now() + interval '5 minutes'"
+                " WHERE id IN (SELECT id FROM failed_events WHERE status = 'retrying'"
+                " AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT :limit"
+                " FOR UPDATE SKIP LOCKED)"
+                " RETURNING id, handler, envelope, attempts, correlation_id"),
+                {"limit": limit}).all()
+        for row in due:
+            token = correlation.set_current(row.correlation_id)
+            try:
+                source = self._source_of(row.handler)
+                self.apply(row.handler, source, row.envelope)
+            except Exception as exc:
+                attempts = row.attempts + 1
+                dead = attempts >= self.max_attempts or isinstance(exc, PoisonEvent)
+                log.warning("retry %d of %s for event %s failed%s: %s", attempts, row.handler,
+                            row.envelope.get("event_id"), "; parked as dead" if dead else "", exc)
+                with self.engine.begin() as connection:
+                    connection.execute(text(
+                        "UPDATE failed_events SET attempts = :attempts, status = :status,"
+                        " next_attempt_at = CASE WHEN :dead THEN NULL"
+                        " ELSE now() + make_interval(secs => :delay) END,"
+                        " last_error = :error, updated_at = now() WHERE id = :id"),
+                        {"attempts": attempts, "status": "dead" if dead else "retrying",
+                         "dead": dead, "delay": self._delay(attempts),
+                         "error": f"{type(exc).__name__}: {exc}"[:2000], "id": row.id})
+            else:
+                with self.engine.begin() as connection:
+                    connection.execute(text(
+                        "UPDATE failed_events SET attempts = attempts + 1, status = 'done',"
+                        " next_attempt_at = NULL, updated_at = now() WHERE id = :id"),
+                        {"id": row.id})
+                log.info("event %s processed by %s on retry", row.envelope.get("event_id"), row.handler)
+            finally:
+                correlation.reset(token)
+        return len(due)
+
+    def _source_of(self, handler_name):
+        return self.sources[handler_name]
+
+    def run(self, sleep):
+        self.running = True
+        interval = min(1.0, self.retry_base)
+        while self.running:
+            try:
+                if self.retry_due():
+                    continue
+            except Exception:
+                log.exception("event retry loop failed; trying again")
+            sleep(interval)
+
+    def stop(self):
+        self.running = False
+
+
+class EventInbox(DependencyProvider):
+    """The service's inbox: ``handlers`` maps a handler name to
+    ``(source_service, function(session, data, envelope))``."""
+
+    def __init__(self, handlers):
+        self.handlers = handlers
+
+    def setup(self):
+        config = self.container.config
+        self.inbox = Inbox(
+            shared_engine(config["DATABASE_URL"]),
+            {name: function for name, (_, function) in self.handlers.items()},
+            {name: source for name, (source, _) in self.handlers.items()},
+            retry_base=float(config.get("EVENT_RETRY_BASE_SECONDS", 1)),
+            retry_max=float(config.get("EVENT_RETRY_MAX_SECONDS", 300)),
+            max_attempts=int(config.get("EVENT_MAX_ATTEMPTS", 8)),
+        )
+
+    def start(self):
+        import eventlet
+        self.container.spawn_managed_thread(lambda: self.inbox.run(eventlet.sleep),
+                                            identifier="event_retries")
+
+    def stop(self):
+        self.inbox.stop()
+
+    def kill(self):
+        self.inbox.stop()
+
+    def get_dependency(self, worker_ctx):
+        return self.inbox

@@ -1,0 +1,1 @@
+"""Identity: accounts, sessions, consents and onboarding progress."""

@@ -1,0 +1,28 @@
+"""Errors identity raises across the wire.
+
+They are the shared remote error types (see mentornet_contracts.errors), so
+the gateway maps them to HTTP; the ``code`` says which rule was broken.
+"""
+from mentornet_contracts.errors import (  # noqa: F401  (re-exported)
+    Conflict, DomainError, InvalidInput, NotAuthenticated, NotFound, Throttled, invalid,
+)
+
+INVALID_CREDENTIALS = "The username or password is incorrect."
+
+
+def username_taken(username):
+    return Conflict("username_taken", f"The username '{username}' is already taken.",
+                    {"username": ["This username is already taken."]})
+
+
+def email_taken():
+    return Conflict("email_taken", "An account with this e-mail address already exists.",
+                    {"email": ["An account with this e-mail address already exists."]})
+
+
+def invalid_credentials():
+    return NotAuthenticated("invalid_credentials", INVALID_CREDENTIALS)
+
+
+def session_invalid():
+    return NotAuthenticated("session_invalid", "Your session has ended; please log in again.")

@@ -1,0 +1,132 @@
+"""What crosses the wire into and out of identity."""
+import re
+import unicodedata
+from datetime import date
+
+from email_validator import EmailNotValidError, validate_email
+from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, validate,
+                         validates, validates_schema)
+
+from identity.passwords import password_problem
+
+# Letters of any script, joined by single spaces, hyphens or apostrophes.
+NAME_PATTERN = re.compile(r"^[^\W\d_]+(?:[ \-'’][^\W\d_]+)*$")
+USERNAME_PATTERN = re.compile(r"^[a-z][a-z0-9._-]{2,39}$")
+MIN_AGE = 16
+
+
+def _check_name(value):
+    if any(unicodedata.category(ch).startswith("C") for ch in value):
+        raise ValidationError("Must not contain control characters.")
+    if not NAME_PATTERN.match(value):
+        raise ValidationError("Use letters, spaces, hyphens and apostrophes only.")
+
+
+class Name(fields.String):
+    def __init__(self, required=False, **kwargs):
+        super().__init__(required=required, validate=validate.Length(max=100), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        value = unicodedata.normalize("NFC", " ".join(value.split()))
+        if value:
+            _check_name(value)
+        elif self.required:
+            raise ValidationError("This field is required.")
+        return value
+
+
+class RegistrationSchema(Schema):
+    """The sign-up form (step 4 of the guide)."""
+
+    class Meta:
+        unknown = RAISE
+
+    first_name = Name(required=True)
+    middle_names = Name(load_default="")
+    last_name = Name(required=True)
+    maiden_name = Name(load_default="")
+    date_of_birth = fields.Date(required=True)
+    username = fields.String(required=True)
+    password = fields.String(required=True)
+    password_confirmation = fields.String(required=True)
+    email = fields.String(required=True)
+    email_confirmation = fields.String(required=True)
+    security_question = fields.String(required=True, validate=validate.Length(min=5, max=200))
+    security_answer = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    accept_privacy_policy = fields.Boolean(required=True)
+    accept_terms = fields.Boolean(required=True)
+    language = fields.String(load_default="en", validate=validate.OneOf(["en", "nl"]))
+
+    @validates("date_of_birth")
+    def _old_enough(self, value, **kwargs):
+        today = date.today()
+        if value > today:
+            raise ValidationError("The date of birth is in the future.")
+        age = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
+        if age < MIN_AGE:
+            raise ValidationError(f"You must be at least {MIN_AGE} years old to join.")
+        if value.year < 1900:
+            raise ValidationError("Enter a real date of birth.")
+
+    @validates("username")
+    def _username_shape(self, value, **kwargs):
+        if not USERNAME_PATTERN.match(value.strip().lower()):
+            raise ValidationError("Use 3 to 40 characters: a-z, 0-9, '.', '_' or '-', "
+                                  "starting with a letter.")
+
+    @validates("password")
+    def _strong_enough(self, value, **kwargs):
+        problem = password_problem(value)
+        if problem:
+            raise ValidationError(problem)
+
+    @validates("email")
+    def _email_shape(self, value, **kwargs):
+        try:
+            validate_email(value, check_deliverability=False)
+        except EmailNotValidError as exc:
+            raise ValidationError(f"This is not a valid e-mail address: {exc}")
+
+    @validates("accept_privacy_policy")
+    def _privacy_accepted(self, value, **kwargs):
+        if value is not True:
+            raise ValidationError("You must accept the privacy policy to join.")
+
+    @validates("accept_terms")
+    def _terms_accepted(self, value, **kwargs):
+        if value is not True:
+            raise ValidationError("You must accept the terms and conditions to join.")
+
+    @validates_schema(skip_on_field_errors=False)
+    def _confirmations_match(self, data, **kwargs):
+        errors = {}
+        if "password" in data and data.get("password_confirmation") not in (None, data["password"]):
+            errors["password_confirmation"] = ["The passwords do not match."]
+        if "email" in data and data.get("email_confirmation") is not None and \
+                data["email_confirmation"].strip().lower() != data["email"].strip().lower():
+            errors["email_confirmation"] = ["The e-mail addresses do not match."]
+        if errors:
+            raise ValidationError(errors)
+
+    @post_load
+    def _normalise(self, data, **kwargs):
+        data["username"] = data["username"].strip().lower()
+        data["email"] = validate_email(data["email"], check_deliverability=False).normalized
+        data.pop("password_confirmation")
+        data.pop("email_confirmation")
+        return data
+
+
+class AccountSchema(Schema):
+    """An account as identity shows it to its owner."""
+    user_id = fields.String(attribute="id")
+    username = fields.String()
+    email = fields.String()
+    first_name = fields.String()
+    middle_names = fields.String()
+    last_name = fields.String()
+    maiden_name = fields.String()
+    date_of_birth = fields.Date()
+    language = fields.String()
+    created_at = fields.AwareDateTime()

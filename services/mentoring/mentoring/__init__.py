@@ -1,0 +1,1 @@
+"""Mentoring: mentoring requests, relationships and capacity."""

@@ -1,0 +1,2 @@
+"""Events mentoring publishes (none yet; contracts in mentornet_contracts.events)."""
+SOURCE = "mentoring"

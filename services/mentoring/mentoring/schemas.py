@@ -1,0 +1,2 @@
+"""What crosses the wire into and out of mentoring (requests and relationships
+arrive with their issue)."""

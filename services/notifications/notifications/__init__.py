@@ -1,0 +1,1 @@
+"""Notifications: in-app notifications, the inbox, e-mail and preferences."""

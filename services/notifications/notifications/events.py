@@ -1,0 +1,2 @@
+"""Events notifications publishes (none yet; contracts in mentornet_contracts.events)."""
+SOURCE = "notifications"

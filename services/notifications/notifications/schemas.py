@@ -1,0 +1,1 @@
+"""What crosses the wire out of notifications (arrives with its issue)."""

@@ -1,0 +1,1 @@
+"""Profiles: the members' profiles, mentor settings and search."""
