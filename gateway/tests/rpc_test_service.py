@@ -50,8 +50,9 @@ class RpcTestService:
         return self.context_data
 
     @rpc
-    def mark(self, path):
-        """Side effect used to prove that expired requests never run."""
+    def mark(self, path, delay=0):
+        """Side effect used to prove that a request ran (or did not)."""
+        time.sleep(delay)
         with open(path, "a") as f:
             f.write("ran %s\n" % os.getpid())
         return path

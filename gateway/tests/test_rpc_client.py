@@ -257,18 +257,24 @@ def test_reconnect_after_connection_closed_underneath(running_service, rpc_clien
 
 
 def _gateway_connection_pids(vhost):
+    """Broker pids of this vhost's open gateway-rpc connections."""
     out = rabbitmqctl("list_connections", "-q", "--no-table-headers",
-                      "pid", "vhost", "client_properties").stdout
+                      "pid", "vhost", "state", "client_properties").stdout
     pids = []
     for line in out.splitlines():
         parts = line.split("\t")
-        if (len(parts) == 3 and parts[1] == vhost
-                and '{"connection_name","gateway-rpc' in parts[2]):
+        if (len(parts) == 4 and parts[1] == vhost and parts[2] != "closed"
+                and '{"connection_name","gateway-rpc' in parts[3]):
             pids.append(parts[0])
     return pids
 
 
-def test_reconnect_after_broker_closes_connection(running_service, rpc_client, rpc_vhost):
+@pytest.mark.parametrize("detected_by", ["publish", "idle-poll"])
+def test_reconnect_after_broker_closes_connection(
+        running_service, rpc_client, rpc_vhost, monkeypatch, caplog, detected_by):
+    import gateway.rpc as rpc_mod
+    monkeypatch.setattr(rpc_mod, "_IDLE_POLL_AFTER",
+                        0.0 if detected_by == "idle-poll" else 1e9)
     vhost = rpc_vhost.rsplit("/", 1)[1]
     assert rpc_client.call(SERVICE, "echo", [1]) == 1
     pids = _gateway_connection_pids(vhost)
@@ -277,11 +283,36 @@ def test_reconnect_after_broker_closes_connection(running_service, rpc_client, r
         rabbitmqctl("close_connection", pid, "test")
     deadline = time.monotonic() + 10
     while _gateway_connection_pids(vhost) and time.monotonic() < deadline:
-        print("still", _gateway_connection_pids(vhost), rabbitmqctl("list_connections", "pid", "vhost", "state", "client_properties").stdout)
         time.sleep(0.1)
     # the close frame is waiting on our socket; the next call must succeed
-    assert rpc_client.call(SERVICE, "echo", [2]) == 2
+    with caplog.at_level("INFO", logger="gateway.rpc"):
+        assert rpc_client.call(SERVICE, "echo", [2]) == 2
     assert rpc_client.call(SERVICE, "echo", [3]) == 3
+    messages = " ".join(r.getMessage() for r in caplog.records)
+    if detected_by == "publish":
+        assert "retrying on a new connection" in messages
+    else:
+        assert "idle AMQP connection was lost" in messages
+
+
+def test_connection_lost_while_waiting_is_unavailable_and_not_resent(
+        running_service, rpc_client, tmp_path):
+    import socket
+    marker = tmp_path / "ran"
+    assert rpc_client.call(SERVICE, "ping") == "pong"
+    sock = rpc_client._local.st.connection._impl._transport._sock
+    cutter = threading.Timer(0.3, sock.shutdown, args=(socket.SHUT_RDWR,))
+    cutter.start()
+    start = time.monotonic()
+    try:
+        with pytest.raises(ServiceUnavailable):
+            rpc_client.call(SERVICE, "mark", [str(marker), 1.0], timeout=5)
+    finally:
+        cutter.join()
+    assert time.monotonic() - start < 0.9
+    time.sleep(1.5)  # the delivered request completes on the service...
+    assert marker.read_text().count("ran") == 1  # ...exactly once
+    assert rpc_client.call(SERVICE, "echo", ["after"]) == "after"
 
 
 def test_recovers_after_all_vhost_connections_closed(running_service, rpc_client, rpc_vhost):

@@ -1,0 +1,231 @@
+"""Test support: throw-away RabbitMQ vhosts and PostgreSQL databases, services
+started as real processes with the operators' own command, an SMTP server.
+
+Used by every service's tests and by the cross-service tests under tests/.
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+
+import psycopg2
+from psycopg2 import sql
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+SERVICES = ("identity", "profiles", "mentoring", "notifications")
+PG_ADMIN_DSN = os.environ.get("TEST_POSTGRES_ADMIN_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+RABBIT_HOST = os.environ.get("TEST_RABBIT_HOST", "127.0.0.1:5672")
+
+
+def unique_name(prefix):
+    return f"{prefix}_{uuid.uuid4().hex[:10]}"
+
+
+# -- RabbitMQ ------------------------------------------------------------
+def create_vhost(name):
+    subprocess.run(["rabbitmqctl", "-q", "add_vhost", name], check=True, capture_output=True)
+    subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", name, "guest", ".*", ".*", ".*"],
+                   check=True, capture_output=True)
+    return f"amqp://guest:guest@{RABBIT_HOST}/{name}"
+
+
+def delete_vhost(name):
+    subprocess.run(["rabbitmqctl", "-q", "delete_vhost", name], capture_output=True)
+
+
+# -- PostgreSQL ----------------------------------------------------------
+def _admin():
+    connection = psycopg2.connect(PG_ADMIN_DSN)
+    connection.autocommit = True
+    return connection
+
+
+def create_database(name):
+    connection = _admin()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    finally:
+        connection.close()
+    dsn = psycopg2.extensions.parse_dsn(PG_ADMIN_DSN)
+    return f"postgresql://{dsn.get('user', 'postgres')}@{dsn.get('host', '127.0.0.1')}:{dsn.get('port', 5432)}/{name}"
+
+
+def drop_database(name):
+    connection = _admin()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    finally:
+        connection.close()
+
+
+def migrate(service, url):
+    from mentornet_platform.migrations import upgrade
+    upgrade(service, os.path.join(ROOT, "services", service), url)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(predicate, timeout=20.0, interval=0.05, message="condition"):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+        time.sleep(interval)
+
+
+# -- a whole system on its own vhost and databases -----------------------
+class Stack:
+    """One isolated Mentor Network: its own vhost, four databases, and the
+    services (and gateway) it is asked to start, each a real process started
+    with scripts/start-service or scripts/start-gateway."""
+
+    def __init__(self, log_dir, smtp_port=None, **settings):
+        self.id = uuid.uuid4().hex[:8]
+        self.vhost = f"mentornet-test-{self.id}"
+        self.log_dir = log_dir
+        self.processes = {}
+        self.databases = {}
+        self.urls = {}
+        self.amqp_uri = create_vhost(self.vhost)
+        for service in SERVICES:
+            name = f"mentornet_test_{self.id}_{service}"
+            self.urls[service] = create_database(name)
+            self.databases[service] = name
+            migrate(service, self.urls[service])
+        self.env = dict(os.environ)
+        self.env.update({
+            "AMQP_URI": self.amqp_uri,
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(smtp_port or 25),
+            "EVENT_RETRY_BASE_SECONDS": "0.2",
+            "EVENT_RETRY_MAX_SECONDS": "2",
+            "OUTBOX_POLL_SECONDS": "0.2",
+            "RPC_TIMEOUT_SECONDS": "5",
+            "PYTHONUNBUFFERED": "1",
+        })
+        for service in SERVICES:
+            self.env[f"{service.upper()}_DATABASE_URL"] = self.urls[service]
+        self.env.update({k: str(v) for k, v in settings.items()})
+        self.gateway_url = None
+        self._rpc = None
+
+    # processes
+    def start(self, name, wait=True, **extra_env):
+        env = dict(self.env, **{k: str(v) for k, v in extra_env.items()})
+        log = open(os.path.join(self.log_dir, f"{self.id}-{name}.log"), "ab")
+        if name == "gateway":
+            port = free_port()
+            env.update({"GATEWAY_PORT": str(port), "GATEWAY_BIND": "127.0.0.1",
+                        "GATEWAY_WORKERS": "1"})
+            command = [os.path.join(ROOT, "scripts", "start-gateway")]
+            self.gateway_url = f"http://127.0.0.1:{port}"
+        else:
+            command = [os.path.join(ROOT, "scripts", "start-service"), name]
+        env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+        self.processes[name] = subprocess.Popen(command, env=env, stdout=log,
+                                                stderr=subprocess.STDOUT, cwd=ROOT)
+        if wait:
+            self.wait_ready(name)
+        return self.processes[name]
+
+    def wait_ready(self, name, timeout=30):
+        if name == "gateway":
+            import requests
+
+            def alive():
+                try:
+                    return requests.get(self.gateway_url + "/healthz", timeout=1).ok
+                except requests.RequestException:
+                    return False
+            wait_until(alive, timeout, 0.1, "the gateway to answer")
+            return
+
+        def healthy():
+            process = self.processes[name]
+            if process.poll() is not None:
+                raise AssertionError(f"{name} exited with {process.returncode}; see {self.log_dir}")
+            try:
+                return self.rpc.call(name, "health", timeout=1)["status"] == "ok"
+            except Exception:
+                return False
+        wait_until(healthy, timeout, 0.1, f"{name} to answer")
+
+    def stop(self, name, timeout=15):
+        process = self.processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    @property
+    def rpc(self):
+        if self._rpc is None:
+            from gateway.rpc import RpcClient  # the real client speaks nameko's protocol
+            self._rpc = RpcClient(self.amqp_uri, timeout=5)
+        return self._rpc
+
+    # databases
+    def query(self, service, statement, params=None):
+        dsn = self.urls[service]
+        with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
+            cursor.execute(statement, params or ())
+            return cursor.fetchall() if cursor.description else None
+
+    def scalar(self, service, statement, params=None):
+        rows = self.query(service, statement, params)
+        return rows[0][0] if rows else None
+
+    def close(self):
+        for name in list(self.processes):
+            self.stop(name)
+        if self._rpc is not None:
+            self._rpc.close()
+        for name in self.databases.values():
+            drop_database(name)
+        delete_vhost(self.vhost)
+
+
+# -- SMTP ----------------------------------------------------------------
+class Mailbox:
+    """A real SMTP server (aiosmtpd) that keeps what it receives."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.messages = []
+        mailbox = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                import email
+                import email.policy
+                message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+                mailbox.messages.append({"to": list(envelope.rcpt_tos),
+                                         "subject": str(message["Subject"]),
+                                         "body": message.get_content(), "message": message})
+                return "250 OK"
+
+        self.port = free_port()
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def to(self, address):
+        return [m for m in self.messages if address in m["to"]]
+
+    def stop(self):
+        self.controller.stop()
