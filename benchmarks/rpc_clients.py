@@ -118,15 +118,27 @@ def measure(make_caller, calls, threads, warmup):
     wall = time.perf_counter() - start
     if errors:
         raise RuntimeError("errors during measurement: {}".format(errors[:3]))
-    lat = sorted(x for per in latencies for x in per)
     return {
-        "calls": len(lat),
         "threads": threads,
         "seconds": wall,
-        "calls_per_s": len(lat) / wall,
+        "latencies": [x for per in latencies for x in per],
+        "mismatches": sum(mismatches),
+    }
+
+
+def summarize(rounds):
+    """Pool the rounds of one mode: total calls / total time, pooled latencies."""
+    lat = sorted(x for r in rounds for x in r["latencies"])
+    seconds = sum(r["seconds"] for r in rounds)
+    return {
+        "threads": rounds[0]["threads"],
+        "calls": len(lat),
+        "seconds": seconds,
+        "calls_per_s": len(lat) / seconds,
         "p50_ms": percentile(lat, 0.50) * 1000,
         "p95_ms": percentile(lat, 0.95) * 1000,
-        "mismatches": sum(mismatches),
+        "mismatches": sum(r["mismatches"] for r in rounds),
+        "rounds_calls_per_s": [len(r["latencies"]) / r["seconds"] for r in rounds],
     }
 
 
@@ -183,42 +195,70 @@ def bare_pika_factory(uri, service):
 
 
 def nameko_client_main(args):
-    """Subprocess entry (eventlet-patched): measure ClusterRpcProxy, print JSON."""
+    """Subprocess entry (eventlet-patched): measure ClusterRpcProxy.
+
+    Reads ``"<service> <calls> <threads> <warmup>"`` lines on stdin, answers
+    each with one ``RESULT <json>`` line on stdout.
+    """
     from nameko.standalone.rpc import ClusterRpcProxy
 
     config = {"AMQP_URI": args.amqp_uri}
+    shared = {}  # service -> (ClusterRpcProxy, started proxy), reused
 
-    if args.threads == 1:
-        shared = ClusterRpcProxy(config, timeout=10)
-        proxy = shared.start()
+    def sequential_maker(service):
+        if service not in shared:
+            cluster = ClusterRpcProxy(config, timeout=10)
+            shared[service] = (cluster, cluster.start())
+        proxy = shared[service][1]
+        return lambda: ((lambda x: getattr(proxy, service).ping(x)), None)
 
-        def make():
-            return (lambda x: getattr(proxy, args.service).ping(x)), None
-    else:
-        shared = None
-
+    def per_thread_maker(service):
         def make():
             own = ClusterRpcProxy(config, timeout=10)
-            p = own.start()
-            return (lambda x: getattr(p, args.service).ping(x)), own.stop
+            proxy = own.start()
+            return (lambda x: getattr(proxy, service).ping(x)), own.stop
+        return make
 
     try:
-        result = measure(make, args.calls, args.threads, args.warmup)
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            service, calls, threads, warmup = line.split()
+            calls, threads, warmup = int(calls), int(threads), int(warmup)
+            make = sequential_maker(service) if threads == 1 else per_thread_maker(service)
+            result = measure(make, calls, threads, warmup)
+            print("RESULT " + json.dumps(result), flush=True)
     finally:
-        if shared is not None:
-            shared.stop()
-    print("RESULT " + json.dumps(result), flush=True)
+        for cluster, _ in shared.values():
+            cluster.stop()
 
 
-def run_nameko_client(uri, service, calls, threads, warmup):
-    cmd = [sys.executable, os.path.abspath(__file__), "--nameko-client",
-           "--amqp-uri", uri, "--service", service, "--calls", str(calls),
-           "--threads", str(threads), "--warmup", str(warmup)]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    for line in out.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return json.loads(line[len("RESULT "):])
-    raise RuntimeError("ClusterRpcProxy run failed:\n" + out.stdout[-2000:] + out.stderr[-3000:])
+class NamekoClientProcess:
+    """The eventlet-patched subprocess that measures ClusterRpcProxy."""
+
+    def __init__(self, uri):
+        self.proc = subprocess.Popen(
+            [sys.executable, os.path.abspath(__file__), "--nameko-client",
+             "--amqp-uri", uri],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def measure(self, service, calls, threads, warmup):
+        self.proc.stdin.write("{} {} {} {}\n".format(service, calls, threads, warmup))
+        self.proc.stdin.flush()
+        while True:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError("ClusterRpcProxy subprocess died")
+            if line.startswith("RESULT "):
+                return json.loads(line[len("RESULT "):])
+
+    def close(self):
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(15)
+        except Exception:
+            pass
+        stop_process(self.proc)
 
 
 # --------------------------------------------------------------------------
@@ -311,20 +351,28 @@ def fmt_table(rows):
     return "\n".join(lines)
 
 
+MODES = [  # (client, server label, service name)
+    ("RpcClient", "nameko echo", "echo"),
+    ("ClusterRpcProxy", "nameko echo", "echo"),
+    ("bare pika", "nameko echo", "echo"),
+    ("RpcClient", "pika responder", "floor"),
+    ("bare pika", "pika responder", "floor"),
+]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=2000, help="timed calls per mode")
     parser.add_argument("--threads", type=int, default=16)
-    parser.add_argument("--warmup", type=int, default=None,
-                        help="warm-up calls per mode (default: calls/10, >= threads)")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="each mode's calls are split in this many rounds, "
+                             "interleaved with the other modes (evens out load drift)")
     parser.add_argument("--amqp-uri", default=os.environ.get("AMQP_URI"))
     parser.add_argument("--json", dest="json_out", help="write the figures here")
     parser.add_argument("--service", default="echo", help=argparse.SUPPRESS)
     parser.add_argument("--nameko-client", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--responder", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.warmup is None:
-        args.warmup = max(args.calls // 10, args.threads * 5)
 
     if args.nameko_client:
         return nameko_client_main(args)
@@ -340,58 +388,65 @@ def main():
         uri = "amqp://guest:guest@127.0.0.1:5672/" + vhost
 
     tmp = tempfile.mkdtemp(prefix="rpc-bench-")
-    service_proc = responder_proc = None
-    rows = []
+    service_proc = responder_proc = nameko_client = None
+    rounds = {}  # (client, server, threads) -> [round results]
+    max_workers = max(10, args.threads + 4)
+    started = time.monotonic()
     try:
         config = os.path.join(tmp, "echo.yaml")
-        max_workers = max(10, args.threads + 4)
         with open(config, "w") as f:
             f.write("AMQP_URI: '{}'\nmax_workers: {}\n".format(uri, max_workers))
-        service_log = open(os.path.join(tmp, "echo.log"), "wb")
-        service_proc = subprocess.Popen(
-            [sys.executable, "-m", "nameko", "run", "--config", config,
-             "echo_service:EchoService"],
-            cwd=HERE, stdout=service_log, stderr=subprocess.STDOUT)
+        with open(os.path.join(tmp, "echo.log"), "wb") as service_log:
+            service_proc = subprocess.Popen(
+                [sys.executable, "-m", "nameko", "run", "--config", config,
+                 "echo_service:EchoService"],
+                cwd=HERE, stdout=service_log, stderr=subprocess.STDOUT)
         responder_proc = subprocess.Popen(
             [sys.executable, os.path.abspath(__file__), "--responder",
              "--amqp-uri", uri, "--service", "floor"],
             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        nameko_client = NamekoClientProcess(uri)
         wait_ready(uri, "echo", service_proc)
         wait_ready(uri, "floor", responder_proc)
 
-        print("broker vhost: {}  calls/mode: {}  threads: {}  nameko max_workers: {}  "
-              "cpus: {}".format(vhost or uri, args.calls, args.threads, max_workers,
-                                os.cpu_count()), flush=True)
-
-        def record(client, server, result):
-            result.update(client=client, server=server)
-            rows.append(result)
-            print("  {:<16} -> {:<6} x{:<3} {:>7.0f} calls/s".format(
-                client, server, result["threads"], result["calls_per_s"]), flush=True)
+        print("vhost: {}  calls/mode: {} in {} interleaved rounds  threads: 1 and {}  "
+              "nameko max_workers: {}  cpus: {}".format(
+                  vhost or uri, args.calls, args.rounds, args.threads, max_workers,
+                  os.cpu_count()), flush=True)
 
         for threads in (1, args.threads):
-            make, close = rpcclient_factory(uri, "echo", threads)
-            record("RpcClient", "nameko echo",
-                   measure(make, args.calls, threads, args.warmup))
-            close()
-            record("ClusterRpcProxy", "nameko echo",
-                   run_nameko_client(uri, "echo", args.calls, threads, args.warmup))
-            make, _ = bare_pika_factory(uri, "echo")
-            record("bare pika", "nameko echo",
-                   measure(make, args.calls, threads, args.warmup))
-            make, close = rpcclient_factory(uri, "floor", threads)
-            record("RpcClient", "pika responder",
-                   measure(make, args.calls, threads, args.warmup))
-            close()
-            make, _ = bare_pika_factory(uri, "floor")
-            record("bare pika", "pika responder",
-                   measure(make, args.calls, threads, args.warmup))
+            per_round = max(threads, args.calls // args.rounds)
+            warmup = max(threads * 5, per_round // 10)
+            for rnd in range(args.rounds):
+                for client, server, service in MODES:
+                    if client == "RpcClient":
+                        make, close = rpcclient_factory(uri, service, threads)
+                        try:
+                            result = measure(make, per_round, threads, warmup)
+                        finally:
+                            close()
+                    elif client == "ClusterRpcProxy":
+                        result = nameko_client.measure(service, per_round, threads, warmup)
+                    else:
+                        make, _ = bare_pika_factory(uri, service)
+                        result = measure(make, per_round, threads, warmup)
+                    rounds.setdefault((client, server, threads), []).append(result)
+            print("  concurrency {:>2}: done ({:.0f}s elapsed)".format(
+                threads, time.monotonic() - started), flush=True)
     finally:
+        if nameko_client is not None:
+            nameko_client.close()
         stop_process(service_proc)
         stop_process(responder_proc)
         shutil.rmtree(tmp, ignore_errors=True)
         if vhost:
             rabbitmqctl("delete_vhost", vhost)
+
+    rows = []
+    for (client, server, threads), results in rounds.items():
+        row = summarize(results)
+        row.update(client=client, server=server)
+        rows.append(row)
 
     def rate(client, server, threads):
         for r in rows:
@@ -401,33 +456,37 @@ def main():
 
     ratios = {}
     for threads in (1, args.threads):
-        ratios["RpcClient/ClusterRpcProxy x{}".format(threads)] = (
+        ratios["RpcClient / ClusterRpcProxy   (nameko echo)    x{}".format(threads)] = (
             rate("RpcClient", "nameko echo", threads)
             / rate("ClusterRpcProxy", "nameko echo", threads))
-        ratios["RpcClient/bare pika (nameko echo) x{}".format(threads)] = (
+        ratios["RpcClient / bare pika         (nameko echo)    x{}".format(threads)] = (
             rate("RpcClient", "nameko echo", threads)
             / rate("bare pika", "nameko echo", threads))
-        ratios["RpcClient/bare pika (pika responder) x{}".format(threads)] = (
+        ratios["RpcClient / bare pika         (pika responder) x{}".format(threads)] = (
             rate("RpcClient", "pika responder", threads)
             / rate("bare pika", "pika responder", threads))
+        ratios["bare pika / ClusterRpcProxy   (nameko echo)    x{}".format(threads)] = (
+            rate("bare pika", "nameko echo", threads)
+            / rate("ClusterRpcProxy", "nameko echo", threads))
 
     print()
     print(fmt_table(rows))
     print()
     print("throughput ratios (calls/s):")
     for name, value in ratios.items():
-        print("  {:<40} {:5.2f}x".format(name, value))
+        print("  {} {:5.2f}x".format(name, value))
     mismatches = sum(r["mismatches"] for r in rows)
     print()
     print("reply mismatches under {} threads: {}".format(args.threads, mismatches))
     print("note: ClusterRpcProxy ran in an eventlet-patched subprocess; threaded, it "
           "uses one proxy per (green) thread because a shared proxy hangs.")
+    print("total time: {:.0f}s".format(time.monotonic() - started))
     if args.json_out:
         with open(args.json_out, "w") as f:
             json.dump({"calls": args.calls, "threads": args.threads,
-                       "nameko_max_workers": max_workers, "cpus": os.cpu_count(),
-                       "rows": rows, "ratios": ratios, "mismatches": mismatches},
-                      f, indent=2)
+                       "rounds": args.rounds, "nameko_max_workers": max_workers,
+                       "cpus": os.cpu_count(), "rows": rows, "ratios": ratios,
+                       "mismatches": mismatches}, f, indent=2)
     return 1 if mismatches else 0
 
 

@@ -1,0 +1,53 @@
+# The Mentor Network's commands.  `make test` and `make run` need only Python 3.11
+# and a local RabbitMQ and PostgreSQL (started here if installed but stopped).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+REQUIREMENTS := requirements-dev.txt gateway/requirements.txt $(wildcard services/*/requirements.txt)
+
+.PHONY: venv infra test test-unit run databases migrate bench dead-letters replay compose-check clean
+
+venv: $(STAMP)
+
+$(STAMP): $(REQUIREMENTS) $(wildcard services/*/pyproject.toml libs/*/pyproject.toml gateway/pyproject.toml)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip "setuptools<82" wheel
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -e libs/platform -e libs/contracts \
+	    -e services/identity -e services/profiles -e services/mentoring \
+	    -e services/notifications -e gateway
+	touch $(STAMP)
+
+infra:
+	@scripts/ensure-infra
+
+## make test: the whole suite against the local RabbitMQ and PostgreSQL
+test: venv infra
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m pytest $(PYTEST_ARGS)
+
+## make run: the whole system in the foreground (no Docker); Ctrl-C stops it
+run: venv infra databases
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) scripts/run-all
+
+databases: infra
+	@scripts/create-databases
+
+## make bench: the RPC client benchmark and the registration slice's timings
+bench: venv infra
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) benchmarks/rpc_clients.py
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) benchmarks/registration_slice.py
+
+## make dead-letters SERVICE=profiles    list a service's parked events
+dead-letters: venv
+	$(PY) -m mentornet_platform.deadletters $(SERVICE) list
+
+## make replay SERVICE=profiles ID=7     (or ID=--all-dead) replay parked events
+replay: venv
+	$(PY) -m mentornet_platform.deadletters $(SERVICE) replay $(ID)
+
+compose-check:
+	docker-compose config -q && echo "docker-compose.yml is valid"
+
+clean:
+	rm -rf $(VENV) .run
