@@ -305,3 +305,25 @@ class SeverableProxy:
                     sock.close()
                 except OSError:
                     pass
+
+
+# -- one service's own database, for its unit tests ---------------------------
+class ThrowawayDatabase:
+    """A fresh, migrated database of one service; ``close()`` drops it."""
+
+    def __init__(self, service):
+        self.name = unique_name(f"mentornet_unit_{service}")
+        self.url = create_database(self.name)
+        migrate(service, self.url)
+        from mentornet_platform.database import Database, make_engine
+        self.engine = make_engine(self.url, pool_size=5)
+        self.database = Database(self.engine)
+
+    def scalar(self, statement, params=None):
+        from sqlalchemy import text
+        with self.engine.connect() as connection:
+            return connection.execute(text(statement), params or {}).scalar()
+
+    def close(self):
+        self.engine.dispose()
+        drop_database(self.name)

@@ -1,0 +1,135 @@
+"""Sign-up, login and sessions against identity's real database."""
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from nameko.testing.services import worker_factory
+from sqlalchemy import text
+
+from identity import accounts
+from identity.exceptions import Conflict, InvalidInput, NotAuthenticated
+from identity.service import IdentityService
+from mentornet_contracts.events import validate_payload
+
+
+def form(**overrides):
+    suffix = uuid.uuid4().hex[:8]
+    data = {"first_name": "Jan", "last_name": "de Vries", "date_of_birth": "1990-01-31",
+            "username": f"jan.{suffix}", "password": "tulip canal bicycle",
+            "password_confirmation": "tulip canal bicycle", "email": f"jan.{suffix}@example.org",
+            "email_confirmation": f"jan.{suffix}@example.org",
+            "security_question": "First pet's name?", "security_answer": "Rex",
+            "accept_privacy_policy": True, "accept_terms": True, "language": "nl"}
+    data.update(overrides)
+    return data
+
+
+def outbox_for(db, user_id):
+    with db.engine.connect() as connection:
+        return connection.execute(text(
+            "SELECT envelope FROM outbox_events WHERE envelope->'data'->>'user_id' = :id"),
+            {"id": user_id}).scalars().all()
+
+
+def test_register_writes_account_consents_and_one_contract_valid_event(db):
+    result = accounts.register(db, form())
+    user_id = result["account"]["user_id"]
+    [envelope] = outbox_for(db, user_id)
+    assert envelope["type"] == "account_registered" and envelope["version"] == 1
+    data = validate_payload("identity", "account_registered", 1, envelope["data"])
+    assert data["language"] == "nl"
+    with db.engine.connect() as connection:
+        consents = connection.execute(text(
+            "SELECT document FROM consents WHERE account_id = :id ORDER BY document"),
+            {"id": user_id}).scalars().all()
+        stored = connection.execute(text("SELECT password_hash, security_answer_hash FROM accounts"
+                                         " WHERE id = :id"), {"id": user_id}).one()
+    assert consents == ["privacy_policy", "terms"]
+    assert stored.password_hash.startswith("$argon2id$") and "tulip" not in stored.password_hash
+    assert stored.security_answer_hash.startswith("$argon2id$")
+
+
+def test_a_duplicate_writes_nothing(db):
+    first = form()
+    accounts.register(db, first)
+    before = db_count(db, "outbox_events")
+    with pytest.raises(Conflict) as error:
+        accounts.register(db, form(username=first["username"].upper()))
+    assert error.value.code == "username_taken" and "username" in error.value.fields
+    assert db_count(db, "outbox_events") == before
+
+
+def test_invalid_input_names_the_fields(db):
+    with pytest.raises(InvalidInput) as error:
+        accounts.register(db, form(email="nope", password="short"))
+    assert {"email", "password"} <= set(error.value.fields)
+
+
+def db_count(db, table):
+    with db.engine.connect() as connection:
+        return connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+
+
+def test_login_by_username_or_email_and_generic_failures(db):
+    data = form()
+    accounts.register(db, data)
+    assert accounts.login(db, data["username"], data["password"])["token"]
+    assert accounts.login(db, data["email"].upper(), data["password"])["token"]
+    with pytest.raises(NotAuthenticated) as wrong:
+        accounts.login(db, data["username"], "wrong password here")
+    with pytest.raises(NotAuthenticated) as unknown:
+        accounts.login(db, "nobody.at.all", "wrong password here")
+    assert wrong.value.args == unknown.value.args
+
+
+def test_sessions_end_at_logout_after_30_idle_minutes_and_after_12_hours(db):
+    data = form()
+    token = accounts.register(db, data)["token"]
+    assert accounts.authenticate(db, token)["username"] == data["username"]
+    accounts.logout(db, token)
+    with pytest.raises(NotAuthenticated):
+        accounts.authenticate(db, token)
+
+    idle = accounts.login(db, data["username"], data["password"])["token"]
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE sessions SET last_seen_at = now() - interval '31 minutes'"
+                                " WHERE token_hash = :h"), {"h": accounts._token_hash(idle)})
+    with pytest.raises(NotAuthenticated):
+        accounts.authenticate(db, idle)
+
+    old = accounts.login(db, data["username"], data["password"])["token"]
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE sessions SET expires_at = now() - interval '1 second'"
+                                " WHERE token_hash = :h"), {"h": accounts._token_hash(old)})
+    with pytest.raises(NotAuthenticated):
+        accounts.authenticate(db, old)
+
+
+def test_the_same_idempotency_key_gives_the_same_account(db):
+    data = form()
+    key = str(uuid.uuid4())
+    first = accounts.register(db, data, idempotency_key=key)
+    again = accounts.register(db, data, idempotency_key=key)
+    assert first["account"]["user_id"] == again["account"]["user_id"]
+    assert first["token"] != again["token"]
+    assert len(outbox_for(db, first["account"]["user_id"])) == 1
+
+
+def test_profile_created_marks_the_account_ready(db):
+    from identity.handlers import mark_profile_ready
+    user_id = accounts.register(db, form())["account"]["user_id"]
+    assert accounts.get_onboarding(db, user_id)["account_ready"] is False
+    with db.transaction() as session:
+        mark_profile_ready(session, {"user_id": uuid.UUID(user_id),
+                                     "created_at": datetime.now(timezone.utc)}, {})
+    assert accounts.get_onboarding(db, user_id)["account_ready"] is True
+
+
+def test_entrypoints_are_thin_over_the_domain(db):
+    service = worker_factory(IdentityService, db=db)
+    data = form()
+    result = service.register_account(data)
+    assert service.username_available(data["username"]) is False
+    assert service.suggest_username("Jan", "de Vries").startswith("jan.devries")
+    assert service.authenticate(result["token"])["user_id"] == result["account"]["user_id"]
+    assert service.health() == {"service": "identity", "status": "ok"}

@@ -1,0 +1,88 @@
+"""The welcome e-mail: queued once per member in their language, delivered over
+real SMTP (aiosmtpd), kept and retried while the SMTP server is unreachable."""
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+from nameko.testing.services import worker_factory
+
+from mentornet_platform.inbox import Inbox
+from mentornet_platform.testing import Mailbox, free_port
+from notifications import mail, members
+from notifications.mail import MailSender
+from notifications.service import NotificationsService
+
+
+@pytest.fixture
+def mailbox():
+    box = Mailbox()
+    yield box
+    box.stop()
+
+
+def account_registered(language="en"):
+    user_id = str(uuid.uuid4())
+    return {"event_id": str(uuid.uuid4()), "type": "account_registered", "version": 1,
+            "occurred_at": datetime.now(timezone.utc).isoformat(),
+            "data": {"user_id": user_id, "username": f"sam.{user_id[:6]}",
+                     "email": f"sam.{user_id[:6]}@example.org", "first_name": "Sam",
+                     "middle_names": "", "last_name": "Bakker", "language": language,
+                     "registered_at": datetime.now(timezone.utc).isoformat()}}
+
+
+def inbox(db):
+    return Inbox(db.engine, {"on_account_registered": members.welcome_new_member},
+                 {"on_account_registered": "identity"})
+
+
+@pytest.mark.parametrize("language,subject", [("en", "Welcome to the Mentor Network, Sam"),
+                                              ("nl", "Welkom bij het Mentornetwerk, Sam"),
+                                              ("fr", "Welcome to the Mentor Network, Sam")])
+def test_templates_exist_in_english_and_dutch(language, subject):
+    rendered_subject, body = mail.render("welcome", language, {
+        "first_name": "Sam", "username": "sam.bakker", "base_url": "https://mentors.example"})
+    assert rendered_subject == subject
+    assert "sam.bakker" in body and "https://mentors.example" in body
+
+
+def test_a_welcome_is_queued_once_and_sent_over_smtp(db, service_database, mailbox):
+    envelope = account_registered("nl")
+    box = inbox(db)
+    box.apply("on_account_registered", "identity", envelope)
+    # A second delivery of the same cause under a new event id still queues one mail.
+    envelope_again = dict(envelope, event_id=str(uuid.uuid4()))
+    box.apply("on_account_registered", "identity", envelope_again)
+    address = envelope["data"]["email"]
+    assert service_database.scalar("SELECT count(*) FROM email_messages WHERE to_address = :a",
+                                   {"a": address}) == 1
+
+    sender = MailSender(db.engine, "127.0.0.1", mailbox.port, "Mentor Network <no-reply@x.org>")
+    while sender.send_due():
+        pass
+    [message] = mailbox.to(address)
+    assert message["subject"] == "Welkom bij het Mentornetwerk, Sam"
+    assert service_database.scalar("SELECT status FROM email_messages WHERE to_address = :a",
+                                   {"a": address}) == "sent"
+
+
+def test_mail_waits_while_the_smtp_server_is_down(db, service_database, mailbox):
+    envelope = account_registered()
+    inbox(db).apply("on_account_registered", "identity", envelope)
+    address = envelope["data"]["email"]
+    down = MailSender(db.engine, "127.0.0.1", free_port(), "no-reply@x.org")
+    assert down.send_due() == 0
+    row = service_database.scalar(
+        "SELECT status || ':' || attempts FROM email_messages WHERE to_address = :a", {"a": address})
+    assert row == "pending:1"
+    with db.engine.begin() as connection:  # skip the back-off instead of waiting for it
+        from sqlalchemy import text
+        connection.execute(text("UPDATE email_messages SET next_attempt_at = now()"
+                                " WHERE to_address = :a"), {"a": address})
+    up = MailSender(db.engine, "127.0.0.1", mailbox.port, "no-reply@x.org")
+    while up.send_due():
+        pass
+    assert len(mailbox.to(address)) == 1
+
+
+def test_health_entrypoint(db):
+    assert worker_factory(NotificationsService, db=db).health()["status"] == "ok"

@@ -1,0 +1,16 @@
+"""Fixtures of the profiles service's own tests: its own throw-away database."""
+import pytest
+
+from mentornet_platform.testing import ThrowawayDatabase
+
+
+@pytest.fixture(scope="session")
+def service_database():
+    database = ThrowawayDatabase("profiles")
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def db(service_database):
+    return service_database.database

@@ -1,0 +1,81 @@
+"""The contracts between services (mentornet_contracts) checked from both sides:
+what each service exposes and consumes, against what the contracts say."""
+import inspect
+import os
+import re
+
+import pytest
+from nameko.events import EventHandler
+from nameko.rpc import Rpc
+
+from identity.service import IdentityService
+from mentoring.service import MentoringService
+from mentornet_contracts import events, rpc
+from notifications.service import NotificationsService
+from profiles.service import ProfilesService
+
+SERVICES = {cls.name: cls for cls in (IdentityService, ProfilesService, MentoringService,
+                                      NotificationsService)}
+GATEWAY = os.path.join(os.path.dirname(__file__), "..", "gateway", "gateway")
+
+
+def entrypoints(cls, kind):
+    for name, method in inspect.getmembers(cls, inspect.isfunction):
+        for entrypoint in getattr(method, "nameko_entrypoints", ()):
+            if isinstance(entrypoint, kind):
+                yield name, method, entrypoint
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_each_service_exposes_exactly_its_rpc_contract(service):
+    exposed = {name: [p for p in inspect.signature(method).parameters if p != "self"]
+               for name, method, _ in entrypoints(SERVICES[service], Rpc)}
+    assert exposed == rpc.METHODS[service]
+
+
+def test_the_gateway_calls_only_methods_in_the_contract():
+    calls = set()
+    for folder, _, files in os.walk(GATEWAY):
+        for name in files:
+            if name.endswith(".py"):
+                with open(os.path.join(folder, name), encoding="utf-8") as source:
+                    calls |= set(re.findall(r'call\("(\w+)", "(\w+)"', source.read()))
+                    # call_parallel({...: (service, method, kwargs)})
+    assert calls, "the gateway makes RPC calls"
+    for service, method in calls:
+        assert method in rpc.METHODS[service], (service, method)
+
+
+def test_every_subscription_is_a_real_handler_and_every_handler_is_subscribed():
+    handlers = set()
+    for service, cls in SERVICES.items():
+        for name, _, entrypoint in entrypoints(cls, EventHandler):
+            handlers.add(events.Subscription(entrypoint.source_service, entrypoint.event_type,
+                                             service, name))
+    assert handlers == set(events.SUBSCRIPTIONS)
+
+
+def test_every_subscribed_event_has_a_contract():
+    for subscription in events.SUBSCRIPTIONS:
+        assert any(source == subscription.source and kind == subscription.type
+                   for source, kind, _ in events.CONTRACTS)
+
+
+def test_queue_names_are_the_ones_nameko_declares():
+    # The relay pre-declares these queues so early events are kept; they must
+    # be exactly nameko's, or the consumer would read a different queue.
+    from nameko.containers import ServiceContainer
+    container = ServiceContainer(ProfilesService, {"AMQP_URI": "memory://"})
+    [handler] = [e for e in container.entrypoints if isinstance(e, EventHandler)]
+    handler.setup()
+    subscription = events.Subscription("identity", "account_registered", "profiles",
+                                       "on_account_registered")
+    assert handler.queue.name == subscription.queue_name
+    assert handler.queue.durable and not handler.queue.auto_delete
+    assert handler.queue.exchange.name == "identity.events"
+
+
+def test_payloads_are_checked_on_the_way_out():
+    from marshmallow import ValidationError
+    with pytest.raises(ValidationError):
+        events.dump_payload("identity", "account_registered", 1, {"user_id": "not-a-uuid"})
