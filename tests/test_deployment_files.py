@@ -1,0 +1,228 @@
+"""The deployment files say what the rest of the repo does: docker-compose.yml
+and the Dockerfiles run the same commands as `make run`, each service gets
+only its own database, and the database users really are kept out of each
+other's databases (checked on the local PostgreSQL)."""
+import json
+import os
+import re
+import runpy
+import shutil
+import subprocess
+from urllib.parse import urlsplit
+
+import psycopg2
+import pytest
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SERVICES = ("identity", "profiles", "mentoring", "notifications")
+UNITS = {**{name: f"services/{name}" for name in SERVICES}, "gateway": "gateway"}
+# The only ports published on the host, by compose service and container port.
+PUBLISHED = {"gateway": {"8000"}, "rabbitmq": {"15672"}, "mailpit": {"8025"}}
+ADMIN_DATABASE_URL = os.environ.get("ADMIN_DATABASE_URL",
+                                    "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def read(path):
+    with open(os.path.join(ROOT, path), encoding="utf-8") as handle:
+        return handle.read()
+
+
+def interpolate(value):
+    """``${NAME:-default}`` as compose reads it with NAME unset."""
+    return re.sub(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?\}",
+                  lambda match: match.group(1) or "", value)
+
+
+def environment(service):
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) if "=" in item else (item, None) for item in env)
+    return env
+
+
+def container_ports(service):
+    for port in service.get("ports") or []:
+        if isinstance(port, dict):
+            yield str(port["target"])
+        else:
+            yield str(port).split("/")[0].rsplit(":", 1)[-1]
+
+
+def dockerfile_instructions(path):
+    """(INSTRUCTION, arguments) pairs, continuation lines joined, comments dropped."""
+    text = re.sub(r"\\\n", " ", "\n".join(line for line in read(path).splitlines()
+                                        if not line.lstrip().startswith("#")))
+    return [tuple(line.strip().split(None, 1)) for line in text.splitlines() if line.strip()]
+
+
+def dockerfile_command(path):
+    instructions = dockerfile_instructions(path)
+    assert not [args for name, args in instructions if name.upper() == "ENTRYPOINT"], \
+        f"{path} has an ENTRYPOINT: the command is CMD alone"
+    commands = [args for name, args in instructions if name.upper() == "CMD"]
+    assert commands, f"{path} has no CMD"
+    return json.loads(commands[-1])  # exec form
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load(read("docker-compose.yml"))["services"]
+
+
+@pytest.fixture(scope="module")
+def make_run_commands():
+    """What `make run` starts (scripts/run-all), by unit."""
+    return {name: command for name, command in runpy.run_path(
+        os.path.join(ROOT, "scripts", "run-all"), run_name="run_all")["UNITS"]}
+
+
+# -- (a) the compose tools accept the file ----------------------------------------
+@pytest.mark.parametrize("tool", [["docker-compose"], ["docker", "compose"]],
+                         ids=["docker-compose", "docker compose"])
+def test_compose_file_is_valid(tool):
+    if not shutil.which(tool[0]):
+        pytest.skip(f"`{' '.join(tool)}` is not installed (Debian: apt-get install docker-compose)")
+    if tool == ["docker", "compose"] and subprocess.run(
+            tool + ["version"], capture_output=True).returncode != 0:
+        pytest.skip("the docker CLI has no compose plugin")
+    result = subprocess.run(tool + ["-f", "docker-compose.yml", "config", "-q"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+# -- (b) what docker-compose.yml runs ---------------------------------------------
+def test_containers_run_the_same_commands_as_make_run(compose, make_run_commands):
+    assert set(make_run_commands) == set(UNITS)
+    for name, folder in UNITS.items():
+        service = compose[name]
+        assert service["build"]["context"] == "."
+        assert service["build"]["dockerfile"] == f"{folder}/Dockerfile"
+        command = service.get("command") or dockerfile_command(f"{folder}/Dockerfile")
+        if isinstance(command, str):
+            command = command.split()
+        assert command == make_run_commands[name], name
+    assert make_run_commands["gateway"] == ["scripts/start-gateway"]
+    for name in SERVICES:
+        assert make_run_commands[name] == ["scripts/start-service", name]
+
+
+def test_each_service_gets_only_its_own_database(compose):
+    postgres_env = environment(compose["postgres"])
+    for name in compose:
+        urls = {key for key in environment(compose[name]) if key.endswith("_DATABASE_URL")}
+        assert urls == ({f"{name.upper()}_DATABASE_URL"} if name in SERVICES else set()), name
+    for name in SERVICES:
+        raw = environment(compose[name])[f"{name.upper()}_DATABASE_URL"]
+        url = urlsplit(interpolate(raw))
+        assert url.scheme == "postgresql"
+        assert (url.username, url.hostname, url.path) == (f"mentornet_{name}", "postgres",
+                                                           f"/mentornet_{name}")
+        # The same password as the one scripts/create-databases gives the user.
+        password_var = f"{name.upper()}_DB_PASSWORD"
+        assert f":{postgres_env[password_var]}@" in raw, name
+        assert password_var in postgres_env[password_var]
+
+
+def test_only_the_gateway_and_the_web_uis_are_published(compose):
+    for name, service in compose.items():
+        assert "container_name" not in service, f"{name} has a container_name: cannot scale"
+        assert set(container_ports(service)) == PUBLISHED.get(name, set()), name
+    assert compose["gateway"]["ports"] == ["${GATEWAY_PORT:-8000}:8000"]
+
+
+def test_services_wait_for_healthy_infrastructure(compose):
+    for name in SERVICES:
+        service = compose[name]
+        depends_on = service["depends_on"]
+        assert isinstance(depends_on, dict), f"{name}: depends_on needs the long form"
+        for infra in ("rabbitmq", "postgres"):
+            assert depends_on[infra] == {"condition": "service_healthy"}, name
+        assert service["restart"] == "unless-stopped"
+        assert service["healthcheck"]["test"][0] == "CMD"
+        assert "AMQP_URI" in environment(service)
+        assert urlsplit(interpolate(environment(service)["AMQP_URI"])).hostname == "rabbitmq"
+    assert environment(compose["notifications"])["SMTP_HOST"] == "mailpit"
+    assert environment(compose["notifications"])["SMTP_PORT"] == "1025"
+    gateway = compose["gateway"]
+    for name in SERVICES:
+        assert gateway["depends_on"][name] == {"condition": "service_healthy"}
+    assert "/healthz" in " ".join(gateway["healthcheck"]["test"])
+    assert "rabbitmq-diagnostics" in compose["rabbitmq"]["healthcheck"]["test"]
+    assert "pg_isready" in compose["postgres"]["healthcheck"]["test"]
+
+
+def test_postgres_runs_create_databases_at_init(compose):
+    volumes = compose["postgres"]["volumes"]
+    mount = next(v for v in volumes if v.startswith("./scripts/create-databases:"))
+    target = mount.split(":")[1]
+    init = next(v for v in volumes if ":/docker-entrypoint-initdb.d/" in v)
+    wrapper = init.split(":")[0]
+    assert os.access(os.path.join(ROOT, wrapper), os.X_OK), wrapper
+    assert target in read(wrapper)
+    assert "ADMIN_DATABASE_URL=" in read(wrapper)
+
+
+# -- (c) the Dockerfiles ----------------------------------------------------------
+@pytest.mark.parametrize("unit", list(UNITS))
+def test_dockerfile_installs_its_own_requirements_first(unit):
+    folder = UNITS[unit]
+    instructions = dockerfile_instructions(f"{folder}/Dockerfile")
+    lines = [f"{name.upper()} {args}" for name, args in instructions]
+    assert lines[0] == "FROM python:3.11-slim"
+    requirements = f"{folder}/requirements.txt"
+    install = lines.index(f"RUN pip install -r {requirements}")
+    copy_requirements = lines.index(f"COPY {requirements} {requirements}")
+    copy_unit = lines.index(f"COPY {folder}/ {folder}/")
+    assert copy_requirements < install < copy_unit, "requirements are installed before the code"
+    no_deps = next(line for line in lines if "pip install --no-deps" in line)
+    assert f"./{folder}" in no_deps and "./libs/contracts" in no_deps
+    users = [args for name, args in instructions if name.upper() == "USER"]
+    assert users and users[-1] not in ("root", "0"), "runs as a non-root user"
+
+
+def test_dockerignore_keeps_local_state_out():
+    patterns = read(".dockerignore").split()
+    for pattern in (".venv", ".git", ".run", "**/__pycache__"):
+        assert pattern in patterns
+
+
+# -- (d) database isolation, for real ---------------------------------------------
+def connect(user, database):
+    password = os.environ.get(f"{user.split('_', 1)[1].upper()}_DB_PASSWORD", user)
+    return psycopg2.connect(host="127.0.0.1", port=5432, user=user, password=password,
+                            dbname=database, connect_timeout=5)
+
+
+def test_a_service_user_cannot_connect_to_another_services_database():
+    if not shutil.which("psql"):
+        pytest.skip("psql is not installed: scripts/create-databases needs it")
+    result = subprocess.run([os.path.join(ROOT, "scripts", "create-databases")], cwd=ROOT,
+                            env=dict(os.environ, ADMIN_DATABASE_URL=ADMIN_DATABASE_URL),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    for owner in SERVICES:
+        user = f"mentornet_{owner}"
+        with connect(user, user) as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT current_user, current_database(), rolsuper "
+                           "FROM pg_roles WHERE rolname = current_user")
+            assert cursor.fetchone() == (user, user, False)
+        connection.close()
+        for other in SERVICES:
+            if other == owner:
+                continue
+            with pytest.raises(psycopg2.OperationalError) as refused:
+                connect(user, f"mentornet_{other}").close()
+            assert "permission denied" in str(refused.value), str(refused.value)
+
+
+def test_profiles_user_is_refused_by_the_identity_database():
+    """The example from the brief, spelled out."""
+    if not shutil.which("psql"):
+        pytest.skip("psql is not installed: scripts/create-databases needs it")
+    subprocess.run([os.path.join(ROOT, "scripts", "create-databases")], cwd=ROOT, check=True,
+                   env=dict(os.environ, ADMIN_DATABASE_URL=ADMIN_DATABASE_URL),
+                   capture_output=True, timeout=60)
+    with pytest.raises(psycopg2.OperationalError, match='permission denied for database'):
+        connect("mentornet_profiles", "mentornet_identity")
+    connect("mentornet_profiles", "mentornet_profiles").close()
