@@ -1,9 +1,11 @@
 """Trivial nameko service for benchmarks/rpc_clients.py.
 
-Run with ``nameko run --config <yaml> echo_service:EchoService``.
+Run with ``nameko run --config <yaml> echo_service:EchoService``.  It uses the
+services' own ``@rpc`` entrypoint (mentornet_platform.rpc), so it costs what a
+real service's method costs.
 """
 
-from nameko.rpc import rpc
+from mentornet_platform.rpc import rpc
 
 
 class EchoService:

@@ -271,13 +271,14 @@ class _ThreadConn:
     """One thread's connection, channel and reply queue. Owned by one thread."""
 
     __slots__ = (
-        "pid", "gen", "connection", "channel", "reply_to", "check_channel",
+        "pid", "gen", "thread", "connection", "channel", "reply_to", "check_channel",
         "pending", "reply", "returned", "last_used",
     )
 
     def __init__(self, pid, gen):
         self.pid = pid
         self.gen = gen
+        self.thread = threading.current_thread()
         self.connection = None
         self.channel = None
         self.reply_to = None
@@ -368,7 +369,7 @@ class RpcClient:
         """(Re)build ``st``'s connection. Raises ServiceUnavailable on failure."""
         st.close()
         params = copy.copy(self._params)
-        # visible in `rabbitmqctl list_connections user_provided_name`
+        # shows in `rabbitmqctl list_connections client_properties`
         params.client_properties = {
             "connection_name": "gateway-rpc pid={} thread={}".format(
                 os.getpid(), threading.current_thread().name)}
@@ -413,7 +414,14 @@ class RpcClient:
             st = _ThreadConn(pid, self._gen)
             self._local.st = st
             with self._lock:
+                # states of threads that have exited since (short-lived
+                # threads, a shut-down pool) would keep a connection open
+                dead = [s for s in self._states if not s.thread.is_alive()]
+                self._states.difference_update(dead)
                 self._states.add(st)
+            for s in dead:
+                if s.pid == pid:  # never touch a state inherited across fork
+                    s.close()
         return st
 
     # ------------------------------------------------------------------- call

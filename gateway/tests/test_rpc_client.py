@@ -5,6 +5,8 @@ import datetime
 import decimal
 import json
 import os
+import socket
+import subprocess
 import sys
 import threading
 import time
@@ -30,7 +32,6 @@ def test_module_does_not_import_eventlet_or_nameko():
             "bad = [m for m in sys.modules if m.split('.')[0] in ('eventlet', 'nameko')]; "
             "assert not bad, bad").format(
         os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    import subprocess
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
@@ -297,7 +298,6 @@ def test_reconnect_after_broker_closes_connection(
 
 def test_connection_lost_while_waiting_is_unavailable_and_not_resent(
         running_service, rpc_client, tmp_path):
-    import socket
     marker = tmp_path / "ran"
     assert rpc_client.call(SERVICE, "ping") == "pong"
     sock = rpc_client._local.st.connection._impl._transport._sock
@@ -337,7 +337,6 @@ def test_recovers_after_all_vhost_connections_closed(running_service, rpc_client
 
 def test_idle_connection_is_polled_before_publishing(
         running_service, rpc_client, monkeypatch, caplog):
-    import socket
     import gateway.rpc as rpc_mod
     assert rpc_client.call(SERVICE, "echo", [1]) == 1
     st = rpc_client._local.st
@@ -362,6 +361,7 @@ def test_close_then_reuse(running_service, rpc_vhost):
     client.close()
 
 
+@pytest.mark.filterwarnings("ignore:Using fork")
 def test_rebuilds_after_fork(running_service, rpc_client):
     assert rpc_client.call(SERVICE, "echo", ["parent"]) == "parent"
     r, w = os.pipe()
@@ -384,3 +384,99 @@ def test_rebuilds_after_fork(running_service, rpc_client):
     assert status == 0
     # and the parent's connection is untouched
     assert rpc_client.call(SERVICE, "echo", ["parent2"]) == "parent2"
+
+
+# ---------------------------------------------------------------- modes / edges
+
+
+@pytest.mark.parametrize("use_confirms", [False, True])
+def test_confirm_modes(running_service, rpc_vhost, use_confirms):
+    client = RpcClient(rpc_vhost, timeout=5)
+    client.use_confirms = use_confirms
+    try:
+        assert client.call(SERVICE, "echo", ["x"]) == "x"
+        start = time.monotonic()
+        with pytest.raises(ServiceUnavailable):
+            client.call("never_started", "ping")
+        assert time.monotonic() - start < 0.5
+        # the connection is still fine after an unroutable request
+        assert client.call(SERVICE, "echo", ["y"]) == "y"
+        client._local.st.connection.close()
+        assert client.call(SERVICE, "echo", ["z"]) == "z"
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize("use_confirms", [False, True])
+def test_exchange_deleted_underneath(rpc_vhost, use_confirms):
+    exchange = "gw-test-" + uuid.uuid4().hex[:6]
+    client = RpcClient(rpc_vhost, timeout=5, exchange=exchange)
+    client.use_confirms = use_confirms
+    try:
+        with pytest.raises(ServiceUnavailable):
+            client.call("nobody", "ping")  # connects, declares the exchange
+        conn = pika.BlockingConnection(pika.URLParameters(rpc_vhost))
+        conn.channel().exchange_delete(exchange)
+        conn.close()
+        for _ in range(2):  # broker closes our channel (404), then we recover
+            start = time.monotonic()
+            with pytest.raises(ServiceUnavailable):
+                client.call("nobody", "ping")
+            assert time.monotonic() - start < 1.0
+    finally:
+        client.close()
+        conn = pika.BlockingConnection(pika.URLParameters(rpc_vhost))
+        conn.channel().exchange_delete(exchange)
+        conn.close()
+
+
+def test_exceptions_pickle():
+    import pickle
+    for exc in (RemoteError("ValueError", "bad", ["bad"], "builtins.ValueError"),
+                ServiceUnavailable("svc", "why"), ServiceTimeout("svc", "m", 1.5)):
+        clone = pickle.loads(pickle.dumps(exc))
+        assert type(clone) is type(exc) and clone.__dict__ == exc.__dict__
+        assert str(clone) == str(exc)
+
+
+def test_idle_connection_past_heartbeat_is_rebuilt(running_service, rpc_vhost, caplog):
+    """An idle thread does not service heartbeats; with a 1 s heartbeat the
+    broker drops its connection after ~2 s. The next call must just work."""
+    client = RpcClient(rpc_vhost + "?heartbeat=1", timeout=5)
+    try:
+        assert client.call(SERVICE, "echo", [1]) == 1
+        old = client._local.st.connection
+        time.sleep(3.5)
+        with caplog.at_level("INFO", logger="gateway.rpc"):
+            assert client.call(SERVICE, "echo", [2]) == 2
+        assert client._local.st.connection is not old
+        assert "idle AMQP connection was lost" in caplog.text
+    finally:
+        client.close()
+
+
+def test_unsupported_context_value_is_type_error(running_service, rpc_client):
+    with pytest.raises(TypeError):
+        rpc_client.call(SERVICE, "ping", context={"bad": object()})
+    assert rpc_client.call(SERVICE, "ping", context={"ok": "yes"}) == "pong"
+
+
+def test_connections_of_exited_threads_are_closed(running_service, rpc_vhost):
+    client = RpcClient(rpc_vhost)
+    try:
+        states = []
+
+        def one_call():
+            assert client.call(SERVICE, "echo", [1]) == 1
+            states.append(client._local.st)
+
+        for _ in range(3):
+            t = threading.Thread(target=one_call)
+            t.start()
+            t.join()
+        assert client.call(SERVICE, "echo", [2]) == 2  # this thread's first call
+        assert len(states) == 3
+        assert all(s.connection is None for s in states)  # swept and closed
+        assert len(client._states) == 1
+    finally:
+        client.close()

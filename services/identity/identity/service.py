@@ -1,6 +1,6 @@
 """Identity's nameko entrypoints: thin, each calls a plain domain function."""
 from nameko.events import event_handler
-from nameko.rpc import rpc
+from mentornet_platform.rpc import rpc
 
 from identity import accounts, handlers, usernames
 from mentornet_platform.correlation import CorrelationId

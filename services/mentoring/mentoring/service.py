@@ -1,5 +1,5 @@
 """Mentoring's nameko entrypoints."""
-from nameko.rpc import rpc
+from mentornet_platform.rpc import rpc
 
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider

@@ -1,6 +1,6 @@
 """Profiles' nameko entrypoints: thin, each calls a plain domain function."""
 from nameko.events import event_handler
-from nameko.rpc import rpc
+from mentornet_platform.rpc import rpc
 
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider

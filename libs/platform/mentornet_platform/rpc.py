@@ -1,0 +1,44 @@
+"""The services' ``@rpc`` entrypoint: nameko's, with replies sent cheaply.
+
+nameko publishes every RPC reply with a publisher confirm and as a persistent
+message.  Neither helps a reply: the caller's reply queue is transient, and if
+the broker lost a reply the caller times out whether or not the service waited
+for a confirm (it has nobody to tell).  Waiting for the confirm cost about a
+third of a trivial call's time (benchmarks/rpc_clients.py: 2.2 ms -> 1.5 ms
+p50), so replies go out unconfirmed and transient.  Requests, events and
+everything else keep nameko's defaults.
+"""
+from nameko.amqp.publish import Publisher
+from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_SERIALIZER,
+                              LOGIN_METHOD_CONFIG_KEY, SERIALIZER_CONFIG_KEY)
+from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
+
+TRANSIENT = 1
+
+
+class ReplyPublisher(Publisher):
+    use_confirms = False
+    delivery_mode = TRANSIENT
+
+
+class ReplyResponder(Responder):
+    publisher_cls = ReplyPublisher
+
+
+class ServiceRpcConsumer(RpcConsumer):
+    def handle_result(self, message, result, exc_info):
+        config = self.container.config
+        responder = ReplyResponder(
+            config[AMQP_URI_CONFIG_KEY], get_rpc_exchange(config),
+            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER), message,
+            ssl=config.get(AMQP_SSL_CONFIG_KEY), login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
+        result, exc_info = responder.send_response(result, exc_info)
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
+
+
+class ServiceRpc(Rpc):
+    rpc_consumer = ServiceRpcConsumer()
+
+
+rpc = ServiceRpc.decorator
