@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 REQUIREMENTS := requirements-dev.txt gateway/requirements.txt $(wildcard services/*/requirements.txt)
 
-.PHONY: venv infra test test-unit run databases migrate bench dead-letters replay compose-check clean
+.PHONY: venv infra test run databases bench import-records dead-letters replay compose-check clean
 
 venv: $(STAMP)
 
@@ -37,6 +37,11 @@ databases: infra
 bench: venv infra
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) benchmarks/rpc_clients.py
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) benchmarks/registration_slice.py
+
+## make import-records CSV=records.csv    load the university's records into identity
+import-records: venv
+	@test -n "$(CSV)" || { echo "usage: make import-records CSV=<file>"; exit 2; }
+	$(PY) -m identity.records $(CSV)
 
 ## make dead-letters SERVICE=profiles    list a service's parked events
 dead-letters: venv

@@ -65,14 +65,16 @@ def test_queue_names_are_the_ones_nameko_declares():
     # The relay pre-declares these queues so early events are kept; they must
     # be exactly nameko's, or the consumer would read a different queue.
     from nameko.containers import ServiceContainer
-    container = ServiceContainer(ProfilesService, {"AMQP_URI": "memory://"})
-    [handler] = [e for e in container.entrypoints if isinstance(e, EventHandler)]
-    handler.setup()
-    subscription = events.Subscription("identity", "account_registered", "profiles",
-                                       "on_account_registered")
-    assert handler.queue.name == subscription.queue_name
-    assert handler.queue.durable and not handler.queue.auto_delete
-    assert handler.queue.exchange.name == "identity.events"
+    declared = set()
+    for cls in SERVICES.values():
+        container = ServiceContainer(cls, {"AMQP_URI": "memory://"})
+        for handler in container.entrypoints:
+            if isinstance(handler, EventHandler):
+                handler.setup()
+                assert handler.queue.durable and not handler.queue.auto_delete
+                assert handler.queue.exchange.name == f"{handler.source_service}.events"
+                declared.add(handler.queue.name)
+    assert declared == {subscription.queue_name for subscription in events.SUBSCRIPTIONS}
 
 
 def test_payloads_are_checked_on_the_way_out():

@@ -31,14 +31,15 @@ def test_sign_up_provisions_the_member_and_sends_a_welcome_in_their_language(
                               timeout=5).json()
         return status if status["account_ready"] else None
     status = wait_until(ready, 15, 0.05, "account_ready")
-    assert status == {"completed": False, "next_step": "affiliation", "account_ready": True}
+    assert status == {"completed": False, "next_step": "affiliation", "account_ready": True,
+                      "affiliation_status": "none"}
 
     profile = requests.get(system.gateway_url + "/api/v1/me/profile", headers=headers, timeout=5)
     assert profile.status_code == 200
     assert profile.json()["user_id"] == body["account"]["user_id"]
     assert profile.json()["last_name"] == "van der Berg"
 
-    mails = wait_until(lambda: mailbox.to(form["email"]), 15, 0.05, "the welcome e-mail")
+    mails = wait_until(lambda: mailbox.welcomes(form["email"]), 15, 0.05, "the welcome e-mail")
     assert len(mails) == 1
     assert mails[0]["subject"] == "Welkom bij het Mentornetwerk, Zoë"
     assert form["username"] in mails[0]["body"]
@@ -47,7 +48,7 @@ def test_sign_up_provisions_the_member_and_sends_a_welcome_in_their_language(
 def test_welcome_mail_in_english_for_an_english_member(system, mailbox, new_registration):
     form = new_registration(language="en", first_name="Jan")
     assert sign_up(system, form).status_code == 201
-    mails = wait_until(lambda: mailbox.to(form["email"]), 15, 0.05, "the welcome e-mail")
+    mails = wait_until(lambda: mailbox.welcomes(form["email"]), 15, 0.05, "the welcome e-mail")
     assert mails[0]["subject"] == "Welcome to the Mentor Network, Jan"
 
 

@@ -9,7 +9,7 @@ import os
 from flask import Flask
 
 from gateway import errors, requests_context
-from gateway.api import accounts, health, onboarding, openapi, profiles
+from gateway.api import accounts, admin, health, onboarding, openapi, profiles
 
 
 def create_app(config=None):
@@ -19,6 +19,7 @@ def create_app(config=None):
         RPC_TIMEOUT_SECONDS=float(os.environ.get("RPC_TIMEOUT_SECONDS", "5")),
         SECRET_KEY=os.environ.get("SECRET_KEY", "dev-only-secret-change-me"),
         PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL", "http://localhost:8000"),
+        ADMIN_API_TOKEN=os.environ.get("ADMIN_API_TOKEN", ""),
         JSON_SORT_KEYS=False,
         MAX_CONTENT_LENGTH=1024 * 1024,
     )
@@ -27,7 +28,7 @@ def create_app(config=None):
     requests_context.init_app(app)
     errors.init_app(app)
     for blueprint in (health.blueprint, openapi.blueprint, accounts.blueprint,
-                      onboarding.blueprint, profiles.blueprint):
+                      onboarding.blueprint, profiles.blueprint, admin.blueprint):
         app.register_blueprint(blueprint)
     return app
 

@@ -70,6 +70,16 @@ def json_body():
     return data
 
 
+def body_with(allowed, required=()):
+    """The JSON body, refusing unknown fields and naming missing ones (422)."""
+    body = json_body()
+    problems = {name: ["Unknown field."] for name in sorted(set(body) - set(allowed))}
+    problems.update({name: ["This field is required."] for name in required if name not in body})
+    if problems:
+        raise ApiError(422, "invalid_input", "Some fields need your attention.", problems)
+    return body
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record):
         record.correlation_id = g.get("request_id", "-") if has_request_context() else "-"

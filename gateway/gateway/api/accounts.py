@@ -1,11 +1,13 @@
-"""Sign-up, usernames, login and logout (step 4 of the guide)."""
+"""Sign-up, usernames, login, the account itself and a forgotten password
+(step 4 of the guide and what follows from it)."""
 from flask import Blueprint, g, jsonify, request
 
 from gateway.auth import login_required
 from gateway.errors import ApiError
-from gateway.requests_context import call, json_body
+from gateway.requests_context import body_with, call, json_body
 
 blueprint = Blueprint("accounts", __name__, url_prefix="/api/v1")
+
 
 def _required_query(*names):
     values, missing = {}, {}
@@ -32,6 +34,14 @@ def username_availability():
                     "available": call("identity", "username_available", username=username)})
 
 
+@blueprint.get("/security-questions")
+def security_questions():
+    language = request.args.get("language", "en")
+    questions = call("identity", "security_questions")
+    return jsonify({"items": questions.get(language) or questions["en"],
+                    "own_question_allowed": True})
+
+
 @blueprint.post("/accounts")
 def register():
     form = json_body()
@@ -42,13 +52,15 @@ def register():
     return jsonify(result), 201
 
 
+@blueprint.post("/email-confirmations")
+def confirm_email():
+    body = body_with(("token",), ("token",))
+    return jsonify(call("identity", "confirm_email", token=body["token"]))
+
+
 @blueprint.post("/auth/login")
 def login():
-    body = json_body()
-    unknown = sorted(set(body) - {"username", "password"})
-    if unknown:
-        raise ApiError(422, "invalid_input", "Unknown fields.",
-                       {name: ["Unknown field."] for name in unknown})
+    body = body_with(("username", "password"))
     result = call("identity", "login", username=body.get("username"),
                   password=body.get("password"))
     return jsonify({"token": result["token"], "user_id": result["user_id"],
@@ -60,3 +72,53 @@ def login():
 def logout():
     call("identity", "logout", token=g.token)
     return "", 204
+
+
+@blueprint.post("/me/password")
+@login_required
+def change_password():
+    body = body_with(("current_password", "password", "password_confirmation"),
+                     ("current_password", "password", "password_confirmation"))
+    return jsonify(call("identity", "change_password", user_id=g.member["user_id"], token=g.token,
+                        **body))
+
+
+@blueprint.put("/me/email")
+@login_required
+def change_email():
+    body = body_with(("email", "email_confirmation", "password"),
+                     ("email", "email_confirmation", "password"))
+    return jsonify(call("identity", "change_email", user_id=g.member["user_id"], **body)), 202
+
+
+@blueprint.delete("/me/account")
+@login_required
+def delete_account():
+    body = body_with(("password",), ("password",))
+    call("identity", "delete_account", user_id=g.member["user_id"], password=body["password"])
+    return "", 204
+
+
+@blueprint.post("/password-resets")
+def request_password_reset():
+    body = body_with(("login",), ("login",))
+    return jsonify(call("identity", "request_password_reset", login=body["login"])), 202
+
+
+@blueprint.get("/password-resets/question")
+def reset_question():
+    token = _required_query("token")["token"]
+    return jsonify(call("identity", "reset_question", token=token))
+
+
+@blueprint.post("/password-resets/verify")
+def verify_password_reset():
+    body = body_with(("token", "security_answer"), ("token", "security_answer"))
+    return jsonify(call("identity", "verify_password_reset", **body))
+
+
+@blueprint.post("/password-resets/complete")
+def complete_password_reset():
+    body = body_with(("reset_token", "password", "password_confirmation"),
+                     ("reset_token", "password", "password_confirmation"))
+    return jsonify(call("identity", "complete_password_reset", **body))

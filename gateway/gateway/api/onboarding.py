@@ -1,8 +1,8 @@
-"""Onboarding progress (steps 5 to 9 of the guide)."""
-from flask import Blueprint, g, jsonify
+"""Onboarding (steps 5 to 9 of the guide), resumable: every answer says the next step."""
+from flask import Blueprint, g, jsonify, request
 
 from gateway.auth import login_required
-from gateway.requests_context import call
+from gateway.requests_context import body_with, call
 
 blueprint = Blueprint("onboarding", __name__, url_prefix="/api/v1")
 
@@ -11,3 +11,40 @@ blueprint = Blueprint("onboarding", __name__, url_prefix="/api/v1")
 @login_required
 def onboarding_status():
     return jsonify(call("identity", "get_onboarding", user_id=g.member["user_id"]))
+
+
+@blueprint.post("/onboarding/affiliation")
+@login_required
+def verify_affiliation():
+    body = body_with(("role", "record_number", "request_review", "note"), ("role", "record_number"))
+    result = call("identity", "verify_affiliation", user_id=g.member["user_id"],
+                  role=body["role"], record_number=body["record_number"],
+                  request_review=body.get("request_review", False), note=body.get("note", ""))
+    return jsonify(result)
+
+
+@blueprint.put("/onboarding/study-details")
+@login_required
+def study_details():
+    body = body_with(("institution", "programme", "faculty", "year_started", "year_graduated"))
+    return jsonify(call("identity", "submit_study_details", user_id=g.member["user_id"],
+                        details=body))
+
+
+@blueprint.get("/guidelines")
+def guidelines():
+    return jsonify(call("identity", "get_guidelines", language=request.args.get("language", "en")))
+
+
+@blueprint.post("/onboarding/guidelines")
+@login_required
+def agree_to_guidelines():
+    body = body_with(("version", "agree"), ("version", "agree"))
+    return jsonify(call("identity", "agree_to_guidelines", user_id=g.member["user_id"],
+                        version=body["version"], agree=body["agree"]))
+
+
+@blueprint.post("/onboarding/introduction")
+@login_required
+def complete_introduction():
+    return jsonify(call("identity", "complete_introduction", user_id=g.member["user_id"]))

@@ -53,6 +53,57 @@ class ProfileCreatedV1(PayloadSchema):
     created_at = fields.AwareDateTime(required=True)
 
 
+class AccountDeletedV1(PayloadSchema):
+    user_id = fields.UUID(required=True)
+    deleted_at = fields.AwareDateTime(required=True)
+
+
+class StudyDetailsSubmittedV1(PayloadSchema):
+    user_id = fields.UUID(required=True)
+    institution = fields.String(required=True)
+    programme = fields.String(required=True)
+    faculty = fields.String(load_default="", dump_default="")
+    year_started = fields.Integer(required=True)
+    year_graduated = fields.Integer(allow_none=True, load_default=None)
+    role = fields.String(required=True, validate=validate.OneOf(("student", "alumnus", "staff")))
+    # True when the details come from (or were checked against) the
+    # university's records, so the profile may show them as verified.
+    verified = fields.Boolean(required=True)
+
+
+class EmailConfirmationRequestedV1(PayloadSchema):
+    user_id = fields.UUID(required=True)
+    email = fields.Email(required=True)
+    first_name = fields.String(required=True)
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    # The single-use link itself; identity keeps only its hash.
+    confirmation_url = fields.Url(required=True, require_tld=False)
+
+
+class PasswordResetRequestedV1(PayloadSchema):
+    user_id = fields.UUID(required=True)
+    email = fields.Email(required=True)
+    first_name = fields.String(required=True)
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    reset_url = fields.Url(required=True, require_tld=False)
+    expires_at = fields.AwareDateTime(required=True)
+
+
+class AccountEmailChangedV1(PayloadSchema):
+    user_id = fields.UUID(required=True)
+    email = fields.Email(required=True)
+
+
+class MentoringMemberCreatedV1(PayloadSchema):
+    user_id = fields.UUID(required=True)
+    created_at = fields.AwareDateTime(required=True)
+
+
+class NotificationRecipientCreatedV1(PayloadSchema):
+    user_id = fields.UUID(required=True)
+    created_at = fields.AwareDateTime(required=True)
+
+
 @dataclass(frozen=True)
 class EventContract:
     source: str
@@ -68,8 +119,24 @@ CONTRACTS = {
         EventContract("identity", "account_registered", 1, AccountRegisteredV1,
                       "A member created an account; the saga that provisions "
                       "them in the other services starts here."),
+        EventContract("identity", "account_deleted", 1, AccountDeletedV1,
+                      "A member deleted their account: every service forgets them."),
+        EventContract("identity", "study_details_submitted", 1, StudyDetailsSubmittedV1,
+                      "The member's study details (step 6), for their profile."),
+        EventContract("identity", "email_confirmation_requested", 1,
+                      EmailConfirmationRequestedV1,
+                      "An address needs confirming with a single-use link."),
+        EventContract("identity", "password_reset_requested", 1, PasswordResetRequestedV1,
+                      "A member asked for a password reset link."),
+        EventContract("identity", "account_email_changed", 1, AccountEmailChangedV1,
+                      "A member's confirmed e-mail address changed."),
         EventContract("profiles", "profile_created", 1, ProfileCreatedV1,
                       "The member's profile exists (registration saga step)."),
+        EventContract("mentoring", "mentoring_member_created", 1, MentoringMemberCreatedV1,
+                      "Mentoring knows the member (registration saga step)."),
+        EventContract("notifications", "notification_recipient_created", 1,
+                      NotificationRecipientCreatedV1,
+                      "Notifications can reach the member (registration saga step)."),
     ]
 }
 
@@ -89,8 +156,23 @@ class Subscription:
 
 SUBSCRIPTIONS = [
     Subscription("identity", "account_registered", "profiles", "on_account_registered"),
+    Subscription("identity", "account_registered", "mentoring", "on_account_registered"),
     Subscription("identity", "account_registered", "notifications", "on_account_registered"),
+    Subscription("identity", "account_deleted", "profiles", "on_account_deleted"),
+    Subscription("identity", "account_deleted", "mentoring", "on_account_deleted"),
+    Subscription("identity", "account_deleted", "notifications", "on_account_deleted"),
+    Subscription("identity", "study_details_submitted", "profiles", "on_study_details_submitted"),
+    Subscription("identity", "email_confirmation_requested", "notifications",
+                 "on_email_confirmation_requested"),
+    Subscription("identity", "password_reset_requested", "notifications",
+                 "on_password_reset_requested"),
+    Subscription("identity", "account_email_changed", "profiles", "on_account_email_changed"),
+    Subscription("identity", "account_email_changed", "notifications", "on_account_email_changed"),
     Subscription("profiles", "profile_created", "identity", "on_profile_created"),
+    Subscription("mentoring", "mentoring_member_created", "identity",
+                 "on_mentoring_member_created"),
+    Subscription("notifications", "notification_recipient_created", "identity",
+                 "on_notification_recipient_created"),
 ]
 
 

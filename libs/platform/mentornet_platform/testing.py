@@ -4,6 +4,7 @@ started as real processes with the operators' own command, an SMTP server.
 Used by every service's tests and by the cross-service tests under tests/.
 """
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -224,8 +225,13 @@ class Mailbox:
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
         self.controller.start()
 
-    def to(self, address):
-        return [m for m in self.messages if address in m["to"]]
+    def to(self, address, subject=None):
+        """Mail received for ``address``; ``subject`` (a regex) narrows it down."""
+        return [m for m in self.messages if address in m["to"]
+                and (subject is None or re.search(subject, m["subject"]))]
+
+    def welcomes(self, address):
+        return self.to(address, r"^(Welcome to|Welkom bij)")
 
     def stop(self):
         self.controller.stop()

@@ -1,4 +1,5 @@
-"""Accounts, sign-up, login and sessions: plain functions over a Database."""
+"""Accounts: sign-up, login, sessions, passwords, e-mail addresses and
+deletion, as plain functions over a Database."""
 import hashlib
 import logging
 import secrets
@@ -6,16 +7,15 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from marshmallow import ValidationError
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from identity import events, exceptions, onboarding, passwords, usernames
+from identity import config, events, exceptions, onboarding, passwords, throttling, tokens, usernames
 from identity.models import Account, Consent, RegistrationKey, Session
-from identity.schemas import AccountSchema, RegistrationSchema
+from identity.schemas import AccountSchema, NewEmailSchema, NewPasswordSchema, RegistrationSchema
 
 log = logging.getLogger(__name__)
 
-POLICY_VERSIONS = {"privacy_policy": "2026-01", "terms": "2026-01"}
 SESSION_IDLE = timedelta(minutes=30)
 SESSION_ABSOLUTE = timedelta(hours=12)
 # last_seen_at is written at most this often, not on every request.
@@ -30,6 +30,11 @@ def _token_hash(token):
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def _invalid(exc):
+    return exceptions.InvalidInput("invalid_input", "Some fields need your attention.",
+                                   exc.normalized_messages())
+
+
 def _open_session(session, account_id):
     token = secrets.token_urlsafe(32)
     now = _now()
@@ -38,20 +43,39 @@ def _open_session(session, account_id):
     return token
 
 
+def _end_sessions(session, account_id):
+    session.execute(update(Session).where(Session.account_id == account_id,
+                                          Session.revoked_at.is_(None)).values(revoked_at=_now()))
+
+
+def _account(session, user_id, lock=False):
+    account = session.get(Account, user_id, with_for_update=lock)
+    if account is None:
+        raise exceptions.NotFound("account_not_found", "No such account.")
+    return account
+
+
+def _request_confirmation(session, account, email):
+    raw = tokens.issue(session, account.id, "confirm_email",
+                       timedelta(hours=config.EMAIL_CONFIRMATION_HOURS), email=email)
+    events.email_confirmation_requested(session, account, email,
+                                        f"{config.public_base_url()}/confirm-email?token={raw}")
+
+
+# -- sign-up ----------------------------------------------------------------
 def register(db, registration, idempotency_key=None):
     """Create an account from the sign-up form; returns account, token and onboarding.
 
-    The account, its consents and the ``account_registered`` event are written
-    in one transaction: the saga that provisions the member elsewhere starts
-    only for an account that exists.
+    The account, its consents, the ``account_registered`` event and the
+    address confirmation are written in one transaction: the saga that
+    provisions the member elsewhere starts only for an account that exists.
     """
     if not isinstance(registration, dict):
         raise exceptions.InvalidInput("invalid_input", "The registration must be an object.")
     try:
         form = RegistrationSchema().load(registration)
     except ValidationError as exc:
-        raise exceptions.InvalidInput("invalid_input", "Some fields need your attention.",
-                                      exc.normalized_messages())
+        raise _invalid(exc)
 
     if idempotency_key:
         replay = _replay_registration(db, idempotency_key)
@@ -71,11 +95,12 @@ def register(db, registration, idempotency_key=None):
                               security_answer_hash=answer_hash, created_at=_now(), **form)
             session.add(account)
             session.flush()
-            for document, version in POLICY_VERSIONS.items():
+            for document, version in config.university()["policy_versions"].items():
                 session.add(Consent(account_id=account.id, document=document, version=version))
             if idempotency_key:
                 session.add(RegistrationKey(key=idempotency_key, account_id=account.id))
             events.account_registered(session, account)
+            _request_confirmation(session, account, account.email)
             token = _open_session(session, account.id)
             result = {"account": AccountSchema().dump(account), "token": token,
                       "onboarding": onboarding.status(account)}
@@ -97,9 +122,15 @@ def register(db, registration, idempotency_key=None):
 def _refuse_duplicates(session, form):
     if usernames.is_taken(session, form["username"]):
         raise exceptions.username_taken(form["username"])
-    if session.execute(select(Account.id).where(
-            func.lower(Account.email) == form["email"].lower())).first():
+    if _email_taken(session, form["email"]):
         raise exceptions.email_taken()
+
+
+def _email_taken(session, email, except_id=None):
+    query = select(Account.id).where(func.lower(Account.email) == email.lower())
+    if except_id:
+        query = query.where(Account.id != except_id)
+    return session.execute(query).first() is not None
 
 
 def _replay_registration(db, key):
@@ -113,6 +144,25 @@ def _replay_registration(db, key):
                 "onboarding": onboarding.status(account)}
 
 
+def confirm_email(db, token):
+    """The single-use link of an address confirmation was followed."""
+    with db.transaction() as session:
+        row = tokens.find(session, token, "confirm_email")
+        if row is None:
+            raise exceptions.NotFound("token_invalid",
+                                      "This confirmation link is invalid, used or expired.")
+        account = _account(session, row.account_id, lock=True)
+        tokens.spend(row)
+        if row.email.lower() != account.email.lower():
+            if _email_taken(session, row.email, except_id=account.id):
+                raise exceptions.email_taken()
+            account.email = row.email
+            events.account_email_changed(session, account)
+        account.email_confirmed_at = _now()
+        return {"user_id": account.id, "email": account.email, "confirmed": True}
+
+
+# -- login and sessions -------------------------------------------------------
 def login(db, username, password):
     if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
         raise exceptions.InvalidInput("invalid_input", "Enter your username and password.",
@@ -120,15 +170,26 @@ def login(db, username, password):
                                        (("username", username), ("password", password))
                                        if not isinstance(v, str) or not v})
     with db.transaction() as session:
+        wait = throttling.locked_for(session, username)
         account = session.execute(select(Account).where(or_(
             func.lower(Account.username) == username.strip().lower(),
             func.lower(Account.email) == username.strip().lower()))).scalars().first()
+    # Verify even when locked or unknown: every answer costs the same.
     stored = account.password_hash if account else passwords.DUMMY_HASH
-    if not passwords.verify_password(stored, password) or account is None:
-        raise exceptions.invalid_credentials()
+    correct = passwords.verify_password(stored, password) and account is not None
+    if wait:
+        raise exceptions.Throttled(
+            "too_many_attempts",
+            f"Too many failed attempts. Try again in {wait} seconds or reset your password.")
     with db.transaction() as session:
-        token = _open_session(session, account.id)
-        return {"token": token, "user_id": account.id, "onboarding": onboarding.status(account)}
+        if not correct:
+            throttling.record_failure(session, username)
+        else:
+            throttling.clear(session, username)
+            token = _open_session(session, account.id)
+    if not correct:
+        raise exceptions.invalid_credentials()
+    return {"token": token, "user_id": account.id, "onboarding": onboarding.status(account)}
 
 
 def logout(db, token):
@@ -155,9 +216,150 @@ def authenticate(db, token):
                 "language": account.language}
 
 
+# -- passwords and addresses --------------------------------------------------
+def _check_password(account, password):
+    if not isinstance(password, str) or not passwords.verify_password(account.password_hash, password):
+        raise exceptions.InvalidInput("wrong_password", "Your current password is not correct.",
+                                      {"current_password": ["Your current password is not correct."]})
+
+
+def change_password(db, user_id, token, current_password, password, password_confirmation):
+    """Needs the current password; ends every session and opens a new one."""
+    try:
+        NewPasswordSchema().load({"password": password, "password_confirmation": password_confirmation})
+    except ValidationError as exc:
+        raise _invalid(exc)
+    with db.transaction() as session:
+        account = _account(session, user_id)
+    _check_password(account, current_password)
+    new_hash = passwords.hash_password(password)
+    with db.transaction() as session:
+        account = _account(session, user_id, lock=True)
+        account.password_hash = new_hash
+        _end_sessions(session, user_id)
+        return {"token": _open_session(session, user_id)}
+
+
+def change_email(db, user_id, email, email_confirmation, password):
+    """The new address takes effect once confirmed through the link sent to it."""
+    try:
+        new = NewEmailSchema().load({"email": email, "email_confirmation": email_confirmation})
+    except ValidationError as exc:
+        raise _invalid(exc)
+    with db.transaction() as session:
+        account = _account(session, user_id)
+    try:
+        _check_password(account, password)
+    except exceptions.InvalidInput:
+        raise exceptions.InvalidInput("wrong_password", "Your password is not correct.",
+                                      {"password": ["Your password is not correct."]})
+    with db.transaction() as session:
+        account = _account(session, user_id, lock=True)
+        if _email_taken(session, new["email"], except_id=user_id):
+            raise exceptions.email_taken()
+        _request_confirmation(session, account, new["email"])
+    return {"pending_email": new["email"], "confirmation_sent": True}
+
+
+def delete_account(db, user_id, password):
+    """The member leaves: the account and its sessions go, and every service forgets them."""
+    with db.transaction() as session:
+        account = _account(session, user_id)
+    try:
+        _check_password(account, password)
+    except exceptions.InvalidInput:
+        raise exceptions.InvalidInput("wrong_password", "Your password is not correct.",
+                                      {"password": ["Your password is not correct."]})
+    with db.transaction() as session:
+        session.execute(delete(Account).where(Account.id == user_id))
+        events.account_deleted(session, user_id)
+    log.info("account %s deleted", user_id)
+
+
+# -- forgotten password ---------------------------------------------------------
+RESET_ACCEPTED = {"accepted": True,
+                  "message": "If an account has this name or address, a reset link is on its way."}
+
+
+def request_password_reset(db, login):
+    """Always the same answer, so it reveals nothing about who has an account."""
+    if not isinstance(login, str) or not login.strip():
+        raise exceptions.invalid("login", "Enter your username or e-mail address.")
+    with db.transaction() as session:
+        account = session.execute(select(Account).where(or_(
+            func.lower(Account.username) == login.strip().lower(),
+            func.lower(Account.email) == login.strip().lower()))).scalars().first()
+        if account is not None:
+            lifetime = timedelta(minutes=config.PASSWORD_RESET_MINUTES)
+            raw = tokens.issue(session, account.id, "reset_password", lifetime)
+            events.password_reset_requested(
+                session, account, f"{config.public_base_url()}/reset-password?token={raw}",
+                _now() + lifetime)
+    return RESET_ACCEPTED
+
+
+def verify_password_reset(db, token, security_answer):
+    """Step two: the link's token and the security answer give a short-lived reset grant.
+
+    The security question is never enough alone: it is only asked of someone
+    who holds the e-mailed link, and a few wrong answers spend the link.
+    """
+    with db.transaction() as session:
+        row = tokens.find(session, token, "reset_password")
+        if row is None:
+            raise exceptions.NotFound("token_invalid", "This reset link is invalid, used or expired.")
+        account = _account(session, row.account_id)
+        answer_hash, account_id = account.security_answer_hash, account.id
+    answer = passwords.normalise_answer(security_answer if isinstance(security_answer, str) else "")
+    correct = bool(answer) and passwords.verify_password(answer_hash, answer)
+    with db.transaction() as session:
+        row = tokens.find(session, token, "reset_password")
+        if row is None:
+            raise exceptions.NotFound("token_invalid", "This reset link is invalid, used or expired.")
+        if not correct:
+            row.attempts += 1
+            if row.attempts >= config.RESET_ANSWER_ATTEMPTS:
+                tokens.spend(row)
+            left = max(0, config.RESET_ANSWER_ATTEMPTS - row.attempts)
+            error = exceptions.InvalidInput(
+                "wrong_answer", "That answer is not correct." +
+                (f" {left} attempt(s) left." if left else " Request a new reset link."),
+                {"security_answer": ["That answer is not correct."]})
+        else:
+            tokens.spend(row)
+            grant = tokens.issue(session, account_id, "reset_grant", timedelta(minutes=10))
+    if not correct:
+        raise error
+    return {"reset_token": grant}
+
+
+def complete_password_reset(db, reset_token, password, password_confirmation):
+    try:
+        NewPasswordSchema().load({"password": password, "password_confirmation": password_confirmation})
+    except ValidationError as exc:
+        raise _invalid(exc)
+    new_hash = passwords.hash_password(password)
+    with db.transaction() as session:
+        row = tokens.find(session, reset_token, "reset_grant")
+        if row is None:
+            raise exceptions.NotFound("token_invalid", "This reset has expired; start again.")
+        tokens.spend(row)
+        account = _account(session, row.account_id, lock=True)
+        account.password_hash = new_hash
+        _end_sessions(session, account.id)
+        throttling.clear(session, account.username, account.email)
+        return {"token": _open_session(session, account.id), "user_id": account.id}
+
+
+def security_question_for(db, token):
+    """The question to show beside a valid reset link."""
+    with db.transaction() as session:
+        row = tokens.find(session, token, "reset_password", lock=False)
+        if row is None:
+            raise exceptions.NotFound("token_invalid", "This reset link is invalid, used or expired.")
+        return {"security_question": _account(session, row.account_id).security_question}
+
+
 def get_onboarding(db, user_id):
     with db.transaction() as session:
-        account = session.get(Account, user_id)
-        if account is None:
-            raise exceptions.NotFound("account_not_found", "No such account.")
-        return onboarding.status(account)
+        return onboarding.status(_account(session, user_id))

@@ -1,5 +1,7 @@
 """Events identity publishes; their payload contracts live in
-mentornet_contracts.events (AccountRegisteredV1)."""
+mentornet_contracts.events."""
+from datetime import datetime, timezone
+
 from mentornet_platform.outbox import record_event
 
 SOURCE = "identity"
@@ -16,3 +18,33 @@ def account_registered(session, account):
         "language": account.language,
         "registered_at": account.created_at,
     })
+
+
+def account_deleted(session, account_id):
+    return record_event(session, SOURCE, "account_deleted", {
+        "user_id": account_id, "deleted_at": datetime.now(timezone.utc)})
+
+
+def study_details_submitted(session, account):
+    return record_event(session, SOURCE, "study_details_submitted", {
+        "user_id": account.id, "institution": account.institution,
+        "programme": account.programme, "faculty": account.faculty or "",
+        "year_started": account.year_started, "year_graduated": account.year_graduated,
+        "role": account.role, "verified": account.study_details_verified})
+
+
+def email_confirmation_requested(session, account, email, url):
+    return record_event(session, SOURCE, "email_confirmation_requested", {
+        "user_id": account.id, "email": email, "first_name": account.first_name,
+        "language": account.language, "confirmation_url": url})
+
+
+def password_reset_requested(session, account, url, expires_at):
+    return record_event(session, SOURCE, "password_reset_requested", {
+        "user_id": account.id, "email": account.email, "first_name": account.first_name,
+        "language": account.language, "reset_url": url, "expires_at": expires_at})
+
+
+def account_email_changed(session, account):
+    return record_event(session, SOURCE, "account_email_changed", {
+        "user_id": account.id, "email": account.email})

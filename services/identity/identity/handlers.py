@@ -1,13 +1,20 @@
 """Identity's event handlers: plain functions ``(session, data, envelope)`` run by
-the inbox inside one transaction with the processed-event key."""
+the inbox inside one transaction with the processed-event key.  Each marks one
+step of the registration saga done; ``account_ready`` needs all three."""
 from identity.models import Account
 
 
-def mark_profile_ready(session, data, envelope):
-    """profiles.profile_created: the registration saga's provisioning step is done."""
-    account = session.get(Account, str(data["user_id"]))
-    if account is None:
-        # The account was deleted meanwhile; nothing left to mark.
-        return
-    if account.profile_ready_at is None:
-        account.profile_ready_at = data["created_at"]
+def _mark(column):
+    def handler(session, data, envelope):
+        account = session.get(Account, str(data["user_id"]), with_for_update=True)
+        if account is None:
+            return  # the account was deleted meanwhile; nothing left to mark
+        if getattr(account, column) is None:
+            setattr(account, column, data["created_at"])
+    handler.__name__ = f"mark_{column}"
+    return handler
+
+
+mark_profile_ready = _mark("profile_ready_at")
+mark_mentoring_ready = _mark("mentoring_ready_at")
+mark_notifications_ready = _mark("notifications_ready_at")

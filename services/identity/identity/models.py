@@ -1,5 +1,6 @@
 """Identity's tables (its own database; no other service reads them)."""
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, func, text
+from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData,
+                        String, Text, func, text)
 from sqlalchemy.orm import declarative_base
 
 from mentornet_platform.tables import add_messaging_tables
@@ -25,9 +26,23 @@ class Account(Base):
     security_answer_hash = Column(String(255))
     language = Column(String(2), nullable=False, server_default="en")
     created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    email_confirmed_at = Column(DateTime(timezone=True))
     # Onboarding progress (the guide's steps 5 to 9) and the registration saga.
     profile_ready_at = Column(DateTime(timezone=True))
+    mentoring_ready_at = Column(DateTime(timezone=True))
+    notifications_ready_at = Column(DateTime(timezone=True))
+    # none, verified, pending_review, rejected
+    affiliation_status = Column(String(20), nullable=False, server_default="none")
+    role = Column(String(10))  # student, alumnus, staff
+    affiliation_record_number = Column(String(40))
+    affiliation_failures = Column(Integer, nullable=False, server_default="0")
     affiliation_verified_at = Column(DateTime(timezone=True))
+    institution = Column(String(200))
+    programme = Column(String(200))
+    faculty = Column(String(200))
+    year_started = Column(Integer)
+    year_graduated = Column(Integer)
+    study_details_verified = Column(Boolean, nullable=False, server_default="false")
     study_details_at = Column(DateTime(timezone=True))
     guidelines_version = Column(String(20))
     guidelines_agreed_at = Column(DateTime(timezone=True))
@@ -71,3 +86,64 @@ class RegistrationKey(Base):
     key = Column(String(100), primary_key=True)
     account_id = Column(String(36), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, server_default=text("now()"))
+
+
+class UniversityRecord(Base):
+    """The university's own record of a student, alumnus or staff member,
+    loaded by an operator from CSV (``make import-records``)."""
+    __tablename__ = "university_records"
+
+    record_number = Column(String(40), primary_key=True)
+    role = Column(String(10), primary_key=True)
+    first_name = Column(String(100), nullable=False)
+    last_name = Column(String(100), nullable=False)
+    date_of_birth = Column(Date, nullable=False)
+    programme = Column(String(200), nullable=False, server_default="")
+    faculty = Column(String(200), nullable=False, server_default="")
+    year_started = Column(Integer)
+    year_graduated = Column(Integer)
+    email = Column(String(254), nullable=False, server_default="")
+    imported_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+class AffiliationReview(Base):
+    """A member's request for a manual check when no record matched."""
+    __tablename__ = "affiliation_reviews"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    account_id = Column(String(36), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False,
+                        index=True)
+    role = Column(String(10), nullable=False)
+    record_number = Column(String(40), nullable=False)
+    note = Column(Text, nullable=False, server_default="")
+    status = Column(String(10), nullable=False, server_default="pending")  # pending, approved, rejected
+    reason = Column(Text, nullable=False, server_default="")
+    decided_by = Column(String(100))
+    created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    decided_at = Column(DateTime(timezone=True))
+
+
+class EmailToken(Base):
+    """A single-use, time-limited secret sent by e-mail; only its hash is kept."""
+    __tablename__ = "email_tokens"
+
+    token_hash = Column(String(64), primary_key=True)
+    account_id = Column(String(36), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False,
+                        index=True)
+    # confirm_email, reset_password, reset_grant
+    purpose = Column(String(20), nullable=False)
+    email = Column(String(254))
+    attempts = Column(Integer, nullable=False, server_default="0")
+    created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    expires_at = Column(DateTime(timezone=True), nullable=False)
+    used_at = Column(DateTime(timezone=True))
+
+
+class LoginThrottle(Base):
+    """Failed logins per login name (known or not, so throttling reveals nothing)."""
+    __tablename__ = "login_throttles"
+
+    login_key = Column(String(300), primary_key=True)
+    failures = Column(Integer, nullable=False, server_default="0")
+    locked_until = Column(DateTime(timezone=True))
+    last_failure_at = Column(DateTime(timezone=True))

@@ -1,21 +1,35 @@
-"""Where a member is in the guide's sign-up steps."""
+"""Where a member is in the guide's sign-up steps, and steps 6, 8 and 9."""
+from datetime import datetime, timezone
+
+from marshmallow import ValidationError
+
+from identity import config, events, exceptions
+from identity.models import Account, Consent
+from identity.schemas import StudyDetailsSchema
 
 STEPS = ("affiliation", "study_details", "account_creation", "guidelines", "introduction", "done")
 
 
+def _now():
+    return datetime.now(timezone.utc)
+
+
 def account_ready(account):
-    """True once the registration saga has provisioned the member (their profile exists)."""
-    return account.profile_ready_at is not None
+    """True once the registration saga has provisioned the member in profiles,
+    mentoring and notifications."""
+    return None not in (account.profile_ready_at, account.mentoring_ready_at,
+                        account.notifications_ready_at)
 
 
 def next_step(account):
-    if account.affiliation_verified_at is None:
+    if account.affiliation_status != "verified":
         return "affiliation"
     if account.study_details_at is None:
         return "study_details"
     if not account_ready(account):
         return "account_creation"
-    if account.guidelines_agreed_at is None:
+    if account.guidelines_agreed_at is None or \
+            account.guidelines_version != config.university()["guidelines"]["version"]:
         return "guidelines"
     if account.introduction_completed_at is None:
         return "introduction"
@@ -24,4 +38,86 @@ def next_step(account):
 
 def status(account):
     step = next_step(account)
-    return {"completed": step == "done", "next_step": step, "account_ready": account_ready(account)}
+    return {"completed": step == "done", "next_step": step,
+            "account_ready": account_ready(account),
+            "affiliation_status": account.affiliation_status or "none"}
+
+
+def _require_step(account, *allowed):
+    step = next_step(account)
+    if step not in allowed:
+        raise exceptions.Conflict("wrong_step", f"This step is not open now; the next step is {step}.",
+                                  None)
+
+
+def _account(session, user_id):
+    account = session.get(Account, user_id, with_for_update=True)
+    if account is None:
+        raise exceptions.NotFound("account_not_found", "No such account.")
+    return account
+
+
+def submit_study_details(db, user_id, details):
+    """Step 6.  Details that match the university's record stay verified."""
+    if not isinstance(details, dict):
+        raise exceptions.InvalidInput("invalid_input", "The study details must be an object.")
+    try:
+        data = StudyDetailsSchema().load(details)
+    except ValidationError as exc:
+        raise exceptions.InvalidInput("invalid_input", "Some fields need your attention.",
+                                      exc.normalized_messages())
+    with db.transaction() as session:
+        account = _account(session, user_id)
+        _require_step(account, "study_details", "account_creation", "guidelines", "introduction",
+                      "done")
+        if account.role == "alumnus" and data["year_graduated"] is None:
+            raise exceptions.invalid("year_graduated", "Alumni need the year they graduated.")
+        recorded = (account.programme, account.year_started, account.year_graduated)
+        verified_by_record = account.affiliation_record_number is not None and recorded == (
+            data["programme"], data["year_started"], data["year_graduated"])
+        for name, value in data.items():
+            setattr(account, name, value)
+        account.study_details_verified = bool(verified_by_record) and \
+            data["institution"] == config.university()["university_name"]
+        account.study_details_at = _now()
+        events.study_details_submitted(session, account)
+        return status(account)
+
+
+def get_guidelines(language="en"):
+    guidelines = config.university()["guidelines"]
+    text = guidelines.get(language) or guidelines["en"]
+    return {"version": guidelines["version"], "language": language if language in guidelines else "en",
+            "title": text["title"], "sections": text["sections"]}
+
+
+def agree_to_guidelines(db, user_id, version, agree):
+    """Step 8: agreeing records the version; without agreeing one cannot join."""
+    current = config.university()["guidelines"]["version"]
+    if agree is not True:
+        raise exceptions.InvalidInput(
+            "guidelines_not_accepted",
+            "You cannot join the mentor network without agreeing to the guidelines. "
+            "If you do not wish to agree, you can delete your unfinished account.",
+            {"agree": ["You must agree to the guidelines to join."]})
+    if version != current:
+        raise exceptions.Conflict("guidelines_version_changed",
+                                  f"The guidelines have changed; read and agree to version {current}.",
+                                  {"version": [f"The current version is {current}."]})
+    with db.transaction() as session:
+        account = _account(session, user_id)
+        _require_step(account, "guidelines", "introduction", "done")
+        account.guidelines_version = current
+        account.guidelines_agreed_at = _now()
+        session.add(Consent(account_id=account.id, document="guidelines", version=current))
+        return status(account)
+
+
+def complete_introduction(db, user_id):
+    """Step 9: finishing the quick introduction completes onboarding."""
+    with db.transaction() as session:
+        account = _account(session, user_id)
+        _require_step(account, "introduction", "done")
+        if account.introduction_completed_at is None:
+            account.introduction_completed_at = _now()
+        return status(account)

@@ -7,12 +7,25 @@ from email_validator import EmailNotValidError, validate_email
 from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, validate,
                          validates, validates_schema)
 
+from identity import config
 from identity.passwords import password_problem
 
 # Letters of any script, joined by single spaces, hyphens or apostrophes.
 NAME_PATTERN = re.compile(r"^[^\W\d_]+(?:[ \-'’][^\W\d_]+)*$")
 USERNAME_PATTERN = re.compile(r"^[a-z][a-z0-9._-]{2,39}$")
-MIN_AGE = 16
+
+
+def check_password(value):
+    problem = password_problem(value)
+    if problem:
+        raise ValidationError(problem)
+
+
+def check_email(value):
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValidationError(f"This is not a valid e-mail address: {exc}")
 
 
 def _check_name(value):
@@ -64,8 +77,9 @@ class RegistrationSchema(Schema):
         if value > today:
             raise ValidationError("The date of birth is in the future.")
         age = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
-        if age < MIN_AGE:
-            raise ValidationError(f"You must be at least {MIN_AGE} years old to join.")
+        minimum = int(config.university().get("minimum_age", 16))
+        if age < minimum:
+            raise ValidationError(f"You must be at least {minimum} years old to join.")
         if value.year < 1900:
             raise ValidationError("Enter a real date of birth.")
 
@@ -77,16 +91,11 @@ class RegistrationSchema(Schema):
 
     @validates("password")
     def _strong_enough(self, value, **kwargs):
-        problem = password_problem(value)
-        if problem:
-            raise ValidationError(problem)
+        check_password(value)
 
     @validates("email")
     def _email_shape(self, value, **kwargs):
-        try:
-            validate_email(value, check_deliverability=False)
-        except EmailNotValidError as exc:
-            raise ValidationError(f"This is not a valid e-mail address: {exc}")
+        check_email(value)
 
     @validates("accept_privacy_policy")
     def _privacy_accepted(self, value, **kwargs):
@@ -112,7 +121,7 @@ class RegistrationSchema(Schema):
     @post_load
     def _normalise(self, data, **kwargs):
         data["username"] = data["username"].strip().lower()
-        data["email"] = validate_email(data["email"], check_deliverability=False).normalized
+        data["email"] = check_email(data["email"])
         data.pop("password_confirmation")
         data.pop("email_confirmation")
         return data
@@ -130,3 +139,87 @@ class AccountSchema(Schema):
     date_of_birth = fields.Date()
     language = fields.String()
     created_at = fields.AwareDateTime()
+
+
+class NewPasswordSchema(Schema):
+    """A new password and its confirmation (change and reset)."""
+
+    class Meta:
+        unknown = RAISE
+
+    password = fields.String(required=True)
+    password_confirmation = fields.String(required=True)
+
+    @validates("password")
+    def _strong_enough(self, value, **kwargs):
+        check_password(value)
+
+    @validates_schema
+    def _match(self, data, **kwargs):
+        if data.get("password") != data.get("password_confirmation"):
+            raise ValidationError({"password_confirmation": ["The passwords do not match."]})
+
+
+class NewEmailSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    email = fields.String(required=True)
+    email_confirmation = fields.String(required=True)
+
+    @validates("email")
+    def _shape(self, value, **kwargs):
+        check_email(value)
+
+    @validates_schema
+    def _match(self, data, **kwargs):
+        if "email" in data and data.get("email_confirmation", "").strip().lower() != \
+                data["email"].strip().lower():
+            raise ValidationError({"email_confirmation": ["The e-mail addresses do not match."]})
+
+    @post_load
+    def _normalise(self, data, **kwargs):
+        return {"email": check_email(data["email"])}
+
+
+ROLES = ("student", "alumnus", "staff")
+
+
+class AffiliationSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    record_number = fields.String(required=True, validate=[
+        validate.Length(min=1, max=40),
+        validate.Regexp(r"^[A-Za-z0-9-]+$", error="Use the letters and digits of your number.")])
+    request_review = fields.Boolean(load_default=False)
+    note = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class StudyDetailsSchema(Schema):
+    """Step 6: required, and shown on the member's profile."""
+
+    class Meta:
+        unknown = RAISE
+
+    institution = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    programme = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    faculty = fields.String(load_default="", validate=validate.Length(max=200))
+    year_started = fields.Integer(required=True, strict=True)
+    year_graduated = fields.Integer(load_default=None, allow_none=True, strict=True)
+
+    @validates_schema
+    def _plausible_years(self, data, **kwargs):
+        this_year = date.today().year
+        errors = {}
+        started, graduated = data.get("year_started"), data.get("year_graduated")
+        if started is not None and not 1920 <= started <= this_year + 1:
+            errors["year_started"] = [f"Enter a year between 1920 and {this_year + 1}."]
+        if graduated is not None:
+            if not 1920 <= graduated <= this_year + 8:
+                errors["year_graduated"] = [f"Enter a year between 1920 and {this_year + 8}."]
+            elif started is not None and graduated < started:
+                errors["year_graduated"] = ["The year you graduated comes before the year you started."]
+        if errors:
+            raise ValidationError(errors)

@@ -1,12 +1,12 @@
 """Identity's nameko entrypoints: thin, each calls a plain domain function."""
 from nameko.events import event_handler
-from mentornet_platform.rpc import rpc
 
-from identity import accounts, handlers, usernames
+from identity import accounts, affiliation, config, handlers, onboarding, usernames
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.inbox import EventInbox
 from mentornet_platform.outbox import OutboxRelay
+from mentornet_platform.rpc import rpc
 
 
 class IdentityService:
@@ -17,6 +17,8 @@ class IdentityService:
     outbox = OutboxRelay()
     inbox = EventInbox({
         "on_profile_created": ("profiles", handlers.mark_profile_ready),
+        "on_mentoring_member_created": ("mentoring", handlers.mark_mentoring_ready),
+        "on_notification_recipient_created": ("notifications", handlers.mark_notifications_ready),
     })
 
     @rpc
@@ -24,6 +26,7 @@ class IdentityService:
         self.db.ping()
         return {"service": self.name, "status": "ok"}
 
+    # -- sign-up (step 4) --
     @rpc
     def suggest_username(self, first_name, last_name):
         with self.db.transaction() as session:
@@ -35,9 +38,18 @@ class IdentityService:
             return not usernames.is_taken(session, username)
 
     @rpc
+    def security_questions(self):
+        return config.university()["security_questions"]
+
+    @rpc
     def register_account(self, registration, idempotency_key=None):
         return accounts.register(self.db, registration, idempotency_key)
 
+    @rpc
+    def confirm_email(self, token):
+        return accounts.confirm_email(self.db, token)
+
+    # -- sessions --
     @rpc
     def login(self, username, password):
         return accounts.login(self.db, username, password)
@@ -50,10 +62,81 @@ class IdentityService:
     def authenticate(self, token):
         return accounts.authenticate(self.db, token)
 
+    # -- onboarding (steps 5 to 9) --
     @rpc
     def get_onboarding(self, user_id):
         return accounts.get_onboarding(self.db, user_id)
 
+    @rpc
+    def verify_affiliation(self, user_id, role, record_number, request_review=False, note=""):
+        return affiliation.verify(self.db, user_id, role, record_number, request_review, note)
+
+    @rpc
+    def submit_study_details(self, user_id, details):
+        return onboarding.submit_study_details(self.db, user_id, details)
+
+    @rpc
+    def get_guidelines(self, language="en"):
+        return onboarding.get_guidelines(language)
+
+    @rpc
+    def agree_to_guidelines(self, user_id, version, agree):
+        return onboarding.agree_to_guidelines(self.db, user_id, version, agree)
+
+    @rpc
+    def complete_introduction(self, user_id):
+        return onboarding.complete_introduction(self.db, user_id)
+
+    # -- the account --
+    @rpc
+    def delete_account(self, user_id, password):
+        accounts.delete_account(self.db, user_id, password)
+
+    @rpc
+    def change_password(self, user_id, token, current_password, password, password_confirmation):
+        return accounts.change_password(self.db, user_id, token, current_password, password,
+                                        password_confirmation)
+
+    @rpc
+    def change_email(self, user_id, email, email_confirmation, password):
+        return accounts.change_email(self.db, user_id, email, email_confirmation, password)
+
+    # -- forgotten password --
+    @rpc
+    def request_password_reset(self, login):
+        return accounts.request_password_reset(self.db, login)
+
+    @rpc
+    def reset_question(self, token):
+        return accounts.security_question_for(self.db, token)
+
+    @rpc
+    def verify_password_reset(self, token, security_answer):
+        return accounts.verify_password_reset(self.db, token, security_answer)
+
+    @rpc
+    def complete_password_reset(self, reset_token, password, password_confirmation):
+        return accounts.complete_password_reset(self.db, reset_token, password,
+                                                password_confirmation)
+
+    # -- operators --
+    @rpc
+    def list_affiliation_reviews(self, status="pending"):
+        return affiliation.list_reviews(self.db, status)
+
+    @rpc
+    def decide_affiliation_review(self, review_id, approve, operator, reason=""):
+        return affiliation.decide(self.db, review_id, approve, operator, reason)
+
+    # -- the registration saga --
     @event_handler("profiles", "profile_created", requeue_on_error=True)
     def on_profile_created(self, envelope):
         self.inbox.handle("on_profile_created", "profiles", envelope)
+
+    @event_handler("mentoring", "mentoring_member_created", requeue_on_error=True)
+    def on_mentoring_member_created(self, envelope):
+        self.inbox.handle("on_mentoring_member_created", "mentoring", envelope)
+
+    @event_handler("notifications", "notification_recipient_created", requeue_on_error=True)
+    def on_notification_recipient_created(self, envelope):
+        self.inbox.handle("on_notification_recipient_created", "notifications", envelope)

@@ -24,11 +24,11 @@ def form(**overrides):
     return data
 
 
-def outbox_for(db, user_id):
+def outbox_for(db, user_id, event_type="account_registered"):
     with db.engine.connect() as connection:
         return connection.execute(text(
-            "SELECT envelope FROM outbox_events WHERE envelope->'data'->>'user_id' = :id"),
-            {"id": user_id}).scalars().all()
+            "SELECT envelope FROM outbox_events WHERE envelope->'data'->>'user_id' = :id"
+            " AND event_type = :type ORDER BY id"), {"id": user_id, "type": event_type}).scalars().all()
 
 
 def test_register_writes_account_consents_and_one_contract_valid_event(db):
@@ -115,13 +115,18 @@ def test_the_same_idempotency_key_gives_the_same_account(db):
     assert len(outbox_for(db, first["account"]["user_id"])) == 1
 
 
-def test_profile_created_marks_the_account_ready(db):
+def test_the_account_is_ready_once_profiles_mentoring_and_notifications_have_it(db):
     from identity.handlers import mark_profile_ready
     user_id = accounts.register(db, form())["account"]["user_id"]
     assert accounts.get_onboarding(db, user_id)["account_ready"] is False
+    from identity.handlers import mark_mentoring_ready, mark_notifications_ready
+    step = {"user_id": uuid.UUID(user_id), "created_at": datetime.now(timezone.utc)}
+    for mark in (mark_profile_ready, mark_mentoring_ready):
+        with db.transaction() as session:
+            mark(session, step, {})
+    assert accounts.get_onboarding(db, user_id)["account_ready"] is False
     with db.transaction() as session:
-        mark_profile_ready(session, {"user_id": uuid.UUID(user_id),
-                                     "created_at": datetime.now(timezone.utc)}, {})
+        mark_notifications_ready(session, step, {})
     assert accounts.get_onboarding(db, user_id)["account_ready"] is True
 
 

@@ -78,12 +78,20 @@ def test_names_allow_letters_of_any_script_with_spaces_hyphens_apostrophes():
 
 
 def test_onboarding_steps_follow_the_guide():
-    account = Account()
+    account = Account(affiliation_status="none")
     assert onboarding.status(account) == {"completed": False, "next_step": "affiliation",
-                                          "account_ready": False}
-    account.affiliation_verified_at = account.study_details_at = "x"
+                                          "account_ready": False, "affiliation_status": "none"}
+    account.affiliation_status = "pending_review"
+    assert onboarding.next_step(account) == "affiliation"
+    account.affiliation_status = "verified"
+    assert onboarding.next_step(account) == "study_details"
+    account.study_details_at = "x"
     assert onboarding.next_step(account) == "account_creation"
-    account.profile_ready_at = "x"
+    account.profile_ready_at = account.mentoring_ready_at = account.notifications_ready_at = "x"
     assert onboarding.next_step(account) == "guidelines"
-    account.guidelines_agreed_at = account.introduction_completed_at = "x"
+    account.guidelines_agreed_at, account.guidelines_version = "x", "an old version"
+    assert onboarding.next_step(account) == "guidelines"
+    account.guidelines_version = onboarding.config.university()["guidelines"]["version"]
+    assert onboarding.next_step(account) == "introduction"
+    account.introduction_completed_at = "x"
     assert onboarding.status(account)["completed"] is True

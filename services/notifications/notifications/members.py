@@ -1,15 +1,29 @@
-"""Members as notifications knows them, and what happens when one joins."""
+"""Members as notifications knows them: joining, changing address, leaving,
+and the e-mails identity asks to be sent to them."""
+from datetime import datetime, timezone
+
+from sqlalchemy import delete
+
 from mentornet_platform import settings
+from notifications import events
 from notifications.mail import queue_email
-from notifications.models import Member
+from notifications.models import EmailMessage, ForgottenMember, Member
+
+
+def _forgotten(session, user_id):
+    return session.get(ForgottenMember, user_id) is not None
 
 
 def welcome_new_member(session, data, envelope):
-    """identity.account_registered: remember the member, queue the welcome e-mail."""
+    """identity.account_registered: remember the member, queue the welcome e-mail,
+    and tell the registration saga that notifications can reach them."""
     user_id = str(data["user_id"])
+    if _forgotten(session, user_id):
+        return
     member = session.get(Member, user_id)
-    if member is None:
-        member = Member(user_id=user_id)
+    created = member is None
+    if created:
+        member = Member(user_id=user_id, created_at=datetime.now(timezone.utc))
         session.add(member)
     member.email = data["email"]
     member.first_name = data["first_name"]
@@ -19,3 +33,44 @@ def welcome_new_member(session, data, envelope):
                 data["language"], {"first_name": data["first_name"],
                                    "username": data["username"],
                                    "base_url": settings.get("PUBLIC_BASE_URL")})
+    if created:
+        session.flush()
+        events.notification_recipient_created(session, member)
+
+
+def send_email_confirmation(session, data, envelope):
+    """identity.email_confirmation_requested: the single-use link, to the address to confirm."""
+    user_id = str(data["user_id"])
+    if _forgotten(session, user_id):
+        return
+    queue_email(session, f"confirm_email:{envelope['event_id']}", user_id, data["email"],
+                "confirm_email", data["language"],
+                {"first_name": data["first_name"], "confirmation_url": data["confirmation_url"]})
+
+
+def send_password_reset(session, data, envelope):
+    """identity.password_reset_requested."""
+    user_id = str(data["user_id"])
+    if _forgotten(session, user_id):
+        return
+    queue_email(session, f"password_reset:{envelope['event_id']}", user_id, data["email"],
+                "password_reset", data["language"],
+                {"first_name": data["first_name"], "reset_url": data["reset_url"],
+                 "expires_at": data["expires_at"].strftime("%H:%M UTC")})
+
+
+def update_email(session, data, envelope):
+    """identity.account_email_changed."""
+    member = session.get(Member, str(data["user_id"]))
+    if member is not None:
+        member.email = data["email"]
+
+
+def forget(session, data, envelope):
+    """identity.account_deleted: the member and any mail not yet sent to them go."""
+    user_id = str(data["user_id"])
+    session.execute(delete(EmailMessage).where(EmailMessage.user_id == user_id,
+                                               EmailMessage.status != "sent"))
+    session.execute(delete(Member).where(Member.user_id == user_id))
+    if not _forgotten(session, user_id):
+        session.add(ForgottenMember(user_id=user_id))

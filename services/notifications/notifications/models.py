@@ -42,3 +42,11 @@ class EmailMessage(Base):
     last_error = Column(Text)
     created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
     sent_at = Column(DateTime(timezone=True))
+
+
+class ForgottenMember(Base):
+    """Ids of deleted accounts (nothing else), so late events do not recreate them."""
+    __tablename__ = "forgotten_members"
+
+    user_id = Column(String(36), primary_key=True)
+    forgotten_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())

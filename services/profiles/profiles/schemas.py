@@ -2,6 +2,16 @@
 from marshmallow import Schema, fields
 
 
+class EducationSchema(Schema):
+    id = fields.Integer()
+    institution = fields.String()
+    programme = fields.String()
+    faculty = fields.String()
+    year_started = fields.Integer(allow_none=True)
+    year_graduated = fields.Integer(allow_none=True)
+    verified = fields.Boolean()
+
+
 class PublicProfileSchema(Schema):
     """What any verified member may see."""
     user_id = fields.String()
@@ -10,6 +20,7 @@ class PublicProfileSchema(Schema):
     last_name = fields.String()
     headline = fields.String()
     bio = fields.String()
+    education = fields.List(fields.Nested(EducationSchema))
 
 
 class OwnProfileSchema(PublicProfileSchema):

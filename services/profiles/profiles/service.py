@@ -17,6 +17,9 @@ class ProfilesService:
     outbox = OutboxRelay()
     inbox = EventInbox({
         "on_account_registered": ("identity", profiles.create_for_account),
+        "on_study_details_submitted": ("identity", profiles.record_study_details),
+        "on_account_deleted": ("identity", profiles.forget_member),
+        "on_account_email_changed": ("identity", profiles.update_email),
     })
 
     @rpc
@@ -31,3 +34,15 @@ class ProfilesService:
     @event_handler("identity", "account_registered", requeue_on_error=True)
     def on_account_registered(self, envelope):
         self.inbox.handle("on_account_registered", "identity", envelope)
+
+    @event_handler("identity", "study_details_submitted", requeue_on_error=True)
+    def on_study_details_submitted(self, envelope):
+        self.inbox.handle("on_study_details_submitted", "identity", envelope)
+
+    @event_handler("identity", "account_deleted", requeue_on_error=True)
+    def on_account_deleted(self, envelope):
+        self.inbox.handle("on_account_deleted", "identity", envelope)
+
+    @event_handler("identity", "account_email_changed", requeue_on_error=True)
+    def on_account_email_changed(self, envelope):
+        self.inbox.handle("on_account_email_changed", "identity", envelope)

@@ -1,0 +1,40 @@
+"""The operators' API: manual affiliation reviews.
+
+Operators authenticate with the deployment's ADMIN_API_TOKEN (a bearer token,
+compared in constant time); without one configured the admin API is off.
+"""
+import hmac
+
+from flask import Blueprint, current_app, jsonify, request
+
+from gateway.errors import ApiError
+from gateway.requests_context import body_with, call
+
+blueprint = Blueprint("admin", __name__, url_prefix="/api/v1/admin")
+
+
+@blueprint.before_request
+def _operator_only():
+    expected = current_app.config.get("ADMIN_API_TOKEN") or ""
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if not expected:
+        raise ApiError(404, "not_found", "The admin API is not enabled on this deployment.")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(),
+                                                             expected.encode()):
+        raise ApiError(401, "not_authenticated", "Operators only: send the admin API token.")
+
+
+@blueprint.get("/affiliation-reviews")
+def reviews():
+    return jsonify(call("identity", "list_affiliation_reviews",
+                        status=request.args.get("status", "pending")))
+
+
+@blueprint.post("/affiliation-reviews/<int:review_id>/<decision>")
+def decide(review_id, decision):
+    if decision not in ("approve", "reject"):
+        raise ApiError(404, "not_found", "Use approve or reject.")
+    body = body_with(("reason", "operator")) if request.get_data() else {}
+    return jsonify(call("identity", "decide_affiliation_review", review_id=review_id,
+                        approve=decision == "approve", operator=body.get("operator", "operator"),
+                        reason=body.get("reason", "")))

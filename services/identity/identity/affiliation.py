@@ -1,0 +1,134 @@
+"""Step 5: proving one belongs to the university, against its own records.
+
+A record matches when its number and role match and the account's date of
+birth and last name agree with it (the name ignoring case, accents, spaces and
+punctuation).  A match verifies at once and hands back the record's study
+details to pre-fill step 6.  Without a match the member may ask for a manual
+review, which an operator approves or rejects.  Failed matches are limited per
+account so nobody can probe the records.
+"""
+import unicodedata
+from datetime import datetime, timezone
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from identity import config, exceptions
+from identity.models import Account, AffiliationReview, UniversityRecord
+from identity.schemas import AffiliationSchema
+
+
+def _now():
+    return datetime.now(timezone.utc)
+
+
+def comparable_name(name):
+    """'Ölund-d'Arçy ' and 'olund darcy' compare equal."""
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    letters = "".join(ch for ch in decomposed if ch.isalnum())
+    return letters.casefold()
+
+
+def study_details_of(record):
+    return {"institution": config.university()["university_name"], "programme": record.programme,
+            "faculty": record.faculty, "year_started": record.year_started,
+            "year_graduated": record.year_graduated}
+
+
+def verify(db, user_id, role, record_number, request_review=False, note=""):
+    try:
+        data = AffiliationSchema().load({"role": role, "record_number": record_number,
+                                         "request_review": request_review, "note": note or ""})
+    except ValidationError as exc:
+        raise exceptions.InvalidInput("invalid_input", "Some fields need your attention.",
+                                      exc.normalized_messages())
+    with db.transaction() as session:
+        account = session.get(Account, user_id, with_for_update=True)
+        if account is None:
+            raise exceptions.NotFound("account_not_found", "No such account.")
+        if account.affiliation_status == "verified":
+            raise exceptions.Conflict("already_verified", "Your affiliation is already verified.")
+        if data["request_review"]:
+            return _request_review(session, account, data)
+        if account.affiliation_failures >= config.AFFILIATION_MAX_FAILURES:
+            raise exceptions.Throttled(
+                "too_many_attempts",
+                "Too many numbers did not match. Ask for a manual review instead.")
+        record = session.execute(select(UniversityRecord).where(
+            UniversityRecord.record_number == data["record_number"].upper(),
+            UniversityRecord.role == data["role"])).scalar_one_or_none()
+        if (record is None or record.date_of_birth != account.date_of_birth
+                or comparable_name(record.last_name) != comparable_name(account.last_name)):
+            account.affiliation_failures += 1
+            left = config.AFFILIATION_MAX_FAILURES - account.affiliation_failures
+            # Commit the counted failure, then refuse.
+            failure = exceptions.InvalidInput(
+                "record_not_matched",
+                "We could not match this number with your name and date of birth. "
+                "Check the number, or ask for a manual review." +
+                (f" {left} attempt(s) left." if left > 0 else ""),
+                {"record_number": ["No record matches this number, role, name and date of birth."]})
+        else:
+            failure = None
+            account.affiliation_status = "verified"
+            account.affiliation_verified_at = _now()
+            account.role = data["role"]
+            account.affiliation_record_number = record.record_number
+            details = study_details_of(record)
+            account.programme = record.programme
+            account.faculty = record.faculty
+            account.year_started = record.year_started
+            account.year_graduated = record.year_graduated
+    if failure is not None:
+        raise failure
+    return {"status": "verified", "role": data["role"], "study_details": details}
+
+
+def _request_review(session, account, data):
+    if account.affiliation_status == "pending_review":
+        raise exceptions.Conflict("review_pending", "Your request for a manual review is pending.")
+    session.add(AffiliationReview(account_id=account.id, role=data["role"],
+                                  record_number=data["record_number"].upper(), note=data["note"]))
+    account.affiliation_status = "pending_review"
+    account.role = data["role"]
+    return {"status": "pending_review", "role": data["role"], "study_details": None}
+
+
+def list_reviews(db, status="pending"):
+    if status not in ("pending", "approved", "rejected", "all"):
+        raise exceptions.invalid("status", "Use pending, approved, rejected or all.")
+    with db.transaction() as session:
+        query = select(AffiliationReview, Account).join(
+            Account, Account.id == AffiliationReview.account_id).order_by(AffiliationReview.id)
+        if status != "all":
+            query = query.where(AffiliationReview.status == status)
+        return {"items": [{
+            "id": review.id, "user_id": account.id, "role": review.role,
+            "record_number": review.record_number, "note": review.note, "status": review.status,
+            "first_name": account.first_name, "last_name": account.last_name,
+            "date_of_birth": account.date_of_birth.isoformat() if account.date_of_birth else None,
+            "email": account.email, "created_at": review.created_at.isoformat(),
+            "decided_at": review.decided_at.isoformat() if review.decided_at else None,
+            "decided_by": review.decided_by, "reason": review.reason,
+        } for review, account in session.execute(query)]}
+
+
+def decide(db, review_id, approve, operator, reason=""):
+    with db.transaction() as session:
+        review = session.get(AffiliationReview, review_id, with_for_update=True)
+        if review is None:
+            raise exceptions.NotFound("review_not_found", "No such review.")
+        if review.status != "pending":
+            raise exceptions.Conflict("review_decided", f"This review was already {review.status}.")
+        account = session.get(Account, review.account_id, with_for_update=True)
+        review.status = "approved" if approve else "rejected"
+        review.decided_at = _now()
+        review.decided_by = operator
+        review.reason = reason or ""
+        if approve:
+            account.affiliation_status = "verified"
+            account.affiliation_verified_at = _now()
+            account.role = review.role
+        else:
+            account.affiliation_status = "rejected"
+        return {"id": review.id, "status": review.status, "user_id": account.id}

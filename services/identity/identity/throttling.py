@@ -1,0 +1,48 @@
+"""Login throttling per login name (DESIGN.md section 5).
+
+Failures are counted per name the caller typed, whether or not an account has
+it, so the lock-out says nothing about which accounts exist.  After
+LOGIN_FREE_FAILURES failures in a row the name is locked for a while, doubling
+with each further failure up to a cap.  The lock applies to password login
+only: a password reset still works, and completing one lifts the lock, so
+nobody can lock a member out of their own account for good.
+"""
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy.dialects.postgresql import insert
+
+from identity import config
+from identity.models import LoginThrottle
+
+
+def key(login):
+    return login.strip().lower()[:300]
+
+
+def locked_for(session, login):
+    """Seconds until ``login`` may try again, or 0."""
+    row = session.get(LoginThrottle, key(login))
+    if row is None or row.locked_until is None:
+        return 0
+    remaining = (row.locked_until - datetime.now(timezone.utc)).total_seconds()
+    return max(0, int(remaining + 0.999))
+
+
+def record_failure(session, login):
+    now = datetime.now(timezone.utc)
+    session.execute(insert(LoginThrottle).values(login_key=key(login), failures=0)
+                    .on_conflict_do_nothing())
+    row = session.get(LoginThrottle, key(login), with_for_update=True)
+    row.failures += 1
+    row.last_failure_at = now
+    over = row.failures - config.LOGIN_FREE_FAILURES
+    if over >= 0:
+        seconds = min(config.LOGIN_LOCK_MAX_SECONDS, config.LOGIN_LOCK_SECONDS * (2 ** over))
+        row.locked_until = now + timedelta(seconds=seconds)
+
+
+def clear(session, *logins):
+    for login in logins:
+        row = session.get(LoginThrottle, key(login))
+        if row is not None:
+            session.delete(row)
