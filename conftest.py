@@ -10,6 +10,9 @@ import pytest  # noqa: E402
 from mentornet_platform.testing import Mailbox, Stack  # noqa: E402
 
 
+ADMIN_TOKEN = "operator-token-for-tests"
+
+
 @pytest.fixture(scope="session")
 def mailbox():
     box = Mailbox()
@@ -47,7 +50,7 @@ def stack_factory(logs_dir, mailbox):
 def system(logs_dir, mailbox):
     """The whole system (four services and the gateway), shared by the tests
     that only need it running; each such test uses its own members."""
-    stack = Stack(logs_dir, smtp_port=mailbox.port)
+    stack = Stack(logs_dir, smtp_port=mailbox.port, ADMIN_API_TOKEN=ADMIN_TOKEN)
     try:
         for name in ("identity", "profiles", "mentoring", "notifications"):
             stack.start(name, wait=False)
