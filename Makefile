@@ -14,7 +14,8 @@ $(STAMP): $(REQUIREMENTS) $(wildcard services/*/pyproject.toml libs/*/pyproject.
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip "setuptools<82" wheel
 	$(PY) -m pip install --quiet -r requirements-dev.txt
-	$(PY) -m pip install --quiet --no-deps -e libs/platform -e libs/contracts \
+	$(PY) -m pip install --quiet --no-deps --config-settings editable_mode=compat \
+	    -e libs/platform -e libs/contracts \
 	    -e services/identity -e services/profiles -e services/mentoring \
 	    -e services/notifications -e gateway
 	touch $(STAMP)

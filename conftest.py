@@ -7,6 +7,10 @@ warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
 import pytest  # noqa: E402
 
+# pytest names the gateway's test modules gateway.tests.*, and would otherwise
+# make an empty "gateway" namespace for them; import the real package first.
+import gateway  # noqa: E402,F401
+
 from mentornet_platform.testing import Mailbox, Stack  # noqa: E402
 
 

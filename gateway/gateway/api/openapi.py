@@ -21,6 +21,82 @@ def _op(summary, responses, body=None, params=None, secured=False):
     return operation
 
 
+def _body(*names, required=()):
+    return {"type": "object", "additionalProperties": False, "required": list(required),
+            "properties": {name: {} for name in names}}
+
+
+_E = {code: _ERROR for code in ("400", "401", "403", "404", "409", "415", "422", "429", "503",
+                                "504")}
+
+
+def _ok(description, status="200"):
+    return {status: {"description": description}, **_E}
+
+
+PATHS = {
+    "/healthz": {"get": _op("The gateway is alive", {"200": {"description": "alive"}})},
+    "/readyz": {"get": _op("Every service answers", {
+        "200": {"description": "ready"}, "503": {"description": "names the services down"}})},
+    "/api/v1/openapi.json": {"get": _op("This document", {"200": {"description": "OpenAPI"}})},
+    "/api/v1/usernames/suggestion": {"get": _op(
+        "Suggest a free username (firstname.lastname)", _ok("suggestion"),
+        params=["first_name", "last_name"])},
+    "/api/v1/usernames/availability": {"get": _op("Is a username free?", _ok("availability"),
+                                                  params=["username"])},
+    "/api/v1/security-questions": {"get": _op("The configured security questions", _ok("list"))},
+    "/api/v1/accounts": {"post": _op("Sign up manually (step 4 of the guide)",
+                                     _ok("account, token and onboarding", "201"),
+                                     body="Registration")},
+    "/api/v1/email-confirmations": {"post": _op("Confirm an address with its e-mailed link",
+                                                _ok("confirmed"), body="Token")},
+    "/api/v1/auth/login": {"post": _op("Log in (username or e-mail)", _ok("token and onboarding"),
+                                       body="Login")},
+    "/api/v1/auth/logout": {"post": _op("Log out", _ok("logged out", "204"), secured=True)},
+    "/api/v1/onboarding": {"get": _op("Onboarding progress and the next step", _ok("status"),
+                                      secured=True)},
+    "/api/v1/onboarding/affiliation": {"post": _op(
+        "Verify as student, alumnus or staff (step 5)", _ok("verified or pending_review"),
+        body="Affiliation", secured=True)},
+    "/api/v1/onboarding/study-details": {"put": _op("Study details (step 6)", _ok("status"),
+                                                    body="StudyDetails", secured=True)},
+    "/api/v1/guidelines": {"get": _op("The current, versioned guidelines", _ok("guidelines"))},
+    "/api/v1/onboarding/guidelines": {"post": _op("Agree to the guidelines (step 8)",
+                                                  _ok("status"), body="Agreement", secured=True)},
+    "/api/v1/onboarding/introduction": {"post": _op("The quick introduction was read (step 9)",
+                                                    _ok("status"), secured=True)},
+    "/api/v1/me/password": {"post": _op("Change password (needs the current one)",
+                                        _ok("a new token"), body="PasswordChange", secured=True)},
+    "/api/v1/me/email": {"put": _op("Change e-mail (confirmed by a link to the new address)",
+                                    _ok("pending", "202"), body="EmailChange", secured=True)},
+    "/api/v1/me/account": {"delete": _op("Delete the account", _ok("deleted", "204"),
+                                         body="Password", secured=True)},
+    "/api/v1/password-resets": {"post": _op("Ask for a reset link", _ok("accepted", "202"),
+                                            body="ResetRequest")},
+    "/api/v1/password-resets/question": {"get": _op("The security question of a reset link",
+                                                    _ok("question"), params=["token"])},
+    "/api/v1/password-resets/verify": {"post": _op("Link + security answer give a reset token",
+                                                   _ok("reset token"), body="ResetVerify")},
+    "/api/v1/password-resets/complete": {"post": _op("Choose the new password", _ok("token"),
+                                                     body="ResetComplete")},
+    "/api/v1/me/profile": {"get": _op("Own profile", _ok("profile"), secured=True)},
+    "/api/v1/profiles/{user_id}": {"get": {
+        **_op("Another member's profile, as they allow it to be seen", _ok("profile"),
+              secured=True),
+        "parameters": [{"name": "user_id", "in": "path", "required": True,
+                        "schema": {"type": "string"}}]}},
+    "/api/v1/admin/affiliation-reviews": {"get": _op(
+        "Operators: affiliation reviews (?status=pending|approved|rejected|all)", _ok("list"),
+        secured=True)},
+    "/api/v1/admin/affiliation-reviews/{review_id}/{decision}": {"post": {
+        **_op("Operators: approve or reject a review", _ok("decided"), body="Decision",
+              secured=True),
+        "parameters": [{"name": "review_id", "in": "path", "required": True,
+                        "schema": {"type": "integer"}},
+                       {"name": "decision", "in": "path", "required": True,
+                        "schema": {"type": "string", "enum": ["approve", "reject"]}}]}},
+}
+
 DOCUMENT = {
     "openapi": "3.0.3",
     "info": {"title": "Mentor Network API", "version": "1.0.0",
@@ -28,41 +104,7 @@ DOCUMENT = {
                             "{\"error\": {\"code\", \"message\", \"fields\"}}; every response "
                             "carries X-Request-ID."},
     "servers": [{"url": "/"}],
-    "paths": {
-        "/healthz": {"get": _op("The gateway is alive", {"200": {"description": "alive"}})},
-        "/readyz": {"get": _op("Every service answers", {
-            "200": {"description": "ready"}, "503": {"description": "names the services down"}})},
-        "/api/v1/usernames/suggestion": {"get": _op(
-            "Suggest a free username (firstname.lastname)", {"200": {"description": "suggestion"},
-                                                              "422": _ERROR},
-            params=["first_name", "last_name"])},
-        "/api/v1/usernames/availability": {"get": _op(
-            "Is a username free?", {"200": {"description": "availability"}, "422": _ERROR},
-            params=["username"])},
-        "/api/v1/accounts": {"post": _op(
-            "Sign up manually (step 4 of the guide)",
-            {"201": {"description": "account, token and onboarding"}, "400": _ERROR,
-             "409": _ERROR, "415": _ERROR, "422": _ERROR, "503": _ERROR, "504": _ERROR},
-            body="Registration")},
-        "/api/v1/auth/login": {"post": _op(
-            "Log in", {"200": {"description": "token and onboarding"}, "401": _ERROR,
-                       "422": _ERROR}, body="Login")},
-        "/api/v1/auth/logout": {"post": _op("Log out (ends the session)",
-                                            {"204": {"description": "logged out"}, "401": _ERROR},
-                                            secured=True)},
-        "/api/v1/onboarding": {"get": _op(
-            "Onboarding progress", {"200": {"description": "completed, next_step, account_ready"},
-                                    "401": _ERROR}, secured=True)},
-        "/api/v1/me/profile": {"get": _op("Own profile", {"200": {"description": "profile"},
-                                                           "401": _ERROR}, secured=True)},
-        "/api/v1/profiles/{user_id}": {"get": {
-            **_op("Another member's profile, as they allow it to be seen",
-                  {"200": {"description": "profile"}, "401": _ERROR, "404": _ERROR},
-                  secured=True),
-            "parameters": [{"name": "user_id", "in": "path", "required": True,
-                            "schema": {"type": "string"}}]}},
-        "/api/v1/openapi.json": {"get": _op("This document", {"200": {"description": "OpenAPI"}})},
-    },
+    "paths": PATHS,
     "components": {
         "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
         "responses": {"Error": {"description": "error", "content": {"application/json": {
@@ -88,9 +130,25 @@ DOCUMENT = {
                     "accept_privacy_policy": {"type": "boolean"},
                     "accept_terms": {"type": "boolean"},
                     "language": {"type": "string", "enum": ["en", "nl"]}}},
-            "Login": {"type": "object", "required": ["username", "password"],
-                      "properties": {"username": {"type": "string"},
-                                     "password": {"type": "string"}}},
+            "Login": _body("username", "password", required=("username", "password")),
+            "Token": _body("token", required=("token",)),
+            "Affiliation": _body("role", "record_number", "request_review", "note",
+                                 required=("role", "record_number")),
+            "StudyDetails": _body("institution", "programme", "faculty", "year_started",
+                                  "year_graduated",
+                                  required=("institution", "programme", "year_started")),
+            "Agreement": _body("version", "agree", required=("version", "agree")),
+            "PasswordChange": _body("current_password", "password", "password_confirmation",
+                                    required=("current_password", "password",
+                                              "password_confirmation")),
+            "EmailChange": _body("email", "email_confirmation", "password",
+                                 required=("email", "email_confirmation", "password")),
+            "Password": _body("password", required=("password",)),
+            "ResetRequest": _body("login", required=("login",)),
+            "ResetVerify": _body("token", "security_answer", required=("token", "security_answer")),
+            "ResetComplete": _body("reset_token", "password", "password_confirmation",
+                                   required=("reset_token", "password", "password_confirmation")),
+            "Decision": _body("operator", "reason"),
         },
     },
 }

@@ -46,3 +46,4 @@ def clear(session, *logins):
         row = session.get(LoginThrottle, key(login))
         if row is not None:
             session.delete(row)
+    session.flush()

@@ -1,0 +1,69 @@
+"""The gateway app itself, without services: the API document stays true to
+the routes, and bad requests never reach a service."""
+import re
+
+import pytest
+
+from gateway import create_app
+from gateway.api.openapi import DOCUMENT
+
+
+@pytest.fixture
+def client():
+    # An unreachable broker: any request that tried an RPC would answer 503.
+    app = create_app({"AMQP_URI": "amqp://guest:guest@127.0.0.1:1/", "RPC_TIMEOUT_SECONDS": 1})
+    return app.test_client()
+
+
+def test_every_route_is_in_the_openapi_document_and_nothing_more():
+    app = create_app()
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            routes.add((path, method.lower()))
+    documented = {(path, method) for path, item in DOCUMENT["paths"].items()
+                  for method in item if method in ("get", "post", "put", "patch", "delete")}
+    assert routes == documented
+
+
+def test_the_document_is_served(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200 and response.json["openapi"] == "3.0.3"
+    assert response.headers["X-Request-ID"]
+
+
+def test_a_caller_request_id_is_echoed_and_a_bad_one_replaced(client):
+    assert client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["X-Request-ID"] == "abc-123"
+    replaced = client.get("/healthz", headers={"X-Request-ID": "bad id; " + "x" * 200})
+    assert replaced.headers["X-Request-ID"] != "bad id; " + "x" * 200
+    assert len(replaced.headers["X-Request-ID"]) == 32
+
+
+@pytest.mark.parametrize("data,content_type,status,code", [
+    ("{oops", "application/json", 400, "malformed_json"),
+    ("[1, 2]", "application/json", 400, "malformed_json"),
+    ("username=x", "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
+])
+def test_bad_bodies_are_refused_before_any_service_is_called(client, data, content_type, status, code):
+    response = client.post("/api/v1/auth/login", data=data, content_type=content_type)
+    assert response.status_code == status
+    assert response.json["error"]["code"] == code
+
+
+def test_unknown_login_fields_are_named(client):
+    response = client.post("/api/v1/auth/login", json={"username": "a", "password": "b", "otp": 1})
+    assert response.status_code == 422
+    assert response.json["error"]["fields"] == {"otp": ["Unknown field."]}
+
+
+def test_the_admin_api_is_off_without_a_token(client):
+    assert client.get("/api/v1/admin/affiliation-reviews").status_code == 404
+
+
+def test_a_broker_that_cannot_be_reached_gives_503_in_the_error_shape(client):
+    response = client.get("/api/v1/usernames/availability?username=someone")
+    assert response.status_code == 503
+    assert response.json["error"]["code"] == "service_unavailable"

@@ -1,0 +1,101 @@
+"""Affiliation, record import and login throttling against identity's database."""
+import io
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import text
+
+from identity import accounts, affiliation, records, throttling
+from identity.exceptions import InvalidInput, NotAuthenticated, Throttled
+
+
+def form(**overrides):
+    suffix = uuid.uuid4().hex[:8]
+    data = {"first_name": "Eva", "last_name": "de Wit", "date_of_birth": "1990-01-31",
+            "username": f"eva.{suffix}", "password": "tulip canal bicycle",
+            "password_confirmation": "tulip canal bicycle", "email": f"eva.{suffix}@example.org",
+            "email_confirmation": f"eva.{suffix}@example.org",
+            "security_question": "First pet's name?", "security_answer": "Rex",
+            "accept_privacy_policy": True, "accept_terms": True}
+    data.update(overrides)
+    return data
+
+
+CSV_HEADER = ("record_number,role,first_name,last_name,date_of_birth,programme,faculty,"
+              "year_started,year_graduated,email\n")
+
+
+@pytest.mark.parametrize("a,b", [("van der Berg", "VAN DER BERG"), ("Ölund-Dárcy", "olund darcy"),
+                                 ("d'Artagnan", "Dartagnan"), ("Çelik", "celik")])
+def test_last_names_compare_ignoring_case_accents_spaces_and_punctuation(a, b):
+    assert affiliation.comparable_name(a) == affiliation.comparable_name(b)
+
+
+def test_the_csv_parser_reports_every_bad_line_by_number():
+    rows, errors = records.parse(io.StringIO(
+        CSV_HEADER +
+        "s1,student,A,B,2000-01-01,Law,Law,2020,,\n"
+        "s2,wizard,A,B,2000-01-01,Law,Law,2020,,\n"
+        "s3,alumnus,A,B,2000-02-30,Law,Law,2015,,\n"
+        "s4,alumnus,A,B,2000-01-01,Law,Law,2015,,\n"))
+    assert [row["record_number"] for row in rows] == ["S1"]
+    assert [error.split(":")[0] for error in errors] == ["line 3", "line 4", "line 5"]
+    assert "year_graduated is required" in errors[2]
+
+
+def test_a_header_without_the_columns_is_refused():
+    rows, errors = records.parse(io.StringIO("number,name\n1,x\n"))
+    assert rows == [] and "missing column" in errors[0]
+
+
+def test_a_matching_record_verifies_and_prefills_the_study_details(db):
+    number = "R" + uuid.uuid4().hex[:6].upper()
+    rows, _ = records.parse(io.StringIO(
+        CSV_HEADER + f"{number},alumnus,Eva,De Wit,1990-01-31,Biology,Science,2008,2012,\n"))
+    records.load(db, rows)
+    user_id = accounts.register(db, form())["account"]["user_id"]
+    result = affiliation.verify(db, user_id, "alumnus", number.lower())
+    assert result["status"] == "verified"
+    assert result["study_details"]["programme"] == "Biology"
+    assert accounts.get_onboarding(db, user_id)["next_step"] == "study_details"
+
+
+def test_failed_matches_are_counted_and_capped(db):
+    user_id = accounts.register(db, form())["account"]["user_id"]
+    for _ in range(5):
+        with pytest.raises(InvalidInput):
+            affiliation.verify(db, user_id, "student", "NOPE1")
+    with pytest.raises(Throttled):
+        affiliation.verify(db, user_id, "student", "NOPE1")
+    assert affiliation.verify(db, user_id, "student", "NOPE1", request_review=True)["status"] == \
+        "pending_review"
+
+
+def test_the_lock_grows_with_further_failures_and_a_success_clears_it(db):
+    login = f"someone.{uuid.uuid4().hex[:6]}"
+    with db.transaction() as session:
+        for _ in range(5):
+            throttling.record_failure(session, login)
+        first = throttling.locked_for(session, login)
+        throttling.record_failure(session, login)
+        second = throttling.locked_for(session, login)
+    assert 55 <= first <= 60 and 115 <= second <= 120
+    with db.transaction() as session:
+        throttling.clear(session, login)
+        assert throttling.locked_for(session, login) == 0
+
+
+def test_a_locked_login_is_refused_even_with_the_right_password(db):
+    data = form()
+    accounts.register(db, data)
+    for _ in range(5):
+        with pytest.raises(NotAuthenticated):
+            accounts.login(db, data["username"], "wrong wrong wrong wrong")
+    with pytest.raises(Throttled):
+        accounts.login(db, data["username"], data["password"])
+    with db.engine.begin() as connection:  # the lock runs out
+        connection.execute(text("UPDATE login_throttles SET locked_until = :t WHERE login_key = :k"),
+                           {"t": datetime.now(timezone.utc) - timedelta(seconds=1),
+                            "k": data["username"]})
+    assert accounts.login(db, data["username"], data["password"])["token"]
