@@ -79,7 +79,16 @@ PATHS = {
                                                    _ok("reset token"), body="ResetVerify")},
     "/api/v1/password-resets/complete": {"post": _op("Choose the new password", _ok("token"),
                                                      body="ResetComplete")},
-    "/api/v1/me/profile": {"get": _op("Own profile", _ok("profile"), secured=True)},
+    "/api/v1/me/profile": {
+        "get": _op("Own profile, with completeness and missing sections", _ok("profile"),
+                   secured=True),
+        "patch": _op("Change the profile (fields given replace; lists replace whole)",
+                     _ok("profile"), body="ProfilePatch", secured=True)},
+    "/api/v1/me/mentor-settings": {"put": _op("Availability, activities, capacity, sectors, "
+                                              "languages", _ok("settings"), body="MentorSettings",
+                                              secured=True)},
+    "/api/v1/activities": {"get": _op("The activity catalogue (?language=)", _ok("list"))},
+    "/api/v1/sectors": {"get": _op("The sector catalogue (?language=)", _ok("list"))},
     "/api/v1/profiles/{user_id}": {"get": {
         **_op("Another member's profile, as they allow it to be seen", _ok("profile"),
               secured=True),
@@ -149,6 +158,12 @@ DOCUMENT = {
             "ResetComplete": _body("reset_token", "password", "password_confirmation",
                                    required=("reset_token", "password", "password_confirmation")),
             "Decision": _body("operator", "reason"),
+            "ProfilePatch": _body("first_name", "middle_names", "last_name", "headline", "bio",
+                                  "positions", "education", "address", "website", "skype",
+                                  "linkedin_url"),
+            "MentorSettings": _body("available", "activities", "max_mentees", "sectors",
+                                    "languages", "note",
+                                    required=("available", "activities", "max_mentees")),
         },
     },
 }

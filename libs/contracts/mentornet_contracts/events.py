@@ -94,6 +94,14 @@ class AccountEmailChangedV1(PayloadSchema):
     email = fields.Email(required=True)
 
 
+class MentorSettingsChangedV1(PayloadSchema):
+    user_id = fields.UUID(required=True)
+    available = fields.Boolean(required=True)
+    activities = fields.List(fields.String(), required=True)
+    max_mentees = fields.Integer(required=True)
+    changed_at = fields.AwareDateTime(required=True)
+
+
 class MentoringMemberCreatedV1(PayloadSchema):
     user_id = fields.UUID(required=True)
     created_at = fields.AwareDateTime(required=True)
@@ -132,6 +140,8 @@ CONTRACTS = {
                       "A member's confirmed e-mail address changed."),
         EventContract("profiles", "profile_created", 1, ProfileCreatedV1,
                       "The member's profile exists (registration saga step)."),
+        EventContract("profiles", "mentor_settings_changed", 1, MentorSettingsChangedV1,
+                      "A member changed their availability, offered activities or capacity."),
         EventContract("mentoring", "mentoring_member_created", 1, MentoringMemberCreatedV1,
                       "Mentoring knows the member (registration saga step)."),
         EventContract("notifications", "notification_recipient_created", 1,

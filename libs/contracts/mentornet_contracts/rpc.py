@@ -36,6 +36,9 @@ METHODS = {
     "profiles": {
         "health": [],
         "get_profile": ["user_id", "viewer_id"],
+        "update_profile": ["user_id", "changes"],
+        "set_mentor_settings": ["user_id", "settings"],
+        "catalogue": ["kind", "language"],
     },
     "mentoring": {
         "health": [],

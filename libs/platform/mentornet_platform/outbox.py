@@ -100,6 +100,7 @@ class Relay:
         self.exchange = event_exchange(source)
         self.publisher = Publisher(amqp_uri, use_confirms=True, mandatory=True, retry=False,
                                    delivery_mode=PERSISTENT, serializer="json")
+        self.subscribed_types = {s.type for s in subscriptions_of(source)}
         self.wakeup = threading.Event()
         self.running = False
         self._topology_declared = False
@@ -127,7 +128,11 @@ class Relay:
                                                routing_key=row.event_type, headers=headers)
                         published.append(row.id)
                     except UndeliverableMessage:
-                        unroutable.append(row.id)
+                        if row.event_type in self.subscribed_types:
+                            unroutable.append(row.id)
+                        else:
+                            # Nobody subscribes to this type (yet): nothing can be lost.
+                            published.append(row.id)
                     except Exception as exc:  # broker gone: keep the rest for later
                         failure = exc
                         break

@@ -1,5 +1,5 @@
 """Errors profiles raises across the wire (the shared remote error types)."""
-from mentornet_contracts.errors import InvalidInput, NotFound  # noqa: F401  (re-exported)
+from mentornet_contracts.errors import Forbidden, InvalidInput, NotFound  # noqa: F401  (re-exported)
 
 
 def profile_not_found():

@@ -1,6 +1,7 @@
 """Profiles' tables (its own database)."""
-from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Integer, MetaData, String, Text,
-                        func)
+from sqlalchemy import (Boolean, Column, Computed, Date, DateTime, ForeignKey, Index, Integer,
+                        MetaData, String, Text, func, text)
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import declarative_base
 
 from mentornet_platform.tables import add_messaging_tables
@@ -11,18 +12,73 @@ add_messaging_tables(metadata)
 
 
 class Profile(Base):
+    """The member's personal profile (step 10 of the guide) and mentor settings."""
     __tablename__ = "profiles"
 
     user_id = Column(String(36), primary_key=True)  # identity's account id
     username = Column(String(40), nullable=False)
+    # personal details
     first_name = Column(String(100), nullable=False)
     middle_names = Column(String(100), nullable=False, server_default="")
     last_name = Column(String(100), nullable=False)
-    email = Column(String(254), nullable=False)
     headline = Column(String(125), nullable=False, server_default="")
     bio = Column(Text, nullable=False, server_default="")
+    # e-mail and web (contact details: the member and their mentoring partners only)
+    email = Column(String(254), nullable=False)
+    website = Column(String(300), nullable=False, server_default="")
+    skype = Column(String(100), nullable=False, server_default="")
+    linkedin_url = Column(String(300), nullable=False, server_default="")
+    # home address (the member and their mentoring partners only)
+    address_line1 = Column(String(200), nullable=False, server_default="")
+    address_line2 = Column(String(200), nullable=False, server_default="")
+    city = Column(String(100), nullable=False, server_default="")
+    region = Column(String(100), nullable=False, server_default="")
+    postcode = Column(String(20), nullable=False, server_default="")
+    country = Column(String(2), nullable=False, server_default="")  # ISO 3166-1 alpha-2
+    # what identity told us: verified affiliation and role
+    verified = Column(Boolean, nullable=False, server_default="false")
+    role = Column(String(10))
+    # mentor settings
+    mentor_available = Column(Boolean, nullable=False, server_default="false")
+    mentor_activities = Column(ARRAY(String(40)), nullable=False, server_default="{}")
+    mentor_max_mentees = Column(Integer, nullable=False, server_default="1")
+    mentor_sectors = Column(ARRAY(String(60)), nullable=False, server_default="{}")
+    mentor_languages = Column(ARRAY(String(2)), nullable=False, server_default="{}")
+    mentor_note = Column(String(500), nullable=False, server_default="")
+    # kept from mentoring's events: how many mentees the member mentors now
+    current_mentees = Column(Integer, nullable=False, server_default="0")
+    # Folded text (lower case, accents removed) of name, headline, bio,
+    # positions and studies, written with every change; searched through the
+    # generated tsvector below (simple + English + Dutch stems).
+    search_text = Column(Text, nullable=False, server_default="")
+    search_vector = Column(TSVECTOR, Computed(
+        "to_tsvector('simple'::regconfig, search_text) || "
+        "to_tsvector('english'::regconfig, search_text) || "
+        "to_tsvector('dutch'::regconfig, search_text)", persisted=True))
     created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
     updated_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+    __table_args__ = (
+        Index("ix_profiles_search_vector", "search_vector", postgresql_using="gin"),
+        Index("ix_profiles_available_mentors", "user_id",
+              postgresql_where=text("mentor_available AND current_mentees < mentor_max_mentees")),
+    )
+
+
+class Position(Base):
+    """A job in the member's professional history."""
+    __tablename__ = "positions"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    user_id = Column(String(36), ForeignKey("profiles.user_id", ondelete="CASCADE"), nullable=False,
+                     index=True)
+    organisation = Column(String(200), nullable=False)
+    title = Column(String(200), nullable=False)
+    sector = Column(String(60), nullable=False, server_default="")
+    location = Column(String(200), nullable=False, server_default="")
+    start_month = Column(Date, nullable=False)  # the first day of the month
+    end_month = Column(Date)
+    current = Column(Boolean, nullable=False, server_default="false")
 
 
 class Education(Base):
@@ -40,6 +96,15 @@ class Education(Base):
     year_started = Column(Integer)
     year_graduated = Column(Integer)
     verified = Column(Boolean, nullable=False, server_default="false")
+
+
+class Partnership(Base):
+    """Two members in a current mentoring relationship (from mentoring's events):
+    they may see each other's contact details and address."""
+    __tablename__ = "partnerships"
+
+    user_id = Column(String(36), primary_key=True)
+    partner_id = Column(String(36), primary_key=True)
 
 
 class ForgottenMember(Base):

@@ -1,13 +1,41 @@
-"""Reading and creating profiles: plain functions."""
+"""Profiles: creating them from identity's events, reading them as the viewer
+may see them, changing them, and the mentor settings.  Plain functions."""
+import unicodedata
 from datetime import datetime, timezone
 
+from marshmallow import ValidationError
 from sqlalchemy import delete, select
 
-from profiles import events, exceptions
-from profiles.models import Education, ForgottenMember, Profile
-from profiles.schemas import EducationSchema, OwnProfileSchema, PublicProfileSchema
+from profiles import config, events, exceptions
+from profiles.models import Education, ForgottenMember, Partnership, Position, Profile
+from profiles.schemas import (EducationSchema, MentorSettingsSchema, PositionSchema,
+                              ProfilePatchSchema)
+
+# Sections of the guide's profile page that count towards completeness.
+SECTIONS = ("headline", "bio", "professional_history", "education", "address", "email_web")
 
 
+def _now():
+    return datetime.now(timezone.utc)
+
+
+def fold(text):
+    """Lower case without accents: 'Zoë Ölund' -> 'zoe olund' (what search compares)."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def refresh_search_text(session, profile):
+    positions = session.execute(select(Position).where(Position.user_id == profile.user_id)).scalars()
+    educations = session.execute(select(Education).where(Education.user_id == profile.user_id)).scalars()
+    parts = [profile.first_name, profile.middle_names, profile.last_name, profile.headline,
+             profile.bio]
+    parts += [f"{p.title} {p.organisation} {p.sector} {p.location}" for p in positions]
+    parts += [f"{e.programme} {e.institution} {e.faculty}" for e in educations]
+    profile.search_text = fold(" ".join(part for part in parts if part))
+
+
+# -- from identity's events ------------------------------------------------------
 def create_for_account(session, data, envelope):
     """identity.account_registered: the member gets an empty profile (saga step)."""
     user_id = str(data["user_id"])
@@ -15,21 +43,24 @@ def create_for_account(session, data, envelope):
         return  # created by an earlier delivery under another event id
     if session.get(ForgottenMember, user_id) is not None:
         return  # the account was deleted before this event arrived
-    now = datetime.now(timezone.utc)
+    now = _now()
     profile = Profile(user_id=user_id, username=data["username"], first_name=data["first_name"],
                       middle_names=data.get("middle_names", ""), last_name=data["last_name"],
                       email=data["email"], created_at=now, updated_at=now)
     session.add(profile)
     session.flush()
+    refresh_search_text(session, profile)
     events.profile_created(session, profile)
 
 
 def record_study_details(session, data, envelope):
-    """identity.study_details_submitted: the registration study goes on the profile."""
+    """identity.study_details_submitted: the registration study goes on the profile,
+    and the member is verified (study details follow a verified affiliation)."""
     user_id = str(data["user_id"])
     if session.get(ForgottenMember, user_id) is not None:
         return
-    if session.get(Profile, user_id) is None:
+    profile = session.get(Profile, user_id)
+    if profile is None:
         # The profile is made by account_registered; until then, retry later.
         raise LookupError(f"no profile for {user_id} yet")
     education = session.execute(select(Education).where(
@@ -40,12 +71,18 @@ def record_study_details(session, data, envelope):
     for name in ("institution", "programme", "faculty", "year_started", "year_graduated",
                  "verified"):
         setattr(education, name, data[name])
+    profile.verified = True
+    profile.role = data["role"]
+    session.flush()
+    refresh_search_text(session, profile)
 
 
 def forget_member(session, data, envelope):
     """identity.account_deleted: the profile and everything on it go."""
     user_id = str(data["user_id"])
     session.execute(delete(Profile).where(Profile.user_id == user_id))
+    session.execute(delete(Partnership).where(
+        (Partnership.user_id == user_id) | (Partnership.partner_id == user_id)))
     # Remember the id only, so a late account_registered does not bring the profile back.
     if session.get(ForgottenMember, user_id) is None:
         session.add(ForgottenMember(user_id=user_id))
@@ -58,14 +95,157 @@ def update_email(session, data, envelope):
         profile.email = data["email"]
 
 
+# -- reading ---------------------------------------------------------------------
+def _positions(session, user_id):
+    return session.execute(select(Position).where(Position.user_id == user_id).order_by(
+        Position.current.desc(), Position.start_month.desc(), Position.id)).scalars().all()
+
+
+def _educations(session, user_id):
+    return session.execute(select(Education).where(Education.user_id == user_id).order_by(
+        Education.source.desc(), Education.id)).scalars().all()
+
+
+def completeness(profile, positions, educations):
+    filled = {
+        "headline": bool(profile.headline),
+        "bio": bool(profile.bio),
+        "professional_history": bool(positions),
+        "education": bool(educations),
+        "address": bool(profile.city and profile.country),
+        "email_web": bool(profile.website or profile.linkedin_url or profile.skype),
+    }
+    return {"score": round(100 * sum(filled.values()) / len(filled)),
+            "missing": [name for name in SECTIONS if not filled[name]]}
+
+
+def mentor_settings_view(profile):
+    return {"available": profile.mentor_available, "activities": list(profile.mentor_activities),
+            "max_mentees": profile.mentor_max_mentees, "sectors": list(profile.mentor_sectors),
+            "languages": list(profile.mentor_languages), "note": profile.mentor_note,
+            "current_mentees": profile.current_mentees,
+            "room_left": max(0, profile.mentor_max_mentees - profile.current_mentees)}
+
+
+def _view(profile, positions, educations, owner, partner):
+    view = {
+        "user_id": profile.user_id, "first_name": profile.first_name,
+        "middle_names": profile.middle_names, "last_name": profile.last_name,
+        "headline": profile.headline, "bio": profile.bio, "role": profile.role,
+        "verified": profile.verified,
+        "positions": PositionSchema(many=True).dump(positions),
+        "education": EducationSchema(many=True).dump(educations),
+        "mentor": mentor_settings_view(profile),
+    }
+    if owner or partner:
+        # Contact details and address: the member and their mentoring partners only.
+        view.update({
+            "email": profile.email, "website": profile.website, "skype": profile.skype,
+            "linkedin_url": profile.linkedin_url,
+            "address": {"line1": profile.address_line1, "line2": profile.address_line2,
+                        "city": profile.city, "region": profile.region,
+                        "postcode": profile.postcode, "country": profile.country}})
+    if owner:
+        view["username"] = profile.username
+        view["completeness"] = completeness(profile, positions, educations)
+        view["updated_at"] = profile.updated_at.isoformat()
+    return view
+
+
 def get_profile(db, user_id, viewer_id):
+    """``user_id``'s profile as ``viewer_id`` may see it (DESIGN.md section 5)."""
     with db.transaction() as session:
         profile = session.get(Profile, str(user_id))
+        owner = profile is not None and viewer_id == profile.user_id
+        if profile is None or (not owner and not profile.verified):
+            raise exceptions.profile_not_found()
+        if not owner:
+            viewer = session.get(Profile, str(viewer_id)) if viewer_id else None
+            if viewer is None or not viewer.verified:
+                raise exceptions.Forbidden(
+                    "not_verified", "Members' profiles are open to verified members; "
+                    "finish verifying your affiliation first.")
+        partner = not owner and session.get(Partnership, (profile.user_id, str(viewer_id))) is not None
+        return _view(profile, _positions(session, profile.user_id),
+                     _educations(session, profile.user_id), owner, partner)
+
+
+# -- changing --------------------------------------------------------------------
+ADDRESS_COLUMNS = {"line1": "address_line1", "line2": "address_line2", "city": "city",
+                   "region": "region", "postcode": "postcode", "country": "country"}
+
+
+def update_profile(db, user_id, changes):
+    """PATCH semantics: the fields given replace what was there; lists replace whole."""
+    if not isinstance(changes, dict):
+        raise exceptions.InvalidInput("invalid_input", "The changes must be an object.")
+    try:
+        data = ProfilePatchSchema().load(changes)
+    except ValidationError as exc:
+        raise exceptions.InvalidInput("invalid_input", "Some fields need your attention.",
+                                      _flatten(exc.normalized_messages()))
+    with db.transaction() as session:
+        profile = session.get(Profile, str(user_id), with_for_update=True)
         if profile is None:
             raise exceptions.profile_not_found()
-        educations = session.execute(select(Education).where(Education.user_id == profile.user_id)
-                                     .order_by(Education.source.desc(), Education.id)).scalars().all()
-        schema = OwnProfileSchema() if viewer_id == profile.user_id else PublicProfileSchema()
-        view = schema.dump(profile)
-        view["education"] = EducationSchema(many=True).dump(educations)
-        return view
+        for name in ("first_name", "middle_names", "last_name", "headline", "bio", "website",
+                     "skype", "linkedin_url"):
+            if name in data:
+                setattr(profile, name, data[name])
+        for name, value in data.get("address", {}).items():
+            setattr(profile, ADDRESS_COLUMNS[name], value)
+        if "positions" in data:
+            session.execute(delete(Position).where(Position.user_id == profile.user_id))
+            session.add_all(Position(user_id=profile.user_id, **position)
+                            for position in data["positions"])
+        if "education" in data:
+            # The study from registration stays; the member's own list is replaced.
+            session.execute(delete(Education).where(Education.user_id == profile.user_id,
+                                                    Education.source == "member"))
+            session.add_all(Education(user_id=profile.user_id, source="member", **education)
+                            for education in data["education"])
+        profile.updated_at = _now()
+        session.flush()
+        refresh_search_text(session, profile)
+    return get_profile(db, user_id, user_id)
+
+
+def _flatten(messages, prefix=""):
+    """{'positions': {0: {'title': [...]}}} -> {'positions.0.title': [...]}"""
+    flat = {}
+    for key, value in messages.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def set_mentor_settings(db, user_id, settings):
+    if not isinstance(settings, dict):
+        raise exceptions.InvalidInput("invalid_input", "The settings must be an object.")
+    try:
+        data = MentorSettingsSchema().load(settings)
+    except ValidationError as exc:
+        raise exceptions.InvalidInput("invalid_input", "Some fields need your attention.",
+                                      _flatten(exc.normalized_messages()))
+    with db.transaction() as session:
+        profile = session.get(Profile, str(user_id), with_for_update=True)
+        if profile is None:
+            raise exceptions.profile_not_found()
+        if data["available"] and not (profile.verified and profile.role in config.mentor_roles()):
+            allowed = " and ".join(config.mentor_roles()) or "nobody"
+            raise exceptions.Forbidden(
+                "not_eligible_as_mentor",
+                f"Only verified members who are {allowed} can make themselves available as "
+                "a mentor.", {"available": ["You cannot switch availability on."]})
+        profile.mentor_available = data["available"]
+        profile.mentor_activities = data["activities"]
+        profile.mentor_max_mentees = data["max_mentees"]
+        profile.mentor_sectors = data["sectors"]
+        profile.mentor_languages = data["languages"]
+        profile.mentor_note = data["note"]
+        profile.updated_at = _now()
+        events.mentor_settings_changed(session, profile)
+        return mentor_settings_view(profile)

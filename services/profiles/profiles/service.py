@@ -6,7 +6,7 @@ from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.inbox import EventInbox
 from mentornet_platform.outbox import OutboxRelay
-from profiles import profiles
+from profiles import config, profiles
 
 
 class ProfilesService:
@@ -30,6 +30,18 @@ class ProfilesService:
     @rpc
     def get_profile(self, user_id, viewer_id):
         return profiles.get_profile(self.db, user_id, viewer_id)
+
+    @rpc
+    def update_profile(self, user_id, changes):
+        return profiles.update_profile(self.db, user_id, changes)
+
+    @rpc
+    def set_mentor_settings(self, user_id, settings):
+        return profiles.set_mentor_settings(self.db, user_id, settings)
+
+    @rpc
+    def catalogue(self, kind, language="en"):
+        return config.labelled(kind, language)
 
     @event_handler("identity", "account_registered", requeue_on_error=True)
     def on_account_registered(self, envelope):
