@@ -10,7 +10,8 @@ from sqlalchemy import text
 from mentornet_contracts.events import validate_payload
 from mentornet_platform.inbox import Inbox
 from profiles import profiles
-from profiles.exceptions import NotFound
+from profiles.exceptions import Forbidden, InvalidInput, NotFound
+from profiles.models import Partnership
 from profiles.service import ProfilesService
 
 
@@ -64,20 +65,137 @@ def test_an_event_breaking_its_contract_is_parked_not_retried(db, service_databa
     assert status == "dead"
 
 
-def test_others_see_the_public_sections_only(db):
-    envelope = account_registered()
-    inbox(db).apply("on_account_registered", "identity", envelope)
-    user_id = envelope["data"]["user_id"]
-    own = profiles.get_profile(db, user_id, user_id)
-    other = profiles.get_profile(db, user_id, str(uuid.uuid4()))
-    assert own["email"] == envelope["data"]["email"]
-    assert "email" not in other and "username" not in other
-    assert other["first_name"] == "Mila"
-
-
 def test_unknown_profiles_are_not_found(db):
     with pytest.raises(NotFound):
         profiles.get_profile(db, str(uuid.uuid4()), None)
+
+
+def member(db, role="alumnus", verified=True, **data):
+    envelope = account_registered(**data)
+    inbox(db).apply("on_account_registered", "identity", envelope)
+    user_id = envelope["data"]["user_id"]
+    if verified:
+        with db.transaction() as session:
+            profiles.record_study_details(session, {
+                "user_id": user_id, "institution": "Example University", "programme": "History",
+                "faculty": "Humanities", "year_started": 2010, "year_graduated": 2014,
+                "role": role, "verified": True}, {})
+    return user_id
+
+
+def test_verified_members_see_public_sections_partners_and_owner_see_contact_details(db):
+    owner = member(db)
+    profiles.update_profile(db, owner, {"website": "https://mila.example.org",
+                                        "address": {"city": "Leiden", "country": "nl"}})
+    stranger, partner, unverified = member(db), member(db), member(db, verified=False)
+    with db.transaction() as session:
+        session.add(Partnership(user_id=owner, partner_id=partner))
+
+    own = profiles.get_profile(db, owner, owner)
+    seen_by_stranger = profiles.get_profile(db, owner, stranger)
+    seen_by_partner = profiles.get_profile(db, owner, partner)
+    assert own["address"]["country"] == "NL" and own["website"] == "https://mila.example.org"
+    assert own["completeness"]["missing"] == ["headline", "bio", "professional_history"]
+    for hidden in ("email", "website", "skype", "linkedin_url", "address", "username",
+                   "completeness"):
+        assert hidden not in seen_by_stranger
+    assert seen_by_stranger["education"][0]["verified"] is True
+    assert seen_by_partner["address"]["city"] == "Leiden" and "completeness" not in seen_by_partner
+    with pytest.raises(Forbidden):
+        profiles.get_profile(db, owner, unverified)
+    with pytest.raises(NotFound):  # an unverified member's profile is not shown to others
+        profiles.get_profile(db, unverified, stranger)
+
+
+def test_a_complete_profile_scores_100(db):
+    user_id = member(db)
+    view = profiles.update_profile(db, user_id, {
+        "headline": "Archaeologist turned data analyst", "bio": "I dig, then I count.",
+        "positions": [{"organisation": "Museum", "title": "Curator", "sector": "arts_culture",
+                       "start_month": "2015-01", "end_month": "2019-06"},
+                      {"organisation": "Stats Office", "title": "Analyst", "sector": "government",
+                       "start_month": "2019-07", "current": True}],
+        "address": {"line1": "Rapenburg 1", "city": "Leiden", "postcode": "2311 EZ",
+                    "country": "NL"},
+        "linkedin_url": "https://www.linkedin.com/in/mila"})
+    assert view["completeness"] == {"score": 100, "missing": []}
+    assert [p["title"] for p in view["positions"]] == ["Analyst", "Curator"]
+    assert view["positions"][1]["end_month"] == "2019-06"
+
+
+@pytest.mark.parametrize("changes,field", [
+    ({"headline": "x" * 126}, "headline"),
+    ({"website": "javascript:alert(1)"}, "website"),
+    ({"linkedin_url": "https://evil.example.org/in/me"}, "linkedin_url"),
+    ({"address": {"country": "XX"}}, "address.country"),
+    ({"address": {"planet": "Mars"}}, "address.planet"),
+    ({"positions": [{"organisation": "A", "title": "B", "start_month": "2020-13"}]},
+     "positions.0.start_month"),
+    ({"positions": [{"organisation": "A", "title": "B", "start_month": "2020-05",
+                     "end_month": "2019-01"}]}, "positions.0.end_month"),
+    ({"positions": [{"organisation": "A", "title": "B", "start_month": "2020-05"}]},
+     "positions.0.end_month"),
+    ({"positions": [{"organisation": "A", "title": "B", "start_month": "2020-05",
+                     "current": True, "sector": "piracy"}]}, "positions.0.sector"),
+    ({"education": [{"institution": "X", "programme": "Law"}]}, "education.0.institution"),
+    ({"skype": "no spaces allowed"}, "skype"),
+    ({"first_name": "R2D2"}, "first_name"),
+    ({"bio": "hello\u0000"}, "bio"),
+    ({"favourite_colour": "blue"}, "favourite_colour"),
+])
+def test_every_bad_field_is_named_and_nothing_changes(db, changes, field):
+    user_id = member(db)
+    before = profiles.get_profile(db, user_id, user_id)
+    with pytest.raises(InvalidInput) as error:
+        profiles.update_profile(db, user_id, changes)
+    assert field in error.value.fields, error.value.fields
+    assert profiles.get_profile(db, user_id, user_id) == before
+
+
+def test_the_registration_study_stays_when_the_member_edits_their_education(db):
+    user_id = member(db)
+    view = profiles.update_profile(db, user_id, {"education": [
+        {"institution": "Sorbonne", "programme": "French", "year_started": 2015,
+         "year_graduated": 2016}]})
+    assert [(e["programme"], e["verified"]) for e in view["education"]] == [
+        ("History", True), ("French", False)]
+
+
+def test_only_verified_alumni_and_staff_may_become_available_and_changes_are_announced(
+        db, service_database):
+    offer = {"available": True, "activities": ["cv_review", "career_advice", "cv_review"],
+             "max_mentees": 3, "sectors": ["legal"], "languages": ["NL", "en"]}
+    student = member(db, role="student")
+    with pytest.raises(Forbidden) as refused:
+        profiles.set_mentor_settings(db, student, offer)
+    assert refused.value.code == "not_eligible_as_mentor"
+    alumna = member(db, role="alumnus")
+    settings = profiles.set_mentor_settings(db, alumna, offer)
+    assert settings["activities"] == ["career_advice", "cv_review"]
+    assert settings["languages"] == ["en", "nl"] and settings["room_left"] == 3
+    announced = service_database.scalar(
+        "SELECT envelope FROM outbox_events WHERE event_type = 'mentor_settings_changed'"
+        " AND envelope->'data'->>'user_id' = :id", {"id": alumna})
+    assert validate_payload("profiles", "mentor_settings_changed", 1, announced["data"])["max_mentees"] == 3
+    # The student may still keep settings with availability off.
+    assert profiles.set_mentor_settings(db, student, dict(offer, available=False))["available"] is False
+
+
+@pytest.mark.parametrize("settings,field", [
+    ({"available": True, "activities": [], "max_mentees": 1}, "activities"),
+    ({"available": True, "activities": ["astrology"], "max_mentees": 1}, "activities.0"),
+    ({"available": True, "activities": ["cv_review"], "max_mentees": 0}, "max_mentees"),
+    ({"available": True, "activities": ["cv_review"], "max_mentees": 99}, "max_mentees"),
+    ({"available": True, "activities": ["cv_review"], "max_mentees": 1, "languages": ["xx"]},
+     "languages.0"),
+    ({"available": True, "activities": ["cv_review"], "max_mentees": 1, "sectors": ["piracy"]},
+     "sectors.0"),
+    ({"activities": ["cv_review"], "max_mentees": 1}, "available"),
+])
+def test_mentor_settings_are_checked(db, settings, field):
+    with pytest.raises(InvalidInput) as error:
+        profiles.set_mentor_settings(db, member(db), settings)
+    assert field in error.value.fields, error.value.fields
 
 
 def test_entrypoints_are_thin_over_the_domain(db):
