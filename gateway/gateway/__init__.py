@@ -9,7 +9,7 @@ import os
 from flask import Flask
 
 from gateway import errors, requests_context
-from gateway.api import accounts, admin, health, onboarding, openapi, profiles
+from gateway.api import accounts, admin, health, notifications, onboarding, openapi, profiles
 
 
 def create_app(config=None):
@@ -28,7 +28,8 @@ def create_app(config=None):
     requests_context.init_app(app)
     errors.init_app(app)
     for blueprint in (health.blueprint, openapi.blueprint, accounts.blueprint,
-                      onboarding.blueprint, profiles.blueprint, admin.blueprint):
+                      onboarding.blueprint, profiles.blueprint, admin.blueprint,
+                      notifications.blueprint):
         app.register_blueprint(blueprint)
     return app
 

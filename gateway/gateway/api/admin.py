@@ -38,3 +38,16 @@ def decide(review_id, decision):
     return jsonify(call("identity", "decide_affiliation_review", review_id=review_id,
                         approve=decision == "approve", operator=body.get("operator", "operator"),
                         reason=body.get("reason", "")))
+
+
+@blueprint.post("/service-updates")
+def publish_service_update():
+    body = body_with(("title", "body", "expires_at"), ("title", "body"))
+    return jsonify(call("notifications", "publish_service_update", title=body["title"],
+                        body=body["body"], expires_at=body.get("expires_at"))), 201
+
+
+@blueprint.get("/message-reports")
+def message_reports():
+    return jsonify(call("notifications", "list_message_reports",
+                        status=request.args.get("status", "open")))

@@ -94,6 +94,24 @@ class AccountEmailChangedV1(PayloadSchema):
     email = fields.Email(required=True)
 
 
+class AffiliationVerifiedV1(PayloadSchema):
+    user_id = fields.UUID(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(("student", "alumnus", "staff")))
+    # record: matched the university's records at once; review: an operator approved it
+    method = fields.String(required=True, validate=validate.OneOf(("record", "review")))
+
+
+class AffiliationReviewedV1(PayloadSchema):
+    user_id = fields.UUID(required=True)
+    approved = fields.Boolean(required=True)
+    reason = fields.String(load_default="", dump_default="")
+
+
+class AccountEmailConfirmedV1(PayloadSchema):
+    user_id = fields.UUID(required=True)
+    email = fields.Email(required=True)
+
+
 class MentorSettingsChangedV1(PayloadSchema):
     user_id = fields.UUID(required=True)
     available = fields.Boolean(required=True)
@@ -138,6 +156,12 @@ CONTRACTS = {
                       "A member asked for a password reset link."),
         EventContract("identity", "account_email_changed", 1, AccountEmailChangedV1,
                       "A member's confirmed e-mail address changed."),
+        EventContract("identity", "affiliation_verified", 1, AffiliationVerifiedV1,
+                      "The member is verified as student, alumnus or staff."),
+        EventContract("identity", "affiliation_reviewed", 1, AffiliationReviewedV1,
+                      "An operator decided a member's manual affiliation review."),
+        EventContract("identity", "account_email_confirmed", 1, AccountEmailConfirmedV1,
+                      "A member confirmed their e-mail address."),
         EventContract("profiles", "profile_created", 1, ProfileCreatedV1,
                       "The member's profile exists (registration saga step)."),
         EventContract("profiles", "mentor_settings_changed", 1, MentorSettingsChangedV1,
@@ -178,6 +202,10 @@ SUBSCRIPTIONS = [
                  "on_password_reset_requested"),
     Subscription("identity", "account_email_changed", "profiles", "on_account_email_changed"),
     Subscription("identity", "account_email_changed", "notifications", "on_account_email_changed"),
+    Subscription("identity", "affiliation_verified", "notifications", "on_affiliation_verified"),
+    Subscription("identity", "affiliation_reviewed", "notifications", "on_affiliation_reviewed"),
+    Subscription("identity", "account_email_confirmed", "notifications",
+                 "on_account_email_confirmed"),
     Subscription("profiles", "profile_created", "identity", "on_profile_created"),
     Subscription("mentoring", "mentoring_member_created", "identity",
                  "on_mentoring_member_created"),

@@ -45,6 +45,23 @@ METHODS = {
     },
     "notifications": {
         "health": [],
+        "unread_count": ["user_id"],
+        "list_notifications": ["user_id", "page", "per_page", "unread_only"],
+        "mark_read": ["user_id", "notification_id"],
+        "mark_all_read": ["user_id"],
+        "get_preferences": ["user_id"],
+        "set_preferences": ["user_id", "preferences_"],
+        "list_conversations": ["user_id", "page", "per_page"],
+        "start_conversation": ["user_id", "recipient_id", "body"],
+        "list_messages": ["user_id", "conversation_id", "page", "per_page"],
+        "send_message": ["user_id", "conversation_id", "body"],
+        "block_member": ["user_id", "other_id"],
+        "unblock_member": ["user_id", "other_id"],
+        "report_message": ["user_id", "message_id", "reason"],
+        "list_message_reports": ["status"],
+        "contact_helpdesk": ["form", "client"],
+        "publish_service_update": ["title", "body", "expires_at"],
+        "service_updates": [],
     },
 }
 

@@ -216,9 +216,13 @@ class Mailbox:
                 import email
                 import email.policy
                 message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+                plain = message.get_body(preferencelist=("plain",))
+                html = message.get_body(preferencelist=("html",))
                 mailbox.messages.append({"to": list(envelope.rcpt_tos),
                                          "subject": str(message["Subject"]),
-                                         "body": message.get_content(), "message": message})
+                                         "body": plain.get_content() if plain else "",
+                                         "html": html.get_content() if html else None,
+                                         "message": message})
                 return "250 OK"
 
         self.port = free_port()

@@ -159,6 +159,7 @@ def confirm_email(db, token):
             account.email = row.email
             events.account_email_changed(session, account)
         account.email_confirmed_at = _now()
+        events.account_email_confirmed(session, account)
         return {"user_id": account.id, "email": account.email, "confirmed": True}
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from identity import config, exceptions
+from identity import config, events, exceptions
 from identity.models import Account, AffiliationReview, UniversityRecord
 from identity.schemas import AffiliationSchema
 
@@ -79,6 +79,7 @@ def verify(db, user_id, role, record_number, request_review=False, note=""):
             account.faculty = record.faculty
             account.year_started = record.year_started
             account.year_graduated = record.year_graduated
+            events.affiliation_verified(session, account, "record")
     if failure is not None:
         raise failure
     return {"status": "verified", "role": data["role"], "study_details": details}
@@ -129,6 +130,8 @@ def decide(db, review_id, approve, operator, reason=""):
             account.affiliation_status = "verified"
             account.affiliation_verified_at = _now()
             account.role = review.role
+            events.affiliation_verified(session, account, "review")
         else:
             account.affiliation_status = "rejected"
+        events.affiliation_reviewed(session, account, approve, reason)
         return {"id": review.id, "status": review.status, "user_id": account.id}

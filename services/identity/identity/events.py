@@ -48,3 +48,18 @@ def password_reset_requested(session, account, url, expires_at):
 def account_email_changed(session, account):
     return record_event(session, SOURCE, "account_email_changed", {
         "user_id": account.id, "email": account.email})
+
+
+def affiliation_verified(session, account, method):
+    return record_event(session, SOURCE, "affiliation_verified", {
+        "user_id": account.id, "role": account.role, "method": method})
+
+
+def affiliation_reviewed(session, account, approved, reason):
+    return record_event(session, SOURCE, "affiliation_reviewed", {
+        "user_id": account.id, "approved": approved, "reason": reason or ""})
+
+
+def account_email_confirmed(session, account):
+    return record_event(session, SOURCE, "account_email_confirmed", {
+        "user_id": account.id, "email": account.email})

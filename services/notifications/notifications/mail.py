@@ -2,8 +2,18 @@
 
 An e-mail is first a row in ``email_messages`` (written with the event that
 caused it, so it is queued exactly once); the sender delivers pending rows over
-SMTP and retries with back-off while the server is unreachable.
+SMTP, each with a plain-text and an HTML part, and retries with back-off while
+the server is unreachable or answers with a temporary (4xx) error; a permanent
+(5xx) refusal fails the row.
+
+Never twice: each row is claimed (``sending``, committed) before the SMTP
+conversation and marked ``sent`` after it.  A sender that dies in between
+leaves the row ``sending``; it is never resent automatically (after ten
+minutes it is marked ``unknown`` for an operator), because resending could
+deliver it a second time.
 """
+import html as html_escape
+import re
 import logging
 import os
 import smtplib
@@ -24,6 +34,7 @@ LANGUAGES = ("en", "nl")
 _templates = Environment(
     loader=FileSystemLoader(os.path.join(os.path.dirname(__file__), "templates")),
     undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+_URL = re.compile(r"(https?://[^\s<>\"]+)")
 
 
 def render(template, language, context):
@@ -34,15 +45,28 @@ def render(template, language, context):
     return subject.strip(), body
 
 
+def to_html(subject, body):
+    """The HTML part: the text's paragraphs, escaped, with its links made clickable."""
+    paragraphs = []
+    for paragraph in body.strip().split("\n\n"):
+        escaped = html_escape.escape(paragraph.strip())
+        linked = _URL.sub(lambda m: f'<a href="{m.group(1)}">{m.group(1)}</a>', escaped)
+        paragraphs.append("<p>" + linked.replace("\n", "<br>\n") + "</p>")
+    return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>"
+            + html_escape.escape(subject) + "</title></head>\n<body style=\"font-family: sans-serif;"
+            " line-height: 1.5; max-width: 40em\">\n" + "\n".join(paragraphs) + "\n</body></html>\n")
+
+
 def queue_email(session, dedupe_key, user_id, to_address, template, language, context):
     """Queue an e-mail unless one with this key was already queued."""
     subject, body = render(template, language, context)
     session.execute(text(
         "INSERT INTO email_messages (dedupe_key, user_id, to_address, template, language,"
-        " subject, body) VALUES (:key, :user_id, :to, :template, :language, :subject, :body)"
-        " ON CONFLICT (dedupe_key) DO NOTHING"),
+        " subject, body, html) VALUES (:key, :user_id, :to, :template, :language, :subject,"
+        " :body, :html) ON CONFLICT (dedupe_key) DO NOTHING"),
         {"key": dedupe_key, "user_id": user_id, "to": to_address, "template": template,
-         "language": language, "subject": subject, "body": body})
+         "language": language, "subject": subject, "body": body,
+         "html": to_html(subject, body)})
 
 
 class MailSender:
@@ -58,33 +82,51 @@ class MailSender:
         self.running = False
 
     def send_due(self):
-        """Send one batch of due e-mails; returns how many went out."""
+        """Send the e-mails that are due; returns how many went out."""
+        self._expire_stuck()
         with self.engine.begin() as connection:
+            # Claim: once committed as 'sending', no sender picks the row again.
             rows = connection.execute(text(
-                "SELECT id, to_address, subject, body, attempts FROM email_messages"
-                " WHERE status = 'pending' AND next_attempt_at <= now()"
-                " ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED"),
+                "UPDATE email_messages SET status = 'sending', claimed_at = now()"
+                " WHERE id IN (SELECT id FROM email_messages WHERE status = 'pending'"
+                " AND next_attempt_at <= now() ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED)"
+                " RETURNING id, to_address, subject, body, html, attempts"),
                 {"limit": self.batch_size}).all()
-            if not rows:
-                return 0
-            sent = 0
-            try:
-                smtp = smtplib.SMTP(self.smtp_host, self.smtp_port, timeout=10)
-            except OSError as exc:
-                self._postpone(connection, rows, exc)
-                return 0
-            with smtp:
-                for row in rows:
-                    try:
-                        smtp.send_message(self._mime(row))
-                    except (smtplib.SMTPException, OSError) as exc:
-                        self._postpone(connection, [row], exc)
-                        continue
+        if not rows:
+            return 0
+        sent = 0
+        try:
+            smtp = smtplib.SMTP(self.smtp_host, self.smtp_port, timeout=10)
+        except OSError as exc:
+            self._postpone(rows, exc)
+            return 0
+        with smtp:
+            for index, row in enumerate(rows):
+                try:
+                    smtp.send_message(self._mime(row))
+                except smtplib.SMTPResponseException as exc:
+                    if exc.smtp_code >= 500:
+                        self._fail(row, exc)
+                    else:
+                        self._postpone([row], exc)
+                    continue
+                except (smtplib.SMTPException, OSError) as exc:
+                    # The connection is gone: this row and the rest wait for the next round.
+                    self._postpone(rows[index:], exc)
+                    break
+                with self.engine.begin() as connection:
                     connection.execute(text(
                         "UPDATE email_messages SET status = 'sent', sent_at = now(),"
                         " attempts = attempts + 1 WHERE id = :id"), {"id": row.id})
-                    sent += 1
-            return sent
+                sent += 1
+        return sent
+
+    def _expire_stuck(self):
+        with self.engine.begin() as connection:
+            connection.execute(text(
+                "UPDATE email_messages SET status = 'unknown', last_error ="
+                " 'the sender stopped during the SMTP conversation; not resent, to never send twice'"
+                " WHERE status = 'sending' AND claimed_at < now() - interval '10 minutes'"))
 
     def _mime(self, row):
         message = MimeMessage()
@@ -93,18 +135,28 @@ class MailSender:
         message["Subject"] = row.subject
         message["Message-ID"] = make_msgid(domain="mentornetwork.invalid")
         message.set_content(row.body)
+        if row.html:
+            message.add_alternative(row.html, subtype="html")
         return message
 
-    def _postpone(self, connection, rows, exc):
-        log.warning("cannot send %d e-mail(s) yet: %s", len(rows), exc)
-        for row in rows:
-            attempts = row.attempts + 1
+    def _fail(self, row, exc):
+        log.error("e-mail %s refused permanently: %s", row.id, exc)
+        with self.engine.begin() as connection:
             connection.execute(text(
-                "UPDATE email_messages SET attempts = :attempts, last_error = :error,"
-                " status = CASE WHEN :attempts >= :max THEN 'failed' ELSE 'pending' END,"
-                " next_attempt_at = now() + make_interval(secs => :delay) WHERE id = :id"),
-                {"attempts": attempts, "error": str(exc)[:2000], "max": self.max_attempts,
-                 "delay": min(600, 2 ** attempts), "id": row.id})
+                "UPDATE email_messages SET status = 'failed', attempts = attempts + 1,"
+                " last_error = :error WHERE id = :id"), {"error": str(exc)[:2000], "id": row.id})
+
+    def _postpone(self, rows, exc):
+        log.warning("cannot send %d e-mail(s) yet: %s", len(rows), exc)
+        with self.engine.begin() as connection:
+            for row in rows:
+                attempts = row.attempts + 1
+                connection.execute(text(
+                    "UPDATE email_messages SET attempts = :attempts, last_error = :error,"
+                    " status = CASE WHEN :attempts >= :max THEN 'failed' ELSE 'pending' END,"
+                    " next_attempt_at = now() + make_interval(secs => :delay) WHERE id = :id"),
+                    {"attempts": attempts, "error": str(exc)[:2000], "max": self.max_attempts,
+                     "delay": min(600, 2 ** attempts), "id": row.id})
 
     def run(self, sleep):
         self.running = True

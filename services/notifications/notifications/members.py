@@ -5,9 +5,10 @@ from datetime import datetime, timezone
 from sqlalchemy import delete
 
 from mentornet_platform import settings
-from notifications import events
+from notifications import centre, events, preferences, texts
 from notifications.mail import queue_email
-from notifications.models import EmailMessage, ForgottenMember, Member
+from notifications.models import (EmailMessage, ForgottenMember, Member, Notification, Preference,
+                                  UnreadCounter)
 
 
 def _forgotten(session, user_id):
@@ -33,6 +34,9 @@ def welcome_new_member(session, data, envelope):
                 data["language"], {"first_name": data["first_name"],
                                    "username": data["username"],
                                    "base_url": settings.get("PUBLIC_BASE_URL")})
+    centre.notify(session, user_id, "welcome", f"welcome:{user_id}",
+                  texts.render("welcome", member.language, first_name=member.first_name),
+                  "/onboarding")
     if created:
         session.flush()
         events.notification_recipient_created(session, member)
@@ -71,6 +75,51 @@ def forget(session, data, envelope):
     user_id = str(data["user_id"])
     session.execute(delete(EmailMessage).where(EmailMessage.user_id == user_id,
                                                EmailMessage.status != "sent"))
+    session.execute(delete(Notification).where(Notification.user_id == user_id))
+    session.execute(delete(UnreadCounter).where(UnreadCounter.user_id == user_id))
+    session.execute(delete(Preference).where(Preference.user_id == user_id))
     session.execute(delete(Member).where(Member.user_id == user_id))
     if not _forgotten(session, user_id):
         session.add(ForgottenMember(user_id=user_id))
+
+
+def mark_verified(session, data, envelope):
+    """identity.affiliation_verified: verified members may write to others."""
+    user_id = str(data["user_id"])
+    member = session.get(Member, user_id)
+    if member is None:
+        if _forgotten(session, user_id):
+            return
+        raise LookupError("member not known yet; retry")  # account_registered comes first
+    member.verified = True
+
+
+def affiliation_reviewed(session, data, envelope):
+    """identity.affiliation_reviewed: tell the member what the operator decided."""
+    user_id = str(data["user_id"])
+    if _forgotten(session, user_id):
+        return
+    member = session.get(Member, user_id)
+    if member is None:
+        raise LookupError("member not known yet; retry")
+    key = "affiliation_reviewed_" + ("approved" if data["approved"] else "rejected")
+    centre.notify(session, user_id, "affiliation_reviewed", f"affiliation_reviewed:{envelope['event_id']}",
+                  texts.render(key, member.language, reason=data.get("reason", "")), "/onboarding")
+    if preferences.wants(session, user_id, "affiliation_reviewed")[1]:
+        queue_email(session, f"affiliation_reviewed:{envelope['event_id']}", user_id, member.email,
+                    "affiliation_reviewed", member.language,
+                    {"first_name": member.first_name, "approved": data["approved"],
+                     "reason": data.get("reason", ""), "base_url": settings.get("PUBLIC_BASE_URL")})
+
+
+def email_confirmed(session, data, envelope):
+    """identity.account_email_confirmed."""
+    user_id = str(data["user_id"])
+    member = session.get(Member, user_id)
+    if member is None:
+        if _forgotten(session, user_id):
+            return
+        raise LookupError("member not known yet; retry")
+    member.email = data["email"]
+    centre.notify(session, user_id, "email_confirmed", f"email_confirmed:{envelope['event_id']}",
+                  texts.render("email_confirmed", member.language, email=data["email"]), "/settings")

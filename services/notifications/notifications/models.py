@@ -1,5 +1,7 @@
 """Notifications' tables (its own database)."""
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Text, func
+from sqlalchemy import (BigInteger, Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData,
+                        String, Text, UniqueConstraint, func, text)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import declarative_base
 
 from mentornet_platform.tables import add_messaging_tables
@@ -18,6 +20,11 @@ class Member(Base):
     first_name = Column(String(100), nullable=False)
     last_name = Column(String(100), nullable=False)
     language = Column(String(2), nullable=False)
+    # From identity's affiliation_verified: verified members may write to others.
+    verified = Column(Boolean, nullable=False, server_default="false")
+    # The member's preference: may verified members they have no contact with
+    # write to them?
+    allow_messages = Column(Boolean, nullable=False, server_default="true")
     created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
 
 
@@ -36,7 +43,12 @@ class EmailMessage(Base):
     language = Column(String(2), nullable=False)
     subject = Column(String(300), nullable=False)
     body = Column(Text, nullable=False)
-    status = Column(String(10), nullable=False, server_default="pending")  # pending, sent, failed
+    html = Column(Text)
+    # pending -> sending (claimed, committed before the SMTP conversation) -> sent;
+    # failed after a permanent refusal or too many tries; unknown when a sender
+    # died mid-send (never resent automatically, so never sent twice).
+    status = Column(String(10), nullable=False, server_default="pending")
+    claimed_at = Column(DateTime(timezone=True))
     attempts = Column(Integer, nullable=False, server_default="0")
     next_attempt_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
     last_error = Column(Text)
@@ -50,3 +62,123 @@ class ForgottenMember(Base):
 
     user_id = Column(String(36), primary_key=True)
     forgotten_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+class Notification(Base):
+    """An in-app notification, written in the member's language when it is made."""
+    __tablename__ = "notifications"
+
+    id = Column(BigInteger, primary_key=True, autoincrement=True)
+    user_id = Column(String(36), nullable=False)
+    type = Column(String(40), nullable=False)
+    summary = Column(String(500), nullable=False)  # the short text shown
+    link = Column(String(300), nullable=False, server_default="")
+    # One notification per cause, however often the cause is delivered.
+    dedupe_key = Column(String(200), nullable=False, unique=True)
+    read_at = Column(DateTime(timezone=True))
+    created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+    __table_args__ = (Index("ix_notifications_user_newest", "user_id", text("id DESC")),)
+
+
+class UnreadCounter(Base):
+    """Unread notifications per member, kept in the same transactions that
+    create and read them, so the toolbar's count is one primary-key read."""
+    __tablename__ = "unread_counters"
+
+    user_id = Column(String(36), primary_key=True)
+    unread = Column(Integer, nullable=False, server_default="0")
+
+
+class Preference(Base):
+    """A member's choice for one event type; defaults live in preferences.py."""
+    __tablename__ = "preferences"
+
+    user_id = Column(String(36), primary_key=True)
+    event_type = Column(String(40), primary_key=True)
+    in_app = Column(Boolean, nullable=False)
+    email = Column(Boolean, nullable=False)
+
+
+class Contact(Base):
+    """Two members with a mentoring request or relationship between them (fed by
+    mentoring's events): they may always write to each other."""
+    __tablename__ = "contacts"
+
+    user_id = Column(String(36), primary_key=True)
+    other_id = Column(String(36), primary_key=True)
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+
+    id = Column(BigInteger, primary_key=True, autoincrement=True)
+    # The pair, smaller id first: one conversation per pair of members.
+    member_a = Column(String(36), nullable=False)
+    member_b = Column(String(36), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    last_message_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+    __table_args__ = (UniqueConstraint("member_a", "member_b"),
+                      Index("ix_conversations_a", "member_a", "last_message_at"),
+                      Index("ix_conversations_b", "member_b", "last_message_at"))
+
+
+class Message(Base):
+    __tablename__ = "messages"
+
+    id = Column(BigInteger, primary_key=True, autoincrement=True)
+    conversation_id = Column(BigInteger, ForeignKey("conversations.id", ondelete="CASCADE"),
+                             nullable=False)
+    sender_id = Column(String(36), nullable=False)
+    recipient_id = Column(String(36), nullable=False)
+    body = Column(Text, nullable=False)  # plain text as written; escaped on the way out
+    created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    read_at = Column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_messages_conversation", "conversation_id", "id"),
+                      Index("ix_messages_unread", "recipient_id", "conversation_id",
+                            postgresql_where=text("read_at IS NULL")))
+
+
+class Block(Base):
+    __tablename__ = "blocks"
+
+    blocker_id = Column(String(36), primary_key=True)
+    blocked_id = Column(String(36), primary_key=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+class MessageReport(Base):
+    """A member reported a message to the operators."""
+    __tablename__ = "message_reports"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    message_id = Column(BigInteger, ForeignKey("messages.id", ondelete="CASCADE"), nullable=False)
+    reporter_id = Column(String(36), nullable=False)
+    reason = Column(String(1000), nullable=False)
+    status = Column(String(10), nullable=False, server_default="open")
+    created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+class HelpdeskRequest(Base):
+    __tablename__ = "helpdesk_requests"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    name = Column(String(200), nullable=False)
+    email = Column(String(254), nullable=False)
+    subject = Column(String(200), nullable=False)
+    message = Column(Text, nullable=False)
+    client = Column(String(100), nullable=False, server_default="")  # for throttling
+    created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+class ServiceUpdate(Base):
+    """An operator's announcement, shown on the landing page and the dashboard."""
+    __tablename__ = "service_updates"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    title = Column(String(200), nullable=False)
+    body = Column(Text, nullable=False)
+    published_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    expires_at = Column(DateTime(timezone=True))

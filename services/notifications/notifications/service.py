@@ -1,4 +1,9 @@
-"""Notifications' nameko entrypoints: thin, each calls a plain domain function."""
+"""Notifications' nameko entrypoints: thin, each calls a plain domain function.
+
+Every method that reads or changes a member's data takes that member's
+``user_id`` and checks ownership itself, so a direct RPC call with someone
+else's ids is refused here too, not only at the gateway.
+"""
 from nameko.events import event_handler
 
 from mentornet_platform.correlation import CorrelationId
@@ -6,7 +11,7 @@ from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.inbox import EventInbox
 from mentornet_platform.outbox import OutboxRelay
 from mentornet_platform.rpc import rpc
-from notifications import members
+from notifications import centre, helpdesk, inbox, members, preferences
 from notifications.mail import MailSenderProvider
 
 
@@ -22,6 +27,9 @@ class NotificationsService:
         "on_email_confirmation_requested": ("identity", members.send_email_confirmation),
         "on_password_reset_requested": ("identity", members.send_password_reset),
         "on_account_email_changed": ("identity", members.update_email),
+        "on_account_email_confirmed": ("identity", members.email_confirmed),
+        "on_affiliation_verified": ("identity", members.mark_verified),
+        "on_affiliation_reviewed": ("identity", members.affiliation_reviewed),
         "on_account_deleted": ("identity", members.forget),
     })
 
@@ -30,6 +38,78 @@ class NotificationsService:
         self.db.ping()
         return {"service": self.name, "status": "ok"}
 
+    # -- the notification centre --
+    @rpc
+    def unread_count(self, user_id):
+        return centre.unread_count(self.db, user_id)
+
+    @rpc
+    def list_notifications(self, user_id, page=1, per_page=20, unread_only=False):
+        return centre.list_for(self.db, user_id, page, per_page, unread_only)
+
+    @rpc
+    def mark_read(self, user_id, notification_id):
+        return centre.mark_read(self.db, user_id, notification_id)
+
+    @rpc
+    def mark_all_read(self, user_id):
+        return centre.mark_all_read(self.db, user_id)
+
+    @rpc
+    def get_preferences(self, user_id):
+        return preferences.get(self.db, user_id)
+
+    @rpc
+    def set_preferences(self, user_id, preferences_):
+        return preferences.set(self.db, user_id, preferences_)
+
+    # -- the inbox --
+    @rpc
+    def list_conversations(self, user_id, page=1, per_page=20):
+        return inbox.list_conversations(self.db, user_id, page, per_page)
+
+    @rpc
+    def start_conversation(self, user_id, recipient_id, body):
+        return inbox.start_conversation(self.db, user_id, recipient_id, body)
+
+    @rpc
+    def list_messages(self, user_id, conversation_id, page=1, per_page=50):
+        return inbox.list_messages(self.db, user_id, conversation_id, page, per_page)
+
+    @rpc
+    def send_message(self, user_id, conversation_id, body):
+        return inbox.send_message(self.db, user_id, conversation_id, body)
+
+    @rpc
+    def block_member(self, user_id, other_id):
+        return inbox.block(self.db, user_id, other_id)
+
+    @rpc
+    def unblock_member(self, user_id, other_id):
+        return inbox.unblock(self.db, user_id, other_id)
+
+    @rpc
+    def report_message(self, user_id, message_id, reason):
+        return inbox.report(self.db, user_id, message_id, reason)
+
+    @rpc
+    def list_message_reports(self, status="open"):
+        return inbox.list_reports(self.db, status)
+
+    # -- helpdesk and service updates --
+    @rpc
+    def contact_helpdesk(self, form, client=""):
+        return helpdesk.contact(self.db, form, client)
+
+    @rpc
+    def publish_service_update(self, title, body, expires_at=None):
+        return helpdesk.publish_update(self.db, title, body, expires_at)
+
+    @rpc
+    def service_updates(self):
+        return helpdesk.current_updates(self.db)
+
+    # -- events --
     @event_handler("identity", "account_registered", requeue_on_error=True)
     def on_account_registered(self, envelope):
         self.inbox.handle("on_account_registered", "identity", envelope)
@@ -45,6 +125,18 @@ class NotificationsService:
     @event_handler("identity", "account_email_changed", requeue_on_error=True)
     def on_account_email_changed(self, envelope):
         self.inbox.handle("on_account_email_changed", "identity", envelope)
+
+    @event_handler("identity", "account_email_confirmed", requeue_on_error=True)
+    def on_account_email_confirmed(self, envelope):
+        self.inbox.handle("on_account_email_confirmed", "identity", envelope)
+
+    @event_handler("identity", "affiliation_verified", requeue_on_error=True)
+    def on_affiliation_verified(self, envelope):
+        self.inbox.handle("on_affiliation_verified", "identity", envelope)
+
+    @event_handler("identity", "affiliation_reviewed", requeue_on_error=True)
+    def on_affiliation_reviewed(self, envelope):
+        self.inbox.handle("on_affiliation_reviewed", "identity", envelope)
 
     @event_handler("identity", "account_deleted", requeue_on_error=True)
     def on_account_deleted(self, envelope):

@@ -1,0 +1,91 @@
+"""The notification centre: in-app notifications and the unread count."""
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+
+from notifications import exceptions, preferences
+from notifications.models import Notification, UnreadCounter
+
+MAX_PER_PAGE = 50
+
+
+def _now():
+    return datetime.now(timezone.utc)
+
+
+def notify(session, user_id, event_type, dedupe_key, summary, link=""):
+    """Add a notification (if the member wants this type in-app and it is new)."""
+    in_app, _ = preferences.wants(session, user_id, event_type)
+    if not in_app:
+        return None
+    created = session.execute(insert(Notification).values(
+        user_id=user_id, type=event_type, summary=summary, link=link, dedupe_key=dedupe_key)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Notification.id)).first()
+    if created is None:
+        return None
+    session.execute(insert(UnreadCounter).values(user_id=user_id, unread=1).on_conflict_do_update(
+        index_elements=["user_id"], set_={"unread": UnreadCounter.unread + 1}))
+    return created.id
+
+
+def unread_count(db, user_id):
+    with db.engine.connect() as connection:
+        count = connection.execute(text("SELECT unread FROM unread_counters WHERE user_id = :u"),
+                                   {"u": user_id}).scalar()
+    return {"unread_count": count or 0}
+
+
+def _view(row):
+    return {"id": row.id, "type": row.type, "text": row.summary, "link": row.link,
+            "read": row.read_at is not None, "created_at": row.created_at.isoformat()}
+
+
+def list_for(db, user_id, page=1, per_page=20, unread_only=False):
+    page, per_page = _paging(page, per_page)
+    with db.transaction() as session:
+        query = select(Notification).where(Notification.user_id == user_id)
+        if unread_only:
+            query = query.where(Notification.read_at.is_(None))
+        rows = session.execute(query.order_by(Notification.id.desc())
+                               .offset((page - 1) * per_page).limit(per_page)).scalars().all()
+        total = session.execute(select(func.count()).select_from(query.subquery())).scalar()
+        unread = session.get(UnreadCounter, user_id)
+        return {"items": [_view(row) for row in rows], "total": total, "page": page,
+                "per_page": per_page, "unread_count": unread.unread if unread else 0}
+
+
+def _paging(page, per_page):
+    try:
+        page, per_page = int(page), int(per_page)
+    except (TypeError, ValueError):
+        raise exceptions.InvalidInput("invalid_input", "page and per_page must be numbers.",
+                                      {"page": ["Must be a number."]})
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise exceptions.InvalidInput("invalid_input", f"Use page >= 1 and per_page 1 to {MAX_PER_PAGE}.",
+                                      {"per_page" if page >= 1 else "page": ["Out of range."]})
+    return page, per_page
+
+
+def mark_read(db, user_id, notification_id):
+    """Only the member's own notification: another's answers 404, like a missing one."""
+    with db.transaction() as session:
+        row = session.get(Notification, int(notification_id), with_for_update=True)
+        if row is None or row.user_id != user_id:
+            raise exceptions.NotFound("notification_not_found", "No such notification.")
+        if row.read_at is None:
+            row.read_at = _now()
+            session.execute(update(UnreadCounter).where(UnreadCounter.user_id == user_id)
+                            .values(unread=func.greatest(UnreadCounter.unread - 1, 0)))
+        counter = session.get(UnreadCounter, user_id)
+        return {"id": row.id, "read": True, "unread_count": counter.unread if counter else 0}
+
+
+def mark_all_read(db, user_id):
+    with db.transaction() as session:
+        session.execute(update(Notification).where(Notification.user_id == user_id,
+                                                   Notification.read_at.is_(None))
+                        .values(read_at=_now()))
+        session.execute(update(UnreadCounter).where(UnreadCounter.user_id == user_id)
+                        .values(unread=0))
+    return {"unread_count": 0}

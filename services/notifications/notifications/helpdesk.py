@@ -1,0 +1,104 @@
+"""Contacting the helpdesk (open to visitors) and the operators' service updates."""
+from datetime import datetime, timedelta, timezone
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, or_, select
+
+from mentornet_platform import settings
+from notifications import exceptions
+from notifications.mail import queue_email
+from notifications.models import HelpdeskRequest, ServiceUpdate
+
+LIMITS = {"name": 200, "subject": 200, "message": 5000}
+
+
+def _clean(form):
+    if not isinstance(form, dict):
+        raise exceptions.InvalidInput("invalid_input", "The message must be an object.")
+    unknown = set(form) - {"name", "email", "subject", "message", "language"}
+    problems = {name: ["Unknown field."] for name in sorted(unknown)}
+    clean = {}
+    for name, limit in LIMITS.items():
+        value = form.get(name)
+        if not isinstance(value, str) or not value.strip():
+            problems[name] = ["This field is required."]
+        elif len(value) > limit:
+            problems[name] = [f"Keep it under {limit} characters."]
+        elif any(ord(ch) < 32 and ch not in "\n\t\r" for ch in value):
+            problems[name] = ["Must not contain control characters."]
+        else:
+            clean[name] = value.strip()
+    try:
+        clean["email"] = validate_email(form.get("email") or "", check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        problems["email"] = [f"This is not a valid e-mail address: {exc}"]
+    clean["language"] = form.get("language") if form.get("language") in ("en", "nl") else "en"
+    if problems:
+        raise exceptions.InvalidInput("invalid_input", "Some fields need your attention.", problems)
+    return clean
+
+
+def contact(db, form, client=""):
+    """Send a message to the helpdesk and a receipt to its writer; throttled per
+    address and per client so the helpdesk cannot be flooded."""
+    data = _clean(form)
+    per_hour = int(settings.get("HELPDESK_MAX_PER_HOUR", "5"))
+    with db.transaction() as session:
+        since = datetime.now(timezone.utc) - timedelta(hours=1)
+        recent = session.execute(select(func.count()).select_from(HelpdeskRequest).where(
+            HelpdeskRequest.created_at > since,
+            or_(func.lower(HelpdeskRequest.email) == data["email"].lower(),
+                (HelpdeskRequest.client == client) if client else False))).scalar()
+        if recent >= per_hour:
+            raise exceptions.Throttled("too_many_requests",
+                                       "You have sent several messages in the last hour; "
+                                       "please wait before sending another.")
+        request = HelpdeskRequest(name=data["name"], email=data["email"], subject=data["subject"],
+                                  message=data["message"], client=client[:100])
+        session.add(request)
+        session.flush()
+        context = dict(data, request_id=request.id)
+        queue_email(session, f"helpdesk:{request.id}", None,
+                    settings.get("HELPDESK_EMAIL", "helpdesk@mentornetwork.invalid"),
+                    "helpdesk", "en", context)
+        queue_email(session, f"helpdesk_receipt:{request.id}", None, data["email"],
+                    "helpdesk_receipt", data["language"], context)
+        return {"id": request.id, "received": True}
+
+
+def publish_update(db, title, body, expires_at=None):
+    problems = {}
+    if not isinstance(title, str) or not title.strip() or len(title) > 200:
+        problems["title"] = ["A title of at most 200 characters is required."]
+    if not isinstance(body, str) or not body.strip() or len(body) > 5000:
+        problems["body"] = ["A text of at most 5000 characters is required."]
+    expires = None
+    if expires_at:
+        try:
+            expires = datetime.fromisoformat(expires_at)
+            if expires.tzinfo is None:
+                raise ValueError
+        except (TypeError, ValueError):
+            problems["expires_at"] = ["Use an ISO date-time with a time zone."]
+    if problems:
+        raise exceptions.InvalidInput("invalid_input", "Some fields need your attention.", problems)
+    with db.transaction() as session:
+        update = ServiceUpdate(title=title.strip(), body=body.strip(), expires_at=expires)
+        session.add(update)
+        session.flush()
+        return _view(update)
+
+
+def current_updates(db):
+    with db.transaction() as session:
+        now = datetime.now(timezone.utc)
+        rows = session.execute(select(ServiceUpdate).where(
+            or_(ServiceUpdate.expires_at.is_(None), ServiceUpdate.expires_at > now))
+            .order_by(ServiceUpdate.published_at.desc()).limit(10)).scalars().all()
+        return {"items": [_view(row) for row in rows]}
+
+
+def _view(update):
+    return {"id": update.id, "title": update.title, "body": update.body,
+            "published_at": update.published_at.isoformat() if update.published_at else None,
+            "expires_at": update.expires_at.isoformat() if update.expires_at else None}

@@ -1,0 +1,21 @@
+"""The short texts of in-app notifications, in English and Dutch."""
+
+TEXTS = {
+    "welcome": {"en": "Welcome to the Mentor Network, {first_name}! Finish the sign-up steps to start.",
+                "nl": "Welkom bij het Mentornetwerk, {first_name}! Rond de aanmeldstappen af om te beginnen."},
+    "email_confirmed": {"en": "Your e-mail address {email} is confirmed.",
+                        "nl": "Je e-mailadres {email} is bevestigd."},
+    "affiliation_reviewed_approved": {
+        "en": "Your affiliation was verified: you can continue signing up.",
+        "nl": "Je band met de universiteit is bevestigd: je kunt verder met aanmelden."},
+    "affiliation_reviewed_rejected": {
+        "en": "We could not verify your affiliation. {reason}",
+        "nl": "We konden je band met de universiteit niet bevestigen. {reason}"},
+    "new_message": {"en": "{sender} sent you a message.",
+                    "nl": "{sender} heeft je een bericht gestuurd."},
+}
+
+
+def render(key, language, **values):
+    texts = TEXTS[key]
+    return texts.get(language, texts["en"]).format(**values).strip()[:500]
