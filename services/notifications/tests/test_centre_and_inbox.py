@@ -1,0 +1,233 @@
+"""The notification centre, preferences, the inbox, the helpdesk and service
+updates against notifications' real database, and e-mail over real SMTP."""
+import smtplib
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import text
+
+from mentornet_platform.inbox import Inbox
+from mentornet_platform.testing import Mailbox, free_port
+from notifications import centre, helpdesk, inbox, members, preferences
+from notifications.exceptions import Forbidden, InvalidInput, NotFound, Throttled
+from notifications.mail import MailSender
+
+
+def join(db, language="en", verified=True, first_name="Sam"):
+    user_id = str(uuid.uuid4())
+    envelope = {"event_id": str(uuid.uuid4()), "type": "account_registered", "version": 1,
+                "occurred_at": datetime.now(timezone.utc).isoformat(),
+                "data": {"user_id": user_id, "username": f"u.{user_id[:8]}",
+                         "email": f"u.{user_id[:8]}@example.org", "first_name": first_name,
+                         "middle_names": "", "last_name": "Bakker", "language": language,
+                         "registered_at": datetime.now(timezone.utc).isoformat()}}
+    box = Inbox(db.engine, {"welcome": members.welcome_new_member,
+                            "verified": members.mark_verified},
+                {"welcome": "identity", "verified": "identity"})
+    box.apply("welcome", "identity", envelope)
+    if verified:
+        box.apply("verified", "identity", {
+            "event_id": str(uuid.uuid4()), "type": "affiliation_verified", "version": 1,
+            "occurred_at": datetime.now(timezone.utc).isoformat(),
+            "data": {"user_id": user_id, "role": "alumnus", "method": "record"}})
+    return user_id
+
+
+def test_the_welcome_is_a_notification_and_the_count_follows_reading(db):
+    member = join(db, "nl")
+    assert centre.unread_count(db, member) == {"unread_count": 1}
+    page = centre.list_for(db, member)
+    [welcome] = page["items"]
+    assert welcome["type"] == "welcome" and welcome["text"].startswith("Welkom bij het Mentornetwerk")
+    assert page["unread_count"] == 1
+    assert centre.mark_read(db, member, welcome["id"])["unread_count"] == 0
+    assert centre.mark_read(db, member, welcome["id"])["unread_count"] == 0  # twice: still 0
+
+
+def test_nobody_reads_or_marks_another_members_notifications(db):
+    owner, other = join(db), join(db)
+    [welcome] = centre.list_for(db, owner)["items"]
+    with pytest.raises(NotFound):
+        centre.mark_read(db, other, welcome["id"])
+    assert centre.list_for(db, other)["items"][0]["id"] != welcome["id"]
+    assert centre.unread_count(db, owner)["unread_count"] == 1
+
+
+def test_mark_all_read_and_pagination(db):
+    a, b = join(db), join(db)
+    for n in range(3):
+        inbox.start_conversation(db, b, a, f"hello {n}")
+    page = centre.list_for(db, a, page=1, per_page=2)
+    assert (page["total"], len(page["items"]), page["unread_count"]) == (4, 2, 4)
+    assert page["items"][0]["type"] == "new_message"  # newest first
+    assert centre.mark_all_read(db, a) == {"unread_count": 0}
+    assert centre.list_for(db, a, unread_only=True)["items"] == []
+    with pytest.raises(InvalidInput):
+        centre.list_for(db, a, per_page=500)
+
+
+def test_preferences_default_and_change_what_arrives(db, service_database):
+    a, b = join(db), join(db)
+    mine = preferences.get(db, a)
+    assert {"event_type": "new_message", "in_app": True, "email": True} in mine["items"]
+    preferences.set(db, a, {"items": [{"event_type": "new_message", "in_app": False, "email": False}]})
+    inbox.start_conversation(db, b, a, "are you there?")
+    assert [n["type"] for n in centre.list_for(db, a)["items"]] == ["welcome"]
+    assert service_database.scalar("SELECT count(*) FROM email_messages WHERE user_id = :u"
+                                   " AND template = 'new_message'", {"u": a}) == 0
+    with pytest.raises(InvalidInput) as error:
+        preferences.set(db, a, {"items": [{"event_type": "horoscope", "in_app": True, "email": True}]})
+    assert "items.0.event_type" in error.value.fields
+
+
+def test_who_may_write_to_whom(db):
+    verified, unverified, private, contact = join(db), join(db, verified=False), join(db), join(db)
+    preferences.set(db, private, {"allow_messages_from_members": False})
+    with pytest.raises(Forbidden) as not_verified:
+        inbox.start_conversation(db, unverified, verified, "hi")
+    assert not_verified.value.code == "not_verified"
+    with pytest.raises(Forbidden) as closed:
+        inbox.start_conversation(db, verified, private, "hi")
+    assert closed.value.code == "messages_not_accepted"
+    with db.transaction() as session:  # a mentoring request between them (mentoring's events)
+        inbox.add_contact(session, contact, private)
+    assert inbox.start_conversation(db, contact, private, "about your request")["conversation_id"]
+    inbox.block(db, private, contact)
+    with pytest.raises(Forbidden) as blocked:
+        inbox.start_conversation(db, contact, private, "hello again")
+    assert blocked.value.code == "blocked"
+    inbox.unblock(db, private, contact)
+    assert inbox.start_conversation(db, contact, private, "thanks for unblocking")
+
+
+def test_a_conversation_is_private_to_its_two_members(db, service_database):
+    a, b, outsider = join(db), join(db), join(db)
+    started = inbox.start_conversation(db, a, b, "<script>alert('hi')</script>\nsecond line")
+    conversation = started["conversation_id"]
+    assert started["message"]["body_html"] == \
+        "&lt;script&gt;alert(&#x27;hi&#x27;)&lt;/script&gt;<br>second line"
+    reply = inbox.send_message(db, b, conversation, "Hello A")
+    assert reply["recipient_id"] == a
+    assert inbox.start_conversation(db, b, a, "same pair")["conversation_id"] == conversation
+    for attempt in (lambda: inbox.list_messages(db, outsider, conversation),
+                    lambda: inbox.send_message(db, outsider, conversation, "let me in"),
+                    lambda: inbox.report(db, outsider, reply["id"], "spam")):
+        with pytest.raises(NotFound):
+            attempt()
+    listing = inbox.list_conversations(db, a)
+    assert listing["items"][0]["unread_count"] == 2  # B's reply and "same pair"
+    messages = inbox.list_messages(db, a, conversation)
+    assert [m["body"] for m in messages["items"]][:2] == ["same pair", "Hello A"]
+    assert inbox.list_conversations(db, a)["items"][0]["unread_count"] == 0
+    assert inbox.report(db, a, reply["id"], "Not nice")["status"] == "open"
+    assert inbox.list_reports(db)["items"][-1]["reason"] == "Not nice"
+
+
+@pytest.mark.parametrize("body", ["", "   ", "x" * 5001, "bell\x07"])
+def test_message_bodies_are_bounded_plain_text(db, body):
+    a, b = join(db), join(db)
+    with pytest.raises(InvalidInput) as error:
+        inbox.start_conversation(db, a, b, body)
+    assert "body" in error.value.fields
+
+
+def test_a_new_message_notifies_and_mails_the_recipient_in_their_language(db, service_database):
+    a, b = join(db, first_name="Anna"), join(db, "nl")
+    inbox.start_conversation(db, a, b, "Hoi!")
+    [note] = [n for n in centre.list_for(db, b)["items"] if n["type"] == "new_message"]
+    assert note["text"] == "Anna Bakker heeft je een bericht gestuurd." and note["link"].startswith("/inbox/")
+    subject = service_database.scalar("SELECT subject FROM email_messages WHERE user_id = :u"
+                                      " AND template = 'new_message'", {"u": b})
+    assert subject == "Anna Bakker heeft je een bericht gestuurd op het Mentornetwerk"
+
+
+def test_the_helpdesk_gets_the_message_and_the_writer_a_receipt_and_floods_are_throttled(
+        db, service_database):
+    address = f"visitor.{uuid.uuid4().hex[:6]}@example.org"
+    form = {"name": "Visitor", "email": address, "subject": "Cannot log in",
+            "message": "Help, please.", "language": "nl"}
+    received = helpdesk.contact(db, form, client="198.51.100.7")
+    templates = service_database.scalar(
+        "SELECT string_agg(template || ':' || language || ':' || to_address, ',' ORDER BY template)"
+        " FROM email_messages WHERE dedupe_key LIKE :k", {"k": f"helpdesk%:{received['id']}"})
+    assert templates == (f"helpdesk:en:helpdesk@mentornetwork.invalid,"
+                         f"helpdesk_receipt:nl:{address}")
+    for _ in range(4):
+        helpdesk.contact(db, form, client="198.51.100.7")
+    with pytest.raises(Throttled):
+        helpdesk.contact(db, form, client="198.51.100.7")
+    with pytest.raises(InvalidInput) as error:
+        helpdesk.contact(db, {"name": "", "email": "nope", "subject": "x", "message": "y"})
+    assert {"name", "email"} <= set(error.value.fields)
+
+
+def test_service_updates_show_until_they_expire(db):
+    past = (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat()
+    helpdesk.publish_update(db, "Old news", "Gone.", expires_at=past)
+    helpdesk.publish_update(db, "Maintenance on Sunday", "The network is down from 8 to 9.")
+    titles = [u["title"] for u in helpdesk.current_updates(db)["items"]]
+    assert "Maintenance on Sunday" in titles and "Old news" not in titles
+
+
+class RefusingHandler:
+    """An SMTP server that answers DATA with a chosen code."""
+
+    def __init__(self, code):
+        self.code = code
+
+    async def handle_DATA(self, server, session, envelope):
+        return f"{self.code} not now" if self.code >= 400 else "250 OK"
+
+
+def test_mail_has_both_parts_and_a_temporary_refusal_is_retried_a_permanent_one_is_not(
+        db, service_database):
+    a, b = join(db), join(db)
+    inbox.start_conversation(db, a, b, "see https://example.org/x & more")
+    with db.engine.begin() as connection:  # other tests' mail in this database is not ours to send
+        connection.execute(text("UPDATE email_messages SET status = 'sent' WHERE status = 'pending'"
+                                " AND user_id IS DISTINCT FROM :u"), {"u": b})
+    port = free_port()
+    for code, expected in ((451, "pending"), (550, "failed")):
+        server = Controller(RefusingHandler(code), hostname="127.0.0.1", port=port)
+        server.start()
+        try:
+            with db.engine.begin() as connection:
+                connection.execute(text("UPDATE email_messages SET status = 'pending',"
+                                        " next_attempt_at = now() WHERE user_id = :u"), {"u": b})
+            MailSender(db.engine, "127.0.0.1", port, "no-reply@x.org").send_due()
+        finally:
+            server.stop()
+        assert service_database.scalar("SELECT status FROM email_messages WHERE user_id = :u"
+                                       " AND template = 'new_message'", {"u": b}) == expected
+    box = Mailbox()
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE email_messages SET status = 'pending',"
+                                    " next_attempt_at = now() WHERE user_id = :u"), {"u": b})
+        sender = MailSender(db.engine, "127.0.0.1", box.port, "no-reply@x.org")
+        while sender.send_due():
+            pass
+        [mail] = [m for m in box.messages if "message" in m["subject"]]
+        assert "https://example.org/x & more" in mail["body"]
+        assert '<a href="https://example.org/x">' in mail["html"] and "&amp; more" in mail["html"]
+    finally:
+        box.stop()
+
+
+def test_a_mail_claimed_by_a_sender_that_died_is_never_sent_again(db, service_database):
+    a, b = join(db), join(db)
+    inbox.start_conversation(db, a, b, "hello")
+    with db.engine.begin() as connection:  # a sender claimed it, then the service died
+        connection.execute(text("UPDATE email_messages SET status = 'sending',"
+                                " claimed_at = now() - interval '11 minutes' WHERE user_id = :u"),
+                           {"u": b})
+    box = Mailbox()
+    try:
+        MailSender(db.engine, "127.0.0.1", box.port, "no-reply@x.org").send_due()
+        assert box.to(f"u.{b[:8]}@example.org") == []
+    finally:
+        box.stop()
+    assert service_database.scalar("SELECT status FROM email_messages WHERE user_id = :u",
+                                   {"u": b}) == "unknown"

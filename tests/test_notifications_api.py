@@ -1,0 +1,131 @@
+"""The toolbar through the gateway: notifications, the inbox, preferences, the
+helpdesk and service updates; and that no member reads another's, at the
+gateway and at the RPC layer."""
+import uuid
+
+import pytest
+import requests
+
+from conftest import ADMIN_TOKEN
+from gateway.rpc import RemoteError
+from mentornet_platform.testing import wait_until
+from tests.support import Member, onboarded_member
+
+
+@pytest.fixture
+def two_members(system, tmp_path, new_registration):
+    anna = onboarded_member(system, tmp_path, new_registration(first_name="Anna", language="en"))
+    bram = onboarded_member(system, tmp_path, new_registration(first_name="Bram", language="nl"))
+    return anna, bram
+
+
+def test_a_conversation_with_notifications_and_mail_in_the_recipients_language(
+        system, mailbox, two_members):
+    anna, bram = two_members
+    wait_until(lambda: bram.get("/notifications/unread-count").json()["unread_count"] >= 1, 15,
+               0.05, "Bram's welcome notification")
+    bram.post("/notifications/read-all")
+    started = anna.post("/conversations", {"recipient_id": bram.user_id, "body": "Hi Bram <3"})
+    assert started.status_code == 201, started.text
+    conversation = started.json()["conversation_id"]
+    assert started.json()["message"]["body_html"] == "Hi Bram &lt;3"
+
+    assert bram.get("/notifications/unread-count").json() == {"unread_count": 1}
+    page = bram.get("/notifications").json()
+    assert page["items"][0]["text"] == "Anna van der Berg heeft je een bericht gestuurd."
+    mail = wait_until(lambda: mailbox.to(bram.form["email"], "bericht gestuurd"), 15, 0.05,
+                      "the e-mail about the message")
+    assert "Hi Bram <3" in mail[0]["body"] and "Hi Bram &lt;3" in mail[0]["html"]
+
+    listing = bram.get("/conversations").json()
+    assert listing["items"][0]["id"] == conversation and listing["items"][0]["unread_count"] == 1
+    reply = bram.post(f"/conversations/{conversation}/messages", {"body": "Hoi Anna"})
+    assert reply.status_code == 201
+    messages = anna.get(f"/conversations/{conversation}/messages").json()["items"]
+    assert [m["body"] for m in messages] == ["Hoi Anna", "Hi Bram <3"]
+    assert bram.post(f"/notifications/{page['items'][0]['id']}/read").json()["unread_count"] == 0
+
+
+def test_no_member_reads_anothers_notifications_or_conversations(system, tmp_path, two_members,
+                                                               new_registration):
+    anna, bram = two_members
+    conversation = anna.post("/conversations", {"recipient_id": bram.user_id, "body": "private"}
+                             ).json()["conversation_id"]
+    eve = onboarded_member(system, tmp_path, new_registration(first_name="Eve"))
+    assert eve.get(f"/conversations/{conversation}/messages").status_code == 404
+    assert eve.post(f"/conversations/{conversation}/messages", {"body": "hi"}).status_code == 404
+    anna_note = anna.get("/notifications").json()["items"][0]["id"]
+    assert eve.post(f"/notifications/{anna_note}/read").status_code == 404
+    assert all(c["id"] != conversation for c in eve.get("/conversations").json()["items"])
+    # The same refusal at the RPC layer: the service checks ownership itself.
+    with pytest.raises(RemoteError) as error:
+        system.rpc.call("notifications", "list_messages",
+                        kwargs={"user_id": eve.user_id, "conversation_id": conversation})
+    assert error.value.exc_type == "NotFound"
+    with pytest.raises(RemoteError):
+        system.rpc.call("notifications", "mark_read",
+                        kwargs={"user_id": eve.user_id, "notification_id": anna_note})
+
+
+def test_preferences_block_and_report(system, two_members):
+    anna, bram = two_members
+    preferences = bram.get("/me/notification-preferences").json()
+    assert preferences["allow_messages_from_members"] is True
+    changed = bram.put("/me/notification-preferences", {"allow_messages_from_members": False})
+    assert changed.json()["allow_messages_from_members"] is False
+    refused = anna.post("/conversations", {"recipient_id": bram.user_id, "body": "hello?"})
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "messages_not_accepted"
+    bram.put("/me/notification-preferences", {"allow_messages_from_members": True})
+    sent = anna.post("/conversations", {"recipient_id": bram.user_id, "body": "rude words"}).json()
+    report = bram.post(f"/messages/{sent['message']['id']}/report", {"reason": "Unkind"})
+    assert report.status_code == 201
+    reports = requests.get(anna.url("/admin/message-reports"),
+                           headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}).json()["items"]
+    assert any(r["message_id"] == sent["message"]["id"] for r in reports)
+    assert bram.post(f"/members/{anna.user_id}/block").status_code == 200
+    blocked = anna.post(f"/conversations/{sent['conversation_id']}/messages", {"body": "again"})
+    assert blocked.status_code == 403 and blocked.json()["error"]["code"] == "blocked"
+
+
+def test_an_operators_review_decision_reaches_the_member(system, mailbox, new_registration):
+    member = Member(system, new_registration(language="en"))
+    member.sign_up()
+    member.post("/onboarding/affiliation", {"role": "staff", "record_number": "X1",
+                                            "request_review": True})
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    reviews = requests.get(member.url("/admin/affiliation-reviews"), headers=admin).json()["items"]
+    [mine] = [r for r in reviews if r["user_id"] == member.user_id]
+    requests.post(member.url(f"/admin/affiliation-reviews/{mine['id']}/approve"), headers=admin)
+    wait_until(lambda: any(n["type"] == "affiliation_reviewed"
+                           for n in member.get("/notifications").json()["items"]), 15, 0.05,
+               "the review notification")
+    mail = wait_until(lambda: mailbox.to(member.form["email"], "affiliation is verified"), 15,
+                      0.05, "the review e-mail")
+    assert member.form["first_name"] in mail[0]["body"]
+
+
+def test_the_helpdesk_is_open_to_visitors_and_answers_with_a_receipt(system, mailbox):
+    address = f"visitor.{uuid.uuid4().hex[:6]}@example.org"
+    response = requests.post(system.gateway_url + "/api/v1/helpdesk", json={
+        "name": "A Visitor", "email": address, "subject": "Question about mentoring",
+        "message": "How do I start?", "language": "nl"})
+    assert response.status_code == 202, response.text
+    receipt = wait_until(lambda: mailbox.to(address, "ontvangen"), 15, 0.05, "the receipt")
+    assert "How do I start?" in receipt[0]["body"]
+    wait_until(lambda: mailbox.to("helpdesk@mentornetwork.invalid", "Question about mentoring"),
+               15, 0.05, "the helpdesk's copy")
+    bad = requests.post(system.gateway_url + "/api/v1/helpdesk", json={"email": "x"})
+    assert bad.status_code == 422 and {"name", "email", "subject", "message"} <= set(
+        bad.json()["error"]["fields"])
+
+
+def test_operators_publish_service_updates_everyone_sees(system):
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    title = f"Maintenance {uuid.uuid4().hex[:4]}"
+    published = requests.post(system.gateway_url + "/api/v1/admin/service-updates", headers=admin,
+                              json={"title": title, "body": "Down for an hour on Sunday."})
+    assert published.status_code == 201
+    assert requests.post(system.gateway_url + "/api/v1/admin/service-updates",
+                         json={"title": "x", "body": "y"}).status_code == 401
+    updates = requests.get(system.gateway_url + "/api/v1/service-updates").json()["items"]
+    assert updates[0]["title"] == title
