@@ -60,3 +60,22 @@ HTTP_STATUS = {
 def invalid(field, message, code="invalid_input"):
     """Shorthand for the common one-field validation error."""
     return InvalidInput(code, message, {field: [message]})
+
+
+def field_errors(messages, prefix=""):
+    """marshmallow's nested messages as flat field paths:
+    {'positions': {0: {'title': [...]}}} -> {'positions.0.title': [...]}"""
+    flat = {}
+    for key, value in messages.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(field_errors(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def invalid_input(validation_error, message="Some fields need your attention."):
+    """The InvalidInput for a marshmallow ValidationError, naming every bad field."""
+    return InvalidInput("invalid_input", message,
+                        field_errors(validation_error.normalized_messages()))

@@ -31,8 +31,7 @@ def _token_hash(token):
 
 
 def _invalid(exc):
-    return exceptions.InvalidInput("invalid_input", "Some fields need your attention.",
-                                   exc.normalized_messages())
+    return exceptions.invalid_input(exc)
 
 
 def _open_session(session, account_id):

@@ -40,8 +40,7 @@ def verify(db, user_id, role, record_number, request_review=False, note=""):
         data = AffiliationSchema().load({"role": role, "record_number": record_number,
                                          "request_review": request_review, "note": note or ""})
     except ValidationError as exc:
-        raise exceptions.InvalidInput("invalid_input", "Some fields need your attention.",
-                                      exc.normalized_messages())
+        raise exceptions.invalid_input(exc)
     with db.transaction() as session:
         account = session.get(Account, user_id, with_for_update=True)
         if account is None:

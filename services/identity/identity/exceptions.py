@@ -5,6 +5,7 @@ the gateway maps them to HTTP; the ``code`` says which rule was broken.
 """
 from mentornet_contracts.errors import (  # noqa: F401  (re-exported)
     Conflict, DomainError, InvalidInput, NotAuthenticated, NotFound, Throttled, invalid,
+    invalid_input,
 )
 
 INVALID_CREDENTIALS = "The username or password is incorrect."

@@ -64,8 +64,7 @@ def submit_study_details(db, user_id, details):
     try:
         data = StudyDetailsSchema().load(details)
     except ValidationError as exc:
-        raise exceptions.InvalidInput("invalid_input", "Some fields need your attention.",
-                                      exc.normalized_messages())
+        raise exceptions.invalid_input(exc)
     with db.transaction() as session:
         account = _account(session, user_id)
         _require_step(account, "study_details", "account_creation", "guidelines", "introduction",

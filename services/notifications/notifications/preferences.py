@@ -70,8 +70,7 @@ def set(db, user_id, preferences):
     try:
         data = _Preferences().load(preferences)
     except ValidationError as exc:
-        raise exceptions.InvalidInput("invalid_input", "Some fields need your attention.",
-                                      _flatten(exc.normalized_messages()))
+        raise exceptions.invalid_input(exc)
     with db.transaction() as session:
         member = session.get(Member, user_id, with_for_update=True)
         if member is None:
@@ -85,13 +84,3 @@ def set(db, user_id, preferences):
         if "allow_messages_from_members" in data:
             member.allow_messages = data["allow_messages_from_members"]
     return get(db, user_id)
-
-
-def _flatten(messages, prefix=""):
-    flat = {}
-    for key, value in messages.items():
-        if isinstance(value, dict):
-            flat.update(_flatten(value, f"{prefix}{key}."))
-        else:
-            flat[f"{prefix}{key}"] = value
-    return flat

@@ -1,5 +1,7 @@
 """Errors profiles raises across the wire (the shared remote error types)."""
-from mentornet_contracts.errors import Forbidden, InvalidInput, NotFound  # noqa: F401  (re-exported)
+from mentornet_contracts.errors import (  # noqa: F401  (re-exported)
+    Forbidden, InvalidInput, NotFound, invalid_input,
+)
 
 
 def profile_not_found():

@@ -182,8 +182,7 @@ def update_profile(db, user_id, changes):
     try:
         data = ProfilePatchSchema().load(changes)
     except ValidationError as exc:
-        raise exceptions.InvalidInput("invalid_input", "Some fields need your attention.",
-                                      _flatten(exc.normalized_messages()))
+        raise exceptions.invalid_input(exc)
     with db.transaction() as session:
         profile = session.get(Profile, str(user_id), with_for_update=True)
         if profile is None:
@@ -210,26 +209,13 @@ def update_profile(db, user_id, changes):
     return get_profile(db, user_id, user_id)
 
 
-def _flatten(messages, prefix=""):
-    """{'positions': {0: {'title': [...]}}} -> {'positions.0.title': [...]}"""
-    flat = {}
-    for key, value in messages.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(_flatten(value, name + "."))
-        else:
-            flat[name] = value
-    return flat
-
-
 def set_mentor_settings(db, user_id, settings):
     if not isinstance(settings, dict):
         raise exceptions.InvalidInput("invalid_input", "The settings must be an object.")
     try:
         data = MentorSettingsSchema().load(settings)
     except ValidationError as exc:
-        raise exceptions.InvalidInput("invalid_input", "Some fields need your attention.",
-                                      _flatten(exc.normalized_messages()))
+        raise exceptions.invalid_input(exc)
     with db.transaction() as session:
         profile = session.get(Profile, str(user_id), with_for_update=True)
         if profile is None:
