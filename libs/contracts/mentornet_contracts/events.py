@@ -101,6 +101,12 @@ class AffiliationVerifiedV1(PayloadSchema):
     method = fields.String(required=True, validate=validate.OneOf(("record", "review")))
 
 
+class OnboardingCompletedV1(PayloadSchema):
+    user_id = fields.UUID(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(("student", "alumnus", "staff")))
+    completed_at = fields.AwareDateTime(required=True)
+
+
 class AffiliationReviewedV1(PayloadSchema):
     user_id = fields.UUID(required=True)
     approved = fields.Boolean(required=True)
@@ -118,6 +124,29 @@ class MentorSettingsChangedV1(PayloadSchema):
     activities = fields.List(fields.String(), required=True)
     max_mentees = fields.Integer(required=True)
     changed_at = fields.AwareDateTime(required=True)
+
+
+class MentoringRequestEventV1(PayloadSchema):
+    """Every state change of a mentoring request (created, accepted, declined,
+    withdrawn, expired) and the reminder before expiry: who did it and when."""
+    request_id = fields.Integer(required=True)
+    mentee_id = fields.UUID(required=True)
+    mentor_id = fields.UUID(required=True)
+    activities = fields.List(fields.String(), required=True)
+    actor_id = fields.UUID(allow_none=True, load_default=None)  # None: the system
+    at = fields.AwareDateTime(required=True)
+    relationship_id = fields.Integer(allow_none=True, load_default=None)
+    reason = fields.String(allow_none=True, load_default=None)
+    expires_at = fields.AwareDateTime(required=True)
+
+
+class RelationshipEndedV1(PayloadSchema):
+    relationship_id = fields.Integer(required=True)
+    mentor_id = fields.UUID(required=True)
+    mentee_id = fields.UUID(required=True)
+    ended_by = fields.UUID(required=True)
+    reason = fields.String(load_default="", dump_default="")
+    at = fields.AwareDateTime(required=True)
 
 
 class MentoringMemberCreatedV1(PayloadSchema):
@@ -158,6 +187,8 @@ CONTRACTS = {
                       "A member's confirmed e-mail address changed."),
         EventContract("identity", "affiliation_verified", 1, AffiliationVerifiedV1,
                       "The member is verified as student, alumnus or staff."),
+        EventContract("identity", "onboarding_completed", 1, OnboardingCompletedV1,
+                      "The member finished the sign-up steps and may take part in mentoring."),
         EventContract("identity", "affiliation_reviewed", 1, AffiliationReviewedV1,
                       "An operator decided a member's manual affiliation review."),
         EventContract("identity", "account_email_confirmed", 1, AccountEmailConfirmedV1,
@@ -166,6 +197,11 @@ CONTRACTS = {
                       "The member's profile exists (registration saga step)."),
         EventContract("profiles", "mentor_settings_changed", 1, MentorSettingsChangedV1,
                       "A member changed their availability, offered activities or capacity."),
+        *[EventContract("mentoring", f"mentoring_request_{change}", 1, MentoringRequestEventV1,
+                        f"A mentoring request was {change} (or, for expiring, will expire soon).")
+          for change in ("created", "accepted", "declined", "withdrawn", "expired", "expiring")],
+        EventContract("mentoring", "relationship_ended", 1, RelationshipEndedV1,
+                      "Either party ended a mentoring relationship; the place is free again."),
         EventContract("mentoring", "mentoring_member_created", 1, MentoringMemberCreatedV1,
                       "Mentoring knows the member (registration saga step)."),
         EventContract("notifications", "notification_recipient_created", 1,
@@ -204,6 +240,8 @@ SUBSCRIPTIONS = [
     Subscription("identity", "account_email_changed", "notifications", "on_account_email_changed"),
     Subscription("identity", "affiliation_verified", "notifications", "on_affiliation_verified"),
     Subscription("identity", "affiliation_reviewed", "notifications", "on_affiliation_reviewed"),
+    Subscription("identity", "onboarding_completed", "mentoring", "on_onboarding_completed"),
+    Subscription("profiles", "mentor_settings_changed", "mentoring", "on_mentor_settings_changed"),
     Subscription("identity", "account_email_confirmed", "notifications",
                  "on_account_email_confirmed"),
     Subscription("profiles", "profile_created", "identity", "on_profile_created"),

@@ -42,6 +42,14 @@ METHODS = {
     },
     "mentoring": {
         "health": [],
+        "request_mentoring": ["mentee_id", "mentor_id", "activities", "message"],
+        "accept_request": ["mentor_id", "request_id", "reply"],
+        "decline_request": ["mentor_id", "request_id", "reason", "message"],
+        "withdraw_request": ["mentee_id", "request_id"],
+        "list_requests": ["user_id", "box", "status"],
+        "request_history": ["user_id", "request_id"],
+        "list_relationships": ["user_id", "current"],
+        "end_relationship": ["user_id", "relationship_id", "reason"],
     },
     "notifications": {
         "health": [],

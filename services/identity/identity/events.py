@@ -63,3 +63,9 @@ def affiliation_reviewed(session, account, approved, reason):
 def account_email_confirmed(session, account):
     return record_event(session, SOURCE, "account_email_confirmed", {
         "user_id": account.id, "email": account.email})
+
+
+def onboarding_completed(session, account):
+    return record_event(session, SOURCE, "onboarding_completed", {
+        "user_id": account.id, "role": account.role,
+        "completed_at": account.introduction_completed_at})

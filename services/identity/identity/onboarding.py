@@ -119,4 +119,5 @@ def complete_introduction(db, user_id):
         _require_step(account, "introduction", "done")
         if account.introduction_completed_at is None:
             account.introduction_completed_at = _now()
+            events.onboarding_completed(session, account)
         return status(account)

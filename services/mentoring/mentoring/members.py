@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from sqlalchemy import delete
 
 from mentoring import events
-from mentoring.models import ForgottenMember, Member
+from mentoring.models import ForgottenMember, Member, MentorOffer
 
 
 def enrol(session, data, envelope):
@@ -22,5 +22,32 @@ def forget(session, data, envelope):
     """identity.account_deleted."""
     user_id = str(data["user_id"])
     session.execute(delete(Member).where(Member.user_id == user_id))
+    session.execute(delete(MentorOffer).where(MentorOffer.user_id == user_id))
     if session.get(ForgottenMember, user_id) is None:
         session.add(ForgottenMember(user_id=user_id))
+
+
+def mark_onboarded(session, data, envelope):
+    """identity.onboarding_completed: the member may now ask for mentoring."""
+    user_id = str(data["user_id"])
+    if session.get(ForgottenMember, user_id) is not None:
+        return
+    member = session.get(Member, user_id, with_for_update=True)
+    if member is None:
+        raise LookupError("member not known yet; retry")  # account_registered comes first
+    member.onboarded, member.role = True, data["role"]
+
+
+def record_offer(session, data, envelope):
+    """profiles.mentor_settings_changed: what the mentor offers now (newest wins)."""
+    user_id = str(data["user_id"])
+    if session.get(ForgottenMember, user_id) is not None:
+        return
+    offer = session.get(MentorOffer, user_id, with_for_update=True)
+    if offer is not None and offer.changed_at >= data["changed_at"]:
+        return  # an older change arriving late
+    if offer is None:
+        offer = MentorOffer(user_id=user_id)
+        session.add(offer)
+    offer.available, offer.activities = data["available"], list(data["activities"])
+    offer.max_mentees, offer.changed_at = data["max_mentees"], data["changed_at"]

@@ -1,5 +1,7 @@
 """Mentoring's tables (its own database)."""
-from sqlalchemy import Column, DateTime, MetaData, String, func
+from sqlalchemy import (BigInteger, Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData,
+                        String, Text, func, text)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import declarative_base
 
 from mentornet_platform.tables import add_messaging_tables
@@ -10,11 +12,85 @@ add_messaging_tables(metadata)
 
 
 class Member(Base):
-    """A member as mentoring knows them: who may ask for and give mentoring."""
+    """A member as mentoring knows them (from identity's events)."""
     __tablename__ = "members"
 
     user_id = Column(String(36), primary_key=True)
+    role = Column(String(10))
+    onboarded = Column(Boolean, nullable=False, server_default="false")
     created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+class MentorOffer(Base):
+    """What a mentor offers (from profiles' mentor_settings_changed); the row
+    also serialises accepts: capacity is checked under its lock."""
+    __tablename__ = "mentor_offers"
+
+    user_id = Column(String(36), primary_key=True)
+    available = Column(Boolean, nullable=False)
+    activities = Column(ARRAY(String(40)), nullable=False)
+    max_mentees = Column(Integer, nullable=False)
+    changed_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class MentoringRequest(Base):
+    __tablename__ = "mentoring_requests"
+
+    id = Column(BigInteger, primary_key=True, autoincrement=True)
+    mentee_id = Column(String(36), nullable=False)
+    mentor_id = Column(String(36), nullable=False)
+    activities = Column(ARRAY(String(40)), nullable=False)
+    message = Column(Text, nullable=False)
+    # pending, accepted, declined, withdrawn, expired
+    status = Column(String(10), nullable=False, server_default="pending")
+    reply = Column(Text, nullable=False, server_default="")
+    decline_reason = Column(String(30))
+    created_at = Column(DateTime(timezone=True), nullable=False)
+    expires_at = Column(DateTime(timezone=True), nullable=False)
+    reminded_at = Column(DateTime(timezone=True))
+    decided_at = Column(DateTime(timezone=True))
+    relationship_id = Column(BigInteger)
+
+    __table_args__ = (
+        Index("ix_requests_mentee", "mentee_id", "created_at"),
+        Index("ix_requests_mentor", "mentor_id", "created_at"),
+        Index("ix_requests_pending_expiry", "expires_at", postgresql_where=text("status = 'pending'")),
+        # One open request per mentee and mentor.
+        Index("uq_requests_open_pair", "mentee_id", "mentor_id", unique=True,
+              postgresql_where=text("status = 'pending'")),
+    )
+
+
+class RequestHistory(Base):
+    """Every state change of a request: what, who and when."""
+    __tablename__ = "request_history"
+
+    id = Column(BigInteger, primary_key=True, autoincrement=True)
+    request_id = Column(BigInteger, ForeignKey("mentoring_requests.id", ondelete="CASCADE"),
+                        nullable=False, index=True)
+    status = Column(String(10), nullable=False)
+    actor_id = Column(String(36))  # None: the system (expiry)
+    note = Column(Text, nullable=False, server_default="")
+    at = Column(DateTime(timezone=True), nullable=False)
+
+
+class Relationship(Base):
+    __tablename__ = "relationships"
+
+    id = Column(BigInteger, primary_key=True, autoincrement=True)
+    mentor_id = Column(String(36), nullable=False)
+    mentee_id = Column(String(36), nullable=False)
+    activities = Column(ARRAY(String(40)), nullable=False)
+    request_id = Column(BigInteger, nullable=False)
+    started_at = Column(DateTime(timezone=True), nullable=False)
+    ended_at = Column(DateTime(timezone=True))
+    ended_by = Column(String(36))
+    end_reason = Column(Text, nullable=False, server_default="")
+
+    __table_args__ = (
+        Index("ix_relationships_mentor_current", "mentor_id", postgresql_where=text("ended_at IS NULL")),
+        Index("ix_relationships_mentee_current", "mentee_id", postgresql_where=text("ended_at IS NULL")),
+    )
 
 
 class ForgottenMember(Base):

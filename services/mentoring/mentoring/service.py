@@ -1,7 +1,12 @@
-"""Mentoring's nameko entrypoints: thin, each calls a plain domain function."""
-from nameko.events import event_handler
+"""Mentoring's nameko entrypoints: thin, each calls a plain domain function.
 
-from mentoring import members
+Every method acting for a member takes that member's id and the domain checks
+it, so a direct RPC call with another member's ids is refused too.
+"""
+from nameko.events import event_handler
+from nameko.timer import timer
+
+from mentoring import members, requests
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.inbox import EventInbox
@@ -18,12 +23,51 @@ class MentoringService:
     inbox = EventInbox({
         "on_account_registered": ("identity", members.enrol),
         "on_account_deleted": ("identity", members.forget),
+        "on_onboarding_completed": ("identity", members.mark_onboarded),
+        "on_mentor_settings_changed": ("profiles", members.record_offer),
     })
 
     @rpc
     def health(self):
         self.db.ping()
         return {"service": self.name, "status": "ok"}
+
+    @rpc
+    def request_mentoring(self, mentee_id, mentor_id, activities, message):
+        return requests.request_mentoring(self.db, mentee_id, mentor_id, activities, message)
+
+    @rpc
+    def accept_request(self, mentor_id, request_id, reply=""):
+        return requests.accept(self.db, mentor_id, request_id, reply)
+
+    @rpc
+    def decline_request(self, mentor_id, request_id, reason, message=""):
+        return requests.decline(self.db, mentor_id, request_id, reason, message)
+
+    @rpc
+    def withdraw_request(self, mentee_id, request_id):
+        return requests.withdraw(self.db, mentee_id, request_id)
+
+    @rpc
+    def list_requests(self, user_id, box="received", status=None):
+        return requests.list_requests(self.db, user_id, box, status)
+
+    @rpc
+    def request_history(self, user_id, request_id):
+        return requests.request_history(self.db, user_id, request_id)
+
+    @rpc
+    def list_relationships(self, user_id, current=True):
+        return requests.list_relationships(self.db, user_id, current)
+
+    @rpc
+    def end_relationship(self, user_id, relationship_id, reason=""):
+        return requests.end_relationship(self.db, user_id, relationship_id, reason)
+
+    @timer(interval=60)
+    def expire_requests(self):
+        """Unanswered requests expire; mentors are reminded before that."""
+        requests.expire_due(self.db)
 
     @event_handler("identity", "account_registered", requeue_on_error=True)
     def on_account_registered(self, envelope):
@@ -32,3 +76,11 @@ class MentoringService:
     @event_handler("identity", "account_deleted", requeue_on_error=True)
     def on_account_deleted(self, envelope):
         self.inbox.handle("on_account_deleted", "identity", envelope)
+
+    @event_handler("identity", "onboarding_completed", requeue_on_error=True)
+    def on_onboarding_completed(self, envelope):
+        self.inbox.handle("on_onboarding_completed", "identity", envelope)
+
+    @event_handler("profiles", "mentor_settings_changed", requeue_on_error=True)
+    def on_mentor_settings_changed(self, envelope):
+        self.inbox.handle("on_mentor_settings_changed", "profiles", envelope)

@@ -1,0 +1,19 @@
+"""Mentoring's settings (environment, with defaults)."""
+from mentornet_platform import settings
+
+
+def _list(name, default):
+    return [item.strip() for item in settings.get(name, default).split(",") if item.strip()]
+
+
+MAX_OPEN_REQUESTS = int(settings.get("MAX_OPEN_REQUESTS", "3"))
+REQUEST_EXPIRY_DAYS = float(settings.get("REQUEST_EXPIRY_DAYS", "14"))
+# The mentor is reminded this many days before an unanswered request expires.
+REQUEST_REMINDER_DAYS = float(settings.get("REQUEST_REMINDER_DAYS", "3"))
+MESSAGE_MAX = 2000
+DECLINE_REASONS = ("no_capacity", "not_my_expertise", "not_available_now", "other")
+
+
+def mentee_roles():
+    """Who may ask for mentoring: by default verified students and alumni."""
+    return _list("MENTEE_ROLES", "student,alumnus")

@@ -1,0 +1,183 @@
+"""Mentoring requests and relationships against mentoring's real database:
+the lifecycle, every refusal, the race for the last place, expiry with a
+controllable clock, and that nobody acts on another member's requests."""
+import threading
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from mentoring import members, requests
+from mentoring.exceptions import Conflict, Forbidden, InvalidInput, NotFound
+from mentornet_platform.inbox import Inbox
+
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
+
+
+def _event(event_type, data):
+    return {"event_id": str(uuid.uuid4()), "type": event_type, "version": 1,
+            "occurred_at": NOW.isoformat(), "data": data}
+
+
+def member(db, role="student", onboarded=True):
+    """A member as mentoring learns of them: through identity's events."""
+    user_id = str(uuid.uuid4())
+    box = Inbox(db.engine, {"registered": members.enrol, "onboarded": members.mark_onboarded},
+                {"registered": "identity", "onboarded": "identity"})
+    box.apply("registered", "identity", _event("account_registered", {
+        "user_id": user_id, "username": "u" + user_id[:8], "email": f"{user_id[:8]}@example.org",
+        "first_name": "A", "middle_names": "", "last_name": "B", "language": "en",
+        "registered_at": NOW.isoformat()}))
+    if onboarded:
+        box.apply("onboarded", "identity", _event("onboarding_completed", {
+            "user_id": user_id, "role": role, "completed_at": NOW.isoformat()}))
+    return user_id
+
+
+def mentor(db, activities=("cv_review", "mock_interview"), max_mentees=2, available=True):
+    user_id = member(db, role="alumnus")
+    offer(db, user_id, activities, max_mentees, available)
+    return user_id
+
+
+def offer(db, user_id, activities=("cv_review",), max_mentees=2, available=True, at=None):
+    box = Inbox(db.engine, {"offer": members.record_offer}, {"offer": "profiles"})
+    box.apply("offer", "profiles", _event("mentor_settings_changed", {
+        "user_id": user_id, "available": available, "activities": list(activities),
+        "max_mentees": max_mentees, "changed_at": (at or datetime.now(timezone.utc)).isoformat()}))
+
+
+def ask(db, mentee, mentor_id, activities=("cv_review",), now=NOW):
+    return requests.request_mentoring(db, mentee, mentor_id, list(activities),
+                                      "Could you look at my CV?", now=now)
+
+
+def test_ask_accept_and_end_with_history(db):
+    mentee, mentor_id = member(db), mentor(db)
+    request = ask(db, mentee, mentor_id)
+    assert request["status"] == "pending"
+    assert request["expires_at"] == (NOW + timedelta(days=14)).isoformat()
+    assert requests.list_requests(db, mentor_id, "received")["items"][0]["id"] == request["id"]
+    assert requests.list_requests(db, mentee, "sent")["items"][0]["id"] == request["id"]
+
+    accepted = requests.accept(db, mentor_id, request["id"], "Happy to help", now=NOW)
+    relationship = accepted["relationship"]
+    assert relationship["activities"] == ["cv_review"] and relationship["my_role"] == "mentor"
+    assert requests.list_relationships(db, mentee)["items"][0]["my_role"] == "mentee"
+
+    ended = requests.end_relationship(db, mentee, relationship["id"], "Found a job!")
+    assert ended["ended_by"] == mentee and ended["end_reason"] == "Found a job!"
+    assert requests.list_relationships(db, mentor_id)["items"] == []
+    history = requests.request_history(db, mentee, request["id"])["items"]
+    assert [(h["status"], h["actor_id"]) for h in history] == [("pending", mentee),
+                                                                ("accepted", mentor_id)]
+    with pytest.raises(Conflict):
+        requests.end_relationship(db, mentor_id, relationship["id"])
+
+
+def test_decline_and_withdraw(db):
+    mentee, mentor_id, other = member(db), mentor(db), mentor(db)
+    declined = requests.decline(db, mentor_id, ask(db, mentee, mentor_id)["id"], "no_capacity",
+                                "Try again in spring")
+    assert (declined["status"], declined["decline_reason"]) == ("declined", "no_capacity")
+    with pytest.raises(InvalidInput):
+        requests.decline(db, other, ask(db, mentee, other)["id"], "because")
+    request = requests.list_requests(db, mentee, "sent", "pending")["items"][0]
+    assert requests.withdraw(db, mentee, request["id"])["status"] == "withdrawn"
+    with pytest.raises(Conflict):
+        requests.accept(db, other, request["id"])
+
+
+@pytest.mark.parametrize("case", ["self", "unavailable", "activity", "twice", "too_many",
+                                  "not_onboarded", "role", "no_message", "full"])
+def test_each_refusal_has_a_clear_reason(db, case):
+    mentee, mentor_id = member(db), mentor(db, max_mentees=1)
+    expected = {"self": (InvalidInput, "own_request"), "unavailable": (Conflict, "mentor_unavailable"),
+                "activity": (InvalidInput, "activity_not_offered"), "twice": (Conflict, "request_open"),
+                "too_many": (Conflict, "too_many_open_requests"),
+                "not_onboarded": (Forbidden, "onboarding_incomplete"),
+                "role": (Forbidden, "not_eligible_as_mentee"), "no_message": (InvalidInput, "invalid_input"),
+                "full": (Conflict, "mentor_full")}[case]
+    with pytest.raises(expected[0]) as error:
+        if case == "self":
+            ask(db, mentor_id, mentor_id)
+        elif case == "unavailable":
+            ask(db, mentee, mentor(db, available=False))
+        elif case == "activity":
+            ask(db, mentee, mentor_id, ["astrology"])
+        elif case == "twice":
+            ask(db, mentee, mentor_id)
+            ask(db, mentee, mentor_id)
+        elif case == "too_many":
+            for _ in range(3):
+                ask(db, mentee, mentor(db))
+            ask(db, mentee, mentor_id)
+        elif case == "not_onboarded":
+            ask(db, member(db, onboarded=False), mentor_id)
+        elif case == "role":
+            ask(db, member(db, role="staff"), mentor_id)
+        elif case == "no_message":
+            requests.request_mentoring(db, mentee, mentor_id, ["cv_review"], "  ")
+        elif case == "full":
+            requests.accept(db, mentor_id, ask(db, member(db), mentor_id)["id"])
+            ask(db, mentee, mentor_id)
+    assert error.value.code == expected[1]
+    assert error.value.message
+
+
+def test_two_accepts_racing_for_the_last_place_give_one_relationship(db):
+    mentor_id = mentor(db, max_mentees=1)
+    pending = [ask(db, member(db), mentor_id)["id"] for _ in range(8)]
+    outcomes, barrier = [], threading.Barrier(len(pending))
+
+    def accept(request_id):
+        barrier.wait()
+        try:
+            requests.accept(db, mentor_id, request_id)
+            outcomes.append("accepted")
+        except Conflict as exc:
+            outcomes.append(exc.code)
+
+    threads = [threading.Thread(target=accept, args=(r,)) for r in pending]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["accepted"] + ["mentor_full"] * 7
+    assert len(requests.list_relationships(db, mentor_id)["items"]) == 1
+
+
+def test_unanswered_requests_remind_the_mentor_then_expire(db):
+    mentee, mentor_id = member(db), mentor(db)
+    request = ask(db, mentee, mentor_id, now=NOW)
+    assert requests.expire_due(db, now=NOW + timedelta(days=10))["reminded"] == 0
+    assert requests.expire_due(db, now=NOW + timedelta(days=12))["reminded"] >= 1
+    assert requests.expire_due(db, now=NOW + timedelta(days=12, hours=1))["reminded"] == 0
+    assert requests.list_requests(db, mentee, "sent")["items"][0]["status"] == "pending"
+    requests.expire_due(db, now=NOW + timedelta(days=14, seconds=1))
+    assert requests.list_requests(db, mentee, "sent")["items"][0]["status"] == "expired"
+    with pytest.raises(Conflict):
+        requests.accept(db, mentor_id, request["id"], now=NOW + timedelta(days=15))
+
+
+def test_nobody_acts_on_or_reads_another_members_requests(db):
+    mentee, mentor_id, stranger = member(db), mentor(db), member(db)
+    request = ask(db, mentee, mentor_id)
+    for attempt in (lambda: requests.accept(db, stranger, request["id"]),
+                    lambda: requests.accept(db, mentee, request["id"]),  # the mentee cannot accept
+                    lambda: requests.decline(db, stranger, request["id"], "other"),
+                    lambda: requests.withdraw(db, mentor_id, request["id"]),
+                    lambda: requests.request_history(db, stranger, request["id"])):
+        with pytest.raises(NotFound):
+            attempt()
+    relationship = requests.accept(db, mentor_id, request["id"])["relationship"]
+    with pytest.raises(NotFound):
+        requests.end_relationship(db, stranger, relationship["id"])
+    assert requests.list_requests(db, stranger, "received")["items"] == []
+
+
+def test_an_older_offer_arriving_late_does_not_win(db):
+    mentor_id = mentor(db, activities=("cv_review",))
+    offer(db, mentor_id, ("mock_interview",), at=datetime(2020, 1, 1, tzinfo=timezone.utc))
+    with pytest.raises(InvalidInput):
+        ask(db, member(db), mentor_id, ["mock_interview"])
