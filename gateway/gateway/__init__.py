@@ -9,7 +9,8 @@ import os
 from flask import Flask
 
 from gateway import errors, requests_context
-from gateway.api import accounts, admin, health, notifications, onboarding, openapi, profiles
+from gateway.api import (accounts, admin, health, mentoring, notifications, onboarding, openapi,
+                         profiles)
 
 
 def create_app(config=None):
@@ -29,7 +30,7 @@ def create_app(config=None):
     errors.init_app(app)
     for blueprint in (health.blueprint, openapi.blueprint, accounts.blueprint,
                       onboarding.blueprint, profiles.blueprint, admin.blueprint,
-                      notifications.blueprint):
+                      notifications.blueprint, mentoring.blueprint):
         app.register_blueprint(blueprint)
     return app
 

@@ -34,6 +34,8 @@ def _ok(description, status="200"):
     return {status: {"description": description}, **_E}
 
 
+REQUEST_ID = {"name": "request_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
 PATHS = {
     "/healthz": {"get": _op("The gateway is alive", {"200": {"description": "alive"}})},
     "/readyz": {"get": _op("Every service answers", {
@@ -140,6 +142,30 @@ PATHS = {
                                                   secured=True)},
     "/api/v1/admin/message-reports": {"get": _op("Operators: reported messages", _ok("list"),
                                                  secured=True)},
+    "/api/v1/mentoring/requests": {
+        "get": _op("Requests made (?box=sent) or awaiting my answer (?box=received), ?status=",
+                   _ok("list"), secured=True),
+        "post": _op("Ask a mentor for offered activities", _ok("created", "201"),
+                    body="MentoringRequest", secured=True)},
+    "/api/v1/mentoring/requests/{request_id}/history": {"get": {
+        **_op("Every state change of a request", _ok("history"), secured=True),
+        "parameters": [REQUEST_ID]}},
+    "/api/v1/mentoring/requests/{request_id}/accept": {"post": {
+        **_op("The mentor accepts (optional reply)", _ok("relationship"), body="Reply",
+              secured=True), "parameters": [REQUEST_ID]}},
+    "/api/v1/mentoring/requests/{request_id}/decline": {"post": {
+        **_op("The mentor declines with a reason", _ok("declined"), body="Decline", secured=True),
+        "parameters": [REQUEST_ID]}},
+    "/api/v1/mentoring/requests/{request_id}/withdraw": {"post": {
+        **_op("The requester withdraws a pending request", _ok("withdrawn"), secured=True),
+        "parameters": [REQUEST_ID]}},
+    "/api/v1/mentoring/relationships": {"get": _op("Current relationships (?current=false: all)",
+                                                   _ok("list"), secured=True)},
+    "/api/v1/mentoring/relationships/{relationship_id}/end": {"post": {
+        **_op("Either party ends it (optional reason)", _ok("ended"), body="EndRelationship",
+              secured=True),
+        "parameters": [{"name": "relationship_id", "in": "path", "required": True,
+                        "schema": {"type": "integer"}}]}},
     "/api/v1/admin/affiliation-reviews": {"get": _op(
         "Operators: affiliation reviews (?status=pending|approved|rejected|all)", _ok("list"),
         secured=True)},
@@ -204,6 +230,11 @@ DOCUMENT = {
             "ResetComplete": _body("reset_token", "password", "password_confirmation",
                                    required=("reset_token", "password", "password_confirmation")),
             "Decision": _body("operator", "reason"),
+            "MentoringRequest": _body("mentor_id", "activities", "message",
+                                      required=("mentor_id", "activities", "message")),
+            "Reply": _body("reply"),
+            "Decline": _body("reason", "message", required=("reason",)),
+            "EndRelationship": _body("reason"),
             "Preferences": _body("items", "allow_messages_from_members"),
             "NewConversation": _body("recipient_id", "body", required=("recipient_id", "body")),
             "NewMessage": _body("body", required=("body",)),

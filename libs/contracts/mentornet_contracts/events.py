@@ -244,6 +244,13 @@ SUBSCRIPTIONS = [
     Subscription("profiles", "mentor_settings_changed", "mentoring", "on_mentor_settings_changed"),
     Subscription("identity", "account_email_confirmed", "notifications",
                  "on_account_email_confirmed"),
+    *[Subscription("mentoring", f"mentoring_request_{change}", "notifications",
+                   f"on_mentoring_request_{change}")
+      for change in ("created", "withdrawn", "accepted", "declined", "expired", "expiring")],
+    Subscription("mentoring", "relationship_ended", "notifications", "on_relationship_ended"),
+    Subscription("mentoring", "mentoring_request_accepted", "profiles",
+                 "on_mentoring_request_accepted"),
+    Subscription("mentoring", "relationship_ended", "profiles", "on_relationship_ended"),
     Subscription("profiles", "profile_created", "identity", "on_profile_created"),
     Subscription("mentoring", "mentoring_member_created", "identity",
                  "on_mentoring_member_created"),

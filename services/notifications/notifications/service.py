@@ -11,7 +11,7 @@ from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.inbox import EventInbox
 from mentornet_platform.outbox import OutboxRelay
 from mentornet_platform.rpc import rpc
-from notifications import centre, helpdesk, inbox, members, preferences
+from notifications import centre, helpdesk, inbox, members, mentoring_updates, preferences
 from notifications.mail import MailSenderProvider
 
 
@@ -31,6 +31,9 @@ class NotificationsService:
         "on_affiliation_verified": ("identity", members.mark_verified),
         "on_affiliation_reviewed": ("identity", members.affiliation_reviewed),
         "on_account_deleted": ("identity", members.forget),
+        **{f"on_{change}": ("mentoring", mentoring_updates.request_changed)
+           for change in mentoring_updates.ROUTES},
+        "on_relationship_ended": ("mentoring", mentoring_updates.relationship_ended),
     })
 
     @rpc
@@ -141,3 +144,31 @@ class NotificationsService:
     @event_handler("identity", "account_deleted", requeue_on_error=True)
     def on_account_deleted(self, envelope):
         self.inbox.handle("on_account_deleted", "identity", envelope)
+
+    @event_handler("mentoring", "mentoring_request_created", requeue_on_error=True)
+    def on_mentoring_request_created(self, envelope):
+        self.inbox.handle("on_mentoring_request_created", "mentoring", envelope)
+
+    @event_handler("mentoring", "mentoring_request_withdrawn", requeue_on_error=True)
+    def on_mentoring_request_withdrawn(self, envelope):
+        self.inbox.handle("on_mentoring_request_withdrawn", "mentoring", envelope)
+
+    @event_handler("mentoring", "mentoring_request_accepted", requeue_on_error=True)
+    def on_mentoring_request_accepted(self, envelope):
+        self.inbox.handle("on_mentoring_request_accepted", "mentoring", envelope)
+
+    @event_handler("mentoring", "mentoring_request_declined", requeue_on_error=True)
+    def on_mentoring_request_declined(self, envelope):
+        self.inbox.handle("on_mentoring_request_declined", "mentoring", envelope)
+
+    @event_handler("mentoring", "mentoring_request_expired", requeue_on_error=True)
+    def on_mentoring_request_expired(self, envelope):
+        self.inbox.handle("on_mentoring_request_expired", "mentoring", envelope)
+
+    @event_handler("mentoring", "mentoring_request_expiring", requeue_on_error=True)
+    def on_mentoring_request_expiring(self, envelope):
+        self.inbox.handle("on_mentoring_request_expiring", "mentoring", envelope)
+
+    @event_handler("mentoring", "relationship_ended", requeue_on_error=True)
+    def on_relationship_ended(self, envelope):
+        self.inbox.handle("on_relationship_ended", "mentoring", envelope)

@@ -235,3 +235,40 @@ def set_mentor_settings(db, user_id, settings):
         profile.updated_at = _now()
         events.mentor_settings_changed(session, profile)
         return mentor_settings_view(profile)
+
+
+# -- from mentoring's events -------------------------------------------------------
+def relationship_started(session, data, envelope):
+    """mentoring.mentoring_request_accepted: the two are partners (they may see each
+    other's contact details) and the mentor has one mentee more."""
+    mentor_id, mentee_id = str(data["mentor_id"]), str(data["mentee_id"])
+    for user_id, partner_id in ((mentor_id, mentee_id), (mentee_id, mentor_id)):
+        if session.get(Partnership, (user_id, partner_id)) is None:
+            session.add(Partnership(user_id=user_id, partner_id=partner_id))
+    mentor = session.get(Profile, mentor_id, with_for_update=True)
+    if mentor is not None:
+        mentor.current_mentees += 1
+        mentor_capacity_changed(session, mentor)
+
+
+def relationship_ended(session, data, envelope):
+    """mentoring.relationship_ended: the place is free again."""
+    mentor_id, mentee_id = str(data["mentor_id"]), str(data["mentee_id"])
+    session.execute(delete(Partnership).where(
+        ((Partnership.user_id == mentor_id) & (Partnership.partner_id == mentee_id))
+        | ((Partnership.user_id == mentee_id) & (Partnership.partner_id == mentor_id))))
+    mentor = session.get(Profile, mentor_id, with_for_update=True)
+    if mentor is not None:
+        mentor.current_mentees = max(0, mentor.current_mentees - 1)
+        mentor_capacity_changed(session, mentor)
+
+
+def mentor_capacity_changed(session, profile):
+    """Room left changed: the search and the sector cloud follow (see search.py)."""
+    try:
+        from profiles import search
+    except ImportError:  # pragma: no cover - search arrives with its own module
+        return
+    hook = getattr(search, "capacity_changed", None)
+    if hook is not None:
+        hook(session, profile)

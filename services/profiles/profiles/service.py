@@ -20,6 +20,8 @@ class ProfilesService:
         "on_study_details_submitted": ("identity", profiles.record_study_details),
         "on_account_deleted": ("identity", profiles.forget_member),
         "on_account_email_changed": ("identity", profiles.update_email),
+        "on_mentoring_request_accepted": ("mentoring", profiles.relationship_started),
+        "on_relationship_ended": ("mentoring", profiles.relationship_ended),
     })
 
     @rpc
@@ -58,3 +60,11 @@ class ProfilesService:
     @event_handler("identity", "account_email_changed", requeue_on_error=True)
     def on_account_email_changed(self, envelope):
         self.inbox.handle("on_account_email_changed", "identity", envelope)
+
+    @event_handler("mentoring", "mentoring_request_accepted", requeue_on_error=True)
+    def on_mentoring_request_accepted(self, envelope):
+        self.inbox.handle("on_mentoring_request_accepted", "mentoring", envelope)
+
+    @event_handler("mentoring", "relationship_ended", requeue_on_error=True)
+    def on_relationship_ended(self, envelope):
+        self.inbox.handle("on_relationship_ended", "mentoring", envelope)

@@ -1,0 +1,54 @@
+"""Mentoring's events as notifications and e-mails for the member they concern,
+so a mentor learns of a new request without logging in."""
+from mentornet_platform import settings
+from notifications import centre, inbox, preferences, texts
+from notifications.mail import queue_email
+from notifications.models import Member
+
+# event -> (who is told, notification type, text key)
+ROUTES = {
+    "mentoring_request_created": ("mentor_id", "mentoring_request_received", "request_created"),
+    "mentoring_request_withdrawn": ("mentor_id", "mentoring_request_received", "request_withdrawn"),
+    "mentoring_request_accepted": ("mentee_id", "mentoring_request_answered", "request_accepted"),
+    "mentoring_request_declined": ("mentee_id", "mentoring_request_answered", "request_declined"),
+    "mentoring_request_expired": ("mentee_id", "mentoring_request_answered", "request_expired"),
+    "mentoring_request_expiring": ("mentor_id", "mentoring_request_expiring", "request_expiring"),
+}
+
+
+def _name(member):
+    return f"{member.first_name} {member.last_name}" if member else "A member"
+
+
+def _tell(session, user_id, event_type, key, envelope, text_values, link):
+    member = session.get(Member, user_id)
+    if member is None:
+        return  # left the network
+    summary = texts.render(key, member.language, **text_values)
+    dedupe = f"{envelope['type']}:{envelope['event_id']}"
+    centre.notify(session, user_id, event_type, dedupe, summary, link)
+    if preferences.wants(session, user_id, event_type)[1]:
+        queue_email(session, dedupe, user_id, member.email, "mentoring_update", member.language,
+                    {"first_name": member.first_name, "text": summary,
+                     "link": settings.get("PUBLIC_BASE_URL").rstrip("/") + link})
+
+
+def request_changed(session, data, envelope):
+    who, event_type, key = ROUTES[envelope["type"]]
+    mentee_id, mentor_id = str(data["mentee_id"]), str(data["mentor_id"])
+    if envelope["type"] == "mentoring_request_created":
+        # A request between them: they may write to each other from now on.
+        inbox.add_contact(session, mentee_id, mentor_id)
+    other = mentor_id if who == "mentee_id" else mentee_id
+    _tell(session, str(data[who]), event_type, key, envelope,
+          {"name": _name(session.get(Member, other)), "reason": data.get("reason") or ""},
+          "/mentoring/requests")
+
+
+def relationship_ended(session, data, envelope):
+    ended_by = str(data["ended_by"])
+    mentor_id, mentee_id = str(data["mentor_id"]), str(data["mentee_id"])
+    other = mentee_id if ended_by == mentor_id else mentor_id
+    _tell(session, other, "relationship_ended", "relationship_ended", envelope,
+          {"name": _name(session.get(Member, ended_by)), "reason": data.get("reason") or ""},
+          "/mentoring/relationships")
