@@ -231,3 +231,35 @@ def test_a_mail_claimed_by_a_sender_that_died_is_never_sent_again(db, service_da
         box.stop()
     assert service_database.scalar("SELECT status FROM email_messages WHERE user_id = :u",
                                    {"u": b}) == "unknown"
+
+
+def mentoring_event(change, mentee, mentor):
+    now = datetime.now(timezone.utc)
+    return {"event_id": str(uuid.uuid4()), "type": f"mentoring_request_{change}", "version": 1,
+            "occurred_at": now.isoformat(),
+            "data": {"request_id": 7, "mentee_id": mentee, "mentor_id": mentor,
+                     "activities": ["cv_review"], "actor_id": None, "at": now.isoformat(),
+                     "relationship_id": None, "reason": None,
+                     "expires_at": (now + timedelta(days=3)).isoformat()}}
+
+
+def test_mentoring_events_reach_the_member_they_concern(db, service_database):
+    from notifications import mentoring_updates
+    mentee, mentor = join(db, first_name="Sem"), join(db, "nl", first_name="Marit")
+    box = Inbox(db.engine, {name: mentoring_updates.request_changed
+                            for name in ("created", "expiring", "declined")},
+                {name: "mentoring" for name in ("created", "expiring", "declined")})
+    box.apply("created", "mentoring", mentoring_event("created", mentee, mentor))
+    box.apply("expiring", "mentoring", mentoring_event("expiring", mentee, mentor))
+    box.apply("declined", "mentoring", mentoring_event("declined", mentee, mentor))
+    mentor_texts = [n["text"] for n in centre.list_for(db, mentor)["items"]]
+    assert "Sem Bakker vraagt je om mentoring." in mentor_texts
+    assert any("verloopt binnenkort" in text for text in mentor_texts)
+    assert centre.list_for(db, mentee)["items"][0]["text"] == \
+        "Marit Bakker declined your mentoring request."
+    assert service_database.scalar("SELECT count(*) FROM email_messages WHERE user_id = :u"
+                                   " AND template = 'mentoring_update'", {"u": mentor}) == 2
+    # A request makes them contacts: the mentor may answer even though the mentee
+    # does not accept messages from other members.
+    preferences.set(db, mentee, {"allow_messages_from_members": False})
+    assert inbox.start_conversation(db, mentor, mentee, "Graag!")["conversation_id"]
