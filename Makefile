@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 REQUIREMENTS := requirements-dev.txt gateway/requirements.txt $(wildcard services/*/requirements.txt)
 
-.PHONY: venv infra test run databases bench import-records dead-letters replay compose-check clean
+.PHONY: venv infra test run databases bench import-records demo-data dead-letters replay compose-check clean
 
 venv: $(STAMP)
 
@@ -43,6 +43,11 @@ bench: venv infra
 import-records: venv
 	@test -n "$(CSV)" || { echo "usage: make import-records CSV=<file>"; exit 2; }
 	$(PY) -m identity.records $(CSV)
+
+## make demo-data N=20000    N demo members in profiles' database (profiles only: nobody can log in as them)
+demo-data: venv
+	@test -n "$(N)" || { echo "usage: make demo-data N=<members>"; exit 2; }
+	$(PY) -m profiles.demo $(N)
 
 ## make dead-letters SERVICE=profiles    list a service's parked events
 dead-letters: venv

@@ -9,8 +9,9 @@ import os
 from flask import Flask
 
 from gateway import errors, requests_context
-from gateway.api import (accounts, admin, health, mentoring, notifications, onboarding, openapi,
+from gateway.api import (accounts, admin, dashboard, health, mentoring, notifications, onboarding, openapi,
                          profiles)
+from gateway.api import search
 
 
 def create_app(config=None):
@@ -30,7 +31,8 @@ def create_app(config=None):
     errors.init_app(app)
     for blueprint in (health.blueprint, openapi.blueprint, accounts.blueprint,
                       onboarding.blueprint, profiles.blueprint, admin.blueprint,
-                      notifications.blueprint, mentoring.blueprint):
+                      notifications.blueprint, mentoring.blueprint,
+                      dashboard.blueprint, search.blueprint):
         app.register_blueprint(blueprint)
     return app
 

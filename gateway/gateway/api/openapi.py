@@ -91,6 +91,33 @@ PATHS = {
                                               secured=True)},
     "/api/v1/activities": {"get": _op("The activity catalogue (?language=)", _ok("list"))},
     "/api/v1/sectors": {"get": _op("The sector catalogue (?language=)", _ok("list"))},
+    "/api/v1/mentors": {"get": {
+        **_op("Mentor search: open mentors (available, verified, room left) other than the "
+              "caller; every filter given must hold; by relevance with q, else most room left "
+              "then name. {items, total, page, per_page}; unknown parameters are a 422",
+              _ok("a page of mentors"), secured=True),
+        "parameters": [{"name": name, "in": "query", "required": False, "schema": schema}
+                       for name, schema in (
+                           ("q", {"type": "string", "maxLength": 200}),
+                           ("sector", {"type": "string"}), ("activity", {"type": "string"}),
+                           ("programme", {"type": "string", "maxLength": 200}),
+                           ("graduated_from", {"type": "integer"}),
+                           ("graduated_to", {"type": "integer"}),
+                           ("country", {"type": "string", "minLength": 2, "maxLength": 2}),
+                           ("language", {"type": "string", "minLength": 2, "maxLength": 2}),
+                           ("page", {"type": "integer", "minimum": 1, "maximum": 1000}),
+                           ("per_page", {"type": "integer", "minimum": 1, "maximum": 50}))]}},
+    "/api/v1/mentors/sectors": {"get": _op(
+        "The sector cloud: [{sector, label, count}] of open mentors, most first",
+        _ok("list"), secured=True)},
+    "/api/v1/directory": {"get": {
+        **_op("The member directory: every verified member, by relevance with q, else by "
+              "name. {items, total, page, per_page}", _ok("a page of members"), secured=True),
+        "parameters": [{"name": name, "in": "query", "required": False, "schema": schema}
+                       for name, schema in (
+                           ("q", {"type": "string", "maxLength": 200}),
+                           ("page", {"type": "integer", "minimum": 1, "maximum": 1000}),
+                           ("per_page", {"type": "integer", "minimum": 1, "maximum": 50}))]}},
     "/api/v1/profiles/{user_id}": {"get": {
         **_op("Another member's profile, as they allow it to be seen", _ok("profile"),
               secured=True),
@@ -142,6 +169,10 @@ PATHS = {
                                                   secured=True)},
     "/api/v1/admin/message-reports": {"get": _op("Operators: reported messages", _ok("list"),
                                                  secured=True)},
+    "/api/v1/dashboard": {"get": _op(
+        "One call: me, unread_count, relationships, requests (sent, received), sector_cloud, "
+        "recommended_mentors (with reasons), service_updates; unavailable names parts that "
+        "could not be had", _ok("dashboard"), secured=True)},
     "/api/v1/mentoring/requests": {
         "get": _op("Requests made (?box=sent) or awaiting my answer (?box=received), ?status=",
                    _ok("list"), secured=True),

@@ -39,6 +39,10 @@ METHODS = {
         "update_profile": ["user_id", "changes"],
         "set_mentor_settings": ["user_id", "settings"],
         "catalogue": ["kind", "language"],
+        "recommend_mentors": ["user_id", "limit"],
+        "search_mentors": ["viewer_id", "filters"],
+        "sector_cloud": [],
+        "directory": ["viewer_id", "q", "page", "per_page"],
     },
     "mentoring": {
         "health": [],

@@ -13,6 +13,8 @@ from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_
                               LOGIN_METHOD_CONFIG_KEY, SERIALIZER_CONFIG_KEY)
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 
+from mentornet_contracts.errors import DomainError
+
 TRANSIENT = 1
 
 
@@ -38,7 +40,12 @@ class ServiceRpcConsumer(RpcConsumer):
 
 
 class ServiceRpc(Rpc):
+    """Domain errors are the caller's doing (bad input, a refusal): nameko logs
+    them as warnings, not as the service's own errors."""
     rpc_consumer = ServiceRpcConsumer()
+
+    def __init__(self, expected_exceptions=DomainError, **kwargs):
+        super().__init__(expected_exceptions=expected_exceptions, **kwargs)
 
 
 rpc = ServiceRpc.decorator

@@ -127,8 +127,8 @@ class Stack:
         log = open(os.path.join(self.log_dir, f"{self.id}-{name}.log"), "ab")
         if name == "gateway":
             port = free_port()
-            env.update({"GATEWAY_PORT": str(port), "GATEWAY_BIND": "127.0.0.1",
-                        "GATEWAY_WORKERS": "1"})
+            env.update({"GATEWAY_PORT": str(port), "GATEWAY_BIND": "127.0.0.1"})
+            env.setdefault("GATEWAY_WORKERS", str(extra_env.get("GATEWAY_WORKERS", 1)))
             command = [os.path.join(ROOT, "scripts", "start-gateway")]
             self.gateway_url = f"http://127.0.0.1:{port}"
         else:

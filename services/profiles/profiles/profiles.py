@@ -247,8 +247,8 @@ def relationship_started(session, data, envelope):
             session.add(Partnership(user_id=user_id, partner_id=partner_id))
     mentor = session.get(Profile, mentor_id, with_for_update=True)
     if mentor is not None:
+        # Search and the sector cloud follow through profiles' triggers (migration 0004).
         mentor.current_mentees += 1
-        mentor_capacity_changed(session, mentor)
 
 
 def relationship_ended(session, data, envelope):
@@ -260,15 +260,4 @@ def relationship_ended(session, data, envelope):
     mentor = session.get(Profile, mentor_id, with_for_update=True)
     if mentor is not None:
         mentor.current_mentees = max(0, mentor.current_mentees - 1)
-        mentor_capacity_changed(session, mentor)
 
-
-def mentor_capacity_changed(session, profile):
-    """Room left changed: the search and the sector cloud follow (see search.py)."""
-    try:
-        from profiles import search
-    except ImportError:  # pragma: no cover - search arrives with its own module
-        return
-    hook = getattr(search, "capacity_changed", None)
-    if hook is not None:
-        hook(session, profile)

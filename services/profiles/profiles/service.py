@@ -6,7 +6,7 @@ from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.inbox import EventInbox
 from mentornet_platform.outbox import OutboxRelay
-from profiles import config, profiles
+from profiles import config, profiles, recommend, search
 
 
 class ProfilesService:
@@ -45,6 +45,10 @@ class ProfilesService:
     def catalogue(self, kind, language="en"):
         return config.labelled(kind, language)
 
+    @rpc
+    def recommend_mentors(self, user_id, limit=5):
+        return recommend.recommend_mentors(self.db, user_id, limit)
+
     @event_handler("identity", "account_registered", requeue_on_error=True)
     def on_account_registered(self, envelope):
         self.inbox.handle("on_account_registered", "identity", envelope)
@@ -68,3 +72,16 @@ class ProfilesService:
     @event_handler("mentoring", "relationship_ended", requeue_on_error=True)
     def on_relationship_ended(self, envelope):
         self.inbox.handle("on_relationship_ended", "mentoring", envelope)
+
+    # -- search --
+    @rpc
+    def search_mentors(self, viewer_id, filters):
+        return search.search_mentors_with(self.db, viewer_id, filters)
+
+    @rpc
+    def sector_cloud(self):
+        return search.sector_cloud(self.db)
+
+    @rpc
+    def directory(self, viewer_id, q=None, page=1, per_page=20):
+        return search.directory(self.db, viewer_id, q, page, per_page)

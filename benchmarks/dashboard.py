@@ -1,0 +1,178 @@
+"""The dashboard at 100,000 members with 20 concurrent clients.
+
+1. Starts an isolated stack (its own vhost and databases; the four services
+   and the gateway as real processes with the operators' commands) after
+   loading its profiles database with demo members (profiles.demo's bulk path;
+   20% open mentors).  The demo members' own outbox events are marked
+   published first: they would only flood mentoring while we measure.
+2. Signs up 20 members through every onboarding step over HTTP; ten become
+   mentors, the other ten ask one of them and are accepted, so each dashboard
+   has a relationship, requests, notifications and recommendations.
+3. Measures GET /api/v1/dashboard through the gateway, one client and 20
+   concurrent clients, and, side by side, the same eight service calls made
+   one after another over RPC (what a page costs without the fan-out).
+
+    python benchmarks/dashboard.py [--members 100000] [--seconds 20] [--json out.json]
+"""
+import argparse
+import json
+import os
+import pathlib
+import sys
+import tempfile
+import threading
+import time
+
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)  # tests.support drives the sign-up the way a client does
+
+from mentornet_platform.database import Database, make_engine  # noqa: E402
+from mentornet_platform.testing import Mailbox, Stack, wait_until  # noqa: E402
+from profiles import demo  # noqa: E402
+from tests.support import onboarded_member  # noqa: E402
+
+GOAL_P95_MS = 30
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def form(index):
+    return {"first_name": "Bench", "last_name": f"Member{chr(65 + index)}",
+            "date_of_birth": "1990-01-01", "username": f"bench.dash{index}.{os.getpid()}",
+            "password": "tulip canal bicycle lantern",
+            "password_confirmation": "tulip canal bicycle lantern",
+            "email": f"dash{index}.{os.getpid()}@example.org",
+            "email_confirmation": f"dash{index}.{os.getpid()}@example.org",
+            "security_question": "Favourite canal?", "security_answer": "Rapenburg",
+            "accept_privacy_policy": True, "accept_terms": True, "language": "en"}
+
+
+def prepare_members(stack):
+    tmp = pathlib.Path(tempfile.mkdtemp(prefix="bench-records-"))
+    mentors = [onboarded_member(stack, tmp, form(i), role="alumnus") for i in range(10)]
+    mentees = [onboarded_member(stack, tmp, form(10 + i), role="student") for i in range(10)]
+    for mentor in mentors:
+        assert mentor.put("/me/mentor-settings", {
+            "available": True, "activities": ["cv_review", "career_advice"], "max_mentees": 3,
+            "sectors": ["legal", "finance"], "languages": ["en"]}).status_code == 200
+    for mentor, mentee in zip(mentors, mentees):
+        asked = wait_until(lambda: (lambda r: r if r.status_code == 201 else None)(mentee.post(
+            "/mentoring/requests", {"mentor_id": mentor.user_id, "activities": ["cv_review"],
+                                    "message": "Could you help me?"})), 30, 0.1, "the offer")
+        assert mentor.post(f"/mentoring/requests/{asked.json()['id']}/accept").status_code == 200
+    return mentors + mentees
+
+
+def hammer(url, tokens, seconds, clients):
+    samples, errors, stop = [], [], time.monotonic() + seconds
+
+    def client(token):
+        session = requests.Session()
+        headers = {"Authorization": f"Bearer {token}"}
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            response = session.get(url, headers=headers, timeout=30)
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200 or response.json()["unavailable"]:
+                errors.append(response.status_code)
+            samples.append(elapsed)
+
+    threads = [threading.Thread(target=client, args=(tokens[i % len(tokens)],))
+               for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    return {"clients": clients, "calls": len(samples), "errors": len(errors),
+            "calls_per_s": round(len(samples) / wall, 1),
+            "p50_ms": round(percentile(samples, 50), 1), "p95_ms": round(percentile(samples, 95), 1)}
+
+
+def serial_composition(stack, member, calls):
+    """The same eight calls the dashboard makes, one after another over RPC."""
+    me = member.user_id
+    plan = [("identity", "authenticate", {"token": member.token}),
+            ("profiles", "get_profile", {"user_id": me, "viewer_id": me}),
+            ("notifications", "unread_count", {"user_id": me}),
+            ("mentoring", "list_relationships", {"user_id": me}),
+            ("mentoring", "list_requests", {"user_id": me, "box": "sent"}),
+            ("mentoring", "list_requests", {"user_id": me, "box": "received"}),
+            ("profiles", "sector_cloud", {}),
+            ("profiles", "recommend_mentors", {"user_id": me}),
+            ("notifications", "service_updates", {})]
+    samples = []
+    for _ in range(calls):
+        started = time.perf_counter()
+        for service, method, kwargs in plan:
+            stack.rpc.call(service, method, kwargs=kwargs)
+        samples.append((time.perf_counter() - started) * 1000)
+    return {"clients": 1, "calls": calls, "errors": 0,
+            "calls_per_s": round(calls / (sum(samples) / 1000), 1),
+            "p50_ms": round(percentile(samples, 50), 1), "p95_ms": round(percentile(samples, 95), 1)}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--json")
+    args = parser.parse_args()
+
+    mailbox = Mailbox()
+    stack = Stack(tempfile.mkdtemp(prefix="bench-logs-"), smtp_port=mailbox.port,
+                  LOG_LEVEL="WARNING", ADMIN_API_TOKEN="bench")
+    try:
+        engine = make_engine(stack.urls["profiles"])
+        started = time.perf_counter()
+        demo.load(Database(engine), args.members)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE outbox_events SET published_at = now()")
+            open_mentors = connection.exec_driver_sql("SELECT count(*) FROM open_mentors").scalar()
+        engine.dispose()
+        print(f"loaded {args.members:,} members ({open_mentors:,} open mentors) in "
+              f"{time.perf_counter() - started:.0f}s", file=sys.stderr)
+        for name in ("identity", "profiles", "mentoring", "notifications"):
+            stack.start(name, wait=False)
+        stack.start("gateway", wait=False, GATEWAY_WORKERS=2)
+        for name in ("identity", "profiles", "mentoring", "notifications", "gateway"):
+            stack.wait_ready(name)
+        members = prepare_members(stack)
+        url = stack.gateway_url + "/api/v1/dashboard"
+        tokens = [m.token for m in members]
+        sample = requests.get(url, headers={"Authorization": f"Bearer {tokens[-1]}"}).json()
+        assert sample["relationships"] and sample["recommended_mentors"], sample
+        hammer(url, tokens, 3, 4)  # warm-up
+        rows = {"dashboard, 1 client": hammer(url, tokens, args.seconds / 2, 1),
+                "dashboard, 20 clients": hammer(url, tokens, args.seconds, 20),
+                "same calls one by one over RPC, 1 client": serial_composition(stack, members[-1], 100)}
+    finally:
+        stack.close()
+        mailbox.stop()
+
+    print(f"Dashboard with {args.members:,} members ({open_mentors:,} open mentors)")
+    print(f"{'what':42} {'calls':>6} {'errors':>6} {'calls/s':>8} {'p50 ms':>7} {'p95 ms':>7}")
+    for name, row in rows.items():
+        print(f"{name:42} {row['calls']:>6} {row['errors']:>6} {row['calls_per_s']:>8} "
+              f"{row['p50_ms']:>7} {row['p95_ms']:>7}")
+    one, serial = rows["dashboard, 1 client"], rows["same calls one by one over RPC, 1 client"]
+    twenty = rows["dashboard, 20 clients"]
+    print(f"ratio: the fan-out page costs {one['p50_ms'] / serial['p50_ms']:.2f}x the serial "
+          f"calls (p50, 1 client); 20 clients give {twenty['calls_per_s'] / one['calls_per_s']:.2f}x "
+          f"the throughput of one")
+    print(f"goal p95 < {GOAL_P95_MS} ms with 20 clients: {twenty['p95_ms']} ms -> "
+          f"{'met' if twenty['p95_ms'] < GOAL_P95_MS else 'NOT met'}")
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump(rows, out, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

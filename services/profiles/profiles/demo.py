@@ -1,0 +1,568 @@
+"""Demo members for the profiles database:
+``python -m profiles.demo N`` (or ``make demo-data N=...``).
+
+Makes N realistic members (Dutch and international names, headlines, bios in
+English or Dutch, careers across the sectors, studies across programmes and
+years) in the profiles database that PROFILES_DATABASE_URL points at. About one
+member in five is available as a mentor with room left (a verified alumnus or
+staff member); some others offer mentoring but are switched off or full, some
+are students, a few are not verified. The same seed gives the same members.
+
+Profiles only: no identity accounts are made, so nobody can log in as these
+members. They populate mentor search, the sector cloud and the member directory.
+
+Two ways in, sharing everything but the writing:
+
+* ``--one-by-one``: each member goes through profiles' own domain functions
+  (``create_for_account``, ``record_study_details``, ``update_profile``,
+  ``set_mentor_settings``), events and all. Slow (several transactions per
+  member), fine for a few hundred.
+* bulk (the default): the same member specs, validated and normalised by the
+  same schemas those functions use, become rows in memory; ``search_text`` is
+  written by profiles' own ``refresh_search_text``; the rows go in with COPY.
+  No outbox events are written (there are no accounts to announce them to).
+  Members whose ids already exist are skipped, so a rerun adds nothing twice.
+"""
+import argparse
+import io
+import multiprocessing
+import os
+import random
+import sys
+import time
+import uuid
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date, datetime, timezone
+from itertools import repeat
+from types import SimpleNamespace
+
+from profiles import config, profiles
+from profiles.models import Education, Position, Profile
+from profiles.schemas import MentorSettingsSchema, ProfilePatchSchema
+
+ID_NAMESPACE = uuid.UUID("6f1c8f0e-3b7a-4f55-9d1e-5a0d3c2b7e41")
+INSTITUTION = "Example University"
+THIS_YEAR = date.today().year
+
+# -- what members are made of ---------------------------------------------------
+FIRST_NAMES_NL = (
+    "Daan Sem Lucas Levi Finn Milan Noah Jesse Bram Thijs Ruben Lars Joris Sander Pieter Willem "
+    "Maarten Koen Geert Hendrik Wouter Ruud Jeroen Bas Stijn Tim Gijs Jasper Emma Julia Sophie "
+    "Tess Mila Anna Lotte Fleur Sanne Eva Noor Lieke Femke Marloes Ilse Anouk Floor Roos Maud "
+    "Joëlle Inge Marieke Annelies Hanneke Renée Chloë Zoë Fenna Esmée Mirjam").split()
+LAST_NAMES_NL = (
+    "Jansen|de Vries|van den Berg|van Dijk|Bakker|Visser|Smit|Meijer|de Boer|Mulder|de Groot|Bos|"
+    "Vos|Peters|Hendriks|van Leeuwen|Dekker|Brouwer|de Wit|Dijkstra|Smits|de Graaf|van der Meer|"
+    "van der Linden|Kok|Jacobs|de Haan|Vermeulen|van den Heuvel|van der Veen|van den Broek|"
+    "de Bruijn|de Jong|Schouten|van Beek|Willems|van Vliet|Hoekstra|Maas|Verhoeven|Koster|van Dam|"
+    "van der Wal|Prins|Blom|Huisman|Kuipers|van Wijk|Post|Scholten|Sanders|IJzerman|Ruijters|"
+    "Verbeek|d’Hondt").split("|")
+FIRST_NAMES_INTL = (
+    "José François Chloé Søren Łukasz Ayşe Mehmet Fatima Yusuf Priya Arjun Wei Mei Hiroshi Yuki "
+    "Olga Dmitri Giulia Matteo Lucía Alejandro João Inês Björn Åsa Siobhán Seán Aoife Kwame Amara "
+    "Chidi Nadia Omar Leila Karim Anaïs Zoltán Katarzyna Jürgen Małgorzata Émile Hélène Sarah "
+    "James Emily Oliver Hannah Daniel").split()
+LAST_NAMES_INTL = (
+    "Müller|García|Rodríguez|Núñez|Fernández|Kowalski|Nowak|Yılmaz|Öztürk|Şahin|Papadopoulos|"
+    "Rossi|Bianchi|Dubois|Lefèvre|Martín|Sørensen|Björklund|O’Brien|Murphy|Nakamura|Tanaka|Kim|"
+    "Chen|Wang|Patel|Singh|Okafor|Mensah|El Amrani|Benali|Haddad|Novák|Horváth|Schröder|"
+    "Gonçalves|Smith|Taylor|Brown|Wilson").split("|")
+
+# sector -> (job titles, organisations); titles mix English and Dutch as real profiles do.
+CAREERS = {
+    "academia": (["Assistant Professor", "Postdoctoral Researcher", "Universitair docent",
+                  "Hoogleraar", "PhD candidate", "Research Fellow", "Onderzoeker"],
+                 ["Leiden University", "Universiteit Utrecht", "TNO", "University of Amsterdam",
+                  "Max Planck Institute", "KNAW", "Erasmus Universiteit Rotterdam"]),
+    "arts_culture": (["Curator", "Conservator", "Museum educator", "Programmamaker",
+                      "Art director", "Archeoloog"],
+                     ["Rijksmuseum", "Van Gogh Museum", "Museum Volkenkunde", "Het Concertgebouw",
+                      "Mauritshuis", "Rijksmuseum van Oudheden"]),
+    "consulting": (["Management consultant", "Senior Consultant", "Strategy analyst", "Adviseur",
+                    "Partner", "Organisatieadviseur"],
+                   ["McKinsey & Company", "Deloitte", "Berenschot", "Boston Consulting Group",
+                    "Twynstra Gudde", "Accenture"]),
+    "education": (["Leraar geschiedenis", "Teacher of English", "Docent", "School principal",
+                   "Onderwijskundige", "Docent Nederlands"],
+                  ["Stedelijk Gymnasium Leiden", "Hogeschool Utrecht",
+                   "International School of Amsterdam", "ROC Mondriaan", "Hogeschool Leiden"]),
+    "energy": (["Energy analyst", "Sustainability manager", "Ingenieur duurzame energie",
+                "Policy adviser", "Projectleider energietransitie"],
+               ["Shell", "Eneco", "TenneT", "Vattenfall", "Ørsted", "Alliander"]),
+    "finance": (["Financial analyst", "Risk manager", "Accountant", "Beleggingsadviseur",
+                 "Controller", "Investment banker", "Econoom"],
+                ["ING", "ABN AMRO", "Rabobank", "De Nederlandsche Bank", "KPMG", "NN Group",
+                 "Triodos Bank"]),
+    "government": (["Beleidsmedewerker", "Policy officer", "Diplomat", "Senior adviser",
+                    "Beleidsadviseur", "Wethouder"],
+                   ["Ministerie van Financiën", "Gemeente Den Haag", "Ministry of Foreign Affairs",
+                    "Tweede Kamer", "Provincie Zuid-Holland", "Gemeente Amsterdam"]),
+    "healthcare": (["Huisarts", "General practitioner", "Verpleegkundige", "Surgeon",
+                    "Psychologist", "Physiotherapist", "Kinderarts"],
+                   ["LUMC", "Erasmus MC", "Amsterdam UMC", "Parnassia Groep", "UMC Utrecht",
+                    "Haaglanden MC"]),
+    "international": (["Programme officer", "Legal officer", "Humanitarian coordinator",
+                       "Policy analyst", "Diplomaat"],
+                      ["United Nations", "International Criminal Court", "OPCW",
+                       "European Commission", "OECD", "Red Cross"]),
+    "it_technology": (["Software engineer", "Data scientist", "Data engineer", "Product manager",
+                       "Softwareontwikkelaar", "IT architect", "Security engineer"],
+                      ["Booking.com", "Adyen", "ASML", "Philips", "Google", "Bol.com",
+                       "Elastic"]),
+    "legal": (["Advocaat", "Lawyer", "Notaris", "Bedrijfsjurist", "Legal counsel", "Rechter",
+               "Associate"],
+              ["De Brauw Blackstone Westbroek", "NautaDutilh", "Allen & Overy", "Stibbe",
+               "Rechtbank Den Haag", "Houthoff"]),
+    "life_sciences": (["Research scientist", "Clinical research associate", "Biotechnoloog",
+                       "Regulatory affairs manager", "Laboratory manager"],
+                      ["Janssen", "Galapagos", "Genmab", "Naturalis", "Crucell"]),
+    "media": (["Journalist", "Redacteur", "Communications adviser", "Producer", "Editor",
+               "Woordvoerder"],
+              ["NOS", "de Volkskrant", "NRC", "RTL Nederland", "BBC", "Reuters"]),
+    "nonprofit": (["Fundraiser", "Programme manager", "Campagneleider", "Volunteer coordinator"],
+                  ["Oxfam Novib", "Amnesty International", "Greenpeace", "Artsen zonder Grenzen",
+                   "KWF Kankerbestrijding"]),
+    "retail": (["Category manager", "Brand manager", "Marketing manager", "Store manager",
+                "Inkoper"],
+               ["Albert Heijn", "Unilever", "HEMA", "Heineken", "IKEA", "Coolblue"]),
+    "transport": (["Logistics planner", "Supply chain manager", "Havenmeester",
+                   "Operations manager", "Verkeerskundige"],
+                  ["Port of Rotterdam", "KLM", "NS", "Schiphol Group", "PostNL", "Maersk"]),
+}
+
+# (programme, faculty, sectors its graduates often go into)
+PROGRAMMES = [
+    ("Law", "Law", ["legal", "government", "international", "finance"]),
+    ("Rechtsgeleerdheid", "Rechtsgeleerdheid", ["legal", "government", "consulting"]),
+    ("Economics", "Economics and Business", ["finance", "consulting", "government"]),
+    ("Economie en Bedrijfseconomie", "Economics and Business", ["finance", "consulting", "retail"]),
+    ("Business Administration", "Economics and Business", ["retail", "consulting", "transport"]),
+    ("Computer Science", "Science", ["it_technology", "academia", "finance"]),
+    ("Informatica", "Science", ["it_technology", "consulting"]),
+    ("Mathematics", "Science", ["finance", "it_technology", "academia", "education"]),
+    ("Physics", "Science", ["energy", "academia", "it_technology"]),
+    ("Chemistry", "Science", ["life_sciences", "energy", "academia"]),
+    ("Biology", "Science", ["life_sciences", "healthcare", "academia", "nonprofit"]),
+    ("Life Science and Technology", "Science", ["life_sciences", "healthcare"]),
+    ("Medicine", "Medicine", ["healthcare", "academia", "life_sciences"]),
+    ("Geneeskunde", "Geneeskunde", ["healthcare", "academia"]),
+    ("Psychology", "Social and Behavioural Sciences", ["healthcare", "education", "consulting"]),
+    ("Pedagogische Wetenschappen", "Social and Behavioural Sciences", ["education", "nonprofit"]),
+    ("Political Science", "Social and Behavioural Sciences",
+     ["government", "international", "media"]),
+    ("International Relations", "Humanities", ["international", "government", "nonprofit"]),
+    ("Public Administration", "Governance and Global Affairs", ["government", "consulting"]),
+    ("History", "Humanities", ["education", "media", "arts_culture", "academia"]),
+    ("Geschiedenis", "Geesteswetenschappen", ["education", "arts_culture", "media"]),
+    ("Archaeology", "Archaeology", ["arts_culture", "academia", "government"]),
+    ("Art History", "Humanities", ["arts_culture", "media"]),
+    ("Kunstgeschiedenis", "Geesteswetenschappen", ["arts_culture", "education"]),
+    ("Linguistics", "Humanities", ["education", "media", "it_technology"]),
+    ("Franse taal en cultuur", "Geesteswetenschappen", ["education", "international", "media"]),
+    ("Japanese Studies", "Humanities", ["international", "retail", "arts_culture"]),
+    ("Communication Science", "Social and Behavioural Sciences", ["media", "nonprofit", "retail"]),
+    ("Environmental Sciences", "Science", ["energy", "nonprofit", "government"]),
+    ("Sociologie", "Sociale Wetenschappen", ["nonprofit", "government", "education"]),
+]
+
+TOPICS_EN = ["career choices", "your first job", "job interviews", "writing a CV",
+             "working abroad", "switching sectors", "a PhD or not", "starting your own business",
+             "negotiating salary", "work-life balance", "networking", "internships",
+             "leadership", "working in a large organisation", "public speaking"]
+TOPICS_NL = ["loopbaankeuzes", "je eerste baan", "sollicitatiegesprekken", "je cv",
+             "werken in het buitenland", "overstappen naar een andere sector", "promoveren",
+             "een eigen bedrijf beginnen", "salarisonderhandelingen", "netwerken", "stages",
+             "leidinggeven", "werken bij de overheid"]
+
+# country -> (weight, cities, languages a mentor there offers besides English)
+COUNTRIES = {
+    "NL": (70, ["Leiden", "Den Haag", "Amsterdam", "Rotterdam", "Utrecht", "Delft", "Haarlem",
+                "Groningen", "Eindhoven", "Nijmegen"], ["nl"]),
+    "BE": (5, ["Brussel", "Antwerpen", "Gent", "Leuven"], ["nl", "fr"]),
+    "DE": (5, ["Berlin", "München", "Köln", "Düsseldorf"], ["de"]),
+    "GB": (5, ["London", "Edinburgh", "Manchester", "Oxford"], []),
+    "FR": (3, ["Paris", "Lyon", "Strasbourg"], ["fr"]),
+    "US": (3, ["New York", "Boston", "San Francisco", "Washington"], []),
+    "ES": (2, ["Madrid", "Barcelona", "Sevilla"], ["es"]),
+    "CH": (2, ["Genève", "Zürich", "Basel"], ["fr", "de"]),
+    "IT": (1, ["Roma", "Milano", "Bologna"], ["it"]),
+    "PL": (1, ["Warszawa", "Kraków"], ["pl"]),
+    "TR": (1, ["İstanbul", "Ankara"], ["tr"]),
+    "JP": (1, ["Tokyo", "Osaka"], ["ja"]),
+    "SG": (1, ["Singapore"], ["zh"]),
+}
+STREETS = ["Rapenburg", "Breestraat", "Herengracht", "Keizersgracht", "Lange Voorhout",
+           "Witte Singel", "Oudegracht", "Coolsingel", "Station Road", "Main Street"]
+
+
+def member_id(seed, index):
+    """The same seed and position give the same member id."""
+    return str(uuid.uuid5(ID_NAMESPACE, f"{seed}:{index}"))
+
+
+def _month(year, month):
+    return f"{year:04d}-{month:02d}"
+
+
+def _ascii(text):
+    return "".join(ch for ch in profiles.fold(text) if ch.isalnum())
+
+
+def _career(rng, graduated, main_sector):
+    """Positions from graduation to now, newest first; the newest current, in ``main_sector``."""
+    first = min(graduated + rng.randint(0, 1), THIS_YEAR - 1)
+    later = range(first + 1, THIS_YEAR)
+    count = min(rng.choice((1, 2, 2, 3)), 1 + len(later))
+    starts = [first] + sorted(rng.sample(later, count - 1))
+    sectors = [rng.choice(list(CAREERS)) for _ in starts[:-1]] + [main_sector]
+    positions = []
+    for number, (start, sector) in enumerate(zip(starts, sectors)):
+        titles, organisations = CAREERS[sector]
+        current = number == len(starts) - 1
+        position = {"organisation": rng.choice(organisations), "title": rng.choice(titles),
+                    "sector": sector, "start_month": _month(start, rng.randint(1, 12)),
+                    "current": current}
+        if not current:  # ends the year the next one starts (later years only)
+            position["end_month"] = _month(starts[number + 1], 1)
+        positions.append(position)
+    return list(reversed(positions))
+
+
+def _bio(rng, language, title, organisation, programme, city, years):
+    if language == "nl":
+        topics = rng.sample(TOPICS_NL, 2)
+        sentences = [f"Ik studeerde {programme} en werk nu als {title.lower()} bij {organisation}.",
+                     f"Ik woon in {city}.",
+                     f"Na {years} jaar werkervaring praat ik graag met studenten over {topics[0]} "
+                     f"en {topics[1]}."]
+    else:
+        topics = rng.sample(TOPICS_EN, 2)
+        sentences = [f"I studied {programme} and work as {title.lower()} at {organisation}.",
+                     f"Based in {city}.",
+                     f"After {years} years of work I am happy to talk with students about "
+                     f"{topics[0]} and {topics[1]}."]
+    if rng.random() < 0.5:
+        sentences.append(rng.choice((
+            "Outside work I sail, read and cook." if language == "en" else
+            "Buiten mijn werk zeil ik, lees ik en kook ik graag.",
+            "Ask me anything about my field." if language == "en" else
+            "Vraag me gerust alles over mijn vakgebied.")))
+    return " ".join(sentences)
+
+
+def make_member(seed, index):
+    """One member's spec, the same for the same (seed, index): what identity's events
+    would carry, the profile changes, and the mentor settings."""
+    rng = random.Random(f"{seed}:{index}")
+    user_id = member_id(seed, index)
+    dutch = rng.random() < 0.65
+    first = rng.choice(FIRST_NAMES_NL if dutch else FIRST_NAMES_INTL)
+    last = rng.choice(LAST_NAMES_NL if dutch else LAST_NAMES_INTL)
+    middle = ""
+    if rng.random() < 0.15:
+        middle = rng.choice(FIRST_NAMES_NL if dutch else FIRST_NAMES_INTL)
+    username = f"{_ascii(first)}.{_ascii(last)}.{index}"[:40]
+
+    # One member in five is an available mentor with room left (verified alumnus
+    # or staff); among the others some offer mentoring but are off or full.
+    mentor = index % 5 == 0
+    if mentor:
+        role = "staff" if rng.random() < 0.15 else "alumnus"
+        verified = True
+    else:
+        role = rng.choices(("student", "alumnus", "staff"), (45, 45, 10))[0]
+        verified = rng.random() < 0.92
+    programme, faculty, likely_sectors = rng.choice(PROGRAMMES)
+    if role == "student":
+        started = rng.randint(THIS_YEAR - 5, THIS_YEAR)
+        graduated = None
+    else:
+        graduated = rng.randint(1975, THIS_YEAR - 1)
+        started = graduated - rng.choice((3, 4, 4, 5, 6))
+    study = {"user_id": user_id, "role": role, "institution": INSTITUTION,
+             "programme": programme, "faculty": faculty, "year_started": started,
+             "year_graduated": graduated, "verified": True}
+
+    country = rng.choices(list(COUNTRIES), [w for w, _, _ in COUNTRIES.values()])[0]
+    _, cities, local_languages = COUNTRIES[country]
+    city = rng.choice(cities)
+    language = "nl" if country in ("NL", "BE") and rng.random() < 0.6 else "en"
+    main_sector = rng.choice(likely_sectors) if rng.random() < 0.8 else rng.choice(list(CAREERS))
+    changes = {"address": {"line1": f"{rng.choice(STREETS)} {rng.randint(1, 250)}", "city": city,
+                           "country": country}}
+    if role == "student":
+        changes["headline"] = (f"Student {programme}" if language == "nl"
+                               else f"{programme} student")[:125]
+        if rng.random() < 0.6:
+            changes["bio"] = (f"Ik studeer {programme} in mijn {THIS_YEAR - started + 1}e jaar en "
+                              f"zoek advies over {rng.choice(TOPICS_NL)}." if language == "nl" else
+                              f"Year {THIS_YEAR - started + 1} {programme} student looking for "
+                              f"advice on {rng.choice(TOPICS_EN)}.")
+    else:
+        positions = _career(rng, max(graduated, 1980), main_sector)
+        current = positions[0]
+        changes["positions"] = positions
+        joiner = "bij" if language == "nl" else "at"
+        changes["headline"] = f"{current['title']} {joiner} {current['organisation']}"[:125]
+        changes["bio"] = _bio(rng, language, current["title"], current["organisation"],
+                              programme, city, THIS_YEAR - graduated)
+        if rng.random() < 0.2:
+            other, other_faculty, _ = rng.choice(PROGRAMMES)
+            changes["education"] = [{
+                "institution": rng.choice(("Universiteit van Amsterdam", "KU Leuven",
+                                           "London School of Economics", "Sciences Po")),
+                "programme": other, "faculty": other_faculty,
+                "year_started": graduated, "year_graduated": min(THIS_YEAR, graduated + 1)}]
+        if rng.random() < 0.3:
+            changes["linkedin_url"] = f"https://www.linkedin.com/in/{username.replace('.', '-')}"
+
+    settings = None
+    current_mentees = 0
+    languages = sorted({"en", *local_languages[:rng.randint(0, len(local_languages))]})
+    if mentor or (verified and role in ("alumnus", "staff") and rng.random() < 0.12):
+        capacity = rng.choice((1, 1, 2, 2, 3, 4, 5))
+        sectors = sorted({main_sector, *rng.sample(likely_sectors, rng.randint(0, 2))})
+        settings = {"available": True, "max_mentees": capacity, "sectors": sectors,
+                    "languages": languages,
+                    "activities": rng.sample(config.activity_ids(), rng.randint(1, 4))}
+        if mentor:
+            current_mentees = rng.randint(0, capacity - 1)
+        elif rng.random() < 0.5:
+            current_mentees = capacity  # full
+        else:
+            settings["available"] = False  # switched off for now
+
+    account = {"user_id": user_id, "username": username, "first_name": first,
+               "middle_names": middle, "last_name": last, "email": f"{username}@example.org"}
+    return {"user_id": user_id, "account": account, "study": study if verified else None,
+            "changes": changes, "settings": settings, "current_mentees": current_mentees}
+
+
+# -- one by one, through the domain functions ---------------------------------------
+def _envelope(kind):
+    return {"event_id": str(uuid.uuid4()), "type": kind, "version": 1,
+            "occurred_at": datetime.now(timezone.utc).isoformat()}
+
+
+def create_member(db, spec):
+    """The member exactly as the running system would make them (events included)."""
+    with db.transaction() as session:
+        profiles.create_for_account(session, spec["account"], _envelope("account_registered"))
+        if spec["study"]:
+            profiles.record_study_details(session, spec["study"],
+                                          _envelope("study_details_submitted"))
+    profiles.update_profile(db, spec["user_id"], spec["changes"])
+    if spec["settings"]:
+        profiles.set_mentor_settings(db, spec["user_id"], spec["settings"])
+    if spec["current_mentees"]:
+        # Kept from mentoring's events in the running system; set directly here.
+        with db.transaction() as session:
+            session.get(Profile, spec["user_id"]).current_mentees = spec["current_mentees"]
+
+
+# -- bulk: the same specs as rows, written with COPY ----------------------------------
+class _MemberRows:
+    """Stands in for the session in ``refresh_search_text``: answers its look-ups of
+    one member's positions and educations from memory (rows not written yet)."""
+
+    def __init__(self, positions, educations):
+        self.rows = {Position: positions, Education: educations}
+
+    def execute(self, statement):
+        entity = statement.column_descriptions[0]["entity"]
+        if entity not in self.rows:
+            raise TypeError(f"refresh_search_text asked for {entity}; teach demo.py about it")
+        return _Result(self.rows[entity])
+
+
+class _Result:
+    def __init__(self, rows):
+        self.rows = rows
+
+    def scalars(self):
+        return iter(self.rows)
+
+
+PROFILE_COLUMNS = [column.name for column in Profile.__table__.columns
+                   if column.name != "search_vector"]  # generated by PostgreSQL
+POSITION_COLUMNS = [c.name for c in Position.__table__.columns if c.name != "id"]
+EDUCATION_COLUMNS = [c.name for c in Education.__table__.columns if c.name != "id"]
+
+
+Row = SimpleNamespace  # cheaper than ORM objects, and refresh_search_text only reads attributes
+
+# The schemas update_profile and set_mentor_settings load with (made once: making
+# one costs more than loading with it).
+_PATCH = ProfilePatchSchema()
+_SETTINGS = MentorSettingsSchema()
+
+
+def member_rows(spec, now=None):
+    """(profile, positions, educations) of a spec: rows (one attribute per column)
+    holding what the domain functions would have saved, search_text included."""
+    now = now or datetime.now(timezone.utc)
+    changes = _PATCH.load(spec["changes"])  # what update_profile checks
+    settings = _SETTINGS.load(spec["settings"]) if spec["settings"] else None
+    account = spec["account"]
+    profile = Row(
+        user_id=spec["user_id"], username=account["username"], first_name=account["first_name"],
+        middle_names=account["middle_names"], last_name=account["last_name"],
+        email=account["email"], headline="", bio="", website="", skype="", linkedin_url="",
+        address_line1="", address_line2="", city="", region="", postcode="", country="",
+        verified=False, role=None, mentor_available=False, mentor_activities=[],
+        mentor_max_mentees=1, mentor_sectors=[], mentor_languages=[], mentor_note="",
+        current_mentees=spec["current_mentees"], created_at=now, updated_at=now)
+    educations = []
+    study = spec["study"]
+    if study:  # record_study_details
+        educations.append(Row(user_id=profile.user_id, source="registration",
+                              **{k: study[k] for k in ("institution", "programme", "faculty",
+                                                       "year_started", "year_graduated",
+                                                       "verified")}))
+        profile.verified = True
+        profile.role = study["role"]
+    # update_profile
+    for name in ("first_name", "middle_names", "last_name", "headline", "bio", "website",
+                 "skype", "linkedin_url"):
+        if name in changes:
+            setattr(profile, name, changes[name])
+    for name, value in changes.get("address", {}).items():
+        setattr(profile, profiles.ADDRESS_COLUMNS[name], value)
+    positions = [Row(user_id=profile.user_id, **p) for p in changes.get("positions", [])]
+    educations += [Row(user_id=profile.user_id, source="member", verified=False, **e)
+                   for e in changes.get("education", [])]
+    if settings:  # set_mentor_settings
+        profile.mentor_available = settings["available"]
+        profile.mentor_activities = settings["activities"]
+        profile.mentor_max_mentees = settings["max_mentees"]
+        profile.mentor_sectors = settings["sectors"]
+        profile.mentor_languages = settings["languages"]
+        profile.mentor_note = settings["note"]
+    profiles.refresh_search_text(_MemberRows(positions, educations), profile)
+    profile.search_vector = None  # generated by PostgreSQL
+    missing = {c for c in PROFILE_COLUMNS if not hasattr(profile, c)}
+    assert not missing, f"demo.py does not fill {missing}"
+    return profile, positions, educations
+
+
+def _copy_value(value):
+    if value is None:
+        return r"\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (list, tuple)):
+        return "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+                              for v in value) + "}"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return (str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+            .replace("\r", "\\r"))
+
+
+def _copy_text(columns, objects):
+    return "".join("\t".join(_copy_value(getattr(obj, c)) for c in columns) + "\n"
+                   for obj in objects)
+
+
+def copy_data(specs, now=None):
+    """The COPY input of ``specs``: {table: (columns, text)}."""
+    rows = [member_rows(spec, now) for spec in specs]
+    return {"profiles": (PROFILE_COLUMNS, _copy_text(PROFILE_COLUMNS, [r[0] for r in rows])),
+            "positions": (POSITION_COLUMNS,
+                          _copy_text(POSITION_COLUMNS, [p for r in rows for p in r[1]])),
+            "educations": (EDUCATION_COLUMNS,
+                           _copy_text(EDUCATION_COLUMNS, [e for r in rows for e in r[2]]))}
+
+
+def _write(db, data):
+    """COPY one batch in one transaction (profiles first: the others refer to them)."""
+    connection = db.engine.raw_connection()
+    try:
+        with connection.cursor() as cursor:
+            for table in ("profiles", "positions", "educations"):
+                columns, text = data[table]
+                if text:
+                    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN",
+                                       io.StringIO(text))
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        connection.close()
+
+
+def _existing(db, ids):
+    with db.engine.connect() as connection:
+        return set(connection.exec_driver_sql(
+            "SELECT user_id FROM profiles WHERE user_id = ANY(%(ids)s)", {"ids": ids}).scalars())
+
+
+def _build_batch(seed, indexes, now):
+    """In a worker process: the specs and COPY input of some members."""
+    return len(indexes), copy_data([make_member(seed, i) for i in indexes], now)
+
+
+def load(db, count, seed=2024, bulk=True, batch=2000, start=0, progress=None, workers=None):
+    """Make members ``start`` .. ``start + count - 1`` of ``seed``; returns how many are new.
+
+    In bulk, worker processes build the rows while this one writes earlier batches."""
+    indexes = range(start, start + count)
+    if not bulk:
+        for done, index in enumerate(indexes, 1):
+            create_member(db, make_member(seed, index))
+            if progress and (done % 100 == 0 or done == count):
+                progress(done, count)
+        return count
+    existing = _existing(db, [member_id(seed, i) for i in indexes])
+    todo = [i for i in indexes if member_id(seed, i) not in existing]
+    batches = [todo[i:i + batch] for i in range(0, len(todo), batch)]
+    now = datetime.now(timezone.utc)
+    made = 0
+    workers = workers or max(1, min(4, os.cpu_count() or 1))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for size, data in pool.map(_build_batch, repeat(seed), batches, repeat(now)):
+            _write(db, data)
+            made += size
+            if progress:
+                progress(made + len(existing), count)
+    # What autovacuum would soon do after a load this size: statistics for the
+    # planner, and the visibility map that lets index-only scans skip the table.
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for table in ("profiles", "positions", "educations", "open_mentors"):
+            connection.exec_driver_sql(f"VACUUM ANALYZE {table}")
+    return made
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Make N demo members in the profiles database "
+                                                 "(PROFILES_DATABASE_URL).")
+    parser.add_argument("count", type=int, help="how many members")
+    parser.add_argument("--seed", type=int, default=2024,
+                        help="the same seed gives the same members")
+    parser.add_argument("--start", type=int, default=0,
+                        help="first member number (add more to an earlier run)")
+    parser.add_argument("--one-by-one", action="store_true",
+                        help="through the domain functions, events included (slow)")
+    args = parser.parse_args(argv)
+    if args.count < 1:
+        parser.error("count must be at least 1")
+
+    from mentornet_platform import settings
+    from mentornet_platform.database import Database, make_engine
+    engine = make_engine(settings.get("PROFILES_DATABASE_URL"), pool_size=2)
+    started = time.monotonic()
+
+    def progress(done, total):
+        print(f"\r{done}/{total} members", end="", file=sys.stderr, flush=True)
+
+    made = load(Database(engine), args.count, args.seed, bulk=not args.one_by_one,
+                start=args.start, progress=progress)
+    print(f"\n{made} new members ({args.count - made} were there already) in "
+          f"{time.monotonic() - started:.1f} s", file=sys.stderr)
+    engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""Recommended mentors for the dashboard, from the member's own data.
+
+Candidates are open mentors (``open_mentors``, kept by migration 0004's
+triggers): those who studied the member's programme, those working in the
+sectors the member works in or cares about, and those with most room left.
+Each is scored on those grounds and returned with the reasons, best first.
+"""
+from sqlalchemy import select, text
+
+from profiles import exceptions
+from profiles.models import Education, Position, Profile
+from profiles.profiles import fold
+
+CANDIDATES = 200
+
+_QUERY = text("""
+WITH shared_programme AS (
+    SELECT DISTINCT e.user_id, e.programme FROM educations e
+    WHERE profiles_fold(e.programme) = ANY(:programmes) LIMIT :candidates
+), candidates AS (
+    SELECT user_id FROM shared_programme
+    UNION
+    (SELECT user_id FROM open_mentors WHERE sectors && CAST(:sectors AS varchar[]) LIMIT :candidates)
+    UNION
+    (SELECT user_id FROM open_mentors ORDER BY room_left DESC, last_name, first_name, user_id
+     LIMIT 20)
+)
+SELECT m.user_id, m.first_name, m.last_name, m.headline, m.role, m.sectors, m.activities,
+       m.room_left, sp.programme AS shared_programme,
+       ARRAY(SELECT unnest(m.sectors) INTERSECT SELECT unnest(CAST(:sectors AS varchar[])))
+           AS shared_sectors
+FROM open_mentors m
+JOIN candidates c ON c.user_id = m.user_id
+LEFT JOIN shared_programme sp ON sp.user_id = m.user_id
+WHERE m.user_id <> :me
+""")
+
+
+def recommend_mentors(db, user_id, limit=5):
+    with db.transaction() as session:
+        me = session.get(Profile, str(user_id))
+        if me is None:
+            raise exceptions.profile_not_found()
+        programmes = sorted({fold(e.programme) for e in session.execute(
+            select(Education).where(Education.user_id == me.user_id)).scalars()})
+        sectors = {p.sector for p in session.execute(
+            select(Position).where(Position.user_id == me.user_id)).scalars() if p.sector}
+        sectors |= set(me.mentor_sectors)
+        rows = session.execute(_QUERY, {"programmes": programmes, "sectors": sorted(sectors),
+                                        "candidates": CANDIDATES, "me": me.user_id}).all()
+    scored = []
+    for row in rows:
+        reasons, score = [], 0
+        if row.shared_programme:
+            score += 3
+            reasons.append({"reason": "shared_programme", "programme": row.shared_programme})
+        if row.shared_sectors:
+            score += 2
+            reasons.append({"reason": "sector_of_interest", "sectors": sorted(row.shared_sectors)})
+        reasons.append({"reason": "offers", "activities": list(row.activities)})
+        reasons.append({"reason": "room_left", "room_left": row.room_left})
+        scored.append((score, row.room_left, row.last_name, row.user_id, {
+            "user_id": row.user_id, "first_name": row.first_name, "last_name": row.last_name,
+            "headline": row.headline, "role": row.role, "sectors": list(row.sectors),
+            "activities": list(row.activities), "room_left": row.room_left,
+            "reasons": reasons}))
+    scored.sort(key=lambda item: (-item[0], -item[1], item[2], item[3]))
+    return {"items": [item[-1] for item in scored[:limit]]}

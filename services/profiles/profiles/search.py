@@ -1,0 +1,329 @@
+"""Mentor search, the sector cloud and the member directory.  Plain functions over
+``db`` (profiles' ``Database``).
+
+They read what migration 0004 adds: ``open_mentors`` (one narrow row per open
+mentor, with a copy of the search vector) and ``mentor_sector_counts``, both kept
+by triggers on ``profiles`` in the same transaction as every change; the GIN and
+btree indexes; ``profiles_fold()``, SQL's ``fold``.  Nothing but the triggers
+writes those two tables.
+
+Free text is folded like ``search_text`` (``fold``: no case, no accents) and
+matched against ``search_vector`` (simple + English + Dutch forms of every word)
+with the query in the same three forms, ORed: "advocaten" finds "advocaat" (the
+Dutch stem), "engineers" finds "engineering" (the English one), a name finds
+itself (simple).  ``websearch_to_tsquery`` syntax works: "quoted phrases", OR,
+-word.
+"""
+import re
+
+import pycountry
+from sqlalchemy import text
+
+from profiles import config, exceptions
+from profiles.profiles import fold
+
+# An open mentor: available, verified, with room left.  Migration 0004 keeps one
+# row per open mentor in open_mentors (what search reads) and the open mentors
+# per sector in mentor_sector_counts (the cloud), by triggers on profiles.
+OPEN_MENTOR = "mentor_available AND verified AND current_mentees < mentor_max_mentees"
+
+MENTOR_PARAMETERS = ("q", "sector", "activity", "programme", "graduated_from", "graduated_to",
+                     "country", "language", "page", "per_page")
+DIRECTORY_PARAMETERS = ("q", "page", "per_page")
+MAX_PER_PAGE = 50
+MAX_PAGE = 1000  # deep pages cost a scan of every row before them
+MAX_QUERY_LENGTH = 200
+YEARS = (1900, 2100)
+
+_TSQUERY = ("(websearch_to_tsquery('simple', :q) || websearch_to_tsquery('english', :q)"
+            " || websearch_to_tsquery('dutch', :q))")
+_WORD = re.compile(r"\w")
+_TWO_LETTERS = re.compile(r"^[A-Za-z]{2}$")
+
+
+# -- parameters ---------------------------------------------------------------------
+def _text(value, name, problems, low=1, high=MAX_QUERY_LENGTH):
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        problems[name] = ["Must be text."]
+        return None
+    value = " ".join(value.split())
+    if not value:
+        return None
+    if not low <= len(value) <= high:
+        problems[name] = [f"Use {low} to {high} characters."]
+        return None
+    return value
+
+
+def _integer(value, name, problems, low, high, default=None):
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        problems[name] = ["Must be a whole number."]
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        problems[name] = ["Must be a whole number."]
+        return default
+    if not low <= number <= high:
+        problems[name] = [f"Must be between {low} and {high}."]
+        return default
+    return number
+
+
+def _choice(value, name, problems, allowed):
+    value = _text(value, name, problems, 1, 60)
+    if value is not None and value not in allowed:
+        problems[name] = [f"Unknown {name}; choose one of: {', '.join(allowed)}."]
+        return None
+    return value
+
+
+def _code(value, name, problems, exists, example):
+    """A two-letter code that ``exists``, in the case of ``example``."""
+    value = _text(value, name, problems, 1, 100)
+    if value is None:
+        return None
+    if not _TWO_LETTERS.match(value) or not exists(value):
+        kind = "ISO 3166 country" if example.isupper() else "ISO 639-1 language"
+        problems[name] = [f"Use a two-letter {kind} code, such as {example}."]
+        return None
+    return value.upper() if example.isupper() else value.lower()
+
+
+def _check(filters, allowed):
+    if filters is None:
+        filters = {}
+    if not isinstance(filters, dict):
+        raise exceptions.InvalidInput("invalid_input", "The search parameters must be an object.")
+    problems = {name: ["Unknown parameter."] for name in sorted(set(filters) - set(allowed))}
+    return filters, problems
+
+
+def _paging(filters, problems):
+    return (_integer(filters.get("page"), "page", problems, 1, MAX_PAGE, 1),
+            _integer(filters.get("per_page"), "per_page", problems, 1, MAX_PER_PAGE, 20))
+
+
+def _raise(problems):
+    if problems:
+        raise exceptions.InvalidInput("invalid_input",
+                                      "Some search parameters need your attention.", problems)
+
+
+def parse_mentor_filters(filters):
+    """The query parameters (strings, as a URL carries them) checked and typed;
+    InvalidInput names every bad one."""
+    filters, problems = _check(filters, MENTOR_PARAMETERS)
+    parsed = {
+        "q": _text(filters.get("q"), "q", problems),
+        "sector": _choice(filters.get("sector"), "sector", problems, config.sector_ids()),
+        "activity": _choice(filters.get("activity"), "activity", problems, config.activity_ids()),
+        "programme": _text(filters.get("programme"), "programme", problems, 2, 200),
+        "graduated_from": _integer(filters.get("graduated_from"), "graduated_from", problems,
+                                   *YEARS),
+        "graduated_to": _integer(filters.get("graduated_to"), "graduated_to", problems, *YEARS),
+        "country": _code(filters.get("country"), "country", problems,
+                         lambda v: pycountry.countries.get(alpha_2=v.upper()) is not None, "NL"),
+        "language": _code(filters.get("language"), "language", problems,
+                          lambda v: pycountry.languages.get(alpha_2=v.lower()) is not None, "nl"),
+    }
+    parsed["page"], parsed["per_page"] = _paging(filters, problems)
+    if (parsed["graduated_from"] and parsed["graduated_to"]
+            and parsed["graduated_from"] > parsed["graduated_to"]):
+        problems["graduated_to"] = ["Must not come before graduated_from."]
+    _raise(problems)
+    return parsed
+
+
+def parse_directory_filters(filters):
+    filters, problems = _check(filters, DIRECTORY_PARAMETERS)
+    parsed = {"q": _text(filters.get("q"), "q", problems)}
+    parsed["page"], parsed["per_page"] = _paging(filters, problems)
+    _raise(problems)
+    return parsed
+
+
+# -- queries ------------------------------------------------------------------------
+def _begin(session, viewer_id, text_search):
+    """Check the viewer is a verified member and set this transaction's planner
+    settings, in one round trip.
+
+    No JIT and no parallel workers: starting either costs more than these
+    queries.  For a text search no sequential scan: PostgreSQL prices ``@@`` as
+    a cheap operator and would rather test every row than read the GIN index,
+    which here is always the shorter way."""
+    verified = session.execute(text(
+        "SELECT set_config('jit', 'off', true), "
+        "set_config('max_parallel_workers_per_gather', '0', true), "
+        "set_config('enable_seqscan', :seqscan, true), "
+        "(SELECT verified FROM profiles WHERE user_id = :viewer)"),
+        {"seqscan": "off" if text_search else "on", "viewer": str(viewer_id or "")}).one()[3]
+    if not verified:
+        raise exceptions.Forbidden(
+            "not_verified", "Search and the directory are open to verified members; "
+                            "finish verifying your affiliation first.")
+
+
+def _words(q):
+    """The folded query, or None when it has nothing to search for."""
+    folded = fold(q) if q else ""
+    return folded if _WORD.search(folded) else None
+
+
+def _page(session, source, keys, shown, where, params, order, page, per_page, every_match):
+    """One page of the members of ``source`` (a table and its alias) matching
+    ``where``, in ``order`` (over ``keys``, which include ``user_id``), with the
+    ``shown`` columns, each member's current position and registration study,
+    and the exact total.
+
+    With ``every_match`` (a text search, where every match needs its rank, or a
+    filter PostgreSQL cannot estimate well) the matches' keys are gathered once
+    (MATERIALIZED: planned to fetch them all, not in the hope of stopping at the
+    page), then counted and sorted.  Without, the page is read in the order's
+    index (or sorted, as the planner sees fit) and the total counted on its own.
+    Either way only the page's rows are read whole."""
+    table, alias = source.split()
+    matches = f"SELECT {keys} FROM {source} WHERE {' AND '.join(where)}"
+    params = dict(params, limit=per_page, offset=(page - 1) * per_page)
+    if every_match:
+        hits = (f"WITH matches AS MATERIALIZED ({matches}), "
+                f"hit AS (SELECT * FROM matches ORDER BY {order} LIMIT :limit OFFSET :offset)")
+        total = "(SELECT count(*) FROM matches)"
+    else:
+        hits = f"WITH hit AS ({matches} ORDER BY {order} LIMIT :limit OFFSET :offset)"
+        total = "NULL"
+    rows = session.execute(text(f"""
+        {hits}
+        SELECT hit.*, {shown}, {total} AS total,
+               pos.title AS position_title, pos.organisation AS position_organisation,
+               edu.programme AS study_programme, edu.year_graduated AS study_year_graduated
+        FROM hit
+        JOIN {table} AS {alias} ON {alias}.user_id = hit.user_id
+        LEFT JOIN LATERAL (
+            SELECT title, organisation FROM positions
+            WHERE positions.user_id = hit.user_id AND positions.current
+            ORDER BY start_month DESC, id DESC LIMIT 1) AS pos ON true
+        LEFT JOIN LATERAL (
+            SELECT programme, year_graduated FROM educations
+            WHERE educations.user_id = hit.user_id AND educations.source = 'registration'
+            ORDER BY id LIMIT 1) AS edu ON true
+        ORDER BY {order}"""), params).mappings().all()
+    if every_match and rows:
+        return rows, rows[0]["total"]
+    # Counted on its own, or past the last page (no row to carry the total).
+    return rows, session.execute(text(f"SELECT count(*) FROM ({matches}) AS matches"),
+                                 params).scalar()
+
+
+def _card(row):
+    return {
+        "user_id": row["user_id"], "first_name": row["first_name"],
+        "last_name": row["last_name"], "headline": row["headline"], "role": row["role"],
+        "current_position": ({"title": row["position_title"],
+                              "organisation": row["position_organisation"]}
+                             if row["position_title"] is not None else None),
+        "study": ({"programme": row["study_programme"],
+                   "year_graduated": row["study_year_graduated"]}
+                  if row["study_programme"] is not None else None),
+    }
+
+
+def search_mentors(db, viewer_id, q=None, sector=None, activity=None, programme=None,
+                   graduated_from=None, graduated_to=None, country=None, language=None,
+                   page=1, per_page=20):
+    """Open mentors (available, verified, room left) other than the viewer, matching
+    every filter given; by relevance when ``q`` is given, else most room left first,
+    then by name.  Values may be strings (as in a URL); they are checked first."""
+    f = parse_mentor_filters({name: value for name, value in {
+        "q": q, "sector": sector, "activity": activity, "programme": programme,
+        "graduated_from": graduated_from, "graduated_to": graduated_to, "country": country,
+        "language": language, "page": page, "per_page": per_page}.items() if value is not None})
+    where = ["m.user_id <> :viewer"]
+    params = {"viewer": str(viewer_id or "")}
+    # The arrays are varchar[]: the value is cast to match, or the GIN index goes unused.
+    for name, column, size in (("sector", "sectors", 60), ("activity", "activities", 40),
+                               ("language", "languages", 2)):
+        if f[name]:
+            where.append(f"m.{column} @> ARRAY[CAST(:{name} AS varchar({size}))]")
+            params[name] = f[name]
+    if f["country"]:
+        where.append("m.country = :country")
+        params["country"] = f["country"]
+    study = []
+    if f["programme"]:
+        # Folded prefix: "law" finds "Law" and "Law and Economics", "economie" "Économie".
+        # A range (every string that starts with the prefix sorts between it and
+        # it + the last code point) is exactly what the folded index answers.
+        study.append("profiles_fold(e.programme) ~>=~ profiles_fold(:programme) AND "
+                     "profiles_fold(e.programme) ~<~ (profiles_fold(:programme) || chr(1114111))")
+        params["programme"] = f["programme"]
+    if f["graduated_from"]:
+        study.append("e.year_graduated >= :graduated_from")
+        params["graduated_from"] = f["graduated_from"]
+    if f["graduated_to"]:
+        study.append("e.year_graduated <= :graduated_to")
+        params["graduated_to"] = f["graduated_to"]
+    if study:  # the programme and the years of one and the same study
+        where.append("m.user_id IN (SELECT e.user_id FROM educations e WHERE "
+                     + " AND ".join(study) + ")")
+    words = _words(f["q"])
+    if words:
+        where.append(f"m.search_vector @@ {_TSQUERY}")
+        params["q"] = words
+    rank = f"ts_rank(m.search_vector, {_TSQUERY})" if words else "0"
+    keys = f"m.user_id, m.room_left, m.last_name, m.first_name, {rank} AS rank"
+    shown = "m.headline, m.role, m.sectors, m.activities, m.languages"
+    order = ("rank DESC, " if words else "") + "room_left DESC, last_name, first_name, user_id"
+    with db.transaction() as session:
+        _begin(session, viewer_id, text_search=bool(words))
+        rows, total = _page(session, "open_mentors m", keys, shown, where, params, order,
+                            f["page"], f["per_page"], every_match=bool(words or study))
+    items = [dict(_card(row), sectors=list(row["sectors"]), activities=list(row["activities"]),
+                  languages=list(row["languages"]), room_left=row["room_left"])
+             for row in rows]
+    return {"items": items, "total": total, "page": f["page"], "per_page": f["per_page"]}
+
+
+def search_mentors_with(db, viewer_id, filters):
+    """``search_mentors`` with the query parameters as one dict, as the gateway
+    passes them (strings; unknown names refused)."""
+    return search_mentors(db, viewer_id, **parse_mentor_filters(filters))
+
+
+def directory(db, viewer_id, q=None, page=1, per_page=20):
+    """Every verified member (the viewer too), by relevance when ``q`` is given,
+    else by name (the page straight off the directory index)."""
+    f = parse_directory_filters({name: value for name, value in {
+        "q": q, "page": page, "per_page": per_page}.items() if value is not None})
+    where, params = ["p.verified"], {}
+    words = _words(f["q"])
+    if words:
+        where.append(f"p.search_vector @@ {_TSQUERY}")
+        params["q"] = words
+    rank = f"ts_rank(p.search_vector, {_TSQUERY})" if words else "0"
+    keys = f"p.user_id, p.last_name, p.first_name, {rank} AS rank"
+    shown = ("p.headline, p.role, EXISTS (SELECT 1 FROM open_mentors o "
+             "WHERE o.user_id = hit.user_id) AS available_as_mentor")
+    order = ("rank DESC, " if words else "") + "last_name, first_name, user_id"
+    with db.transaction() as session:
+        _begin(session, viewer_id, text_search=bool(words))
+        rows, total = _page(session, "profiles p", keys, shown, where, params, order,
+                            f["page"], f["per_page"], every_match=bool(words))
+    items = [dict(_card(row), available_as_mentor=row["available_as_mentor"]) for row in rows]
+    return {"items": items, "total": total, "page": f["page"], "per_page": f["per_page"]}
+
+
+def sector_cloud(db, language="en"):
+    """Open mentors per sector of the catalogue, most first: read from the counts
+    that 0004's triggers keep in step with every change to a profile."""
+    labels = {item["id"]: item["label"] for item in config.labelled("sectors", language)}
+    with db.transaction() as session:
+        counts = session.execute(text(
+            "SELECT sector, mentors FROM mentor_sector_counts WHERE mentors > 0 "
+            "ORDER BY mentors DESC, sector")).all()
+    return [{"sector": sector, "label": labels[sector], "count": mentors}
+            for sector, mentors in counts if sector in labels]
