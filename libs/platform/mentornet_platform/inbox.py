@@ -16,6 +16,7 @@ which never lets a failure escape unrecorded:
 import json
 import logging
 import time
+import uuid
 
 from marshmallow import ValidationError
 from nameko.extensions import DependencyProvider
@@ -89,6 +90,14 @@ class Inbox:
 
     def _record_failure(self, handler_name, envelope, exc, attempts, dead=False):
         error = f"{type(exc).__name__}: {exc}"[:2000]
+        if not isinstance(envelope, dict):
+            envelope = {"body": envelope}
+        try:
+            event_id = str(uuid.UUID(str(envelope.get("event_id"))))
+        except ValueError:
+            # No usable id: park it under one derived from its content.
+            event_id = str(uuid.uuid5(uuid.NAMESPACE_URL, json.dumps(envelope, default=str,
+                                                                     sort_keys=True)))
         try:
             with self.engine.begin() as connection:
                 connection.execute(text(
@@ -101,7 +110,7 @@ class Inbox:
                     " attempts = failed_events.attempts + 1, last_error = EXCLUDED.last_error,"
                     " updated_at = now(),"
                     " status = CASE WHEN failed_events.status = 'done' THEN 'done' ELSE failed_events.status END"),
-                    {"event_id": str(envelope.get("event_id")), "handler": handler_name,
+                    {"event_id": event_id, "handler": handler_name,
                      "envelope": json.dumps(envelope, default=str),
                      "correlation_id": correlation.current(),
                      "status": "dead" if dead else "retrying", "attempts": attempts,

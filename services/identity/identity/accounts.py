@@ -76,12 +76,16 @@ def register(db, registration, idempotency_key=None):
     except ValidationError as exc:
         raise _invalid(exc)
 
+    if idempotency_key is not None and (not isinstance(idempotency_key, str)
+                                        or not 1 <= len(idempotency_key) <= 100):
+        raise exceptions.invalid("idempotency_key", "Use an Idempotency-Key of 1 to 100 characters.")
     if idempotency_key:
-        replay = _replay_registration(db, idempotency_key)
+        replay = _replay_registration(db, idempotency_key, form)
         if replay is not None:
             return replay
 
     # Hash outside the transaction: it is the slow part.
+    replay_form = {"username": form["username"], "password": form["password"]}
     password_hash = passwords.hash_password(form.pop("password"))
     answer_hash = passwords.hash_password(passwords.normalise_answer(form.pop("security_answer")))
     form.pop("accept_privacy_policy")
@@ -105,7 +109,7 @@ def register(db, registration, idempotency_key=None):
                       "onboarding": onboarding.status(account)}
     except IntegrityError as exc:
         # Two sign-ups raced for the same username, e-mail or key.
-        replay = _replay_registration(db, idempotency_key) if idempotency_key else None
+        replay = _replay_registration(db, idempotency_key, replay_form) if idempotency_key else None
         if replay is not None:
             return replay
         text = str(exc.orig)
@@ -132,12 +136,24 @@ def _email_taken(session, email, except_id=None):
     return session.execute(query).first() is not None
 
 
-def _replay_registration(db, key):
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+
+
+def _replay_registration(db, key, form):
+    """The same sign-up sent again: answer as the first time did.  Only for the
+    same form (username and password), within a day: a key alone is no login."""
     with db.transaction() as session:
         row = session.get(RegistrationKey, key)
         if row is None:
             return None
         account = session.get(Account, row.account_id)
+        password = form.get("password") if isinstance(form, dict) else None
+        if (account is None or row.created_at + IDEMPOTENCY_WINDOW < _now()
+                or account.username != form.get("username")
+                or not isinstance(password, str)
+                or not passwords.verify_password(account.password_hash, password)):
+            raise exceptions.Conflict("idempotency_key_reused",
+                                      "This Idempotency-Key belongs to another request.")
         token = _open_session(session, account.id)
         return {"account": AccountSchema().dump(account), "token": token,
                 "onboarding": onboarding.status(account)}
@@ -277,6 +293,7 @@ def delete_account(db, user_id, password):
 
 
 # -- forgotten password ---------------------------------------------------------
+RESET_REQUESTS_PER_HOUR = 5
 RESET_ACCEPTED = {"accepted": True,
                   "message": "If an account has this name or address, a reset link is on its way."}
 
@@ -289,9 +306,13 @@ def request_password_reset(db, login):
         account = session.execute(select(Account).where(or_(
             func.lower(Account.username) == login.strip().lower(),
             func.lower(Account.email) == login.strip().lower()))).scalars().first()
-        if account is not None:
+        if account is not None and tokens.recent(session, account.id, "reset_password",
+                                                 timedelta(hours=1)) < RESET_REQUESTS_PER_HOUR:
+            # Earlier links stay valid (each single-use, expiring): someone asking
+            # for resets in the victim's name cannot kill the victim's link.
             lifetime = timedelta(minutes=config.PASSWORD_RESET_MINUTES)
-            raw = tokens.issue(session, account.id, "reset_password", lifetime)
+            raw = tokens.issue(session, account.id, "reset_password", lifetime,
+                               replace_earlier=False)
             events.password_reset_requested(
                 session, account, f"{config.public_base_url()}/reset-password?token={raw}",
                 _now() + lifetime)

@@ -85,8 +85,9 @@ def submit_study_details(db, user_id, details):
 
 def get_guidelines(language="en"):
     guidelines = config.university()["guidelines"]
-    text = guidelines.get(language) or guidelines["en"]
-    return {"version": guidelines["version"], "language": language if language in guidelines else "en",
+    language = language if language in ("en", "nl") and language in guidelines else "en"
+    text = guidelines[language]
+    return {"version": guidelines["version"], "language": language,
             "title": text["title"], "sections": text["sections"]}
 
 

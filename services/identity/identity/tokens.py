@@ -4,7 +4,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from identity.models import EmailToken
 
@@ -13,16 +13,26 @@ def digest(raw):
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def issue(session, account_id, purpose, lifetime: timedelta, email=None):
-    """A new token for ``purpose``; earlier unused ones of that purpose end."""
+def issue(session, account_id, purpose, lifetime: timedelta, email=None, replace_earlier=True):
+    """A new token for ``purpose``; earlier unused ones of that purpose end,
+    unless ``replace_earlier`` is False."""
     now = datetime.now(timezone.utc)
-    session.execute(update(EmailToken).where(
-        EmailToken.account_id == account_id, EmailToken.purpose == purpose,
-        EmailToken.used_at.is_(None)).values(used_at=now))
+    if replace_earlier:
+        session.execute(update(EmailToken).where(
+            EmailToken.account_id == account_id, EmailToken.purpose == purpose,
+            EmailToken.used_at.is_(None)).values(used_at=now))
     raw = secrets.token_urlsafe(32)
     session.add(EmailToken(token_hash=digest(raw), account_id=account_id, purpose=purpose,
                            email=email, created_at=now, expires_at=now + lifetime))
     return raw
+
+
+def recent(session, account_id, purpose, within: timedelta):
+    """How many tokens of ``purpose`` were issued to the account lately."""
+    since = datetime.now(timezone.utc) - within
+    return session.execute(select(func.count()).select_from(EmailToken).where(
+        EmailToken.account_id == account_id, EmailToken.purpose == purpose,
+        EmailToken.created_at > since)).scalar()
 
 
 def find(session, raw, purpose, lock=True):

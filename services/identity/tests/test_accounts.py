@@ -138,3 +138,29 @@ def test_entrypoints_are_thin_over_the_domain(db):
     assert service.suggest_username("Jan", "de Vries").startswith("jan.devries")
     assert service.authenticate(result["token"])["user_id"] == result["account"]["user_id"]
     assert service.health() == {"service": "identity", "status": "ok"}
+
+
+def test_an_idempotency_key_alone_is_no_way_into_someone_elses_account(db):
+    key = str(uuid.uuid4())
+    victim = form()
+    accounts.register(db, victim, idempotency_key=key)
+    with pytest.raises(Conflict) as error:
+        accounts.register(db, form(), idempotency_key=key)  # another form, same key
+    assert error.value.code == "idempotency_key_reused"
+    with pytest.raises(Conflict):
+        accounts.register(db, dict(victim, password="not the victim's password!",
+                                   password_confirmation="not the victim's password!"),
+                          idempotency_key=key)
+
+
+def test_asking_for_resets_in_someones_name_never_kills_their_link(db):
+    data = form()
+    accounts.register(db, data)
+    for _ in range(8):  # more than the hourly allowance: the extra ones are dropped quietly
+        assert accounts.request_password_reset(db, data["username"]) == accounts.RESET_ACCEPTED
+    with db.engine.connect() as connection:
+        live = connection.execute(text(
+            "SELECT count(*) FROM email_tokens t JOIN accounts a ON a.id = t.account_id"
+            " WHERE a.username = :u AND t.purpose = 'reset_password' AND t.used_at IS NULL"),
+            {"u": data["username"]}).scalar()
+    assert live == accounts.RESET_REQUESTS_PER_HOUR

@@ -1,10 +1,11 @@
 """Members joining and leaving mentoring (the registration saga's mentoring step)."""
 from datetime import datetime, timezone
 
-from sqlalchemy import delete
+from sqlalchemy import delete, or_, select
 
 from mentoring import events
-from mentoring.models import ForgottenMember, Member, MentorOffer
+from mentoring.models import (ForgottenMember, Member, MentoringRequest, MentorOffer, Relationship,
+                             RequestHistory)
 
 
 def enrol(session, data, envelope):
@@ -19,8 +20,23 @@ def enrol(session, data, envelope):
 
 
 def forget(session, data, envelope):
-    """identity.account_deleted."""
+    """identity.account_deleted: their relationships end and their open requests
+    close (so mentors' places are freed and partners told), then they go."""
     user_id = str(data["user_id"])
+    now = datetime.now(timezone.utc)
+    for relationship in session.execute(select(Relationship).where(
+            or_(Relationship.mentor_id == user_id, Relationship.mentee_id == user_id),
+            Relationship.ended_at.is_(None)).with_for_update()).scalars():
+        relationship.ended_at, relationship.ended_by = now, user_id
+        relationship.end_reason = "The member left the network."
+        events.relationship_ended(session, relationship)
+    for request in session.execute(select(MentoringRequest).where(
+            or_(MentoringRequest.mentor_id == user_id, MentoringRequest.mentee_id == user_id),
+            MentoringRequest.status == "pending").with_for_update()).scalars():
+        request.status, request.decided_at = "withdrawn", now
+        session.add(RequestHistory(request_id=request.id, status="withdrawn", actor_id=None,
+                                   at=now, note="The member left the network."))
+        events.request_changed(session, request, "withdrawn", None, now)
     session.execute(delete(Member).where(Member.user_id == user_id))
     session.execute(delete(MentorOffer).where(MentorOffer.user_id == user_id))
     if session.get(ForgottenMember, user_id) is None:

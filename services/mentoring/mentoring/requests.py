@@ -60,6 +60,8 @@ def request_mentoring(db, mentee_id, mentor_id, activities, message, now=None):
     if not isinstance(activities, list) or not activities or \
             not all(isinstance(a, str) for a in activities):
         raise exceptions.invalid("activities", "Choose at least one of the activities the mentor offers.")
+    if not isinstance(mentor_id, str) or not mentor_id:
+        raise exceptions.invalid("mentor_id", "Name the mentor by their user_id.")
     if mentor_id == mentee_id:
         raise exceptions.invalid("mentor_id", "You cannot ask yourself to be your mentor.",
                                  code="own_request")

@@ -181,3 +181,18 @@ def test_an_older_offer_arriving_late_does_not_win(db):
     offer(db, mentor_id, ("mock_interview",), at=datetime(2020, 1, 1, tzinfo=timezone.utc))
     with pytest.raises(InvalidInput):
         ask(db, member(db), mentor_id, ["mock_interview"])
+
+
+def test_a_member_who_leaves_frees_the_place_and_closes_their_requests(db):
+    mentee, mentor_id, waiting = member(db), mentor(db, max_mentees=1), member(db)
+    relationship = requests.accept(db, mentor_id, ask(db, mentee, mentor_id)["id"])["relationship"]
+    other_mentor = mentor(db)
+    pending = ask(db, mentee, other_mentor)
+    box = Inbox(db.engine, {"deleted": members.forget}, {"deleted": "identity"})
+    box.apply("deleted", "identity", _event("account_deleted", {
+        "user_id": mentee, "deleted_at": NOW.isoformat()}))
+    assert requests.list_relationships(db, mentor_id)["items"] == []
+    assert requests.list_relationships(db, mentor_id, current=False)["items"][0]["id"] == relationship["id"]
+    assert requests.list_requests(db, other_mentor)["items"][0]["status"] == "withdrawn"
+    assert ask(db, waiting, mentor_id)["status"] == "pending"  # the place is free again
+    assert pending["status"] == "pending"

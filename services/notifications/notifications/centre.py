@@ -86,6 +86,9 @@ def mark_all_read(db, user_id):
         session.execute(update(Notification).where(Notification.user_id == user_id,
                                                    Notification.read_at.is_(None))
                         .values(read_at=_now()))
+        # Recount rather than zero: a notification made meanwhile stays counted.
+        unread = session.execute(select(func.count()).select_from(Notification).where(
+            Notification.user_id == user_id, Notification.read_at.is_(None))).scalar()
         session.execute(update(UnreadCounter).where(UnreadCounter.user_id == user_id)
-                        .values(unread=0))
-    return {"unread_count": 0}
+                        .values(unread=unread))
+    return {"unread_count": unread}

@@ -24,12 +24,17 @@ def _clean(form):
             problems[name] = ["This field is required."]
         elif len(value) > limit:
             problems[name] = [f"Keep it under {limit} characters."]
-        elif any(ord(ch) < 32 and ch not in "\n\t\r" for ch in value):
-            problems[name] = ["Must not contain control characters."]
+        elif any((ord(ch) < 32 and ch not in "\n\t") or ch in "\r\u2028\u2029\x85"
+                 for ch in value) or (name != "message" and "\n" in value):
+            problems[name] = ["Must not contain control characters or line breaks."
+                              if name != "message" else "Must not contain control characters."]
         else:
             clean[name] = value.strip()
     try:
-        clean["email"] = validate_email(form.get("email") or "", check_deliverability=False).normalized
+        address = form.get("email")
+        if not isinstance(address, str):
+            raise EmailNotValidError("an address is required")
+        clean["email"] = validate_email(address, check_deliverability=False).normalized
     except EmailNotValidError as exc:
         problems["email"] = [f"This is not a valid e-mail address: {exc}"]
     clean["language"] = form.get("language") if form.get("language") in ("en", "nl") else "en"

@@ -94,32 +94,52 @@ class MailSender:
                 {"limit": self.batch_size}).all()
         if not rows:
             return 0
-        sent = 0
+        sent, untried = 0, list(rows)
         try:
-            smtp = smtplib.SMTP(self.smtp_host, self.smtp_port, timeout=10)
-        except OSError as exc:
-            self._postpone(rows, exc)
-            return 0
-        with smtp:
-            for index, row in enumerate(rows):
-                try:
-                    smtp.send_message(self._mime(row))
-                except smtplib.SMTPResponseException as exc:
-                    if exc.smtp_code >= 500:
-                        self._fail(row, exc)
-                    else:
+            try:
+                smtp = smtplib.SMTP(self.smtp_host, self.smtp_port, timeout=10)
+            except OSError as exc:
+                self._postpone(rows, exc)
+                untried = []
+                return 0
+            with smtp:
+                while untried:
+                    row = untried.pop(0)
+                    try:
+                        smtp.send_message(self._mime(row))
+                    except smtplib.SMTPRecipientsRefused as exc:
+                        codes = [code for code, _ in exc.recipients.values()]
+                        (self._fail if min(codes) >= 500 else self._postpone_one)(row, exc)
+                        continue
+                    except smtplib.SMTPResponseException as exc:
+                        (self._fail if exc.smtp_code >= 500 else self._postpone_one)(row, exc)
+                        continue
+                    except (smtplib.SMTPServerDisconnected, ConnectionError, OSError) as exc:
+                        # The connection is gone: this row waits for the next round,
+                        # the rest go back untouched (they were not tried).
                         self._postpone([row], exc)
-                    continue
-                except (smtplib.SMTPException, OSError) as exc:
-                    # The connection is gone: this row and the rest wait for the next round.
-                    self._postpone(rows[index:], exc)
-                    break
+                        break
+                    except (smtplib.SMTPException, ValueError, UnicodeError) as exc:
+                        self._fail(row, exc)  # this message cannot be sent as it is
+                        continue
+                    with self.engine.begin() as connection:
+                        connection.execute(text(
+                            "UPDATE email_messages SET status = 'sent', sent_at = now(),"
+                            " attempts = attempts + 1 WHERE id = :id"), {"id": row.id})
+                    sent += 1
+        finally:
+            # Claimed but not tried (a dropped connection, a stop): pending again, as
+            # they were: nothing was said to the SMTP server about them.
+            if untried:
                 with self.engine.begin() as connection:
                     connection.execute(text(
-                        "UPDATE email_messages SET status = 'sent', sent_at = now(),"
-                        " attempts = attempts + 1 WHERE id = :id"), {"id": row.id})
-                sent += 1
+                        "UPDATE email_messages SET status = 'pending', claimed_at = NULL"
+                        " WHERE id = ANY(:ids) AND status = 'sending'"),
+                        {"ids": [row.id for row in untried]})
         return sent
+
+    def _postpone_one(self, row, exc):
+        self._postpone([row], exc)
 
     def _expire_stuck(self):
         with self.engine.begin() as connection:

@@ -184,8 +184,9 @@ def _page(session, source, keys, shown, where, params, order, page, per_page, ev
     filter PostgreSQL cannot estimate well) the matches' keys are gathered once
     (MATERIALIZED: planned to fetch them all, not in the hope of stopping at the
     page), then counted and sorted.  Without, the page is read in the order's
-    index (or sorted, as the planner sees fit) and the total counted on its own.
-    Either way only the page's rows are read whole."""
+    index (or sorted, as the planner sees fit) and the total counted by a
+    subquery planned on its own.  Either way one statement, and only the page's
+    rows are read whole."""
     table, alias = source.split()
     matches = f"SELECT {keys} FROM {source} WHERE {' AND '.join(where)}"
     params = dict(params, limit=per_page, offset=(page - 1) * per_page)
@@ -195,7 +196,7 @@ def _page(session, source, keys, shown, where, params, order, page, per_page, ev
         total = "(SELECT count(*) FROM matches)"
     else:
         hits = f"WITH hit AS ({matches} ORDER BY {order} LIMIT :limit OFFSET :offset)"
-        total = "NULL"
+        total = f"(SELECT count(*) FROM ({matches}) AS counted)"
     rows = session.execute(text(f"""
         {hits}
         SELECT hit.*, {shown}, {total} AS total,
@@ -212,10 +213,10 @@ def _page(session, source, keys, shown, where, params, order, page, per_page, ev
             WHERE educations.user_id = hit.user_id AND educations.source = 'registration'
             ORDER BY id LIMIT 1) AS edu ON true
         ORDER BY {order}"""), params).mappings().all()
-    if every_match and rows:
+    if rows:
         return rows, rows[0]["total"]
-    # Counted on its own, or past the last page (no row to carry the total).
-    return rows, session.execute(text(f"SELECT count(*) FROM ({matches}) AS matches"),
+    # Past the last page: no row to carry the total.
+    return rows, session.execute(text(f"SELECT count(*) FROM ({matches}) AS counted"),
                                  params).scalar()
 
 
