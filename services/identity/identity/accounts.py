@@ -186,7 +186,7 @@ def login(db, username, password):
                                        (("username", username), ("password", password))
                                        if not isinstance(v, str) or not v})
     with db.transaction() as session:
-        wait = throttling.locked_for(session, username)
+        wait = throttling.admit(session, username)
         account = session.execute(select(Account).where(or_(
             func.lower(Account.username) == username.strip().lower(),
             func.lower(Account.email) == username.strip().lower()))).scalars().first()
@@ -197,14 +197,11 @@ def login(db, username, password):
         raise exceptions.Throttled(
             "too_many_attempts",
             f"Too many failed attempts. Try again in {wait} seconds or reset your password.")
-    with db.transaction() as session:
-        if not correct:
-            throttling.record_failure(session, username)
-        else:
-            throttling.clear(session, username)
-            token = _open_session(session, account.id)
     if not correct:
-        raise exceptions.invalid_credentials()
+        raise exceptions.invalid_credentials()  # the attempt was counted by admit()
+    with db.transaction() as session:
+        throttling.clear(session, username)
+        token = _open_session(session, account.id)
     return {"token": token, "user_id": account.id, "onboarding": onboarding.status(account)}
 
 
@@ -233,10 +230,21 @@ def authenticate(db, token):
 
 
 # -- passwords and addresses --------------------------------------------------
-def _check_password(account, password):
+def _check_password(account, password, db=None):
+    """The current password, for changes a stolen session must not make alone;
+    throttled per account like logins."""
+    if db is not None:
+        with db.transaction() as session:
+            wait = throttling.admit(session, f"account:{account.id}")
+        if wait:
+            raise exceptions.Throttled("too_many_attempts",
+                                       f"Too many wrong passwords. Try again in {wait} seconds.")
     if not isinstance(password, str) or not passwords.verify_password(account.password_hash, password):
         raise exceptions.InvalidInput("wrong_password", "Your current password is not correct.",
                                       {"current_password": ["Your current password is not correct."]})
+    if db is not None:
+        with db.transaction() as session:
+            throttling.clear(session, f"account:{account.id}")
 
 
 def change_password(db, user_id, token, current_password, password, password_confirmation):
@@ -247,7 +255,7 @@ def change_password(db, user_id, token, current_password, password, password_con
         raise _invalid(exc)
     with db.transaction() as session:
         account = _account(session, user_id)
-    _check_password(account, current_password)
+    _check_password(account, current_password, db)
     new_hash = passwords.hash_password(password)
     with db.transaction() as session:
         account = _account(session, user_id, lock=True)
@@ -265,7 +273,7 @@ def change_email(db, user_id, email, email_confirmation, password):
     with db.transaction() as session:
         account = _account(session, user_id)
     try:
-        _check_password(account, password)
+        _check_password(account, password, db)
     except exceptions.InvalidInput:
         raise exceptions.InvalidInput("wrong_password", "Your password is not correct.",
                                       {"password": ["Your password is not correct."]})
@@ -282,7 +290,7 @@ def delete_account(db, user_id, password):
     with db.transaction() as session:
         account = _account(session, user_id)
     try:
-        _check_password(account, password)
+        _check_password(account, password, db)
     except exceptions.InvalidInput:
         raise exceptions.InvalidInput("wrong_password", "Your password is not correct.",
                                       {"password": ["Your password is not correct."]})

@@ -28,17 +28,35 @@ def locked_for(session, login):
     return max(0, int(remaining + 0.999))
 
 
-def record_failure(session, login):
-    now = datetime.now(timezone.utc)
+def admit(session, login):
+    """Count this attempt before its password is checked, under the name's row
+    lock, so concurrent guesses cannot all slip in before the lock-out; returns
+    the seconds to wait (0: go ahead).  A success then ``clear``s the count."""
     session.execute(insert(LoginThrottle).values(login_key=key(login), failures=0)
                     .on_conflict_do_nothing())
-    row = session.get(LoginThrottle, key(login), with_for_update=True)
+    row = session.get(LoginThrottle, key(login), with_for_update=True, populate_existing=True)
+    now = datetime.now(timezone.utc)
+    if row.locked_until is not None and row.locked_until > now:
+        return max(1, int((row.locked_until - now).total_seconds() + 0.999))
+    _count(row, now)
+    return 0
+
+
+def _count(row, now):
     row.failures += 1
     row.last_failure_at = now
     over = row.failures - config.LOGIN_FREE_FAILURES
     if over >= 0:
         seconds = min(config.LOGIN_LOCK_MAX_SECONDS, config.LOGIN_LOCK_SECONDS * (2 ** over))
         row.locked_until = now + timedelta(seconds=seconds)
+
+
+def record_failure(session, login):
+    now = datetime.now(timezone.utc)
+    session.execute(insert(LoginThrottle).values(login_key=key(login), failures=0)
+                    .on_conflict_do_nothing())
+    row = session.get(LoginThrottle, key(login), with_for_update=True)
+    _count(row, now)
 
 
 def clear(session, *logins):

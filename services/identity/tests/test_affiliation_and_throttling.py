@@ -99,3 +99,35 @@ def test_a_locked_login_is_refused_even_with_the_right_password(db):
                            {"t": datetime.now(timezone.utc) - timedelta(seconds=1),
                             "k": data["username"]})
     assert accounts.login(db, data["username"], data["password"])["token"]
+
+
+def test_concurrent_guesses_cannot_slip_past_the_lock(db):
+    import threading
+    data = form()
+    accounts.register(db, data)
+    outcomes, barrier = [], threading.Barrier(12)
+
+    def guess():
+        barrier.wait()
+        try:
+            accounts.login(db, data["username"], "wrong wrong wrong wrong")
+        except (NotAuthenticated, Throttled) as exc:
+            outcomes.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=guess) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("NotAuthenticated") == 5  # only five passwords were ever tried
+    assert outcomes.count("Throttled") == 7
+
+
+def test_the_current_password_cannot_be_guessed_through_account_changes(db):
+    data = form()
+    user_id = accounts.register(db, data)["account"]["user_id"]
+    for _ in range(5):
+        with pytest.raises(InvalidInput):
+            accounts.change_email(db, user_id, "new@example.org", "new@example.org", "guess guess guess")
+    with pytest.raises(Throttled):
+        accounts.delete_account(db, user_id, data["password"])
