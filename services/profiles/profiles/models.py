@@ -62,6 +62,8 @@ class Profile(Base):
         Index("ix_profiles_search_vector", "search_vector", postgresql_using="gin"),
         Index("ix_profiles_available_mentors", "user_id",
               postgresql_where=text("mentor_available AND current_mentees < mentor_max_mentees")),
+        Index("ix_profiles_directory_order", "last_name", "first_name", "user_id",
+              postgresql_where=text("verified")),
     )
 
 
@@ -96,6 +98,50 @@ class Education(Base):
     year_started = Column(Integer)
     year_graduated = Column(Integer)
     verified = Column(Boolean, nullable=False, server_default="false")
+
+    __table_args__ = (
+        # profiles_fold() is created by migration 0004.
+        Index("ix_educations_programme_folded", text("profiles_fold(programme) text_pattern_ops"),
+              postgresql_include=["year_graduated", "user_id", "programme"]),
+        Index("ix_educations_year_graduated", "year_graduated", postgresql_include=["user_id"]),
+    )
+
+
+class OpenMentor(Base):
+    """One narrow row per open mentor (available, verified, room left): what
+    search and recommendations read.  Written only by migration 0004's triggers
+    on ``profiles``, in the same transaction as the change."""
+    __tablename__ = "open_mentors"
+
+    user_id = Column(String(36), primary_key=True)
+    first_name = Column(String(100), nullable=False)
+    last_name = Column(String(100), nullable=False)
+    headline = Column(String(125), nullable=False)
+    role = Column(String(10))
+    country = Column(String(2), nullable=False)
+    sectors = Column(ARRAY(String(60)), nullable=False)
+    activities = Column(ARRAY(String(40)), nullable=False)
+    languages = Column(ARRAY(String(2)), nullable=False)
+    room_left = Column(Integer, nullable=False)
+    search_vector = Column(TSVECTOR)
+
+    __table_args__ = (
+        Index("ix_open_mentors_search_vector", "search_vector", postgresql_using="gin"),
+        Index("ix_open_mentors_sectors", "sectors", postgresql_using="gin"),
+        Index("ix_open_mentors_activities", "activities", postgresql_using="gin"),
+        Index("ix_open_mentors_languages", "languages", postgresql_using="gin"),
+        Index("ix_open_mentors_default_order", text("room_left DESC"), "last_name", "first_name",
+              "user_id"),
+        Index("ix_open_mentors_country", "country"),
+    )
+
+
+class MentorSectorCount(Base):
+    """Open mentors per sector (the sector cloud), kept by the same triggers."""
+    __tablename__ = "mentor_sector_counts"
+
+    sector = Column(String(60), primary_key=True)
+    mentors = Column(Integer, nullable=False, server_default="0")
 
 
 class Partnership(Base):
