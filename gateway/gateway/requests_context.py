@@ -80,6 +80,17 @@ def body_with(allowed, required=()):
     return body
 
 
+def query_parameters(allowed):
+    """The query string as a dict of strings; unknown or repeated names are a 422."""
+    problems = {name: ["Unknown parameter."] for name in sorted(set(request.args) - set(allowed))}
+    problems.update({name: ["Give this parameter once."] for name, values in request.args.lists()
+                     if len(values) > 1 and name in allowed})
+    if problems:
+        raise ApiError(422, "invalid_input", "Some query parameters need your attention.",
+                       problems)
+    return request.args.to_dict()
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record):
         record.correlation_id = g.get("request_id", "-") if has_request_context() else "-"

@@ -2,8 +2,7 @@
 from flask import Blueprint, g, jsonify, request
 
 from gateway.auth import login_required
-from gateway.errors import ApiError
-from gateway.requests_context import body_with, call
+from gateway.requests_context import body_with, call, query_parameters
 
 blueprint = Blueprint("mentoring", __name__, url_prefix="/api/v1/mentoring")
 
@@ -22,13 +21,9 @@ def ask():
 @blueprint.get("/requests")
 @login_required
 def requests_():
-    unknown = sorted(set(request.args) - {"box", "status"})
-    if unknown:
-        raise ApiError(422, "invalid_input", "Unknown query parameters.",
-                       {name: ["Unknown parameter."] for name in unknown})
+    args = query_parameters(("box", "status"))
     return jsonify(call("mentoring", "list_requests", user_id=_me(),
-                        box=request.args.get("box", "received"),
-                        status=request.args.get("status") or None))
+                        box=args.get("box", "received"), status=args.get("status") or None))
 
 
 @blueprint.get("/requests/<int:request_id>/history")

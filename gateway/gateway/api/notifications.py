@@ -3,19 +3,14 @@ service updates (the guide's toolbar)."""
 from flask import Blueprint, g, jsonify, request
 
 from gateway.auth import login_required
-from gateway.errors import ApiError
-from gateway.requests_context import body_with, call, json_body
+from gateway.requests_context import body_with, call, json_body, query_parameters
 
 blueprint = Blueprint("notifications", __name__, url_prefix="/api/v1")
 
 
 def _paging(**extra):
-    allowed = {"page", "per_page", *extra}
-    unknown = sorted(set(request.args) - allowed)
-    if unknown:
-        raise ApiError(422, "invalid_input", "Unknown query parameters.",
-                       {name: ["Unknown parameter."] for name in unknown})
-    return {"page": request.args.get("page", 1), "per_page": request.args.get("per_page", 20)}
+    args = query_parameters(("page", "per_page", *extra))
+    return {"page": args.get("page", 1), "per_page": args.get("per_page", 20)}
 
 
 def _me():

@@ -1,28 +1,16 @@
 """Mentor search, the sector cloud and the member directory.  Profiles checks
 every value; here a request only gets its parameter names checked, so a typo
 (``?sectr=``) is a 422 naming it rather than a filter silently ignored."""
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, jsonify
 
 from gateway.auth import login_required
-from gateway.errors import ApiError
-from gateway.requests_context import call
+from gateway.requests_context import call, query_parameters
 
 blueprint = Blueprint("search", __name__, url_prefix="/api/v1")
 
 MENTOR_PARAMETERS = ("q", "sector", "activity", "programme", "graduated_from", "graduated_to",
                      "country", "language", "page", "per_page")
 DIRECTORY_PARAMETERS = ("q", "page", "per_page")
-
-
-def query_parameters(allowed):
-    """The query string as a dict of strings; unknown or repeated names are a 422."""
-    problems = {name: ["Unknown parameter."] for name in sorted(set(request.args) - set(allowed))}
-    problems.update({name: ["Give this parameter once."] for name, values in request.args.lists()
-                     if len(values) > 1 and name in allowed})
-    if problems:
-        raise ApiError(422, "invalid_input", "Some search parameters need your attention.",
-                       problems)
-    return request.args.to_dict()
 
 
 @blueprint.get("/mentors")

@@ -128,7 +128,7 @@ class Stack:
         if name == "gateway":
             port = free_port()
             env.update({"GATEWAY_PORT": str(port), "GATEWAY_BIND": "127.0.0.1"})
-            env.setdefault("GATEWAY_WORKERS", str(extra_env.get("GATEWAY_WORKERS", 1)))
+            env.setdefault("GATEWAY_WORKERS", "1")
             command = [os.path.join(ROOT, "scripts", "start-gateway")]
             self.gateway_url = f"http://127.0.0.1:{port}"
         else:

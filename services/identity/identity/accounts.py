@@ -30,10 +30,6 @@ def _token_hash(token):
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _invalid(exc):
-    return exceptions.invalid_input(exc)
-
-
 def _open_session(session, account_id):
     token = secrets.token_urlsafe(32)
     now = _now()
@@ -74,7 +70,7 @@ def register(db, registration, idempotency_key=None):
     try:
         form = RegistrationSchema().load(registration)
     except ValidationError as exc:
-        raise _invalid(exc)
+        raise exceptions.invalid_input(exc)
 
     if idempotency_key is not None and (not isinstance(idempotency_key, str)
                                         or not 1 <= len(idempotency_key) <= 100):
@@ -252,7 +248,7 @@ def change_password(db, user_id, token, current_password, password, password_con
     try:
         NewPasswordSchema().load({"password": password, "password_confirmation": password_confirmation})
     except ValidationError as exc:
-        raise _invalid(exc)
+        raise exceptions.invalid_input(exc)
     with db.transaction() as session:
         account = _account(session, user_id)
     _check_password(account, current_password, db)
@@ -269,7 +265,7 @@ def change_email(db, user_id, email, email_confirmation, password):
     try:
         new = NewEmailSchema().load({"email": email, "email_confirmation": email_confirmation})
     except ValidationError as exc:
-        raise _invalid(exc)
+        raise exceptions.invalid_input(exc)
     with db.transaction() as session:
         account = _account(session, user_id)
     try:
@@ -366,7 +362,7 @@ def complete_password_reset(db, reset_token, password, password_confirmation):
     try:
         NewPasswordSchema().load({"password": password, "password_confirmation": password_confirmation})
     except ValidationError as exc:
-        raise _invalid(exc)
+        raise exceptions.invalid_input(exc)
     new_hash = passwords.hash_password(password)
     with db.transaction() as session:
         row = tokens.find(session, reset_token, "reset_grant")

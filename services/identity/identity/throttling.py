@@ -19,15 +19,6 @@ def key(login):
     return login.strip().lower()[:300]
 
 
-def locked_for(session, login):
-    """Seconds until ``login`` may try again, or 0."""
-    row = session.get(LoginThrottle, key(login))
-    if row is None or row.locked_until is None:
-        return 0
-    remaining = (row.locked_until - datetime.now(timezone.utc)).total_seconds()
-    return max(0, int(remaining + 0.999))
-
-
 def admit(session, login):
     """Count this attempt before its password is checked, under the name's row
     lock, so concurrent guesses cannot all slip in before the lock-out; returns
@@ -49,14 +40,6 @@ def _count(row, now):
     if over >= 0:
         seconds = min(config.LOGIN_LOCK_MAX_SECONDS, config.LOGIN_LOCK_SECONDS * (2 ** over))
         row.locked_until = now + timedelta(seconds=seconds)
-
-
-def record_failure(session, login):
-    now = datetime.now(timezone.utc)
-    session.execute(insert(LoginThrottle).values(login_key=key(login), failures=0)
-                    .on_conflict_do_nothing())
-    row = session.get(LoginThrottle, key(login), with_for_update=True)
-    _count(row, now)
 
 
 def clear(session, *logins):
