@@ -9,8 +9,9 @@
    mentors, the other ten ask one of them and are accepted, so each dashboard
    has a relationship, requests, notifications and recommendations.
 3. Measures GET /api/v1/dashboard through the gateway, one client and 20
-   concurrent clients, and, side by side, the same eight service calls made
-   one after another over RPC (what a page costs without the fan-out).
+   concurrent clients, and, side by side, the same four service calls made
+   one after another over RPC (what a page costs without the fan-out), with
+   each call's own time and, under load, each process's CPU per page.
 
     python benchmarks/dashboard.py [--members 100000] [--seconds 20] [--json out.json]
 """
@@ -24,6 +25,8 @@ import threading
 import time
 
 import requests
+
+import cpu_meter
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)  # tests.support drives the sign-up the way a client does
@@ -68,7 +71,7 @@ def prepare_members(stack):
     return mentors + mentees
 
 
-def hammer(url, tokens, seconds, clients):
+def hammer(url, tokens, seconds, clients, cpu_of=None):
     samples, errors, stop = [], [], time.monotonic() + seconds
 
     def client(token):
@@ -84,36 +87,42 @@ def hammer(url, tokens, seconds, clients):
 
     threads = [threading.Thread(target=client, args=(tokens[i % len(tokens)],))
                for i in range(clients)]
+    cpu_before = cpu_meter.snapshot(cpu_of) if cpu_of else None
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
-    return {"clients": clients, "calls": len(samples), "errors": len(errors),
+    extra = {}
+    if cpu_of:
+        spent = cpu_meter.difference(cpu_before, cpu_meter.snapshot(cpu_of))
+        extra["cpu_ms_per_page"] = {name: round(seconds * 1000 / max(1, len(samples)), 2)
+                                    for name, seconds in spent.items()}
+    return {**extra, "clients": clients, "calls": len(samples), "errors": len(errors),
             "calls_per_s": round(len(samples) / wall, 1),
             "p50_ms": round(percentile(samples, 50), 1), "p95_ms": round(percentile(samples, 95), 1)}
 
 
 def serial_composition(stack, member, calls):
-    """The same eight calls the dashboard makes, one after another over RPC."""
+    """The same calls the dashboard makes, one after another over RPC, with
+    each call's own p50 (which calls a page's time is made of)."""
     me = member.user_id
     plan = [("identity", "authenticate", {"token": member.token}),
-            ("profiles", "get_profile", {"user_id": me, "viewer_id": me}),
-            ("notifications", "unread_count", {"user_id": me}),
-            ("mentoring", "list_relationships", {"user_id": me}),
-            ("mentoring", "list_requests", {"user_id": me, "box": "sent"}),
-            ("mentoring", "list_requests", {"user_id": me, "box": "received"}),
-            ("profiles", "sector_cloud", {}),
-            ("profiles", "recommend_mentors", {"user_id": me}),
-            ("notifications", "service_updates", {})]
-    samples = []
+            ("profiles", "overview", {"user_id": me}),
+            ("mentoring", "overview", {"user_id": me}),
+            ("notifications", "overview", {"user_id": me})]
+    samples, each = [], {}
     for _ in range(calls):
         started = time.perf_counter()
         for service, method, kwargs in plan:
+            call_started = time.perf_counter()
             stack.rpc.call(service, method, kwargs=kwargs)
+            each.setdefault(f"{service}.{method}({kwargs.get('box', '')})".replace("()", ""),
+                            []).append((time.perf_counter() - call_started) * 1000)
         samples.append((time.perf_counter() - started) * 1000)
     return {"clients": 1, "calls": calls, "errors": 0,
+            "each_p50_ms": {name: round(percentile(values, 50), 2) for name, values in each.items()},
             "calls_per_s": round(calls / (sum(samples) / 1000), 1),
             "p50_ms": round(percentile(samples, 50), 1), "p95_ms": round(percentile(samples, 95), 1)}
 
@@ -150,7 +159,8 @@ def main():
         assert sample["relationships"] and sample["recommended_mentors"], sample
         hammer(url, tokens, 3, 4)  # warm-up
         rows = {"dashboard, 1 client": hammer(url, tokens, args.seconds / 2, 1),
-                "dashboard, 20 clients": hammer(url, tokens, args.seconds, 20),
+                "dashboard, 20 clients": hammer(url, tokens, args.seconds, 20, cpu_of={
+                    name: process.pid for name, process in stack.processes.items()}),
                 "same calls one by one over RPC, 1 client": serial_composition(stack, members[-1], 100)}
     finally:
         stack.close()
@@ -161,6 +171,12 @@ def main():
     for name, row in rows.items():
         print(f"{name:42} {row['calls']:>6} {row['errors']:>6} {row['calls_per_s']:>8} "
               f"{row['p50_ms']:>7} {row['p95_ms']:>7}")
+    print("each call's p50 when made alone (ms): " + ", ".join(
+        f"{name} {ms}" for name, ms in rows["same calls one by one over RPC, 1 client"]
+        ["each_p50_ms"].items()))
+    cpu = rows["dashboard, 20 clients"]["cpu_ms_per_page"]
+    print(f"CPU per page with 20 clients (ms; {sum(cpu.values()):.1f} in all, postgres and "
+          "rabbitmq machine-wide): " + ", ".join(f"{name} {ms}" for name, ms in cpu.items()))
     one, serial = rows["dashboard, 1 client"], rows["same calls one by one over RPC, 1 client"]
     twenty = rows["dashboard, 20 clients"]
     print(f"ratio: the fan-out page costs {one['p50_ms'] / serial['p50_ms']:.2f}x the serial "

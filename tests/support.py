@@ -89,3 +89,21 @@ def onboarded_member(system, tmp_path, form, role="alumnus"):
     assert member.post("/onboarding/introduction").json()["next_step"] == "done"
     wait_until(lambda: member.get("/me/profile").json().get("verified"), 15, 0.05, "verified")
     return member
+
+
+def become_mentor(member, max_mentees=1, activities=("cv_review", "mock_interview")):
+    response = member.put("/me/mentor-settings", {
+        "available": True, "activities": list(activities), "max_mentees": max_mentees,
+        "sectors": ["arts_culture"], "languages": ["en", "nl"]})
+    assert response.status_code == 200, response.text
+
+
+def ask(mentee, mentor, activities=("cv_review",), message="Could you review my CV?"):
+    def asked():
+        response = mentee.post("/mentoring/requests", {
+            "mentor_id": mentor.user_id, "activities": list(activities), "message": message})
+        # The offer reaches mentoring by event; until then the mentor looks unavailable.
+        if response.status_code == 409 and response.json()["error"]["code"] == "mentor_unavailable":
+            return None
+        return [response]  # a list: a 4xx response object is falsy
+    return wait_until(asked, 15, 0.1, "mentoring to know the mentor's offer")[0]

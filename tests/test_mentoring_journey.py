@@ -7,14 +7,7 @@ import requests
 
 from gateway.rpc import RemoteError
 from mentornet_platform.testing import wait_until
-from tests.support import onboarded_member
-
-
-def become_mentor(member, max_mentees=1, activities=("cv_review", "mock_interview")):
-    response = member.put("/me/mentor-settings", {
-        "available": True, "activities": list(activities), "max_mentees": max_mentees,
-        "sectors": ["arts_culture"], "languages": ["en", "nl"]})
-    assert response.status_code == 200, response.text
+from tests.support import ask, become_mentor, onboarded_member
 
 
 @pytest.fixture
@@ -23,17 +16,6 @@ def mentor_and_mentee(system, tmp_path, new_registration):
     mentee = onboarded_member(system, tmp_path, new_registration(first_name="Sem"), role="student")
     become_mentor(mentor)
     return mentor, mentee
-
-
-def ask(mentee, mentor, activities=("cv_review",), message="Could you review my CV?"):
-    def asked():
-        response = mentee.post("/mentoring/requests", {
-            "mentor_id": mentor.user_id, "activities": list(activities), "message": message})
-        # The offer reaches mentoring by event; until then the mentor looks unavailable.
-        if response.status_code == 409 and response.json()["error"]["code"] == "mentor_unavailable":
-            return None
-        return [response]  # a list: a 4xx response object is falsy
-    return wait_until(asked, 15, 0.1, "mentoring to know the mentor's offer")[0]
 
 
 def test_the_whole_journey_from_search_to_an_ended_relationship(system, mailbox, mentor_and_mentee):

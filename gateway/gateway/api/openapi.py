@@ -171,8 +171,8 @@ PATHS = {
                                                  secured=True)},
     "/api/v1/dashboard": {"get": _op(
         "One call: me, unread_count, relationships, requests (sent, received), sector_cloud, "
-        "recommended_mentors (with reasons), service_updates; unavailable names parts that "
-        "could not be had", _ok("dashboard"), secured=True)},
+        "recommended_mentors (with reasons), service_updates; unavailable names the services "
+        "(profiles, mentoring, notifications) that did not answer, whose parts are null", _ok("dashboard"), secured=True)},
     "/api/v1/mentoring/requests": {
         "get": _op("Requests made (?box=sent) or awaiting my answer (?box=received), ?status=",
                    _ok("list"), secured=True),

@@ -39,7 +39,7 @@ METHODS = {
         "update_profile": ["user_id", "changes"],
         "set_mentor_settings": ["user_id", "settings"],
         "catalogue": ["kind", "language"],
-        "recommend_mentors": ["user_id", "limit"],
+        "overview": ["user_id"],
         "search_mentors": ["viewer_id", "filters"],
         "sector_cloud": [],
         "directory": ["viewer_id", "q", "page", "per_page"],
@@ -54,6 +54,7 @@ METHODS = {
         "request_history": ["user_id", "request_id"],
         "list_relationships": ["user_id", "current"],
         "end_relationship": ["user_id", "relationship_id", "reason"],
+        "overview": ["user_id"],
     },
     "notifications": {
         "health": [],
@@ -74,6 +75,7 @@ METHODS = {
         "contact_helpdesk": ["form", "client"],
         "publish_service_update": ["title", "body", "expires_at"],
         "service_updates": [],
+        "overview": ["user_id"],
     },
 }
 

@@ -200,12 +200,17 @@ def list_requests(db, user_id, box="received", status=None):
                                               "expired"):
         raise exceptions.invalid("status", "Use pending, accepted, declined, withdrawn or expired.")
     with db.transaction() as session:
-        side = MentoringRequest.mentee_id if box == "sent" else MentoringRequest.mentor_id
-        query = select(MentoringRequest).where(side == user_id)
-        if status:
-            query = query.where(MentoringRequest.status == status)
-        rows = session.execute(query.order_by(MentoringRequest.created_at.desc()).limit(100)).scalars()
-        return {"items": [request_view(row) for row in rows], "box": box}
+        return {"items": requests_in(session, user_id, box, status), "box": box}
+
+
+def requests_in(session, user_id, box, status=None):
+    """The member's newest 100 requests, sent (as mentee) or received (as mentor)."""
+    side = MentoringRequest.mentee_id if box == "sent" else MentoringRequest.mentor_id
+    query = select(MentoringRequest).where(side == user_id)
+    if status:
+        query = query.where(MentoringRequest.status == status)
+    rows = session.execute(query.order_by(MentoringRequest.created_at.desc()).limit(100)).scalars()
+    return [request_view(row) for row in rows]
 
 
 def request_history(db, user_id, request_id):
@@ -221,12 +226,25 @@ def request_history(db, user_id, request_id):
 
 def list_relationships(db, user_id, current=True):
     with db.transaction() as session:
-        query = select(Relationship).where(or_(Relationship.mentor_id == user_id,
-                                               Relationship.mentee_id == user_id))
-        if current:
-            query = query.where(Relationship.ended_at.is_(None))
-        rows = session.execute(query.order_by(Relationship.started_at.desc())).scalars()
-        return {"items": [relationship_view(row, user_id) for row in rows]}
+        return {"items": relationships_in(session, user_id, current)}
+
+
+def relationships_in(session, user_id, current=True):
+    query = select(Relationship).where(or_(Relationship.mentor_id == user_id,
+                                           Relationship.mentee_id == user_id))
+    if current:
+        query = query.where(Relationship.ended_at.is_(None))
+    rows = session.execute(query.order_by(Relationship.started_at.desc())).scalars()
+    return [relationship_view(row, user_id) for row in rows]
+
+
+def overview(db, user_id):
+    """The dashboard's part, in one call and one transaction: the member's current
+    relationships and the requests they sent and received."""
+    with db.transaction() as session:
+        return {"relationships": relationships_in(session, user_id),
+                "requests": {"sent": requests_in(session, user_id, "sent"),
+                             "received": requests_in(session, user_id, "received")}}
 
 
 def end_relationship(db, user_id, relationship_id, reason="", now=None):

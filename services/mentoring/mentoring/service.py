@@ -64,6 +64,11 @@ class MentoringService:
     def end_relationship(self, user_id, relationship_id, reason=""):
         return requests.end_relationship(self.db, user_id, relationship_id, reason)
 
+    @rpc
+    def overview(self, user_id):
+        """The dashboard's part: current relationships, requests sent and received."""
+        return requests.overview(self.db, user_id)
+
     @timer(interval=60)
     def expire_requests(self):
         """Unanswered requests expire; mentors are reminded before that."""

@@ -196,3 +196,22 @@ def test_a_member_who_leaves_frees_the_place_and_closes_their_requests(db):
     assert requests.list_requests(db, other_mentor)["items"][0]["status"] == "withdrawn"
     assert ask(db, waiting, mentor_id)["status"] == "pending"  # the place is free again
     assert pending["status"] == "pending"
+
+
+def test_the_overview_shows_only_the_members_own_relationships_and_requests(db):
+    mentee, mentor_id, bystander = member(db), mentor(db), member(db)
+    first = ask(db, mentee, mentor_id)
+    requests.accept(db, mentor_id, first["id"], now=NOW)
+    other_mentor = mentor(db)
+    pending = ask(db, mentee, other_mentor)
+
+    mine = requests.overview(db, mentee)
+    assert [r["mentor_id"] for r in mine["relationships"]] == [mentor_id]
+    assert [(r["id"], r["status"]) for r in mine["requests"]["sent"]] == [
+        (pending["id"], "pending"), (first["id"], "accepted")]
+    assert mine["requests"]["received"] == []
+    theirs = requests.overview(db, mentor_id)
+    assert theirs["relationships"][0]["my_role"] == "mentor"
+    assert [r["id"] for r in theirs["requests"]["received"]] == [first["id"]]
+    assert requests.overview(db, bystander) == {
+        "relationships": [], "requests": {"sent": [], "received": []}}

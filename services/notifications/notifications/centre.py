@@ -31,9 +31,14 @@ def notify(session, user_id, event_type, dedupe_key, summary, link=""):
 
 def unread_count(db, user_id):
     with db.engine.connect() as connection:
-        count = connection.execute(text("SELECT unread FROM unread_counters WHERE user_id = :u"),
-                                   {"u": user_id}).scalar()
-    return {"unread_count": count or 0}
+        return {"unread_count": unread_in(connection, user_id)}
+
+
+def unread_in(connection, user_id):
+    """The counter kept in step with every notification (no count(*) over them)."""
+    count = connection.execute(text("SELECT unread FROM unread_counters WHERE user_id = :u"),
+                               {"u": user_id}).scalar()
+    return count or 0
 
 
 def _view(row):

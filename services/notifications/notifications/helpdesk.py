@@ -96,11 +96,16 @@ def publish_update(db, title, body, expires_at=None):
 
 def current_updates(db):
     with db.transaction() as session:
-        now = datetime.now(timezone.utc)
-        rows = session.execute(select(ServiceUpdate).where(
-            or_(ServiceUpdate.expires_at.is_(None), ServiceUpdate.expires_at > now))
-            .order_by(ServiceUpdate.published_at.desc()).limit(10)).scalars().all()
-        return {"items": [_view(row) for row in rows]}
+        return {"items": current_updates_in(session)}
+
+
+def current_updates_in(session):
+    """The ten newest service updates that have not expired."""
+    now = datetime.now(timezone.utc)
+    rows = session.execute(select(ServiceUpdate).where(
+        or_(ServiceUpdate.expires_at.is_(None), ServiceUpdate.expires_at > now))
+        .order_by(ServiceUpdate.published_at.desc()).limit(10)).scalars().all()
+    return [_view(row) for row in rows]
 
 
 def _view(update):

@@ -11,7 +11,8 @@ from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.inbox import EventInbox
 from mentornet_platform.outbox import OutboxRelay
 from mentornet_platform.rpc import rpc
-from notifications import centre, helpdesk, inbox, members, mentoring_updates, preferences
+from notifications import (centre, helpdesk, inbox, members, mentoring_updates, overview,
+                           preferences)
 from notifications.mail import MailSenderProvider
 
 
@@ -111,6 +112,11 @@ class NotificationsService:
     @rpc
     def service_updates(self):
         return helpdesk.current_updates(self.db)
+
+    @rpc
+    def overview(self, user_id):
+        """The dashboard's part: the unread count and the current service updates."""
+        return overview.overview(self.db, user_id)
 
     # -- events --
     @event_handler("identity", "account_registered", requeue_on_error=True)

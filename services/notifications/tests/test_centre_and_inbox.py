@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from mentornet_platform.inbox import Inbox
 from mentornet_platform.testing import Mailbox, free_port
-from notifications import centre, helpdesk, inbox, members, preferences
+from notifications import centre, helpdesk, inbox, members, overview, preferences
 from notifications.exceptions import Forbidden, InvalidInput, NotFound, Throttled
 from notifications.mail import MailSender
 
@@ -169,6 +169,16 @@ def test_service_updates_show_until_they_expire(db):
     helpdesk.publish_update(db, "Maintenance on Sunday", "The network is down from 8 to 9.")
     titles = [u["title"] for u in helpdesk.current_updates(db)["items"]]
     assert "Maintenance on Sunday" in titles and "Old news" not in titles
+
+
+def test_the_overview_is_the_members_unread_count_and_the_current_updates(db):
+    member, other = join(db), join(db)
+    centre.mark_all_read(db, other)
+    helpdesk.publish_update(db, "Mentor week", "Meet mentors on campus.")
+    mine, theirs = overview.overview(db, member), overview.overview(db, other)
+    assert (mine["unread_count"], theirs["unread_count"]) == (1, 0)
+    assert mine["service_updates"] == helpdesk.current_updates(db)["items"]
+    assert "Mentor week" in [u["title"] for u in mine["service_updates"]]
 
 
 class RefusingHandler:

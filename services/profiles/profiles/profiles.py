@@ -96,12 +96,12 @@ def update_email(session, data, envelope):
 
 
 # -- reading ---------------------------------------------------------------------
-def _positions(session, user_id):
+def positions_of(session, user_id):
     return session.execute(select(Position).where(Position.user_id == user_id).order_by(
         Position.current.desc(), Position.start_month.desc(), Position.id)).scalars().all()
 
 
-def _educations(session, user_id):
+def educations_of(session, user_id):
     return session.execute(select(Education).where(Education.user_id == user_id).order_by(
         Education.source.desc(), Education.id)).scalars().all()
 
@@ -166,8 +166,8 @@ def get_profile(db, user_id, viewer_id):
                     "not_verified", "Members' profiles are open to verified members; "
                     "finish verifying your affiliation first.")
         partner = not owner and session.get(Partnership, (profile.user_id, str(viewer_id))) is not None
-        return _view(profile, _positions(session, profile.user_id),
-                     _educations(session, profile.user_id), owner, partner)
+        return _view(profile, positions_of(session, profile.user_id),
+                     educations_of(session, profile.user_id), owner, partner)
 
 
 # -- changing --------------------------------------------------------------------

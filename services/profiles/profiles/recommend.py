@@ -5,10 +5,8 @@ triggers): those who studied the member's programme, those working in the
 sectors the member works in or cares about, and those with most room left.
 Each is scored on those grounds and returned with the reasons, best first.
 """
-from sqlalchemy import select, text
+from sqlalchemy import text
 
-from profiles import exceptions
-from profiles.models import Education, Position, Profile
 from profiles.profiles import fold
 
 CANDIDATES = 200
@@ -36,18 +34,13 @@ WHERE m.user_id <> :me
 """)
 
 
-def recommend_mentors(db, user_id, limit=5):
-    with db.transaction() as session:
-        me = session.get(Profile, str(user_id))
-        if me is None:
-            raise exceptions.profile_not_found()
-        programmes = sorted({fold(e.programme) for e in session.execute(
-            select(Education).where(Education.user_id == me.user_id)).scalars()})
-        sectors = {p.sector for p in session.execute(
-            select(Position).where(Position.user_id == me.user_id)).scalars() if p.sector}
-        sectors |= set(me.mentor_sectors)
-        rows = session.execute(_QUERY, {"programmes": programmes, "sectors": sorted(sectors),
-                                        "candidates": CANDIDATES, "me": me.user_id}).all()
+def recommend_for(session, me, educations, positions, limit=5):
+    """Up to ``limit`` open mentors for ``me`` (whose educations and positions
+    the caller has already read), best first, each with its reasons."""
+    programmes = sorted({fold(e.programme) for e in educations})
+    sectors = {p.sector for p in positions if p.sector} | set(me.mentor_sectors)
+    rows = session.execute(_QUERY, {"programmes": programmes, "sectors": sorted(sectors),
+                                    "candidates": CANDIDATES, "me": me.user_id}).all()
     scored = []
     for row in rows:
         reasons, score = [], 0
@@ -65,4 +58,4 @@ def recommend_mentors(db, user_id, limit=5):
             "activities": list(row.activities), "room_left": row.room_left,
             "reasons": reasons}))
     scored.sort(key=lambda item: (-item[0], -item[1], item[2], item[3]))
-    return {"items": [item[-1] for item in scored[:limit]]}
+    return [item[-1] for item in scored[:limit]]

@@ -321,10 +321,14 @@ def directory(db, viewer_id, q=None, page=1, per_page=20):
 def sector_cloud(db, language="en"):
     """Open mentors per sector of the catalogue, most first: read from the counts
     that 0004's triggers keep in step with every change to a profile."""
-    labels = {item["id"]: item["label"] for item in config.labelled("sectors", language)}
     with db.transaction() as session:
-        counts = session.execute(text(
-            "SELECT sector, mentors FROM mentor_sector_counts WHERE mentors > 0 "
-            "ORDER BY mentors DESC, sector")).all()
+        return sector_cloud_in(session, language)
+
+
+def sector_cloud_in(session, language="en"):
+    labels = {item["id"]: item["label"] for item in config.labelled("sectors", language)}
+    counts = session.execute(text(
+        "SELECT sector, mentors FROM mentor_sector_counts WHERE mentors > 0 "
+        "ORDER BY mentors DESC, sector")).all()
     return [{"sector": sector, "label": labels[sector], "count": mentors}
             for sector, mentors in counts if sector in labels]

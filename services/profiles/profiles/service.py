@@ -6,7 +6,7 @@ from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.inbox import EventInbox
 from mentornet_platform.outbox import OutboxRelay
-from profiles import config, profiles, recommend, search
+from profiles import config, overview, profiles, search
 
 
 class ProfilesService:
@@ -46,8 +46,9 @@ class ProfilesService:
         return config.labelled(kind, language)
 
     @rpc
-    def recommend_mentors(self, user_id, limit=5):
-        return recommend.recommend_mentors(self.db, user_id, limit)
+    def overview(self, user_id):
+        """The dashboard's part: the member, the sector cloud, recommended mentors."""
+        return overview.overview(self.db, user_id)
 
     @event_handler("identity", "account_registered", requeue_on_error=True)
     def on_account_registered(self, envelope):

@@ -13,8 +13,8 @@ import pytest
 from nameko.testing.services import worker_factory
 from sqlalchemy import text
 
-from profiles import demo, profiles, search
-from profiles.exceptions import Forbidden, InvalidInput
+from profiles import demo, overview, profiles, search
+from profiles.exceptions import Forbidden, InvalidInput, NotFound
 from profiles.models import Profile
 from profiles.service import ProfilesService
 
@@ -458,3 +458,35 @@ def test_bulk_demo_members_equal_those_made_one_by_one(db):
             profiles.refresh_search_text(session, profile)
             assert profile.search_text == stored
         session.rollback()
+
+
+# -- the dashboard's part ------------------------------------------------------------------
+def test_the_overview_recommends_mentors_with_their_reasons_best_first(db):
+    programme = f"Egyptology {token()}"
+    me = member(db, programme=programme, headline="Looking for advice",
+                mentor={"available": False, "sectors": ["legal"]})
+    both = member(db, programme=programme, mentor={"sectors": ["legal"], "max_mentees": 3})
+    programme_only = member(db, programme=programme, mentor={"sectors": ["energy"]})
+    member(db, programme=programme, mentor={"available": False})  # switched off: never shown
+
+    part = overview.overview(db, me)
+    assert part["me"]["user_id"] == me and part["me"]["first_name"] == "Mila"
+    assert part["me"]["completeness"] == profiles.get_profile(db, me, me)["completeness"]
+    assert part["me"]["mentor"]["available"] is False
+    assert part["sector_cloud"] == search.sector_cloud(db)
+    recommended = part["recommended_mentors"]
+    assert len(recommended) <= 5 and me not in found({"items": recommended})
+    assert found({"items": recommended[:2]}) == [both, programme_only]
+    assert recommended[0]["reasons"] == [
+        {"reason": "shared_programme", "programme": programme},
+        {"reason": "sector_of_interest", "sectors": ["legal"]},
+        {"reason": "offers", "activities": ["career_advice"]},
+        {"reason": "room_left", "room_left": 3}]
+    assert recommended[1]["reasons"][0] == {"reason": "shared_programme", "programme": programme}
+    assert [r["reason"] for r in recommended[1]["reasons"]] == [
+        "shared_programme", "offers", "room_left"]
+
+
+def test_the_overview_of_an_unknown_member_is_not_found(db):
+    with pytest.raises(NotFound):
+        overview.overview(db, str(uuid.uuid4()))
