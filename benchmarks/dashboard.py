@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import pathlib
+import random
 import sys
 import tempfile
 import threading
@@ -71,13 +72,19 @@ def prepare_members(stack):
     return mentors + mentees
 
 
-def hammer(url, tokens, seconds, clients, cpu_of=None):
+def hammer(url, tokens, seconds, clients, cpu_of=None, think=0.0):
+    """``clients`` members loading their dashboards for ``seconds``: back to back
+    (``think=0``: the machine's saturation), or each pausing a random time with
+    mean ``think`` seconds between pages, as people reading them would."""
     samples, errors, stop = [], [], time.monotonic() + seconds
 
     def client(token):
         session = requests.Session()
         headers = {"Authorization": f"Bearer {token}"}
+        pause = random.Random(token)
         while time.monotonic() < stop:
+            if think:
+                time.sleep(pause.expovariate(1 / think))
             started = time.perf_counter()
             response = session.get(url, headers=headers, timeout=30)
             elapsed = (time.perf_counter() - started) * 1000
@@ -127,6 +134,21 @@ def serial_composition(stack, member, calls):
             "p50_ms": round(percentile(samples, 50), 1), "p95_ms": round(percentile(samples, 95), 1)}
 
 
+def fanned_out_composition(stack, member, calls):
+    """The gateway's plan without HTTP and Flask: authenticate, then the three
+    overviews in parallel, from this process's own RPC client."""
+    me, samples = member.user_id, []
+    for _ in range(calls):
+        started = time.perf_counter()
+        stack.rpc.call("identity", "authenticate", kwargs={"token": member.token})
+        stack.rpc.parallel({service: (service, "overview", (), {"user_id": me})
+                            for service in ("profiles", "mentoring", "notifications")})
+        samples.append((time.perf_counter() - started) * 1000)
+    return {"clients": 1, "calls": calls, "errors": 0,
+            "calls_per_s": round(calls / (sum(samples) / 1000), 1),
+            "p50_ms": round(percentile(samples, 50), 1), "p95_ms": round(percentile(samples, 95), 1)}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--members", type=int, default=100_000)
@@ -161,15 +183,21 @@ def main():
         rows = {"dashboard, 1 client": hammer(url, tokens, args.seconds / 2, 1),
                 "dashboard, 20 clients": hammer(url, tokens, args.seconds, 20, cpu_of={
                     name: process.pid for name, process in stack.processes.items()}),
-                "same calls one by one over RPC, 1 client": serial_composition(stack, members[-1], 100)}
+                "dashboard, 20 clients reading 1 s between pages": hammer(
+                    url, tokens, args.seconds, 20, think=1.0),
+                "dashboard, 20 clients reading 0.5 s between pages": hammer(
+                    url, tokens, args.seconds, 20, think=0.5),
+                "same calls one by one over RPC, 1 client": serial_composition(stack, members[-1], 100),
+                "same calls fanned out over RPC, 1 client": fanned_out_composition(
+                    stack, members[-1], 100)}
     finally:
         stack.close()
         mailbox.stop()
 
     print(f"Dashboard with {args.members:,} members ({open_mentors:,} open mentors)")
-    print(f"{'what':42} {'calls':>6} {'errors':>6} {'calls/s':>8} {'p50 ms':>7} {'p95 ms':>7}")
+    print(f"{'what':50} {'calls':>6} {'errors':>6} {'calls/s':>8} {'p50 ms':>7} {'p95 ms':>7}")
     for name, row in rows.items():
-        print(f"{name:42} {row['calls']:>6} {row['errors']:>6} {row['calls_per_s']:>8} "
+        print(f"{name:50} {row['calls']:>6} {row['errors']:>6} {row['calls_per_s']:>8} "
               f"{row['p50_ms']:>7} {row['p95_ms']:>7}")
     print("each call's p50 when made alone (ms): " + ", ".join(
         f"{name} {ms}" for name, ms in rows["same calls one by one over RPC, 1 client"]
@@ -182,8 +210,10 @@ def main():
     print(f"ratio: the fan-out page costs {one['p50_ms'] / serial['p50_ms']:.2f}x the serial "
           f"calls (p50, 1 client); 20 clients give {twenty['calls_per_s'] / one['calls_per_s']:.2f}x "
           f"the throughput of one")
-    print(f"goal p95 < {GOAL_P95_MS} ms with 20 clients: {twenty['p95_ms']} ms -> "
-          f"{'met' if twenty['p95_ms'] < GOAL_P95_MS else 'NOT met'}")
+    for name, row in rows.items():
+        if name.startswith("dashboard, 20 clients"):
+            print(f"goal p95 < {GOAL_P95_MS} ms, {name[len('dashboard, '):]}: {row['p95_ms']} ms "
+                  f"-> {'met' if row['p95_ms'] < GOAL_P95_MS else 'NOT met'}")
     if args.json:
         with open(args.json, "w") as out:
             json.dump(rows, out, indent=2)

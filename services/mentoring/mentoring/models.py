@@ -88,7 +88,9 @@ class Relationship(Base):
     end_reason = Column(Text, nullable=False, server_default="")
 
     __table_args__ = (
-        Index("ix_relationships_mentor_current", "mentor_id", postgresql_where=text("ended_at IS NULL")),
+        # One current relationship per pair (migration 0004); also the mentor's current ones.
+        Index("uq_relationships_current_pair", "mentor_id", "mentee_id", unique=True,
+              postgresql_where=text("ended_at IS NULL")),
         Index("ix_relationships_mentee_current", "mentee_id", postgresql_where=text("ended_at IS NULL")),
     )
 

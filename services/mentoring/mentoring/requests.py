@@ -81,6 +81,11 @@ def request_mentoring(db, mentee_id, mentor_id, activities, message, now=None):
         if not_offered:
             raise exceptions.invalid("activities", "This mentor does not offer: "
                                      + ", ".join(not_offered) + ".", code="activity_not_offered")
+        if session.execute(select(Relationship.id).where(
+                Relationship.mentor_id == mentor_id, Relationship.mentee_id == mentee_id,
+                Relationship.ended_at.is_(None))).first():
+            raise exceptions.Conflict("already_mentored", "This mentor is already mentoring you.",
+                                      {"mentor_id": ["This mentor is already mentoring you."]})
         if _current_mentees(session, mentor_id) >= offer.max_mentees:
             raise exceptions.Conflict("mentor_full", "This mentor has no room for another mentee now.",
                                       {"mentor_id": ["This mentor has no room now."]})

@@ -6,9 +6,11 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from mentoring import members, requests
 from mentoring.exceptions import Conflict, Forbidden, InvalidInput, NotFound
+from mentoring.models import Relationship
 from mentornet_platform.inbox import Inbox
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
@@ -89,7 +91,7 @@ def test_decline_and_withdraw(db):
 
 
 @pytest.mark.parametrize("case", ["self", "unavailable", "activity", "twice", "too_many",
-                                  "not_onboarded", "role", "no_message", "full"])
+                                  "not_onboarded", "role", "no_message", "full", "already"])
 def test_each_refusal_has_a_clear_reason(db, case):
     mentee, mentor_id = member(db), mentor(db, max_mentees=1)
     expected = {"self": (InvalidInput, "own_request"), "unavailable": (Conflict, "mentor_unavailable"),
@@ -97,7 +99,7 @@ def test_each_refusal_has_a_clear_reason(db, case):
                 "too_many": (Conflict, "too_many_open_requests"),
                 "not_onboarded": (Forbidden, "onboarding_incomplete"),
                 "role": (Forbidden, "not_eligible_as_mentee"), "no_message": (InvalidInput, "invalid_input"),
-                "full": (Conflict, "mentor_full")}[case]
+                "full": (Conflict, "mentor_full"), "already": (Conflict, "already_mentored")}[case]
     with pytest.raises(expected[0]) as error:
         if case == "self":
             ask(db, mentor_id, mentor_id)
@@ -120,6 +122,9 @@ def test_each_refusal_has_a_clear_reason(db, case):
             requests.request_mentoring(db, mentee, mentor_id, ["cv_review"], "  ")
         elif case == "full":
             requests.accept(db, mentor_id, ask(db, member(db), mentor_id)["id"])
+            ask(db, mentee, mentor_id)
+        elif case == "already":  # a second relationship for the same pair, once accepted
+            requests.accept(db, mentor_id, ask(db, mentee, mentor_id)["id"])
             ask(db, mentee, mentor_id)
     assert error.value.code == expected[1]
     assert error.value.message
@@ -215,3 +220,16 @@ def test_the_overview_shows_only_the_members_own_relationships_and_requests(db):
     assert [r["id"] for r in theirs["requests"]["received"]] == [first["id"]]
     assert requests.overview(db, bystander) == {
         "relationships": [], "requests": {"sent": [], "received": []}}
+
+
+def test_the_database_holds_one_current_relationship_per_pair(db):
+    mentee, mentor_id = member(db), mentor(db)
+    requests.accept(db, mentor_id, ask(db, mentee, mentor_id)["id"], now=NOW)
+    with pytest.raises(IntegrityError):
+        with db.transaction() as session:
+            session.add(Relationship(mentor_id=mentor_id, mentee_id=mentee, activities=["cv_review"],
+                                     request_id=0, started_at=NOW))
+    relationship = requests.list_relationships(db, mentee)["items"][0]
+    requests.end_relationship(db, mentee, relationship["id"])
+    requests.accept(db, mentor_id, ask(db, mentee, mentor_id)["id"], now=NOW)  # a new one, later
+    assert len(requests.list_relationships(db, mentee)["items"]) == 1
