@@ -55,3 +55,39 @@ def test_a_service_that_does_not_answer_leaves_only_its_part_empty(stack_factory
     assert page["requests"] == {"sent": None, "received": None}
     assert page["me"]["first_name"] == "Noor" and page["unread_count"] >= 1
     assert page["sector_cloud"] is not None and page["service_updates"] is not None
+
+
+def test_a_session_ended_elsewhere_gets_no_dashboard_where_its_token_was_known(
+        system, tmp_path, new_registration):
+    member = onboarded_member(system, tmp_path, new_registration(first_name="Ilse"))
+    known_token = member.token
+    assert dashboard_of(member)["me"]["first_name"] == "Ilse"  # the gateway now knows the token
+    other_session = member.login().json()["token"]
+
+    member.token = other_session  # a password change ends the member's other sessions
+    changed = member.post("/me/password", {
+        "current_password": member.form["password"], "password": "new canal tulip bicycle",
+        "password_confirmation": "new canal tulip bicycle"})
+    assert changed.status_code == 200, changed.text
+
+    member.token = known_token
+    refused = member.get("/dashboard")
+    assert refused.status_code == 401
+    assert refused.json()["error"]["code"] == "session_invalid" and "me" not in refused.json()
+
+
+def test_a_wrong_hint_never_shows_another_members_dashboard(system, tmp_path, new_registration):
+    from gateway import create_app
+    app = create_app({"AMQP_URI": system.amqp_uri})
+    client = app.test_client()
+    alice = onboarded_member(system, tmp_path, new_registration(first_name="Alice"))
+    bob = onboarded_member(system, tmp_path, new_registration(first_name="Bob"))
+    as_alice = {"Authorization": f"Bearer {alice.token}"}
+    assert client.get("/api/v1/dashboard", headers=as_alice).json["me"]["first_name"] == "Alice"
+
+    hints = app.extensions["recent_sessions"]
+    hints.remember(alice.token, bob.user_id)  # as if the hint had gone stale
+    page = client.get("/api/v1/dashboard", headers=as_alice)
+    assert page.status_code == 200
+    assert (page.json["me"]["user_id"], page.json["me"]["first_name"]) == (alice.user_id, "Alice")
+    assert hints.user_id_for(alice.token) == alice.user_id

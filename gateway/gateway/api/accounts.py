@@ -2,7 +2,7 @@
 (step 4 of the guide and what follows from it)."""
 from flask import Blueprint, g, jsonify, request
 
-from gateway.auth import login_required
+from gateway.auth import login_required, recent_sessions
 from gateway.errors import ApiError
 from gateway.requests_context import body_with, call, json_body
 
@@ -71,6 +71,7 @@ def login():
 @login_required
 def logout():
     call("identity", "logout", token=g.token)
+    recent_sessions().forget(g.token)
     return "", 204
 
 

@@ -11,8 +11,10 @@ from profiles.profiles import fold
 
 CANDIDATES = 200
 
+# Scored and ordered in SQL, so only the few rows shown cross to Python.
 _QUERY = text("""
 WITH shared_programme AS (
+    -- members who studied one of the member's programmes (open mentors among them count)
     SELECT DISTINCT e.user_id, e.programme FROM educations e
     WHERE profiles_fold(e.programme) = ANY(:programmes) LIMIT :candidates
 ), candidates AS (
@@ -22,40 +24,46 @@ WITH shared_programme AS (
     UNION
     (SELECT user_id FROM open_mentors ORDER BY room_left DESC, last_name, first_name, user_id
      LIMIT 20)
+), scored AS (
+    SELECT m.user_id, m.first_name, m.last_name, m.headline, m.role, m.sectors, m.activities,
+           m.room_left, sp.programme AS shared_programme,
+           ARRAY(SELECT unnest(m.sectors) INTERSECT SELECT unnest(CAST(:sectors AS varchar[]))
+                 ORDER BY 1) AS shared_sectors
+    FROM open_mentors m
+    JOIN candidates c ON c.user_id = m.user_id
+    LEFT JOIN LATERAL (SELECT min(programme) AS programme FROM shared_programme
+                       WHERE shared_programme.user_id = m.user_id) sp ON true
+    WHERE m.user_id <> :me
 )
-SELECT m.user_id, m.first_name, m.last_name, m.headline, m.role, m.sectors, m.activities,
-       m.room_left, sp.programme AS shared_programme,
-       ARRAY(SELECT unnest(m.sectors) INTERSECT SELECT unnest(CAST(:sectors AS varchar[])))
-           AS shared_sectors
-FROM open_mentors m
-JOIN candidates c ON c.user_id = m.user_id
-LEFT JOIN shared_programme sp ON sp.user_id = m.user_id
-WHERE m.user_id <> :me
+SELECT * FROM scored
+ORDER BY (CASE WHEN shared_programme IS NULL THEN 0 ELSE 3 END
+          + CASE WHEN cardinality(shared_sectors) > 0 THEN 2 ELSE 0 END) DESC,
+         room_left DESC, last_name, user_id
+LIMIT :limit
 """)
 
 
 def recommend_for(session, me, educations, positions, limit=5):
     """Up to ``limit`` open mentors for ``me`` (whose educations and positions
-    the caller has already read), best first, each with its reasons."""
+    the caller has already read), best first, each with its reasons: a shared
+    programme weighs 3, a sector of interest 2, then room left decides."""
     programmes = sorted({fold(e.programme) for e in educations})
     sectors = {p.sector for p in positions if p.sector} | set(me.mentor_sectors)
     rows = session.execute(_QUERY, {"programmes": programmes, "sectors": sorted(sectors),
-                                    "candidates": CANDIDATES, "me": me.user_id}).all()
-    scored = []
+                                    "candidates": CANDIDATES, "me": me.user_id,
+                                    "limit": limit}).all()
+    recommended = []
     for row in rows:
-        reasons, score = [], 0
+        reasons = []
         if row.shared_programme:
-            score += 3
             reasons.append({"reason": "shared_programme", "programme": row.shared_programme})
         if row.shared_sectors:
-            score += 2
-            reasons.append({"reason": "sector_of_interest", "sectors": sorted(row.shared_sectors)})
+            reasons.append({"reason": "sector_of_interest", "sectors": list(row.shared_sectors)})
         reasons.append({"reason": "offers", "activities": list(row.activities)})
         reasons.append({"reason": "room_left", "room_left": row.room_left})
-        scored.append((score, row.room_left, row.last_name, row.user_id, {
+        recommended.append({
             "user_id": row.user_id, "first_name": row.first_name, "last_name": row.last_name,
             "headline": row.headline, "role": row.role, "sectors": list(row.sectors),
             "activities": list(row.activities), "room_left": row.room_left,
-            "reasons": reasons}))
-    scored.sort(key=lambda item: (-item[0], -item[1], item[2], item[3]))
-    return [item[-1] for item in scored[:limit]]
+            "reasons": reasons})
+    return recommended
