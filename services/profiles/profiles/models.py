@@ -1,5 +1,5 @@
 """Profiles' tables (its own database)."""
-from sqlalchemy import (Boolean, Column, Computed, Date, DateTime, ForeignKey, Index, Integer,
+from sqlalchemy import (BigInteger, Boolean, Column, Computed, Date, DateTime, ForeignKey, Index, Integer,
                         MetaData, String, Text, func, text)
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import declarative_base
@@ -144,13 +144,28 @@ class MentorSectorCount(Base):
     mentors = Column(Integer, nullable=False, server_default="0")
 
 
-class Partnership(Base):
-    """Two members in a current mentoring relationship (from mentoring's events):
-    they may see each other's contact details and address."""
-    __tablename__ = "partnerships"
+class MentoringRelationship(Base):
+    """Mentoring's relationships as profiles learns of them (by event), kept by
+    id so that events applied in any order leave the right state: an end that
+    arrives before its start is kept (ended, not started) and the late start
+    then changes nothing.  A started, not ended one makes its two members
+    partners (they may see each other's contact details) and counts against
+    the mentor's room.  Ids below zero are partnerships carried over from
+    before migration 0005, which did not know the relationship's id."""
+    __tablename__ = "mentoring_relationships"
 
-    user_id = Column(String(36), primary_key=True)
-    partner_id = Column(String(36), primary_key=True)
+    relationship_id = Column(BigInteger, primary_key=True, autoincrement=False)
+    mentor_id = Column(String(36), nullable=False)
+    mentee_id = Column(String(36), nullable=False)
+    started = Column(Boolean, nullable=False)
+    ended = Column(Boolean, nullable=False)
+
+    __table_args__ = (
+        Index("ix_mentoring_relationships_current_pair", "mentor_id", "mentee_id",
+              postgresql_where=text("started AND NOT ended")),
+        Index("ix_mentoring_relationships_current_mentee", "mentee_id",
+              postgresql_where=text("started AND NOT ended")),
+    )
 
 
 class ForgottenMember(Base):

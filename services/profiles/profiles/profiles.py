@@ -7,7 +7,8 @@ from marshmallow import ValidationError
 from sqlalchemy import delete, select
 
 from profiles import config, events, exceptions
-from profiles.models import Education, ForgottenMember, Partnership, Position, Profile
+from profiles.models import (Education, ForgottenMember, MentoringRelationship, Position,
+                             Profile)
 from profiles.schemas import (EducationSchema, MentorSettingsSchema, PositionSchema,
                               ProfilePatchSchema)
 
@@ -81,8 +82,8 @@ def forget_member(session, data, envelope):
     """identity.account_deleted: the profile and everything on it go."""
     user_id = str(data["user_id"])
     session.execute(delete(Profile).where(Profile.user_id == user_id))
-    session.execute(delete(Partnership).where(
-        (Partnership.user_id == user_id) | (Partnership.partner_id == user_id)))
+    # Their relationships are left to mentoring's relationship_ended events,
+    # which it sends for each of them and which free the mentors' places.
     # Remember the id only, so a late account_registered does not bring the profile back.
     if session.get(ForgottenMember, user_id) is None:
         session.add(ForgottenMember(user_id=user_id))
@@ -165,7 +166,7 @@ def get_profile(db, user_id, viewer_id):
                 raise exceptions.Forbidden(
                     "not_verified", "Members' profiles are open to verified members; "
                     "finish verifying your affiliation first.")
-        partner = not owner and session.get(Partnership, (profile.user_id, str(viewer_id))) is not None
+        partner = not owner and partners(session, profile.user_id, str(viewer_id))
         return _view(profile, positions_of(session, profile.user_id),
                      educations_of(session, profile.user_id), owner, partner)
 
@@ -240,24 +241,56 @@ def set_mentor_settings(db, user_id, settings):
 # -- from mentoring's events -------------------------------------------------------
 def relationship_started(session, data, envelope):
     """mentoring.mentoring_request_accepted: the two are partners (they may see each
-    other's contact details) and the mentor has one mentee more."""
-    mentor_id, mentee_id = str(data["mentor_id"]), str(data["mentee_id"])
-    for user_id, partner_id in ((mentor_id, mentee_id), (mentee_id, mentor_id)):
-        if session.get(Partnership, (user_id, partner_id)) is None:
-            session.add(Partnership(user_id=user_id, partner_id=partner_id))
-    mentor = session.get(Profile, mentor_id, with_for_update=True)
-    if mentor is not None:
-        # Search and the sector cloud follow through profiles' triggers (migration 0004).
-        mentor.current_mentees += 1
+    other's contact details) and the mentor has one mentee more; unless this
+    relationship's end was applied first (see MentoringRelationship)."""
+    relationship_id = int(data["relationship_id"])
+    relationship = session.get(MentoringRelationship, relationship_id, with_for_update=True)
+    if relationship is not None:
+        relationship.started = True  # already known: started twice, or ended already
+        return
+    session.add(MentoringRelationship(relationship_id=relationship_id,
+                                      mentor_id=str(data["mentor_id"]),
+                                      mentee_id=str(data["mentee_id"]), started=True, ended=False))
+    _count_mentee(session, str(data["mentor_id"]), +1)
 
 
 def relationship_ended(session, data, envelope):
-    """mentoring.relationship_ended: the place is free again."""
+    """mentoring.relationship_ended: no longer partners, the place is free again.
+    An end that arrives before its start is kept, so the start changes nothing."""
+    relationship_id = int(data["relationship_id"])
     mentor_id, mentee_id = str(data["mentor_id"]), str(data["mentee_id"])
-    session.execute(delete(Partnership).where(
-        ((Partnership.user_id == mentor_id) & (Partnership.partner_id == mentee_id))
-        | ((Partnership.user_id == mentee_id) & (Partnership.partner_id == mentor_id))))
+    relationship = session.get(MentoringRelationship, relationship_id, with_for_update=True)
+    if relationship is None:
+        carried_over = session.execute(select(MentoringRelationship).where(
+            MentoringRelationship.relationship_id < 0, MentoringRelationship.started,
+            ~MentoringRelationship.ended, _pair(mentor_id, mentee_id)).with_for_update()
+        ).scalars().first()
+        if carried_over is not None:  # a partnership from before migration 0005
+            carried_over.ended = True
+            _count_mentee(session, mentor_id, -1)
+        session.add(MentoringRelationship(
+            relationship_id=relationship_id, mentor_id=mentor_id, mentee_id=mentee_id,
+            started=carried_over is not None, ended=True))
+        return
+    if relationship.started and not relationship.ended:
+        _count_mentee(session, relationship.mentor_id, -1)
+    relationship.ended = True
+
+
+def _pair(one, other):
+    return (((MentoringRelationship.mentor_id == one) & (MentoringRelationship.mentee_id == other))
+            | ((MentoringRelationship.mentor_id == other) & (MentoringRelationship.mentee_id == one)))
+
+
+def _count_mentee(session, mentor_id, change):
     mentor = session.get(Profile, mentor_id, with_for_update=True)
     if mentor is not None:
-        mentor.current_mentees = max(0, mentor.current_mentees - 1)
+        # Search and the sector cloud follow through profiles' triggers (migration 0004).
+        mentor.current_mentees = max(0, mentor.current_mentees + change)
 
+
+def partners(session, one, other):
+    """Whether the two are in a current mentoring relationship."""
+    return session.execute(select(MentoringRelationship.relationship_id).where(
+        MentoringRelationship.started, ~MentoringRelationship.ended, _pair(one, other))
+    ).first() is not None

@@ -11,7 +11,6 @@ from mentornet_contracts.events import validate_payload
 from mentornet_platform.inbox import Inbox
 from profiles import profiles
 from profiles.exceptions import Forbidden, InvalidInput, NotFound
-from profiles.models import Partnership
 from profiles.service import ProfilesService
 
 
@@ -83,13 +82,23 @@ def member(db, role="alumnus", verified=True, **data):
     return user_id
 
 
+def relationship(db, change, mentor_id, mentee_id, relationship_id=None):
+    """Mentoring's mentoring_request_accepted ("started") or relationship_ended, as
+    profiles' handlers apply them; returns the relationship's id."""
+    relationship_id = relationship_id or uuid.uuid4().int % 10**12
+    handler = {"started": profiles.relationship_started, "ended": profiles.relationship_ended}
+    with db.transaction() as session:
+        handler[change](session, {"relationship_id": relationship_id, "mentor_id": mentor_id,
+                                  "mentee_id": mentee_id}, {})
+    return relationship_id
+
+
 def test_verified_members_see_public_sections_partners_and_owner_see_contact_details(db):
     owner = member(db)
     profiles.update_profile(db, owner, {"website": "https://mila.example.org",
                                         "address": {"city": "Leiden", "country": "nl"}})
     stranger, partner, unverified = member(db), member(db), member(db, verified=False)
-    with db.transaction() as session:
-        session.add(Partnership(user_id=owner, partner_id=partner))
+    relationship(db, "started", owner, partner)
 
     own = profiles.get_profile(db, owner, owner)
     seen_by_stranger = profiles.get_profile(db, owner, stranger)
@@ -205,3 +214,50 @@ def test_entrypoints_are_thin_over_the_domain(db):
     inbox(db).apply("on_account_registered", "identity", envelope)
     user_id = envelope["data"]["user_id"]
     assert service.get_profile(user_id, user_id)["user_id"] == user_id
+
+
+def sees_contact_details(db, owner, viewer):
+    return "email" in profiles.get_profile(db, owner, viewer)
+
+
+def room_left(db, mentor_id):
+    return profiles.get_profile(db, mentor_id, mentor_id)["mentor"]["room_left"]
+
+
+def test_relationships_in_any_order_leave_partners_and_room_right(db):
+    offer = {"available": True, "activities": ["cv_review"], "max_mentees": 3}
+    mentor, mentee, later = member(db), member(db, role="student"), member(db, role="student")
+    profiles.set_mentor_settings(db, mentor, offer)
+
+    first = relationship(db, "started", mentor, mentee)
+    relationship(db, "started", mentor, mentee, first)  # delivered twice: counted once
+    assert sees_contact_details(db, mentor, mentee) and sees_contact_details(db, mentee, mentor)
+    assert room_left(db, mentor) == 2
+    relationship(db, "ended", mentor, mentee, first)
+    second = relationship(db, "started", mentor, mentee)  # the pair, again, later
+    relationship(db, "ended", mentor, mentee, first)  # the old end, redelivered
+    assert sees_contact_details(db, mentee, mentor) and room_left(db, mentor) == 2
+
+    # An end applied before its start: the late start changes nothing.
+    early = uuid.uuid4().int % 10**12
+    relationship(db, "ended", mentor, later, early)
+    relationship(db, "started", mentor, later, early)
+    assert not sees_contact_details(db, mentor, later) and room_left(db, mentor) == 2
+    relationship(db, "ended", mentor, mentee, second)
+    assert not sees_contact_details(db, mentor, mentee) and room_left(db, mentor) == 3
+
+
+def test_a_partnership_from_before_relationship_ids_ends_with_its_relationship(db):
+    offer = {"available": True, "activities": ["cv_review"], "max_mentees": 2}
+    mentor, mentee = member(db), member(db, role="student")
+    profiles.set_mentor_settings(db, mentor, offer)
+    with db.transaction() as session:  # what migration 0005 made of an old partnership
+        session.execute(text(
+            "INSERT INTO mentoring_relationships VALUES "
+            "(-(SELECT count(*) + 1 FROM mentoring_relationships), :a, :b, true, false)"),
+            {"a": mentee, "b": mentor})
+        session.execute(text("UPDATE profiles SET current_mentees = 1 WHERE user_id = :m"),
+                        {"m": mentor})
+    assert sees_contact_details(db, mentor, mentee) and room_left(db, mentor) == 1
+    relationship(db, "ended", mentor, mentee)
+    assert not sees_contact_details(db, mentor, mentee) and room_left(db, mentor) == 2

@@ -58,7 +58,8 @@ def member(db, first="Mila", last="Jansen", role="alumnus", verified=True,
 def start_relationship(db, mentor_id):
     """What mentoring's mentoring_request_accepted does to the mentor's profile."""
     with db.transaction() as session:
-        profiles.relationship_started(session, {"mentor_id": mentor_id,
+        profiles.relationship_started(session, {"relationship_id": uuid.uuid4().int % 10**12,
+                                                "mentor_id": mentor_id,
                                                 "mentee_id": str(uuid.uuid4())},
                                       envelope("mentoring_request_accepted"))
 
