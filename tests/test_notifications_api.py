@@ -129,3 +129,17 @@ def test_operators_publish_service_updates_everyone_sees(system):
                          json={"title": "x", "body": "y"}).status_code == 401
     updates = requests.get(system.gateway_url + "/api/v1/service-updates").json()["items"]
     assert updates[0]["title"] == title
+
+
+def test_the_helpdesk_limit_counts_the_connection_not_a_header_the_client_sends(stack_factory):
+    stack = stack_factory(HELPDESK_MAX_PER_HOUR=2)
+    stack.start("notifications")
+    stack.start("gateway")
+
+    def ask(number):
+        return requests.post(stack.gateway_url + "/api/v1/helpdesk", timeout=10, json={
+            "name": "A Visitor", "email": f"visitor{number}.{uuid.uuid4().hex[:6]}@example.org",
+            "subject": "Question", "message": "How do I start?", "language": "en"},
+            headers={"X-Forwarded-For": f"203.0.113.{number}"})  # made up by the client
+
+    assert [ask(n).status_code for n in range(3)] == [202, 202, 429]

@@ -7,6 +7,7 @@ import logging
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway import errors, requests_context
 from gateway.api import (accounts, admin, dashboard, health, mentoring, notifications, onboarding, openapi,
@@ -22,10 +23,16 @@ def create_app(config=None):
         SECRET_KEY=os.environ.get("SECRET_KEY", "dev-only-secret-change-me"),
         PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL", "http://localhost:8000"),
         ADMIN_API_TOKEN=os.environ.get("ADMIN_API_TOKEN", ""),
+        TRUSTED_PROXY_HOPS=int(os.environ.get("TRUSTED_PROXY_HOPS", "0")),
         JSON_SORT_KEYS=False,
         MAX_CONTENT_LENGTH=1024 * 1024,
     )
     app.config.update(config or {})
+    if app.config["TRUSTED_PROXY_HOPS"]:
+        # The client's address is taken from X-Forwarded-For only as far back as
+        # the operator's own proxies go; a client cannot choose it by sending one.
+        hops = app.config["TRUSTED_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     _configure_logging()
     requests_context.init_app(app)
     errors.init_app(app)

@@ -3,6 +3,7 @@ the routes, and bad requests never reach a service."""
 import re
 
 import pytest
+from flask import request
 
 from gateway import create_app
 from gateway.api.openapi import DOCUMENT
@@ -67,3 +68,12 @@ def test_a_broker_that_cannot_be_reached_gives_503_in_the_error_shape(client):
     response = client.get("/api/v1/usernames/availability?username=someone")
     assert response.status_code == 503
     assert response.json["error"]["code"] == "service_unavailable"
+
+
+@pytest.mark.parametrize("hops,seen", [(0, "192.0.2.7"), (1, "198.51.100.9")])
+def test_forwarded_addresses_are_believed_only_from_the_operators_proxies(hops, seen):
+    app = create_app({"TRUSTED_PROXY_HOPS": hops})
+    app.add_url_rule("/client-address", "client_address", lambda: request.remote_addr)
+    response = app.test_client().get("/client-address", environ_base={"REMOTE_ADDR": "192.0.2.7"},
+                                     headers={"X-Forwarded-For": "198.51.100.9"})
+    assert response.text == seen

@@ -107,9 +107,11 @@ def report(message_id):
 
 @blueprint.post("/helpdesk")
 def helpdesk():
-    # Open to visitors; throttled per address and per client in the service.
-    client = request.headers.get("X-Forwarded-For", request.remote_addr or "").split(",")[0].strip()
-    return jsonify(call("notifications", "contact_helpdesk", form=json_body(), client=client)), 202
+    # Open to visitors; throttled per address and per client in the service.  The
+    # client is the connection's address (or, behind TRUSTED_PROXY_HOPS proxies,
+    # what they forwarded), never a header the client made up.
+    return jsonify(call("notifications", "contact_helpdesk", form=json_body(),
+                        client=request.remote_addr or "")), 202
 
 
 @blueprint.get("/service-updates")
