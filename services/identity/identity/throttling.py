@@ -9,6 +9,7 @@ nobody can lock a member out of their own account for good.
 """
 from datetime import datetime, timedelta, timezone
 
+from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert
 
 from identity import config
@@ -23,9 +24,13 @@ def admit(session, login):
     """Count this attempt before its password is checked, under the name's row
     lock, so concurrent guesses cannot all slip in before the lock-out; returns
     the seconds to wait (0: go ahead).  A success then ``clear``s the count."""
-    session.execute(insert(LoginThrottle).values(login_key=key(login), failures=0)
-                    .on_conflict_do_nothing())
-    row = session.get(LoginThrottle, key(login), with_for_update=True, populate_existing=True)
+    row = None
+    while row is None:
+        session.execute(insert(LoginThrottle).values(login_key=key(login), failures=0)
+                        .on_conflict_do_nothing())
+        # None when a concurrent success cleared the row while we waited for its
+        # lock: the count starts again from a new row.
+        row = session.get(LoginThrottle, key(login), with_for_update=True, populate_existing=True)
     now = datetime.now(timezone.utc)
     if row.locked_until is not None and row.locked_until > now:
         return max(1, int((row.locked_until - now).total_seconds() + 0.999))
@@ -43,8 +48,7 @@ def _count(row, now):
 
 
 def clear(session, *logins):
-    for login in logins:
-        row = session.get(LoginThrottle, key(login))
-        if row is not None:
-            session.delete(row)
-    session.flush()
+    # A query, not ORM deletes: a concurrent success may have cleared it already.
+    session.execute(delete(LoginThrottle).where(
+        LoginThrottle.login_key.in_([key(login) for login in logins])),
+        execution_options={"synchronize_session": False})

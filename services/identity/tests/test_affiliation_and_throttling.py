@@ -126,6 +126,52 @@ def test_concurrent_guesses_cannot_slip_past_the_lock(db):
     assert outcomes.count("Throttled") == 7
 
 
+def test_an_attempt_waiting_while_a_success_clears_the_count_is_still_counted(db):
+    """Found by benchmarks/identity_flows.py as a 500: a login waiting for the
+    name's row lock while a concurrent success deleted the row."""
+    import threading
+    name = f"racer.{uuid.uuid4().hex[:8]}"
+    holder = db.engine.connect()
+    holder.begin()
+    holder.execute(text("INSERT INTO login_throttles (login_key, failures) VALUES (:k, 2)"),
+                   {"k": name})
+    holder.commit()
+    holder.begin()
+    holder.execute(text("SELECT 1 FROM login_throttles WHERE login_key = :k FOR UPDATE"),
+                   {"k": name})
+    outcome = []
+
+    def attempt():
+        try:
+            with db.transaction() as session:
+                outcome.append(throttling.admit(session, name))
+        except Exception as exc:
+            outcome.append(exc)
+
+    waiting = threading.Thread(target=attempt)
+    waiting.start()
+    wait_for_lock_waiters(db, 1)
+    holder.execute(text("DELETE FROM login_throttles WHERE login_key = :k"), {"k": name})
+    holder.commit()  # the success's clear()
+    holder.close()
+    waiting.join()
+    assert outcome == [0]
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT failures FROM login_throttles WHERE login_key = :k"),
+                                  {"k": name}).scalar() == 1
+
+
+def wait_for_lock_waiters(db, count):
+    import time
+    deadline = time.monotonic() + 10
+    with db.engine.connect() as connection:
+        while connection.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                " AND datname = current_database()")).scalar() < count:
+            assert time.monotonic() < deadline, "nobody waited for the lock"
+            time.sleep(0.02)
+
+
 def test_the_current_password_cannot_be_guessed_through_account_changes(db):
     data = form()
     user_id = accounts.register(db, data)["account"]["user_id"]

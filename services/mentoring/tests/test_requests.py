@@ -233,3 +233,20 @@ def test_the_database_holds_one_current_relationship_per_pair(db):
     requests.end_relationship(db, mentee, relationship["id"])
     requests.accept(db, mentor_id, ask(db, mentee, mentor_id)["id"], now=NOW)  # a new one, later
     assert len(requests.list_relationships(db, mentee)["items"]) == 1
+
+
+def test_the_timer_entrypoint_expires_what_is_due_by_the_real_clock(db):
+    from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
+    from nameko.testing.services import worker_factory
+    from nameko.timer import Timer
+
+    from mentoring.service import MentoringService
+
+    [timer] = getattr(MentoringService.expire_requests, ENTRYPOINT_EXTENSIONS_ATTR)
+    assert isinstance(timer, Timer) and timer.interval == 60
+    mentee, mentor_id = member(db), mentor(db)
+    long_ago = datetime.now(timezone.utc) - timedelta(days=15)
+    request = ask(db, mentee, mentor_id, now=long_ago)
+    worker_factory(MentoringService, db=db).expire_requests()
+    [sent] = [r for r in requests.list_requests(db, mentee, "sent")["items"] if r["id"] == request["id"]]
+    assert sent["status"] == "expired"
