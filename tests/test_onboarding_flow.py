@@ -196,6 +196,30 @@ def test_the_address_is_confirmed_with_a_single_use_link(system, mailbox, member
     assert again.status_code == 404 and again.json()["error"]["code"] == "token_invalid"
 
 
+def test_single_use_links_are_not_kept_once_they_are_on_their_way(system, mailbox, member):
+    member.sign_up()
+    requests.post(member.url("/password-resets"), json={"login": member.form["email"]})
+    for subject in ("^(Confirm|Bevestig)", "^(Reset|Stel)"):
+        token = link_token(mailbox, member.form["email"], subject)
+        # identity's outbox keeps the event, not the link in it
+        wait_until(lambda: system.scalar(
+            "identity", "SELECT count(*) FROM outbox_events WHERE envelope->'data'->>'user_id' = %s"
+            " AND envelope->'data' ?| array['confirmation_url', 'reset_url']"
+            " AND published_at IS NOT NULL", (member.user_id,)) == 2, 15, 0.05, "both published")
+        assert not system.query("identity", "SELECT id FROM outbox_events WHERE envelope::text LIKE %s",
+                                (f"%{token}%",))
+        # notifications' mail row says who, what and when, not the link
+        wait_until(lambda: not system.query(
+            "notifications", "SELECT id FROM email_messages WHERE body LIKE %s OR html LIKE %s",
+            (f"%{token}%", f"%{token}%")), 15, 0.05, "the sent mail to forget the link")
+    sent = system.query("notifications", "SELECT template, status, body FROM email_messages"
+                        " WHERE user_id = %s AND template IN ('confirm_email', 'password_reset')",
+                        (member.user_id,))
+    assert sorted((template, status) for template, status, _ in sent) == [
+        ("confirm_email", "sent"), ("password_reset", "sent")]
+    assert all(body.startswith("(not kept") for _, _, body in sent)
+
+
 def test_a_forgotten_password_needs_the_link_then_the_security_answer(system, mailbox, member):
     member.sign_up()
     old_session = member.token

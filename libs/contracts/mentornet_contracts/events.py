@@ -166,6 +166,10 @@ class EventContract:
     version: int
     schema: type
     description: str
+    # Payload fields that grant something (a single-use link): the publisher's
+    # outbox drops them once the broker has the event, and a mail made from
+    # them is not kept after sending.
+    secrets: tuple = ()
 
 
 CONTRACTS = {
@@ -180,9 +184,10 @@ CONTRACTS = {
                       "The member's study details (step 6), for their profile."),
         EventContract("identity", "email_confirmation_requested", 1,
                       EmailConfirmationRequestedV1,
-                      "An address needs confirming with a single-use link."),
+                      "An address needs confirming with a single-use link.",
+                      secrets=("confirmation_url",)),
         EventContract("identity", "password_reset_requested", 1, PasswordResetRequestedV1,
-                      "A member asked for a password reset link."),
+                      "A member asked for a password reset link.", secrets=("reset_url",)),
         EventContract("identity", "account_email_changed", 1, AccountEmailChangedV1,
                       "A member's confirmed e-mail address changed."),
         EventContract("identity", "affiliation_verified", 1, AffiliationVerifiedV1,
@@ -257,6 +262,15 @@ SUBSCRIPTIONS = [
     Subscription("notifications", "notification_recipient_created", "identity",
                  "on_notification_recipient_created"),
 ]
+
+
+def secrets_of(source):
+    """{event type: its secret payload fields} for the events ``source`` publishes."""
+    found = {}
+    for contract in CONTRACTS.values():
+        if contract.source == source and contract.secrets:
+            found.setdefault(contract.type, set()).update(contract.secrets)
+    return {event_type: tuple(sorted(fields_)) for event_type, fields_ in found.items()}
 
 
 def contract_for(source, event_type, version):

@@ -22,7 +22,7 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy import event as sa_event, text
 from sqlalchemy.orm import Session
 
-from mentornet_contracts.events import dump_payload, subscriptions_of
+from mentornet_contracts.events import dump_payload, secrets_of, subscriptions_of
 from mentornet_platform import correlation
 from mentornet_platform.database import shared_engine
 
@@ -101,6 +101,7 @@ class Relay:
         self.publisher = Publisher(amqp_uri, use_confirms=True, mandatory=True, retry=False,
                                    delivery_mode=PERSISTENT, serializer="json")
         self.subscribed_types = {s.type for s in subscriptions_of(source)}
+        self.secrets = secrets_of(source)
         self.wakeup = threading.Event()
         self.running = False
         self._topology_declared = False
@@ -140,6 +141,7 @@ class Relay:
                     connection.execute(text(
                         "UPDATE outbox_events SET published_at = now(), attempts = attempts + 1"
                         " WHERE id = ANY(:ids)"), {"ids": published})
+                    self._drop_secrets(connection, [row for row in rows if row.id in published])
                 if unroutable:
                     # No queue is bound: re-declare the subscribers and try again soon.
                     self._topology_declared = False
@@ -152,6 +154,15 @@ class Relay:
             self._topology_declared = False
             raise failure
         return len(published)
+
+    def _drop_secrets(self, connection, rows):
+        # The broker has the event now; a single-use link need not wait in our table.
+        for row in rows:
+            for field in self.secrets.get(row.event_type, ()):
+                connection.execute(text(
+                    "UPDATE outbox_events SET envelope = jsonb_set(envelope, :path,"
+                    " '\"(sent; not kept)\"'::jsonb) WHERE id = :id AND envelope->'data' ? :field"),
+                    {"path": ["data", field], "id": row.id, "field": field})
 
     def run(self, sleep):
         """Relay until ``stop()``; ``sleep`` is the green or plain sleep to back off with."""

@@ -17,7 +17,6 @@ import re
 import logging
 import os
 import smtplib
-from datetime import datetime, timezone
 from email.message import EmailMessage as MimeMessage
 from email.utils import make_msgid
 
@@ -26,7 +25,6 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy import text
 
 from mentornet_platform.database import shared_engine
-from notifications.models import EmailMessage
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +33,16 @@ _templates = Environment(
     loader=FileSystemLoader(os.path.join(os.path.dirname(__file__), "templates")),
     undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 _URL = re.compile(r"(https?://[^\s<>\"]+)")
+
+
+# Mails whose body is a single-use link: once sent (or refused for good), the
+# row keeps who, what and when, not the link.
+SINGLE_USE_LINK_TEMPLATES = ["confirm_email", "password_reset"]
+_FORGET_LINKS = (
+    ", body = CASE WHEN template = ANY(:link_templates) THEN :link_gone ELSE body END"
+    ", html = CASE WHEN template = ANY(:link_templates) THEN NULL ELSE html END")
+_FORGET_LINKS_PARAMS = {"link_templates": SINGLE_USE_LINK_TEMPLATES,
+                        "link_gone": "(not kept: it held a single-use link)"}
 
 
 def render(template, language, context):
@@ -125,7 +133,8 @@ class MailSender:
                     with self.engine.begin() as connection:
                         connection.execute(text(
                             "UPDATE email_messages SET status = 'sent', sent_at = now(),"
-                            " attempts = attempts + 1 WHERE id = :id"), {"id": row.id})
+                            " attempts = attempts + 1" + _FORGET_LINKS + " WHERE id = :id"),
+                            {"id": row.id, **_FORGET_LINKS_PARAMS})
                     sent += 1
         finally:
             # Claimed but not tried (a dropped connection, a stop): pending again, as
@@ -164,7 +173,8 @@ class MailSender:
         with self.engine.begin() as connection:
             connection.execute(text(
                 "UPDATE email_messages SET status = 'failed', attempts = attempts + 1,"
-                " last_error = :error WHERE id = :id"), {"error": str(exc)[:2000], "id": row.id})
+                " last_error = :error" + _FORGET_LINKS + " WHERE id = :id"),
+                {"error": str(exc)[:2000], "id": row.id, **_FORGET_LINKS_PARAMS})
 
     def _postpone(self, rows, exc):
         log.warning("cannot send %d e-mail(s) yet: %s", len(rows), exc)
