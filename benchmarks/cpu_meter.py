@@ -2,9 +2,10 @@
 
 On a shared 2-core machine a page's latency under load is mostly its CPU cost
 divided by the cores, so the benchmarks report where that CPU goes: each stack
-process with its children (the gateway's gunicorn workers), and PostgreSQL
-and RabbitMQ as a whole (their processes are shared with anything else that
-runs, so read them as upper bounds).
+process with its children (the gateway's gunicorn workers), RabbitMQ as a
+whole, and the rest of the machine (PostgreSQL, whose backends come and go
+with their connections, the load generator and anything else), which is the
+machine's total from /proc/stat less the parts named.
 """
 import os
 
@@ -41,7 +42,7 @@ def _all():
 
 def snapshot(roots):
     """{part: cpu seconds} for ``roots`` ({part: pid}, children included),
-    plus 'postgres' and 'rabbitmq'."""
+    plus 'rabbitmq' and 'rest of the machine'."""
     table = _all()
     children = {}
     for pid, (ppid, _) in table.items():
@@ -57,11 +58,18 @@ def snapshot(roots):
         return total
 
     parts = {name: tree(pid) for name, pid in roots.items()}
-    parts["postgres"] = sum(cpu for pid, (_, cpu) in table.items()
-                            if _command(pid).startswith("postgres"))
     parts["rabbitmq"] = sum(cpu for pid, (_, cpu) in table.items()
                             if _command(pid) in ("beam.smp", "erl_child_setup"))
+    parts["rest of the machine"] = _machine_total() - sum(parts.values())
     return parts
+
+
+def _machine_total():
+    with open("/proc/stat") as handle:
+        fields = handle.readline().split()[1:]
+    # user nice system idle iowait irq softirq steal: all but idle and iowait
+    busy = [int(value) for index, value in enumerate(fields[:8]) if index not in (3, 4)]
+    return sum(busy) / TICKS
 
 
 def difference(before, after):

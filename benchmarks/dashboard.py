@@ -206,8 +206,8 @@ def main():
         f"{name} {ms}" for name, ms in rows["same calls one by one over RPC, 1 client"]
         ["each_p50_ms"].items()))
     cpu = rows["dashboard, 20 clients"]["cpu_ms_per_page"]
-    print(f"CPU per page with 20 clients (ms; {sum(cpu.values()):.1f} in all, postgres and "
-          "rabbitmq machine-wide): " + ", ".join(f"{name} {ms}" for name, ms in cpu.items()))
+    print(f"CPU per page with 20 clients (ms; {sum(cpu.values()):.1f} in all on "
+          f"{os.cpu_count()} cores): " + ", ".join(f"{name} {ms}" for name, ms in cpu.items()))
     one, serial = rows["dashboard, 1 client"], rows["same calls one by one over RPC, 1 client"]
     twenty = rows["dashboard, 20 clients"]
     print(f"ratio: the fan-out page costs {one['p50_ms'] / serial['p50_ms']:.2f}x the serial "
