@@ -48,13 +48,16 @@ def snapshot(roots):
     for pid, (ppid, _) in table.items():
         children.setdefault(ppid, []).append(pid)
 
+    named = set(roots.values())
+
     def tree(pid):
+        # a root's children, but not other roots (the services this process started)
         total, stack = 0.0, [pid]
         while stack:
             current = stack.pop()
             if current in table:
                 total += table[current][1]
-            stack.extend(children.get(current, []))
+            stack.extend(child for child in children.get(current, []) if child not in named)
         return total
 
     parts = {name: tree(pid) for name, pid in roots.items()}

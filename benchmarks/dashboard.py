@@ -185,7 +185,8 @@ def main():
         hammer(url, tokens, 3, 4)  # warm-up
         rows = {"dashboard, 1 client": hammer(url, tokens, args.seconds / 2, 1),
                 "dashboard, 20 clients": hammer(url, tokens, args.seconds, 20, cpu_of={
-                    name: process.pid for name, process in stack.processes.items()}),
+                    **{name: process.pid for name, process in stack.processes.items()},
+                    "load generator (this process)": os.getpid()}),
                 "dashboard, 20 clients reading 1 s between pages": hammer(
                     url, tokens, args.seconds, 20, think=1.0),
                 "dashboard, 20 clients reading 0.5 s between pages": hammer(

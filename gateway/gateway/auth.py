@@ -5,8 +5,9 @@ token check and then for its own calls, one after the other.  So each gateway
 process remembers, for a while, which member a token belonged to the last time
 identity said so (a hint, never a credential), and for such a token asks
 identity and the page's services at once.  Nothing reaches the client unless
-identity accepts the token now and names the same member; otherwise the
-page's results are thrown away and the hint forgotten.
+identity accepts the token now and names the same member: a refused token's
+hint is forgotten, and when identity names someone else the page's results
+are thrown away, the hint corrected and the page asked for again.
 """
 import functools
 import hashlib

@@ -273,6 +273,18 @@ def secrets_of(source):
     return {event_type: tuple(sorted(fields_)) for event_type, fields_ in found.items()}
 
 
+NOT_KEPT = "(not kept: a single-use secret)"
+
+
+def without_secrets(source, envelope):
+    """``envelope`` with its secret payload fields replaced, or None when it has none."""
+    fields_ = [name for name in secrets_of(source).get(envelope.get("type"), ())
+               if name in envelope.get("data", {})]
+    if not fields_:
+        return None
+    return {**envelope, "data": {**envelope["data"], **{name: NOT_KEPT for name in fields_}}}
+
+
 def contract_for(source, event_type, version):
     try:
         return CONTRACTS[(source, event_type, version)]

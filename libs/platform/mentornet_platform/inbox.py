@@ -23,7 +23,7 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
-from mentornet_contracts.events import EnvelopeSchema, validate_payload
+from mentornet_contracts.events import EnvelopeSchema, validate_payload, without_secrets
 from mentornet_platform import correlation
 from mentornet_platform.database import shared_engine
 
@@ -156,11 +156,14 @@ class Inbox:
                          "dead": dead, "delay": self._delay(attempts),
                          "error": f"{type(exc).__name__}: {exc}"[:2000], "id": row.id})
             else:
+                # Done: a single-use link the event carried need not stay here.
+                kept = without_secrets(source, row.envelope) or row.envelope
                 with self.engine.begin() as connection:
                     connection.execute(text(
                         "UPDATE failed_events SET attempts = attempts + 1, status = 'done',"
-                        " next_attempt_at = NULL, updated_at = now() WHERE id = :id"),
-                        {"id": row.id})
+                        " next_attempt_at = NULL, updated_at = now(),"
+                        " envelope = CAST(:envelope AS jsonb) WHERE id = :id"),
+                        {"id": row.id, "envelope": json.dumps(kept)})
                 log.info("event %s processed by %s on retry", row.envelope.get("event_id"), row.handler)
             finally:
                 correlation.reset(token)

@@ -22,7 +22,7 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy import event as sa_event, text
 from sqlalchemy.orm import Session
 
-from mentornet_contracts.events import dump_payload, secrets_of, subscriptions_of
+from mentornet_contracts.events import dump_payload, subscriptions_of, without_secrets
 from mentornet_platform import correlation
 from mentornet_platform.database import shared_engine
 
@@ -101,7 +101,6 @@ class Relay:
         self.publisher = Publisher(amqp_uri, use_confirms=True, mandatory=True, retry=False,
                                    delivery_mode=PERSISTENT, serializer="json")
         self.subscribed_types = {s.type for s in subscriptions_of(source)}
-        self.secrets = secrets_of(source)
         self.wakeup = threading.Event()
         self.running = False
         self._topology_declared = False
@@ -158,11 +157,11 @@ class Relay:
     def _drop_secrets(self, connection, rows):
         # The broker has the event now; a single-use link need not wait in our table.
         for row in rows:
-            for field in self.secrets.get(row.event_type, ()):
+            kept = without_secrets(self.source, row.envelope)
+            if kept is not None:
                 connection.execute(text(
-                    "UPDATE outbox_events SET envelope = jsonb_set(envelope, :path,"
-                    " '\"(sent; not kept)\"'::jsonb) WHERE id = :id AND envelope->'data' ? :field"),
-                    {"path": ["data", field], "id": row.id, "field": field})
+                    "UPDATE outbox_events SET envelope = CAST(:envelope AS jsonb) WHERE id = :id"),
+                    {"envelope": json.dumps(kept), "id": row.id})
 
     def run(self, sleep):
         """Relay until ``stop()``; ``sleep`` is the green or plain sleep to back off with."""

@@ -29,6 +29,16 @@ def _current_mentees(session, mentor_id):
         Relationship.mentor_id == mentor_id, Relationship.ended_at.is_(None))).scalar()
 
 
+def _mentoring_already(session, mentor_id, mentee_id):
+    return session.execute(select(Relationship.id).where(
+        Relationship.mentor_id == mentor_id, Relationship.mentee_id == mentee_id,
+        Relationship.ended_at.is_(None))).first() is not None
+
+
+def _already_mentored(message):
+    return exceptions.Conflict("already_mentored", message, {"mentor_id": [message]})
+
+
 def request_view(request):
     return {"id": request.id, "mentee_id": request.mentee_id, "mentor_id": request.mentor_id,
             "activities": list(request.activities), "message": request.message,
@@ -81,11 +91,8 @@ def request_mentoring(db, mentee_id, mentor_id, activities, message, now=None):
         if not_offered:
             raise exceptions.invalid("activities", "This mentor does not offer: "
                                      + ", ".join(not_offered) + ".", code="activity_not_offered")
-        if session.execute(select(Relationship.id).where(
-                Relationship.mentor_id == mentor_id, Relationship.mentee_id == mentee_id,
-                Relationship.ended_at.is_(None))).first():
-            raise exceptions.Conflict("already_mentored", "This mentor is already mentoring you.",
-                                      {"mentor_id": ["This mentor is already mentoring you."]})
+        if _mentoring_already(session, mentor_id, mentee_id):
+            raise _already_mentored("This mentor is already mentoring you.")
         if _current_mentees(session, mentor_id) >= offer.max_mentees:
             raise exceptions.Conflict("mentor_full", "This mentor has no room for another mentee now.",
                                       {"mentor_id": ["This mentor has no room now."]})
@@ -136,11 +143,16 @@ def accept(db, mentor_id, request_id, reply="", now=None):
         if offer is None or _current_mentees(session, mentor_id) >= offer.max_mentees:
             raise exceptions.Conflict("mentor_full", "You have no room for another mentee; end a "
                                       "relationship or raise your maximum first.")
+        if _mentoring_already(session, mentor_id, request.mentee_id):
+            raise _already_mentored("You are already mentoring this member.")
         relationship = Relationship(mentor_id=mentor_id, mentee_id=request.mentee_id,
                                     activities=list(request.activities), request_id=request.id,
                                     started_at=at)
         session.add(relationship)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError:  # the pair's index (migration 0004): a concurrent accept won
+            raise _already_mentored("You are already mentoring this member.")
         request.status, request.reply, request.decided_at = "accepted", reply.strip(), at
         request.relationship_id = relationship.id
         _history(session, request, "accepted", mentor_id, at, reply)

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from mentoring import members, requests
 from mentoring.exceptions import Conflict, Forbidden, InvalidInput, NotFound
-from mentoring.models import Relationship
+from mentoring.models import MentoringRequest, Relationship
 from mentornet_platform.inbox import Inbox
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
@@ -229,6 +229,17 @@ def test_the_database_holds_one_current_relationship_per_pair(db):
         with db.transaction() as session:
             session.add(Relationship(mentor_id=mentor_id, mentee_id=mentee, activities=["cv_review"],
                                      request_id=0, started_at=NOW))
+    # A request that slipped in beside the relationship (a race, or from before
+    # migration 0004) cannot make a second one: a clear refusal, not a 500.
+    with db.transaction() as session:
+        slipped = MentoringRequest(mentee_id=mentee, mentor_id=mentor_id, activities=["cv_review"],
+                                   message="Again?", created_at=NOW,
+                                   expires_at=NOW + timedelta(days=14))
+        session.add(slipped)
+    with pytest.raises(Conflict) as refused:
+        requests.accept(db, mentor_id, slipped.id, now=NOW)
+    assert refused.value.code == "already_mentored"
+    requests.withdraw(db, mentee, slipped.id, now=NOW)
     relationship = requests.list_relationships(db, mentee)["items"][0]
     requests.end_relationship(db, mentee, relationship["id"])
     requests.accept(db, mentor_id, ask(db, mentee, mentor_id)["id"], now=NOW)  # a new one, later

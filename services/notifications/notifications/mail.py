@@ -35,8 +35,9 @@ _templates = Environment(
 _URL = re.compile(r"(https?://[^\s<>\"]+)")
 
 
-# Mails whose body is a single-use link: once sent (or refused for good), the
-# row keeps who, what and when, not the link.
+# Mails whose body is a single-use link: once sent, given up on or in doubt
+# (a sender died mid-send; never resent), the row keeps who, what and when, not
+# the link.  The member can always ask for a new one.
 SINGLE_USE_LINK_TEMPLATES = ["confirm_email", "password_reset"]
 _FORGET_LINKS = (
     ", body = CASE WHEN template = ANY(:link_templates) THEN :link_gone ELSE body END"
@@ -155,7 +156,9 @@ class MailSender:
             connection.execute(text(
                 "UPDATE email_messages SET status = 'unknown', last_error ="
                 " 'the sender stopped during the SMTP conversation; not resent, to never send twice'"
-                " WHERE status = 'sending' AND claimed_at < now() - interval '10 minutes'"))
+                + _FORGET_LINKS +
+                " WHERE status = 'sending' AND claimed_at < now() - interval '10 minutes'"),
+                _FORGET_LINKS_PARAMS)
 
     def _mime(self, row):
         message = MimeMessage()
@@ -181,12 +184,14 @@ class MailSender:
         with self.engine.begin() as connection:
             for row in rows:
                 attempts = row.attempts + 1
+                given_up = attempts >= self.max_attempts
                 connection.execute(text(
                     "UPDATE email_messages SET attempts = :attempts, last_error = :error,"
-                    " status = CASE WHEN :attempts >= :max THEN 'failed' ELSE 'pending' END,"
-                    " next_attempt_at = now() + make_interval(secs => :delay) WHERE id = :id"),
-                    {"attempts": attempts, "error": str(exc)[:2000], "max": self.max_attempts,
-                     "delay": min(600, 2 ** attempts), "id": row.id})
+                    " status = CASE WHEN :given_up THEN 'failed' ELSE 'pending' END,"
+                    " next_attempt_at = now() + make_interval(secs => :delay)"
+                    + (_FORGET_LINKS if given_up else "") + " WHERE id = :id"),
+                    {"attempts": attempts, "error": str(exc)[:2000], "given_up": given_up,
+                     "delay": min(600, 2 ** attempts), "id": row.id, **_FORGET_LINKS_PARAMS})
 
     def run(self, sleep):
         self.running = True

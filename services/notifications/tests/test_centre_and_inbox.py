@@ -273,3 +273,34 @@ def test_mentoring_events_reach_the_member_they_concern(db, service_database):
     # does not accept messages from other members.
     preferences.set(db, mentee, {"allow_messages_from_members": False})
     assert inbox.start_conversation(db, mentor, mentee, "Graag!")["conversation_id"]
+
+
+def test_a_link_event_retried_to_success_leaves_no_link_among_the_failures(db, service_database):
+    member = join(db)
+    link = f"http://localhost:8000/confirm-email?token={uuid.uuid4().hex}"
+    envelope = {"event_id": str(uuid.uuid4()), "type": "email_confirmation_requested", "version": 1,
+                "occurred_at": datetime.now(timezone.utc).isoformat(),
+                "data": {"user_id": member, "email": "sam@example.org", "first_name": "Sam",
+                         "language": "en", "confirmation_url": link}}
+    failures = []
+
+    def fails_once(session, data, envelope):
+        if not failures:
+            failures.append(1)
+            raise RuntimeError("the database blinked")
+        members.send_email_confirmation(session, data, envelope)
+
+    box = Inbox(db.engine, {"confirm": fails_once}, {"confirm": "identity"}, retry_base=0.01)
+    assert box.handle("confirm", "identity", envelope) == "failed"
+    parked = "SELECT envelope->'data'->>'confirmation_url' FROM failed_events WHERE event_id = :id"
+    assert service_database.scalar(parked, {"id": envelope["event_id"]}) == link  # needed to retry
+    with db.engine.begin() as connection:  # its retry is due now
+        connection.execute(text("UPDATE failed_events SET next_attempt_at = now()"
+                                " WHERE event_id = :id"), {"id": envelope["event_id"]})
+    assert box.retry_due() >= 1
+    assert service_database.scalar(
+        "SELECT status FROM failed_events WHERE event_id = :id", {"id": envelope["event_id"]}) == "done"
+    assert service_database.scalar(parked, {"id": envelope["event_id"]}).startswith("(not kept")
+    assert service_database.scalar(
+        "SELECT count(*) FROM email_messages WHERE user_id = :u AND template = 'confirm_email'",
+        {"u": member}) == 1

@@ -20,6 +20,16 @@ depends_on = None
 
 
 def upgrade():
+    # Pairs that already hold two current relationships cannot get the index;
+    # which one ends is the members' choice, so say which pairs and stop.
+    pairs = op.get_bind().execute(sa.text(
+        "SELECT mentor_id, mentee_id, array_agg(id ORDER BY id) FROM relationships"
+        " WHERE ended_at IS NULL GROUP BY mentor_id, mentee_id HAVING count(*) > 1")).all()
+    if pairs:
+        raise RuntimeError(
+            "These pairs hold more than one current relationship; end all but one of each "
+            "(POST /api/v1/mentoring/relationships/{id}/end) and migrate again: "
+            + "; ".join(f"mentor {m}, mentee {e}: relationships {ids}" for m, e, ids in pairs))
     op.create_index("uq_relationships_current_pair", "relationships", ["mentor_id", "mentee_id"],
                     unique=True, postgresql_where=sa.text("ended_at IS NULL"))
     op.drop_index("ix_relationships_mentor_current", table_name="relationships")

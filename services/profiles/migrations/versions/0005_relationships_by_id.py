@@ -8,7 +8,9 @@ whether it started and ended, so any order ends in the same state.
 
 Existing partnerships are carried over as current relationships with ids
 below zero (their real ids were never stored; ``relationship_ended`` for such
-a pair ends them).
+a pair ends them).  What the old table already had wrong (a pair left
+partners by an end applied before its start) is carried over as it was:
+only mentoring knows the truth, and nothing here asks it.
 
 Revision ID: 0005
 Revises: 0004
@@ -40,8 +42,9 @@ def upgrade():
     # the two is mentor does not matter for seeing contact details.
     op.execute("""
         INSERT INTO mentoring_relationships (relationship_id, mentor_id, mentee_id, started, ended)
-        SELECT -row_number() OVER (ORDER BY user_id, partner_id), user_id, partner_id, true, false
-        FROM partnerships WHERE user_id < partner_id
+        SELECT -row_number() OVER (ORDER BY one, other), one, other, true, false
+        FROM (SELECT DISTINCT least(user_id, partner_id) AS one,
+                              greatest(user_id, partner_id) AS other FROM partnerships) AS pairs
     """)
     op.drop_table("partnerships")
 
