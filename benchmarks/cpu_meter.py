@@ -4,8 +4,8 @@ On a shared 2-core machine a page's latency under load is mostly its CPU cost
 divided by the cores, so the benchmarks report where that CPU goes: each stack
 process with its children (the gateway's gunicorn workers), RabbitMQ as a
 whole, and the rest of the machine (PostgreSQL, whose backends come and go
-with their connections, the load generator and anything else), which is the
-machine's total from /proc/stat less the parts named.
+with their connections, the kernel's work for the loopback network, anything
+else), which is the machine's total from /proc/stat less the parts named.
 """
 import os
 
@@ -70,8 +70,9 @@ def snapshot(roots):
 def _machine_total():
     with open("/proc/stat") as handle:
         fields = handle.readline().split()[1:]
-    # user nice system idle iowait irq softirq steal: all but idle and iowait
-    busy = [int(value) for index, value in enumerate(fields[:8]) if index not in (3, 4)]
+    # user nice system idle iowait irq softirq: all but idle and iowait (steal,
+    # time the host gave to other machines, is not ours)
+    busy = [int(value) for index, value in enumerate(fields[:7]) if index not in (3, 4)]
     return sum(busy) / TICKS
 
 
