@@ -84,3 +84,19 @@ def test_payloads_are_checked_on_the_way_out():
     from marshmallow import ValidationError
     with pytest.raises(ValidationError):
         events.dump_payload("identity", "account_registered", 1, {"user_id": "not-a-uuid"})
+
+
+def test_event_entrypoints_come_from_the_inbox_table_named_on_the_event_type():
+    from mentornet_platform.inbox import EventInbox, event_entrypoints
+
+    @event_entrypoints
+    class Consumer:
+        name = "consumer"
+        inbox = EventInbox({"on_account_deleted": ("identity", lambda *_: None)})
+
+    [(name, _, entrypoint)] = entrypoints(Consumer, EventHandler)
+    assert (name, entrypoint.source_service, entrypoint.event_type) == (
+        "on_account_deleted", "identity", "account_deleted")
+    assert entrypoint.requeue_on_error is True
+    with pytest.raises(ValueError, match="on_<event type>"):
+        event_entrypoints(type("Bad", (), {"inbox": EventInbox({"forget": ("identity", None)})}))

@@ -218,3 +218,28 @@ class EventInbox(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.inbox
+
+
+def event_entrypoints(service_cls):
+    """Class decorator: one nameko event entrypoint per handler of the service's
+    ``inbox`` (an EventInbox), named as the handler, ``on_<event type>``, which
+    hands each delivered event to the inbox (idempotent, retried, parked).
+    The inbox's table is then the one place a service lists what it consumes;
+    tests/test_contracts.py checks it against the contracts' SUBSCRIPTIONS."""
+    from nameko.events import event_handler
+
+    def entrypoint(name, source):
+        def handle(self, envelope):
+            self.inbox.handle(name, source, envelope)
+        handle.__name__ = handle.__qualname__ = name
+        handle.__doc__ = f"{source}.{name[3:]} -> the inbox's {name} handler."
+        # requeue_on_error: if even recording the failure fails, nameko requeues.
+        return event_handler(source, name[3:], requeue_on_error=True)(handle)
+
+    for name, (source, _) in service_cls.inbox.handlers.items():
+        if not name.startswith("on_"):
+            raise ValueError(f"{service_cls.__name__}: inbox handler {name!r} must be on_<event type>")
+        if name in vars(service_cls):
+            raise ValueError(f"{service_cls.__name__}: {name!r} is already defined")
+        setattr(service_cls, name, entrypoint(name, source))
+    return service_cls

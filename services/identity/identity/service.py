@@ -1,14 +1,14 @@
 """Identity's nameko entrypoints: thin, each calls a plain domain function."""
-from nameko.events import event_handler
 
 from identity import accounts, affiliation, config, handlers, onboarding, usernames
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
-from mentornet_platform.inbox import EventInbox
+from mentornet_platform.inbox import EventInbox, event_entrypoints
 from mentornet_platform.outbox import OutboxRelay
 from mentornet_platform.rpc import rpc
 
 
+@event_entrypoints  # one event entrypoint per inbox handler below
 class IdentityService:
     name = "identity"
 
@@ -127,16 +127,3 @@ class IdentityService:
     @rpc
     def decide_affiliation_review(self, review_id, approve, operator, reason=""):
         return affiliation.decide(self.db, review_id, approve, operator, reason)
-
-    # -- the registration saga --
-    @event_handler("profiles", "profile_created", requeue_on_error=True)
-    def on_profile_created(self, envelope):
-        self.inbox.handle("on_profile_created", "profiles", envelope)
-
-    @event_handler("mentoring", "mentoring_member_created", requeue_on_error=True)
-    def on_mentoring_member_created(self, envelope):
-        self.inbox.handle("on_mentoring_member_created", "mentoring", envelope)
-
-    @event_handler("notifications", "notification_recipient_created", requeue_on_error=True)
-    def on_notification_recipient_created(self, envelope):
-        self.inbox.handle("on_notification_recipient_created", "notifications", envelope)

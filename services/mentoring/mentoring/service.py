@@ -3,17 +3,17 @@
 Every method acting for a member takes that member's id and the domain checks
 it, so a direct RPC call with another member's ids is refused too.
 """
-from nameko.events import event_handler
 from nameko.timer import timer
 
 from mentoring import members, requests
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
-from mentornet_platform.inbox import EventInbox
+from mentornet_platform.inbox import EventInbox, event_entrypoints
 from mentornet_platform.outbox import OutboxRelay
 from mentornet_platform.rpc import rpc
 
 
+@event_entrypoints  # one event entrypoint per inbox handler below
 class MentoringService:
     name = "mentoring"
 
@@ -73,19 +73,3 @@ class MentoringService:
     def expire_requests(self):
         """Unanswered requests expire; mentors are reminded before that."""
         requests.expire_due(self.db)
-
-    @event_handler("identity", "account_registered", requeue_on_error=True)
-    def on_account_registered(self, envelope):
-        self.inbox.handle("on_account_registered", "identity", envelope)
-
-    @event_handler("identity", "account_deleted", requeue_on_error=True)
-    def on_account_deleted(self, envelope):
-        self.inbox.handle("on_account_deleted", "identity", envelope)
-
-    @event_handler("identity", "onboarding_completed", requeue_on_error=True)
-    def on_onboarding_completed(self, envelope):
-        self.inbox.handle("on_onboarding_completed", "identity", envelope)
-
-    @event_handler("profiles", "mentor_settings_changed", requeue_on_error=True)
-    def on_mentor_settings_changed(self, envelope):
-        self.inbox.handle("on_mentor_settings_changed", "profiles", envelope)

@@ -4,11 +4,10 @@ Every method that reads or changes a member's data takes that member's
 ``user_id`` and checks ownership itself, so a direct RPC call with someone
 else's ids is refused here too, not only at the gateway.
 """
-from nameko.events import event_handler
 
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
-from mentornet_platform.inbox import EventInbox
+from mentornet_platform.inbox import EventInbox, event_entrypoints
 from mentornet_platform.outbox import OutboxRelay
 from mentornet_platform.rpc import rpc
 from notifications import (centre, helpdesk, inbox, members, mentoring_updates, overview,
@@ -16,6 +15,7 @@ from notifications import (centre, helpdesk, inbox, members, mentoring_updates, 
 from notifications.mail import MailSenderProvider
 
 
+@event_entrypoints  # one event entrypoint per inbox handler below
 class NotificationsService:
     name = "notifications"
 
@@ -117,64 +117,3 @@ class NotificationsService:
     def overview(self, user_id):
         """The dashboard's part: the unread count and the current service updates."""
         return overview.overview(self.db, user_id)
-
-    # -- events --
-    @event_handler("identity", "account_registered", requeue_on_error=True)
-    def on_account_registered(self, envelope):
-        self.inbox.handle("on_account_registered", "identity", envelope)
-
-    @event_handler("identity", "email_confirmation_requested", requeue_on_error=True)
-    def on_email_confirmation_requested(self, envelope):
-        self.inbox.handle("on_email_confirmation_requested", "identity", envelope)
-
-    @event_handler("identity", "password_reset_requested", requeue_on_error=True)
-    def on_password_reset_requested(self, envelope):
-        self.inbox.handle("on_password_reset_requested", "identity", envelope)
-
-    @event_handler("identity", "account_email_changed", requeue_on_error=True)
-    def on_account_email_changed(self, envelope):
-        self.inbox.handle("on_account_email_changed", "identity", envelope)
-
-    @event_handler("identity", "account_email_confirmed", requeue_on_error=True)
-    def on_account_email_confirmed(self, envelope):
-        self.inbox.handle("on_account_email_confirmed", "identity", envelope)
-
-    @event_handler("identity", "affiliation_verified", requeue_on_error=True)
-    def on_affiliation_verified(self, envelope):
-        self.inbox.handle("on_affiliation_verified", "identity", envelope)
-
-    @event_handler("identity", "affiliation_reviewed", requeue_on_error=True)
-    def on_affiliation_reviewed(self, envelope):
-        self.inbox.handle("on_affiliation_reviewed", "identity", envelope)
-
-    @event_handler("identity", "account_deleted", requeue_on_error=True)
-    def on_account_deleted(self, envelope):
-        self.inbox.handle("on_account_deleted", "identity", envelope)
-
-    @event_handler("mentoring", "mentoring_request_created", requeue_on_error=True)
-    def on_mentoring_request_created(self, envelope):
-        self.inbox.handle("on_mentoring_request_created", "mentoring", envelope)
-
-    @event_handler("mentoring", "mentoring_request_withdrawn", requeue_on_error=True)
-    def on_mentoring_request_withdrawn(self, envelope):
-        self.inbox.handle("on_mentoring_request_withdrawn", "mentoring", envelope)
-
-    @event_handler("mentoring", "mentoring_request_accepted", requeue_on_error=True)
-    def on_mentoring_request_accepted(self, envelope):
-        self.inbox.handle("on_mentoring_request_accepted", "mentoring", envelope)
-
-    @event_handler("mentoring", "mentoring_request_declined", requeue_on_error=True)
-    def on_mentoring_request_declined(self, envelope):
-        self.inbox.handle("on_mentoring_request_declined", "mentoring", envelope)
-
-    @event_handler("mentoring", "mentoring_request_expired", requeue_on_error=True)
-    def on_mentoring_request_expired(self, envelope):
-        self.inbox.handle("on_mentoring_request_expired", "mentoring", envelope)
-
-    @event_handler("mentoring", "mentoring_request_expiring", requeue_on_error=True)
-    def on_mentoring_request_expiring(self, envelope):
-        self.inbox.handle("on_mentoring_request_expiring", "mentoring", envelope)
-
-    @event_handler("mentoring", "relationship_ended", requeue_on_error=True)
-    def on_relationship_ended(self, envelope):
-        self.inbox.handle("on_relationship_ended", "mentoring", envelope)

@@ -1,14 +1,14 @@
 """Profiles' nameko entrypoints: thin, each calls a plain domain function."""
-from nameko.events import event_handler
 from mentornet_platform.rpc import rpc
 
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
-from mentornet_platform.inbox import EventInbox
+from mentornet_platform.inbox import EventInbox, event_entrypoints
 from mentornet_platform.outbox import OutboxRelay
 from profiles import config, overview, profiles, search
 
 
+@event_entrypoints  # one event entrypoint per inbox handler below
 class ProfilesService:
     name = "profiles"
 
@@ -49,30 +49,6 @@ class ProfilesService:
     def overview(self, user_id):
         """The dashboard's part: the member, the sector cloud, recommended mentors."""
         return overview.overview(self.db, user_id)
-
-    @event_handler("identity", "account_registered", requeue_on_error=True)
-    def on_account_registered(self, envelope):
-        self.inbox.handle("on_account_registered", "identity", envelope)
-
-    @event_handler("identity", "study_details_submitted", requeue_on_error=True)
-    def on_study_details_submitted(self, envelope):
-        self.inbox.handle("on_study_details_submitted", "identity", envelope)
-
-    @event_handler("identity", "account_deleted", requeue_on_error=True)
-    def on_account_deleted(self, envelope):
-        self.inbox.handle("on_account_deleted", "identity", envelope)
-
-    @event_handler("identity", "account_email_changed", requeue_on_error=True)
-    def on_account_email_changed(self, envelope):
-        self.inbox.handle("on_account_email_changed", "identity", envelope)
-
-    @event_handler("mentoring", "mentoring_request_accepted", requeue_on_error=True)
-    def on_mentoring_request_accepted(self, envelope):
-        self.inbox.handle("on_mentoring_request_accepted", "mentoring", envelope)
-
-    @event_handler("mentoring", "relationship_ended", requeue_on_error=True)
-    def on_relationship_ended(self, envelope):
-        self.inbox.handle("on_relationship_ended", "mentoring", envelope)
 
     # -- search --
     @rpc
