@@ -13,10 +13,14 @@ CANDIDATES = 200
 
 # Scored and ordered in SQL, so only the few rows shown cross to Python.
 _QUERY = text("""
-WITH shared_programme AS (
-    -- members who studied one of the member's programmes (open mentors among them count)
-    SELECT DISTINCT e.user_id, e.programme FROM educations e
+WITH programme_matches AS (
+    -- studies of the member's programmes (open mentors among them count); the
+    -- limit stops the index scan early, however common the programme
+    SELECT e.user_id, e.programme FROM educations e
     WHERE profiles_fold(e.programme) = ANY(:programmes) LIMIT :candidates
+), shared_programme AS (
+    SELECT DISTINCT ON (user_id) user_id, programme FROM programme_matches
+    ORDER BY user_id, programme
 ), candidates AS (
     SELECT user_id FROM shared_programme
     UNION
@@ -31,8 +35,7 @@ WITH shared_programme AS (
                  ORDER BY 1) AS shared_sectors
     FROM open_mentors m
     JOIN candidates c ON c.user_id = m.user_id
-    LEFT JOIN LATERAL (SELECT min(programme) AS programme FROM shared_programme
-                       WHERE shared_programme.user_id = m.user_id) sp ON true
+    LEFT JOIN shared_programme sp ON sp.user_id = m.user_id
     WHERE m.user_id <> :me
 )
 SELECT * FROM scored
