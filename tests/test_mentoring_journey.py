@@ -3,7 +3,6 @@ one becomes a mentor, the other finds them, asks, is accepted, both see the
 relationship on their dashboards, one ends it.  Plus the refusals and the
 authorisation checks at the gateway and at the RPC layer."""
 import pytest
-import requests
 
 from gateway.rpc import RemoteError
 from mentornet_platform.testing import wait_until

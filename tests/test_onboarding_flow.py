@@ -1,11 +1,6 @@
 """The guide's sign-up, steps 4 to 9, through the gateway: affiliation against
 the university's records, study details, the saga, guidelines, introduction;
 and login, recovery and leaving.  Real HTTP, RabbitMQ, PostgreSQL and SMTP."""
-import os
-import re
-import subprocess
-import sys
-import time
 import uuid
 
 import pytest

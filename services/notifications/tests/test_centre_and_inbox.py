@@ -1,6 +1,5 @@
 """The notification centre, preferences, the inbox, the helpdesk and service
 updates against notifications' real database, and e-mail over real SMTP."""
-import smtplib
 import uuid
 from datetime import datetime, timedelta, timezone
 
