@@ -100,3 +100,21 @@ def test_event_entrypoints_come_from_the_inbox_table_named_on_the_event_type():
     assert entrypoint.requeue_on_error is True
     with pytest.raises(ValueError, match="on_<event type>"):
         event_entrypoints(type("Bad", (), {"inbox": EventInbox({"forget": ("identity", None)})}))
+
+
+@pytest.mark.parametrize("data", [None, [], "text"])
+def test_input_that_is_not_an_object_is_refused_by_name(data):
+    from marshmallow import Schema, fields
+
+    from mentornet_contracts.errors import InvalidInput, load_input
+
+    class Settings(Schema):
+        available = fields.Boolean(required=True)
+
+    with pytest.raises(InvalidInput) as refused:
+        load_input(Settings(), data, "The settings")
+    assert refused.value.message == "The settings must be an object."
+    with pytest.raises(InvalidInput) as refused:
+        load_input(Settings(), {"available": "perhaps"}, "The settings")
+    assert set(refused.value.fields) == {"available"}
+    assert load_input(Settings(), {"available": True}) == {"available": True}

@@ -9,6 +9,7 @@ with :data:`HTTP_STATUS`.
 Every error's args are ``(code, message, fields)`` so they survive the trip
 over the wire unchanged.
 """
+from marshmallow import ValidationError
 
 
 class DomainError(Exception):
@@ -79,3 +80,14 @@ def invalid_input(validation_error, message="Some fields need your attention."):
     """The InvalidInput for a marshmallow ValidationError, naming every bad field."""
     return InvalidInput("invalid_input", message,
                         field_errors(validation_error.normalized_messages()))
+
+
+def load_input(schema, data, what="The request"):
+    """``schema.load(data)``, or an InvalidInput that names every bad field (and
+    says so plainly when ``data`` is not an object at all)."""
+    if not isinstance(data, dict):
+        raise InvalidInput("invalid_input", f"{what} must be an object.")
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        raise invalid_input(exc)

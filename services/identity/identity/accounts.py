@@ -6,13 +6,13 @@ import secrets
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from marshmallow import ValidationError
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from identity import config, events, exceptions, onboarding, passwords, throttling, tokens, usernames
 from identity.models import Account, Consent, RegistrationKey, Session
 from identity.schemas import AccountSchema, NewEmailSchema, NewPasswordSchema, RegistrationSchema
+from mentornet_contracts.errors import load_input
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +65,7 @@ def register(db, registration, idempotency_key=None):
     address confirmation are written in one transaction: the saga that
     provisions the member elsewhere starts only for an account that exists.
     """
-    if not isinstance(registration, dict):
-        raise exceptions.InvalidInput("invalid_input", "The registration must be an object.")
-    try:
-        form = RegistrationSchema().load(registration)
-    except ValidationError as exc:
-        raise exceptions.invalid_input(exc)
+    form = load_input(RegistrationSchema(), registration, "The registration")
 
     if idempotency_key is not None and (not isinstance(idempotency_key, str)
                                         or not 1 <= len(idempotency_key) <= 100):
@@ -226,32 +221,27 @@ def authenticate(db, token):
 
 
 # -- passwords and addresses --------------------------------------------------
-def _check_password(account, password, db=None):
-    """The current password, for changes a stolen session must not make alone;
-    throttled per account like logins."""
-    if db is not None:
-        with db.transaction() as session:
-            wait = throttling.admit(session, f"account:{account.id}")
-        if wait:
-            raise exceptions.Throttled("too_many_attempts",
-                                       f"Too many wrong passwords. Try again in {wait} seconds.")
+def _check_password(db, account, password, field):
+    """The member's password, for changes a stolen session must not make alone;
+    throttled per account like logins.  A wrong one is named as ``field``."""
+    with db.transaction() as session:
+        wait = throttling.admit(session, f"account:{account.id}")
+    if wait:
+        raise exceptions.Throttled("too_many_attempts",
+                                   f"Too many wrong passwords. Try again in {wait} seconds.")
     if not isinstance(password, str) or not passwords.verify_password(account.password_hash, password):
-        raise exceptions.InvalidInput("wrong_password", "Your current password is not correct.",
-                                      {"current_password": ["Your current password is not correct."]})
-    if db is not None:
-        with db.transaction() as session:
-            throttling.clear(session, f"account:{account.id}")
+        raise exceptions.InvalidInput("wrong_password", "Your password is not correct.",
+                                      {field: ["Your password is not correct."]})
+    with db.transaction() as session:
+        throttling.clear(session, f"account:{account.id}")
 
 
 def change_password(db, user_id, token, current_password, password, password_confirmation):
     """Needs the current password; ends every session and opens a new one."""
-    try:
-        NewPasswordSchema().load({"password": password, "password_confirmation": password_confirmation})
-    except ValidationError as exc:
-        raise exceptions.invalid_input(exc)
+    load_input(NewPasswordSchema(), {"password": password, "password_confirmation": password_confirmation})
     with db.transaction() as session:
         account = _account(session, user_id)
-    _check_password(account, current_password, db)
+    _check_password(db, account, current_password, "current_password")
     new_hash = passwords.hash_password(password)
     with db.transaction() as session:
         account = _account(session, user_id, lock=True)
@@ -262,17 +252,10 @@ def change_password(db, user_id, token, current_password, password, password_con
 
 def change_email(db, user_id, email, email_confirmation, password):
     """The new address takes effect once confirmed through the link sent to it."""
-    try:
-        new = NewEmailSchema().load({"email": email, "email_confirmation": email_confirmation})
-    except ValidationError as exc:
-        raise exceptions.invalid_input(exc)
+    new = load_input(NewEmailSchema(), {"email": email, "email_confirmation": email_confirmation})
     with db.transaction() as session:
         account = _account(session, user_id)
-    try:
-        _check_password(account, password, db)
-    except exceptions.InvalidInput:
-        raise exceptions.InvalidInput("wrong_password", "Your password is not correct.",
-                                      {"password": ["Your password is not correct."]})
+    _check_password(db, account, password, "password")
     with db.transaction() as session:
         account = _account(session, user_id, lock=True)
         if _email_taken(session, new["email"], except_id=user_id):
@@ -285,11 +268,7 @@ def delete_account(db, user_id, password):
     """The member leaves: the account and its sessions go, and every service forgets them."""
     with db.transaction() as session:
         account = _account(session, user_id)
-    try:
-        _check_password(account, password, db)
-    except exceptions.InvalidInput:
-        raise exceptions.InvalidInput("wrong_password", "Your password is not correct.",
-                                      {"password": ["Your password is not correct."]})
+    _check_password(db, account, password, "password")
     with db.transaction() as session:
         session.execute(delete(Account).where(Account.id == user_id))
         events.account_deleted(session, user_id)
@@ -359,10 +338,7 @@ def verify_password_reset(db, token, security_answer):
 
 
 def complete_password_reset(db, reset_token, password, password_confirmation):
-    try:
-        NewPasswordSchema().load({"password": password, "password_confirmation": password_confirmation})
-    except ValidationError as exc:
-        raise exceptions.invalid_input(exc)
+    load_input(NewPasswordSchema(), {"password": password, "password_confirmation": password_confirmation})
     new_hash = passwords.hash_password(password)
     with db.transaction() as session:
         row = tokens.find(session, reset_token, "reset_grant")

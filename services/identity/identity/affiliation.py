@@ -10,12 +10,12 @@ account so nobody can probe the records.
 import unicodedata
 from datetime import datetime, timezone
 
-from marshmallow import ValidationError
 from sqlalchemy import select
 
 from identity import config, events, exceptions
 from identity.models import Account, AffiliationReview, UniversityRecord
 from identity.schemas import AffiliationSchema
+from mentornet_contracts.errors import load_input
 
 
 def _now():
@@ -36,11 +36,8 @@ def study_details_of(record):
 
 
 def verify(db, user_id, role, record_number, request_review=False, note=""):
-    try:
-        data = AffiliationSchema().load({"role": role, "record_number": record_number,
-                                         "request_review": request_review, "note": note or ""})
-    except ValidationError as exc:
-        raise exceptions.invalid_input(exc)
+    data = load_input(AffiliationSchema(), {"role": role, "record_number": record_number,
+                                            "request_review": request_review, "note": note or ""})
     with db.transaction() as session:
         account = session.get(Account, user_id, with_for_update=True)
         if account is None:

@@ -1,11 +1,10 @@
 """Where a member is in the guide's sign-up steps, and steps 6, 8 and 9."""
 from datetime import datetime, timezone
 
-from marshmallow import ValidationError
-
 from identity import config, events, exceptions
 from identity.models import Account, Consent
 from identity.schemas import StudyDetailsSchema
+from mentornet_contracts.errors import load_input
 
 STEPS = ("affiliation", "study_details", "account_creation", "guidelines", "introduction", "done")
 
@@ -59,12 +58,7 @@ def _account(session, user_id):
 
 def submit_study_details(db, user_id, details):
     """Step 6.  Details that match the university's record stay verified."""
-    if not isinstance(details, dict):
-        raise exceptions.InvalidInput("invalid_input", "The study details must be an object.")
-    try:
-        data = StudyDetailsSchema().load(details)
-    except ValidationError as exc:
-        raise exceptions.invalid_input(exc)
+    data = load_input(StudyDetailsSchema(), details, "The study details")
     with db.transaction() as session:
         account = _account(session, user_id)
         _require_step(account, "study_details", "account_creation", "guidelines", "introduction",

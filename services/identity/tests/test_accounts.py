@@ -1,6 +1,6 @@
 """Sign-up, login and sessions against identity's real database."""
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 from nameko.testing.services import worker_factory

@@ -1,7 +1,6 @@
 """Notifications' tables (its own database)."""
 from sqlalchemy import (BigInteger, Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData,
                         String, Text, UniqueConstraint, func, text)
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import declarative_base
 
 from mentornet_platform.tables import add_messaging_tables

@@ -4,9 +4,10 @@ Defaults here; a member's own choices are rows in ``preferences``.  E-mails
 that carry a single-use link (address confirmation, password reset) and the
 welcome are transactional: they are always sent and are not listed here.
 """
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy import select
 
+from mentornet_contracts.errors import load_input
 from notifications import exceptions
 from notifications.models import Member, Preference
 
@@ -65,12 +66,7 @@ class _Preferences(Schema):
 
 
 def set(db, user_id, preferences):
-    if not isinstance(preferences, dict):
-        raise exceptions.InvalidInput("invalid_input", "The preferences must be an object.")
-    try:
-        data = _Preferences().load(preferences)
-    except ValidationError as exc:
-        raise exceptions.invalid_input(exc)
+    data = load_input(_Preferences(), preferences, "The preferences")
     with db.transaction() as session:
         member = session.get(Member, user_id, with_for_update=True)
         if member is None:

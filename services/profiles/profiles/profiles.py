@@ -3,9 +3,9 @@ may see them, changing them, and the mentor settings.  Plain functions."""
 import unicodedata
 from datetime import datetime, timezone
 
-from marshmallow import ValidationError
 from sqlalchemy import delete, select
 
+from mentornet_contracts.errors import load_input
 from profiles import config, events, exceptions
 from profiles.models import (Education, ForgottenMember, MentoringRelationship, Position,
                              Profile)
@@ -178,12 +178,7 @@ ADDRESS_COLUMNS = {"line1": "address_line1", "line2": "address_line2", "city": "
 
 def update_profile(db, user_id, changes):
     """PATCH semantics: the fields given replace what was there; lists replace whole."""
-    if not isinstance(changes, dict):
-        raise exceptions.InvalidInput("invalid_input", "The changes must be an object.")
-    try:
-        data = ProfilePatchSchema().load(changes)
-    except ValidationError as exc:
-        raise exceptions.invalid_input(exc)
+    data = load_input(ProfilePatchSchema(), changes, "The changes")
     with db.transaction() as session:
         profile = session.get(Profile, str(user_id), with_for_update=True)
         if profile is None:
@@ -211,12 +206,7 @@ def update_profile(db, user_id, changes):
 
 
 def set_mentor_settings(db, user_id, settings):
-    if not isinstance(settings, dict):
-        raise exceptions.InvalidInput("invalid_input", "The settings must be an object.")
-    try:
-        data = MentorSettingsSchema().load(settings)
-    except ValidationError as exc:
-        raise exceptions.invalid_input(exc)
+    data = load_input(MentorSettingsSchema(), settings, "The settings")
     with db.transaction() as session:
         profile = session.get(Profile, str(user_id), with_for_update=True)
         if profile is None:
