@@ -337,3 +337,25 @@ class ThrowawayDatabase:
     def close(self):
         self.engine.dispose()
         drop_database(self.name)
+
+
+def database_fixtures(service):
+    """The two fixtures a service's own tests use, for its conftest.py:
+    ``service_database`` (a fresh migrated database for the session) and
+    ``db`` (its Database handle)::
+
+        service_database, db = database_fixtures("profiles")
+    """
+    import pytest
+
+    @pytest.fixture(scope="session")
+    def service_database():
+        database = ThrowawayDatabase(service)
+        yield database
+        database.close()
+
+    @pytest.fixture
+    def db(service_database):
+        return service_database.database
+
+    return service_database, db

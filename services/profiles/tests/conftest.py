@@ -1,16 +1,4 @@
 """Fixtures of the profiles service's own tests: its own throw-away database."""
-import pytest
+from mentornet_platform.testing import database_fixtures
 
-from mentornet_platform.testing import ThrowawayDatabase
-
-
-@pytest.fixture(scope="session")
-def service_database():
-    database = ThrowawayDatabase("profiles")
-    yield database
-    database.close()
-
-
-@pytest.fixture
-def db(service_database):
-    return service_database.database
+service_database, db = database_fixtures("profiles")
