@@ -56,11 +56,7 @@ def system(logs_dir, mailbox):
     that only need it running; each such test uses its own members."""
     stack = Stack(logs_dir, smtp_port=mailbox.port, ADMIN_API_TOKEN=ADMIN_TOKEN)
     try:
-        for name in ("identity", "profiles", "mentoring", "notifications"):
-            stack.start(name, wait=False)
-        stack.start("gateway", wait=False)
-        for name in ("identity", "profiles", "mentoring", "notifications", "gateway"):
-            stack.wait_ready(name)
+        stack.start_all()
         yield stack
     finally:
         stack.close()

@@ -28,6 +28,7 @@ import time
 import requests
 
 import cpu_meter
+from figures import percentile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)  # tests.support drives the sign-up the way a client does
@@ -38,11 +39,6 @@ from profiles import demo  # noqa: E402
 from tests.support import onboarded_member  # noqa: E402
 
 GOAL_P95_MS = 30
-
-
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def form(index):
@@ -172,11 +168,7 @@ def main():
         engine.dispose()
         print(f"loaded {args.members:,} members ({open_mentors:,} open mentors) in "
               f"{time.perf_counter() - started:.0f}s", file=sys.stderr)
-        for name in ("identity", "profiles", "mentoring", "notifications"):
-            stack.start(name, wait=False)
-        stack.start("gateway", wait=False, GATEWAY_WORKERS=2)
-        for name in ("identity", "profiles", "mentoring", "notifications", "gateway"):
-            stack.wait_ready(name)
+        stack.start_all(GATEWAY_WORKERS=2)
         members = prepare_members(stack)
         url = stack.gateway_url + "/api/v1/dashboard"
         tokens = [m.token for m in members]

@@ -30,17 +30,13 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 from argon2 import PasswordHasher
 
+from figures import percentile
 from mentornet_platform.testing import ROOT, Mailbox, Stack
 
 PASSWORD = "tulip canal bicycle lantern"
 WRONG_PASSWORD = "lantern bicycle canal tulip"
 RAW_RUNS = 30
 WRONG_PER_ACCOUNT = 4  # the 5th failure in a row locks a login name
-
-
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def shares(items, clients):
@@ -217,10 +213,7 @@ def main():
     stack = Stack(tempfile.mkdtemp(prefix="bench-logs-"), smtp_port=mailbox.port,
                   OUTBOX_POLL_SECONDS=0.5, LOG_LEVEL="WARNING")
     try:
-        for name in ("identity", "profiles", "mentoring", "notifications", "gateway"):
-            stack.start(name, wait=False)
-        for name in ("identity", "profiles", "mentoring", "notifications", "gateway"):
-            stack.wait_ready(name)
+        stack.start_all()
         base = stack.gateway_url
 
         # set-up, untimed: the university's records for every sign-up (warm-up

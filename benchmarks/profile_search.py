@@ -33,6 +33,7 @@ import uuid
 import requests
 from sqlalchemy import text
 
+from figures import percentile
 from mentornet_platform.testing import Stack, ThrowawayDatabase, wait_until
 from profiles import demo
 
@@ -55,11 +56,6 @@ BEYOND = [
                            "graduated_to": "2010"}),
     ("word in every profile", {"q": "university"}),
 ]
-
-
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def timed_in_rounds(calls, rounds):

@@ -11,7 +11,6 @@ concurrent clients, side by side in one run.
 """
 import argparse
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -21,12 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
+from figures import percentile
 from mentornet_platform.testing import Mailbox, Stack
-
-
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def form():
@@ -85,10 +80,7 @@ def main():
     stack = Stack(tempfile.mkdtemp(prefix="bench-logs-"), smtp_port=mailbox.port,
                   OUTBOX_POLL_SECONDS=0.5, LOG_LEVEL="WARNING")
     try:
-        for name in ("identity", "profiles", "mentoring", "notifications", "gateway"):
-            stack.start(name, wait=False)
-        for name in ("identity", "profiles", "mentoring", "notifications", "gateway"):
-            stack.wait_ready(name)
+        stack.start_all()
         run(stack.gateway_url, 10, 1)  # warm-up
         rows = [run(stack.gateway_url, args.members, 1),
                 run(stack.gateway_url, args.members, args.clients)]

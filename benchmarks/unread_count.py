@@ -21,12 +21,8 @@ import time
 
 import psycopg2
 
+from figures import percentile
 from mentornet_platform.testing import Stack
-
-
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def load(url, notifications, members):

@@ -140,6 +140,15 @@ class Stack:
             self.wait_ready(name)
         return self.processes[name]
 
+    def start_all(self, names=("identity", "profiles", "mentoring", "notifications", "gateway"),
+                  **gateway_env):
+        """Start ``names`` together, then wait for each to be ready (quicker than
+        one after another); ``gateway_env`` goes to the gateway only."""
+        for name in names:
+            self.start(name, wait=False, **(gateway_env if name == "gateway" else {}))
+        for name in names:
+            self.wait_ready(name)
+
     def wait_ready(self, name, timeout=30):
         if name == "gateway":
             import requests
