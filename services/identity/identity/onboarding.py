@@ -2,7 +2,7 @@
 from datetime import datetime, timezone
 
 from identity import config, events, exceptions
-from identity.models import Account, Consent
+from identity.models import Account, Consent, UniversityRecord
 from identity.schemas import StudyDetailsSchema
 from mentornet_contracts.errors import load_input
 
@@ -65,13 +65,16 @@ def submit_study_details(db, user_id, details):
                       "done")
         if account.role == "alumnus" and data["year_graduated"] is None:
             raise exceptions.invalid("year_graduated", "Alumni need the year they graduated.")
-        recorded = (account.programme, account.year_started, account.year_graduated)
-        verified_by_record = account.affiliation_record_number is not None and recorded == (
-            data["programme"], data["year_started"], data["year_graduated"])
+        # Compared with the university's record itself, not with what the account
+        # last held: a member's own earlier submission proves nothing.
+        record = account.affiliation_record_number and session.get(
+            UniversityRecord, (account.affiliation_record_number, account.role))
         for name, value in data.items():
             setattr(account, name, value)
-        account.study_details_verified = bool(verified_by_record) and \
-            data["institution"] == config.university()["university_name"]
+        account.study_details_verified = bool(record) and (
+            record.programme, record.year_started, record.year_graduated,
+            config.university()["university_name"]) == (
+            data["programme"], data["year_started"], data["year_graduated"], data["institution"])
         account.study_details_at = _now()
         events.study_details_submitted(session, account)
         return status(account)

@@ -180,3 +180,24 @@ def test_the_current_password_cannot_be_guessed_through_account_changes(db):
             accounts.change_email(db, user_id, "new@example.org", "new@example.org", "guess guess guess")
     with pytest.raises(Throttled):
         accounts.delete_account(db, user_id, data["password"])
+
+
+def test_study_details_are_verified_against_the_record_not_an_earlier_submission(db):
+    from identity import onboarding
+    number = "R" + uuid.uuid4().hex[:6].upper()
+    rows, _ = records.parse(io.StringIO(
+        CSV_HEADER + f"{number},alumnus,Eva,De Wit,1990-01-31,Biology,Science,2008,2012,\n"))
+    records.load(db, rows)
+    user_id = accounts.register(db, form())["account"]["user_id"]
+    recorded = affiliation.verify(db, user_id, "alumnus", number)["study_details"]
+
+    def submitted(**changes):
+        onboarding.submit_study_details(db, user_id, {**recorded, **changes})
+        with db.engine.connect() as connection:
+            return connection.execute(text(
+                "SELECT study_details_verified FROM accounts WHERE id = :id"), {"id": user_id}).scalar()
+
+    assert submitted() is True
+    assert submitted(programme="Astrophysics") is False
+    assert submitted(programme="Astrophysics") is False  # the same claim twice is still a claim
+    assert submitted() is True  # back to what the record says
