@@ -8,6 +8,8 @@ import re
 import runpy
 import shutil
 import subprocess
+import sys
+import zipfile
 from urllib.parse import urlsplit
 
 import psycopg2
@@ -226,3 +228,22 @@ def test_profiles_user_is_refused_by_the_identity_database():
     with pytest.raises(psycopg2.OperationalError, match='permission denied for database'):
         connect("mentornet_profiles", "mentornet_identity")
     connect("mentornet_profiles", "mentornet_profiles").close()
+
+
+@pytest.mark.parametrize("unit", SERVICES)
+def test_the_installed_package_carries_every_data_file(unit, tmp_path):
+    # The containers install each unit as a plain (not editable) package: a data
+    # file left out of the wheel is missing there and nowhere else.
+    package = os.path.join(ROOT, "services", unit, unit)
+    data_files = {os.path.relpath(os.path.join(folder, name), os.path.dirname(package))
+                  for folder, _, names in os.walk(package) for name in names
+                  if not name.endswith((".py", ".pyc")) and "__pycache__" not in folder}
+    # Built from a copy without the editable install's *.egg-info, whose file
+    # list would fill in what the package data settings leave out (as in a container).
+    source = tmp_path / unit
+    shutil.copytree(os.path.join(ROOT, "services", unit), source,
+                    ignore=shutil.ignore_patterns("*.egg-info", "build", "__pycache__"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+                    str(source), "-w", str(tmp_path)], check=True)
+    [wheel] = tmp_path.glob("*.whl")
+    assert data_files <= set(zipfile.ZipFile(wheel).namelist())
