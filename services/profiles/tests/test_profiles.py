@@ -261,3 +261,21 @@ def test_a_partnership_from_before_relationship_ids_ends_with_its_relationship(d
     assert sees_contact_details(db, mentor, mentee) and room_left(db, mentor) == 1
     relationship(db, "ended", mentor, mentee)
     assert not sees_contact_details(db, mentor, mentee) and room_left(db, mentor) == 2
+
+
+def test_late_events_for_a_deleted_member_bring_nothing_back(db, service_database):
+    user_id = member(db)
+    with db.transaction() as session:
+        profiles.forget_member(session, {"user_id": user_id}, {})
+    events_before = service_database.scalar("SELECT count(*) FROM outbox_events")
+    inbox(db).apply("on_account_registered", "identity", account_registered(user_id))  # late
+    with db.transaction() as session:
+        profiles.record_study_details(session, {
+            "user_id": user_id, "institution": "Example University", "programme": "History",
+            "faculty": "", "year_started": 2010, "year_graduated": 2014, "role": "alumnus",
+            "verified": True}, {})
+    with pytest.raises(NotFound):
+        profiles.get_profile(db, user_id, user_id)
+    assert service_database.scalar("SELECT count(*) FROM educations WHERE user_id = :u",
+                                   {"u": user_id}) == 0
+    assert service_database.scalar("SELECT count(*) FROM outbox_events") == events_before
