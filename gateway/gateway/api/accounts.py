@@ -80,8 +80,7 @@ def logout():
 def change_password():
     body = body_with(("current_password", "password", "password_confirmation"),
                      ("current_password", "password", "password_confirmation"))
-    return jsonify(call("identity", "change_password", user_id=g.member["user_id"], token=g.token,
-                        **body))
+    return jsonify(call("identity", "change_password", user_id=g.member["user_id"], **body))
 
 
 @blueprint.put("/me/email")

@@ -1,6 +1,5 @@
 """Accounts: sign-up, login, sessions, passwords, e-mail addresses and
 deletion, as plain functions over a Database."""
-import hashlib
 import logging
 import secrets
 import uuid
@@ -26,14 +25,10 @@ def _now():
     return datetime.now(timezone.utc)
 
 
-def _token_hash(token):
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def _open_session(session, account_id):
     token = secrets.token_urlsafe(32)
     now = _now()
-    session.add(Session(token_hash=_token_hash(token), account_id=account_id, created_at=now,
+    session.add(Session(token_hash=tokens.digest(token), account_id=account_id, created_at=now,
                         last_seen_at=now, expires_at=now + SESSION_ABSOLUTE))
     return token
 
@@ -170,6 +165,14 @@ def confirm_email(db, token):
 
 
 # -- login and sessions -------------------------------------------------------
+def _account_by_login(session, login):
+    """The account whose username or e-mail address is ``login`` (any case), or None."""
+    folded = login.strip().lower()
+    return session.execute(select(Account).where(or_(
+        func.lower(Account.username) == folded, func.lower(Account.email) == folded))
+    ).scalars().first()
+
+
 def login(db, username, password):
     if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
         raise exceptions.InvalidInput("invalid_input", "Enter your username and password.",
@@ -178,9 +181,7 @@ def login(db, username, password):
                                        if not isinstance(v, str) or not v})
     with db.transaction() as session:
         wait = throttling.admit(session, username)
-        account = session.execute(select(Account).where(or_(
-            func.lower(Account.username) == username.strip().lower(),
-            func.lower(Account.email) == username.strip().lower()))).scalars().first()
+        account = _account_by_login(session, username)
     # Verify even when locked or unknown: every answer costs the same.
     stored = account.password_hash if account else passwords.DUMMY_HASH
     correct = passwords.verify_password(stored, password) and account is not None
@@ -198,7 +199,7 @@ def login(db, username, password):
 
 def logout(db, token):
     with db.transaction() as session:
-        row = session.get(Session, _token_hash(token or ""))
+        row = session.get(Session, tokens.digest(token or ""))
         if row is not None and row.revoked_at is None:
             row.revoked_at = _now()
 
@@ -209,15 +210,19 @@ def authenticate(db, token):
         raise exceptions.session_invalid()
     now = _now()
     with db.transaction() as session:
-        row = session.get(Session, _token_hash(token))
-        if (row is None or row.revoked_at is not None or row.expires_at <= now
-                or row.last_seen_at + SESSION_IDLE <= now):
+        # Every gateway request asks this: one query for the session and the name.
+        found = session.execute(select(Session, Account.username)
+                                .join(Account, Account.id == Session.account_id)
+                                .where(Session.token_hash == tokens.digest(token))).first()
+        if found is None:
+            raise exceptions.session_invalid()
+        row, username = found
+        if row.revoked_at is not None or row.expires_at <= now or \
+                row.last_seen_at + SESSION_IDLE <= now:
             raise exceptions.session_invalid()
         if now - row.last_seen_at >= SESSION_TOUCH_EVERY:
             row.last_seen_at = now
-        account = session.get(Account, row.account_id)
-        return {"user_id": account.id, "username": account.username,
-                "language": account.language}
+        return {"user_id": row.account_id, "username": username}
 
 
 # -- passwords and addresses --------------------------------------------------
@@ -236,7 +241,7 @@ def _check_password(db, account, password, field):
         throttling.clear(session, f"account:{account.id}")
 
 
-def change_password(db, user_id, token, current_password, password, password_confirmation):
+def change_password(db, user_id, current_password, password, password_confirmation):
     """Needs the current password; ends every session and opens a new one."""
     load_input(NewPasswordSchema(), {"password": password, "password_confirmation": password_confirmation})
     with db.transaction() as session:
@@ -286,9 +291,7 @@ def request_password_reset(db, login):
     if not isinstance(login, str) or not login.strip():
         raise exceptions.invalid("login", "Enter your username or e-mail address.")
     with db.transaction() as session:
-        account = session.execute(select(Account).where(or_(
-            func.lower(Account.username) == login.strip().lower(),
-            func.lower(Account.email) == login.strip().lower()))).scalars().first()
+        account = _account_by_login(session, login)
         if account is not None and tokens.recent(session, account.id, "reset_password",
                                                  timedelta(hours=1)) < RESET_REQUESTS_PER_HOUR:
             # Earlier links stay valid (each single-use, expiring): someone asking

@@ -93,8 +93,8 @@ class IdentityService:
         accounts.delete_account(self.db, user_id, password)
 
     @rpc
-    def change_password(self, user_id, token, current_password, password, password_confirmation):
-        return accounts.change_password(self.db, user_id, token, current_password, password,
+    def change_password(self, user_id, current_password, password, password_confirmation):
+        return accounts.change_password(self.db, user_id, current_password, password,
                                         password_confirmation)
 
     @rpc

@@ -6,8 +6,8 @@ import pytest
 from nameko.testing.services import worker_factory
 from sqlalchemy import text
 
-from identity import accounts
-from identity.exceptions import Conflict, InvalidInput, NotAuthenticated
+from identity import accounts, config, tokens
+from identity.exceptions import Conflict, InvalidInput, NotAuthenticated, NotFound
 from identity.service import IdentityService
 from mentornet_contracts.events import validate_payload
 
@@ -93,14 +93,25 @@ def test_sessions_end_at_logout_after_30_idle_minutes_and_after_12_hours(db):
     idle = accounts.login(db, data["username"], data["password"])["token"]
     with db.engine.begin() as connection:
         connection.execute(text("UPDATE sessions SET last_seen_at = now() - interval '31 minutes'"
-                                " WHERE token_hash = :h"), {"h": accounts._token_hash(idle)})
+                                " WHERE token_hash = :h"), {"h": tokens.digest(idle)})
     with pytest.raises(NotAuthenticated):
         accounts.authenticate(db, idle)
+
+    # each request restarts the idle clock
+    active = accounts.login(db, data["username"], data["password"])["token"]
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE sessions SET last_seen_at = now() - interval '25 minutes'"
+                                " WHERE token_hash = :h"), {"h": tokens.digest(active)})
+    accounts.authenticate(db, active)
+    with db.engine.connect() as connection:
+        assert connection.execute(text(
+            "SELECT now() - last_seen_at < interval '1 minute' FROM sessions WHERE token_hash = :h"),
+            {"h": tokens.digest(active)}).scalar()
 
     old = accounts.login(db, data["username"], data["password"])["token"]
     with db.engine.begin() as connection:
         connection.execute(text("UPDATE sessions SET expires_at = now() - interval '1 second'"
-                                " WHERE token_hash = :h"), {"h": accounts._token_hash(old)})
+                                " WHERE token_hash = :h"), {"h": tokens.digest(old)})
     with pytest.raises(NotAuthenticated):
         accounts.authenticate(db, old)
 
@@ -164,3 +175,20 @@ def test_asking_for_resets_in_someones_name_never_kills_their_link(db):
             " WHERE a.username = :u AND t.purpose = 'reset_password' AND t.used_at IS NULL"),
             {"u": data["username"]}).scalar()
     assert live == accounts.RESET_REQUESTS_PER_HOUR
+
+
+def test_a_few_wrong_security_answers_spend_the_reset_link(db):
+    data = form()
+    accounts.register(db, data)
+    accounts.request_password_reset(db, data["email"].upper())  # e-mail, any case, works too
+    with db.engine.connect() as connection:
+        link = connection.execute(text(
+            "SELECT envelope->'data'->>'reset_url' FROM outbox_events"
+            " WHERE event_type = 'password_reset_requested' ORDER BY id DESC LIMIT 1")).scalar()
+    token = link.split("token=")[1]
+    for _ in range(config.RESET_ANSWER_ATTEMPTS):
+        with pytest.raises(InvalidInput) as wrong:
+            accounts.verify_password_reset(db, token, "Minoes")
+        assert wrong.value.code == "wrong_answer"
+    with pytest.raises(NotFound):  # even the right answer comes too late now
+        accounts.verify_password_reset(db, token, data["security_answer"])
