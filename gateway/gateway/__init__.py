@@ -21,13 +21,12 @@ def create_app(config=None):
         AMQP_URI=os.environ.get("AMQP_URI", "amqp://guest:guest@localhost:5672/"),
         RPC_TIMEOUT_SECONDS=float(os.environ.get("RPC_TIMEOUT_SECONDS", "5")),
         SECRET_KEY=os.environ.get("SECRET_KEY", "dev-only-secret-change-me"),
-        PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL", "http://localhost:8000"),
         ADMIN_API_TOKEN=os.environ.get("ADMIN_API_TOKEN", ""),
         TRUSTED_PROXY_HOPS=int(os.environ.get("TRUSTED_PROXY_HOPS", "0")),
-        JSON_SORT_KEYS=False,
         MAX_CONTENT_LENGTH=1024 * 1024,
     )
     app.config.update(config or {})
+    app.json.sort_keys = False  # answers keep the order they are built in (Flask 3)
     if app.config["TRUSTED_PROXY_HOPS"]:
         # The client's address is taken from X-Forwarded-For only as far back as
         # the operator's own proxies go; a client cannot choose it by sending one.
