@@ -243,6 +243,17 @@ def search_mentors(db, viewer_id, q=None, sector=None, activity=None, programme=
         "q": q, "sector": sector, "activity": activity, "programme": programme,
         "graduated_from": graduated_from, "graduated_to": graduated_to, "country": country,
         "language": language, "page": page, "per_page": per_page}.items() if value is not None})
+    return _search_mentors(db, viewer_id, f)
+
+
+def search_mentors_with(db, viewer_id, filters):
+    """``search_mentors`` with the query parameters as one dict, as the gateway
+    passes them (strings; unknown names refused)."""
+    return _search_mentors(db, viewer_id, parse_mentor_filters(filters))
+
+
+def _search_mentors(db, viewer_id, f):
+    """The search itself, for filters ``parse_mentor_filters`` has checked."""
     where = ["m.user_id <> :viewer"]
     params = {"viewer": str(viewer_id or "")}
     # The arrays are varchar[]: the value is cast to match, or the GIN index goes unused.
@@ -287,12 +298,6 @@ def search_mentors(db, viewer_id, q=None, sector=None, activity=None, programme=
                   languages=list(row["languages"]), room_left=row["room_left"])
              for row in rows]
     return {"items": items, "total": total, "page": f["page"], "per_page": f["per_page"]}
-
-
-def search_mentors_with(db, viewer_id, filters):
-    """``search_mentors`` with the query parameters as one dict, as the gateway
-    passes them (strings; unknown names refused)."""
-    return search_mentors(db, viewer_id, **parse_mentor_filters(filters))
 
 
 def directory(db, viewer_id, q=None, page=1, per_page=20):
