@@ -26,14 +26,18 @@ def fold(text):
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
-def refresh_search_text(session, profile):
-    positions = session.execute(select(Position).where(Position.user_id == profile.user_id)).scalars()
-    educations = session.execute(select(Education).where(Education.user_id == profile.user_id)).scalars()
+def search_text_of(profile, positions, educations):
+    """What search matches a member on: names, headline, bio, positions, studies (folded)."""
     parts = [profile.first_name, profile.middle_names, profile.last_name, profile.headline,
              profile.bio]
     parts += [f"{p.title} {p.organisation} {p.sector} {p.location}" for p in positions]
     parts += [f"{e.programme} {e.institution} {e.faculty}" for e in educations]
-    profile.search_text = fold(" ".join(part for part in parts if part))
+    return fold(" ".join(part for part in parts if part))
+
+
+def refresh_search_text(session, profile):
+    profile.search_text = search_text_of(profile, positions_of(session, profile.user_id),
+                                         educations_of(session, profile.user_id))
 
 
 # -- from identity's events ------------------------------------------------------
@@ -48,9 +52,9 @@ def create_for_account(session, data, envelope):
     profile = Profile(user_id=user_id, username=data["username"], first_name=data["first_name"],
                       middle_names=data.get("middle_names", ""), last_name=data["last_name"],
                       email=data["email"], created_at=now, updated_at=now)
+    profile.search_text = search_text_of(profile, [], [])  # a new member: names only
     session.add(profile)
     session.flush()
-    refresh_search_text(session, profile)
     events.profile_created(session, profile)
 
 
@@ -201,8 +205,10 @@ def update_profile(db, user_id, changes):
                             for education in data["education"])
         profile.updated_at = _now()
         session.flush()
-        refresh_search_text(session, profile)
-    return get_profile(db, user_id, user_id)
+        positions, educations = positions_of(session, profile.user_id), educations_of(
+            session, profile.user_id)
+        profile.search_text = search_text_of(profile, positions, educations)
+        return _view(profile, positions, educations, owner=True, partner=False)
 
 
 def set_mentor_settings(db, user_id, settings):
