@@ -88,6 +88,10 @@ def mark_read(db, user_id, notification_id):
 
 def mark_all_read(db, user_id):
     with db.transaction() as session:
+        # The counter's row lock first: a notification being made now either
+        # committed before (and is marked read here) or counts itself in after.
+        session.execute(select(UnreadCounter.user_id).where(UnreadCounter.user_id == user_id)
+                        .with_for_update())
         session.execute(update(Notification).where(Notification.user_id == user_id,
                                                    Notification.read_at.is_(None))
                         .values(read_at=_now()))

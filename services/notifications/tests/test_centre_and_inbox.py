@@ -303,3 +303,25 @@ def test_a_link_event_retried_to_success_leaves_no_link_among_the_failures(db, s
     assert service_database.scalar(
         "SELECT count(*) FROM email_messages WHERE user_id = :u AND template = 'confirm_email'",
         {"u": member}) == 1
+
+
+def test_mark_all_read_racing_a_new_notification_leaves_the_count_true(db, service_database):
+    import threading
+    import time
+    member = join(db)
+    session = db.Session()  # a notification being made, not committed yet
+    centre.notify(session, member, "new_message", f"race:{uuid.uuid4()}", "Hello")
+    session.flush()
+    marking = threading.Thread(target=centre.mark_all_read, args=(db, member))
+    marking.start()
+    deadline = time.monotonic() + 10
+    while not service_database.scalar("SELECT count(*) FROM pg_stat_activity WHERE "
+                                      "wait_event_type = 'Lock' AND datname = current_database()"):
+        assert time.monotonic() < deadline, "mark_all_read never waited"
+        time.sleep(0.02)
+    session.commit()
+    session.close()
+    marking.join()
+    unread = service_database.scalar(
+        "SELECT count(*) FROM notifications WHERE user_id = :u AND read_at IS NULL", {"u": member})
+    assert centre.unread_count(db, member)["unread_count"] == unread
