@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from identity import config, events, exceptions
 from identity.models import Account, AffiliationReview, UniversityRecord
-from identity.schemas import AffiliationSchema
+from identity.schemas import AffiliationSchema, ReviewDecisionSchema
 from mentornet_contracts.errors import load_input
 
 
@@ -111,6 +111,9 @@ def list_reviews(db, status="pending"):
 
 
 def decide(db, review_id, approve, operator, reason=""):
+    decision = load_input(ReviewDecisionSchema(), {"approve": approve, "operator": operator,
+                                                   "reason": reason or ""})
+    approve, operator, reason = decision["approve"], decision["operator"], decision["reason"]
     with db.transaction() as session:
         review = session.get(AffiliationReview, review_id, with_for_update=True)
         if review is None:

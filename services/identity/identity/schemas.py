@@ -197,6 +197,17 @@ class AffiliationSchema(Schema):
     note = fields.String(load_default="", validate=validate.Length(max=1000))
 
 
+class ReviewDecisionSchema(Schema):
+    """An operator's decision on a manual affiliation review."""
+
+    class Meta:
+        unknown = RAISE
+
+    approve = fields.Boolean(required=True)
+    operator = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
 class StudyDetailsSchema(Schema):
     """Step 6: required, and shown on the member's profile."""
 
