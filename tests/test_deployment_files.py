@@ -247,3 +247,20 @@ def test_the_installed_package_carries_every_data_file(unit, tmp_path):
                     str(source), "-w", str(tmp_path)], check=True)
     [wheel] = tmp_path.glob("*.whl")
     assert data_files <= set(zipfile.ZipFile(wheel).namelist())
+
+
+@pytest.mark.parametrize("unit", SERVICES)
+def test_each_services_models_and_migrations_agree(unit):
+    # A model changed without its migration (or the reverse) is found here, not in production.
+    from alembic import command
+
+    from mentornet_platform import migrations
+    from mentornet_platform.testing import create_database, drop_database, unique_name
+    name = unique_name(f"mentornet_unit_{unit}_drift")
+    url = create_database(name)
+    try:
+        service_dir = os.path.join(ROOT, "services", unit)
+        migrations.upgrade(unit, service_dir, url)
+        command.check(migrations.alembic_config(service_dir, url))  # raises on any difference
+    finally:
+        drop_database(name)

@@ -6,8 +6,6 @@ from identity.models import Account, Consent, UniversityRecord
 from identity.schemas import StudyDetailsSchema
 from mentornet_contracts.errors import load_input
 
-STEPS = ("affiliation", "study_details", "account_creation", "guidelines", "introduction", "done")
-
 
 def _now():
     return datetime.now(timezone.utc)

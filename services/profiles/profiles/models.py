@@ -60,8 +60,6 @@ class Profile(Base):
 
     __table_args__ = (
         Index("ix_profiles_search_vector", "search_vector", postgresql_using="gin"),
-        Index("ix_profiles_available_mentors", "user_id",
-              postgresql_where=text("mentor_available AND current_mentees < mentor_max_mentees")),
         Index("ix_profiles_directory_order", "last_name", "first_name", "user_id",
               postgresql_where=text("verified")),
     )
