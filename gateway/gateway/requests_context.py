@@ -80,11 +80,14 @@ def body_with(allowed, required=()):
     return body
 
 
-def query_parameters(allowed):
-    """The query string as a dict of strings; unknown or repeated names are a 422."""
+def query_parameters(allowed, required=()):
+    """The query string as a dict of strings; unknown, repeated or missing (blank)
+    names are a 422."""
     problems = {name: ["Unknown parameter."] for name in sorted(set(request.args) - set(allowed))}
     problems.update({name: ["Give this parameter once."] for name, values in request.args.lists()
                      if len(values) > 1 and name in allowed})
+    problems.update({name: ["This parameter is required."] for name in required
+                     if not request.args.get(name, "").strip()})
     if problems:
         raise ApiError(422, "invalid_input", "Some query parameters need your attention.",
                        problems)

@@ -3,40 +3,28 @@
 from flask import Blueprint, g, jsonify, request
 
 from gateway.auth import login_required, recent_sessions
-from gateway.errors import ApiError
-from gateway.requests_context import body_with, call, json_body
+from gateway.requests_context import body_with, call, json_body, query_parameters
 
 blueprint = Blueprint("accounts", __name__, url_prefix="/api/v1")
 
 
-def _required_query(*names):
-    values, missing = {}, {}
-    for name in names:
-        value = request.args.get(name, "").strip()
-        if not value:
-            missing[name] = ["This parameter is required."]
-        values[name] = value
-    if missing:
-        raise ApiError(422, "invalid_input", "Some parameters are missing.", missing)
-    return values
-
-
 @blueprint.get("/usernames/suggestion")
 def username_suggestion():
-    names = _required_query("first_name", "last_name")
+    names = {name: value.strip() for name, value in query_parameters(
+        ("first_name", "last_name"), required=("first_name", "last_name")).items()}
     return jsonify({"username": call("identity", "suggest_username", **names)})
 
 
 @blueprint.get("/usernames/availability")
 def username_availability():
-    username = _required_query("username")["username"]
+    username = query_parameters(("username",), required=("username",))["username"].strip()
     return jsonify({"username": username,
                     "available": call("identity", "username_available", username=username)})
 
 
 @blueprint.get("/security-questions")
 def security_questions():
-    language = request.args.get("language", "en")
+    language = query_parameters(("language",)).get("language", "en")
     questions = call("identity", "security_questions")
     return jsonify({"items": questions.get(language) or questions["en"],
                     "own_question_allowed": True})
@@ -107,7 +95,7 @@ def request_password_reset():
 
 @blueprint.get("/password-resets/question")
 def reset_question():
-    token = _required_query("token")["token"]
+    token = query_parameters(("token",), required=("token",))["token"].strip()
     return jsonify(call("identity", "reset_question", token=token))
 
 

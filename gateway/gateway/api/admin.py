@@ -7,6 +7,7 @@ import hmac
 
 from flask import Blueprint, current_app, jsonify, request
 
+from gateway.auth import bearer_token
 from gateway.errors import ApiError
 from gateway.requests_context import body_with, call
 
@@ -16,11 +17,10 @@ blueprint = Blueprint("admin", __name__, url_prefix="/api/v1/admin")
 @blueprint.before_request
 def _operator_only():
     expected = current_app.config.get("ADMIN_API_TOKEN") or ""
-    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
     if not expected:
         raise ApiError(404, "not_found", "The admin API is not enabled on this deployment.")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(),
-                                                             expected.encode()):
+    given = bearer_token() or ""
+    if not hmac.compare_digest(given.encode(), expected.encode()):
         raise ApiError(401, "not_authenticated", "Operators only: send the admin API token.")
 
 
