@@ -29,6 +29,17 @@ def _current_mentees(session, mentor_id):
         Relationship.mentor_id == mentor_id, Relationship.ended_at.is_(None))).scalar()
 
 
+def _text(value, field, required=None):
+    """A member's free text (a message, reply or reason): a string of at most
+    MESSAGE_MAX characters; ``required`` is what to say when it is blank."""
+    if required and (not isinstance(value, str) or not value.strip()):
+        raise exceptions.invalid(field, required)
+    if not isinstance(value, str):
+        raise exceptions.invalid(field, f"The {field} must be text.")
+    if len(value) > config.MESSAGE_MAX:
+        raise exceptions.invalid(field, f"Keep the {field} under {config.MESSAGE_MAX} characters.")
+
+
 def _mentoring_already(session, mentor_id, mentee_id):
     return session.execute(select(Relationship.id).where(
         Relationship.mentor_id == mentor_id, Relationship.mentee_id == mentee_id,
@@ -63,10 +74,7 @@ def relationship_view(relationship, user_id):
 # -- asking ----------------------------------------------------------------------
 def request_mentoring(db, mentee_id, mentor_id, activities, message, now=None):
     at = _now(now)
-    if not isinstance(message, str) or not message.strip():
-        raise exceptions.invalid("message", "Tell the mentor what you would like help with.")
-    if len(message) > config.MESSAGE_MAX:
-        raise exceptions.invalid("message", f"Keep the message under {config.MESSAGE_MAX} characters.")
+    _text(message, "message", required="Tell the mentor what you would like help with.")
     if not isinstance(activities, list) or not activities or \
             not all(isinstance(a, str) for a in activities):
         raise exceptions.invalid("activities", "Choose at least one of the activities the mentor offers.")
@@ -133,8 +141,7 @@ def accept(db, mentor_id, request_id, reply="", now=None):
     """Atomic with respect to capacity: the mentor's offer row is locked, so two
     accepts racing for the last place give one relationship and one refusal."""
     at = _now(now)
-    if not isinstance(reply, str) or len(reply) > config.MESSAGE_MAX:
-        raise exceptions.invalid("reply", f"Keep the reply under {config.MESSAGE_MAX} characters.")
+    _text(reply, "reply")
     with db.transaction() as session:
         offer = session.get(MentorOffer, mentor_id, with_for_update=True)
         request = _pending_request(session, request_id, mentor_id, "mentor_id")
@@ -165,8 +172,7 @@ def decline(db, mentor_id, request_id, reason, message="", now=None):
     at = _now(now)
     if reason not in config.DECLINE_REASONS:
         raise exceptions.invalid("reason", "Choose one of: " + ", ".join(config.DECLINE_REASONS) + ".")
-    if not isinstance(message, str) or len(message) > config.MESSAGE_MAX:
-        raise exceptions.invalid("message", f"Keep the message under {config.MESSAGE_MAX} characters.")
+    _text(message, "message")
     with db.transaction() as session:
         request = _pending_request(session, request_id, mentor_id, "mentor_id")
         request.status, request.decline_reason, request.decided_at = "declined", reason, at
@@ -267,8 +273,7 @@ def overview(db, user_id):
 def end_relationship(db, user_id, relationship_id, reason="", now=None):
     """Either party ends it, at any time; the place is free again."""
     at = _now(now)
-    if not isinstance(reason, str) or len(reason) > config.MESSAGE_MAX:
-        raise exceptions.invalid("reason", f"Keep the reason under {config.MESSAGE_MAX} characters.")
+    _text(reason, "reason")
     with db.transaction() as session:
         relationship = session.get(Relationship, int(relationship_id), with_for_update=True)
         if relationship is None or user_id not in (relationship.mentor_id, relationship.mentee_id):

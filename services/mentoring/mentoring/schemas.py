@@ -1,2 +1,3 @@
-"""What crosses the wire into and out of mentoring (requests and relationships
-arrive with their issue)."""
+"""Mentoring takes few inputs (ids, a list of activities, short texts); they are
+checked where they are used, in requests.py (``_text`` and the request's own
+checks), and answered with InvalidInput naming the field."""

@@ -284,3 +284,18 @@ def test_late_events_for_a_deleted_member_bring_nothing_back(db, service_databas
         assert service_database.scalar(f"SELECT count(*) FROM {table} WHERE user_id = :u",
                                        {"u": user_id}) == 0
     assert service_database.scalar("SELECT count(*) FROM outbox_events") == events_before
+
+
+@pytest.mark.parametrize("bad", ["x" * 5001, 42])
+def test_texts_that_are_too_long_or_not_text_are_named(db, bad):
+    from mentoring import config
+    assert config.MESSAGE_MAX < 5001
+    mentee, mentor_id = member(db), mentor(db, max_mentees=3)
+    attempts = {
+        "message": lambda: requests.request_mentoring(db, mentee, mentor_id, ["cv_review"], bad),
+        "reply": lambda: requests.accept(db, mentor_id, ask(db, mentee, mentor_id)["id"], bad),
+        "reason": lambda: requests.end_relationship(db, mentor_id, 1, bad)}
+    for field, attempt in attempts.items():
+        with pytest.raises(InvalidInput) as refused:
+            attempt()
+        assert list(refused.value.fields) == [field]
