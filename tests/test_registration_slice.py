@@ -58,8 +58,6 @@ def test_correlation_id_is_returned_and_reaches_the_services_logs(system, new_re
                              headers={"X-Request-ID": "trace-me-123"}, timeout=10)
     assert response.status_code == 201
     assert response.headers["X-Request-ID"] == "trace-me-123"
-    # The id travels in the event too: the profiles service logs it while
-    # handling account_registered.
     log_file = f"{system.log_dir}/{system.id}-identity.log"
 
     def logged():
@@ -70,6 +68,13 @@ def test_correlation_id_is_returned_and_reaches_the_services_logs(system, new_re
         "identity", "SELECT correlation_id FROM outbox_events WHERE envelope->'data'->>'username' = %s",
         (form["username"],))
     assert envelope_cid == "trace-me-123"
+    # ...and on with the event: profiles handles account_registered under it and
+    # its own profile_created carries it further.
+    wait_until(lambda: system.scalar(
+        "profiles", "SELECT correlation_id FROM outbox_events WHERE event_type = 'profile_created'"
+        " AND envelope->'data'->>'user_id' = %s",
+        (response.json()["account"]["user_id"],)) == "trace-me-123",
+        15, 0.1, "the correlation id on profiles' profile_created")
 
 
 def test_login_returns_a_token_and_logout_ends_the_session(system, new_registration):
