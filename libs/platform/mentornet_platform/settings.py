@@ -30,3 +30,8 @@ def database_url(service):
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg2://" + url[len("postgresql://"):]
     return url
+
+
+def public_base_url():
+    """Where members reach the network (links in e-mails), without a trailing slash."""
+    return get("PUBLIC_BASE_URL").rstrip("/")

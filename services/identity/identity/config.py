@@ -16,8 +16,7 @@ def university():
         return yaml.safe_load(source)
 
 
-def public_base_url():
-    return settings.get("PUBLIC_BASE_URL").rstrip("/")
+public_base_url = settings.public_base_url
 
 
 def number(name, default):

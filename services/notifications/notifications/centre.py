@@ -5,6 +5,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
 from notifications import exceptions, preferences
+from notifications.mail import queue_email
 from notifications.models import Notification, UnreadCounter
 
 MAX_PER_PAGE = 50
@@ -16,9 +17,23 @@ def _now():
 
 def notify(session, user_id, event_type, dedupe_key, summary, link=""):
     """Add a notification (if the member wants this type in-app and it is new)."""
-    in_app, _ = preferences.wants(session, user_id, event_type)
-    if not in_app:
+    if not preferences.wants(session, user_id, event_type)[0]:
         return None
+    return _add(session, user_id, event_type, dedupe_key, summary, link)
+
+
+def tell(session, member, event_type, dedupe_key, summary, link, template, context):
+    """A notification and an e-mail (``template`` with ``context``) about one
+    thing, each as far as the member's preferences (read once) allow."""
+    in_app, by_email = preferences.wants(session, member.user_id, event_type)
+    if in_app:
+        _add(session, member.user_id, event_type, dedupe_key, summary, link)
+    if by_email:
+        queue_email(session, dedupe_key, member.user_id, member.email, template, member.language,
+                    context)
+
+
+def _add(session, user_id, event_type, dedupe_key, summary, link):
     created = session.execute(insert(Notification).values(
         user_id=user_id, type=event_type, summary=summary, link=link, dedupe_key=dedupe_key)
         .on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Notification.id)).first()

@@ -12,8 +12,7 @@ from datetime import datetime, timezone
 from sqlalchemy import func, or_, select, update
 
 from mentornet_platform import settings
-from notifications import centre, exceptions, preferences, texts
-from notifications.mail import queue_email
+from notifications import centre, exceptions, texts
 from notifications.models import Block, Contact, Conversation, Member, Message, MessageReport
 
 MAX_BODY = 5000
@@ -75,15 +74,10 @@ def _deliver(session, conversation, sender, recipient, body):
     session.flush()
     name = f"{sender.first_name} {sender.last_name}"
     link = f"/inbox/{conversation.id}"
-    centre.notify(session, recipient.user_id, "new_message", f"message:{message.id}",
-                  texts.render("new_message", recipient.language, sender=name), link)
-    _, by_email = preferences.wants(session, recipient.user_id, "new_message")
-    if by_email:
-        queue_email(session, f"new_message:{message.id}", recipient.user_id, recipient.email,
-                    "new_message", recipient.language,
-                    {"first_name": recipient.first_name, "sender": name,
-                     "preview": body[:300],
-                     "link": settings.get("PUBLIC_BASE_URL").rstrip("/") + link})
+    centre.tell(session, recipient, "new_message", f"new_message:{message.id}",
+                texts.render("new_message", recipient.language, sender=name), link, "new_message",
+                {"first_name": recipient.first_name, "sender": name, "preview": body[:300],
+                 "link": settings.public_base_url() + link})
     return message
 
 

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from sqlalchemy import delete
 
 from mentornet_platform import settings
-from notifications import centre, events, preferences, texts
+from notifications import centre, events, texts
 from notifications.mail import queue_email
 from notifications.models import (EmailMessage, ForgottenMember, Member, Notification, Preference,
                                   UnreadCounter)
@@ -33,7 +33,7 @@ def welcome_new_member(session, data, envelope):
     queue_email(session, f"welcome:{user_id}", user_id, data["email"], "welcome",
                 data["language"], {"first_name": data["first_name"],
                                    "username": data["username"],
-                                   "base_url": settings.get("PUBLIC_BASE_URL")})
+                                   "base_url": settings.public_base_url()})
     centre.notify(session, user_id, "welcome", f"welcome:{user_id}",
                   texts.render("welcome", member.language, first_name=member.first_name),
                   "/onboarding")
@@ -103,13 +103,11 @@ def affiliation_reviewed(session, data, envelope):
     if member is None:
         raise LookupError("member not known yet; retry")
     key = "affiliation_reviewed_" + ("approved" if data["approved"] else "rejected")
-    centre.notify(session, user_id, "affiliation_reviewed", f"affiliation_reviewed:{envelope['event_id']}",
-                  texts.render(key, member.language, reason=data.get("reason", "")), "/onboarding")
-    if preferences.wants(session, user_id, "affiliation_reviewed")[1]:
-        queue_email(session, f"affiliation_reviewed:{envelope['event_id']}", user_id, member.email,
-                    "affiliation_reviewed", member.language,
-                    {"first_name": member.first_name, "approved": data["approved"],
-                     "reason": data.get("reason", ""), "base_url": settings.get("PUBLIC_BASE_URL")})
+    centre.tell(session, member, "affiliation_reviewed", f"affiliation_reviewed:{envelope['event_id']}",
+                texts.render(key, member.language, reason=data.get("reason", "")), "/onboarding",
+                "affiliation_reviewed", {"first_name": member.first_name, "approved": data["approved"],
+                                         "reason": data.get("reason", ""),
+                                         "base_url": settings.public_base_url()})
 
 
 def email_confirmed(session, data, envelope):

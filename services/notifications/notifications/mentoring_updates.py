@@ -1,8 +1,7 @@
 """Mentoring's events as notifications and e-mails for the member they concern,
 so a mentor learns of a new request without logging in."""
 from mentornet_platform import settings
-from notifications import centre, inbox, preferences, texts
-from notifications.mail import queue_email
+from notifications import centre, inbox, texts
 from notifications.models import Member
 
 # event -> (who is told, notification type, text key)
@@ -26,11 +25,9 @@ def _tell(session, user_id, event_type, key, envelope, text_values, link):
         return  # left the network
     summary = texts.render(key, member.language, **text_values)
     dedupe = f"{envelope['type']}:{envelope['event_id']}"
-    centre.notify(session, user_id, event_type, dedupe, summary, link)
-    if preferences.wants(session, user_id, event_type)[1]:
-        queue_email(session, dedupe, user_id, member.email, "mentoring_update", member.language,
-                    {"first_name": member.first_name, "text": summary,
-                     "link": settings.get("PUBLIC_BASE_URL").rstrip("/") + link})
+    centre.tell(session, member, event_type, dedupe, summary, link, "mentoring_update",
+                {"first_name": member.first_name, "text": summary,
+                 "link": settings.public_base_url() + link})
 
 
 def request_changed(session, data, envelope):
