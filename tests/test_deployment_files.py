@@ -249,6 +249,9 @@ def test_the_installed_package_carries_every_data_file(unit, tmp_path):
     assert data_files <= set(zipfile.ZipFile(wheel).namelist())
 
 
+# alembic cannot compare profiles' folded-programme index (an operator class in
+# an expression) and says so; everything else it compares.
+@pytest.mark.filterwarnings("ignore:Expression #1 'profiles_fold")
 @pytest.mark.parametrize("unit", SERVICES)
 def test_each_services_models_and_migrations_agree(unit):
     # A model changed without its migration (or the reverse) is found here, not in production.
