@@ -54,6 +54,13 @@ class EmailMessage(Base):
     created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
     sent_at = Column(DateTime(timezone=True))
 
+    # The sender polls for these two every half second; sent mail is kept, so
+    # without them each poll would read the whole table (migration 0004).
+    __table_args__ = (
+        Index("ix_email_messages_pending", "id", postgresql_where=text("status = 'pending'")),
+        Index("ix_email_messages_sending", "claimed_at", postgresql_where=text("status = 'sending'")),
+    )
+
 
 class ForgottenMember(Base):
     """Ids of deleted accounts (nothing else), so late events do not recreate them."""
