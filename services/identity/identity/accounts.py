@@ -70,6 +70,10 @@ def register(db, registration, idempotency_key=None):
         if replay is not None:
             return replay
 
+    # A taken name or address is refused before the two slow hashes are paid for;
+    # a sign-up racing this one for them is caught by the unique indexes below.
+    with db.transaction() as session:
+        _refuse_duplicates(session, form)
     # Hash outside the transaction: it is the slow part.
     replay_form = {"username": form["username"], "password": form["password"]}
     password_hash = passwords.hash_password(form.pop("password"))
@@ -79,7 +83,6 @@ def register(db, registration, idempotency_key=None):
 
     try:
         with db.transaction() as session:
-            _refuse_duplicates(session, form)
             account = Account(id=str(uuid.uuid4()), password_hash=password_hash,
                               security_answer_hash=answer_hash, created_at=_now(), **form)
             session.add(account)

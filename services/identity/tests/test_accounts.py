@@ -59,6 +59,26 @@ def test_a_duplicate_writes_nothing(db):
     assert db_count(db, "outbox_events") == before
 
 
+def test_sign_ups_racing_for_one_username_give_one_account_and_clear_refusals(db):
+    import threading
+    name = f"race.{uuid.uuid4().hex[:8]}"
+    outcomes, barrier = [], threading.Barrier(4)
+
+    def sign_up():
+        barrier.wait()  # all past the early check before any has committed
+        try:
+            outcomes.append(accounts.register(db, form(username=name))["account"]["username"])
+        except Conflict as exc:
+            outcomes.append(exc.code)
+
+    threads = [threading.Thread(target=sign_up) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == [name] + ["username_taken"] * 3
+
+
 def test_invalid_input_names_the_fields(db):
     with pytest.raises(InvalidInput) as error:
         accounts.register(db, form(email="nope", password="short"))
