@@ -1,7 +1,5 @@
 """The registration slice end to end: real HTTP through the gateway, real
 RabbitMQ, PostgreSQL and SMTP, the four services as real processes."""
-import time
-
 import requests
 
 from mentornet_platform.testing import wait_until

@@ -49,12 +49,18 @@ def test_a_header_without_the_columns_is_refused():
     assert rows == [] and "missing column" in errors[0]
 
 
-def test_a_matching_record_verifies_and_prefills_the_study_details(db):
+def recorded_alumna(db):
+    """Eva, in the university's records as an alumna of Biology, with an account."""
     number = "R" + uuid.uuid4().hex[:6].upper()
     rows, _ = records.parse(io.StringIO(
         CSV_HEADER + f"{number},alumnus,Eva,De Wit,1990-01-31,Biology,Science,2008,2012,\n"))
     records.load(db, rows)
     user_id = accounts.register(db, form())["account"]["user_id"]
+    return number, user_id
+
+
+def test_a_matching_record_verifies_and_prefills_the_study_details(db):
+    number, user_id = recorded_alumna(db)
     result = affiliation.verify(db, user_id, "alumnus", number.lower())
     assert result["status"] == "verified"
     assert result["study_details"]["programme"] == "Biology"
@@ -184,11 +190,7 @@ def test_the_current_password_cannot_be_guessed_through_account_changes(db):
 
 def test_study_details_are_verified_against_the_record_not_an_earlier_submission(db):
     from identity import onboarding
-    number = "R" + uuid.uuid4().hex[:6].upper()
-    rows, _ = records.parse(io.StringIO(
-        CSV_HEADER + f"{number},alumnus,Eva,De Wit,1990-01-31,Biology,Science,2008,2012,\n"))
-    records.load(db, rows)
-    user_id = accounts.register(db, form())["account"]["user_id"]
+    number, user_id = recorded_alumna(db)
     recorded = affiliation.verify(db, user_id, "alumnus", number)["study_details"]
 
     def submitted(**changes):

@@ -192,7 +192,7 @@ def test_a_member_who_leaves_frees_the_place_and_closes_their_requests(db):
     mentee, mentor_id, waiting = member(db), mentor(db, max_mentees=1), member(db)
     relationship = requests.accept(db, mentor_id, ask(db, mentee, mentor_id)["id"])["relationship"]
     other_mentor = mentor(db)
-    pending = ask(db, mentee, other_mentor)
+    ask(db, mentee, other_mentor)  # left pending: it closes when the mentee leaves
     box = Inbox(db.engine, {"deleted": members.forget}, {"deleted": "identity"})
     box.apply("deleted", "identity", _event("account_deleted", {
         "user_id": mentee, "deleted_at": NOW.isoformat()}))
