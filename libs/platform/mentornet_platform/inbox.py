@@ -108,8 +108,7 @@ class Inbox:
                     " :error)"
                     " ON CONFLICT (event_id, handler) DO UPDATE SET"
                     " attempts = failed_events.attempts + 1, last_error = EXCLUDED.last_error,"
-                    " updated_at = now(),"
-                    " status = CASE WHEN failed_events.status = 'done' THEN 'done' ELSE failed_events.status END"),
+                    " updated_at = now()"),  # the status stays as it was (done stays done)
                     {"event_id": event_id, "handler": handler_name,
                      "envelope": json.dumps(envelope, default=str),
                      "correlation_id": correlation.current(),
