@@ -183,8 +183,10 @@ def login(db, username, password):
                                        (("username", username), ("password", password))
                                        if not isinstance(v, str) or not v})
     with db.transaction() as session:
-        wait = throttling.admit(session, username)
         account = _account_by_login(session, username)
+        counter = (throttling.account_key(account.id) if account is not None
+                   else throttling.name_key(username))
+        wait = throttling.admit(session, counter)
     # Verify even when locked or unknown: every answer costs the same.
     stored = account.password_hash if account else passwords.DUMMY_HASH
     correct = passwords.verify_password(stored, password) and account is not None
@@ -195,7 +197,7 @@ def login(db, username, password):
     if not correct:
         raise exceptions.invalid_credentials()  # the attempt was counted by admit()
     with db.transaction() as session:
-        throttling.clear(session, username)
+        throttling.clear(session, counter)
         token = _open_session(session, account.id)
     return {"token": token, "user_id": account.id, "onboarding": onboarding.status(account)}
 
@@ -233,7 +235,7 @@ def _check_password(db, account, password, field):
     """The member's password, for changes a stolen session must not make alone;
     throttled per account like logins.  A wrong one is named as ``field``."""
     with db.transaction() as session:
-        wait = throttling.admit(session, f"account:{account.id}")
+        wait = throttling.admit(session, throttling.password_check_key(account.id))
     if wait:
         raise exceptions.Throttled("too_many_attempts",
                                    f"Too many wrong passwords. Try again in {wait} seconds.")
@@ -241,7 +243,7 @@ def _check_password(db, account, password, field):
         raise exceptions.InvalidInput("wrong_password", "Your password is not correct.",
                                       {field: ["Your password is not correct."]})
     with db.transaction() as session:
-        throttling.clear(session, f"account:{account.id}")
+        throttling.clear(session, throttling.password_check_key(account.id))
 
 
 def change_password(db, user_id, current_password, password, password_confirmation):
@@ -354,7 +356,7 @@ def complete_password_reset(db, reset_token, password, password_confirmation):
         account = _account(session, row.account_id, lock=True)
         account.password_hash = new_hash
         _end_sessions(session, account.id)
-        throttling.clear(session, account.username, account.email)
+        throttling.clear(session, throttling.account_key(account.id))
         return {"token": _open_session(session, account.id), "user_id": account.id}
 
 

@@ -97,7 +97,7 @@ def test_the_lock_grows_with_further_failures_and_a_success_clears_it(db):
 
 def test_a_locked_login_is_refused_even_with_the_right_password(db):
     data = form()
-    accounts.register(db, data)
+    user_id = accounts.register(db, data)["account"]["user_id"]
     for _ in range(5):
         with pytest.raises(NotAuthenticated):
             accounts.login(db, data["username"], "wrong wrong wrong wrong")
@@ -106,8 +106,30 @@ def test_a_locked_login_is_refused_even_with_the_right_password(db):
     with db.engine.begin() as connection:  # the lock runs out
         connection.execute(text("UPDATE login_throttles SET locked_until = :t WHERE login_key = :k"),
                            {"t": datetime.now(timezone.utc) - timedelta(seconds=1),
-                            "k": data["username"]})
+                            "k": throttling.account_key(user_id)})
     assert accounts.login(db, data["username"], data["password"])["token"]
+
+
+def test_the_username_and_the_address_of_an_account_share_one_failure_count(db):
+    """Two counts would give ten guesses per lock instead of five."""
+    data = form()
+    accounts.register(db, data)
+    for login in (data["username"], data["email"].upper(), data["username"], data["email"],
+                  f"  {data['username'].upper()} "):
+        with pytest.raises(NotAuthenticated):
+            accounts.login(db, login, "wrong wrong wrong wrong")
+    for login in (data["username"], data["email"]):
+        with pytest.raises(Throttled):
+            accounts.login(db, login, data["password"])
+
+
+def test_an_unknown_name_locks_after_as_many_failures_as_an_account(db):
+    ghost = f"ghost.{uuid.uuid4().hex[:6]}@example.org"
+    for _ in range(5):
+        with pytest.raises(NotAuthenticated):
+            accounts.login(db, ghost, "wrong wrong wrong wrong")
+    with pytest.raises(Throttled):
+        accounts.login(db, ghost.upper(), "wrong wrong wrong wrong")
 
 
 def test_concurrent_guesses_cannot_slip_past_the_lock(db):
