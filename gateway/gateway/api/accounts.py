@@ -79,6 +79,14 @@ def change_email():
     return jsonify(call("identity", "change_email", user_id=g.member["user_id"], **body)), 202
 
 
+@blueprint.put("/me/language")
+@login_required
+def change_language():
+    body = body_with(("language",), ("language",))
+    return jsonify(call("identity", "change_language", user_id=g.member["user_id"],
+                        language=body["language"]))
+
+
 @blueprint.delete("/me/account")
 @login_required
 def delete_account():

@@ -94,6 +94,13 @@ class AccountEmailChangedV1(PayloadSchema):
     email = fields.Email(required=True)
 
 
+class AccountLanguageChangedV1(PayloadSchema):
+    user_id = fields.UUID(required=True)
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    # identity's clock: a consumer keeps the latest change if two arrive out of order
+    changed_at = fields.AwareDateTime(required=True)
+
+
 class AffiliationVerifiedV1(PayloadSchema):
     user_id = fields.UUID(required=True)
     role = fields.String(required=True, validate=validate.OneOf(("student", "alumnus", "staff")))
@@ -190,6 +197,8 @@ CONTRACTS = {
                       "A member asked for a password reset link.", secrets=("reset_url",)),
         EventContract("identity", "account_email_changed", 1, AccountEmailChangedV1,
                       "A member's confirmed e-mail address changed."),
+        EventContract("identity", "account_language_changed", 1, AccountLanguageChangedV1,
+                      "A member chose another language for their pages, mails and notifications."),
         EventContract("identity", "affiliation_verified", 1, AffiliationVerifiedV1,
                       "The member is verified as student, alumnus or staff."),
         EventContract("identity", "onboarding_completed", 1, OnboardingCompletedV1,
@@ -243,6 +252,8 @@ SUBSCRIPTIONS = [
                  "on_password_reset_requested"),
     Subscription("identity", "account_email_changed", "profiles", "on_account_email_changed"),
     Subscription("identity", "account_email_changed", "notifications", "on_account_email_changed"),
+    Subscription("identity", "account_language_changed", "notifications",
+                 "on_account_language_changed"),
     Subscription("identity", "affiliation_verified", "notifications", "on_affiliation_verified"),
     Subscription("identity", "affiliation_reviewed", "notifications", "on_affiliation_reviewed"),
     Subscription("identity", "onboarding_completed", "mentoring", "on_onboarding_completed"),

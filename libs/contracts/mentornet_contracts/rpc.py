@@ -25,6 +25,7 @@ METHODS = {
         "delete_account": ["user_id", "password"],
         "change_password": ["user_id", "current_password", "password", "password_confirmation"],
         "change_email": ["user_id", "email", "email_confirmation", "password"],
+        "change_language": ["user_id", "language"],
         "request_password_reset": ["login"],
         "reset_question": ["token"],
         "verify_password_reset": ["token", "security_answer"],

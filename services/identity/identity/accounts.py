@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from identity import config, events, exceptions, onboarding, passwords, throttling, tokens, usernames
 from identity.models import Account, Consent, RegistrationKey, Session
-from identity.schemas import AccountSchema, NewEmailSchema, NewPasswordSchema, RegistrationSchema
+from identity.schemas import (AccountSchema, LanguageSchema, NewEmailSchema, NewPasswordSchema,
+                              RegistrationSchema)
 from mentornet_contracts.errors import load_input
 
 log = logging.getLogger(__name__)
@@ -272,6 +273,18 @@ def change_email(db, user_id, email, email_confirmation, password):
             raise exceptions.email_taken()
         _request_confirmation(session, account, new["email"])
     return {"pending_email": new["email"], "confirmation_sent": True}
+
+
+def change_language(db, user_id, language):
+    """The language of the member's pages, mails and notifications from now on;
+    notifications learns it by event (it writes the mails)."""
+    language = load_input(LanguageSchema(), {"language": language})["language"]
+    with db.transaction() as session:
+        account = _account(session, user_id, lock=True)
+        if account.language != language:
+            account.language = language
+            events.account_language_changed(session, account)
+        return {"user_id": account.id, "language": account.language}
 
 
 def delete_account(db, user_id, password):

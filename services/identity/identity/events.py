@@ -50,6 +50,12 @@ def account_email_changed(session, account):
         "user_id": account.id, "email": account.email})
 
 
+def account_language_changed(session, account):
+    return record_event(session, SOURCE, "account_language_changed", {
+        "user_id": account.id, "language": account.language,
+        "changed_at": datetime.now(timezone.utc)})
+
+
 def affiliation_verified(session, account, method):
     return record_event(session, SOURCE, "affiliation_verified", {
         "user_id": account.id, "role": account.role, "method": method})

@@ -13,6 +13,7 @@ from identity.passwords import password_problem
 # Letters of any script, joined by single spaces, hyphens or apostrophes.
 NAME_PATTERN = re.compile(r"^[^\W\d_]+(?:[ \-'’][^\W\d_]+)*$")
 USERNAME_PATTERN = re.compile(r"^[a-z][a-z0-9._-]{2,39}$")
+LANGUAGES = ("en", "nl")  # the languages of the pages, mails and notifications
 
 
 def check_password(value):
@@ -69,7 +70,7 @@ class RegistrationSchema(Schema):
     security_answer = fields.String(required=True, validate=validate.Length(min=1, max=200))
     accept_privacy_policy = fields.Boolean(required=True)
     accept_terms = fields.Boolean(required=True)
-    language = fields.String(load_default="en", validate=validate.OneOf(["en", "nl"]))
+    language = fields.String(load_default="en", validate=validate.OneOf(LANGUAGES))
 
     @validates("date_of_birth")
     def _old_enough(self, value, **kwargs):
@@ -158,6 +159,16 @@ class NewPasswordSchema(Schema):
     def _match(self, data, **kwargs):
         if data.get("password") != data.get("password_confirmation"):
             raise ValidationError({"password_confirmation": ["The passwords do not match."]})
+
+
+class LanguageSchema(Schema):
+    """The member's language, chosen at sign-up and changeable afterwards."""
+
+    class Meta:
+        unknown = RAISE
+
+    language = fields.String(required=True, validate=validate.OneOf(
+        LANGUAGES, error="Choose one of: en (English), nl (Nederlands)."))
 
 
 class NewEmailSchema(Schema):

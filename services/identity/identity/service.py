@@ -101,6 +101,10 @@ class IdentityService:
     def change_email(self, user_id, email, email_confirmation, password):
         return accounts.change_email(self.db, user_id, email, email_confirmation, password)
 
+    @rpc
+    def change_language(self, user_id, language):
+        return accounts.change_language(self.db, user_id, language)
+
     # -- forgotten password --
     @rpc
     def request_password_reset(self, login):

@@ -212,3 +212,37 @@ def test_a_few_wrong_security_answers_spend_the_reset_link(db):
         assert wrong.value.code == "wrong_answer"
     with pytest.raises(NotFound):  # even the right answer comes too late now
         accounts.verify_password_reset(db, token, data["security_answer"])
+
+
+def test_the_language_can_be_changed_and_notifications_is_told_once_per_change(db):
+    data = form(language="nl")
+    user_id = accounts.register(db, data)["account"]["user_id"]
+    assert accounts.change_language(db, user_id, "en") == {"user_id": user_id, "language": "en"}
+    assert accounts.change_language(db, user_id, "en")["language"] == "en"  # no change, no event
+    [envelope] = outbox_for(db, user_id, "account_language_changed")
+    payload = validate_payload("identity", "account_language_changed", 1, envelope["data"])
+    assert payload["language"] == "en" and payload["changed_at"].tzinfo is not None
+    # Mails identity asks for from now on carry the new language.
+    accounts.request_password_reset(db, data["username"])
+    [reset] = outbox_for(db, user_id, "password_reset_requested")
+    assert reset["data"]["language"] == "en"
+
+
+@pytest.mark.parametrize("language", ["fr", "", None, 7, "EN"])
+def test_only_english_and_dutch_are_languages(db, language):
+    user_id = accounts.register(db, form())["account"]["user_id"]
+    with pytest.raises(InvalidInput) as refused:
+        accounts.change_language(db, user_id, language)
+    assert set(refused.value.fields) == {"language"}
+    assert outbox_for(db, user_id, "account_language_changed") == []
+
+
+def test_a_language_change_for_no_account_is_not_found(db):
+    with pytest.raises(NotFound):
+        accounts.change_language(db, str(uuid.uuid4()), "en")
+
+
+def test_the_language_entrypoint_is_thin(db):
+    service = worker_factory(IdentityService, db=db)
+    user_id = service.register_account(form(language="en"))["account"]["user_id"]
+    assert service.change_language(user_id, "nl") == {"user_id": user_id, "language": "nl"}

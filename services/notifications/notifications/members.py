@@ -29,9 +29,10 @@ def welcome_new_member(session, data, envelope):
     member.email = data["email"]
     member.first_name = data["first_name"]
     member.last_name = data["last_name"]
-    member.language = data["language"]
+    if member.language_changed_at is None:  # a later change of language stands
+        member.language = data["language"]
     queue_email(session, f"welcome:{user_id}", user_id, data["email"], "welcome",
-                data["language"], {"first_name": data["first_name"],
+                member.language, {"first_name": data["first_name"],
                                    "username": data["username"],
                                    "base_url": settings.public_base_url()})
     centre.notify(session, user_id, "welcome", f"welcome:{user_id}",
@@ -68,6 +69,20 @@ def update_email(session, data, envelope):
     member = session.get(Member, str(data["user_id"]))
     if member is not None:
         member.email = data["email"]
+
+
+def update_language(session, data, envelope):
+    """identity.account_language_changed: mails and notifications made from now
+    on are written in the new language (those already made stay as they are)."""
+    user_id = str(data["user_id"])
+    member = session.get(Member, user_id)
+    if member is None:
+        if _forgotten(session, user_id):
+            return
+        raise LookupError("member not known yet; retry")  # account_registered comes first
+    if member.language_changed_at is None or member.language_changed_at < data["changed_at"]:
+        member.language = data["language"]
+        member.language_changed_at = data["changed_at"]
 
 
 def forget(session, data, envelope):

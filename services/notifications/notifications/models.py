@@ -19,6 +19,9 @@ class Member(Base):
     first_name = Column(String(100), nullable=False)
     last_name = Column(String(100), nullable=False)
     language = Column(String(2), nullable=False)
+    # identity's time of the member's last language change (None: the sign-up's
+    # language): an older change delivered late is ignored.
+    language_changed_at = Column(DateTime(timezone=True))
     # From identity's affiliation_verified: verified members may write to others.
     verified = Column(Boolean, nullable=False, server_default="false")
     # The member's preference: may verified members they have no contact with

@@ -29,6 +29,7 @@ class NotificationsService:
         "on_password_reset_requested": ("identity", members.send_password_reset),
         "on_account_email_changed": ("identity", members.update_email),
         "on_account_email_confirmed": ("identity", members.email_confirmed),
+        "on_account_language_changed": ("identity", members.update_language),
         "on_affiliation_verified": ("identity", members.mark_verified),
         "on_affiliation_reviewed": ("identity", members.affiliation_reviewed),
         "on_account_deleted": ("identity", members.forget),

@@ -325,3 +325,42 @@ def test_mark_all_read_racing_a_new_notification_leaves_the_count_true(db, servi
     unread = service_database.scalar(
         "SELECT count(*) FROM notifications WHERE user_id = :u AND read_at IS NULL", {"u": member})
     assert centre.unread_count(db, member)["unread_count"] == unread
+
+
+def language_changed(user_id, language, changed_at):
+    return {"event_id": str(uuid.uuid4()), "type": "account_language_changed", "version": 1,
+            "occurred_at": changed_at.isoformat(),
+            "data": {"user_id": user_id, "language": language, "changed_at": changed_at.isoformat()}}
+
+
+def test_a_changed_language_is_used_for_the_next_notification_and_mail(db, service_database):
+    box = Inbox(db.engine, {"changed": members.update_language}, {"changed": "identity"})
+    a, b = join(db, first_name="Anna"), join(db, "nl")
+    now = datetime.now(timezone.utc)
+    box.apply("changed", "identity", language_changed(b, "en", now))
+    # A change made earlier but delivered later (a retry) does not undo it.
+    box.apply("changed", "identity", language_changed(b, "nl", now - timedelta(seconds=5)))
+    inbox.start_conversation(db, a, b, "Hi!")
+    [note] = [n for n in centre.list_for(db, b)["items"] if n["type"] == "new_message"]
+    assert note["text"] == "Anna Bakker sent you a message."
+    assert service_database.scalar(
+        "SELECT subject FROM email_messages WHERE user_id = :u AND template = 'new_message'",
+        {"u": b}) == "Anna Bakker sent you a message on the Mentor Network"
+
+
+def test_a_language_change_waits_for_the_member_and_is_dropped_for_a_forgotten_one(
+        db, service_database):
+    box = Inbox(db.engine, {"changed": members.update_language, "forget": members.forget},
+                {"changed": "identity", "forget": "identity"})
+    with pytest.raises(LookupError):  # the inbox retries it until account_registered is in
+        box.apply("changed", "identity",
+                  language_changed(str(uuid.uuid4()), "en", datetime.now(timezone.utc)))
+    gone = join(db)
+    box.apply("forget", "identity", {
+        "event_id": str(uuid.uuid4()), "type": "account_deleted", "version": 1,
+        "occurred_at": datetime.now(timezone.utc).isoformat(),
+        "data": {"user_id": gone, "deleted_at": datetime.now(timezone.utc).isoformat()}})
+    assert box.apply("changed", "identity",
+                     language_changed(gone, "nl", datetime.now(timezone.utc))) == "applied"
+    assert service_database.scalar("SELECT count(*) FROM members WHERE user_id = :u",
+                                   {"u": gone}) == 0
