@@ -39,7 +39,7 @@ def request_changed(session, data, envelope):
     other = mentor_id if who == "mentee_id" else mentee_id
     _tell(session, str(data[who]), event_type, key, envelope,
           {"name": _name(session.get(Member, other)), "reason": data.get("reason") or ""},
-          "/mentoring/requests")
+          "/requests")
 
 
 def relationship_ended(session, data, envelope):
@@ -48,4 +48,4 @@ def relationship_ended(session, data, envelope):
     other = mentee_id if ended_by == mentor_id else mentor_id
     _tell(session, other, "relationship_ended", "relationship_ended", envelope,
           {"name": _name(session.get(Member, ended_by)), "reason": data.get("reason") or ""},
-          "/mentoring/relationships")
+          "/dashboard")  # the dashboard lists the member's relationships
