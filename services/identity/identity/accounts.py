@@ -211,24 +211,25 @@ def logout(db, token):
 
 
 def authenticate(db, token):
-    """The member a session token belongs to, or NotAuthenticated."""
+    """The member a session token belongs to (id, username and language: the pages
+    are shown in it), or NotAuthenticated."""
     if not isinstance(token, str) or not token:
         raise exceptions.session_invalid()
     now = _now()
     with db.transaction() as session:
         # Every gateway request asks this: one query for the session and the name.
-        found = session.execute(select(Session, Account.username)
+        found = session.execute(select(Session, Account.username, Account.language)
                                 .join(Account, Account.id == Session.account_id)
                                 .where(Session.token_hash == tokens.digest(token))).first()
         if found is None:
             raise exceptions.session_invalid()
-        row, username = found
+        row, username, language = found
         if row.revoked_at is not None or row.expires_at <= now or \
                 row.last_seen_at + SESSION_IDLE <= now:
             raise exceptions.session_invalid()
         if now - row.last_seen_at >= SESSION_TOUCH_EVERY:
             row.last_seen_at = now
-        return {"user_id": row.account_id, "username": username}
+        return {"user_id": row.account_id, "username": username, "language": language}
 
 
 # -- passwords and addresses --------------------------------------------------

@@ -219,6 +219,8 @@ def test_the_language_can_be_changed_and_notifications_is_told_once_per_change(d
     user_id = accounts.register(db, data)["account"]["user_id"]
     assert accounts.change_language(db, user_id, "en") == {"user_id": user_id, "language": "en"}
     assert accounts.change_language(db, user_id, "en")["language"] == "en"  # no change, no event
+    token = accounts.login(db, data["username"], data["password"])["token"]
+    assert accounts.authenticate(db, token)["language"] == "en"  # the pages follow it
     [envelope] = outbox_for(db, user_id, "account_language_changed")
     payload = validate_payload("identity", "account_language_changed", 1, envelope["data"])
     assert payload["language"] == "en" and payload["changed_at"].tzinfo is not None
