@@ -248,12 +248,21 @@ def _check_password(db, account, password, field):
         throttling.clear(session, throttling.password_check_key(account.id))
 
 
+def _refuse_personal_password(account, password):
+    problem = passwords.personal_problem(
+        password, account.username, account.email, account.first_name, account.middle_names,
+        account.last_name, account.maiden_name)
+    if problem:
+        raise exceptions.invalid("password", problem)
+
+
 def change_password(db, user_id, current_password, password, password_confirmation):
     """Needs the current password; ends every session and opens a new one."""
     load_input(NewPasswordSchema(), {"password": password, "password_confirmation": password_confirmation})
     with db.transaction() as session:
         account = _account(session, user_id)
     _check_password(db, account, current_password, "current_password")
+    _refuse_personal_password(account, password)
     new_hash = passwords.hash_password(password)
     with db.transaction() as session:
         account = _account(session, user_id, lock=True)
@@ -360,7 +369,14 @@ def verify_password_reset(db, token, security_answer):
 
 
 def complete_password_reset(db, reset_token, password, password_confirmation):
+    """Sets the new password, ends every session and every other reset link or
+    grant still open for the account: whoever else holds one is locked out."""
     load_input(NewPasswordSchema(), {"password": password, "password_confirmation": password_confirmation})
+    with db.transaction() as session:
+        row = tokens.find(session, reset_token, "reset_grant", lock=False)
+        if row is None:
+            raise exceptions.NotFound("token_invalid", "This reset has expired; start again.")
+        _refuse_personal_password(_account(session, row.account_id), password)
     new_hash = passwords.hash_password(password)
     with db.transaction() as session:
         row = tokens.find(session, reset_token, "reset_grant")
@@ -369,6 +385,7 @@ def complete_password_reset(db, reset_token, password, password_confirmation):
         tokens.spend(row)
         account = _account(session, row.account_id, lock=True)
         account.password_hash = new_hash
+        tokens.revoke(session, account.id, "reset_password", "reset_grant")
         _end_sessions(session, account.id)
         throttling.clear(session, throttling.account_key(account.id))
         return {"token": _open_session(session, account.id), "user_id": account.id}

@@ -37,6 +37,29 @@ def password_problem(password):
     return None
 
 
+PERSONAL_PASSWORD = "Do not use your username, e-mail address or name as your password."
+
+
+def _folded(value):
+    """Case and spacing do not make a password differ from a name."""
+    return "".join((value or "").split()).casefold()
+
+
+def personal_problem(password, username="", email="", first_name="", middle_names="",
+                     last_name="", maiden_name=""):
+    """Why ``password`` is refused for being the account's own words (NIST SP
+    800-63B's context-specific words: an attacker who knows the member tries
+    these first), or None.  Each name alone and the whole name count."""
+    names = [first_name, middle_names, last_name, maiden_name]
+    words = {username, email, (email or "").rpartition("@")[0], *names,
+             " ".join([first_name, last_name]), " ".join([first_name, middle_names, last_name]),
+             " ".join([last_name, first_name])}
+    folded = _folded(password)
+    if any(folded == _folded(word) for word in words if _folded(word)):
+        return PERSONAL_PASSWORD
+    return None
+
+
 def _off_loop(function, *args):
     try:
         from eventlet import patcher, tpool

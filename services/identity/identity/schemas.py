@@ -8,7 +8,7 @@ from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, vali
                          validates, validates_schema)
 
 from identity import config
-from identity.passwords import password_problem
+from identity.passwords import password_problem, personal_problem
 
 # Letters of any script, joined by single spaces, hyphens or apostrophes.
 NAME_PATTERN = re.compile(r"^[^\W\d_]+(?:[ \-'’][^\W\d_]+)*$")
@@ -116,6 +116,12 @@ class RegistrationSchema(Schema):
         if "email" in data and data.get("email_confirmation") is not None and \
                 data["email_confirmation"].strip().lower() != data["email"].strip().lower():
             errors["email_confirmation"] = ["The e-mail addresses do not match."]
+        if "password" in data:
+            personal = personal_problem(data["password"], **{
+                name: data.get(name, "") for name in ("username", "email", "first_name",
+                                                     "middle_names", "last_name", "maiden_name")})
+            if personal:
+                errors["password"] = [personal]
         if errors:
             raise ValidationError(errors)
 

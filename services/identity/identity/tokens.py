@@ -18,13 +18,18 @@ def issue(session, account_id, purpose, lifetime: timedelta, email=None, replace
     unless ``replace_earlier`` is False."""
     now = datetime.now(timezone.utc)
     if replace_earlier:
-        session.execute(update(EmailToken).where(
-            EmailToken.account_id == account_id, EmailToken.purpose == purpose,
-            EmailToken.used_at.is_(None)).values(used_at=now))
+        revoke(session, account_id, purpose)
     raw = secrets.token_urlsafe(32)
     session.add(EmailToken(token_hash=digest(raw), account_id=account_id, purpose=purpose,
                            email=email, created_at=now, expires_at=now + lifetime))
     return raw
+
+
+def revoke(session, account_id, *purposes):
+    """Every unused token of these purposes ends now."""
+    session.execute(update(EmailToken).where(
+        EmailToken.account_id == account_id, EmailToken.purpose.in_(purposes),
+        EmailToken.used_at.is_(None)).values(used_at=datetime.now(timezone.utc)))
 
 
 def recent(session, account_id, purpose, within: timedelta):

@@ -248,3 +248,67 @@ def test_the_language_entrypoint_is_thin(db):
     service = worker_factory(IdentityService, db=db)
     user_id = service.register_account(form(language="en"))["account"]["user_id"]
     assert service.change_language(user_id, "nl") == {"user_id": user_id, "language": "nl"}
+
+
+def reset_links(db, count):
+    """The tokens of the newest ``count`` reset links identity asked to e-mail."""
+    with db.engine.connect() as connection:
+        urls = connection.execute(text(
+            "SELECT envelope->'data'->>'reset_url' FROM outbox_events"
+            " WHERE event_type = 'password_reset_requested' ORDER BY id DESC LIMIT :n"),
+            {"n": count}).scalars().all()
+    return [url.split("token=")[1] for url in urls]
+
+
+def test_completing_a_reset_revokes_every_other_open_reset_link_and_grant(db):
+    data = form()
+    accounts.register(db, data)
+    for _ in range(3):
+        accounts.request_password_reset(db, data["username"])
+    used, *others = reset_links(db, 3)
+    spare_grant = accounts.verify_password_reset(db, others[0], data["security_answer"])["reset_token"]
+    grant = accounts.verify_password_reset(db, used, data["security_answer"])["reset_token"]
+    accounts.complete_password_reset(db, grant, "lantern harbour violin meadow",
+                                     "lantern harbour violin meadow")
+    for token in others[1:]:
+        with pytest.raises(NotFound):
+            accounts.verify_password_reset(db, token, data["security_answer"])
+        with pytest.raises(NotFound):
+            accounts.security_question_for(db, token)
+    with pytest.raises(NotFound):
+        accounts.complete_password_reset(db, spare_grant, "another quiet river stone",
+                                         "another quiet river stone")
+    assert accounts.login(db, data["username"], "lantern harbour violin meadow")["token"]
+
+
+@pytest.mark.parametrize("word", ["username", "email", "local part", "first name", "last name",
+                                  "whole name"])
+def test_a_password_made_of_the_accounts_own_words_is_refused_everywhere(db, word):
+    suffix = uuid.uuid4().hex[:8]
+    data = form(first_name="Bartholomeuszoon", last_name="Vandenbroucke-Ackermans",
+                username=f"bartholomeus.{suffix}", email=f"bart.vdb.{suffix}@example.org",
+                email_confirmation=f"bart.vdb.{suffix}@example.org")
+    # Case and spaces do not make it another word.
+    password = {"username": f"BARTHOLOMEUS.{suffix}", "email": f"Bart.VDB.{suffix}@example.org",
+                "local part": f"bart.vdb.{suffix}", "first name": "bartholomeus zoon",
+                "last name": "VANDENBROUCKE-ACKERMANS",
+                "whole name": "Bartholomeuszoon Vandenbroucke-Ackermans"}[word]
+    with pytest.raises(InvalidInput) as at_sign_up:
+        accounts.register(db, dict(data, password=password, password_confirmation=password))
+    assert at_sign_up.value.fields == {"password": [
+        "Do not use your username, e-mail address or name as your password."]}
+
+    user_id = accounts.register(db, data)["account"]["user_id"]
+    with pytest.raises(InvalidInput) as at_change:
+        accounts.change_password(db, user_id, data["password"], password, password)
+    assert list(at_change.value.fields) == ["password"]
+
+    accounts.request_password_reset(db, data["username"])
+    [link] = reset_links(db, 1)
+    grant = accounts.verify_password_reset(db, link, data["security_answer"])["reset_token"]
+    with pytest.raises(InvalidInput) as at_reset:
+        accounts.complete_password_reset(db, grant, password, password)
+    assert list(at_reset.value.fields) == ["password"]
+    # Refused before the grant is spent: the member can still choose another.
+    assert accounts.complete_password_reset(db, grant, "quiet orchard lantern",
+                                            "quiet orchard lantern")["user_id"] == user_id
