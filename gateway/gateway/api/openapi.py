@@ -127,7 +127,8 @@ PATHS = {
         "parameters": [{"name": "user_id", "in": "path", "required": True,
                         "schema": {"type": "string"}}]}},
     "/api/v1/notifications": {"get": _op("Own notifications, newest first (?page, per_page, "
-                                         "unread_only) with unread_count", _ok("page"),
+                                         "unread_only) with unread_count; each as `text` and "
+                                         "HTML-escaped `text_html`", _ok("page"),
                                          secured=True)},
     "/api/v1/notifications/unread-count": {"get": _op("The toolbar's count", _ok("count"),
                                                       secured=True)},

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
-from notifications import exceptions, preferences
+from notifications import exceptions, preferences, texts
 from notifications.mail import queue_email
 from notifications.models import Notification, UnreadCounter
 
@@ -57,7 +57,8 @@ def unread_in(connection, user_id):
 
 
 def _view(row):
-    return {"id": row.id, "type": row.type, "text": row.summary, "link": row.link,
+    return {"id": row.id, "type": row.type, "text": row.summary,
+            "text_html": texts.as_html(row.summary), "link": row.link,
             "read": row.read_at is not None, "created_at": row.created_at.isoformat()}
 
 

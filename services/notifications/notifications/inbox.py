@@ -6,7 +6,6 @@ messages from members.  A member who blocked the sender never receives their
 messages.  Bodies are stored as written and returned both as text and as
 HTML-escaped text, so no client can be tricked into rendering markup.
 """
-import html
 from datetime import datetime, timezone
 
 from sqlalchemy import func, or_, select, update
@@ -84,7 +83,7 @@ def _deliver(session, conversation, sender, recipient, body):
 def _message_view(message):
     return {"id": message.id, "conversation_id": message.conversation_id,
             "sender_id": message.sender_id, "recipient_id": message.recipient_id,
-            "body": message.body, "body_html": html.escape(message.body).replace("\n", "<br>"),
+            "body": message.body, "body_html": texts.as_html(message.body),
             "created_at": message.created_at.isoformat(), "read": message.read_at is not None}
 
 

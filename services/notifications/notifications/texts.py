@@ -1,4 +1,6 @@
-"""The short texts of in-app notifications, in English and Dutch."""
+"""The short texts of in-app notifications, in English and Dutch, and the
+HTML-escaped form of any text that may quote a member's own words."""
+import html
 
 TEXTS = {
     "welcome": {"en": "Welcome to the Mentor Network, {first_name}! Finish the sign-up steps to start.",
@@ -33,3 +35,9 @@ TEXTS = {
 def render(key, language, **values):
     texts = TEXTS[key]
     return texts.get(language, texts["en"]).format(**values).strip()[:500]
+
+
+def as_html(text):
+    """``text`` HTML-escaped, line breaks kept: a member's words (a message, a
+    reason) quoted in it are never rendered as markup by a client."""
+    return html.escape(text).replace("\n", "<br>")

@@ -364,3 +364,31 @@ def test_a_language_change_waits_for_the_member_and_is_dropped_for_a_forgotten_o
                      language_changed(gone, "nl", datetime.now(timezone.utc))) == "applied"
     assert service_database.scalar("SELECT count(*) FROM members WHERE user_id = :u",
                                    {"u": gone}) == 0
+
+
+def test_notifications_quoting_a_members_words_come_html_escaped_too(db):
+    from notifications import mentoring_updates
+    mentee, mentor = join(db, first_name="Sem"), join(db, first_name="Marit")
+    now = datetime.now(timezone.utc)
+    reason = 'We are done <img src=x onerror="alert(1)"> & thanks\nBye'
+    box = Inbox(db.engine, {"ended": mentoring_updates.relationship_ended, "reviewed":
+                            members.affiliation_reviewed}, {"ended": "mentoring",
+                                                            "reviewed": "identity"})
+    box.apply("ended", "mentoring", {
+        "event_id": str(uuid.uuid4()), "type": "relationship_ended", "version": 1,
+        "occurred_at": now.isoformat(),
+        "data": {"relationship_id": 3, "mentor_id": mentor, "mentee_id": mentee,
+                 "ended_by": mentor, "reason": reason, "at": now.isoformat()}})
+    [ended, _] = centre.list_for(db, mentee)["items"]
+    assert ended["text"] == f"Marit Bakker ended your mentoring relationship. {reason}"
+    assert ended["text_html"] == (
+        "Marit Bakker ended your mentoring relationship. We are done &lt;img src=x "
+        "onerror=&quot;alert(1)&quot;&gt; &amp; thanks<br>Bye")
+    box.apply("reviewed", "identity", {
+        "event_id": str(uuid.uuid4()), "type": "affiliation_reviewed", "version": 1,
+        "occurred_at": now.isoformat(),
+        "data": {"user_id": mentee, "approved": False, "reason": "<b>No record</b>"}})
+    rejected = centre.list_for(db, mentee)["items"][0]
+    assert rejected["text_html"].endswith("&lt;b&gt;No record&lt;/b&gt;")
+    assert all("<" not in item["text_html"].replace("<br>", "")
+               for item in centre.list_for(db, mentee)["items"])
