@@ -402,4 +402,4 @@ def security_question_for(db, token):
 
 def get_onboarding(db, user_id):
     with db.transaction() as session:
-        return onboarding.status(_account(session, user_id))
+        return onboarding.progress(session, _account(session, user_id))

@@ -2,7 +2,9 @@
 from datetime import datetime, timezone
 
 from identity import config, events, exceptions
-from identity.models import Account, Consent, UniversityRecord
+from sqlalchemy import select
+
+from identity.models import Account, AffiliationReview, Consent, UniversityRecord
 from identity.schemas import StudyDetailsSchema
 from mentornet_contracts.errors import load_input
 
@@ -38,6 +40,30 @@ def status(account):
     return {"completed": step == "done", "next_step": step,
             "account_ready": account_ready(account),
             "affiliation_status": account.affiliation_status or "none"}
+
+
+def progress(session, account):
+    """The status and what a page shows beside the step: the role, the study
+    details so far (pre-filled from the record when it matched), which parts of
+    the account the other services have created, and the latest manual review."""
+    review = session.execute(select(AffiliationReview).where(
+        AffiliationReview.account_id == account.id).order_by(AffiliationReview.id.desc())
+        .limit(1)).scalar_one_or_none()
+    return {
+        **status(account),
+        "role": account.role,
+        "study_details": {
+            "institution": account.institution or config.university()["university_name"],
+            "programme": account.programme or "", "faculty": account.faculty or "",
+            "year_started": account.year_started, "year_graduated": account.year_graduated},
+        "account_parts": {"profile": account.profile_ready_at is not None,
+                          "mentoring": account.mentoring_ready_at is not None,
+                          "notifications": account.notifications_ready_at is not None},
+        "review": None if review is None else {
+            "status": review.status, "role": review.role, "reason": review.reason,
+            "requested_at": review.created_at.isoformat(),
+            "decided_at": review.decided_at.isoformat() if review.decided_at else None},
+    }
 
 
 def _require_step(account, *allowed):

@@ -149,13 +149,16 @@ def test_the_same_idempotency_key_gives_the_same_account(db):
 def test_the_account_is_ready_once_profiles_mentoring_and_notifications_have_it(db):
     from identity.handlers import mark_profile_ready
     user_id = accounts.register(db, form())["account"]["user_id"]
-    assert accounts.get_onboarding(db, user_id)["account_ready"] is False
+    assert accounts.get_onboarding(db, user_id)["account_parts"] == {
+        "profile": False, "mentoring": False, "notifications": False}
     from identity.handlers import mark_mentoring_ready, mark_notifications_ready
     step = {"user_id": uuid.UUID(user_id), "created_at": datetime.now(timezone.utc)}
     for mark in (mark_profile_ready, mark_mentoring_ready):
         with db.transaction() as session:
             mark(session, step, {})
-    assert accounts.get_onboarding(db, user_id)["account_ready"] is False
+    progress = accounts.get_onboarding(db, user_id)
+    assert progress["account_ready"] is False and progress["account_parts"] == {
+        "profile": True, "mentoring": True, "notifications": False}
     with db.transaction() as session:
         mark_notifications_ready(session, step, {})
     assert accounts.get_onboarding(db, user_id)["account_ready"] is True

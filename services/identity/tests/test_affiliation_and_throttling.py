@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import text
 
-from identity import accounts, affiliation, records, throttling
+from identity import accounts, affiliation, config, records, throttling
 from identity.exceptions import InvalidInput, NotAuthenticated, Throttled
 
 
@@ -64,7 +64,27 @@ def test_a_matching_record_verifies_and_prefills_the_study_details(db):
     result = affiliation.verify(db, user_id, "alumnus", number.lower())
     assert result["status"] == "verified"
     assert result["study_details"]["programme"] == "Biology"
-    assert accounts.get_onboarding(db, user_id)["next_step"] == "study_details"
+    progress = accounts.get_onboarding(db, user_id)
+    assert progress["next_step"] == "study_details" and progress["role"] == "alumnus"
+    # A member who comes back later finds the record's details still there to confirm.
+    assert progress["study_details"] == {
+        "institution": config.university()["university_name"], "programme": "Biology",
+        "faculty": "Science", "year_started": 2008, "year_graduated": 2012}
+    assert progress["review"] is None
+
+
+def test_the_progress_shows_the_latest_review_and_its_decision(db):
+    user_id = accounts.register(db, form())["account"]["user_id"]
+    affiliation.verify(db, user_id, "staff", "X1", request_review=True, note="New in May")
+    pending = accounts.get_onboarding(db, user_id)
+    assert pending["affiliation_status"] == "pending_review"
+    assert pending["review"]["status"] == "pending" and pending["review"]["decided_at"] is None
+    [review] = [r for r in affiliation.list_reviews(db)["items"] if r["user_id"] == user_id]
+    affiliation.decide(db, review["id"], False, "operator", "No staff number X1.")
+    rejected = accounts.get_onboarding(db, user_id)
+    assert rejected["review"]["status"] == "rejected"
+    assert rejected["review"]["reason"] == "No staff number X1."
+    assert rejected["study_details"]["programme"] == ""  # nothing to pre-fill without a record
 
 
 def test_failed_matches_are_counted_and_capped(db):
