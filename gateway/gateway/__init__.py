@@ -24,6 +24,7 @@ def create_app(config=None):
         ADMIN_API_TOKEN=os.environ.get("ADMIN_API_TOKEN", ""),
         TRUSTED_PROXY_HOPS=int(os.environ.get("TRUSTED_PROXY_HOPS", "0")),
         MAX_CONTENT_LENGTH=1024 * 1024,
+        RPC_CALLS_HEADER=os.environ.get("RPC_CALLS_HEADER", "0") == "1",
     )
     app.config.update(config or {})
     app.json.sort_keys = False  # answers keep the order they are built in (Flask 3)

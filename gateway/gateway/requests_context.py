@@ -26,6 +26,10 @@ def init_app(app):
     def _return_request_id(response):
         if has_request_context() and "request_id" in g:
             response.headers["X-Request-ID"] = g.request_id
+            if app.config["RPC_CALLS_HEADER"]:
+                # For benchmarks and tests: how many service calls this answer
+                # took (off by default: it tells outsiders how a page is built).
+                response.headers["X-RPC-Calls"] = str(g.get("rpc_calls", 0))
         return response
 
 
@@ -46,12 +50,18 @@ def context():
     return data
 
 
+def _count(calls):
+    g.rpc_calls = g.get("rpc_calls", 0) + calls
+
+
 def call(service, method, **kwargs):
+    _count(1)
     return rpc_client().call(service, method, kwargs=kwargs, context=context())
 
 
 def call_parallel(calls):
     """``{"name": (service, method, kwargs)}`` -> results (or exceptions), concurrently."""
+    _count(len(calls))
     return rpc_client().parallel(
         {name: (service, method, (), kwargs) for name, (service, method, kwargs) in calls.items()},
         context=context())

@@ -77,3 +77,13 @@ def test_forwarded_addresses_are_believed_only_from_the_operators_proxies(hops, 
     response = app.test_client().get("/client-address", environ_base={"REMOTE_ADDR": "192.0.2.7"},
                                      headers={"X-Forwarded-For": "198.51.100.9"})
     assert response.text == seen
+
+
+def test_the_rpc_call_count_is_shown_only_when_asked_for(client):
+    counting = create_app({"AMQP_URI": "amqp://guest:guest@127.0.0.1:1/", "RPC_TIMEOUT_SECONDS": 1,
+                           "RPC_CALLS_HEADER": True}).test_client()
+    assert counting.get("/api/v1/openapi.json").headers["X-RPC-Calls"] == "0"
+    # A call that failed (no broker) was still a call the answer paid for.
+    assert counting.get("/api/v1/usernames/availability?username=someone"
+                        ).headers["X-RPC-Calls"] == "1"
+    assert "X-RPC-Calls" not in client.get("/api/v1/usernames/availability?username=someone").headers
