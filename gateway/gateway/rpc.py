@@ -1,7 +1,7 @@
 """Thread-safe AMQP RPC client speaking nameko 2.14's RPC protocol (pika only).
 
-The gateway runs under gunicorn with threaded workers and *no* eventlet monkey
-patching, so this module deliberately imports neither eventlet nor nameko: it is
+The gateway runs in gunicorn's processes, waitress's threads answering requests, with *no*
+eventlet monkey patching, so this module deliberately imports neither eventlet nor nameko: it is
 plain pika + stdlib and talks the nameko wire protocol itself.
 
 Wire protocol (as implemented by ``nameko.rpc`` / ``nameko.messaging``)
