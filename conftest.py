@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 # make an empty "gateway" namespace for them; import the real package first.
 import gateway  # noqa: E402,F401
 
-from mentornet_platform.testing import Mailbox, Stack  # noqa: E402
+from mentornet_platform.testing import WIDE_CLIENT_LIMITS, Mailbox, Stack  # noqa: E402
 
 
 ADMIN_TOKEN = "operator-token-for-tests"
@@ -54,7 +54,7 @@ def stack_factory(logs_dir, mailbox):
 def system(logs_dir, mailbox):
     """The whole system (four services and the gateway), shared by the tests
     that only need it running; each such test uses its own members."""
-    stack = Stack(logs_dir, smtp_port=mailbox.port, ADMIN_API_TOKEN=ADMIN_TOKEN)
+    stack = Stack(logs_dir, smtp_port=mailbox.port, ADMIN_API_TOKEN=ADMIN_TOKEN, **WIDE_CLIENT_LIMITS)
     try:
         stack.start_all()
         yield stack

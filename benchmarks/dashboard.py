@@ -34,7 +34,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)  # tests.support drives the sign-up the way a client does
 
 from mentornet_platform.database import Database, make_engine  # noqa: E402
-from mentornet_platform.testing import Mailbox, Stack, wait_until  # noqa: E402
+from mentornet_platform.testing import WIDE_CLIENT_LIMITS, Mailbox, Stack, wait_until  # noqa: E402
 from profiles import demo  # noqa: E402
 from tests.support import onboarded_member  # noqa: E402
 
@@ -157,7 +157,7 @@ def main():
 
     mailbox = Mailbox()
     stack = Stack(tempfile.mkdtemp(prefix="bench-logs-"), smtp_port=mailbox.port,
-                  LOG_LEVEL="WARNING", ADMIN_API_TOKEN="bench")
+                  LOG_LEVEL="WARNING", ADMIN_API_TOKEN="bench", **WIDE_CLIENT_LIMITS)
     try:
         engine = make_engine(stack.urls["profiles"])
         started = time.perf_counter()

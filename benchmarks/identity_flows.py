@@ -31,7 +31,7 @@ import requests
 from argon2 import PasswordHasher
 
 from figures import percentile
-from mentornet_platform.testing import ROOT, Mailbox, Stack
+from mentornet_platform.testing import ROOT, WIDE_CLIENT_LIMITS, Mailbox, Stack
 
 PASSWORD = "tulip canal bicycle lantern"
 WRONG_PASSWORD = "lantern bicycle canal tulip"
@@ -211,7 +211,7 @@ def main():
 
     mailbox = Mailbox()
     stack = Stack(tempfile.mkdtemp(prefix="bench-logs-"), smtp_port=mailbox.port,
-                  OUTBOX_POLL_SECONDS=0.5, LOG_LEVEL="WARNING")
+                  OUTBOX_POLL_SECONDS=0.5, LOG_LEVEL="WARNING", **WIDE_CLIENT_LIMITS)
     try:
         stack.start_all()
         base = stack.gateway_url

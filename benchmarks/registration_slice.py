@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 
 from figures import percentile
-from mentornet_platform.testing import Mailbox, Stack
+from mentornet_platform.testing import WIDE_CLIENT_LIMITS, Mailbox, Stack
 
 
 def form():
@@ -78,7 +78,7 @@ def main():
 
     mailbox = Mailbox()
     stack = Stack(tempfile.mkdtemp(prefix="bench-logs-"), smtp_port=mailbox.port,
-                  OUTBOX_POLL_SECONDS=0.5, LOG_LEVEL="WARNING")
+                  OUTBOX_POLL_SECONDS=0.5, LOG_LEVEL="WARNING", **WIDE_CLIENT_LIMITS)
     try:
         stack.start_all()
         run(stack.gateway_url, 10, 1)  # warm-up

@@ -21,7 +21,8 @@ from mentornet_platform.testing import ROOT, SeverableProxy, wait_until
 
 def register(stack, form):
     return stack.rpc.call("identity", "register_account",
-                          kwargs={"registration": form, "idempotency_key": None}, timeout=10)
+                          kwargs={"registration": form, "idempotency_key": None,
+                                  "client": "192.0.2.20"}, timeout=10)
 
 
 def count(stack, service, statement, params=None):

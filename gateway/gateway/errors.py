@@ -40,6 +40,18 @@ def from_remote(exc):
     return status, code, message, fields
 
 
+def retry_after(exc):
+    """The seconds a service's Throttled error asks the client to wait (its
+    fourth arg), or None."""
+    args = list(exc.exc_args or [])
+    if exc.exc_type != "Throttled" or len(args) < 4:
+        return None
+    try:
+        return max(1, int(float(args[3])))
+    except (TypeError, ValueError):
+        return None
+
+
 def init_app(app):
     @app.errorhandler(ApiError)
     def _api_error(exc):
@@ -47,7 +59,11 @@ def init_app(app):
 
     @app.errorhandler(RemoteError)
     def _remote_error(exc):
-        return error_response(*from_remote(exc))
+        response, status = error_response(*from_remote(exc))
+        wait = retry_after(exc)
+        if wait is not None:
+            response.headers["Retry-After"] = str(wait)
+        return response, status
 
     @app.errorhandler(ServiceUnavailable)
     def _unavailable(exc):

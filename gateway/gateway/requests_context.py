@@ -54,6 +54,13 @@ def _count(calls):
     g.rpc_calls = g.get("rpc_calls", 0) + calls
 
 
+def client_address():
+    """Who is calling, for per-client limits: the connection's address, or behind
+    TRUSTED_PROXY_HOPS proxies what they forwarded (ProxyFix), never a header
+    the client made up."""
+    return request.remote_addr or ""
+
+
 def call(service, method, **kwargs):
     _count(1)
     return rpc_client().call(service, method, kwargs=kwargs, context=context())

@@ -3,7 +3,7 @@
 from flask import Blueprint, g, jsonify, request
 
 from gateway.auth import login_required, recent_sessions
-from gateway.requests_context import body_with, call, json_body, query_parameters
+from gateway.requests_context import body_with, call, client_address, json_body, query_parameters
 
 blueprint = Blueprint("accounts", __name__, url_prefix="/api/v1")
 
@@ -35,7 +35,7 @@ def register():
     form = json_body()
     # Identity validates every field (and refuses unknown ones); the key makes
     # a retried POST create one account, not two.
-    result = call("identity", "register_account", registration=form,
+    result = call("identity", "register_account", registration=form, client=client_address(),
                   idempotency_key=request.headers.get("Idempotency-Key") or None)
     return jsonify(result), 201
 
@@ -43,14 +43,14 @@ def register():
 @blueprint.post("/email-confirmations")
 def confirm_email():
     body = body_with(("token",), ("token",))
-    return jsonify(call("identity", "confirm_email", token=body["token"]))
+    return jsonify(call("identity", "confirm_email", token=body["token"], client=client_address()))
 
 
 @blueprint.post("/auth/login")
 def login():
     body = body_with(("username", "password"))
     result = call("identity", "login", username=body.get("username"),
-                  password=body.get("password"))
+                  password=body.get("password"), client=client_address())
     return jsonify({"token": result["token"], "user_id": result["user_id"],
                     "onboarding": result["onboarding"]})
 
@@ -98,23 +98,24 @@ def delete_account():
 @blueprint.post("/password-resets")
 def request_password_reset():
     body = body_with(("login",), ("login",))
-    return jsonify(call("identity", "request_password_reset", login=body["login"])), 202
+    return jsonify(call("identity", "request_password_reset", login=body["login"],
+                        client=client_address())), 202
 
 
 @blueprint.get("/password-resets/question")
 def reset_question():
     token = query_parameters(("token",), required=("token",))["token"].strip()
-    return jsonify(call("identity", "reset_question", token=token))
+    return jsonify(call("identity", "reset_question", token=token, client=client_address()))
 
 
 @blueprint.post("/password-resets/verify")
 def verify_password_reset():
     body = body_with(("token", "security_answer"), ("token", "security_answer"))
-    return jsonify(call("identity", "verify_password_reset", **body))
+    return jsonify(call("identity", "verify_password_reset", client=client_address(), **body))
 
 
 @blueprint.post("/password-resets/complete")
 def complete_password_reset():
     body = body_with(("reset_token", "password", "password_confirmation"),
                      ("reset_token", "password", "password_confirmation"))
-    return jsonify(call("identity", "complete_password_reset", **body))
+    return jsonify(call("identity", "complete_password_reset", client=client_address(), **body))

@@ -2,6 +2,9 @@
 
 Operators authenticate with the deployment's ADMIN_API_TOKEN (a bearer token,
 compared in constant time); without one configured the admin API is off.
+Every try uses one of the client's attempts (identity keeps the count for
+every gateway process and instance); a right token gives it back, so only
+wrong ones add up to a 429.
 """
 import hmac
 
@@ -9,7 +12,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from gateway.auth import bearer_token
 from gateway.errors import ApiError
-from gateway.requests_context import body_with, call
+from gateway.requests_context import body_with, call, client_address
 
 blueprint = Blueprint("admin", __name__, url_prefix="/api/v1/admin")
 
@@ -20,8 +23,10 @@ def _operator_only():
     if not expected:
         raise ApiError(404, "not_found", "The admin API is not enabled on this deployment.")
     given = bearer_token() or ""
+    call("identity", "use_client_allowance", client=client_address(), action="admin_token")
     if not hmac.compare_digest(given.encode(), expected.encode()):
         raise ApiError(401, "not_authenticated", "Operators only: send the admin API token.")
+    call("identity", "give_back_client_allowance", client=client_address(), action="admin_token")
 
 
 @blueprint.get("/affiliation-reviews")

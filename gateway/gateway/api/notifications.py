@@ -3,7 +3,7 @@ service updates (the guide's toolbar)."""
 from flask import Blueprint, g, jsonify, request
 
 from gateway.auth import login_required
-from gateway.requests_context import body_with, call, json_body, query_parameters
+from gateway.requests_context import body_with, call, client_address, json_body, query_parameters
 
 blueprint = Blueprint("notifications", __name__, url_prefix="/api/v1")
 
@@ -107,11 +107,9 @@ def report(message_id):
 
 @blueprint.post("/helpdesk")
 def helpdesk():
-    # Open to visitors; throttled per address and per client in the service.  The
-    # client is the connection's address (or, behind TRUSTED_PROXY_HOPS proxies,
-    # what they forwarded), never a header the client made up.
+    # Open to visitors; throttled per address and per client in the service.
     return jsonify(call("notifications", "contact_helpdesk", form=json_body(),
-                        client=request.remote_addr or "")), 202
+                        client=client_address())), 202
 
 
 @blueprint.get("/service-updates")

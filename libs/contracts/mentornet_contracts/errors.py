@@ -6,8 +6,8 @@ raise exactly these classes (never subclasses) and say what went wrong with a
 machine-readable ``code``; the gateway maps the class name to an HTTP status
 with :data:`HTTP_STATUS`.
 
-Every error's args are ``(code, message, fields)`` so they survive the trip
-over the wire unchanged.
+Every error's args are ``(code, message, fields)`` (a Throttled may add
+``retry_after``) so they survive the trip over the wire unchanged.
 """
 from marshmallow import ValidationError
 
@@ -48,7 +48,15 @@ class Conflict(DomainError):
 
 
 class Throttled(DomainError):
+    """Too many attempts; ``retry_after`` (seconds) becomes the ``Retry-After``
+    header, travelling as a fourth arg."""
     status = 429
+
+    def __init__(self, code, message, fields=None, retry_after=None):
+        super().__init__(code, message, fields)
+        self.retry_after = retry_after
+        if retry_after is not None:
+            self.args = (code, message, fields or None, int(retry_after))
 
 
 HTTP_STATUS = {

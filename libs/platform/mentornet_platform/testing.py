@@ -20,6 +20,14 @@ PG_ADMIN_DSN = os.environ.get("TEST_POSTGRES_ADMIN_DSN", "host=127.0.0.1 port=54
 RABBIT_HOST = os.environ.get("TEST_RABBIT_HOST", "127.0.0.1:5672")
 
 
+# A stack that many tests (or a benchmark) share serves them all from one
+# address, 127.0.0.1: far more sign-ups and logins than any real client makes.
+# Its per-client allowances are wide; tests/test_client_limits.py runs the
+# real defaults.
+WIDE_CLIENT_LIMITS = {f"CLIENT_LIMIT_{action}": "1000000 per hour" for action in (
+    "LOGIN", "SIGN_UP", "PASSWORD_RESET", "EMAIL_CONFIRMATION", "ADMIN_TOKEN")}
+
+
 def unique_name(prefix):
     return f"{prefix}_{uuid.uuid4().hex[:10]}"
 
@@ -118,19 +126,22 @@ class Stack:
         for service in SERVICES:
             self.env[f"{service.upper()}_DATABASE_URL"] = self.urls[service]
         self.env.update({k: str(v) for k, v in settings.items()})
-        self.gateway_url = None
+        self.gateway_url = None  # the gateway's; more gateways ("gateway-2") in gateway_urls
+        self.gateway_urls = {}
         self._rpc = None
 
     # processes
     def start(self, name, wait=True, **extra_env):
         env = dict(self.env, **{k: str(v) for k, v in extra_env.items()})
         log = open(os.path.join(self.log_dir, f"{self.id}-{name}.log"), "ab")
-        if name == "gateway":
+        if name.startswith("gateway"):
             port = free_port()
             env.update({"GATEWAY_PORT": str(port), "GATEWAY_BIND": "127.0.0.1"})
             env.setdefault("GATEWAY_WORKERS", "1")
             command = [os.path.join(ROOT, "scripts", "start-gateway")]
-            self.gateway_url = f"http://127.0.0.1:{port}"
+            self.gateway_urls[name] = f"http://127.0.0.1:{port}"
+            if name == "gateway":
+                self.gateway_url = self.gateway_urls[name]
         else:
             command = [os.path.join(ROOT, "scripts", "start-service"), name]
         env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
@@ -145,17 +156,17 @@ class Stack:
         """Start ``names`` together, then wait for each to be ready (quicker than
         one after another); ``gateway_env`` goes to the gateway only."""
         for name in names:
-            self.start(name, wait=False, **(gateway_env if name == "gateway" else {}))
+            self.start(name, wait=False, **(gateway_env if name.startswith("gateway") else {}))
         for name in names:
             self.wait_ready(name)
 
     def wait_ready(self, name, timeout=30):
-        if name == "gateway":
+        if name.startswith("gateway"):
             import requests
 
             def alive():
                 try:
-                    return requests.get(self.gateway_url + "/healthz", timeout=1).ok
+                    return requests.get(self.gateway_urls[name] + "/healthz", timeout=1).ok
                 except requests.RequestException:
                     return False
             wait_until(alive, timeout, 0.1, "the gateway to answer")

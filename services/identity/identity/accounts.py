@@ -54,7 +54,7 @@ def _request_confirmation(session, account, email):
 
 
 # -- sign-up ----------------------------------------------------------------
-def register(db, registration, idempotency_key=None):
+def register(db, registration, idempotency_key=None, client=None):
     """Create an account from the sign-up form; returns account, token and onboarding.
 
     The account, its consents, the ``account_registered`` event and the
@@ -62,6 +62,9 @@ def register(db, registration, idempotency_key=None):
     provisions the member elsewhere starts only for an account that exists.
     """
     form = load_input(RegistrationSchema(), registration, "The registration")
+    # Every well-formed sign-up counts against the client (a replay checks a
+    # password too), before any hash is paid for.
+    throttling.use_allowance(db, client, "sign_up")
 
     if idempotency_key is not None and (not isinstance(idempotency_key, str)
                                         or not 1 <= len(idempotency_key) <= 100):
@@ -149,8 +152,10 @@ def _replay_registration(db, key, form):
                 "onboarding": onboarding.status(account)}
 
 
-def confirm_email(db, token):
-    """The single-use link of an address confirmation was followed."""
+def confirm_email(db, token, client=None):
+    """The single-use link of an address confirmation was followed; a wrong
+    link uses one of the client's attempts (a right one gives it back)."""
+    throttling.use_allowance(db, client, "email_confirmation")
     with db.transaction() as session:
         row = tokens.find(session, token, "confirm_email")
         if row is None:
@@ -165,6 +170,8 @@ def confirm_email(db, token):
             events.account_email_changed(session, account)
         account.email_confirmed_at = _now()
         events.account_email_confirmed(session, account)
+        if client:
+            throttling.give_back(session, client, "email_confirmation")
         return {"user_id": account.id, "email": account.email, "confirmed": True}
 
 
@@ -177,13 +184,18 @@ def _account_by_login(session, login):
     ).scalars().first()
 
 
-def login(db, username, password):
+def login(db, username, password, client=None):
     if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
         raise exceptions.InvalidInput("invalid_input", "Enter your username and password.",
                                       {k: ["This field is required."] for k, v in
                                        (("username", username), ("password", password))
                                        if not isinstance(v, str) or not v})
     with db.transaction() as session:
+        # The client's allowance first: a refused flood or spray pays no hash
+        # and counts against no name.
+        client_wait = throttling.spend(session, client, "login") if client else 0
+        if client_wait:
+            raise throttling.client_throttled(client_wait)
         account = _account_by_login(session, username)
         counter = (throttling.account_key(account.id) if account is not None
                    else throttling.name_key(username))
@@ -194,11 +206,14 @@ def login(db, username, password):
     if wait:
         raise exceptions.Throttled(
             "too_many_attempts",
-            f"Too many failed attempts. Try again in {wait} seconds or reset your password.")
+            f"Too many failed attempts. Try again in {wait} seconds or reset your password.",
+            retry_after=wait)
     if not correct:
         raise exceptions.invalid_credentials()  # the attempt was counted by admit()
     with db.transaction() as session:
         throttling.clear(session, counter)
+        if client:
+            throttling.give_back(session, client, "login", 1 - config.LOGIN_SUCCESS_COST)
         token = _open_session(session, account.id)
     return {"token": token, "user_id": account.id, "onboarding": onboarding.status(account)}
 
@@ -240,7 +255,8 @@ def _check_password(db, account, password, field):
         wait = throttling.admit(session, throttling.password_check_key(account.id))
     if wait:
         raise exceptions.Throttled("too_many_attempts",
-                                   f"Too many wrong passwords. Try again in {wait} seconds.")
+                                   f"Too many wrong passwords. Try again in {wait} seconds.",
+                                   retry_after=wait)
     if not isinstance(password, str) or not passwords.verify_password(account.password_hash, password):
         raise exceptions.InvalidInput("wrong_password", "Your password is not correct.",
                                       {field: ["Your password is not correct."]})
@@ -314,10 +330,12 @@ RESET_ACCEPTED = {"accepted": True,
                   "message": "If an account has this name or address, a reset link is on its way."}
 
 
-def request_password_reset(db, login):
-    """Always the same answer, so it reveals nothing about who has an account."""
+def request_password_reset(db, login, client=None):
+    """Always the same answer, so it reveals nothing about who has an account.
+    Each request uses one of the client's attempts: it may send a mail."""
     if not isinstance(login, str) or not login.strip():
         raise exceptions.invalid("login", "Enter your username or e-mail address.")
+    throttling.use_allowance(db, client, "password_reset")
     with db.transaction() as session:
         account = _account_by_login(session, login)
         if account is not None and tokens.recent(session, account.id, "reset_password",
@@ -333,12 +351,15 @@ def request_password_reset(db, login):
     return RESET_ACCEPTED
 
 
-def verify_password_reset(db, token, security_answer):
+def verify_password_reset(db, token, security_answer, client=None):
     """Step two: the link's token and the security answer give a short-lived reset grant.
 
     The security question is never enough alone: it is only asked of someone
-    who holds the e-mailed link, and a few wrong answers spend the link.
+    who holds the e-mailed link, and a few wrong answers spend the link.  A
+    wrong answer or link uses one of the client's attempts; a right one gives
+    it back.
     """
+    throttling.use_allowance(db, client, "password_reset")
     with db.transaction() as session:
         row = tokens.find(session, token, "reset_password")
         if row is None:
@@ -363,15 +384,19 @@ def verify_password_reset(db, token, security_answer):
         else:
             tokens.spend(row)
             grant = tokens.issue(session, account_id, "reset_grant", timedelta(minutes=10))
+            if client:
+                throttling.give_back(session, client, "password_reset")
     if not correct:
         raise error
     return {"reset_token": grant}
 
 
-def complete_password_reset(db, reset_token, password, password_confirmation):
+def complete_password_reset(db, reset_token, password, password_confirmation, client=None):
     """Sets the new password, ends every session and every other reset link or
-    grant still open for the account: whoever else holds one is locked out."""
+    grant still open for the account: whoever else holds one is locked out.
+    Each completion, right or wrong, uses one of the client's attempts."""
     load_input(NewPasswordSchema(), {"password": password, "password_confirmation": password_confirmation})
+    throttling.use_allowance(db, client, "password_reset")
     with db.transaction() as session:
         row = tokens.find(session, reset_token, "reset_grant", lock=False)
         if row is None:
@@ -391,12 +416,16 @@ def complete_password_reset(db, reset_token, password, password_confirmation):
         return {"token": _open_session(session, account.id), "user_id": account.id}
 
 
-def security_question_for(db, token):
-    """The question to show beside a valid reset link."""
+def security_question_for(db, token, client=None):
+    """The question to show beside a valid reset link; an unknown link uses one
+    of the client's attempts (a valid one gives it back)."""
+    throttling.use_allowance(db, client, "password_reset")
     with db.transaction() as session:
         row = tokens.find(session, token, "reset_password", lock=False)
         if row is None:
             raise exceptions.NotFound("token_invalid", "This reset link is invalid, used or expired.")
+        if client:
+            throttling.give_back(session, client, "password_reset")
         return {"security_question": _account(session, row.account_id).security_question}
 
 

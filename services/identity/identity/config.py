@@ -2,6 +2,7 @@
 university's deployment file (UNIVERSITY_CONFIG, default data/university.yaml)."""
 import functools
 import os
+import re
 
 import yaml
 
@@ -34,3 +35,37 @@ EMAIL_CONFIRMATION_HOURS = number("EMAIL_CONFIRMATION_HOURS", 48)
 PASSWORD_RESET_MINUTES = number("PASSWORD_RESET_MINUTES", 30)
 # Wrong security answers one reset link allows before it is spent.
 RESET_ANSWER_ATTEMPTS = int(number("RESET_ANSWER_ATTEMPTS", 3))
+
+
+# Per-client allowances (throttling.py, README "Limits per client"): each
+# written "N per [M] unit", e.g. "50 per 15 minutes".
+_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def allowance(name, default):
+    """(attempts, seconds) of the setting ``name``; a bad one stops the service
+    at start rather than leaving a limit off."""
+    written = settings.get(name, default)
+    match = re.fullmatch(r"\s*(\d+)\s+per\s+(?:(\d+)\s+)?(second|minute|hour|day)s?\s*",
+                         written, re.IGNORECASE)
+    if match is None or int(match[1]) < 1 or int(match[2] or 1) < 1:
+        raise ValueError(f"{name}: write it as '50 per 15 minutes', not {written!r}")
+    return int(match[1]), int(match[2] or 1) * _UNITS[match[3].lower()]
+
+
+CLIENT_LIMITS = {
+    # Failed logins; a successful one uses LOGIN_SUCCESS_COST of an attempt.
+    "login": allowance("CLIENT_LIMIT_LOGIN", "50 per 15 minutes"),
+    # Sign-ups with a well-formed form (each pays two argon2 hashes).
+    "sign_up": allowance("CLIENT_LIMIT_SIGN_UP", "60 per hour"),
+    # Reset requests (each mails), completions (each hashes), wrong security
+    # answers and unknown reset links.
+    "password_reset": allowance("CLIENT_LIMIT_PASSWORD_RESET", "30 per hour"),
+    # Confirmation links that are unknown, used or expired.
+    "email_confirmation": allowance("CLIENT_LIMIT_EMAIL_CONFIRMATION", "30 per hour"),
+    # Wrong operator tokens at the gateway's admin API.
+    "admin_token": allowance("CLIENT_LIMIT_ADMIN_TOKEN", "10 per hour"),
+}
+# A room of students logging in behind one address should not use up the
+# allowance that typos and attackers draw on: a success costs a tenth.
+LOGIN_SUCCESS_COST = 0.1

@@ -140,10 +140,20 @@ class EmailToken(Base):
 
 
 class LoginThrottle(Base):
-    """Failed logins per login name (known or not, so throttling reveals nothing)."""
+    """Failed logins per account, or per typed name no account has (throttling.py)."""
     __tablename__ = "login_throttles"
 
     login_key = Column(String(300), primary_key=True)
     failures = Column(Integer, nullable=False, server_default="0")
     locked_until = Column(DateTime(timezone=True))
     last_failure_at = Column(DateTime(timezone=True))
+
+
+class ClientAllowance(Base):
+    """What one client (an IP address, an IPv6 /64) has used of its allowance
+    for one kind of attempt (throttling.py): used up until ``spent_until``."""
+    __tablename__ = "client_allowances"
+
+    client = Column(String(100), primary_key=True)
+    action = Column(String(40), primary_key=True)
+    spent_until = Column(DateTime(timezone=True), nullable=False)

@@ -1,6 +1,8 @@
 """Identity's nameko entrypoints: thin, each calls a plain domain function."""
 
-from identity import accounts, affiliation, config, handlers, onboarding, usernames
+from nameko.timer import timer
+
+from identity import accounts, affiliation, config, handlers, onboarding, throttling, usernames
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.inbox import EventInbox, event_entrypoints
@@ -41,18 +43,21 @@ class IdentityService:
     def security_questions(self):
         return config.university()["security_questions"]
 
+    # ``client`` (the caller's address, as the gateway saw it) is required on
+    # everything that costs a hash or guards a secret: each draws on that
+    # client's allowance (throttling.py).
     @rpc
-    def register_account(self, registration, idempotency_key=None):
-        return accounts.register(self.db, registration, idempotency_key)
+    def register_account(self, registration, client, idempotency_key=None):
+        return accounts.register(self.db, registration, idempotency_key, client)
 
     @rpc
-    def confirm_email(self, token):
-        return accounts.confirm_email(self.db, token)
+    def confirm_email(self, token, client):
+        return accounts.confirm_email(self.db, token, client)
 
     # -- sessions --
     @rpc
-    def login(self, username, password):
-        return accounts.login(self.db, username, password)
+    def login(self, username, password, client):
+        return accounts.login(self.db, username, password, client)
 
     @rpc
     def logout(self, token):
@@ -107,21 +112,35 @@ class IdentityService:
 
     # -- forgotten password --
     @rpc
-    def request_password_reset(self, login):
-        return accounts.request_password_reset(self.db, login)
+    def request_password_reset(self, login, client):
+        return accounts.request_password_reset(self.db, login, client)
 
     @rpc
-    def reset_question(self, token):
-        return accounts.security_question_for(self.db, token)
+    def reset_question(self, token, client):
+        return accounts.security_question_for(self.db, token, client)
 
     @rpc
-    def verify_password_reset(self, token, security_answer):
-        return accounts.verify_password_reset(self.db, token, security_answer)
+    def verify_password_reset(self, token, security_answer, client):
+        return accounts.verify_password_reset(self.db, token, security_answer, client)
 
     @rpc
-    def complete_password_reset(self, reset_token, password, password_confirmation):
+    def complete_password_reset(self, reset_token, password, password_confirmation, client):
         return accounts.complete_password_reset(self.db, reset_token, password,
-                                                password_confirmation)
+                                                password_confirmation, client)
+
+    # -- allowances per client for secrets the gateway guards (the admin token) --
+    @rpc
+    def use_client_allowance(self, client, action):
+        throttling.use_gateway_allowance(self.db, client, action)
+
+    @rpc
+    def give_back_client_allowance(self, client, action):
+        throttling.give_back_gateway_allowance(self.db, client, action)
+
+    @timer(interval=600)
+    def forget_idle_clients(self):
+        with self.db.transaction() as session:
+            throttling.forget_idle_clients(session)
 
     # -- operators --
     @rpc

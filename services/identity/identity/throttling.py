@@ -1,4 +1,4 @@
-"""Login throttling per login name (DESIGN.md section 5).
+"""Login throttling per login name (DESIGN.md section 5), and allowances per client.
 
 Failures are counted per account when the typed name is one of an account's
 (its username and its e-mail address share one count), and per typed name
@@ -8,14 +8,24 @@ LOGIN_FREE_FAILURES failures in a row the name is locked for a while, doubling
 with each further failure up to a cap.  The lock applies to password login
 only: a password reset still works, and completing one lifts the lock, so
 nobody can lock a member out of their own account for good.
+
+Per client (an IP address as the gateway saw it, or an IPv6 /64, which one
+household or attacker gets whole), everything that costs a hash or guards a
+secret draws on an allowance of config.CLIENT_LIMITS: N attempts refilling
+evenly over a period (a "generic cell rate" bucket), kept in this database so
+every gateway process and instance shares it.  The per-name count alone lets
+one client spray guesses over many names, or flood the hashes with unknown
+names; the allowance stops both without locking anybody's account.
 """
+import ipaddress
+import math
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from identity import config
-from identity.models import LoginThrottle
+from identity import config, exceptions
+from identity.models import ClientAllowance, LoginThrottle
 
 
 def account_key(account_id):
@@ -67,3 +77,103 @@ def clear(session, *keys):
     # A query, not ORM deletes: a concurrent success may have cleared it already.
     session.execute(delete(LoginThrottle).where(LoginThrottle.login_key.in_(keys)),
         execution_options={"synchronize_session": False})
+
+
+# -- per client -----------------------------------------------------------------
+def client_key(address):
+    """An IPv4 address as it is; an IPv6 address by its /64, since anyone with
+    one address has the whole /64 to rotate through."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address.strip()[:100]
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def _step(action, cost):
+    attempts, seconds = config.CLIENT_LIMITS[action]
+    return timedelta(seconds=seconds * cost / attempts), timedelta(seconds=seconds)
+
+
+def spend(session, client, action, cost=1.0):
+    """Use ``cost`` attempts of ``client``'s allowance for ``action``; returns the
+    seconds to wait (0: go ahead; a refused attempt uses nothing).
+
+    The allowance is stored as the time it is used up until: whole when that
+    is past, each attempt moves it ``period / N`` later, and an attempt that
+    would move it beyond now + period is refused.  One upsert under the row's
+    lock, so concurrent attempts cannot overdraw it."""
+    step, period = _step(action, cost)
+    table = ClientAllowance.__table__
+    after = func.greatest(table.c.spent_until, func.now()) + step
+    used = session.execute(
+        insert(table).values(client=client_key(client), action=action,
+                             spent_until=func.now() + step)
+        .on_conflict_do_update(index_elements=[table.c.client, table.c.action],
+                               set_={"spent_until": after}, where=after <= func.now() + period)
+        .returning(table.c.spent_until)).first()
+    if used is not None:
+        return 0
+    late = session.execute(select(func.extract("epoch", after - func.now() - period)).where(
+        table.c.client == client_key(client), table.c.action == action)).scalar()
+    return max(1, math.ceil(float(late or 0)))
+
+
+def give_back(session, client, action, share=1.0):
+    """Return ``share`` of an attempt spent by a request that turned out well."""
+    step, _ = _step(action, share)
+    table = ClientAllowance.__table__
+    session.execute(update(table).where(table.c.client == client_key(client),
+                                        table.c.action == action)
+                    .values(spent_until=table.c.spent_until - step))
+
+
+def use_allowance(db, client, action):
+    """One attempt of ``client``'s allowance for ``action``, committed at once (a
+    request that then fails still counted), or Throttled with the wait.  No
+    client (a caller inside the system) has no allowance to use."""
+    if not client:
+        return
+    with db.transaction() as session:
+        wait = spend(session, client, action)
+    if wait:
+        raise client_throttled(wait)
+
+
+def client_throttled(wait):
+    return exceptions.Throttled(
+        "too_many_requests",
+        f"Too many attempts from your network address; try again in {wait} seconds.",
+        retry_after=wait)
+
+
+# What the gateway may ask to be counted for it, by name.
+GATEWAY_ACTIONS = ("admin_token",)
+
+
+def _gateway_action(client, action):
+    if action not in GATEWAY_ACTIONS:
+        raise exceptions.invalid("action", f"Use one of {', '.join(GATEWAY_ACTIONS)}.")
+    if not isinstance(client, str) or not client.strip():
+        raise exceptions.invalid("client", "The client's address is required.")
+
+
+def use_gateway_allowance(db, client, action):
+    _gateway_action(client, action)
+    use_allowance(db, client, action)
+
+
+def give_back_gateway_allowance(db, client, action):
+    _gateway_action(client, action)
+    with db.transaction() as session:
+        give_back(session, client, action)
+
+
+def forget_idle_clients(session):
+    """Whole allowances need no row: the next attempt starts a new one."""
+    table = ClientAllowance.__table__
+    return session.execute(delete(table).where(table.c.spent_until < func.now())).rowcount

@@ -167,7 +167,7 @@ def test_the_account_is_ready_once_profiles_mentoring_and_notifications_have_it(
 def test_entrypoints_are_thin_over_the_domain(db):
     service = worker_factory(IdentityService, db=db)
     data = form()
-    result = service.register_account(data)
+    result = service.register_account(data, client="192.0.2.10")
     assert service.username_available(data["username"]) is False
     assert service.suggest_username("Jan", "de Vries").startswith("jan.devries")
     assert service.authenticate(result["token"])["user_id"] == result["account"]["user_id"]
@@ -249,7 +249,7 @@ def test_a_language_change_for_no_account_is_not_found(db):
 
 def test_the_language_entrypoint_is_thin(db):
     service = worker_factory(IdentityService, db=db)
-    user_id = service.register_account(form(language="en"))["account"]["user_id"]
+    user_id = service.register_account(form(language="en"), client="192.0.2.10")["account"]["user_id"]
     assert service.change_language(user_id, "nl") == {"user_id": user_id, "language": "nl"}
 
 

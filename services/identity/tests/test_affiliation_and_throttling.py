@@ -1,13 +1,16 @@
-"""Affiliation, record import and login throttling against identity's database."""
+"""Affiliation, record import, login throttling and allowances per client against
+identity's database.  The per-client login tests run identity's real defaults."""
 import io
+import random
+import threading
 import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import text
 
-from identity import accounts, affiliation, config, records, throttling
-from identity.exceptions import InvalidInput, NotAuthenticated, Throttled
+from identity import accounts, affiliation, config, records, throttling, tokens
+from identity.exceptions import InvalidInput, NotAuthenticated, NotFound, Throttled
 
 
 def form(**overrides):
@@ -153,7 +156,6 @@ def test_an_unknown_name_locks_after_as_many_failures_as_an_account(db):
 
 
 def test_concurrent_guesses_cannot_slip_past_the_lock(db):
-    import threading
     data = form()
     accounts.register(db, data)
     outcomes, barrier = [], threading.Barrier(12)
@@ -177,7 +179,6 @@ def test_concurrent_guesses_cannot_slip_past_the_lock(db):
 def test_an_attempt_waiting_while_a_success_clears_the_count_is_still_counted(db):
     """Found by benchmarks/identity_flows.py as a 500: a login waiting for the
     name's row lock while a concurrent success deleted the row."""
-    import threading
     name = f"racer.{uuid.uuid4().hex[:8]}"
     holder = db.engine.connect()
     holder.begin()
@@ -245,3 +246,192 @@ def test_study_details_are_verified_against_the_record_not_an_earlier_submission
     assert submitted(programme="Astrophysics") is False
     assert submitted(programme="Astrophysics") is False  # the same claim twice is still a claim
     assert submitted() is True  # back to what the record says
+
+
+# -- allowances per client (a spray or a flood stopped; a computer room not) --
+def new_client():
+    """An address of its own for each test (the database is shared by the session)."""
+    return "10.{}.{}.{}".format(*(random.randrange(256) for _ in range(3)))
+
+
+def test_the_defaults_are_the_documented_ones():
+    assert config.CLIENT_LIMITS == {
+        "login": (50, 900), "sign_up": (60, 3600), "password_reset": (30, 3600),
+        "email_confirmation": (30, 3600), "admin_token": (10, 3600)}
+    assert config.LOGIN_SUCCESS_COST == 0.1
+
+
+@pytest.mark.parametrize("written,meant", [("50 per 15 minutes", (50, 900)),
+                                           ("60 per hour", (60, 3600)),
+                                           (" 3 PER 2 Days ", (3, 172800)),
+                                           ("1 per 1 second", (1, 1))])
+def test_an_allowance_is_written_as_attempts_per_period(monkeypatch, written, meant):
+    monkeypatch.setenv("SOME_LIMIT", written)
+    assert config.allowance("SOME_LIMIT", "1 per hour") == meant
+
+
+@pytest.mark.parametrize("written", ["50", "0 per hour", "50 per fortnight", "50/15m", "5 per 0 hours"])
+def test_a_badly_written_allowance_stops_the_service_rather_than_lifting_the_limit(monkeypatch,
+                                                                                     written):
+    monkeypatch.setenv("SOME_LIMIT", written)
+    with pytest.raises(ValueError, match="SOME_LIMIT"):
+        config.allowance("SOME_LIMIT", "1 per hour")
+
+
+def test_ipv6_clients_are_counted_by_their_64_and_mapped_ipv4_as_ipv4():
+    assert throttling.client_key("2001:db8:1:2:aaaa::1") == throttling.client_key("2001:db8:1:2::ffff")
+    assert throttling.client_key("2001:db8:1:3::1") != throttling.client_key("2001:db8:1:2::1")
+    assert throttling.client_key("::ffff:192.0.2.7") == "192.0.2.7"
+    assert throttling.client_key("192.0.2.7") == "192.0.2.7"
+
+
+def test_a_spray_over_many_names_from_one_client_is_stopped_and_says_when_to_retry(db):
+    """100 guesses over 25 names: four each, under every name's own lock-out."""
+    client = new_client()
+    names = [f"someone.{uuid.uuid4().hex[:6]}" for _ in range(25)]
+    outcomes = []
+    for guess in range(100):
+        try:
+            accounts.login(db, names[guess % 25], "summer2026 summer2026", client)
+            outcomes.append("accepted")
+        except NotAuthenticated:
+            outcomes.append("wrong")
+        except Throttled as exc:
+            outcomes.append((exc.code, exc.retry_after))
+    attempts, period = config.CLIENT_LIMITS["login"]
+    assert outcomes[:attempts] == ["wrong"] * attempts
+    refused = outcomes[attempts:]
+    assert {code for code, _ in refused} == {"too_many_requests"}
+    # The allowance refills one attempt every period / attempts (18 s by default).
+    assert all(1 <= wait <= period / attempts + 1 for _, wait in refused)
+    # Another address is not affected.
+    with pytest.raises(NotAuthenticated):
+        accounts.login(db, names[0], "summer2026 summer2026", new_client())
+
+
+def test_a_computer_room_behind_one_address_signs_up_and_logs_in(db):
+    """40 students sign up and log in from one address at the start of a class,
+    a quarter of them mistyping their password first; then the room is still
+    not refused, while the allowance left would still stop a spray."""
+    room = new_client()
+    students = [form() for _ in range(40)]
+    for student in students:
+        accounts.register(db, student, client=room)
+    for number, student in enumerate(students):
+        if number % 4 == 0:
+            with pytest.raises(NotAuthenticated):
+                accounts.login(db, student["username"], "my old password, surely", room)
+        assert accounts.login(db, student["email"], student["password"], room)["token"]
+    attempts, _ = config.CLIENT_LIMITS["login"]
+    used = 10 + 40 * config.LOGIN_SUCCESS_COST
+    left = 0
+    while True:  # what the room left: a spray now gets about this far
+        try:
+            accounts.login(db, f"ghost.{uuid.uuid4().hex[:6]}", "guess guess guess", room)
+        except NotAuthenticated:
+            left += 1
+        except Throttled:
+            break
+    assert attempts - used - 1 <= left <= attempts - used
+
+
+def test_concurrent_attempts_cannot_overdraw_the_allowance(db, monkeypatch):
+    monkeypatch.setitem(config.CLIENT_LIMITS, "login", (5, 900))
+    client, outcomes, barrier = new_client(), [], threading.Barrier(12)
+
+    def guess():
+        barrier.wait()
+        try:
+            accounts.login(db, f"ghost.{uuid.uuid4().hex[:6]}", "guess guess guess", client)
+        except (NotAuthenticated, Throttled) as exc:
+            outcomes.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=guess) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["NotAuthenticated"] * 5 + ["Throttled"] * 7
+
+
+def test_sign_ups_from_one_client_are_limited_before_any_hash(db, monkeypatch):
+    monkeypatch.setitem(config.CLIENT_LIMITS, "sign_up", (3, 3600))
+    client = new_client()
+    for _ in range(3):
+        accounts.register(db, form(), client=client)
+    with pytest.raises(Throttled) as refused:
+        accounts.register(db, form(), client=client)
+    assert refused.value.retry_after >= 1000  # one sign-up back every 20 minutes
+    with pytest.raises(InvalidInput):  # a malformed form is refused as before, not counted
+        accounts.register(db, {"username": "x"}, client=client)
+    assert accounts.register(db, form(), client=new_client())["token"]
+
+
+def test_password_reset_steps_draw_on_one_allowance_and_a_right_answer_gives_back(db, monkeypatch):
+    monkeypatch.setitem(config.CLIENT_LIMITS, "password_reset", (4, 3600))
+    client = new_client()
+    data = form()
+    accounts.register(db, data)
+    accounts.request_password_reset(db, data["username"], client)  # 1
+    with pytest.raises(NotFound):
+        accounts.verify_password_reset(db, "guessed-link", "Rex", client)  # 2
+    with pytest.raises(NotFound):
+        accounts.security_question_for(db, "another-guess", client)  # 3
+    accounts.request_password_reset(db, "nobody-at-all", client)  # 4
+    with pytest.raises(Throttled):
+        accounts.request_password_reset(db, data["username"], client)
+    with pytest.raises(Throttled):
+        accounts.complete_password_reset(db, "guessed", "a brand new password",
+                                         "a brand new password", client)
+
+
+def test_a_right_security_answer_and_a_valid_link_give_their_attempt_back(db, monkeypatch):
+    monkeypatch.setitem(config.CLIENT_LIMITS, "password_reset", (2, 3600))
+    client = new_client()
+    data = form()
+    accounts.register(db, data)
+    with db.transaction() as session:  # the link the reset mail would carry
+        account_id = accounts._account_by_login(session, data["username"]).id
+        token = tokens.issue(session, account_id, "reset_password", timedelta(minutes=5))
+    for _ in range(3):
+        assert accounts.security_question_for(db, token, client)["security_question"]
+    grant = accounts.verify_password_reset(db, token, data["security_answer"], client)["reset_token"]
+    assert accounts.complete_password_reset(db, grant, "a brand new password", "a brand new password",
+                                            client)["token"]  # 1 used
+    accounts.request_password_reset(db, data["username"], client)  # 2 used
+    with pytest.raises(Throttled):
+        accounts.request_password_reset(db, data["username"], client)
+
+
+def test_wrong_confirmation_links_are_limited_per_client_and_right_ones_free(db, monkeypatch):
+    monkeypatch.setitem(config.CLIENT_LIMITS, "email_confirmation", (2, 3600))
+    client = new_client()
+    for _ in range(2):
+        with pytest.raises(NotFound):
+            accounts.confirm_email(db, f"guess-{uuid.uuid4().hex}", client)
+    with pytest.raises(Throttled):
+        accounts.confirm_email(db, f"guess-{uuid.uuid4().hex}", client)
+
+
+def test_the_gateway_may_have_only_its_own_secrets_counted(db):
+    client = new_client()
+    for _ in range(config.CLIENT_LIMITS["admin_token"][0]):
+        throttling.use_gateway_allowance(db, client, "admin_token")
+    with pytest.raises(Throttled):
+        throttling.use_gateway_allowance(db, client, "admin_token")
+    with pytest.raises(InvalidInput):
+        throttling.use_gateway_allowance(db, client, "login")
+    with pytest.raises(InvalidInput):
+        throttling.use_gateway_allowance(db, "", "admin_token")
+
+
+def test_whole_allowances_are_forgotten(db):
+    client = new_client()
+    with db.transaction() as session:
+        assert throttling.spend(session, client, "login") == 0
+        throttling.give_back(session, client, "login")
+        throttling.give_back(session, client, "login")  # the row is whole, and then some
+    with db.transaction() as session:
+        assert throttling.forget_idle_clients(session) >= 1
+    with db.transaction() as session:
+        assert throttling.spend(session, client, "login") == 0

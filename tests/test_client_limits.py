@@ -1,0 +1,149 @@
+"""Limits per client through real HTTP, with identity's real default allowances
+and two gateway processes (one of them with two workers) sharing them.
+
+The gateway runs as if behind one proxy of the operator's (TRUSTED_PROXY_HOPS=1),
+so each test is a client of its own by the X-Forwarded-For that proxy would add.
+"""
+import itertools
+import random
+import threading
+import uuid
+
+import pytest
+import requests
+
+from conftest import registration
+from mentornet_platform.testing import Stack
+
+ADMIN_TOKEN = "operator-token-for-limit-tests"
+LOGIN_ALLOWANCE = 50  # the default: 50 failed logins per 15 minutes per client
+
+
+@pytest.fixture(scope="module")
+def limited(logs_dir, mailbox):
+    stack = Stack(logs_dir, smtp_port=mailbox.port, TRUSTED_PROXY_HOPS=1,
+                  ADMIN_API_TOKEN=ADMIN_TOKEN)
+    try:
+        stack.start_all(("identity", "gateway", "gateway-2"), GATEWAY_WORKERS=2)
+        yield stack
+    finally:
+        stack.close()
+
+
+class Client:
+    """One address, sending through both gateways in turn."""
+
+    def __init__(self, stack):
+        self.address = "198.18.{}.{}".format(random.randrange(256), random.randrange(1, 255))
+        self.gateways = itertools.cycle([stack.gateway_url, stack.gateway_urls["gateway-2"]])
+        self.lock = threading.Lock()
+
+    def post(self, path, json, headers=None):
+        with self.lock:
+            base = next(self.gateways)
+        return requests.post(base + "/api/v1" + path, json=json, timeout=30,
+                             headers={"X-Forwarded-For": self.address, **(headers or {})})
+
+    def get(self, path, headers=None):
+        with self.lock:
+            base = next(self.gateways)
+        return requests.get(base + "/api/v1" + path, timeout=30,
+                            headers={"X-Forwarded-For": self.address, **(headers or {})})
+
+    def login(self, username, password):
+        return self.post("/auth/login", {"username": username, "password": password})
+
+
+def refused_by_client_limit(response):
+    return response.status_code == 429 and \
+        response.json()["error"]["code"] == "too_many_requests" and \
+        1 <= int(response.headers["Retry-After"]) <= 3600
+
+
+def test_a_spray_of_100_guesses_over_25_names_gets_429_with_retry_after(limited):
+    """Four guesses per name stay under every name's lock-out; the client's
+    allowance, kept by identity for both gateways, stops the spray."""
+    spray = Client(limited)
+    names = [f"member.{uuid.uuid4().hex[:6]}" for _ in range(25)]
+    answers = [spray.login(names[guess % 25], "Welcome2026!Welcome") for guess in range(100)]
+    statuses = [answer.status_code for answer in answers]
+    assert statuses == [401] * LOGIN_ALLOWANCE + [429] * (100 - LOGIN_ALLOWANCE)
+    refusal = answers[-1]
+    assert refused_by_client_limit(refusal), (refusal.headers, refusal.text)
+    assert int(refusal.headers["Retry-After"]) <= 19  # one attempt back every 18 s
+    assert "try again in" in refusal.json()["error"]["message"]
+    # Someone else, elsewhere, is not refused.
+    assert Client(limited).login(names[0], "Welcome2026!Welcome").status_code == 401
+
+
+def test_a_flood_of_unknown_name_logins_is_stopped(limited):
+    """Many unknown-name logins at once (each would be an argon2 hash): only the
+    allowance's worth is tried, however many arrive together."""
+    flood = Client(limited)
+    statuses = []
+
+    def send(count):
+        for _ in range(count):
+            statuses.append(flood.login(f"ghost.{uuid.uuid4().hex[:8]}", "x" * 20).status_code)
+
+    threads = [threading.Thread(target=send, args=(15,)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [401] * LOGIN_ALLOWANCE + [429] * (120 - LOGIN_ALLOWANCE)
+
+
+def test_a_computer_room_behind_one_address_signs_up_and_logs_in(limited):
+    """A class of 40 signs up, then logs in at the start of the next class, a
+    quarter of them mistyping first: nobody is refused."""
+    room = Client(limited)
+    students = [registration() for _ in range(40)]
+    for student in students:
+        signed_up = room.post("/accounts", student)
+        assert signed_up.status_code == 201, signed_up.text
+    for number, student in enumerate(students):
+        if number % 4 == 0:
+            assert room.login(student["username"], "my old password, surely").status_code == 401
+        logged_in = room.login(student["email"], student["password"])
+        assert logged_in.status_code == 200, logged_in.text
+
+
+def test_guessing_the_admin_token_gets_429_and_the_right_token_costs_nothing(limited):
+    guesser, operator = Client(limited), Client(limited)
+    for _ in range(10):  # the default: 10 wrong tokens per hour per client
+        wrong = guesser.get("/admin/affiliation-reviews", {"Authorization": "Bearer guess"})
+        assert wrong.status_code == 401
+    refused = guesser.get("/admin/affiliation-reviews", {"Authorization": "Bearer guess"})
+    assert refused_by_client_limit(refused), refused.text
+    # Refused before the token is compared: a lucky guess would not be told.
+    assert guesser.get("/admin/affiliation-reviews",
+                       {"Authorization": f"Bearer {ADMIN_TOKEN}"}).status_code == 429
+    for _ in range(15):
+        assert operator.get("/admin/affiliation-reviews",
+                            {"Authorization": f"Bearer {ADMIN_TOKEN}"}).status_code == 200
+
+
+def test_guessing_links_for_address_confirmation_and_password_reset_gets_429(limited):
+    guesser = Client(limited)
+    for _ in range(30):  # the default for each: 30 per hour per client
+        assert guesser.post("/email-confirmations", {"token": uuid.uuid4().hex}).status_code == 404
+    assert refused_by_client_limit(guesser.post("/email-confirmations", {"token": "guess"}))
+    for _ in range(15):
+        assert guesser.post("/password-resets/verify", {
+            "token": uuid.uuid4().hex, "security_answer": "Rex"}).status_code == 404
+        assert guesser.get(f"/password-resets/question?token={uuid.uuid4().hex}").status_code == 404
+    assert refused_by_client_limit(guesser.post("/password-resets", {"login": "someone"}))
+    assert refused_by_client_limit(guesser.post("/password-resets/complete", {
+        "reset_token": "guess", "password": "a new long password",
+        "password_confirmation": "a new long password"}))
+
+
+def test_a_locked_login_name_answers_429_with_retry_after(limited):
+    typist = Client(limited)
+    ghost = f"ghost.{uuid.uuid4().hex[:6]}"
+    for _ in range(5):
+        assert typist.login(ghost, "wrong wrong wrong wrong").status_code == 401
+    locked = typist.login(ghost, "wrong wrong wrong wrong")
+    assert locked.status_code == 429 and locked.json()["error"]["code"] == "too_many_attempts"
+    assert 1 <= int(locked.headers["Retry-After"]) <= 60
