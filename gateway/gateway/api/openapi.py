@@ -224,7 +224,9 @@ DOCUMENT = {
     "components": {
         "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
         "responses": {"Error": {"description": "error", "content": {"application/json": {
-            "schema": {"$ref": "#/components/schemas/Error"}}}}},
+            "schema": {"$ref": "#/components/schemas/Error"}}}, "headers": {"Retry-After": {
+                "description": "with a 429: the seconds to wait before trying again",
+                "schema": {"type": "integer"}}}}},
         "schemas": {
             "Error": {"type": "object", "required": ["error"], "properties": {"error": {
                 "type": "object", "required": ["code", "message"], "properties": {
