@@ -15,8 +15,18 @@ NAME = re.compile(r"^[^\W\d_]+(?:[ \-'’][^\W\d_]+)*$")
 SKYPE = re.compile(r"^[A-Za-z][A-Za-z0-9.,_:\-]{5,31}$")
 
 
+# Format characters (Cf) that real text needs: the zero-width joiner makes one
+# emoji of several (a woman, a skin tone and a laptop: 👩🏽‍💻) and, with the
+# non-joiner, shapes Persian and Indic words.  Every other control or format
+# character (C0/C1 controls, bidirectional overrides and isolates, invisible
+# separators) stays refused: they hide or reorder what a reader sees.
+# Variation selectors (U+FE0F) and skin-tone modifiers are not Cf: they pass.
+JOINERS = frozenset("\u200c\u200d")
+
+
 def _no_control(value):
-    if any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t" for ch in value):
+    if any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t" and ch not in JOINERS
+           for ch in value):
         raise ValidationError("Must not contain control characters.")
 
 

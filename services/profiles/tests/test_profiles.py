@@ -161,6 +161,27 @@ def test_every_bad_field_is_named_and_nothing_changes(db, changes, field):
     assert profiles.get_profile(db, user_id, user_id) == before
 
 
+@pytest.mark.parametrize("control", ["\u0007", "\u0085", "\u202e", "\u2066", "\u200e",
+                                     "\ufeff"])
+def test_profile_texts_refuse_control_and_bidirectional_characters(db, control):
+    user_id = member(db)
+    with pytest.raises(InvalidInput) as error:
+        profiles.update_profile(db, user_id, {"headline": f"Data {control}analyst"})
+    assert error.value.fields == {"headline": ["Must not contain control characters."]}
+
+
+def test_profile_texts_keep_emoji_joined_with_zero_width_joiners(db):
+    user_id = member(db)
+    # A woman, a skin tone, a joiner and a laptop; a heart with its emoji
+    # variation selector; a Persian word with a zero-width non-joiner.
+    headline = "Developer \U0001F469\U0001F3FD\u200d\U0001F4BB and \u2764\ufe0f"
+    view = profiles.update_profile(db, user_id, {"headline": headline,
+                                                 "bio": "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"})
+    assert view["headline"] == headline
+    assert view["bio"] == "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    assert profiles.get_profile(db, user_id, user_id)["headline"] == headline
+
+
 def test_the_registration_study_stays_when_the_member_edits_their_education(db):
     user_id = member(db)
     view = profiles.update_profile(db, user_id, {"education": [
