@@ -3,24 +3,59 @@
 The correlation id comes from ``X-Request-ID`` (or is made here), is sent to
 every service as nameko context data, returned in the response header and
 stamped on every log line.
+
+Whatever a client sends, in the path, the query string or the JSON body, is
+held to mentornet_contracts.inputs' rules here, before any view sees it: no NUL,
+no lone surrogate, no nesting past a few dozen levels, no number past bigint.
+A refusal names the parameter or field (422); a path segment that breaks them
+names nothing that exists (404).
 """
 import logging
 import re
 import uuid
 
 from flask import current_app, g, has_request_context, request
+from werkzeug.routing import IntegerConverter
 
 from gateway.errors import ApiError
 from gateway.rpc import RpcClient
+from mentornet_contracts import inputs
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in a route: a row's id, so at most PostgreSQL's bigint (a
+    larger one matches no route, 404, instead of overflowing in the database)."""
+
+    def __init__(self, map, **kwargs):
+        kwargs.setdefault("max", inputs.BIGINT)
+        super().__init__(map, **kwargs)
+
+
 def init_app(app):
+    app.url_map.converters["int"] = IdConverter
+
     @app.before_request
     def _assign_request_id():
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+    @app.before_request
+    def _refuse_unstorable_path_and_query():
+        for name, value in (request.view_args or {}).items():
+            if isinstance(value, str) and inputs.text_problem(value):
+                raise ApiError(404, "not_found", f"No such {name}: the address holds a "
+                                                 "character no name can contain.")
+        problems = {}
+        for name, values in request.args.lists():
+            problem = inputs.text_problem(name) or next(
+                filter(None, map(inputs.text_problem, values)), None)
+            if problem:
+                problems[inputs.printable_name(name)] = [problem]
+        if problems:
+            raise ApiError(422, "invalid_input", "Some query parameters need your attention.",
+                           problems)
 
     @app.after_request
     def _return_request_id(response):
@@ -79,12 +114,24 @@ def json_body():
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type",
                        "Send the request body as JSON with Content-Type: application/json.")
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # the parser's own stack ran out before ours could count
+        data = _TOO_DEEP
+    if data is _TOO_DEEP or inputs.too_deep(data):
+        raise ApiError(400, "json_too_deep", "The request body nests objects and lists more "
+                                             f"than {inputs.MAX_DEPTH} levels deep.")
     if data is None:
         raise ApiError(400, "malformed_json", "The request body is not valid JSON.")
     if not isinstance(data, dict):
         raise ApiError(400, "malformed_json", "The request body must be a JSON object.")
+    problems = inputs.problems(data)
+    if problems:
+        raise ApiError(422, "invalid_input", "Some fields need your attention.", problems)
     return data
+
+
+_TOO_DEEP = object()
 
 
 def body_with(allowed, required=()):

@@ -1,5 +1,6 @@
 """The gateway app itself, without services: the API document stays true to
 the routes, and bad requests never reach a service."""
+import json
 import re
 
 import pytest
@@ -87,3 +88,56 @@ def test_the_rpc_call_count_is_shown_only_when_asked_for(client):
     assert counting.get("/api/v1/usernames/availability?username=someone"
                         ).headers["X-RPC-Calls"] == "1"
     assert "X-RPC-Calls" not in client.get("/api/v1/usernames/availability?username=someone").headers
+
+
+# -- crafted input: refused here, in one place, before any service is called ------------
+def test_json_nested_a_thousand_deep_is_a_clear_400(client):
+    body = '{"username": ' + "[" * 1000 + "]" * 1000 + "}"
+    response = client.post("/api/v1/auth/login", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json["error"]["code"] == "json_too_deep"
+    shallow = '{"username": ' + "[" * 20 + "]" * 20 + "}"
+    # Twenty levels pass the gateway (and reach the unreachable broker: 503).
+    assert client.post("/api/v1/auth/login", data=shallow,
+                       content_type="application/json").status_code == 503
+
+
+@pytest.mark.parametrize("value,words", [("jan\u0000", "NUL"), ("\ud800", "surrogate")])
+def test_unstorable_text_in_a_body_is_named_wherever_it_is(client, value, words):
+    response = client.post("/api/v1/accounts", content_type="application/json",
+                           data='{"positions": [{"title": %s}]}' % json.dumps(value))
+    assert response.status_code == 422, response.json
+    assert response.json["error"]["code"] == "invalid_input"
+    [message] = response.json["error"]["fields"]["positions.0.title"]
+    assert words in message
+
+
+def test_a_key_with_a_nul_is_named_printably(client):
+    response = client.post("/api/v1/auth/login", content_type="application/json",
+                           data='{"user\\u0000name": "x"}')
+    assert response.status_code == 422
+    assert list(response.json["error"]["fields"]) == ["user\ufffdname"]
+
+
+def test_a_number_past_bigint_is_refused(client):
+    response = client.post("/api/v1/accounts", content_type="application/json",
+                           data='{"year": 100000000000000000000000, "name": "hi"}')
+    assert response.status_code == 422
+    assert response.json["error"]["fields"] == {"year": ["Too large a number."]}
+
+
+def test_a_nul_in_a_query_parameter_is_named(client):
+    response = client.get("/api/v1/usernames/availability?username=jan%00")
+    assert response.status_code == 422
+    assert "NUL" in response.json["error"]["fields"]["username"][0]
+
+
+def test_a_nul_in_a_path_segment_names_nothing(client):
+    response = client.get("/api/v1/profiles/%00")
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "not_found"
+
+
+def test_an_id_past_bigint_matches_no_route(client):
+    assert client.post(f"/api/v1/notifications/{10 ** 23}/read").status_code == 404
+    assert client.post(f"/api/v1/notifications/{2 ** 63 - 1}/read").status_code == 401

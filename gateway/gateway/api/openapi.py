@@ -7,15 +7,19 @@ _ERROR = {"$ref": "#/components/responses/Error"}
 _BEARER = [{"bearerAuth": []}]
 
 
-def _op(summary, responses, body=None, params=None, secured=False):
+def _op(summary, responses, body=None, params=None, secured=False, optional=()):
+    """``params``: required query parameters (strings); ``optional``: (name, schema)
+    of optional ones."""
     operation = {"summary": summary, "responses": responses}
     if body:
         operation["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}}}
-    if params:
+    if params or optional:
         operation["parameters"] = [
             {"name": name, "in": "query", "required": True, "schema": {"type": "string"}}
-            for name in params]
+            for name in params or ()] + [
+            {"name": name, "in": "query", "required": False, "schema": schema}
+            for name, schema in optional]
     if secured:
         operation["security"] = _BEARER
     return operation
@@ -34,6 +38,10 @@ def _ok(description, status="200"):
     return {status: {"description": description}, **_E}
 
 
+LANGUAGE = [("language", {"type": "string", "enum": ["en", "nl"]})]
+PAGING = [("page", {"type": "integer", "minimum": 1, "maximum": 1000}),
+          ("per_page", {"type": "integer", "minimum": 1, "maximum": 50})]
+
 REQUEST_ID = {"name": "request_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 
 PATHS = {
@@ -46,7 +54,8 @@ PATHS = {
         params=["first_name", "last_name"])},
     "/api/v1/usernames/availability": {"get": _op("Is a username free?", _ok("availability"),
                                                   params=["username"])},
-    "/api/v1/security-questions": {"get": _op("The configured security questions", _ok("list"))},
+    "/api/v1/security-questions": {"get": _op("The configured security questions", _ok("list"),
+                                                       optional=LANGUAGE)},
     "/api/v1/accounts": {"post": _op("Sign up manually (step 4 of the guide)",
                                      _ok("account, token and onboarding", "201"),
                                      body="Registration")},
@@ -62,7 +71,8 @@ PATHS = {
         body="Affiliation", secured=True)},
     "/api/v1/onboarding/study-details": {"put": _op("Study details (step 6)", _ok("status"),
                                                     body="StudyDetails", secured=True)},
-    "/api/v1/guidelines": {"get": _op("The current, versioned guidelines", _ok("guidelines"))},
+    "/api/v1/guidelines": {"get": _op("The current, versioned guidelines", _ok("guidelines"),
+                                      optional=LANGUAGE)},
     "/api/v1/onboarding/guidelines": {"post": _op("Agree to the guidelines (step 8)",
                                                   _ok("status"), body="Agreement", secured=True)},
     "/api/v1/onboarding/introduction": {"post": _op("The quick introduction was read (step 9)",
@@ -92,8 +102,10 @@ PATHS = {
     "/api/v1/me/mentor-settings": {"put": _op("Availability, activities, capacity, sectors, "
                                               "languages", _ok("settings"), body="MentorSettings",
                                               secured=True)},
-    "/api/v1/activities": {"get": _op("The activity catalogue (?language=)", _ok("list"))},
-    "/api/v1/sectors": {"get": _op("The sector catalogue (?language=)", _ok("list"))},
+    "/api/v1/activities": {"get": _op("The activity catalogue (?language=)", _ok("list"),
+                                      optional=LANGUAGE)},
+    "/api/v1/sectors": {"get": _op("The sector catalogue (?language=)", _ok("list"),
+                                   optional=LANGUAGE)},
     "/api/v1/mentors": {"get": {
         **_op("Mentor search: open mentors (available, verified, room left) other than the "
               "caller; every filter given must hold; by relevance with q, else most room left "
@@ -129,7 +141,8 @@ PATHS = {
     "/api/v1/notifications": {"get": _op("Own notifications, newest first (?page, per_page, "
                                          "unread_only) with unread_count; each as `text` and "
                                          "HTML-escaped `text_html`", _ok("page"),
-                                         secured=True)},
+                                         secured=True, optional=PAGING + [
+                                             ("unread_only", {"type": "boolean"})])},
     "/api/v1/notifications/unread-count": {"get": _op("The toolbar's count", _ok("count"),
                                                       secured=True)},
     "/api/v1/notifications/{notification_id}/read": {"post": {
@@ -142,14 +155,15 @@ PATHS = {
         "put": _op("Change them", _ok("preferences"), body="Preferences", secured=True)},
     "/api/v1/conversations": {
         "get": _op("My conversations, newest first, with unread counts", _ok("page"),
-                   secured=True),
+                   secured=True, optional=PAGING),
         "post": _op("Start a conversation", _ok("created", "201"), body="NewConversation",
                     secured=True)},
     "/api/v1/conversations/{conversation_id}/messages": {
-        "get": {**_op("Messages, newest first (reading marks them read)", _ok("page"),
-                      secured=True),
-                "parameters": [{"name": "conversation_id", "in": "path", "required": True,
-                                "schema": {"type": "integer"}}]},
+        "get": (lambda op: {**op, "parameters": [
+            {"name": "conversation_id", "in": "path", "required": True,
+             "schema": {"type": "integer"}}, *op["parameters"]]})(
+                _op("Messages, newest first (reading marks them read)", _ok("page"),
+                    secured=True, optional=PAGING)),
         "post": {**_op("Send a message", _ok("sent", "201"), body="NewMessage", secured=True),
                  "parameters": [{"name": "conversation_id", "in": "path", "required": True,
                                  "schema": {"type": "integer"}}]}},
@@ -172,14 +186,17 @@ PATHS = {
                                                   _ok("published", "201"), body="ServiceUpdate",
                                                   secured=True)},
     "/api/v1/admin/message-reports": {"get": _op("Operators: reported messages", _ok("list"),
-                                                 secured=True)},
+                                                 secured=True,
+                                                 optional=[("status", {"type": "string"})])},
     "/api/v1/dashboard": {"get": _op(
         "One call: me, unread_count, relationships, requests (sent, received), sector_cloud, "
         "recommended_mentors (with reasons), service_updates; unavailable names the services "
         "(profiles, mentoring, notifications) that did not answer, whose parts are null", _ok("dashboard"), secured=True)},
     "/api/v1/mentoring/requests": {
         "get": _op("Requests made (?box=sent) or awaiting my answer (?box=received), ?status=",
-                   _ok("list"), secured=True),
+                   _ok("list"), secured=True,
+                   optional=[("box", {"type": "string", "enum": ["sent", "received"]}),
+                             ("status", {"type": "string"})]),
         "post": _op("Ask a mentor for offered activities", _ok("created", "201"),
                     body="MentoringRequest", secured=True)},
     "/api/v1/mentoring/requests/{request_id}/history": {"get": {
@@ -194,8 +211,9 @@ PATHS = {
     "/api/v1/mentoring/requests/{request_id}/withdraw": {"post": {
         **_op("The requester withdraws a pending request", _ok("withdrawn"), secured=True),
         "parameters": [REQUEST_ID]}},
-    "/api/v1/mentoring/relationships": {"get": _op("Current relationships (?current=false: all)",
-                                                   _ok("list"), secured=True)},
+    "/api/v1/mentoring/relationships": {"get": _op(
+        "Current relationships (?current=false: all)", _ok("list"), secured=True,
+        optional=[("current", {"type": "boolean"})])},
     "/api/v1/mentoring/relationships/{relationship_id}/end": {"post": {
         **_op("Either party ends it (optional reason)", _ok("ended"), body="EndRelationship",
               secured=True),
@@ -203,7 +221,8 @@ PATHS = {
                         "schema": {"type": "integer"}}]}},
     "/api/v1/admin/affiliation-reviews": {"get": _op(
         "Operators: affiliation reviews (?status=pending|approved|rejected|all)", _ok("list"),
-        secured=True)},
+        secured=True, optional=[("status", {"type": "string", "enum": [
+            "pending", "approved", "rejected", "all"]})])},
     "/api/v1/admin/affiliation-reviews/{review_id}/{decision}": {"post": {
         **_op("Operators: approve or reject a review", _ok("decided"), body="Decision",
               secured=True),

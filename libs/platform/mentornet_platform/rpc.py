@@ -14,6 +14,7 @@ from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 
 from mentornet_contracts.errors import DomainError
+from mentornet_contracts.inputs import refuse_unstorable
 
 TRANSIENT = 1
 
@@ -46,6 +47,16 @@ class ServiceRpc(Rpc):
 
     def __init__(self, expected_exceptions=DomainError, **kwargs):
         super().__init__(expected_exceptions=expected_exceptions, **kwargs)
+
+    def handle_message(self, body, message):
+        """Arguments that no service can store (a NUL, a lone surrogate, a
+        number past bigint, nesting past a few dozen levels) are refused before a
+        worker starts, naming the argument (``changes.headline``): the gateway
+        refuses them first, and this holds for any other RPC caller.  nameko
+        sends what this raises back to the caller as the error reply."""
+        args, kwargs = body.get("args") or [], body.get("kwargs") or {}
+        refuse_unstorable({**{str(i): value for i, value in enumerate(args)}, **kwargs})
+        super().handle_message(body, message)
 
 
 rpc = ServiceRpc.decorator

@@ -4,11 +4,10 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
+from mentornet_contracts.inputs import page_and_size
 from notifications import exceptions, preferences, texts
 from notifications.mail import queue_email
 from notifications.models import Notification, UnreadCounter
-
-MAX_PER_PAGE = 50
 
 
 def _now():
@@ -63,7 +62,7 @@ def _view(row):
 
 
 def list_for(db, user_id, page=1, per_page=20, unread_only=False):
-    page, per_page = _paging(page, per_page)
+    page, per_page = page_and_size(page, per_page)
     with db.transaction() as session:
         query = select(Notification).where(Notification.user_id == user_id)
         if unread_only:
@@ -74,18 +73,6 @@ def list_for(db, user_id, page=1, per_page=20, unread_only=False):
         unread = session.get(UnreadCounter, user_id)
         return {"items": [_view(row) for row in rows], "total": total, "page": page,
                 "per_page": per_page, "unread_count": unread.unread if unread else 0}
-
-
-def _paging(page, per_page):
-    try:
-        page, per_page = int(page), int(per_page)
-    except (TypeError, ValueError):
-        raise exceptions.InvalidInput("invalid_input", "page and per_page must be numbers.",
-                                      {"page": ["Must be a number."]})
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise exceptions.InvalidInput("invalid_input", f"Use page >= 1 and per_page 1 to {MAX_PER_PAGE}.",
-                                      {"per_page" if page >= 1 else "page": ["Out of range."]})
-    return page, per_page
 
 
 def mark_read(db, user_id, notification_id):

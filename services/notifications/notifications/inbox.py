@@ -11,11 +11,11 @@ from datetime import datetime, timezone
 from sqlalchemy import func, or_, select, update
 
 from mentornet_platform import settings
+from mentornet_contracts.inputs import page_and_size
 from notifications import centre, exceptions, texts
 from notifications.models import Block, Contact, Conversation, Member, Message, MessageReport
 
 MAX_BODY = 5000
-MAX_PER_PAGE = 50
 
 
 def _now():
@@ -123,7 +123,7 @@ def send_message(db, user_id, conversation_id, body):
 
 
 def list_conversations(db, user_id, page=1, per_page=20):
-    page, per_page = centre._paging(page, per_page)
+    page, per_page = page_and_size(page, per_page)
     with db.transaction() as session:
         mine = or_(Conversation.member_a == user_id, Conversation.member_b == user_id)
         conversations = session.execute(select(Conversation).where(mine).order_by(
@@ -150,7 +150,7 @@ def list_conversations(db, user_id, page=1, per_page=20):
 
 def list_messages(db, user_id, conversation_id, page=1, per_page=50):
     """Newest first; reading the conversation marks the member's received messages read."""
-    page, per_page = centre._paging(page, per_page)
+    page, per_page = page_and_size(page, per_page, default_per_page=50)
     with db.transaction() as session:
         conversation = _conversation_of(session, user_id, conversation_id)
         rows = session.execute(select(Message).where(Message.conversation_id == conversation.id)

@@ -19,6 +19,7 @@ import re
 import pycountry
 from sqlalchemy import text
 
+from mentornet_contracts.inputs import paging, whole_number
 from profiles import config, exceptions
 from profiles.profiles import fold
 
@@ -30,8 +31,6 @@ OPEN_MENTOR = "mentor_available AND verified AND current_mentees < mentor_max_me
 MENTOR_PARAMETERS = ("q", "sector", "activity", "programme", "graduated_from", "graduated_to",
                      "country", "language", "page", "per_page")
 DIRECTORY_PARAMETERS = ("q", "page", "per_page")
-MAX_PER_PAGE = 50
-MAX_PAGE = 1000  # deep pages cost a scan of every row before them
 MAX_QUERY_LENGTH = 200
 YEARS = (1900, 2100)
 
@@ -55,23 +54,6 @@ def _text(value, name, problems, low=1, high=MAX_QUERY_LENGTH):
         problems[name] = [f"Use {low} to {high} characters."]
         return None
     return value
-
-
-def _integer(value, name, problems, low, high, default=None):
-    if value is None or value == "":
-        return default
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        problems[name] = ["Must be a whole number."]
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        problems[name] = ["Must be a whole number."]
-        return default
-    if not low <= number <= high:
-        problems[name] = [f"Must be between {low} and {high}."]
-        return default
-    return number
 
 
 def _choice(value, name, problems, allowed):
@@ -104,8 +86,7 @@ def _check(filters, allowed):
 
 
 def _paging(filters, problems):
-    return (_integer(filters.get("page"), "page", problems, 1, MAX_PAGE, 1),
-            _integer(filters.get("per_page"), "per_page", problems, 1, MAX_PER_PAGE, 20))
+    return paging(filters.get("page"), filters.get("per_page"), problems)
 
 
 def _raise(problems):
@@ -123,9 +104,9 @@ def parse_mentor_filters(filters):
         "sector": _choice(filters.get("sector"), "sector", problems, config.sector_ids()),
         "activity": _choice(filters.get("activity"), "activity", problems, config.activity_ids()),
         "programme": _text(filters.get("programme"), "programme", problems, 2, 200),
-        "graduated_from": _integer(filters.get("graduated_from"), "graduated_from", problems,
+        "graduated_from": whole_number(filters.get("graduated_from"), "graduated_from", problems,
                                    *YEARS),
-        "graduated_to": _integer(filters.get("graduated_to"), "graduated_to", problems, *YEARS),
+        "graduated_to": whole_number(filters.get("graduated_to"), "graduated_to", problems, *YEARS),
         "country": _code(filters.get("country"), "country", problems,
                          lambda v: pycountry.countries.get(alpha_2=v.upper()) is not None, "NL"),
         "language": _code(filters.get("language"), "language", problems,
