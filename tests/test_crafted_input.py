@@ -35,6 +35,7 @@ def examples(people):
         "Registration": lambda: registration(),
         "Login": lambda: {"username": a.form["username"], "password": "not the password at all"},
         "Token": lambda: {"token": "t" * 43},
+        "Language": lambda: {"language": a.form["language"]},
         "Affiliation": lambda: {"role": "alumnus", "record_number": "S0000000",
                                 "request_review": True, "note": "Please check by hand."},
         "StudyDetails": lambda: {"institution": "Leiden University", "programme": "Law",
