@@ -3,6 +3,7 @@ identity's database.  The per-client login tests run identity's real defaults.""
 import io
 import random
 import threading
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -211,7 +212,6 @@ def test_an_attempt_waiting_while_a_success_clears_the_count_is_still_counted(db
 
 
 def wait_for_lock_waiters(db, count):
-    import time
     deadline = time.monotonic() + 10
     with db.engine.connect() as connection:
         while connection.execute(text(
@@ -300,7 +300,9 @@ def test_a_spray_over_many_names_from_one_client_is_stopped_and_says_when_to_ret
             outcomes.append((exc.code, exc.retry_after))
     attempts, period = config.CLIENT_LIMITS["login"]
     assert outcomes[:attempts] == ["wrong"] * attempts
-    refused = outcomes[attempts:]
+    # A machine slow enough to take 18 s over the first 50 gets one more back.
+    refused = [outcome for outcome in outcomes[attempts:] if outcome != "wrong"]
+    assert len(refused) >= 40
     assert {code for code, _ in refused} == {"too_many_requests"}
     # The allowance refills one attempt every period / attempts (18 s by default).
     assert all(1 <= wait <= period / attempts + 1 for _, wait in refused)
@@ -315,6 +317,7 @@ def test_a_computer_room_behind_one_address_signs_up_and_logs_in(db):
     not refused, while the allowance left would still stop a spray."""
     room = new_client()
     students = [form() for _ in range(40)]
+    started = time.monotonic()
     for student in students:
         accounts.register(db, student, client=room)
     for number, student in enumerate(students):
@@ -322,8 +325,11 @@ def test_a_computer_room_behind_one_address_signs_up_and_logs_in(db):
             with pytest.raises(NotAuthenticated):
                 accounts.login(db, student["username"], "my old password, surely", room)
         assert accounts.login(db, student["email"], student["password"], room)["token"]
-    attempts, _ = config.CLIENT_LIMITS["login"]
+    attempts, period = config.CLIENT_LIMITS["login"]
     used = 10 + 40 * config.LOGIN_SUCCESS_COST
+    # The allowance refills while the room works (one every 18 s): a slow
+    # machine leaves a little more, never less.
+    regained = (time.monotonic() - started) * attempts / period
     left = 0
     while True:  # what the room left: a spray now gets about this far
         try:
@@ -332,7 +338,7 @@ def test_a_computer_room_behind_one_address_signs_up_and_logs_in(db):
             left += 1
         except Throttled:
             break
-    assert attempts - used - 1 <= left <= attempts - used
+    assert attempts - used - 1 <= left <= attempts - used + regained + 1
 
 
 def test_concurrent_attempts_cannot_overdraw_the_allowance(db, monkeypatch):
