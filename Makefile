@@ -6,7 +6,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 REQUIREMENTS := requirements-dev.txt gateway/requirements.txt $(wildcard services/*/requirements.txt)
 
-.PHONY: venv infra test run databases bench import-records demo-data dead-letters replay compose-check clean
+CATALOGUES := $(wildcard gateway/gateway/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+.PHONY: venv translations extract-messages chromium infra test run databases bench import-records demo-data dead-letters replay compose-check clean
 
 venv: $(STAMP)
 
@@ -20,15 +23,32 @@ $(STAMP): $(REQUIREMENTS) $(wildcard services/*/pyproject.toml libs/*/pyproject.
 	    -e services/notifications -e gateway
 	touch $(STAMP)
 
+## make translations: compile the pages' catalogues (.po in the repo, .mo not committed)
+translations: venv $(COMPILED)
+
+gateway/gateway/translations/%/LC_MESSAGES/messages.mo: gateway/gateway/translations/%/LC_MESSAGES/messages.po
+	$(VENV)/bin/pybabel compile --use-fuzzy -i $< -o $@
+
+## make extract-messages: refresh the Dutch catalogue from the code and templates
+extract-messages: venv
+	cd gateway && ../$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k N_ --no-location \
+	    --omit-header -o /tmp/mentornet-messages.pot .
+	$(VENV)/bin/pybabel update --no-fuzzy-matching -i /tmp/mentornet-messages.pot \
+	    -d gateway/gateway/translations
+
+## make chromium: Debian's chromium for the browser tests (Playwright's own download cannot work here)
+chromium:
+	@scripts/ensure-chromium
+
 infra:
 	@scripts/ensure-infra
 
 ## make test: the whole suite against the local RabbitMQ and PostgreSQL
-test: venv infra
+test: venv translations chromium infra
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m pytest $(PYTEST_ARGS)
 
 ## make run: the whole system in the foreground (no Docker); Ctrl-C stops it
-run: venv infra databases
+run: venv translations infra databases
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) scripts/run-all
 
 databases: infra

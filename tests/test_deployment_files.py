@@ -230,18 +230,19 @@ def test_profiles_user_is_refused_by_the_identity_database():
     connect("mentornet_profiles", "mentornet_profiles").close()
 
 
-@pytest.mark.parametrize("unit", SERVICES)
+@pytest.mark.parametrize("unit", UNITS)
 def test_the_installed_package_carries_every_data_file(unit, tmp_path):
     # The containers install each unit as a plain (not editable) package: a data
-    # file left out of the wheel is missing there and nowhere else.
-    package = os.path.join(ROOT, "services", unit, unit)
+    # file left out of the wheel is missing there and nowhere else (the gateway's
+    # templates, static files and compiled catalogues too).
+    package = os.path.join(ROOT, UNITS[unit], unit)
     data_files = {os.path.relpath(os.path.join(folder, name), os.path.dirname(package))
                   for folder, _, names in os.walk(package) for name in names
                   if not name.endswith((".py", ".pyc")) and "__pycache__" not in folder}
     # Built from a copy without the editable install's *.egg-info, whose file
     # list would fill in what the package data settings leave out (as in a container).
     source = tmp_path / unit
-    shutil.copytree(os.path.join(ROOT, "services", unit), source,
+    shutil.copytree(os.path.join(ROOT, UNITS[unit]), source,
                     ignore=shutil.ignore_patterns("*.egg-info", "build", "__pycache__"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
                     str(source), "-w", str(tmp_path)], check=True)

@@ -1,7 +1,9 @@
 """The Mentor Network gateway: a Flask app factory.
 
 It holds no domain data: it authenticates, validates the shape of requests,
-routes commands to the owning service over RPC and composes reads.
+routes commands to the owning service over RPC and composes reads.  It serves
+the JSON API (``gateway.api``, bearer tokens) and the web pages
+(``gateway.web``, a session cookie and CSRF tokens).
 """
 import logging
 import os
@@ -9,7 +11,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import errors, requests_context
+from gateway import errors, requests_context, web
 from gateway.api import (accounts, admin, dashboard, health, mentoring, notifications, onboarding, openapi,
                          profiles)
 from gateway.api import search
@@ -25,6 +27,11 @@ def create_app(config=None):
         TRUSTED_PROXY_HOPS=int(os.environ.get("TRUSTED_PROXY_HOPS", "0")),
         MAX_CONTENT_LENGTH=1024 * 1024,
         RPC_CALLS_HEADER=os.environ.get("RPC_CALLS_HEADER", "0") == "1",
+        # Pages' cookies are Secure with the __Host- prefix; "0" only for plain-HTTP
+        # development on a host other than localhost (browsers accept Secure
+        # cookies on http://localhost and http://127.0.0.1).
+        PAGE_COOKIES_SECURE=os.environ.get("PAGE_COOKIES_SECURE", "1") != "0",
+        ALUMNI_OFFICE_URL=os.environ.get("ALUMNI_OFFICE_URL", ""),
     )
     app.config.update(config or {})
     app.json.sort_keys = False  # answers keep the order they are built in (Flask 3)
@@ -36,11 +43,13 @@ def create_app(config=None):
     _configure_logging()
     requests_context.init_app(app)
     errors.init_app(app)
-    for blueprint in (health.blueprint, openapi.blueprint, accounts.blueprint,
+    api_blueprints = (health.blueprint, openapi.blueprint, accounts.blueprint,
                       onboarding.blueprint, profiles.blueprint, admin.blueprint,
                       notifications.blueprint, mentoring.blueprint,
-                      dashboard.blueprint, search.blueprint):
+                      dashboard.blueprint, search.blueprint)
+    for blueprint in api_blueprints:
         app.register_blueprint(blueprint)
+    web.init_app(app, api_blueprints)
     return app
 
 

@@ -1,18 +1,24 @@
 """The one place that maps errors to HTTP (DESIGN.md section 2).
 
-Every error answers ``{"error": {"code", "message", "fields"?}}``: remote
-domain errors by their type (mentornet_contracts.errors), a stopped service
-503, a slow one 504, Flask's own HTTP errors with their status.
+Under /api and for /healthz and /readyz every error answers JSON
+``{"error": {"code", "message", "fields"?}}``: remote domain errors by their
+type (mentornet_contracts.errors), a stopped service 503, a slow one 504,
+Flask's own HTTP errors with their status.  Everything else is a page, so the
+same error answers an HTML page in the page's language (templates/error.html)
+with the same status.
 """
 import logging
 
-from flask import jsonify
+from flask import jsonify, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from mentornet_contracts.errors import HTTP_STATUS
 from gateway.rpc import RemoteError, RpcError, ServiceTimeout, ServiceUnavailable
 
 log = logging.getLogger(__name__)
+
+JSON_PATHS = ("/healthz", "/readyz")
 
 
 class ApiError(Exception):
@@ -21,7 +27,15 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.fields = status, code, message, fields
 
 
+def wants_json():
+    path = request.path
+    return path == "/api" or path.startswith("/api/") or path in JSON_PATHS
+
+
 def error_response(status, code, message, fields=None):
+    if not wants_json():
+        from gateway.web.errors import error_page  # the pages' templates and catalogue
+        return error_page(status, code, message)
     body = {"code": code, "message": message}
     if fields:
         body["fields"] = fields
@@ -81,6 +95,13 @@ def init_app(app):
     def _rpc_error(exc):
         log.exception("RPC failure")
         return error_response(503, "service_unavailable", "A service is unavailable.")
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc):
+        # A page's form posted without its session's token (forged, or from a
+        # session that has since ended): refused, in the page's language.
+        log.warning("form refused: %s", exc.description)
+        return error_response(403, "csrf_failed", exc.description)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc):

@@ -1,0 +1,45 @@
+"""Forms on pages: what a refused one shows (the error summary at the top and
+each message beside its field), from the owning service's own answer."""
+from flask import request
+
+from gateway.errors import ApiError, from_remote
+from gateway.rpc import RemoteError
+from gateway.requests_context import call
+from gateway.web.messages import error_message, field_message
+
+
+class Refusal:
+    """A refused form in the page's language: ``message`` for the summary,
+    ``fields`` {name: [messages]}, and the HTTP status to answer with."""
+
+    def __init__(self, status, code, message, fields=None):
+        self.status, self.code = status, code
+        self.message = error_message(code, message)
+        self.fields = {name: [field_message(text) for text in (texts if isinstance(texts, list)
+                                                               else [texts])]
+                       for name, texts in (fields or {}).items()}
+
+    def for_field(self, name):
+        return self.fields.get(name, [])
+
+
+def submit(service, method, **kwargs):
+    """Call the service; ``(result, None)``, or ``(None, Refusal)`` when it refused
+    the input (a 4xx).  A stopped or failing service is raised: the error
+    module's 503/504/500 page."""
+    try:
+        return call(service, method, **kwargs), None
+    except RemoteError as exc:
+        status, code, message, fields = from_remote(exc)
+        if not 400 <= status < 500:
+            raise
+        return None, Refusal(status, code, message, fields)
+    except ApiError as exc:
+        if not 400 <= exc.status < 500:
+            raise
+        return None, Refusal(exc.status, exc.code, exc.message, exc.fields)
+
+
+def form_values(*names):
+    """The posted form's text fields (stripped of nothing: the service decides)."""
+    return {name: request.form.get(name, "") for name in names}

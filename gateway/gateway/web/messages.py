@@ -1,0 +1,102 @@
+"""The services' errors in the page's language.
+
+Services answer in English with a machine-readable code and, for bad input,
+a message per field.  The gateway's catalogue translates them: the summary by
+the error's code (CODES), each field message by its own text as the msgid
+(FIELD_MESSAGES, marked here for extraction), and the few messages with a
+number or a library's detail in them by pattern (PATTERNS).  A message not
+listed shows as the service wrote it.
+"""
+import re
+
+from flask_babel import gettext, lazy_gettext as _l
+
+
+def N_(text):
+    """Marks a service's message for extraction; translated when shown."""
+    return text
+
+
+CODES = {
+    "invalid_input": _l("Some fields need your attention."),
+    "invalid_credentials": _l("The username or password is incorrect."),
+    "session_invalid": _l("Your session has ended; please log in again."),
+    "too_many_attempts": _l("Too many failed attempts. Wait a few minutes, or reset your password."),
+    "too_many_requests": _l("Too many requests from you in a short time. Please wait a little and "
+                            "try again."),
+    "rate_limited": _l("Too many requests from you in a short time. Please wait a little and "
+                       "try again."),
+    "username_taken": _l("This username is already taken."),
+    "email_taken": _l("An account with this e-mail address already exists."),
+    "token_invalid": _l("This link is invalid, already used or expired."),
+    "wrong_answer": _l("That answer is not correct."),
+    "wrong_password": _l("Your password is not correct."),
+    "service_unavailable": _l("A service is unavailable; please try again shortly."),
+    "service_timeout": _l("A service did not answer in time; please try again."),
+    "internal_error": _l("Something went wrong on our side; please try again."),
+}
+
+FIELD_MESSAGES = [
+    N_("This field is required."),
+    N_("Missing data for required field."),
+    N_("Unknown field."),
+    N_("Not a valid date."),
+    N_("Not a valid boolean."),
+    N_("Not a valid string."),
+    N_("Not a valid integer."),
+    N_("Use letters, spaces, hyphens and apostrophes only."),
+    N_("Must not contain control characters."),
+    N_("Must not contain control characters or line breaks."),
+    N_("The date of birth is in the future."),
+    N_("Enter a real date of birth."),
+    N_("Use 3 to 40 characters: a-z, 0-9, '.', '_' or '-', starting with a letter."),
+    N_("This password is too common; choose another."),
+    N_("You must accept the privacy policy to join."),
+    N_("You must accept the terms and conditions to join."),
+    N_("The passwords do not match."),
+    N_("The e-mail addresses do not match."),
+    N_("This username is already taken."),
+    N_("An account with this e-mail address already exists."),
+    N_("Your password is not correct."),
+    N_("That answer is not correct."),
+    N_("Enter your username or e-mail address."),
+    N_("Enter your username and password."),
+]
+
+# (pattern of the service's text, msgid with the pattern's named groups)
+PATTERNS = [
+    (re.compile(r"^You must be at least (?P<years>\d+) years old to join\.$"),
+     _l("You must be at least %(years)s years old to join.")),
+    (re.compile(r"^Use at least (?P<count>\d+) characters; .*$"),
+     _l("Use at least %(count)s characters; a few unrelated words make a good password.")),
+    (re.compile(r"^Use at most (?P<count>\d+) characters\.$"),
+     _l("Use at most %(count)s characters.")),
+    (re.compile(r"^Keep it under (?P<count>\d+) characters\.$"),
+     _l("Keep it under %(count)s characters.")),
+    (re.compile(r"^Longer than maximum length (?P<count>\d+)\.$"),
+     _l("Use at most %(count)s characters.")),
+    (re.compile(r"^Length must be between (?P<low>\d+) and (?P<high>\d+)\.$"),
+     _l("Use %(low)s to %(high)s characters.")),
+    # email-validator's English detail is kept in English only.
+    (re.compile(r"^This is not a valid e-mail address: (?P<detail>.*)$"),
+     _l("This is not a valid e-mail address.")),
+]
+
+
+def field_message(text):
+    if not isinstance(text, str):
+        return str(text)
+    for pattern, msgid in PATTERNS:
+        found = pattern.match(text)
+        if found:
+            from gateway.web.i18n import current_language
+            if current_language() == "en" and "detail" in found.groupdict():
+                return text
+            return str(msgid) % found.groupdict()
+    return gettext(text)
+
+
+def error_message(code, text):
+    if code in CODES:
+        return str(CODES[code])
+    return field_message(text) if text else str(CODES["internal_error"])

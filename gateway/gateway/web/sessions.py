@@ -1,0 +1,78 @@
+"""Page sessions: identity's server-side session, its token carried in the
+signed Flask session cookie (``__Host-session``: Secure, HttpOnly,
+SameSite=Lax, Path=/).  Identity enforces the 30 min idle and 12 h limits on
+every ``authenticate``; logout revokes the session there, so an old copy of
+the cookie is worth nothing.  The same cookie holds Flask-WTF's CSRF secret.
+"""
+import functools
+from urllib.parse import urlsplit
+
+from flask import g, redirect, request, session, url_for
+
+from gateway.requests_context import call
+from gateway.rpc import RemoteError, RpcError
+
+TOKEN = "identity_token"
+
+
+def is_page_request():
+    path = request.path
+    return not (path.startswith(("/api/", "/static/")) or path in ("/api", "/healthz", "/readyz"))
+
+
+def _load_member():
+    """Who is logged in on this page request (``g.member``), asked of identity."""
+    token = session.get(TOKEN)
+    if not token or not is_page_request():
+        return
+    try:
+        g.member = call("identity", "authenticate", token=token)
+    except RemoteError as exc:
+        if exc.exc_type != "NotAuthenticated":
+            raise
+        # Ended, idle or expired in identity: the page session ends with it.
+        session.clear()
+        g.session_ended = True
+    except RpcError as exc:
+        # Identity is down: public pages still show (as to a visitor); member
+        # pages answer 503 through member_required.
+        g.member_unavailable = exc
+
+
+def log_in(token):
+    """A new page session for identity's new session: the old Flask session (and
+    its CSRF secret) is thrown away, so nothing from before the login survives."""
+    session.clear()
+    session[TOKEN] = token
+
+
+def log_out():
+    token = session.get(TOKEN)
+    if token:
+        call("identity", "logout", token=token)
+    session.clear()
+
+
+def safe_next(target, default):
+    """Only a path on this site (no scheme, no host, not '//'): no open redirect."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return default
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else default
+
+
+def member_required(view):
+    """A member page: a visitor is sent to log in and brought back after."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if g.get("member_unavailable"):
+            raise g.member_unavailable
+        if not g.get("member"):
+            return redirect(url_for("web_accounts.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def init_app(app):
+    app.before_request(_load_member)
+    app.jinja_env.globals["current_member"] = lambda: g.get("member")
