@@ -133,7 +133,7 @@ def test_a_form_posted_without_its_token_gets_the_refusal_page(page, system):
     assert "This form has expired" in response.text()
 
 
-def test_a_members_own_language_wins_and_the_switch_changes_it(page, system):
+def test_a_members_own_language_wins_and_the_switch_changes_it_in_identity(page, system):
     from conftest import registration
     from tests.web.conftest import PageMember
     form = registration(language="nl")
@@ -145,3 +145,6 @@ def test_a_members_own_language_wins_and_the_switch_changes_it(page, system):
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_url(system.gateway_url + "/login")
+    # Stored in identity: mails follow it, and so does the next login elsewhere.
+    token = identity_token(session_cookie(page)["value"])
+    assert system.rpc.call("identity", "authenticate", kwargs={"token": token})["language"] == "en"

@@ -1,6 +1,6 @@
 """The page's language: the member's setting, then the language cookie, then
 Accept-Language (English and Dutch; catalogues in gateway/translations)."""
-from flask import g, request
+from flask import current_app, g, request
 from flask_babel import Babel, get_locale
 
 from gateway.requests_context import call
@@ -11,7 +11,6 @@ ONE_YEAR = 365 * 24 * 3600
 
 
 def language_cookie_name():
-    from flask import current_app
     return "__Host-language" if current_app.config["PAGE_COOKIES_SECURE"] else "language"
 
 
@@ -33,7 +32,6 @@ def set_language(response, language):
     """The one place that changes the page language: the cookie for everyone and,
     for a logged-in member, their setting in identity (mails and notifications
     follow it too)."""
-    from flask import current_app
     response.set_cookie(language_cookie_name(), language, max_age=ONE_YEAR, path="/",
                         secure=current_app.config["PAGE_COOKIES_SECURE"], httponly=True,
                         samesite="Lax")
