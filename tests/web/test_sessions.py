@@ -148,3 +148,15 @@ def test_a_members_own_language_wins_and_the_switch_changes_it_in_identity(page,
     # Stored in identity: mails follow it, and so does the next login elsewhere.
     token = identity_token(session_cookie(page)["value"])
     assert system.rpc.call("identity", "authenticate", kwargs={"token": token})["language"] == "en"
+
+
+def test_a_locked_login_says_so_in_words_with_when_to_retry(page, member):
+    page.goto("/login")
+    for _ in range(6):
+        page.locator("#username").fill(member.form["username"])
+        page.locator("#password").fill("a wrong password, again and again")
+        with page.expect_response(lambda r: r.url.endswith("/login") and r.request.method == "POST"
+                                  ) as answer:
+            page.get_by_role("button", name="Log in").click()
+    assert answer.value.status == 429 and int(answer.value.headers["retry-after"]) > 0
+    expect(page.get_by_role("alert")).to_contain_text("Too many failed attempts")

@@ -1,8 +1,9 @@
 """Logging in and out of the pages."""
 from flask import Blueprint, redirect, render_template, request, url_for
 
+from gateway.requests_context import client_address
 from gateway.web import sessions
-from gateway.web.forms import form_values, submit
+from gateway.web.forms import form_values, refused_page, submit
 
 blueprint = Blueprint("web_accounts", __name__)
 
@@ -22,11 +23,11 @@ def login():
         return render_template("login.html", values={}, refused=None, next=target)
     values = form_values("username", "password")
     result, refused = submit("identity", "login", username=values["username"],
-                             password=values["password"])
+                             password=values["password"], client=client_address())
     if refused:
         # The password is never sent back into the page.
-        return render_template("login.html", values={"username": values["username"]},
-                               refused=refused, next=target), refused.status
+        return refused_page("login.html", refused, values={"username": values["username"]},
+                            next=target)
     sessions.log_in(result["token"])
     return redirect(sessions.safe_next(target, after_login(result.get("onboarding"))), 303)
 

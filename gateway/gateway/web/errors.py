@@ -2,7 +2,7 @@
 language, with the status it has in the API."""
 import logging
 
-from flask import render_template
+from flask import make_response, render_template
 from flask_babel import lazy_gettext as _l
 
 from gateway.web.messages import error_message
@@ -40,11 +40,14 @@ EXPLANATIONS = {
 
 
 def error_page(status, code, message):
+    """(response, status), like gateway.errors.error_response's JSON answer."""
     title = TITLES.get(status) or TITLES[500 if status >= 500 else 400]
     explanation = EXPLANATIONS.get(code) or error_message(code, message)
     try:
-        return render_template("error.html", status=status, title=title,
-                               explanation=explanation), status
+        page = render_template("error.html", status=status, title=title, explanation=explanation)
+        return make_response(page), status
     except Exception:  # the page of last resort must not fail itself
         log.exception("the error page could not be rendered")
-        return f"{status} {title}", status, {"Content-Type": "text/plain; charset=utf-8"}
+        response = make_response(f"{status} {title}")
+        response.mimetype = "text/plain"
+        return response, status

@@ -1,8 +1,8 @@
 """Forms on pages: what a refused one shows (the error summary at the top and
 each message beside its field), from the owning service's own answer."""
-from flask import request
+from flask import make_response, render_template, request
 
-from gateway.errors import ApiError, from_remote
+from gateway.errors import ApiError, from_remote, retry_after
 from gateway.rpc import RemoteError
 from gateway.requests_context import call
 from gateway.web.messages import error_message, field_message
@@ -12,8 +12,8 @@ class Refusal:
     """A refused form in the page's language: ``message`` for the summary,
     ``fields`` {name: [messages]}, and the HTTP status to answer with."""
 
-    def __init__(self, status, code, message, fields=None):
-        self.status, self.code = status, code
+    def __init__(self, status, code, message, fields=None, retry_after=None):
+        self.status, self.code, self.retry_after = status, code, retry_after
         self.message = error_message(code, message)
         self.fields = {name: [field_message(text) for text in (texts if isinstance(texts, list)
                                                                else [texts])]
@@ -33,7 +33,7 @@ def submit(service, method, **kwargs):
         status, code, message, fields = from_remote(exc)
         if not 400 <= status < 500:
             raise
-        return None, Refusal(status, code, message, fields)
+        return None, Refusal(status, code, message, fields, retry_after(exc))
     except ApiError as exc:
         if not 400 <= exc.status < 500:
             raise
@@ -43,3 +43,12 @@ def submit(service, method, **kwargs):
 def form_values(*names):
     """The posted form's text fields (stripped of nothing: the service decides)."""
     return {name: request.form.get(name, "") for name in names}
+
+
+def refused_page(template, refused, **context):
+    """The form's page again with the refusal shown, answered with its status (and,
+    for a 429, when to try again)."""
+    response = make_response(render_template(template, refused=refused, **context), refused.status)
+    if refused.retry_after:
+        response.headers["Retry-After"] = str(refused.retry_after)
+    return response
