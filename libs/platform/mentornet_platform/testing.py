@@ -125,9 +125,13 @@ class Stack:
         })
         for service in SERVICES:
             self.env[f"{service.upper()}_DATABASE_URL"] = self.urls[service]
+        # The gateway's address is chosen now, so the links the services put in
+        # mails (PUBLIC_BASE_URL) open this stack's own pages.
+        self.gateway_port = free_port()
+        self.gateway_url = f"http://127.0.0.1:{self.gateway_port}"
+        self.env["PUBLIC_BASE_URL"] = self.gateway_url
         self.env.update({k: str(v) for k, v in settings.items()})
-        self.gateway_url = None  # the gateway's; more gateways ("gateway-2") in gateway_urls
-        self.gateway_urls = {}
+        self.gateway_urls = {"gateway": self.gateway_url}  # more gateways ("gateway-2") too
         self._rpc = None
 
     # processes
@@ -135,13 +139,12 @@ class Stack:
         env = dict(self.env, **{k: str(v) for k, v in extra_env.items()})
         log = open(os.path.join(self.log_dir, f"{self.id}-{name}.log"), "ab")
         if name.startswith("gateway"):
-            port = free_port()
+            # The first gateway's port was chosen with the stack (PUBLIC_BASE_URL).
+            port = self.gateway_port if name == "gateway" else free_port()
             env.update({"GATEWAY_PORT": str(port), "GATEWAY_BIND": "127.0.0.1"})
             env.setdefault("GATEWAY_WORKERS", "1")
             command = [os.path.join(ROOT, "scripts", "start-gateway")]
             self.gateway_urls[name] = f"http://127.0.0.1:{port}"
-            if name == "gateway":
-                self.gateway_url = self.gateway_urls[name]
         else:
             command = [os.path.join(ROOT, "scripts", "start-service"), name]
         env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
