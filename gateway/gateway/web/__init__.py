@@ -10,11 +10,12 @@ that cookie and is exempt from CSRF: it takes bearer tokens only.
 """
 from flask_wtf.csrf import CSRFProtect
 
-from gateway.web import accounts, i18n, pages, security, sessions
+from gateway.web import accounts, i18n, member, onboarding, pages, security, sessions, settings
 
 csrf = CSRFProtect()
 
-BLUEPRINTS = (pages.blueprint, accounts.blueprint)
+BLUEPRINTS = (pages.blueprint, accounts.blueprint, onboarding.blueprint, member.blueprint,
+              settings.blueprint)
 
 
 def init_app(app, api_blueprints):

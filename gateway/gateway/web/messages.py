@@ -31,6 +31,16 @@ CODES = {
     "token_invalid": _l("This link is invalid, already used or expired."),
     "wrong_answer": _l("That answer is not correct."),
     "wrong_password": _l("Your password is not correct."),
+    "record_not_matched": _l("We could not match this number with your name and date of birth. "
+                             "Check the number, or ask a person to check it."),
+    "already_verified": _l("Your affiliation is already verified."),
+    "review_pending": _l("Your request for a manual review is pending."),
+    "wrong_step": _l("This step is not open now."),
+    "guidelines_not_accepted": _l("You cannot join the mentor network without agreeing to the "
+                                  "guidelines."),
+    "guidelines_version_changed": _l("The guidelines have changed while you were reading them; "
+                                     "please read them again."),
+    "profile_not_found": _l("Your profile is not ready yet; please try again in a moment."),
     "service_unavailable": _l("A service is unavailable; please try again shortly."),
     "service_timeout": _l("A service did not answer in time; please try again."),
     "internal_error": _l("Something went wrong on our side; please try again."),
@@ -61,6 +71,14 @@ FIELD_MESSAGES = [
     N_("That answer is not correct."),
     N_("Enter your username or e-mail address."),
     N_("Enter your username and password."),
+    N_("No record matches this number, role, name and date of birth."),
+    N_("Use the letters and digits of your number."),
+    N_("Must be one of: student, alumnus, staff."),
+    N_("Alumni need the year they graduated."),
+    N_("The year you graduated comes before the year you started."),
+    N_("You must agree to the guidelines to join."),
+    N_("Choose one of: en (English), nl (Nederlands)."),
+    N_("Not a valid URL."),
 ]
 
 # (pattern of the service's text, msgid with the pattern's named groups)
@@ -77,6 +95,8 @@ PATTERNS = [
      _l("Use at most %(count)s characters.")),
     (re.compile(r"^Length must be between (?P<low>\d+) and (?P<high>\d+)\.$"),
      _l("Use %(low)s to %(high)s characters.")),
+    (re.compile(r"^Enter a year between (?P<low>\d+) and (?P<high>\d+)\.$"),
+     _l("Enter a year between %(low)s and %(high)s.")),
     # email-validator's English detail is kept in English only.
     (re.compile(r"^This is not a valid e-mail address: (?P<detail>.*)$"),
      _l("This is not a valid e-mail address.")),
