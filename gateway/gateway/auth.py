@@ -86,6 +86,13 @@ def _authenticated(token):
     return member
 
 
+def member_if_logged_in():
+    """The caller's user_id when they send a token (a wrong one is a 401, not a
+    silent visitor), or None for a visitor."""
+    token = bearer_token()
+    return None if token is None else _authenticated(token)["user_id"]
+
+
 def login_required(view):
     @functools.wraps(view)
     def wrapper(*args, **kwargs):

@@ -2,7 +2,7 @@
 service updates (the guide's toolbar)."""
 from flask import Blueprint, g, jsonify, request
 
-from gateway.auth import login_required
+from gateway.auth import login_required, member_if_logged_in
 from gateway.requests_context import body_with, call, client_address, json_body, query_parameters
 
 blueprint = Blueprint("notifications", __name__, url_prefix="/api/v1")
@@ -107,9 +107,10 @@ def report(message_id):
 
 @blueprint.post("/helpdesk")
 def helpdesk():
-    # Open to visitors; throttled per address and per client in the service.
+    # Open to visitors; throttled per address and per client in the service.  A
+    # logged-in member is named, so their receipt goes to the address they confirmed.
     return jsonify(call("notifications", "contact_helpdesk", form=json_body(),
-                        client=client_address())), 202
+                        client=client_address(), user_id=member_if_logged_in())), 202
 
 
 @blueprint.get("/service-updates")

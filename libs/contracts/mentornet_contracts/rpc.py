@@ -74,7 +74,7 @@ METHODS = {
         "unblock_member": ["user_id", "other_id"],
         "report_message": ["user_id", "message_id", "reason"],
         "list_message_reports": ["status"],
-        "contact_helpdesk": ["form", "client"],
+        "contact_helpdesk": ["form", "client", "user_id"],
         "publish_service_update": ["title", "body", "expires_at"],
         "service_updates": [],
         "overview": ["user_id"],

@@ -27,7 +27,7 @@ def tell(session, member, event_type, dedupe_key, summary, link, template, conte
     in_app, by_email = preferences.wants(session, member.user_id, event_type)
     if in_app:
         _add(session, member.user_id, event_type, dedupe_key, summary, link)
-    if by_email:
+    if by_email and member.email:  # no address while identity withholds it
         queue_email(session, dedupe_key, member.user_id, member.email, template, member.language,
                     context)
 

@@ -7,9 +7,29 @@ from sqlalchemy import func, or_, select
 from mentornet_platform import settings
 from notifications import exceptions
 from notifications.mail import queue_email
-from notifications.models import HelpdeskRequest, ServiceUpdate
+from notifications.models import HelpdeskRequest, Member, ServiceUpdate
 
 LIMITS = {"name": 200, "subject": 200, "message": 5000}
+# Text-direction embeddings, overrides and isolates: they make a subject or a
+# name read differently from what it says (U+202A..U+202E, U+2066..U+2069).
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _control_problem(name, value):
+    """Why ``value`` is refused for its characters, or None.  Every field refuses
+    C0 and C1 controls and the Unicode line separators; the message alone may
+    hold line breaks and tabs; the one-line fields also refuse direction controls."""
+    one_line = name != "message"
+    for ch in value:
+        if ch in "\n\t" and not one_line:
+            continue
+        if ord(ch) < 32 or 0x7f <= ord(ch) <= 0x9f or ch in "\u2028\u2029":
+            return ("Must not contain control characters or line breaks." if one_line
+                    else "Must not contain control characters.")
+        if one_line and ch in BIDI_CONTROLS:
+            return "Must not contain text-direction control characters (U+202A to U+202E, " \
+                   "U+2066 to U+2069)."
+    return None
 
 
 def _clean(form):
@@ -24,10 +44,8 @@ def _clean(form):
             problems[name] = ["This field is required."]
         elif len(value) > limit:
             problems[name] = [f"Keep it under {limit} characters."]
-        elif any((ord(ch) < 32 and ch not in "\n\t") or ch in "\r\u2028\u2029\x85"
-                 for ch in value) or (name != "message" and "\n" in value):
-            problems[name] = ["Must not contain control characters or line breaks."
-                              if name != "message" else "Must not contain control characters."]
+        elif _control_problem(name, value):
+            problems[name] = [_control_problem(name, value)]
         else:
             clean[name] = value.strip()
     try:
@@ -43,9 +61,15 @@ def _clean(form):
     return clean
 
 
-def contact(db, form, client=""):
-    """Send a message to the helpdesk and a receipt to its writer; throttled per
-    address and per client so the helpdesk cannot be flooded."""
+def contact(db, form, client="", user_id=None):
+    """Send a message to the helpdesk; throttled per address and per client so
+    the helpdesk cannot be flooded.
+
+    Only a logged-in member (``user_id``) gets a receipt, and only at the address
+    they confirmed.  A visitor's address is unproven: a receipt quoting their
+    text there would let anyone mail anyone their own words from our address
+    (and even a bare receipt mails a stranger on demand).  The helpdesk answers
+    a visitor at the address given, by hand."""
     data = _clean(form)
     per_hour = int(settings.get("HELPDESK_MAX_PER_HOUR", "5"))
     with db.transaction() as session:
@@ -58,17 +82,20 @@ def contact(db, form, client=""):
             raise exceptions.Throttled("too_many_requests",
                                        "You have sent several messages in the last hour; "
                                        "please wait before sending another.")
+        member = session.get(Member, user_id) if user_id else None
         request = HelpdeskRequest(name=data["name"], email=data["email"], subject=data["subject"],
                                   message=data["message"], client=client[:100])
         session.add(request)
         session.flush()
-        context = dict(data, request_id=request.id)
+        context = dict(data, request_id=request.id, member_id=member.user_id if member else None)
         queue_email(session, f"helpdesk:{request.id}", None,
                     settings.get("HELPDESK_EMAIL", "helpdesk@mentornetwork.invalid"),
                     "helpdesk", "en", context)
-        queue_email(session, f"helpdesk_receipt:{request.id}", None, data["email"],
-                    "helpdesk_receipt", data["language"], context)
-        return {"id": request.id, "received": True}
+        receipt = bool(member and member.email and member.email_confirmed_at)
+        if receipt:
+            queue_email(session, f"helpdesk_receipt:{request.id}", member.user_id, member.email,
+                        "helpdesk_receipt", member.language, context)
+        return {"id": request.id, "received": True, "receipt_sent": receipt}
 
 
 def publish_update(db, title, body, expires_at=None):

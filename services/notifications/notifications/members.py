@@ -2,7 +2,7 @@
 and the e-mails identity asks to be sent to them."""
 from datetime import datetime, timezone
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, update
 
 from mentornet_platform import settings
 from notifications import centre, events, texts
@@ -64,11 +64,21 @@ def send_password_reset(session, data, envelope):
                  "expires_at": data["expires_at"].strftime("%H:%M UTC")})
 
 
+def _confirmed(session, member, email):
+    """``email`` is ``member``'s confirmed address now.  identity lets one account
+    confirm an address; any other member still holding it here has not confirmed
+    it, and mail meant for them must not reach its owner."""
+    member.email, member.email_confirmed_at = email, datetime.now(timezone.utc)
+    session.execute(update(Member).where(
+        Member.user_id != member.user_id, func.lower(Member.email) == email.lower())
+        .values(email=None, email_confirmed_at=None))
+
+
 def update_email(session, data, envelope):
-    """identity.account_email_changed."""
+    """identity.account_email_changed: a new address, confirmed by the member."""
     member = session.get(Member, str(data["user_id"]))
     if member is not None:
-        member.email = data["email"]
+        _confirmed(session, member, data["email"])
 
 
 def update_language(session, data, envelope):
@@ -133,6 +143,6 @@ def email_confirmed(session, data, envelope):
         if _forgotten(session, user_id):
             return
         raise LookupError("member not known yet; retry")
-    member.email = data["email"]
+    _confirmed(session, member, data["email"])
     centre.notify(session, user_id, "email_confirmed", f"email_confirmed:{envelope['event_id']}",
                   texts.render("email_confirmed", member.language, email=data["email"]), "/settings")

@@ -15,7 +15,10 @@ class Member(Base):
     __tablename__ = "members"
 
     user_id = Column(String(36), primary_key=True)
-    email = Column(String(254), nullable=False)
+    # None while identity withholds the address (another account confirmed it).
+    email = Column(String(254))
+    # When the member confirmed ``email`` (identity's account_email_confirmed).
+    email_confirmed_at = Column(DateTime(timezone=True))
     first_name = Column(String(100), nullable=False)
     last_name = Column(String(100), nullable=False)
     language = Column(String(2), nullable=False)

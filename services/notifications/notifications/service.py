@@ -103,8 +103,8 @@ class NotificationsService:
 
     # -- helpdesk and service updates --
     @rpc
-    def contact_helpdesk(self, form, client=""):
-        return helpdesk.contact(self.db, form, client)
+    def contact_helpdesk(self, form, client="", user_id=None):
+        return helpdesk.contact(self.db, form, client, user_id)
 
     @rpc
     def publish_service_update(self, title, body, expires_at=None):

@@ -142,17 +142,22 @@ def test_a_new_message_notifies_and_mails_the_recipient_in_their_language(db, se
     assert subject == "Anna Bakker heeft je een bericht gestuurd op het Mentornetwerk"
 
 
-def test_the_helpdesk_gets_the_message_and_the_writer_a_receipt_and_floods_are_throttled(
+def helpdesk_mail(service_database, request_id):
+    return service_database.scalar(
+        "SELECT string_agg(template || ':' || language || ':' || to_address, ',' ORDER BY template)"
+        " FROM email_messages WHERE dedupe_key LIKE :k", {"k": f"helpdesk%:{request_id}"})
+
+
+def test_the_helpdesk_gets_the_message_and_a_visitor_no_receipt_and_floods_are_throttled(
         db, service_database):
     address = f"visitor.{uuid.uuid4().hex[:6]}@example.org"
     form = {"name": "Visitor", "email": address, "subject": "Cannot log in",
             "message": "Help, please.", "language": "nl"}
     received = helpdesk.contact(db, form, client="198.51.100.7")
-    templates = service_database.scalar(
-        "SELECT string_agg(template || ':' || language || ':' || to_address, ',' ORDER BY template)"
-        " FROM email_messages WHERE dedupe_key LIKE :k", {"k": f"helpdesk%:{received['id']}"})
-    assert templates == (f"helpdesk:en:helpdesk@mentornetwork.invalid,"
-                         f"helpdesk_receipt:nl:{address}")
+    # Nobody proved the visitor's address: their words are not mailed there.
+    assert received["receipt_sent"] is False
+    assert helpdesk_mail(service_database, received["id"]) == \
+        "helpdesk:en:helpdesk@mentornetwork.invalid"
     for _ in range(4):
         helpdesk.contact(db, form, client="198.51.100.7")
     with pytest.raises(Throttled):
@@ -160,6 +165,43 @@ def test_the_helpdesk_gets_the_message_and_the_writer_a_receipt_and_floods_are_t
     with pytest.raises(InvalidInput) as error:
         helpdesk.contact(db, {"name": "", "email": "nope", "subject": "x", "message": "y"})
     assert {"name", "email"} <= set(error.value.fields)
+
+
+def test_a_member_gets_a_receipt_only_at_the_address_they_confirmed(db, service_database):
+    member = join(db, "nl")
+    form = {"name": "Sam", "email": f"elsewhere.{uuid.uuid4().hex[:6]}@example.org",
+            "subject": "A question", "message": "Where is my mentor?", "language": "en"}
+    unconfirmed = helpdesk.contact(db, form, user_id=member)
+    assert unconfirmed["receipt_sent"] is False
+    assert helpdesk_mail(service_database, unconfirmed["id"]) == \
+        "helpdesk:en:helpdesk@mentornetwork.invalid"
+    confirmed = f"sam.{uuid.uuid4().hex[:6]}@example.org"
+    Inbox(db.engine, {"confirmed": members.email_confirmed}, {"confirmed": "identity"}).apply(
+        "confirmed", "identity", {
+            "event_id": str(uuid.uuid4()), "type": "account_email_confirmed", "version": 1,
+            "occurred_at": datetime.now(timezone.utc).isoformat(),
+            "data": {"user_id": member, "email": confirmed}})
+    received = helpdesk.contact(db, form, user_id=member)
+    assert received["receipt_sent"] is True
+    assert helpdesk_mail(service_database, received["id"]) == (
+        f"helpdesk:en:helpdesk@mentornetwork.invalid,helpdesk_receipt:nl:{confirmed}")
+    staff = service_database.scalar("SELECT body FROM email_messages WHERE dedupe_key = :k",
+                                    {"k": f"helpdesk:{received['id']}"})
+    assert f"logged-in member {member}" in staff
+
+
+@pytest.mark.parametrize("field,value", [
+    ("subject", "Invoice \u202egnp.exe"), ("subject", "a \u2066isolated\u2069 word"),
+    ("subject", "a \x85 next line"), ("subject", "a \x9b C1 control"), ("subject", "tab\there"),
+    ("name", "Eve \u202d"), ("message", "a bell \x07"), ("message", "C1 \x90 control")])
+def test_the_helpdesk_refuses_control_and_direction_characters_naming_the_field(
+        db, field, value):
+    form = {"name": "Eve", "email": f"eve.{uuid.uuid4().hex[:6]}@example.org", "subject": "Hello",
+            "message": "Line one\n\tLine two, indented.", "language": "en"}
+    with pytest.raises(InvalidInput) as error:
+        helpdesk.contact(db, dict(form, **{field: value}))
+    assert list(error.value.fields) == [field]
+    assert helpdesk.contact(db, form)["received"]  # line breaks and tabs in the message are fine
 
 
 def test_service_updates_show_until_they_expire(db):
