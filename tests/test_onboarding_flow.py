@@ -185,6 +185,39 @@ def test_refusing_the_guidelines_says_why_and_the_unfinished_account_can_be_dele
                                       (member.user_id,)) == 0, 15, 0.05, "the mentoring member to go")
 
 
+def test_a_sign_up_with_a_members_address_answers_as_usual_and_only_warns_the_owner(
+        system, mailbox, member, new_registration):
+    owner_answer = member.sign_up()
+    address = member.form["email"]
+    token = link_token(mailbox, address, "^(Confirm|Bevestig)")
+    assert member.post("/email-confirmations", {"token": token}).status_code == 200
+    stranger = Member(system, new_registration(
+        email=address.upper(), email_confirmation=address.upper(),
+        password="a stranger's own passphrase", password_confirmation="a stranger's own passphrase"))
+    answer = stranger.sign_up()  # 201, as for any address
+    assert answer.keys() == owner_answer.keys()
+    assert answer["account"].keys() == owner_answer["account"].keys()
+    assert answer["onboarding"].keys() == owner_answer["onboarding"].keys()
+    warning = wait_until(lambda: mailbox.to(address, "(tried to sign up|probeerde zich aan te melden)"),
+                         15, 0.05, "the owner's warning")
+    assert member.form["username"] in warning[0]["body"]
+    # Once notifications knows the stranger, nothing was ever queued for them.
+    wait_until(lambda: stranger.onboarding()["account_ready"], 15, 0.05, "the stranger's account")
+    assert system.scalar("notifications", "SELECT count(*) FROM email_messages WHERE user_id = %s",
+                         (stranger.user_id,)) == 0
+    assert system.scalar("notifications", "SELECT email FROM members WHERE user_id = %s",
+                         (stranger.user_id,)) is None
+    assert system.scalar("profiles", "SELECT email FROM profiles WHERE user_id = %s",
+                         (stranger.user_id,)) == ""
+    # The address logs in to its owner only.
+    by_address = requests.post(member.url("/auth/login"), timeout=10, json={
+        "username": address, "password": stranger.form["password"]})
+    assert by_address.status_code == 401
+    assert requests.post(member.url("/auth/login"), timeout=10, json={
+        "username": address, "password": member.form["password"]}).json()["user_id"] == \
+        member.user_id
+
+
 def test_the_address_is_confirmed_with_a_single_use_link(system, mailbox, member):
     member.sign_up()
     token = link_token(mailbox, member.form["email"], "^(Confirm|Bevestig)")

@@ -40,7 +40,10 @@ class PayloadSchema(Schema):
 class AccountRegisteredV1(PayloadSchema):
     user_id = fields.UUID(required=True)
     username = fields.String(required=True)
-    email = fields.Email(required=True)
+    # None when another account has confirmed the address the member gave:
+    # nothing may be mailed there for this account.  An address follows with
+    # account_email_changed once the member confirms one.
+    email = fields.Email(required=True, allow_none=True)
     first_name = fields.String(required=True)
     middle_names = fields.String(load_default="", dump_default="")
     last_name = fields.String(required=True)
@@ -87,6 +90,17 @@ class PasswordResetRequestedV1(PayloadSchema):
     language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
     reset_url = fields.Url(required=True, require_tld=False)
     expires_at = fields.AwareDateTime(required=True)
+
+
+class AddressSignUpAttemptedV1(PayloadSchema):
+    """Someone signed up with an address its owner had confirmed; the owner
+    (``user_id``, at ``email``) is told, and the sign-up's answer said nothing."""
+    user_id = fields.UUID(required=True)
+    email = fields.Email(required=True)
+    username = fields.String(required=True)
+    first_name = fields.String(required=True)
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    attempted_at = fields.AwareDateTime(required=True)
 
 
 class AccountEmailChangedV1(PayloadSchema):
@@ -196,7 +210,11 @@ CONTRACTS = {
         EventContract("identity", "password_reset_requested", 1, PasswordResetRequestedV1,
                       "A member asked for a password reset link.", secrets=("reset_url",)),
         EventContract("identity", "account_email_changed", 1, AccountEmailChangedV1,
-                      "A member's confirmed e-mail address changed."),
+                      "A member's confirmed e-mail address changed (or was confirmed "
+                      "for the first time)."),
+        EventContract("identity", "address_sign_up_attempted", 1, AddressSignUpAttemptedV1,
+                      "Someone signed up with an address another account confirmed; "
+                      "its owner is told."),
         EventContract("identity", "account_language_changed", 1, AccountLanguageChangedV1,
                       "A member chose another language for their pages, mails and notifications."),
         EventContract("identity", "affiliation_verified", 1, AffiliationVerifiedV1,
@@ -250,6 +268,8 @@ SUBSCRIPTIONS = [
                  "on_email_confirmation_requested"),
     Subscription("identity", "password_reset_requested", "notifications",
                  "on_password_reset_requested"),
+    Subscription("identity", "address_sign_up_attempted", "notifications",
+                 "on_address_sign_up_attempted"),
     Subscription("identity", "account_email_changed", "profiles", "on_account_email_changed"),
     Subscription("identity", "account_email_changed", "notifications", "on_account_email_changed"),
     Subscription("identity", "account_language_changed", "notifications",

@@ -5,7 +5,7 @@ import secrets
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from identity import config, events, exceptions, onboarding, passwords, throttling, tokens, usernames
@@ -60,6 +60,13 @@ def register(db, registration, idempotency_key=None, client=None):
     The account, its consents, the ``account_registered`` event and the
     address confirmation are written in one transaction: the saga that
     provisions the member elsewhere starts only for an account that exists.
+
+    The answer never says whether the address has an account elsewhere (a
+    stranger could learn who is a member).  An address is one account's once
+    that account confirmed it; a sign-up with an address another account has
+    confirmed is made as usual, but the address is never mailed for it (no
+    confirmation link, no welcome: ``account_registered`` carries no address)
+    and its owner is told instead (``address_sign_up_attempted``).
     """
     form = load_input(RegistrationSchema(), registration, "The registration")
     # Every well-formed sign-up counts against the client (a replay checks a
@@ -74,10 +81,11 @@ def register(db, registration, idempotency_key=None, client=None):
         if replay is not None:
             return replay
 
-    # A taken name or address is refused before the two slow hashes are paid for;
-    # a sign-up racing this one for them is caught by the unique indexes below.
+    # A taken name is refused before the two slow hashes are paid for; a sign-up
+    # racing this one for it is caught by the unique index below.
     with db.transaction() as session:
-        _refuse_duplicates(session, form)
+        if usernames.is_taken(session, form["username"]):
+            raise exceptions.username_taken(form["username"])
     # Hash outside the transaction: it is the slow part.
     replay_form = {"username": form["username"], "password": form["password"]}
     password_hash = passwords.hash_password(form.pop("password"))
@@ -95,38 +103,42 @@ def register(db, registration, idempotency_key=None, client=None):
                 session.add(Consent(account_id=account.id, document=document, version=version))
             if idempotency_key:
                 session.add(RegistrationKey(key=idempotency_key, account_id=account.id))
-            events.account_registered(session, account)
-            _request_confirmation(session, account, account.email)
+            owner = _owner_of(session, account.email, except_id=account.id)
+            if owner is None:
+                events.account_registered(session, account, account.email)
+                _request_confirmation(session, account, account.email)
+            else:
+                events.account_registered(session, account, None)
+                events.address_sign_up_attempted(session, owner)
             token = _open_session(session, account.id)
             result = {"account": AccountSchema().dump(account), "token": token,
                       "onboarding": onboarding.status(account)}
     except IntegrityError as exc:
-        # Two sign-ups raced for the same username, e-mail or key.
+        # Two sign-ups raced for the same username or key.
         replay = _replay_registration(db, idempotency_key, replay_form) if idempotency_key else None
         if replay is not None:
             return replay
-        text = str(exc.orig)
-        if "username" in text:
+        if "username" in str(exc.orig):
             raise exceptions.username_taken(form["username"])
-        if "email" in text:
-            raise exceptions.email_taken()
         raise
     log.info("account %s registered", result["account"]["user_id"])
     return result
 
 
-def _refuse_duplicates(session, form):
-    if usernames.is_taken(session, form["username"]):
-        raise exceptions.username_taken(form["username"])
-    if _email_taken(session, form["email"]):
-        raise exceptions.email_taken()
-
-
-def _email_taken(session, email, except_id=None):
-    query = select(Account.id).where(func.lower(Account.email) == email.lower())
+def _owner_of(session, email, except_id=None):
+    """The account that confirmed ``email`` (any case), other than ``except_id``, or None."""
+    query = select(Account).where(func.lower(Account.email) == email.lower(),
+                                  Account.email_confirmed_at.is_not(None))
     if except_id:
         query = query.where(Account.id != except_id)
-    return session.execute(query).first() is not None
+    return session.execute(query).scalars().first()
+
+
+def _mailable(session, account):
+    """May identity ask for mail to ``account``'s address?  Not while another
+    account has confirmed it: that mail would reach the address's owner."""
+    return account.email_confirmed_at is not None or \
+        _owner_of(session, account.email, except_id=account.id) is None
 
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
@@ -154,34 +166,55 @@ def _replay_registration(db, key, form):
 
 def confirm_email(db, token, client=None):
     """The single-use link of an address confirmation was followed; a wrong
-    link uses one of the client's attempts (a right one gives it back)."""
+    link uses one of the client's attempts (a right one gives it back).
+
+    The first account to confirm an address owns it; a link for an address
+    another account confirmed meanwhile is refused (and stays unspent)."""
     throttling.use_allowance(db, client, "email_confirmation")
-    with db.transaction() as session:
-        row = tokens.find(session, token, "confirm_email")
-        if row is None:
-            raise exceptions.NotFound("token_invalid",
-                                      "This confirmation link is invalid, used or expired.")
-        account = _account(session, row.account_id, lock=True)
-        tokens.spend(row)
-        if row.email.lower() != account.email.lower():
-            if _email_taken(session, row.email, except_id=account.id):
-                raise exceptions.email_taken()
-            account.email = row.email
-            events.account_email_changed(session, account)
-        account.email_confirmed_at = _now()
-        events.account_email_confirmed(session, account)
-        if client:
-            throttling.give_back(session, client, "email_confirmation")
-        return {"user_id": account.id, "email": account.email, "confirmed": True}
+    try:
+        with db.transaction() as session:
+            row = tokens.find(session, token, "confirm_email")
+            if row is None:
+                raise exceptions.NotFound("token_invalid",
+                                          "This confirmation link is invalid, used or expired.")
+            account = _account(session, row.account_id, lock=True)
+            if _owner_of(session, row.email, except_id=account.id) is not None:
+                raise exceptions.email_confirmed_elsewhere()
+            tokens.spend(row)
+            first_time = account.email_confirmed_at is None
+            if row.email.lower() != account.email.lower() or first_time:
+                # A new address, or the first confirmed one (sign-up's address
+                # may have been withheld from the other services until now).
+                account.email = row.email
+                events.account_email_changed(session, account)
+            account.email_confirmed_at = _now()
+            events.account_email_confirmed(session, account)
+            if client:
+                throttling.give_back(session, client, "email_confirmation")
+            result = {"user_id": account.id, "email": account.email, "confirmed": True}
+    except IntegrityError as exc:
+        if "email" in str(exc.orig):  # another account confirmed it at the same moment
+            raise exceptions.email_confirmed_elsewhere()
+        raise
+    return result
 
 
 # -- login and sessions -------------------------------------------------------
 def _account_by_login(session, login):
-    """The account whose username or e-mail address is ``login`` (any case), or None."""
+    """The account whose username or e-mail address is ``login`` (any case), or
+    None.  An address names the account that confirmed it, or else the only
+    account that gave it (several accounts may give an unconfirmed address)."""
     folded = login.strip().lower()
-    return session.execute(select(Account).where(or_(
-        func.lower(Account.username) == folded, func.lower(Account.email) == folded))
-    ).scalars().first()
+    found = session.execute(select(Account).where(func.lower(Account.username) == folded)
+                            ).scalars().first()
+    if found is not None:
+        return found
+    holders = session.execute(select(Account).where(func.lower(Account.email) == folded)
+                              .order_by(Account.email_confirmed_at.is_(None)).limit(2)
+                              ).scalars().all()
+    if holders and (holders[0].email_confirmed_at is not None or len(holders) == 1):
+        return holders[0]
+    return None
 
 
 def login(db, username, password, client=None):
@@ -295,7 +328,9 @@ def change_email(db, user_id, email, email_confirmation, password):
     _check_password(db, account, password, "password")
     with db.transaction() as session:
         account = _account(session, user_id, lock=True)
-        if _email_taken(session, new["email"], except_id=user_id):
+        # A member may learn that an address is another's (they are logged in and
+        # gave their password); a stranger signing up may not.
+        if _owner_of(session, new["email"], except_id=user_id) is not None:
             raise exceptions.email_taken()
         _request_confirmation(session, account, new["email"])
     return {"pending_email": new["email"], "confirmation_sent": True}
@@ -338,7 +373,7 @@ def request_password_reset(db, login, client=None):
     throttling.use_allowance(db, client, "password_reset")
     with db.transaction() as session:
         account = _account_by_login(session, login)
-        if account is not None and tokens.recent(session, account.id, "reset_password",
+        if account is not None and _mailable(session, account) and tokens.recent(session, account.id, "reset_password",
                                                  timedelta(hours=1)) < RESET_REQUESTS_PER_HOUR:
             # Earlier links stay valid (each single-use, expiring): someone asking
             # for resets in the victim's name cannot kill the victim's link.

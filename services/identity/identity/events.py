@@ -7,11 +7,13 @@ from mentornet_platform.outbox import record_event
 SOURCE = "identity"
 
 
-def account_registered(session, account):
+def account_registered(session, account, email):
+    """``email`` is None when another account has confirmed the address: nothing
+    may be mailed there for this one (its address follows once it confirms one)."""
     return record_event(session, SOURCE, "account_registered", {
         "user_id": account.id,
         "username": account.username,
-        "email": account.email,
+        "email": email,
         "first_name": account.first_name,
         "middle_names": account.middle_names,
         "last_name": account.last_name,
@@ -75,3 +77,11 @@ def onboarding_completed(session, account):
     return record_event(session, SOURCE, "onboarding_completed", {
         "user_id": account.id, "role": account.role,
         "completed_at": account.introduction_completed_at})
+
+
+def address_sign_up_attempted(session, owner):
+    """Someone signed up with ``owner``'s confirmed address: the owner is told."""
+    return record_event(session, SOURCE, "address_sign_up_attempted", {
+        "user_id": owner.id, "email": owner.email, "username": owner.username,
+        "first_name": owner.first_name, "language": owner.language,
+        "attempted_at": datetime.now(timezone.utc)})

@@ -21,6 +21,12 @@ def email_taken():
                     {"email": ["An account with this e-mail address already exists."]})
 
 
+def email_confirmed_elsewhere():
+    return Conflict("email_taken", "Another account has confirmed this e-mail address; "
+                    "log in to that account, or give another address.",
+                    {"email": ["Another account has confirmed this e-mail address."]})
+
+
 def invalid_credentials():
     return NotAuthenticated("invalid_credentials", INVALID_CREDENTIALS)
 

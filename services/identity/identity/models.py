@@ -51,7 +51,11 @@ class Account(Base):
     __table_args__ = (
         # Unique regardless of case.
         Index("uq_accounts_username_lower", func.lower(username), unique=True),
-        Index("uq_accounts_email_lower", func.lower(email), unique=True),
+        # An address is one account's once confirmed (migration 0004): until
+        # then several accounts may give it, so a sign-up reveals nothing.
+        Index("uq_accounts_confirmed_email_lower", func.lower(email), unique=True,
+              postgresql_where=email_confirmed_at.is_not(None)),
+        Index("ix_accounts_email_lower", func.lower(email)),
     )
 
 

@@ -315,3 +315,85 @@ def test_a_password_made_of_the_accounts_own_words_is_refused_everywhere(db, wor
     # Refused before the grant is spent: the member can still choose another.
     assert accounts.complete_password_reset(db, grant, "quiet orchard lantern",
                                             "quiet orchard lantern")["user_id"] == user_id
+
+
+def confirmation_token(db, user_id):
+    [envelope] = outbox_for(db, user_id, "email_confirmation_requested")[-1:]
+    return envelope["data"]["confirmation_url"].split("token=")[1]
+
+
+def test_a_sign_up_with_a_confirmed_address_answers_as_usual_and_only_its_owner_is_mailed(db):
+    owner_form = form()
+    owner = accounts.register(db, owner_form)
+    accounts.confirm_email(db, confirmation_token(db, owner["account"]["user_id"]))
+    address = owner_form["email"].upper()
+    squatter_form = form(email=address, email_confirmation=address,
+                         password="squatter's own passphrase",
+                         password_confirmation="squatter's own passphrase")
+    squatter = accounts.register(db, squatter_form)
+    # The same answer as any sign-up: nothing says the address has an account.
+    assert squatter.keys() == owner.keys() and squatter["account"].keys() == owner["account"].keys()
+    assert squatter["onboarding"] == owner["onboarding"]
+    squatter_id = squatter["account"]["user_id"]
+    # No link and no address for the squatter: nothing is mailed to the owner for them.
+    assert outbox_for(db, squatter_id, "email_confirmation_requested") == []
+    [registered] = outbox_for(db, squatter_id)
+    assert validate_payload("identity", "account_registered", 1, registered["data"])["email"] is None
+    [attempt] = outbox_for(db, owner["account"]["user_id"], "address_sign_up_attempted")
+    told = validate_payload("identity", "address_sign_up_attempted", 1, attempt["data"])
+    assert told["email"] == owner_form["email"] and told["username"] == owner_form["username"]
+    # The address logs in to its owner; a reset asked for by the squatter's name mails nobody.
+    assert accounts.login(db, address, owner_form["password"])["user_id"] == \
+        owner["account"]["user_id"]
+    with pytest.raises(NotAuthenticated):
+        accounts.login(db, address, squatter_form["password"])
+    assert accounts.login(db, squatter_form["username"], squatter_form["password"])["token"]
+    assert accounts.request_password_reset(db, squatter_form["username"]) == accounts.RESET_ACCEPTED
+    assert outbox_for(db, squatter_id, "password_reset_requested") == []
+    # The squatter cannot take the address over, not even through a change.
+    with pytest.raises(Conflict) as taken:
+        accounts.change_email(db, squatter_id, address, address, squatter_form["password"])
+    assert taken.value.code == "email_taken"
+
+
+def test_two_sign_ups_with_one_new_address_both_succeed_and_the_first_to_confirm_owns_it(db):
+    first_form = form()
+    address = first_form["email"]
+    second_form = form(email=address, email_confirmation=address)
+    first = accounts.register(db, first_form)["account"]["user_id"]
+    second = accounts.register(db, second_form)["account"]["user_id"]  # no email_taken
+    # Nobody owns it yet: each gets its link (whoever reads the address decides).
+    first_link, second_link = confirmation_token(db, first), confirmation_token(db, second)
+    with pytest.raises(NotAuthenticated):  # two accounts give it: it names neither
+        accounts.login(db, address, first_form["password"])
+    assert accounts.confirm_email(db, second_link)["confirmed"] is True
+    with pytest.raises(Conflict) as refused:
+        accounts.confirm_email(db, first_link)
+    assert refused.value.code == "email_taken" and "another account" in refused.value.message.lower()
+    assert list(refused.value.fields) == ["email"]
+    assert accounts.login(db, address, second_form["password"])["user_id"] == second
+    accounts.request_password_reset(db, first_form["username"])
+    assert outbox_for(db, first, "password_reset_requested") == []
+
+
+def test_two_accounts_confirming_one_address_at_once_give_one_owner(db):
+    import threading
+    address = form()["email"]
+    ids = [accounts.register(db, form(email=address, email_confirmation=address))["account"]
+           ["user_id"] for _ in range(3)]
+    links = [confirmation_token(db, user_id) for user_id in ids]
+    outcomes, barrier = [], threading.Barrier(3)
+
+    def confirm(link):
+        barrier.wait()
+        try:
+            outcomes.append(accounts.confirm_email(db, link)["confirmed"])
+        except Conflict as exc:
+            outcomes.append(exc.code)
+
+    threads = [threading.Thread(target=confirm, args=(link,)) for link in links]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes, key=str) == [True, "email_taken", "email_taken"]

@@ -2,7 +2,7 @@
 and the e-mails identity asks to be sent to them."""
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func, select, update
 
 from mentornet_platform import settings
 from notifications import centre, events, texts
@@ -21,26 +21,52 @@ def welcome_new_member(session, data, envelope):
     user_id = str(data["user_id"])
     if _forgotten(session, user_id):
         return
+    email = _unowned(session, user_id, data["email"])
     member = session.get(Member, user_id)
     created = member is None
     if created:
         member = Member(user_id=user_id, created_at=datetime.now(timezone.utc))
         session.add(member)
-    member.email = data["email"]
+    if member.email_confirmed_at is None:  # a confirmed address (a later event) stands
+        member.email = email
     member.first_name = data["first_name"]
     member.last_name = data["last_name"]
     if member.language_changed_at is None:  # a later change of language stands
         member.language = data["language"]
-    queue_email(session, f"welcome:{user_id}", user_id, data["email"], "welcome",
-                member.language, {"first_name": data["first_name"],
-                                   "username": data["username"],
-                                   "base_url": settings.public_base_url()})
+    if member.email:  # none while identity withholds it: the welcome stays in-app
+        queue_email(session, f"welcome:{user_id}", user_id, member.email, "welcome",
+                    member.language, {"first_name": data["first_name"],
+                                      "username": data["username"],
+                                      "base_url": settings.public_base_url()})
     centre.notify(session, user_id, "welcome", f"welcome:{user_id}",
                   texts.render("welcome", member.language, first_name=member.first_name),
                   "/onboarding")
     if created:
         session.flush()
         events.notification_recipient_created(session, member)
+
+
+def _unowned(session, user_id, email):
+    """``email``, or None when another member has confirmed it meanwhile (their
+    confirmation may be handled before this member's older sign-up)."""
+    if email is None:
+        return None
+    owner = session.execute(select(Member.user_id).where(
+        Member.user_id != user_id, func.lower(Member.email) == email.lower(),
+        Member.email_confirmed_at.is_not(None))).first()
+    return None if owner else email
+
+
+def warn_of_sign_up_attempt(session, data, envelope):
+    """identity.address_sign_up_attempted: the address's owner learns that someone
+    signed up with it.  One such mail an hour at most, however often it is tried."""
+    user_id = str(data["user_id"])
+    if _forgotten(session, user_id):
+        return
+    queue_email(session, f"sign_up_attempted:{user_id}:{data['attempted_at']:%Y-%m-%dT%H}",
+                user_id, data["email"], "sign_up_attempted", data["language"],
+                {"first_name": data["first_name"], "email": data["email"],
+                 "username": data["username"], "base_url": settings.public_base_url()})
 
 
 def send_email_confirmation(session, data, envelope):

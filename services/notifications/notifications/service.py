@@ -27,6 +27,7 @@ class NotificationsService:
         "on_account_registered": ("identity", members.welcome_new_member),
         "on_email_confirmation_requested": ("identity", members.send_email_confirmation),
         "on_password_reset_requested": ("identity", members.send_password_reset),
+        "on_address_sign_up_attempted": ("identity", members.warn_of_sign_up_attempt),
         "on_account_email_changed": ("identity", members.update_email),
         "on_account_email_confirmed": ("identity", members.email_confirmed),
         "on_account_language_changed": ("identity", members.update_language),

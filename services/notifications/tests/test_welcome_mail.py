@@ -86,3 +86,53 @@ def test_mail_waits_while_the_smtp_server_is_down(db, service_database, mailbox)
 
 def test_health_entrypoint(db):
     assert worker_factory(NotificationsService, db=db).health()["status"] == "ok"
+
+
+def test_a_withheld_address_gets_no_welcome_and_its_owner_is_warned_once_an_hour(
+        db, service_database):
+    envelope = account_registered()
+    envelope["data"]["email"] = None  # another account confirmed the address given
+    box = Inbox(db.engine, {"on_account_registered": members.welcome_new_member,
+                            "on_address_sign_up_attempted": members.warn_of_sign_up_attempt},
+                {"on_account_registered": "identity", "on_address_sign_up_attempted": "identity"})
+    box.apply("on_account_registered", "identity", envelope)
+    user_id = envelope["data"]["user_id"]
+    assert service_database.scalar("SELECT count(*) FROM email_messages WHERE user_id = :u",
+                                   {"u": user_id}) == 0
+    assert service_database.scalar("SELECT count(*) FROM notifications WHERE user_id = :u",
+                                   {"u": user_id}) == 1  # the welcome, in-app only
+    owner, now = str(uuid.uuid4()), datetime.now(timezone.utc)
+    for _ in range(2):  # tried again: still one mail this hour
+        box.apply("on_address_sign_up_attempted", "identity", {
+            "event_id": str(uuid.uuid4()), "type": "address_sign_up_attempted", "version": 1,
+            "occurred_at": now.isoformat(),
+            "data": {"user_id": owner, "email": "owner@example.org", "username": "o.wner",
+                     "first_name": "Olga", "language": "nl", "attempted_at": now.isoformat()}})
+    assert service_database.scalar(
+        "SELECT string_agg(subject, '|') FROM email_messages WHERE user_id = :u AND to_address = :a",
+        {"u": owner, "a": "owner@example.org"}) == "Iemand probeerde zich aan te melden met je e-mailadres"
+
+
+def test_once_one_member_confirms_an_address_nobody_elses_mail_goes_there(db, service_database):
+    from notifications import centre
+    from notifications.models import Member
+    first, second = account_registered(), account_registered()
+    second["data"]["email"] = first["data"]["email"].upper()  # both gave it, unconfirmed
+    box = Inbox(db.engine, {"on_account_registered": members.welcome_new_member,
+                            "on_account_email_confirmed": members.email_confirmed},
+                {"on_account_registered": "identity", "on_account_email_confirmed": "identity"})
+    box.apply("on_account_registered", "identity", first)
+    box.apply("on_account_email_confirmed", "identity", {
+        "event_id": str(uuid.uuid4()), "type": "account_email_confirmed", "version": 1,
+        "occurred_at": datetime.now(timezone.utc).isoformat(),
+        "data": {"user_id": first["data"]["user_id"], "email": first["data"]["email"]}})
+    # The second sign-up's event comes late: the address is the first member's by now.
+    box.apply("on_account_registered", "identity", second)
+    with db.transaction() as session:
+        squatter = session.get(Member, second["data"]["user_id"])
+        assert squatter.email is None
+        centre.tell(session, squatter, "new_message", f"t:{uuid.uuid4()}", "Hello", "/inbox",
+                    "new_message", {"first_name": "Sam", "sender": "X", "preview": "hi",
+                                    "link": "/inbox"})
+    assert service_database.scalar("SELECT count(*) FROM email_messages WHERE user_id = :u",
+                                   {"u": second["data"]["user_id"]}) == 0

@@ -51,7 +51,9 @@ def create_for_account(session, data, envelope):
     now = _now()
     profile = Profile(user_id=user_id, username=data["username"], first_name=data["first_name"],
                       middle_names=data.get("middle_names", ""), last_name=data["last_name"],
-                      email=data["email"], created_at=now, updated_at=now)
+                      # No address while identity withholds it (another account
+                      # confirmed it); account_email_changed brings the member's own.
+                      email=data["email"] or "", created_at=now, updated_at=now)
     profile.search_text = search_text_of(profile, [], [])  # a new member: names only
     session.add(profile)
     session.flush()
