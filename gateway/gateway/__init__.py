@@ -11,7 +11,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import errors, requests_context, web
+from gateway import errors, headers, requests_context, web
 from gateway.api import (accounts, admin, dashboard, health, mentoring, notifications, onboarding, openapi,
                          profiles)
 from gateway.api import search
@@ -43,6 +43,7 @@ def create_app(config=None):
     _configure_logging()
     requests_context.init_app(app)
     errors.init_app(app)
+    headers.init_app(app)
     api_blueprints = (health.blueprint, openapi.blueprint, accounts.blueprint,
                       onboarding.blueprint, profiles.blueprint, admin.blueprint,
                       notifications.blueprint, mentoring.blueprint,

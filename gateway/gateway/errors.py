@@ -9,7 +9,7 @@ with the same status.
 """
 import logging
 
-from flask import jsonify, request
+from flask import jsonify, make_response, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -73,11 +73,12 @@ def init_app(app):
 
     @app.errorhandler(RemoteError)
     def _remote_error(exc):
-        response, status = error_response(*from_remote(exc))
+        # make_response: a page's error is a rendered template, not yet a response.
+        response = make_response(error_response(*from_remote(exc)))
         wait = retry_after(exc)
         if wait is not None:
             response.headers["Retry-After"] = str(wait)
-        return response, status
+        return response
 
     @app.errorhandler(ServiceUnavailable)
     def _unavailable(exc):
@@ -106,7 +107,12 @@ def init_app(app):
     @app.errorhandler(HTTPException)
     def _http_error(exc):
         code = (exc.name or "error").lower().replace(" ", "_")
-        return error_response(exc.code, code, exc.description or exc.name)
+        response = make_response(error_response(exc.code, code, exc.description or exc.name))
+        # The exception's own headers stay (a 405's Allow, a 429's Retry-After).
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc):
