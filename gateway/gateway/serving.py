@@ -68,10 +68,13 @@ class RequestTimeout(Error):
 class GatewayRequestParser(HTTPRequestParser):
     """Waitress's parser, plus a limit on the request line alone."""
 
+    first_line_checked = False
+
     def received(self, data):
-        if self.body_rcv is None and not self.completed:
+        if not self.first_line_checked and self.body_rcv is None and not self.completed:
             seen = (self.header_plus + data).lstrip()  # blank lines before a request are allowed
             end = seen.find(b"\n")
+            self.first_line_checked = 0 <= end <= self.adj.max_request_line
             if (end if end >= 0 else len(seen)) > self.adj.max_request_line:
                 self.parse_header(b"GET / HTTP/1.0\r\n")  # as waitress does for its 431
                 self.error = RequestUriTooLong(
