@@ -51,6 +51,9 @@ log = logging.getLogger(__name__)
 logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
+LINGER_SECONDS, LINGER_MAX_SECONDS = 2, 5
+
+
 def setting(name, default, kind=int):
     return kind(os.environ.get(name, default))
 
@@ -103,7 +106,9 @@ def app_error_response(app, error):
     kind = exceptions.default_exceptions.get(error.code, exceptions.InternalServerError)
     exc = kind(description=f"{kind.description} ({error.body})" if error.body else None)
     try:
-        with app.test_request_context("/", method="GET"):
+        # Under /api: the request's own path is unknown (or unparsable) for most of
+        # these, and a refusal at this level is the API's, in its JSON shape.
+        with app.test_request_context("/api", method="GET"):
             response = app.process_response(app.make_response(app.handle_user_exception(exc)))
             return response.status, response.headers.to_wsgi_list(), response.get_data()
     except Exception:  # never let a refusal become a crash of the channel
@@ -138,10 +143,43 @@ class GatewayChannel(HTTPChannel):
     error_task_class = JsonErrorTask
     task_class = LoggedTask
 
+    lingering_until = None  # closing: the answer is sent, what the client still sends is read away
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.headers_since = self.creation_time  # waiting for, or reading, a request's headers
         self.body_since = None                    # reading its body
+
+    # A refused request (a body over the limit, say) may still be arriving when its
+    # answer is sent; closing with unread bytes makes the kernel send a reset, which
+    # can destroy the answer before the client reads it.  So the connection is
+    # half-closed and read away until the client has been quiet for LINGER_SECONDS
+    # (at most LINGER_MAX_SECONDS), as web servers do.
+    def handle_close(self):
+        if self.lingering_until is not None or not self.connected or self.socket is None:
+            return super().handle_close()
+        try:
+            self.socket.shutdown(socket.SHUT_WR)
+        except OSError:
+            return super().handle_close()
+        now = time.time()
+        self.lingering_until, self.lingering_ends = now + LINGER_SECONDS, now + LINGER_MAX_SECONDS
+        self.will_close = self.close_when_flushed = False
+
+    def readable(self):
+        return True if self.lingering_until is not None else super().readable()
+
+    def writable(self):
+        return False if self.lingering_until is not None else super().writable()
+
+    def handle_read(self):
+        if self.lingering_until is None:
+            return super().handle_read()
+        try:
+            if self.recv(self.adj.recv_bytes):  # discarded; at the end, recv closes the channel
+                self.lingering_until = min(time.time() + LINGER_SECONDS, self.lingering_ends)
+        except OSError:
+            super().handle_close()
 
     def received(self, data):
         result = super().received(data)
@@ -152,6 +190,10 @@ class GatewayChannel(HTTPChannel):
 
     def overdue(self, now):
         """The deadline this connection has missed, if any (called on the loop's thread)."""
+        if self.lingering_until is not None:
+            if now > self.lingering_until:
+                super().handle_close()
+            return None
         if self.requests or self.total_outbufs_len or self.will_close or self.close_when_flushed:
             return None  # being answered: not the client's turn
         if self.body_since is not None and self.request is not None:
