@@ -2,7 +2,8 @@
 
 A record matches when its number and role match and the account's date of
 birth and last name agree with it (the name ignoring case, accents, spaces and
-punctuation).  A match verifies at once and hands back the record's study
+punctuation).  The record keeps the name a member studied under: an alumna who
+has married since matches on the maiden name she gave at sign-up.  A match verifies at once and hands back the record's study
 details to pre-fill step 6.  Without a match the member may ask for a manual
 review, which an operator approves or rejects.  Failed matches are limited per
 account so nobody can probe the records.
@@ -27,6 +28,13 @@ def comparable_name(name):
     decomposed = unicodedata.normalize("NFKD", name or "")
     letters = "".join(ch for ch in decomposed if ch.isalnum())
     return letters.casefold()
+
+
+def names_match(record, account):
+    """The record's last name is the account's last name or its maiden name."""
+    recorded = comparable_name(record.last_name)
+    return any(recorded == comparable_name(name)
+               for name in (account.last_name, account.maiden_name) if name)
 
 
 def study_details_of(record):
@@ -54,7 +62,7 @@ def verify(db, user_id, role, record_number, request_review=False, note=""):
             UniversityRecord.record_number == data["record_number"].upper(),
             UniversityRecord.role == data["role"])).scalar_one_or_none()
         if (record is None or record.date_of_birth != account.date_of_birth
-                or comparable_name(record.last_name) != comparable_name(account.last_name)):
+                or not names_match(record, account)):
             account.affiliation_failures += 1
             left = config.AFFILIATION_MAX_FAILURES - account.affiliation_failures
             # Commit the counted failure, then refuse.

@@ -77,6 +77,23 @@ def test_a_matching_record_verifies_and_prefills_the_study_details(db):
     assert progress["review"] is None
 
 
+@pytest.mark.parametrize("last_name,maiden_name,matches", [
+    ("Jansen", "de Wit", True),        # married since: the record has her maiden name
+    ("Jansen", "", False),             # no maiden name given: the record's name is not hers
+    ("Jansen", "Bakker", False),       # neither name is the record's
+])
+def test_the_maiden_name_also_matches_the_record(db, last_name, maiden_name, matches):
+    number, _ = recorded_alumna(db)
+    user_id = accounts.register(db, form(last_name=last_name, maiden_name=maiden_name)
+                                )["account"]["user_id"]
+    if matches:
+        assert affiliation.verify(db, user_id, "alumnus", number)["status"] == "verified"
+    else:
+        with pytest.raises(InvalidInput) as refused:
+            affiliation.verify(db, user_id, "alumnus", number)
+        assert refused.value.code == "record_not_matched"
+
+
 def test_the_progress_shows_the_latest_review_and_its_decision(db):
     user_id = accounts.register(db, form())["account"]["user_id"]
     affiliation.verify(db, user_id, "staff", "X1", request_review=True, note="New in May")
