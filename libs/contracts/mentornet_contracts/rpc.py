@@ -16,6 +16,7 @@ METHODS = {
         "authenticate": ["token"],
         "get_onboarding": ["user_id"],
         "security_questions": [],
+        "policies": ["language"],
         "confirm_email": ["token", "client"],
         "verify_affiliation": ["user_id", "role", "record_number", "request_review", "note"],
         "submit_study_details": ["user_id", "details"],

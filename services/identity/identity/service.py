@@ -2,7 +2,8 @@
 
 from nameko.timer import timer
 
-from identity import accounts, affiliation, config, handlers, onboarding, throttling, usernames
+from identity import (accounts, affiliation, config, handlers, onboarding, policies, throttling,
+                      usernames)
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.inbox import EventInbox, event_entrypoints
@@ -42,6 +43,10 @@ class IdentityService:
     @rpc
     def security_questions(self):
         return config.university()["security_questions"]
+
+    @rpc
+    def policies(self, language="en"):
+        return policies.current(language)
 
     # ``client`` (the caller's address, as the gateway saw it) is required on
     # everything that costs a hash or guards a secret: each draws on that

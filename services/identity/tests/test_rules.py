@@ -95,3 +95,17 @@ def test_onboarding_steps_follow_the_guide():
     assert onboarding.next_step(account) == "introduction"
     account.introduction_completed_at = "x"
     assert onboarding.status(account)["completed"] is True
+
+
+def test_the_policies_come_in_both_languages_with_the_versions_consented_to():
+    from identity import config, policies
+    english, dutch = policies.current("en")["items"], policies.current("nl")["items"]
+    assert set(english) == set(dutch) == {"privacy_policy", "terms", "cookie_policy"}
+    versions = config.university()["policy_versions"]
+    for document in ("privacy_policy", "terms"):
+        assert english[document]["version"] == dutch[document]["version"] == versions[document]
+        assert english[document]["consent"] is True
+    assert english["cookie_policy"]["consent"] is False and english["cookie_policy"]["version"]
+    assert english["terms"]["title"] == "Terms and conditions"
+    assert dutch["terms"]["title"] == "Gebruiksvoorwaarden" and dutch["terms"]["body"]
+    assert policies.current("fr")["language"] == "en"
