@@ -144,3 +144,16 @@ def test_an_error_page_is_in_the_page_language(client):
 def test_the_static_files_are_served_by_the_gateway(client):
     assert client.get("/static/vendor/htmx/htmx.min.js").status_code == 200
     assert client.get("/static/js/site.js").status_code == 200
+
+
+def test_the_landing_page_stands_when_service_updates_cannot_be_had(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert 'class="panel panel-unavailable"' in page.text
+    assert "Service updates cannot be shown right now." in page.text
+    assert 'href="/sign-up"' in page.text and 'href="/login"' in page.text
+
+
+def test_a_page_that_needs_a_stopped_service_says_so_in_words(client):
+    page = client.get("/terms", headers={"Accept-Language": "nl"})
+    assert page.status_code == 503 and "Een dienst is niet beschikbaar" in page.text

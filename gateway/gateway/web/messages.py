@@ -48,7 +48,6 @@ CODES = {
 
 FIELD_MESSAGES = [
     N_("This field is required."),
-    N_("Missing data for required field."),
     N_("Unknown field."),
     N_("Not a valid date."),
     N_("Not a valid boolean."),
@@ -103,9 +102,15 @@ PATTERNS = [
 ]
 
 
+# marshmallow's own wording, said as the services say it elsewhere.
+ALIASES = {"Missing data for required field.": "This field is required.",
+           "Field may not be null.": "This field is required."}
+
+
 def field_message(text):
     if not isinstance(text, str):
         return str(text)
+    text = ALIASES.get(text, text)
     for pattern, msgid in PATTERNS:
         found = pattern.match(text)
         if found:

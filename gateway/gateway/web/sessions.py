@@ -39,6 +39,11 @@ def _load_member():
         g.member_unavailable = exc
 
 
+def current_member():
+    """The logged-in member of this page request ({user_id, username, language}), or None."""
+    return g.get("member")
+
+
 def log_in(token):
     """A new page session for identity's new session: the old Flask session (and
     its CSRF secret) is thrown away, so nothing from before the login survives."""
@@ -75,4 +80,4 @@ def member_required(view):
 
 def init_app(app):
     app.before_request(_load_member)
-    app.jinja_env.globals["current_member"] = lambda: g.get("member")
+    app.jinja_env.globals["current_member"] = current_member
