@@ -1,8 +1,7 @@
 """Security headers on every answer of the gateway (gateway/headers.py), without services."""
 import pytest
 from gateway import create_app
-from gateway.headers import API_POLICY
-from gateway.web.security import PAGE_CSP
+from gateway.headers import API_POLICY, PAGE_POLICY
 
 @pytest.fixture
 def app():
@@ -52,7 +51,7 @@ def test_pages_keep_their_own_policy_and_the_api_the_strict_one(app):
     client = app.test_client()
     page = client.get("/login")
     assert page.status_code == 200
-    assert page.headers["Content-Security-Policy"] == PAGE_CSP
+    assert page.headers["Content-Security-Policy"] == PAGE_POLICY
     assert page.headers["X-Content-Type-Options"] == "nosniff"
     assert client.get("/healthz").headers["Content-Security-Policy"] == API_POLICY
 

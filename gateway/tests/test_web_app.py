@@ -44,7 +44,8 @@ def test_a_page_has_the_strict_policy_and_the_usual_headers(client):
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Referrer-Policy"] == "same-origin"  # Flask-WTF checks Referer on HTTPS
+    # Flask-WTF checks a same-origin Referer on HTTPS: never no-referrer.
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response.headers["Cache-Control"] == "no-store"
     assert {"HX-Request", "Cookie", "Accept-Language"} <= set(response.vary)
     assert "<script>" not in response.text and "style=" not in response.text

@@ -10,7 +10,7 @@ that cookie and is exempt from CSRF: it takes bearer tokens only.
 """
 from flask_wtf.csrf import CSRFProtect
 
-from gateway.web import accounts, i18n, member, onboarding, pages, security, sessions, settings
+from gateway.web import accounts, i18n, member, onboarding, pages, sessions, settings
 
 csrf = CSRFProtect()
 
@@ -38,6 +38,5 @@ def init_app(app, api_blueprints):
         csrf.exempt(blueprint)  # bearer tokens, never the cookie: nothing to forge
     i18n.init_app(app)
     sessions.init_app(app)
-    security.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

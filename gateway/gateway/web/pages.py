@@ -8,7 +8,7 @@ from gateway.requests_context import call, client_address
 from gateway.rpc import RemoteError, RpcError
 from gateway.web.forms import form_values, refused_page, submit
 from gateway.web.i18n import LANGUAGES, current_language, set_language
-from gateway.web.sessions import safe_next
+from gateway.web.sessions import current_member, safe_next
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +33,15 @@ def landing():
 
 @blueprint.route("/helpdesk", methods=("GET", "POST"))
 def helpdesk():
-    """Contact the helpdesk: the same call as the API's POST /api/v1/helpdesk."""
+    """Contact the helpdesk: the same call as the API's POST /api/v1/helpdesk (a
+    logged-in member is named, so their receipt goes to their confirmed address)."""
     if request.method == "GET":
         return render_template("helpdesk.html", values={}, refused=None)
     values = form_values("name", "email", "subject", "message")
+    member = current_member()
     _, refused = submit("notifications", "contact_helpdesk",
-                        form=dict(values, language=current_language()), client=client_address())
+                        form=dict(values, language=current_language()), client=client_address(),
+                        user_id=member["user_id"] if member else None)
     if refused:
         return refused_page("helpdesk.html", refused, values=values)
     return redirect(url_for("pages.helpdesk_sent"), 303)
