@@ -170,4 +170,6 @@ def test_the_helpdesk_limit_counts_the_connection_not_a_header_the_client_sends(
             "subject": "Question", "message": "How do I start?", "language": "en"},
             headers={"X-Forwarded-For": f"203.0.113.{number}"})  # made up by the client
 
-    assert [ask(n).status_code for n in range(3)] == [202, 202, 429]
+    answers = [ask(n) for n in range(3)]
+    assert [answer.status_code for answer in answers] == [202, 202, 429]
+    assert 3500 <= int(answers[2].headers["Retry-After"]) <= 3600

@@ -1,4 +1,5 @@
 """Contacting the helpdesk (open to visitors) and the operators' service updates."""
+import math
 from datetime import datetime, timedelta, timezone
 
 from email_validator import EmailNotValidError, validate_email
@@ -73,15 +74,21 @@ def contact(db, form, client="", user_id=None):
     data = _clean(form)
     per_hour = int(settings.get("HELPDESK_MAX_PER_HOUR", "5"))
     with db.transaction() as session:
-        since = datetime.now(timezone.utc) - timedelta(hours=1)
-        recent = session.execute(select(func.count()).select_from(HelpdeskRequest).where(
-            HelpdeskRequest.created_at > since,
-            or_(func.lower(HelpdeskRequest.email) == data["email"].lower(),
-                (HelpdeskRequest.client == client) if client else False))).scalar()
+        now = datetime.now(timezone.utc)
+        this_hours = (HelpdeskRequest.created_at > now - timedelta(hours=1),
+                      or_(func.lower(HelpdeskRequest.email) == data["email"].lower(),
+                          (HelpdeskRequest.client == client) if client else False))
+        recent = session.execute(select(func.count()).select_from(HelpdeskRequest)
+                                 .where(*this_hours)).scalar()
         if recent >= per_hour:
+            # Free again once enough of this hour's messages have aged out of it.
+            freed_from = session.execute(
+                select(HelpdeskRequest.created_at).where(*this_hours)
+                .order_by(HelpdeskRequest.created_at).offset(recent - per_hour).limit(1)).scalar()
+            wait = max(1, math.ceil((freed_from + timedelta(hours=1) - now).total_seconds()))
             raise exceptions.Throttled("too_many_requests",
                                        "You have sent several messages in the last hour; "
-                                       "please wait before sending another.")
+                                       "please wait before sending another.", retry_after=wait)
         member = session.get(Member, user_id) if user_id else None
         request = HelpdeskRequest(name=data["name"], email=data["email"], subject=data["subject"],
                                   message=data["message"], client=client[:100])

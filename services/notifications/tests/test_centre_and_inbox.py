@@ -160,8 +160,9 @@ def test_the_helpdesk_gets_the_message_and_a_visitor_no_receipt_and_floods_are_t
         "helpdesk:en:helpdesk@mentornetwork.invalid"
     for _ in range(4):
         helpdesk.contact(db, form, client="198.51.100.7")
-    with pytest.raises(Throttled):
+    with pytest.raises(Throttled) as refused:
         helpdesk.contact(db, form, client="198.51.100.7")
+    assert 3500 <= refused.value.retry_after <= 3600  # when the first of the five is an hour old
     with pytest.raises(InvalidInput) as error:
         helpdesk.contact(db, {"name": "", "email": "nope", "subject": "x", "message": "y"})
     assert {"name", "email"} <= set(error.value.fields)
