@@ -5,6 +5,7 @@ The gateway runs as if behind one proxy of the operator's (TRUSTED_PROXY_HOPS=1)
 so each test is a client of its own by the X-Forwarded-For that proxy would add.
 """
 import itertools
+import re
 import math
 import random
 import threading
@@ -163,3 +164,29 @@ def test_a_locked_login_name_answers_429_with_retry_after(limited):
     locked = typist.login(ghost, "wrong wrong wrong wrong")
     assert locked.status_code == 429 and locked.json()["error"]["code"] == "too_many_attempts"
     assert 1 <= int(locked.headers["Retry-After"]) <= 60
+
+
+def test_the_login_page_draws_on_the_same_allowance(limited):
+    """The pages' login is the same guess as the API's: a spray through both is
+    one spray."""
+    spray = Client(limited)
+    page = requests.get(limited.gateway_url + "/login", timeout=30,
+                        headers={"X-Forwarded-For": spray.address})
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
+    # The cookie is __Host- and Secure, which requests keeps to https: sent by hand.
+    cookie = page.headers["Set-Cookie"].split(";", 1)[0]
+
+    def page_login():
+        return requests.post(limited.gateway_url + "/login", timeout=30, allow_redirects=False,
+                             data={"csrf_token": token, "username": "ghost", "password": "x" * 20},
+                             headers={"X-Forwarded-For": spray.address, "Cookie": cookie})
+
+    while spray.login(f"ghost.{uuid.uuid4().hex[:6]}", "Welcome2026!Welcome").status_code != 429:
+        pass  # the API used the allowance up
+    # A page login right after is refused too (a second try only if an attempt
+    # came back in between: one does every 18 s).
+    refused = page_login()
+    if refused.status_code == 401:
+        refused = page_login()
+    assert refused.status_code == 429, refused.text[:300]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 19
