@@ -15,6 +15,7 @@ import requests
 
 from conftest import ADMIN_TOKEN, registration
 from gateway.rpc import RemoteError
+from mentornet_platform.testing import WIDE_CLIENT_LIMITS
 from tests.support import Member, ask, become_mentor, onboarded_member
 
 DEEP = 1000
@@ -115,7 +116,8 @@ def deep_body(field):
 def sweep_system(stack_factory):
     # Limits up, so a refusal for being too many never hides what the input does.
     stack = stack_factory(ADMIN_API_TOKEN=ADMIN_TOKEN, HELPDESK_MAX_PER_HOUR=100000,
-                          LOGIN_FREE_FAILURES=100000, AFFILIATION_MAX_FAILURES=100000)
+                          LOGIN_FREE_FAILURES=100000, AFFILIATION_MAX_FAILURES=100000,
+                          **WIDE_CLIENT_LIMITS)
     stack.start_all()
     return stack
 
