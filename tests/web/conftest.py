@@ -21,6 +21,11 @@ from playwright.sync_api import expect, sync_playwright
 from conftest import registration
 from tests.web.browser import launch_chromium
 
+# expect()'s own wait (5 s by default) is separate from the contexts' timeout:
+# on a busy 2-core machine a login (an argon2 hash) plus a redirect can take
+# longer, so assertions wait as long as actions do.
+expect.set_options(timeout=15_000)
+
 
 @pytest.fixture(scope="session")
 def playwright_driver():
