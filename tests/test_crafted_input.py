@@ -216,10 +216,14 @@ def test_services_refuse_unstorable_arguments_from_any_rpc_caller(system):
                             kwargs={"user_id": "someone", "changes": {"bio": value}})
         assert error.value.exc_type == "InvalidInput"
         assert words in error.value.exc_args[2]["changes.bio"][0]
+    too_deep = nested = []
+    for _ in range(33):
+        nested.append([])
+        nested = nested[0]
     with pytest.raises(RemoteError) as error:
-        system.rpc.call("identity", "login", kwargs={"username": {"a": [[[[[[[[[[[[[[[[[[[[[[[[[[[[
-            [[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}, "password": "x"})
+        system.rpc.call("identity", "login", kwargs={"username": too_deep, "password": "x"})
     assert error.value.exc_type == "InvalidInput"
+    assert "Nested too deeply" in error.value.exc_args[2]["username" + ".0" * 33][0]
 
 
 @pytest.mark.parametrize("service,method,kwargs", [

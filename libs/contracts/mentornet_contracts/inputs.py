@@ -94,9 +94,13 @@ def too_deep(value):
     return False
 
 
-def refuse_unstorable(value, name="", message="Some fields need your attention."):
-    """Raise an InvalidInput naming every bad place in ``value``, if any."""
-    found = problems(value, name)
+def refuse_unstorable(named_values, message="Some fields need your attention."):
+    """Raise an InvalidInput naming every bad place in the values of
+    ``named_values`` (each checked from its own name and depth, as a request
+    body is), if any."""
+    found = {}
+    for name, value in named_values.items():
+        found.update(problems(value, str(name)))
     if found:
         raise InvalidInput("invalid_input", message, found)
 

@@ -77,7 +77,7 @@ class ServiceRpc(Rpc):
         refuses them first, and this holds for any other RPC caller.  nameko
         sends what this raises back to the caller as the error reply."""
         args, kwargs = body.get("args") or [], body.get("kwargs") or {}
-        refuse_unstorable({**{str(i): value for i, value in enumerate(args)}, **kwargs})
+        refuse_unstorable({**dict(enumerate(args)), **kwargs})
         super().handle_message(body, message)
 
 
