@@ -34,6 +34,7 @@ def exchange(system, raw, timeout=15):
 
 def error_of(headers, body):
     assert headers.get("content-type", "").startswith("application/json"), (headers, body[:300])
+    assert headers.get("x-content-type-options") == "nosniff", headers  # the app's own headers
     error = json.loads(body)["error"]
     assert set(error) >= {"code", "message"} and error["message"], error
     return error["code"]

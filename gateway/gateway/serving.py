@@ -93,6 +93,9 @@ class JsonErrorTask(ErrorTask):
     def execute(self):
         error = self.request.error
         status, headers, body = app_error_response(self.channel.server.flask_app, error)
+        # A client's mistake: one access line, no traceback.
+        access_log.info('%s "-" %s %s (%s)', self.channel.addr[0] if self.channel.addr else "-",
+                        error.code, len(body), error.body)
         self.status = status
         self.response_headers.extend(headers)
         self.set_close_on_finish()
