@@ -56,7 +56,8 @@ PATHS = {
                                                   params=["username"])},
     "/api/v1/security-questions": {"get": _op("The configured security questions", _ok("list"),
                                                        optional=LANGUAGE)},
-    "/api/v1/accounts": {"post": _op("Sign up manually (step 4 of the guide)",
+    "/api/v1/accounts": {"post": _op("Sign up manually (step 4 of the guide); the same answer "
+                                     "whether or not the address has an account",
                                      _ok("account, token and onboarding", "201"),
                                      body="Registration")},
     "/api/v1/email-confirmations": {"post": _op("Confirm an address with its e-mailed link",
@@ -179,8 +180,11 @@ PATHS = {
               secured=True),
         "parameters": [{"name": "message_id", "in": "path", "required": True,
                         "schema": {"type": "integer"}}]}},
-    "/api/v1/helpdesk": {"post": _op("Contact the helpdesk (open to visitors, throttled)",
-                                     _ok("received", "202"), body="Helpdesk")},
+    "/api/v1/helpdesk": {"post": {
+        **_op("Contact the helpdesk (open to visitors, throttled); a logged-in member gets a "
+              "receipt at their confirmed address (receipt_sent), a visitor none",
+              _ok("received", "202"), body="Helpdesk"),
+        "security": [{}, *_BEARER]}},
     "/api/v1/service-updates": {"get": _op("Current announcements", _ok("list"))},
     "/api/v1/admin/service-updates": {"post": _op("Operators: publish an announcement",
                                                   _ok("published", "201"), body="ServiceUpdate",
