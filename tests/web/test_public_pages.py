@@ -142,6 +142,22 @@ def test_the_username_is_suggested_as_the_names_are_typed(page):
     expect(page.get_by_label("Username")).to_have_value("my.own.name")
 
 
+def test_ones_own_security_question_can_be_written(page, system):
+    page.goto("/sign-up")
+    own = page.get_by_label("Your own question")
+    expect(own).to_be_hidden()
+    page.get_by_label("Security question").select_option("own")
+    expect(own).to_be_visible()
+    form = registration(language="en")
+    fill_sign_up(page, form)
+    page.get_by_label("Security question").select_option("own")
+    own.fill("Which tree stood in our garden?")
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(re.compile(r"/onboarding/affiliation$"))
+    assert system.scalar("identity", "SELECT security_question FROM accounts WHERE username = %(u)s",
+                         {"u": form["username"]}) == "Which tree stood in our garden?"
+
+
 def test_without_javascript_a_button_suggests_and_checks_the_username(browser, system, member):
     context = browser.new_context(base_url=system.gateway_url, java_script_enabled=False)
     page = context.new_page()

@@ -11,8 +11,24 @@
     }
   }
 
+  // Sign-up: the field for one's own security question shows only when that
+  // choice is made (without JavaScript both are simply shown).
+  function showOwnQuestion() {
+    var choice = document.getElementById("security_question");
+    var own = document.getElementById("own_security_question-field");
+    if (choice && own) {
+      own.hidden = choice.value !== "own";
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary(document);
+    showOwnQuestion();
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.id === "security_question") {
+      showOwnQuestion();
+    }
   });
 
   // Links inside the summary move focus to the field, not only scroll to it.
