@@ -7,7 +7,6 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 
 from gateway.requests_context import call, call_parallel, client_address
-from gateway.rpc import RemoteError, RpcError
 from gateway.web import sessions
 from gateway.web.forms import form_values, refused_page, submit
 from gateway.web.i18n import current_language
@@ -20,12 +19,15 @@ TEXT_FIELDS = NAME_FIELDS + ("username", "email", "email_confirmation")
 RESET_GRANT = "reset_grant"
 
 
+ONBOARDING = "/onboarding"  # sends a member on to their next unfinished step, or the dashboard
+
+
 def after_login(onboarding):
-    """Where a member goes once logged in: onboarding's next unfinished step
-    (``/onboarding`` sends them on), else the dashboard."""
-    if onboarding and not onboarding.get("completed"):
-        return "/onboarding"
-    return "/dashboard"
+    """Where a member goes once logged in: onboarding's next unfinished step,
+    else (known to be done) straight to the dashboard."""
+    if onboarding and onboarding.get("completed"):
+        return "/dashboard"
+    return ONBOARDING
 
 
 # -- sign-up (step 4) ------------------------------------------------------------
@@ -97,7 +99,7 @@ def _suggestion(first_name, last_name):
 @blueprint.route("/sign-up", methods=("GET", "POST"))
 def sign_up():
     if sessions.current_member():
-        return redirect(after_login({"completed": False}), 303)
+        return redirect(ONBOARDING, 303)
     questions, policies = _sign_up_settings()
     if request.method == "GET":
         return _sign_up_page(questions, policies, {})
@@ -237,8 +239,4 @@ def new_password():
         return refused_page("new_password.html", refused)
     sessions.log_in(result["token"])
     flash(_("Your password has been changed and you are logged in."))
-    try:
-        onboarding = call("identity", "get_onboarding", user_id=result["user_id"])
-    except (RpcError, RemoteError):
-        onboarding = None
-    return redirect(after_login(onboarding), 303)
+    return redirect(ONBOARDING, 303)

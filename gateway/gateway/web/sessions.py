@@ -32,7 +32,6 @@ def _load_member():
             raise
         # Ended, idle or expired in identity: the page session ends with it.
         session.clear()
-        g.session_ended = True
     except RpcError as exc:
         # Identity is down: public pages still show (as to a visitor); member
         # pages answer 503 through member_required.
