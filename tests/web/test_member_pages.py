@@ -233,3 +233,14 @@ def test_settings_change_the_password_the_address_and_the_language(
                   timeout=10)
     wait_until(lambda: mailbox.to(member.form["email"], "^Stel je wachtwoord"), 15, 0.05,
                "the reset mail in Dutch")
+
+
+def test_the_members_pages_fit_a_phone(system, tmp_path, new_page):
+    """At 375 px nothing is wider than the screen (the toolbar wraps)."""
+    member = onboarded_member(system, tmp_path, registration(language="nl"))
+    page = new_page("nl", width=375)
+    PageMember(system, member.form, member.user_id).log_in(page)
+    for path in ("/dashboard", "/profile", "/inbox", "/requests", "/notifications", "/settings"):
+        page.goto(path)
+        width = page.locator("html").evaluate("html => html.scrollWidth")
+        assert width <= 375, (path, width)

@@ -1,0 +1,156 @@
+#!/usr/bin/env python
+"""A screenshot of each step of the guide, at laptop width and at 375 px (a
+phone), into docs/screenshots/ (the README shows them).
+
+    python scripts/screenshots.py [--out docs/screenshots] [--language en]
+
+Needs what `make test` needs (a local RabbitMQ and PostgreSQL, Debian's
+chromium): it starts its own throw-away stack (vhost, databases, the four
+services and the gateway) and a test SMTP server, walks a new member through
+the pages as the browser tests do, and stops it all again.  Mentoring is held
+back until step 7 has been photographed, or the account would be ready before
+the page could be seen.  The PNGs are reduced to 256 colours to stay small.
+"""
+import argparse
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, ROOT)
+
+from PIL import Image  # noqa: E402
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+from conftest import registration  # noqa: E402
+from mentornet_platform.testing import Mailbox, Stack, wait_until  # noqa: E402
+from tests.support import import_records, record_number  # noqa: E402
+from tests.web.browser import launch_chromium  # noqa: E402
+
+SIZES = (("laptop", 1280, 800), ("phone", 375, 812))
+
+
+def save(page, out, name, size):
+    path = os.path.join(out, f"{name}-{size}.png")
+    page.screenshot(path=path, full_page=True)
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256)
+    small.save(path, optimize=True)
+    print(f"{path}: {os.path.getsize(path) // 1024} KiB")
+
+
+def walk(stack, mailbox, browser, out, size, width, height, language):
+    form = registration(language=language, first_name="Zoë", last_name="van der Berg")
+    number = record_number()
+    loaded = import_records(stack, Path(tempfile.mkdtemp(prefix="mentornet-records-")), [(
+        number, "alumnus", form["first_name"], form["last_name"], form["date_of_birth"],
+        "Archaeology", "Humanities", 2016, 2020, "")])
+    assert loaded.returncode == 0, loaded.stderr
+    context = browser.new_context(base_url=stack.gateway_url, viewport={"width": width,
+                                                                         "height": height},
+                                  locale={"en": "en-GB", "nl": "nl-NL"}[language],
+                                  extra_http_headers={"Accept-Language": language})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    stack.stop("mentoring")  # step 7 stays on screen until it is photographed
+
+    page.goto("/")
+    save(page, out, "01-landing", size)
+
+    page.goto("/sign-up")
+    save(page, out, "02-sign-up", size)
+    fill_sign_up(page, form)
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state()
+
+    mail = wait_until(lambda: mailbox.to(form["email"], "^(Confirm|Bevestig)"), 20, 0.1,
+                      "the confirmation mail")[-1]
+    page.goto(re.search(r"https?://\S+/confirm-email\?token=\S+", mail["body"]).group(0))
+    confirm = page.locator("main form button[type=submit]")
+    if confirm.count():  # a link's page that confirms on a button press (no GET side effect)
+        confirm.first.click()
+        page.wait_for_load_state()
+    save(page, out, "03-confirm", size)
+
+    page.goto("/onboarding")
+    if "/login" in page.url:
+        log_in(page, form)
+    expect(page).to_have_url(re.compile("/onboarding/affiliation$"))
+    save(page, out, "04-affiliation", size)
+    page.locator("input[name=role][value=alumnus]").check()
+    page.locator("#record_number").fill(number)
+    page.locator("main form button[type=submit]").first.click()
+
+    expect(page).to_have_url(re.compile("/onboarding/study-details$"))
+    save(page, out, "05-study-details", size)
+    page.locator("main form button[type=submit]").click()
+
+    expect(page).to_have_url(re.compile("/onboarding/account$"))
+    expect(page.locator("#account-progress")).to_be_visible()
+    save(page, out, "06-account-creation", size)
+    stack.start("mentoring")
+    page.locator("#account-progress a[href='/onboarding']").click()
+
+    expect(page).to_have_url(re.compile("/onboarding/guidelines$"))
+    save(page, out, "07-guidelines", size)
+    page.locator("button[name=agree][value=yes]").click()
+
+    expect(page).to_have_url(re.compile("/onboarding/introduction$"))
+    save(page, out, "08-introduction", size)
+    page.locator("main form button[type=submit]").click()
+
+    expect(page).to_have_url(re.compile("/dashboard$"))
+    save(page, out, "09-dashboard", size)
+
+    page.locator("form[action='/logout'] button").click()
+    page.goto("/login")
+    save(page, out, "10-login", size)
+    context.close()
+
+
+def fill_sign_up(page, form):
+    """The sign-up form, by its fields' ids (the page's own labels are in either language)."""
+    for name in ("first_name", "last_name", "username", "password", "password_confirmation",
+                 "email", "email_confirmation", "security_answer"):
+        page.locator(f"#{name}").fill(form[name])
+    year, month, day = form["date_of_birth"].split("-")
+    page.locator("#date_of_birth").fill(day)
+    page.locator("#date_of_birth_month").fill(month)
+    page.locator("#date_of_birth_year").fill(year)
+    page.locator("#security_question").select_option(index=1)
+    page.locator("#accept_privacy_policy").check()
+    page.locator("#accept_terms").check()
+
+
+def log_in(page, form):
+    page.locator("#username").fill(form["username"])
+    page.locator("#password").fill(form["password"])
+    page.locator("main form button[type=submit]").click()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", default=os.path.join(ROOT, "docs", "screenshots"))
+    parser.add_argument("--language", default="en", choices=("en", "nl"))
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    logs = os.path.join(ROOT, ".run", "screenshot-logs")
+    os.makedirs(logs, exist_ok=True)
+    mailbox = Mailbox()
+    stack = Stack(logs, smtp_port=mailbox.port)
+    try:
+        stack.start_all()
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            for size, width, height in SIZES:
+                walk(stack, mailbox, browser, args.out, size, width, height, args.language)
+            browser.close()
+    finally:
+        stack.close()
+        mailbox.stop()
+
+
+if __name__ == "__main__":
+    main()
