@@ -15,6 +15,16 @@ def _forgotten(session, user_id):
     return session.get(ForgottenMember, user_id) is not None
 
 
+def _known_member(session, user_id):
+    """The member an identity event is about; None if they were deleted (the
+    event is late and changes nothing); raises while account_registered, which
+    comes first, has not arrived yet, so the inbox retries the event."""
+    member = session.get(Member, user_id)
+    if member is None and not _forgotten(session, user_id):
+        raise LookupError("member not known yet; retry")
+    return member
+
+
 def welcome_new_member(session, data, envelope):
     """identity.account_registered: remember the member, queue the welcome e-mail,
     and tell the registration saga that notifications can reach them."""
@@ -111,11 +121,9 @@ def update_language(session, data, envelope):
     """identity.account_language_changed: mails and notifications made from now
     on are written in the new language (those already made stay as they are)."""
     user_id = str(data["user_id"])
-    member = session.get(Member, user_id)
+    member = _known_member(session, user_id)
     if member is None:
-        if _forgotten(session, user_id):
-            return
-        raise LookupError("member not known yet; retry")  # account_registered comes first
+        return
     if member.language_changed_at is None or member.language_changed_at < data["changed_at"]:
         member.language = data["language"]
         member.language_changed_at = data["changed_at"]
@@ -137,22 +145,18 @@ def forget(session, data, envelope):
 def mark_verified(session, data, envelope):
     """identity.affiliation_verified: verified members may write to others."""
     user_id = str(data["user_id"])
-    member = session.get(Member, user_id)
+    member = _known_member(session, user_id)
     if member is None:
-        if _forgotten(session, user_id):
-            return
-        raise LookupError("member not known yet; retry")  # account_registered comes first
+        return
     member.verified = True
 
 
 def affiliation_reviewed(session, data, envelope):
     """identity.affiliation_reviewed: tell the member what the operator decided."""
     user_id = str(data["user_id"])
-    if _forgotten(session, user_id):
-        return
-    member = session.get(Member, user_id)
+    member = _known_member(session, user_id)
     if member is None:
-        raise LookupError("member not known yet; retry")
+        return
     key = "affiliation_reviewed_" + ("approved" if data["approved"] else "rejected")
     centre.tell(session, member, "affiliation_reviewed", f"affiliation_reviewed:{envelope['event_id']}",
                 texts.render(key, member.language, reason=data.get("reason", "")), "/onboarding",
@@ -164,11 +168,9 @@ def affiliation_reviewed(session, data, envelope):
 def email_confirmed(session, data, envelope):
     """identity.account_email_confirmed."""
     user_id = str(data["user_id"])
-    member = session.get(Member, user_id)
+    member = _known_member(session, user_id)
     if member is None:
-        if _forgotten(session, user_id):
-            return
-        raise LookupError("member not known yet; retry")
+        return
     _confirmed(session, member, data["email"])
     centre.notify(session, user_id, "email_confirmed", f"email_confirmed:{envelope['event_id']}",
                   texts.render("email_confirmed", member.language, email=data["email"]), "/settings")
