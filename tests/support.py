@@ -88,6 +88,10 @@ def onboarded_member(system, tmp_path, form, role="alumnus"):
     member.post("/onboarding/guidelines", {"version": version, "agree": True})
     assert member.post("/onboarding/introduction").json()["next_step"] == "done"
     wait_until(lambda: member.get("/me/profile").json().get("verified"), 15, 0.05, "verified")
+    # Notifications learns of the verification by its own event, maybe later than
+    # profiles: until then it refuses the member's first message (403).
+    wait_until(lambda: system.scalar("notifications", "SELECT verified FROM members WHERE user_id = %s",
+                                     (str(member.user_id),)), 15, 0.05, "verified in notifications")
     return member
 
 
