@@ -173,23 +173,30 @@ def test_an_unknown_name_locks_after_as_many_failures_as_an_account(db):
         accounts.login(db, ghost.upper(), "wrong wrong wrong wrong")
 
 
-def test_concurrent_guesses_cannot_slip_past_the_lock(db):
-    data = form()
-    accounts.register(db, data)
-    outcomes, barrier = [], threading.Barrier(12)
+def at_once(count, attempt):
+    """Run ``attempt`` in ``count`` threads released together; the names of the
+    refusals they met (each attempt here is a wrong guess, so it is refused)."""
+    outcomes, barrier = [], threading.Barrier(count)
 
-    def guess():
+    def run():
         barrier.wait()
         try:
-            accounts.login(db, data["username"], "wrong wrong wrong wrong")
+            attempt()
         except (NotAuthenticated, Throttled) as exc:
             outcomes.append(type(exc).__name__)
 
-    threads = [threading.Thread(target=guess) for _ in range(12)]
+    threads = [threading.Thread(target=run) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return outcomes
+
+
+def test_concurrent_guesses_cannot_slip_past_the_lock(db):
+    data = form()
+    accounts.register(db, data)
+    outcomes = at_once(12, lambda: accounts.login(db, data["username"], "wrong wrong wrong wrong"))
     assert outcomes.count("NotAuthenticated") == 5  # only five passwords were ever tried
     assert outcomes.count("Throttled") == 7
 
@@ -360,20 +367,9 @@ def test_a_computer_room_behind_one_address_signs_up_and_logs_in(db):
 
 def test_concurrent_attempts_cannot_overdraw_the_allowance(db, monkeypatch):
     monkeypatch.setitem(config.CLIENT_LIMITS, "login", (5, 900))
-    client, outcomes, barrier = new_client(), [], threading.Barrier(12)
-
-    def guess():
-        barrier.wait()
-        try:
-            accounts.login(db, f"ghost.{uuid.uuid4().hex[:6]}", "guess guess guess", client)
-        except (NotAuthenticated, Throttled) as exc:
-            outcomes.append(type(exc).__name__)
-
-    threads = [threading.Thread(target=guess) for _ in range(12)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    client = new_client()
+    outcomes = at_once(12, lambda: accounts.login(db, f"ghost.{uuid.uuid4().hex[:6]}",
+                                                  "guess guess guess", client))
     assert sorted(outcomes) == ["NotAuthenticated"] * 5 + ["Throttled"] * 7
 
 
