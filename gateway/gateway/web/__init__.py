@@ -10,11 +10,13 @@ that cookie and is exempt from CSRF: it takes bearer tokens only.
 """
 from flask_wtf.csrf import CSRFProtect
 
-from gateway.web import accounts, i18n, member, onboarding, pages, sessions, settings
+from gateway.web import (accounts, dashboard, i18n, inbox, mentoring, notifications, onboarding,
+                         pages, profile, sessions, settings)
 
 csrf = CSRFProtect()
 
-BLUEPRINTS = (pages.blueprint, accounts.blueprint, onboarding.blueprint, member.blueprint,
+BLUEPRINTS = (pages.blueprint, accounts.blueprint, onboarding.blueprint, dashboard.blueprint,
+              profile.blueprint, mentoring.blueprint, inbox.blueprint, notifications.blueprint,
               settings.blueprint)
 
 

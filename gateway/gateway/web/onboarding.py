@@ -25,7 +25,7 @@ STEP_PAGES = {
     "account_creation": "web_onboarding.account_creation",
     "guidelines": "web_onboarding.guidelines",
     "introduction": "web_onboarding.introduction",
-    "done": "web_member.dashboard",
+    "done": "web_dashboard.dashboard",
 }
 ROLES = [("alumnus", _l("An alumnus: I graduated here")), ("student", _l("A student")),
          ("staff", _l("A member of staff"))]
