@@ -1,4 +1,4 @@
-"""Bad input at the gateway: a clear error in the shape of DESIGN.md section 2,
+"""Bad input at the gateway: a clear error in the shape of docs/architecture.md, section 3,
 naming the problem, and nothing half-written in any database."""
 import time
 import uuid

@@ -1,4 +1,4 @@
-"""The one place that maps errors to HTTP (DESIGN.md section 2).
+"""The one place that maps errors to HTTP (docs/architecture.md, section 3).
 
 Under /api and for /healthz and /readyz every error answers JSON
 ``{"error": {"code", "message", "fields"?}}``: remote domain errors by their

@@ -2,7 +2,7 @@
 
 The gateway only calls what is listed here and each service's tests check that
 its entrypoints accept exactly these parameters.  Service-to-service RPC is for
-read-only look-ups only (DESIGN.md section 1).
+read-only look-ups only (docs/architecture.md, section 2).
 """
 
 METHODS = {

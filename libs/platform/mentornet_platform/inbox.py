@@ -1,4 +1,4 @@
-"""The idempotent, retrying event consumer (DESIGN.md section 4).
+"""The idempotent, retrying event consumer (docs/architecture.md, section 4).
 
 nameko acks an event once its handler returns, even when the handler raised.
 So the service's ``@event_handler`` only hands the envelope to ``Inbox.handle``,

@@ -1,4 +1,4 @@
-"""The transactional outbox and its relay (DESIGN.md section 4).
+"""The transactional outbox and its relay (docs/architecture.md, section 4).
 
 ``record_event`` writes the event in the same transaction as the change it
 announces, so a change is never saved without its event nor an event sent for

@@ -1,4 +1,4 @@
-"""Settings from the environment (DESIGN.md section 3), with defaults that work
+"""Settings from the environment (docs/architecture.md, section 5), with defaults that work
 on a developer machine running RabbitMQ and PostgreSQL locally."""
 import os
 

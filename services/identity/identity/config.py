@@ -1,4 +1,4 @@
-"""Identity's settings: the environment (DESIGN.md section 3) and the
+"""Identity's settings: the environment (docs/architecture.md, section 5) and the
 university's deployment file (UNIVERSITY_CONFIG, default data/university.yaml)."""
 import functools
 import os

@@ -1,4 +1,4 @@
-"""Password rules and hashing (DESIGN.md section 5).
+"""Password rules and hashing (docs/architecture.md, section 6).
 
 argon2id with 19 MiB, t=2, p=1 (OWASP's minimum).  Hashing takes tens of
 milliseconds of CPU, so the service runs it in eventlet's thread pool: a login

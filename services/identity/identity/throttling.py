@@ -1,4 +1,4 @@
-"""Login throttling per login name (DESIGN.md section 5), and allowances per client.
+"""Login throttling per login name (docs/architecture.md, section 6), and allowances per client.
 
 Failures are counted per account when the typed name is one of an account's
 (its username and its e-mail address share one count), and per typed name

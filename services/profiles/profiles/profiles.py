@@ -160,7 +160,7 @@ def _view(profile, positions, educations, owner, partner):
 
 
 def get_profile(db, user_id, viewer_id):
-    """``user_id``'s profile as ``viewer_id`` may see it (DESIGN.md section 5)."""
+    """``user_id``'s profile as ``viewer_id`` may see it (docs/architecture.md, section 6)."""
     with db.transaction() as session:
         profile = session.get(Profile, str(user_id))
         owner = profile is not None and viewer_id == profile.user_id
