@@ -57,7 +57,7 @@ def examples(people):
         "MentoringRequest": lambda: {"mentor_id": a.user_id, "activities": ["mock_interview"],
                                      "message": "Could you help me prepare?"},
         "Reply": lambda: {"reply": "Happy to."},
-        "Decline": lambda: {"reason": "no_time", "message": "Sorry, not now."},
+        "Decline": lambda: {"reason": "no_capacity", "reply": "Sorry, not now."},
         "EndRelationship": lambda: {"reason": "We are done."},
         "Preferences": lambda: {"items": {"new_message": {"in_app": True, "email": False}},
                                 "allow_messages_from_members": True},

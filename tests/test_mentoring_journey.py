@@ -79,9 +79,19 @@ def test_refusals_and_authorisation(system, tmp_path, mentor_and_mentee, new_reg
         system.rpc.call("mentoring", "accept_request",
                         kwargs={"mentor_id": stranger.user_id, "request_id": request_id})
     assert error.value.exc_type == "NotFound"
-    declined = mentor.post(f"/mentoring/requests/{request_id}/decline",
+    # Accepting and declining both call the mentor's own words "reply".
+    old_name = mentor.post(f"/mentoring/requests/{request_id}/decline",
                            {"reason": "not_my_expertise", "message": "Try Piet"})
-    assert declined.json()["status"] == "declined"
+    assert old_name.status_code == 422
+    assert old_name.json()["error"]["fields"] == {"message": ["Unknown field."]}
+    declined = mentor.post(f"/mentoring/requests/{request_id}/decline",
+                           {"reason": "not_my_expertise", "reply": "Try Piet"})
+    assert declined.status_code == 200, declined.text
+    assert (declined.json()["status"], declined.json()["decline_reason"],
+            declined.json()["reply"]) == ("declined", "not_my_expertise", "Try Piet")
+    history = mentee.get(f"/mentoring/requests/{request_id}/history").json()["items"]
+    assert [(h["status"], h["note"]) for h in history] == [("pending", ""),
+                                                           ("declined", "Try Piet")]
     wait_until(lambda: any(n["type"] == "mentoring_request_answered"
                            for n in mentee.get("/notifications").json()["items"]), 15, 0.1,
                "the mentee is told")

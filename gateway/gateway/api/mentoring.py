@@ -43,9 +43,9 @@ def accept(request_id):
 @blueprint.post("/requests/<int:request_id>/decline")
 @login_required
 def decline(request_id):
-    body = body_with(("reason", "message"), ("reason",))
+    body = body_with(("reason", "reply"), ("reason",))
     return jsonify(call("mentoring", "decline_request", mentor_id=_me(), request_id=request_id,
-                        reason=body["reason"], message=body.get("message", "")))
+                        reason=body["reason"], reply=body.get("reply", "")))
 
 
 @blueprint.post("/requests/<int:request_id>/withdraw")

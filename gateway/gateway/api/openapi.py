@@ -1,6 +1,8 @@
 """The OpenAPI 3 document of the public API (the paths built so far)."""
 from flask import Blueprint, jsonify
 
+from mentornet_contracts.events import DECLINE_REASONS
+
 blueprint = Blueprint("openapi", __name__)
 
 _ERROR = {"$ref": "#/components/responses/Error"}
@@ -210,7 +212,8 @@ PATHS = {
         **_op("The mentor accepts (optional reply)", _ok("relationship"), body="Reply",
               secured=True), "parameters": [REQUEST_ID]}},
     "/api/v1/mentoring/requests/{request_id}/decline": {"post": {
-        **_op("The mentor declines with a reason", _ok("declined"), body="Decline", secured=True),
+        **_op("The mentor declines with a reason and an optional reply", _ok("declined"),
+              body="Decline", secured=True),
         "parameters": [REQUEST_ID]}},
     "/api/v1/mentoring/requests/{request_id}/withdraw": {"post": {
         **_op("The requester withdraws a pending request", _ok("withdrawn"), secured=True),
@@ -295,8 +298,12 @@ DOCUMENT = {
             "Decision": _body("operator", "reason"),
             "MentoringRequest": _body("mentor_id", "activities", "message",
                                       required=("mentor_id", "activities", "message")),
-            "Reply": _body("reply"),
-            "Decline": _body("reason", "message", required=("reason",)),
+            # Accepting and declining name the mentor's own words the same: reply.
+            "Reply": {"type": "object", "additionalProperties": False,
+                      "properties": {"reply": {"type": "string"}}},
+            "Decline": {"type": "object", "additionalProperties": False, "required": ["reason"],
+                        "properties": {"reason": {"type": "string", "enum": list(DECLINE_REASONS)},
+                                       "reply": {"type": "string"}}},
             "EndRelationship": _body("reason"),
             "Preferences": _body("items", "allow_messages_from_members"),
             "NewConversation": _body("recipient_id", "body", required=("recipient_id", "body")),

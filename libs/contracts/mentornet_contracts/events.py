@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from marshmallow import Schema, fields, validate, RAISE, EXCLUDE
 
 LANGUAGES = ("en", "nl")
+# Why a mentor declines a request: the ``reason`` of mentoring_request_declined,
+# checked by mentoring and offered (with labels) by the gateway's page and API.
+DECLINE_REASONS = ("no_capacity", "not_my_expertise", "not_available_now", "other")
 
 
 class EnvelopeSchema(Schema):

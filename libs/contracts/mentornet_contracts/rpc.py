@@ -51,7 +51,7 @@ METHODS = {
         "health": [],
         "request_mentoring": ["mentee_id", "mentor_id", "activities", "message"],
         "accept_request": ["mentor_id", "request_id", "reply"],
-        "decline_request": ["mentor_id", "request_id", "reason", "message"],
+        "decline_request": ["mentor_id", "request_id", "reason", "reply"],
         "withdraw_request": ["mentee_id", "request_id"],
         "list_requests": ["user_id", "box", "status"],
         "request_history": ["user_id", "request_id"],

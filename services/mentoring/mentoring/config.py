@@ -1,4 +1,5 @@
 """Mentoring's settings (environment, with defaults)."""
+from mentornet_contracts.events import DECLINE_REASONS  # noqa: F401  (the codes mentors choose from)
 from mentornet_platform import settings
 
 
@@ -11,7 +12,6 @@ REQUEST_EXPIRY_DAYS = float(settings.get("REQUEST_EXPIRY_DAYS", "14"))
 # The mentor is reminded this many days before an unanswered request expires.
 REQUEST_REMINDER_DAYS = float(settings.get("REQUEST_REMINDER_DAYS", "3"))
 MESSAGE_MAX = 2000
-DECLINE_REASONS = ("no_capacity", "not_my_expertise", "not_available_now", "other")
 
 
 def mentee_roles():

@@ -21,7 +21,7 @@ def _now(now=None):
 
 def _history(session, request, status, actor_id, at, note=""):
     session.add(RequestHistory(request_id=request.id, status=status, actor_id=actor_id, at=at,
-                               note=note or ""))
+                               note=(note or "").strip()))
 
 
 def _current_mentees(session, mentor_id):
@@ -168,16 +168,18 @@ def accept(db, mentor_id, request_id, reply="", now=None):
                 "relationship": relationship_view(relationship, mentor_id)}
 
 
-def decline(db, mentor_id, request_id, reason, message="", now=None):
+def decline(db, mentor_id, request_id, reason, reply="", now=None):
+    """``reason`` is one of DECLINE_REASONS; ``reply`` is the mentor's own words
+    to the mentee, named as accepting names them (one ``reply`` field)."""
     at = _now(now)
     if reason not in config.DECLINE_REASONS:
         raise exceptions.invalid("reason", "Choose one of: " + ", ".join(config.DECLINE_REASONS) + ".")
-    _text(message, "message")
+    _text(reply, "reply")
     with db.transaction() as session:
         request = _pending_request(session, request_id, mentor_id, "mentor_id")
         request.status, request.decline_reason, request.decided_at = "declined", reason, at
-        request.reply = message.strip()
-        _history(session, request, "declined", mentor_id, at, message)
+        request.reply = reply.strip()
+        _history(session, request, "declined", mentor_id, at, reply)
         events.request_changed(session, request, "declined", mentor_id, at, reason)
         return request_view(request)
 

@@ -41,8 +41,8 @@ class MentoringService:
         return requests.accept(self.db, mentor_id, request_id, reply)
 
     @rpc
-    def decline_request(self, mentor_id, request_id, reason, message=""):
-        return requests.decline(self.db, mentor_id, request_id, reason, message)
+    def decline_request(self, mentor_id, request_id, reason, reply=""):
+        return requests.decline(self.db, mentor_id, request_id, reason, reply)
 
     @rpc
     def withdraw_request(self, mentee_id, request_id):

@@ -80,8 +80,11 @@ def test_ask_accept_and_end_with_history(db):
 def test_decline_and_withdraw(db):
     mentee, mentor_id, other = member(db), mentor(db), mentor(db)
     declined = requests.decline(db, mentor_id, ask(db, mentee, mentor_id)["id"], "no_capacity",
-                                "Try again in spring")
-    assert (declined["status"], declined["decline_reason"]) == ("declined", "no_capacity")
+                                reply="Try again in spring ")
+    assert (declined["status"], declined["decline_reason"], declined["reply"]) == (
+        "declined", "no_capacity", "Try again in spring")
+    assert [h["note"] for h in requests.request_history(db, mentee, declined["id"])["items"]] == [
+        "", "Try again in spring"]
     with pytest.raises(InvalidInput):
         requests.decline(db, other, ask(db, mentee, other)["id"], "because")
     request = requests.list_requests(db, mentee, "sent", "pending")["items"][0]
@@ -291,11 +294,13 @@ def test_texts_that_are_too_long_or_not_text_are_named(db, bad):
     from mentoring import config
     assert config.MESSAGE_MAX < 5001
     mentee, mentor_id = member(db), mentor(db, max_mentees=3)
-    attempts = {
-        "message": lambda: requests.request_mentoring(db, mentee, mentor_id, ["cv_review"], bad),
-        "reply": lambda: requests.accept(db, mentor_id, ask(db, mentee, mentor_id)["id"], bad),
-        "reason": lambda: requests.end_relationship(db, mentor_id, 1, bad)}
-    for field, attempt in attempts.items():
+    attempts = [  # accepting and declining name the mentor's words the same: reply
+        ("message", lambda: requests.request_mentoring(db, mentee, mentor_id, ["cv_review"], bad)),
+        ("reply", lambda: requests.accept(db, mentor_id, ask(db, mentee, mentor_id)["id"], bad)),
+        ("reply", lambda: requests.decline(db, mentor_id, ask(db, member(db), mentor_id)["id"],
+                                           "other", bad)),
+        ("reason", lambda: requests.end_relationship(db, mentor_id, 1, bad))]
+    for field, attempt in attempts:
         with pytest.raises(InvalidInput) as refused:
             attempt()
         assert list(refused.value.fields) == [field]
