@@ -1,5 +1,5 @@
-# The Mentor Network's commands.  `make test` and `make run` need only Python 3.11
-# and a local RabbitMQ and PostgreSQL (started here if installed but stopped).
+# The Mentor Network's commands.  `make test` and `make run` need only Python 3.11 (python3-venv);
+# scripts/ensure-infra installs (Debian/Ubuntu) and starts RabbitMQ and PostgreSQL when missing.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
