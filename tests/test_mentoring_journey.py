@@ -59,6 +59,12 @@ def test_the_whole_journey_from_search_to_an_ended_relationship(system, mailbox,
                "the mentor is told")
     history = mentee.get(f"/mentoring/requests/{request_id}/history").json()["items"]
     assert [h["status"] for h in history] == ["pending", "accepted"]
+    one = mentor.get(f"/mentoring/requests/{request_id}").json()
+    assert (one["my_role"], one["reply"], [h["status"] for h in one["history"]]) == (
+        "mentor", "Gladly!", ["pending", "accepted"])
+    kept = mentor.get(f"/mentoring/relationships/{relationship_id}").json()
+    assert (kept["my_role"], kept["ended_by"], kept["end_reason"], kept["request_id"]) == (
+        "mentor", mentee.user_id, "Got the job", request_id)
 
 
 def test_refusals_and_authorisation(system, tmp_path, mentor_and_mentee, new_registration):
@@ -75,6 +81,7 @@ def test_refusals_and_authorisation(system, tmp_path, mentor_and_mentee, new_reg
     assert stranger.post(f"/mentoring/requests/{request_id}/accept").status_code == 404
     assert mentee.post(f"/mentoring/requests/{request_id}/accept").status_code == 404
     assert stranger.get(f"/mentoring/requests/{request_id}/history").status_code == 404
+    assert stranger.get(f"/mentoring/requests/{request_id}").status_code == 404
     with pytest.raises(RemoteError) as error:  # the same refusal straight at the service
         system.rpc.call("mentoring", "accept_request",
                         kwargs={"mentor_id": stranger.user_id, "request_id": request_id})

@@ -26,6 +26,12 @@ def requests_():
                         box=args.get("box", "received"), status=args.get("status") or None))
 
 
+@blueprint.get("/requests/<int:request_id>")
+@login_required
+def one_request(request_id):
+    return jsonify(call("mentoring", "get_request", user_id=_me(), request_id=request_id))
+
+
 @blueprint.get("/requests/<int:request_id>/history")
 @login_required
 def history(request_id):
@@ -59,6 +65,13 @@ def withdraw(request_id):
 def relationships():
     return jsonify(call("mentoring", "list_relationships", user_id=_me(),
                         current=request.args.get("current", "true") != "false"))
+
+
+@blueprint.get("/relationships/<int:relationship_id>")
+@login_required
+def relationship(relationship_id):
+    return jsonify(call("mentoring", "get_relationship", user_id=_me(),
+                        relationship_id=relationship_id))
 
 
 @blueprint.post("/relationships/<int:relationship_id>/end")

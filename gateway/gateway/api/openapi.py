@@ -45,6 +45,8 @@ PAGING = [("page", {"type": "integer", "minimum": 1, "maximum": 1000}),
           ("per_page", {"type": "integer", "minimum": 1, "maximum": 50})]
 
 REQUEST_ID = {"name": "request_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+RELATIONSHIP_ID = {"name": "relationship_id", "in": "path", "required": True,
+                   "schema": {"type": "integer"}}
 
 PATHS = {
     "/healthz": {"get": _op("The gateway is alive", {"200": {"description": "alive"}})},
@@ -205,6 +207,9 @@ PATHS = {
                              ("status", {"type": "string"})]),
         "post": _op("Ask a mentor for offered activities", _ok("created", "201"),
                     body="MentoringRequest", secured=True)},
+    "/api/v1/mentoring/requests/{request_id}": {"get": {
+        **_op("One request sent or received, with its history and my_role", _ok("request"),
+              secured=True), "parameters": [REQUEST_ID]}},
     "/api/v1/mentoring/requests/{request_id}/history": {"get": {
         **_op("Every state change of a request", _ok("history"), secured=True),
         "parameters": [REQUEST_ID]}},
@@ -221,11 +226,12 @@ PATHS = {
     "/api/v1/mentoring/relationships": {"get": _op(
         "Current relationships (?current=false: all)", _ok("list"), secured=True,
         optional=[("current", {"type": "boolean"})])},
+    "/api/v1/mentoring/relationships/{relationship_id}": {"get": {
+        **_op("One relationship, current or ended", _ok("relationship"), secured=True),
+        "parameters": [RELATIONSHIP_ID]}},
     "/api/v1/mentoring/relationships/{relationship_id}/end": {"post": {
         **_op("Either party ends it (optional reason)", _ok("ended"), body="EndRelationship",
-              secured=True),
-        "parameters": [{"name": "relationship_id", "in": "path", "required": True,
-                        "schema": {"type": "integer"}}]}},
+              secured=True), "parameters": [RELATIONSHIP_ID]}},
     "/api/v1/admin/affiliation-reviews": {"get": _op(
         "Operators: affiliation reviews (?status=pending|approved|rejected|all)", _ok("list"),
         secured=True, optional=[("status", {"type": "string", "enum": [

@@ -55,6 +55,8 @@ METHODS = {
         "withdraw_request": ["mentee_id", "request_id"],
         "list_requests": ["user_id", "box", "status"],
         "request_history": ["user_id", "request_id"],
+        "get_request": ["user_id", "request_id"],
+        "get_relationship": ["user_id", "relationship_id"],
         "list_relationships": ["user_id", "current"],
         "end_relationship": ["user_id", "relationship_id", "reason"],
         "overview": ["user_id"],

@@ -68,7 +68,8 @@ def relationship_view(relationship, user_id):
             "activities": list(relationship.activities),
             "started_at": relationship.started_at.isoformat(),
             "ended_at": relationship.ended_at.isoformat() if relationship.ended_at else None,
-            "ended_by": relationship.ended_by, "end_reason": relationship.end_reason}
+            "ended_by": relationship.ended_by, "end_reason": relationship.end_reason,
+            "request_id": relationship.request_id}
 
 
 # -- asking ----------------------------------------------------------------------
@@ -238,15 +239,41 @@ def requests_in(session, user_id, box, status=None):
     return [request_view(row) for row in rows]
 
 
+def _own_request(session, user_id, request_id):
+    request = session.get(MentoringRequest, int(request_id))
+    if request is None or user_id not in (request.mentee_id, request.mentor_id):
+        raise exceptions.NotFound("request_not_found", "No such mentoring request.")
+    return request
+
+
+def _history_of(session, request):
+    rows = session.execute(select(RequestHistory).where(RequestHistory.request_id == request.id)
+                           .order_by(RequestHistory.id)).scalars()
+    return [{"status": row.status, "actor_id": row.actor_id, "note": row.note,
+             "at": row.at.isoformat()} for row in rows]
+
+
 def request_history(db, user_id, request_id):
     with db.transaction() as session:
-        request = session.get(MentoringRequest, int(request_id))
-        if request is None or user_id not in (request.mentee_id, request.mentor_id):
-            raise exceptions.NotFound("request_not_found", "No such mentoring request.")
-        rows = session.execute(select(RequestHistory).where(RequestHistory.request_id == request.id)
-                               .order_by(RequestHistory.id)).scalars()
-        return {"items": [{"status": row.status, "actor_id": row.actor_id, "note": row.note,
-                           "at": row.at.isoformat()} for row in rows]}
+        return {"items": _history_of(session, _own_request(session, user_id, request_id))}
+
+
+def get_request(db, user_id, request_id):
+    """One request of the member's (sent or received) with its history and the
+    member's side of it, in one call: the request's own page."""
+    with db.transaction() as session:
+        request = _own_request(session, user_id, request_id)
+        return {**request_view(request), "history": _history_of(session, request),
+                "my_role": "mentor" if request.mentor_id == user_id else "mentee"}
+
+
+def get_relationship(db, user_id, relationship_id):
+    """One relationship of the member's, current or ended."""
+    with db.transaction() as session:
+        relationship = session.get(Relationship, int(relationship_id))
+        if relationship is None or user_id not in (relationship.mentor_id, relationship.mentee_id):
+            raise exceptions.NotFound("relationship_not_found", "No such relationship.")
+        return relationship_view(relationship, user_id)
 
 
 def list_relationships(db, user_id, current=True):

@@ -57,6 +57,14 @@ class MentoringService:
         return requests.request_history(self.db, user_id, request_id)
 
     @rpc
+    def get_request(self, user_id, request_id):
+        return requests.get_request(self.db, user_id, request_id)
+
+    @rpc
+    def get_relationship(self, user_id, relationship_id):
+        return requests.get_relationship(self.db, user_id, relationship_id)
+
+    @rpc
     def list_relationships(self, user_id, current=True):
         return requests.list_relationships(self.db, user_id, current)
 

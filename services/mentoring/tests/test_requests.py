@@ -75,6 +75,15 @@ def test_ask_accept_and_end_with_history(db):
                                                                 ("accepted", mentor_id)]
     with pytest.raises(Conflict):
         requests.end_relationship(db, mentor_id, relationship["id"])
+    # Each side opens the request and the relationship by id, with its own side named.
+    for user_id, role in ((mentee, "mentee"), (mentor_id, "mentor")):
+        one = requests.get_request(db, user_id, request["id"])
+        assert (one["my_role"], one["status"], one["reply"]) == (role, "accepted", "Happy to help")
+        assert [h["status"] for h in one["history"]] == ["pending", "accepted"]
+        assert one["history"][1]["note"] == "Happy to help"
+        kept = requests.get_relationship(db, user_id, relationship["id"])
+        assert (kept["my_role"], kept["request_id"], kept["end_reason"]) == (
+            role, request["id"], "Found a job!")
 
 
 def test_decline_and_withdraw(db):
@@ -175,12 +184,20 @@ def test_nobody_acts_on_or_reads_another_members_requests(db):
                     lambda: requests.accept(db, mentee, request["id"]),  # the mentee cannot accept
                     lambda: requests.decline(db, stranger, request["id"], "other"),
                     lambda: requests.withdraw(db, mentor_id, request["id"]),
-                    lambda: requests.request_history(db, stranger, request["id"])):
+                    lambda: requests.request_history(db, stranger, request["id"]),
+                    lambda: requests.get_request(db, stranger, request["id"])):
         with pytest.raises(NotFound):
             attempt()
     relationship = requests.accept(db, mentor_id, request["id"])["relationship"]
-    with pytest.raises(NotFound):
-        requests.end_relationship(db, stranger, relationship["id"])
+    for attempt in (lambda: requests.end_relationship(db, stranger, relationship["id"]),
+                    lambda: requests.get_relationship(db, stranger, relationship["id"])):
+        with pytest.raises(NotFound) as refused:
+            attempt()
+        assert refused.value.code == "relationship_not_found"
+    # Another's and one that does not exist are refused alike: nothing to tell them apart.
+    with pytest.raises(NotFound) as missing:
+        requests.get_relationship(db, stranger, relationship["id"] + 10_000)
+    assert missing.value.code == "relationship_not_found"
     assert requests.list_requests(db, stranger, "received")["items"] == []
 
 
