@@ -15,5 +15,7 @@ MESSAGE_MAX = 2000
 
 
 def mentee_roles():
-    """Who may ask for mentoring: by default verified students and alumni."""
-    return _list("MENTEE_ROLES", "student,alumnus")
+    """Who may ask for mentoring.  By default every verified member ("all
+    participants are eligible to be both mentors and mentees", the guide says);
+    a university may narrow it, e.g. MENTEE_ROLES=student,alumnus."""
+    return _list("MENTEE_ROLES", "student,alumnus,staff")

@@ -102,9 +102,16 @@ def test_decline_and_withdraw(db):
         requests.accept(db, other, request["id"])
 
 
+def test_every_verified_member_may_ask_by_default(db):
+    for role in ("student", "alumnus", "staff"):  # the guide: all are eligible to be both
+        assert ask(db, member(db, role=role), mentor(db))["status"] == "pending"
+
+
 @pytest.mark.parametrize("case", ["self", "unavailable", "activity", "twice", "too_many",
                                   "not_onboarded", "role", "no_message", "full", "already"])
-def test_each_refusal_has_a_clear_reason(db, case):
+def test_each_refusal_has_a_clear_reason(db, case, monkeypatch):
+    if case == "role":  # every verified member may ask by default; a university may narrow it
+        monkeypatch.setenv("MENTEE_ROLES", "student,alumnus")
     mentee, mentor_id = member(db), mentor(db, max_mentees=1)
     expected = {"self": (InvalidInput, "own_request"), "unavailable": (Conflict, "mentor_unavailable"),
                 "activity": (InvalidInput, "activity_not_offered"), "twice": (Conflict, "request_open"),

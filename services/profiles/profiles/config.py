@@ -29,9 +29,14 @@ def labelled(kind, language="en"):
             for item in catalogue()[kind]]
 
 
+ALL_ROLES = "student,alumnus,staff"
+
+
 def mentor_roles():
-    """Who may switch availability on: by default verified alumni and staff."""
-    return [role.strip() for role in settings.get("MENTOR_ROLES", "alumnus,staff").split(",")
+    """Who may switch availability on.  By default every verified member ("all
+    participants are eligible to be both mentors and mentees", the guide says);
+    a university may narrow it, e.g. MENTOR_ROLES=alumnus,staff."""
+    return [role.strip() for role in settings.get("MENTOR_ROLES", ALL_ROLES).split(",")
             if role.strip()]
 
 

@@ -406,7 +406,8 @@ def member_rows(spec, now=None):
             setattr(profile, name, changes[name])
     for name, value in changes.get("address", {}).items():
         setattr(profile, profiles.ADDRESS_COLUMNS[name], value)
-    positions = [Row(user_id=profile.user_id, **p) for p in changes.get("positions", [])]
+    positions = [Row(user_id=profile.user_id, rank=rank, **p)
+                 for rank, p in enumerate(changes.get("positions", []))]
     educations += [Row(user_id=profile.user_id, source="member", verified=False, **e)
                    for e in changes.get("education", [])]
     if settings:  # set_mentor_settings

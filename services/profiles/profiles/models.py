@@ -79,6 +79,8 @@ class Position(Base):
     start_month = Column(Date, nullable=False)  # the first day of the month
     end_month = Column(Date)
     current = Column(Boolean, nullable=False, server_default="false")
+    # Where the member put it in their list (0 first): they order it on the profile page.
+    rank = Column(Integer, nullable=False, server_default="0")
 
 
 class Education(Base):

@@ -104,8 +104,9 @@ def update_email(session, data, envelope):
 
 # -- reading ---------------------------------------------------------------------
 def positions_of(session, user_id):
+    """In the member's own order (the list as they last saved it)."""
     return session.execute(select(Position).where(Position.user_id == user_id).order_by(
-        Position.current.desc(), Position.start_month.desc(), Position.id)).scalars().all()
+        Position.rank, Position.id)).scalars().all()
 
 
 def educations_of(session, user_id):
@@ -154,6 +155,8 @@ def _view(profile, positions, educations, owner, partner):
                         "postcode": profile.postcode, "country": profile.country}})
     if owner:
         view["username"] = profile.username
+        # Whether the university lets this member switch availability on (MENTOR_ROLES).
+        view["mentor"]["eligible"] = may_mentor(profile)
         view["completeness"] = completeness(profile, positions, educations)
         view["updated_at"] = profile.updated_at.isoformat()
     return view
@@ -197,8 +200,8 @@ def update_profile(db, user_id, changes):
             setattr(profile, ADDRESS_COLUMNS[name], value)
         if "positions" in data:
             session.execute(delete(Position).where(Position.user_id == profile.user_id))
-            session.add_all(Position(user_id=profile.user_id, **position)
-                            for position in data["positions"])
+            session.add_all(Position(user_id=profile.user_id, rank=rank, **position)
+                            for rank, position in enumerate(data["positions"]))
         if "education" in data:
             # The study from registration stays; the member's own list is replaced.
             session.execute(delete(Education).where(Education.user_id == profile.user_id,
@@ -213,13 +216,17 @@ def update_profile(db, user_id, changes):
         return _view(profile, positions, educations, owner=True, partner=False)
 
 
+def may_mentor(profile):
+    return profile.verified and profile.role in config.mentor_roles()
+
+
 def set_mentor_settings(db, user_id, settings):
     data = load_input(MentorSettingsSchema(), settings, "The settings")
     with db.transaction() as session:
         profile = session.get(Profile, str(user_id), with_for_update=True)
         if profile is None:
             raise exceptions.profile_not_found()
-        if data["available"] and not (profile.verified and profile.role in config.mentor_roles()):
+        if data["available"] and not may_mentor(profile):
             allowed = " and ".join(config.mentor_roles()) or "nobody"
             raise exceptions.Forbidden(
                 "not_eligible_as_mentor",

@@ -101,6 +101,9 @@ class PositionSchema(Schema):
     class Meta:
         unknown = RAISE
 
+    # Shown, never taken: a saved list gets new ids, so a form from before a
+    # change names an entry that is gone rather than the wrong one.
+    id = fields.Integer(dump_only=True)
     organisation = Text(200, min_length=1, required=True)
     title = Text(200, min_length=1, required=True)
     sector = fields.String(load_default="", validate=validate.OneOf([""] + config.sector_ids()))
@@ -132,6 +135,9 @@ class EducationSchema(Schema):
     year_graduated = fields.Integer(load_default=None, allow_none=True, strict=True,
                                     validate=validate.Range(min=1920, max=2100))
     verified = fields.Boolean(dump_only=True)
+    # registration (the study verified against the university's records), member
+    # (added by the member), or where another import put it from.
+    source = fields.String(dump_only=True)
 
     @validates_schema
     def _years(self, data, **kwargs):

@@ -128,8 +128,31 @@ def test_a_complete_profile_scores_100(db):
                     "country": "NL"},
         "linkedin_url": "https://www.linkedin.com/in/mila"})
     assert view["completeness"] == {"score": 100, "missing": []}
-    assert [p["title"] for p in view["positions"]] == ["Analyst", "Curator"]
-    assert view["positions"][1]["end_month"] == "2019-06"
+    assert view["positions"][0]["end_month"] == "2019-06"
+
+
+def test_positions_keep_the_members_order_and_get_new_ids_when_saved(db):
+    user_id = member(db)
+    curator = {"organisation": "Museum", "title": "Curator", "start_month": "2015-01",
+               "end_month": "2019-06"}
+    analyst = {"organisation": "Stats Office", "title": "Analyst", "start_month": "2019-07",
+               "current": True}
+    intern = {"organisation": "Archive", "title": "Intern", "start_month": "2014-01",
+              "end_month": "2014-06"}
+    first = profiles.update_profile(db, user_id, {"positions": [curator, analyst, intern]})
+    assert [p["title"] for p in first["positions"]] == ["Curator", "Analyst", "Intern"]
+    # Moved: the analyst first, as the profile page's "move up" sends it.
+    moved = profiles.update_profile(db, user_id, {"positions": [analyst, curator, intern]})
+    assert [p["title"] for p in moved["positions"]] == ["Analyst", "Curator", "Intern"]
+    assert [p["title"] for p in profiles.get_profile(db, user_id, user_id)["positions"]] == [
+        "Analyst", "Curator", "Intern"]
+    # Each entry shows an id, and a saved list has new ones (a stale form names none of them).
+    assert not {p["id"] for p in first["positions"]} & {p["id"] for p in moved["positions"]}
+    # What the page shows can be sent back without its id.
+    again = [{k: v for k, v in p.items() if k != "id"} for p in moved["positions"]]
+    assert profiles.update_profile(db, user_id, {"positions": again})["positions"][0]["title"] == "Analyst"
+    with pytest.raises(InvalidInput):  # an id is never taken from the caller
+        profiles.update_profile(db, user_id, {"positions": moved["positions"]})
 
 
 @pytest.mark.parametrize("changes,field", [
@@ -187,28 +210,46 @@ def test_the_registration_study_stays_when_the_member_edits_their_education(db):
     view = profiles.update_profile(db, user_id, {"education": [
         {"institution": "Sorbonne", "programme": "French", "year_started": 2015,
          "year_graduated": 2016}]})
-    assert [(e["programme"], e["verified"]) for e in view["education"]] == [
-        ("History", True), ("French", False)]
+    assert [(e["programme"], e["verified"], e["source"]) for e in view["education"]] == [
+        ("History", True, "registration"), ("French", False, "member")]
 
 
-def test_only_verified_alumni_and_staff_may_become_available_and_changes_are_announced(
+def test_every_verified_member_may_become_available_and_changes_are_announced(
         db, service_database):
     offer = {"available": True, "activities": ["cv_review", "career_advice", "cv_review"],
              "max_mentees": 3, "sectors": ["legal"], "languages": ["NL", "en"]}
+    for role in ("student", "alumnus", "staff"):  # the guide: all are eligible to be both
+        user_id = member(db, role=role)
+        assert profiles.get_profile(db, user_id, user_id)["mentor"]["eligible"] is True
+        settings = profiles.set_mentor_settings(db, user_id, offer)
+        assert settings["activities"] == ["career_advice", "cv_review"]
+        assert settings["languages"] == ["en", "nl"] and settings["room_left"] == 3
+    announced = service_database.scalar(
+        "SELECT envelope FROM outbox_events WHERE event_type = 'mentor_settings_changed'"
+        " AND envelope->'data'->>'user_id' = :id", {"id": user_id})
+    assert validate_payload("profiles", "mentor_settings_changed", 1, announced["data"])["max_mentees"] == 3
+    unverified = member(db, verified=False)
+    assert profiles.get_profile(db, unverified, unverified)["mentor"]["eligible"] is False
+    with pytest.raises(Forbidden):
+        profiles.set_mentor_settings(db, unverified, offer)
+
+
+def test_a_university_may_narrow_who_mentors(db, monkeypatch):
+    monkeypatch.setenv("MENTOR_ROLES", "alumnus,staff")
+    offer = {"available": True, "activities": ["cv_review"], "max_mentees": 1}
     student = member(db, role="student")
+    assert profiles.get_profile(db, student, student)["mentor"]["eligible"] is False
     with pytest.raises(Forbidden) as refused:
         profiles.set_mentor_settings(db, student, offer)
     assert refused.value.code == "not_eligible_as_mentor"
+    assert refused.value.fields == {"available": ["You cannot switch availability on."]}
     alumna = member(db, role="alumnus")
-    settings = profiles.set_mentor_settings(db, alumna, offer)
-    assert settings["activities"] == ["career_advice", "cv_review"]
-    assert settings["languages"] == ["en", "nl"] and settings["room_left"] == 3
-    announced = service_database.scalar(
-        "SELECT envelope FROM outbox_events WHERE event_type = 'mentor_settings_changed'"
-        " AND envelope->'data'->>'user_id' = :id", {"id": alumna})
-    assert validate_payload("profiles", "mentor_settings_changed", 1, announced["data"])["max_mentees"] == 3
+    assert profiles.get_profile(db, alumna, alumna)["mentor"]["eligible"] is True
+    assert profiles.set_mentor_settings(db, alumna, offer)["available"] is True
     # The student may still keep settings with availability off.
     assert profiles.set_mentor_settings(db, student, dict(offer, available=False))["available"] is False
+    # Others never learn whether someone may mentor: only the member sees it.
+    assert "eligible" not in profiles.get_profile(db, student, alumna)["mentor"]
 
 
 @pytest.mark.parametrize("settings,field", [
