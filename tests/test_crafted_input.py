@@ -132,7 +132,7 @@ def people_of(system, tmp_path):
     conversation = mentee.post("/conversations", {"recipient_id": mentor.user_id,
                                                   "body": "Hello"}).json()
     return {"mentor": mentor, "mentee": mentee, "newcomer": newcomer,
-            "ids": {"request_id": request_id, "conversation_id": conversation["conversation_id"],
+            "ids": {"request_id": request_id, "conversation_id": conversation["id"],
                     "message_id": conversation["message"]["id"], "notification_id": 1,
                     "relationship_id": 1, "review_id": 1, "user_id": mentee.user_id,
                     "decision": "approve"}}

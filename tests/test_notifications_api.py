@@ -27,8 +27,13 @@ def test_a_conversation_with_notifications_and_mail_in_the_recipients_language(
     bram.post("/notifications/read-all")
     started = anna.post("/conversations", {"recipient_id": bram.user_id, "body": "Hi Bram <3"})
     assert started.status_code == 201, started.text
-    conversation = started.json()["conversation_id"]
-    assert started.json()["message"]["body_html"] == "Hi Bram &lt;3"
+    created = started.json()
+    conversation = created["id"]
+    assert created["message"]["body_html"] == "Hi Bram &lt;3"
+    # The created resource is the conversation itself, as the list shows it.
+    assert created["with"] == {"user_id": bram.user_id, "name": "Bram van der Berg"}
+    assert {k: v for k, v in created.items() if k != "message"} == \
+        anna.get("/conversations").json()["items"][0]
 
     assert bram.get("/notifications/unread-count").json() == {"unread_count": 1}
     page = bram.get("/notifications").json()
@@ -41,8 +46,10 @@ def test_a_conversation_with_notifications_and_mail_in_the_recipients_language(
     assert listing["items"][0]["id"] == conversation and listing["items"][0]["unread_count"] == 1
     reply = bram.post(f"/conversations/{conversation}/messages", {"body": "Hoi Anna"})
     assert reply.status_code == 201
-    messages = anna.get(f"/conversations/{conversation}/messages").json()["items"]
-    assert [m["body"] for m in messages] == ["Hoi Anna", "Hi Bram <3"]
+    thread = anna.get(f"/conversations/{conversation}/messages").json()
+    assert [m["body"] for m in thread["items"]] == ["Hoi Anna", "Hi Bram <3"]
+    assert thread["conversation"]["with"] == {"user_id": bram.user_id, "name": "Bram van der Berg",
+                                              "blocked_by_you": False}
     assert bram.post(f"/notifications/{page['items'][0]['id']}/read").json()["unread_count"] == 0
 
 
@@ -50,7 +57,7 @@ def test_no_member_reads_anothers_notifications_or_conversations(system, tmp_pat
                                                                new_registration):
     anna, bram = two_members
     conversation = anna.post("/conversations", {"recipient_id": bram.user_id, "body": "private"}
-                             ).json()["conversation_id"]
+                             ).json()["id"]
     eve = onboarded_member(system, tmp_path, new_registration(first_name="Eve"))
     assert eve.get(f"/conversations/{conversation}/messages").status_code == 404
     assert eve.post(f"/conversations/{conversation}/messages", {"body": "hi"}).status_code == 404
@@ -83,7 +90,7 @@ def test_preferences_block_and_report(system, two_members):
                            headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}).json()["items"]
     assert any(r["message_id"] == sent["message"]["id"] for r in reports)
     assert bram.post(f"/members/{anna.user_id}/block").status_code == 200
-    blocked = anna.post(f"/conversations/{sent['conversation_id']}/messages", {"body": "again"})
+    blocked = anna.post(f"/conversations/{sent['id']}/messages", {"body": "again"})
     assert blocked.status_code == 403 and blocked.json()["error"]["code"] == "blocked"
 
 

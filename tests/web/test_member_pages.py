@@ -167,7 +167,7 @@ def test_the_members_pages_show_their_lists_and_are_accessible(
     # Someone else's conversation is not found, like one that does not exist.
     stranger = onboarded_member(system, tmp_path, registration(language=language))
     other = logged_in_page(new_page, system, stranger, language)
-    assert other.goto(f"/inbox/{started.json()['conversation_id']}").status == 404
+    assert other.goto(f"/inbox/{started.json()['id']}").status == 404
 
 
 def test_the_dashboard_links_to_what_the_profile_misses_and_the_profile_saves_it(

@@ -161,13 +161,17 @@ PATHS = {
     "/api/v1/conversations": {
         "get": _op("My conversations, newest first, with unread counts", _ok("page"),
                    secured=True, optional=PAGING),
-        "post": _op("Start a conversation", _ok("created", "201"), body="NewConversation",
+        "post": _op("Write to a member: the conversation with them (started, or the pair's "
+                    "existing one) as the list gives it (id, with, last_message_at, "
+                    "unread_count), and the message sent",
+                    _ok("the conversation, with its id", "201"), body="NewConversation",
                     secured=True)},
     "/api/v1/conversations/{conversation_id}/messages": {
         "get": (lambda op: {**op, "parameters": [
             {"name": "conversation_id", "in": "path", "required": True,
              "schema": {"type": "integer"}}, *op["parameters"]]})(
-                _op("Messages, newest first (reading marks them read)", _ok("page"),
+                _op("Messages, newest first (reading marks them read); conversation says who it is "
+                    "with and whether you blocked them", _ok("page"),
                     secured=True, optional=PAGING)),
         "post": {**_op("Send a message", _ok("sent", "201"), body="NewMessage", secured=True),
                  "parameters": [{"name": "conversation_id", "in": "path", "required": True,

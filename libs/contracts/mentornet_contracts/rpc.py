@@ -73,6 +73,7 @@ METHODS = {
         "start_conversation": ["user_id", "recipient_id", "body"],
         "list_messages": ["user_id", "conversation_id", "page", "per_page"],
         "send_message": ["user_id", "conversation_id", "body"],
+        "get_message": ["user_id", "message_id"],
         "block_member": ["user_id", "other_id"],
         "unblock_member": ["user_id", "other_id"],
         "report_message": ["user_id", "message_id", "reason"],

@@ -80,6 +80,23 @@ def _deliver(session, conversation, sender, recipient, body):
     return message
 
 
+def _name(person):
+    return f"{person.first_name} {person.last_name}" if person else None
+
+
+def _other(conversation, user_id):
+    return conversation.member_b if conversation.member_a == user_id else conversation.member_a
+
+
+def _conversation_view(session, conversation, user_id, person=None, unread=0):
+    """A conversation as its member ``user_id`` sees it (the list's item)."""
+    other = _other(conversation, user_id)
+    person = person if person is not None else session.get(Member, other)
+    return {"id": conversation.id, "with": {"user_id": other, "name": _name(person)},
+            "last_message_at": conversation.last_message_at.isoformat(),
+            "unread_count": unread}
+
+
 def _message_view(message):
     return {"id": message.id, "conversation_id": message.conversation_id,
             "sender_id": message.sender_id, "recipient_id": message.recipient_id,
@@ -107,14 +124,20 @@ def start_conversation(db, user_id, recipient_id, body):
             session.add(conversation)
             session.flush()
         message = _deliver(session, conversation, sender, recipient, body)
-        return {"conversation_id": conversation.id, "message": _message_view(message)}
+        # The created resource is the conversation (with its id, as the list gives
+        # it), and the message that started or continued it.
+        unread = session.execute(select(func.count()).select_from(Message).where(
+            Message.conversation_id == conversation.id, Message.recipient_id == user_id,
+            Message.read_at.is_(None))).scalar()
+        return {**_conversation_view(session, conversation, user_id, recipient, unread),
+                "message": _message_view(message)}
 
 
 def send_message(db, user_id, conversation_id, body):
     body = _body(body)
     with db.transaction() as session:
         conversation = _conversation_of(session, user_id, conversation_id, lock=True)
-        other = conversation.member_b if conversation.member_a == user_id else conversation.member_a
+        other = _other(conversation, user_id)
         sender, recipient = _member(session, user_id), session.get(Member, other)
         if recipient is None:
             raise exceptions.Conflict("member_left", "This member has left the network.")
@@ -134,22 +157,19 @@ def list_conversations(db, user_id, page=1, per_page=20):
         unread = dict(session.execute(select(Message.conversation_id, func.count()).where(
             Message.recipient_id == user_id, Message.read_at.is_(None),
             Message.conversation_id.in_(ids)).group_by(Message.conversation_id)).all()) if ids else {}
-        others = [c.member_b if c.member_a == user_id else c.member_a for c in conversations]
+        others = [_other(c, user_id) for c in conversations]
         people = {m.user_id: m for m in session.execute(
             select(Member).where(Member.user_id.in_(others))).scalars()} if others else {}
-        items = []
-        for conversation, other in zip(conversations, others):
-            person = people.get(other)
-            items.append({"id": conversation.id, "with": {
-                "user_id": other,
-                "name": f"{person.first_name} {person.last_name}" if person else None},
-                "last_message_at": conversation.last_message_at.isoformat(),
-                "unread_count": unread.get(conversation.id, 0)})
+        items = [_conversation_view(session, conversation, user_id, people.get(other),
+                                    unread.get(conversation.id, 0))
+                 for conversation, other in zip(conversations, others)]
         return {"items": items, "total": total, "page": page, "per_page": per_page}
 
 
 def list_messages(db, user_id, conversation_id, page=1, per_page=50):
-    """Newest first; reading the conversation marks the member's received messages read."""
+    """Newest first; reading the conversation marks the member's received messages read.
+    ``conversation`` says who it is with and whether the reader blocked them (what a
+    thread's page shows above the messages)."""
     page, per_page = page_and_size(page, per_page, default_per_page=50)
     with db.transaction() as session:
         conversation = _conversation_of(session, user_id, conversation_id)
@@ -159,10 +179,24 @@ def list_messages(db, user_id, conversation_id, page=1, per_page=50):
         total = session.execute(select(func.count()).select_from(Message).where(
             Message.conversation_id == conversation.id)).scalar()
         items = [_message_view(row) for row in rows]
-        session.execute(update(Message).where(Message.conversation_id == conversation.id,
-                                              Message.recipient_id == user_id,
-                                              Message.read_at.is_(None)).values(read_at=_now()))
-        return {"items": items, "total": total, "page": page, "per_page": per_page}
+        session.execute(update(Message).where(
+            Message.conversation_id == conversation.id, Message.recipient_id == user_id,
+            Message.read_at.is_(None)).values(read_at=_now()))
+        about = _conversation_view(session, conversation, user_id)
+        about["with"]["blocked_by_you"] = session.get(
+            Block, (user_id, about["with"]["user_id"])) is not None
+        return {"conversation": about, "items": items, "total": total, "page": page,
+                "per_page": per_page}
+
+
+def get_message(db, user_id, message_id):
+    """One message, to its sender or recipient only (what a report is about)."""
+    with db.transaction() as session:
+        message = session.get(Message, int(message_id))
+        if message is None or user_id not in (message.sender_id, message.recipient_id):
+            raise exceptions.NotFound("message_not_found", "No such message.")
+        sender = session.get(Member, message.sender_id)
+        return {**_message_view(message), "sender_name": _name(sender)}
 
 
 def block(db, user_id, other_id):

@@ -87,6 +87,10 @@ class NotificationsService:
         return inbox.send_message(self.db, user_id, conversation_id, body)
 
     @rpc
+    def get_message(self, user_id, message_id):
+        return inbox.get_message(self.db, user_id, message_id)
+
+    @rpc
     def block_member(self, user_id, other_id):
         return inbox.block(self.db, user_id, other_id)
 

@@ -92,7 +92,7 @@ def test_who_may_write_to_whom(db):
     assert closed.value.code == "messages_not_accepted"
     with db.transaction() as session:  # a mentoring request between them (mentoring's events)
         inbox.add_contact(session, contact, private)
-    assert inbox.start_conversation(db, contact, private, "about your request")["conversation_id"]
+    assert inbox.start_conversation(db, contact, private, "about your request")["id"]
     inbox.block(db, private, contact)
     with pytest.raises(Forbidden) as blocked:
         inbox.start_conversation(db, contact, private, "hello again")
@@ -104,15 +104,16 @@ def test_who_may_write_to_whom(db):
 def test_a_conversation_is_private_to_its_two_members(db, service_database):
     a, b, outsider = join(db), join(db), join(db)
     started = inbox.start_conversation(db, a, b, "<script>alert('hi')</script>\nsecond line")
-    conversation = started["conversation_id"]
+    conversation = started["id"]
     assert started["message"]["body_html"] == \
         "&lt;script&gt;alert(&#x27;hi&#x27;)&lt;/script&gt;<br>second line"
     reply = inbox.send_message(db, b, conversation, "Hello A")
     assert reply["recipient_id"] == a
-    assert inbox.start_conversation(db, b, a, "same pair")["conversation_id"] == conversation
+    assert inbox.start_conversation(db, b, a, "same pair")["id"] == conversation
     for attempt in (lambda: inbox.list_messages(db, outsider, conversation),
                     lambda: inbox.send_message(db, outsider, conversation, "let me in"),
-                    lambda: inbox.report(db, outsider, reply["id"], "spam")):
+                    lambda: inbox.report(db, outsider, reply["id"], "spam"),
+                    lambda: inbox.get_message(db, outsider, reply["id"])):
         with pytest.raises(NotFound):
             attempt()
     listing = inbox.list_conversations(db, a)
@@ -120,6 +121,12 @@ def test_a_conversation_is_private_to_its_two_members(db, service_database):
     messages = inbox.list_messages(db, a, conversation)
     assert [m["body"] for m in messages["items"]][:2] == ["same pair", "Hello A"]
     assert inbox.list_conversations(db, a)["items"][0]["unread_count"] == 0
+    assert messages["conversation"]["with"]["user_id"] == b
+    assert messages["conversation"]["with"]["blocked_by_you"] is False
+    assert inbox.get_message(db, a, reply["id"])["body"] == "Hello A"
+    inbox.block(db, a, b)
+    assert inbox.list_messages(db, a, conversation)["conversation"]["with"]["blocked_by_you"]
+    assert not inbox.list_messages(db, b, conversation)["conversation"]["with"]["blocked_by_you"]
     assert inbox.report(db, a, reply["id"], "Not nice")["status"] == "open"
     assert inbox.list_reports(db)["items"][-1]["reason"] == "Not nice"
 
@@ -314,7 +321,7 @@ def test_mentoring_events_reach_the_member_they_concern(db, service_database):
     # A request makes them contacts: the mentor may answer even though the mentee
     # does not accept messages from other members.
     preferences.set(db, mentee, {"allow_messages_from_members": False})
-    assert inbox.start_conversation(db, mentor, mentee, "Graag!")["conversation_id"]
+    assert inbox.start_conversation(db, mentor, mentee, "Graag!")["id"]
 
 
 def test_a_link_event_retried_to_success_leaves_no_link_among_the_failures(db, service_database):
