@@ -41,6 +41,13 @@ CODES = {
     "guidelines_version_changed": _l("The guidelines have changed while you were reading them; "
                                      "please read them again."),
     "profile_not_found": _l("Your profile is not ready yet; please try again in a moment."),
+    # The inbox (notifications): who may write to whom.
+    "blocked": _l("This member does not accept your messages."),
+    "messages_not_accepted": _l("This member only accepts messages from their mentoring "
+                                "contacts."),
+    "not_verified": _l("Finish verifying your affiliation first."),
+    "member_left": _l("This member has left the Mentor Network."),
+    "recipient_not_found": _l("There is no such member."),
     "service_unavailable": _l("A service is unavailable; please try again shortly."),
     "service_timeout": _l("A service did not answer in time; please try again."),
     "internal_error": _l("Something went wrong on our side; please try again."),
@@ -78,6 +85,12 @@ FIELD_MESSAGES = [
     N_("You must agree to the guidelines to join."),
     N_("Choose one of: en (English), nl (Nederlands)."),
     N_("Not a valid URL."),
+    N_("Write a message."),
+    N_("The message contains control characters."),
+    N_("Choose another member to write to."),
+    N_("There is no such member."),
+    N_("You cannot block yourself."),
+    N_("Say briefly (under 1000 characters) what is wrong."),
 ]
 
 # (pattern of the service's text, msgid with the pattern's named groups)
@@ -90,6 +103,8 @@ PATTERNS = [
      _l("Use at most %(count)s characters.")),
     (re.compile(r"^Keep it under (?P<count>\d+) characters\.$"),
      _l("Keep it under %(count)s characters.")),
+    (re.compile(r"^Keep a message under (?P<count>\d+) characters\.$"),
+     _l("Keep a message under %(count)s characters.")),
     (re.compile(r"^Longer than maximum length (?P<count>\d+)\.$"),
      _l("Use at most %(count)s characters.")),
     (re.compile(r"^Length must be between (?P<low>\d+) and (?P<high>\d+)\.$"),

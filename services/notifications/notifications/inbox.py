@@ -25,7 +25,9 @@ def _now():
 def _body(body):
     if not isinstance(body, str) or not body.strip():
         raise exceptions.invalid("body", "Write a message.")
-    body = body.strip()
+    # A browser's form sends line breaks as CRLF, an API client usually as LF: one
+    # message reads the same whichever way it was written.
+    body = body.strip().replace("\r\n", "\n")
     if len(body) > MAX_BODY:
         raise exceptions.invalid("body", f"Keep a message under {MAX_BODY} characters.")
     if any(ord(ch) < 32 and ch not in "\n\t\r" for ch in body):

@@ -110,6 +110,8 @@ def test_a_conversation_is_private_to_its_two_members(db, service_database):
     reply = inbox.send_message(db, b, conversation, "Hello A")
     assert reply["recipient_id"] == a
     assert inbox.start_conversation(db, b, a, "same pair")["id"] == conversation
+    assert inbox.send_message(db, b, conversation, "from a form\r\nline two")["body"] == \
+        "from a form\nline two"
     for attempt in (lambda: inbox.list_messages(db, outsider, conversation),
                     lambda: inbox.send_message(db, outsider, conversation, "let me in"),
                     lambda: inbox.report(db, outsider, reply["id"], "spam"),
@@ -117,9 +119,9 @@ def test_a_conversation_is_private_to_its_two_members(db, service_database):
         with pytest.raises(NotFound):
             attempt()
     listing = inbox.list_conversations(db, a)
-    assert listing["items"][0]["unread_count"] == 2  # B's reply and "same pair"
+    assert listing["items"][0]["unread_count"] == 3  # B's reply, "same pair" and the form's
     messages = inbox.list_messages(db, a, conversation)
-    assert [m["body"] for m in messages["items"]][:2] == ["same pair", "Hello A"]
+    assert [m["body"] for m in messages["items"]][1:3] == ["same pair", "Hello A"]
     assert inbox.list_conversations(db, a)["items"][0]["unread_count"] == 0
     assert messages["conversation"]["with"]["user_id"] == b
     assert messages["conversation"]["with"]["blocked_by_you"] is False
