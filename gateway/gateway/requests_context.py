@@ -12,6 +12,7 @@ names nothing that exists (404).
 """
 import logging
 import re
+import time
 import uuid
 
 from flask import current_app, g, has_request_context, request
@@ -65,6 +66,11 @@ def init_app(app):
                 # For benchmarks and tests: how many service calls this answer
                 # took (off by default: it tells outsiders how a page is built).
                 response.headers["X-RPC-Calls"] = str(g.get("rpc_calls", 0))
+                # ... how long it waited for them in all, and for the slowest one
+                # (a parallel batch waits for its slowest call): what a page's time
+                # is made of, beside the gateway's own work.
+                response.headers["X-RPC-Waited-Ms"] = f"{g.get('rpc_waited_ms', 0.0):.2f}"
+                response.headers["X-RPC-Slowest-Ms"] = f"{g.get('rpc_slowest_ms', 0.0):.2f}"
         return response
 
 
@@ -96,17 +102,31 @@ def client_address():
     return request.remote_addr or ""
 
 
+def _waited(started):
+    elapsed = (time.perf_counter() - started) * 1000
+    g.rpc_waited_ms = g.get("rpc_waited_ms", 0.0) + elapsed
+    g.rpc_slowest_ms = max(g.get("rpc_slowest_ms", 0.0), elapsed)
+
+
 def call(service, method, **kwargs):
     _count(1)
-    return rpc_client().call(service, method, kwargs=kwargs, context=context())
+    started = time.perf_counter()
+    try:
+        return rpc_client().call(service, method, kwargs=kwargs, context=context())
+    finally:
+        _waited(started)
 
 
 def call_parallel(calls):
     """``{"name": (service, method, kwargs)}`` -> results (or exceptions), concurrently."""
     _count(len(calls))
-    return rpc_client().parallel(
-        {name: (service, method, (), kwargs) for name, (service, method, kwargs) in calls.items()},
-        context=context())
+    started = time.perf_counter()
+    try:
+        return rpc_client().parallel(
+            {name: (service, method, (), kwargs)
+             for name, (service, method, kwargs) in calls.items()}, context=context())
+    finally:
+        _waited(started)
 
 
 def json_body():
