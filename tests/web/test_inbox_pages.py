@@ -101,6 +101,9 @@ def test_two_members_write_report_and_block_through_the_pages(system, new_page, 
     bram_page.get_by_role("link", name="Anna Jansen").click()
     expect(bram_page.get_by_text("Hello Bram <b>not bold</b>")).to_be_visible()
     assert_accessible(bram_page)
+    # Read here, so its notification is read too (the toolbar's count drops).
+    unread = bram.get("/notifications?unread_only=true").json()["items"]
+    assert not [n for n in unread if n["type"] == "new_message"], unread
     send(bram_page, words, "Hi Anna, nice to hear from you.")
     expect(bram_page.get_by_role("status")).to_contain_text(words["sent"])
     bram_page.goto("/inbox")

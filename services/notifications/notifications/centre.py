@@ -89,6 +89,23 @@ def mark_read(db, user_id, notification_id):
         return {"id": row.id, "read": True, "unread_count": counter.unread if counter else 0}
 
 
+def mark_read_by_cause(session, user_id, dedupe_keys):
+    """The member's notifications about causes they have now seen some other way
+    (a thread read in the inbox), marked read in the caller's transaction."""
+    if not dedupe_keys:
+        return 0
+    # The counter's row lock first, as mark_all_read takes it.
+    session.execute(select(UnreadCounter.user_id).where(UnreadCounter.user_id == user_id)
+                    .with_for_update())
+    marked = session.execute(update(Notification).where(
+        Notification.user_id == user_id, Notification.dedupe_key.in_(dedupe_keys),
+        Notification.read_at.is_(None)).values(read_at=_now())).rowcount
+    if marked:
+        session.execute(update(UnreadCounter).where(UnreadCounter.user_id == user_id)
+                        .values(unread=func.greatest(UnreadCounter.unread - marked, 0)))
+    return marked
+
+
 def mark_all_read(db, user_id):
     with db.transaction() as session:
         # The counter's row lock first: a notification being made now either

@@ -169,7 +169,8 @@ def list_conversations(db, user_id, page=1, per_page=20):
 
 
 def list_messages(db, user_id, conversation_id, page=1, per_page=50):
-    """Newest first; reading the conversation marks the member's received messages read.
+    """Newest first; reading the conversation marks the member's received messages read,
+    and the notifications about them.
     ``conversation`` says who it is with and whether the reader blocked them (what a
     thread's page shows above the messages)."""
     page, per_page = page_and_size(page, per_page, default_per_page=50)
@@ -181,9 +182,12 @@ def list_messages(db, user_id, conversation_id, page=1, per_page=50):
         total = session.execute(select(func.count()).select_from(Message).where(
             Message.conversation_id == conversation.id)).scalar()
         items = [_message_view(row) for row in rows]
-        session.execute(update(Message).where(
+        now_read = session.execute(update(Message).where(
             Message.conversation_id == conversation.id, Message.recipient_id == user_id,
-            Message.read_at.is_(None)).values(read_at=_now()))
+            Message.read_at.is_(None)).values(read_at=_now()).returning(Message.id)).scalars().all()
+        # Their "sent you a message" notifications are read too: the toolbar's count
+        # drops as the thread is read, not only when the notification is opened.
+        centre.mark_read_by_cause(session, user_id, [f"new_message:{id_}" for id_ in now_read])
         about = _conversation_view(session, conversation, user_id)
         about["with"]["blocked_by_you"] = session.get(
             Block, (user_id, about["with"]["user_id"])) is not None

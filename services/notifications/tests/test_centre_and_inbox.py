@@ -444,3 +444,20 @@ def test_notifications_quoting_a_members_words_come_html_escaped_too(db):
     assert rejected["text_html"].endswith("&lt;b&gt;No record&lt;/b&gt;")
     assert all("<" not in item["text_html"].replace("<br>", "")
                for item in centre.list_for(db, mentee)["items"])
+
+
+def test_reading_a_thread_reads_its_message_notifications_and_no_others(db):
+    a, b, c = join(db), join(db), join(db)
+    before = centre.unread_count(db, a)["unread_count"]
+    conversation = inbox.start_conversation(db, b, a, "one")["id"]
+    inbox.send_message(db, b, conversation, "two")
+    inbox.start_conversation(db, c, a, "from someone else")
+    assert centre.unread_count(db, a)["unread_count"] == before + 3
+    inbox.list_messages(db, a, conversation)
+    assert centre.unread_count(db, a)["unread_count"] == before + 1
+    unread = centre.list_for(db, a, unread_only=True)["items"]
+    assert [n["type"] for n in unread if n["type"] == "new_message"] == ["new_message"]
+    inbox.list_messages(db, a, conversation)  # again: nothing left to mark, no count below
+    assert centre.unread_count(db, a)["unread_count"] == before + 1
+    assert centre.unread_count(db, b)["unread_count"] == centre.list_for(
+        db, b, unread_only=True)["total"]
