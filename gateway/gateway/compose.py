@@ -9,11 +9,12 @@ part empty and is named in ``unavailable`` instead of failing the whole page.
 """
 
 
-def dashboard_calls(user_id):
+def dashboard_calls(user_id, language="en"):
     """The calls the dashboard makes, for ``call_parallel`` (or, with the token
-    check beside them, ``auth.authenticated_parallel``)."""
+    check beside them, ``auth.authenticated_parallel``); the sector and
+    activity labels come in ``language``."""
     return {
-        "profiles": ("profiles", "overview", {"user_id": user_id}),
+        "profiles": ("profiles", "overview", {"user_id": user_id, "language": language}),
         "mentoring": ("mentoring", "overview", {"user_id": user_id}),
         "notifications": ("notifications", "overview", {"user_id": user_id}),
     }

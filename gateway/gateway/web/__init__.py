@@ -11,7 +11,7 @@ that cookie and is exempt from CSRF: it takes bearer tokens only.
 from flask_wtf.csrf import CSRFProtect
 
 from gateway.web import (accounts, dashboard, i18n, inbox, mentoring, notifications, onboarding,
-                         pages, profile, sessions, settings)
+                         pages, profile, sessions, settings, toolbar)
 
 csrf = CSRFProtect()
 
@@ -40,5 +40,6 @@ def init_app(app, api_blueprints):
         csrf.exempt(blueprint)  # bearer tokens, never the cookie: nothing to forge
     i18n.init_app(app)
     sessions.init_app(app)
+    toolbar.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

@@ -42,7 +42,7 @@ METHODS = {
         "update_profile": ["user_id", "changes"],
         "set_mentor_settings": ["user_id", "settings"],
         "catalogue": ["kind", "language"],
-        "overview": ["user_id"],
+        "overview": ["user_id", "language"],
         "search_mentors": ["viewer_id", "filters"],
         "sector_cloud": [],
         "directory": ["viewer_id", "q", "page", "per_page"],

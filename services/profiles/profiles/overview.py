@@ -10,7 +10,8 @@ from profiles.recommend import recommend_for
 from profiles.search import sector_cloud_in
 
 
-def overview(db, user_id, recommendations=5):
+def overview(db, user_id, recommendations=5, language="en"):
+    """The dashboard's part, its labels (sectors, activities) in ``language``."""
     with db.transaction() as session:
         me = session.get(Profile, str(user_id))
         if me is None:
@@ -22,7 +23,7 @@ def overview(db, user_id, recommendations=5):
                    "last_name": me.last_name,
                    "completeness": completeness(me, positions, educations),
                    "mentor": mentor_settings_view(me)},
-            "sector_cloud": sector_cloud_in(session),
+            "sector_cloud": sector_cloud_in(session, language),
             "recommended_mentors": recommend_for(session, me, educations, positions,
-                                                 recommendations),
+                                                 recommendations, language),
         }

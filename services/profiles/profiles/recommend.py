@@ -7,6 +7,7 @@ Each is scored on those grounds and returned with the reasons, best first.
 """
 from sqlalchemy import text
 
+from profiles import config
 from profiles.profiles import fold
 
 CANDIDATES = 200
@@ -46,15 +47,20 @@ LIMIT :limit
 """)
 
 
-def recommend_for(session, me, educations, positions, limit=5):
+def recommend_for(session, me, educations, positions, limit=5, language="en"):
     """Up to ``limit`` open mentors for ``me`` (whose educations and positions
     the caller has already read), best first, each with its reasons: a shared
-    programme weighs 3, a sector of interest 2, then room left decides."""
+    programme weighs 3, a sector of interest 2, then room left decides.  Each
+    carries the catalogue's ``labels`` of its sectors and activities in
+    ``language``, so a page shows the reasons in words without another call."""
     programmes = sorted({fold(e.programme) for e in educations})
     sectors = {p.sector for p in positions if p.sector} | set(me.mentor_sectors)
     rows = session.execute(_QUERY, {"programmes": programmes, "sectors": sorted(sectors),
                                     "candidates": CANDIDATES, "me": me.user_id,
                                     "limit": limit}).all()
+    sector_labels = {item["id"]: item["label"] for item in config.labelled("sectors", language)}
+    activity_labels = {item["id"]: item["label"]
+                       for item in config.labelled("activities", language)}
     recommended = []
     for row in rows:
         reasons = []
@@ -68,5 +74,7 @@ def recommend_for(session, me, educations, positions, limit=5):
             "user_id": row.user_id, "first_name": row.first_name, "last_name": row.last_name,
             "headline": row.headline, "role": row.role, "sectors": list(row.sectors),
             "activities": list(row.activities), "room_left": row.room_left,
-            "reasons": reasons})
+            "reasons": reasons,
+            "labels": {"sectors": {s: sector_labels.get(s, s) for s in row.sectors},
+                       "activities": {a: activity_labels.get(a, a) for a in row.activities}}})
     return recommended

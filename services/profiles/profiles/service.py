@@ -46,9 +46,10 @@ class ProfilesService:
         return config.labelled(kind, language)
 
     @rpc
-    def overview(self, user_id):
-        """The dashboard's part: the member, the sector cloud, recommended mentors."""
-        return overview.overview(self.db, user_id)
+    def overview(self, user_id, language="en"):
+        """The dashboard's part: the member, the sector cloud, recommended mentors
+        (sector and activity labels in ``language``)."""
+        return overview.overview(self.db, user_id, language=language)
 
     # -- search --
     @rpc

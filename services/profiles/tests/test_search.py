@@ -488,6 +488,24 @@ def test_the_overview_recommends_mentors_with_their_reasons_best_first(db):
         "shared_programme", "offers", "room_left"]
 
 
+def test_the_overview_names_sectors_and_activities_in_the_members_language(db):
+    programme = f"Assyriology {token()}"
+    me = member(db, programme=programme, mentor={"available": False, "sectors": ["legal"]})
+    mentor = member(db, programme=programme, mentor={"sectors": ["legal"], "max_mentees": 2})
+
+    dutch, english = overview.overview(db, me, language="nl"), overview.overview(db, me)
+    assert {"sector": "legal", "label": "Juridisch"} == {
+        k: v for k, v in next(i for i in dutch["sector_cloud"] if i["sector"] == "legal").items()
+        if k != "count"}
+    assert dutch["sector_cloud"] == search.sector_cloud(db, "nl")
+    [first] = [m for m in dutch["recommended_mentors"] if m["user_id"] == mentor]
+    assert first["labels"] == {"sectors": {"legal": "Juridisch"},
+                               "activities": {"career_advice": "Loopbaanadvies"}}
+    [first] = [m for m in english["recommended_mentors"] if m["user_id"] == mentor]
+    assert first["labels"] == {"sectors": {"legal": "Legal"},
+                               "activities": {"career_advice": "Career advice"}}
+
+
 def test_the_overview_of_an_unknown_member_is_not_found(db):
     with pytest.raises(NotFound):
         overview.overview(db, str(uuid.uuid4()))

@@ -21,9 +21,43 @@
     }
   }
 
+  // The member's toolbar folds behind its Menu button on a phone (the CSS
+  // folds it only under .foldable, so without JavaScript the list is shown).
+  // The button says whether the menu is open (aria-expanded); Escape closes it
+  // and gives focus back to the button.
+  function foldToolbar() {
+    var toolbar = document.querySelector(".toolbar");
+    var button = toolbar && toolbar.querySelector(".toolbar-toggle");
+    if (!button) {
+      return;
+    }
+    button.hidden = false;
+    button.setAttribute("aria-expanded", "false");
+    toolbar.classList.add("foldable");
+    button.addEventListener("click", function () {
+      button.setAttribute("aria-expanded",
+                          button.getAttribute("aria-expanded") === "true" ? "false" : "true");
+    });
+    toolbar.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") {
+        return;
+      }
+      var open = toolbar.querySelector("details[open]");
+      if (open) {  // the module selector first, then the menu
+        open.open = false;
+        open.querySelector("summary").focus();
+      } else if (button.getAttribute("aria-expanded") === "true" &&
+                 getComputedStyle(button).display !== "none") {
+        button.setAttribute("aria-expanded", "false");
+        button.focus();
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary(document);
     showOwnQuestion();
+    foldToolbar();
   });
   document.addEventListener("change", function (event) {
     if (event.target.id === "security_question") {
