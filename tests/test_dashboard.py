@@ -78,16 +78,20 @@ def test_a_session_ended_elsewhere_gets_no_dashboard_where_its_token_was_known(
 
 def test_a_wrong_hint_never_shows_another_members_dashboard(system, tmp_path, new_registration):
     from gateway import create_app
-    app = create_app({"AMQP_URI": system.amqp_uri})
+    from gateway.auth import session_cache
+    # Trusting nothing: every token is checked, beside the page's calls when known.
+    app = create_app({"AMQP_URI": system.amqp_uri, "SESSION_CACHE_SECONDS": 0})
     client = app.test_client()
     alice = onboarded_member(system, tmp_path, new_registration(first_name="Alice"))
     bob = onboarded_member(system, tmp_path, new_registration(first_name="Bob"))
     as_alice = {"Authorization": f"Bearer {alice.token}"}
     assert client.get("/api/v1/dashboard", headers=as_alice).json["me"]["first_name"] == "Alice"
 
-    hints = app.extensions["recent_sessions"]
-    hints.remember(alice.token, bob.user_id)  # as if the hint had gone stale
+    with app.app_context():
+        cache = session_cache()
+    # as if the hint had gone stale
+    cache.store(alice.token, {"user_id": bob.user_id, "username": "bob", "language": "en"}, None)
     page = client.get("/api/v1/dashboard", headers=as_alice)
     assert page.status_code == 200
     assert (page.json["me"]["user_id"], page.json["me"]["first_name"]) == (alice.user_id, "Alice")
-    assert hints.user_id_for(alice.token) == alice.user_id
+    assert cache.hint(alice.token) == alice.user_id

@@ -11,7 +11,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import errors, headers, requests_context, web
+from gateway import auth, errors, headers, requests_context, web
 from gateway.api import (accounts, admin, dashboard, health, mentoring, notifications, onboarding, openapi,
                          profiles)
 from gateway.api import search
@@ -34,6 +34,7 @@ def create_app(config=None):
         ALUMNI_OFFICE_URL=os.environ.get("ALUMNI_OFFICE_URL", ""),
     )
     app.config.update(config or {})
+    auth.init_app(app)  # the session cache's settings (see gateway/auth.py)
     app.json.sort_keys = False  # answers keep the order they are built in (Flask 3)
     if app.config["TRUSTED_PROXY_HOPS"]:
         # The client's address is taken from X-Forwarded-For only as far back as

@@ -1,27 +1,59 @@
-"""Who is calling: a bearer token checked by identity on every request.
+"""Who is calling: a session token (a bearer token, or the pages' session
+cookie), checked by identity, and trusted for a while by each gateway process.
 
-A page that needs several services (the dashboard) would otherwise pay for the
-token check and then for its own calls, one after the other.  So each gateway
-process remembers, for a while, which member a token belonged to the last time
-identity said so (a hint, never a credential), and for such a token asks
-identity and the page's services at once.  Nothing reaches the client unless
-identity accepts the token now and names the same member: a refused token's
-hint is forgotten, and when identity names someone else the page's results
-are thrown away, the hint corrected and the page asked for again.
+Asking identity on every request cost an RPC and a database read per page.  So
+each gateway process keeps the answers it got (``SessionCache``), keyed by the
+token's SHA-256, and trusts one without asking again for at most
+``SESSION_CACHE_SECONDS`` (60), and never past what identity said was left of
+the session: its absolute end, and its idle end less one activity report's
+interval (so activity not yet reported never has to keep a session alive).
+
+What keeps the cache true:
+
+- **Endings.** Identity publishes ``session_ended`` (through its outbox) for
+  every session that ends, whatever the reason: logout, password change or
+  reset, account deleted, idle or expired.  Each process listens on its own
+  exclusive, auto-deleted queue (``SessionEvents``, a thread with its own pika
+  connection: no eventlet here) and forgets those sessions the moment the event
+  arrives; ``account_language_changed`` likewise drops the member's cached
+  language.  A logout or password change made through this process also
+  forgets locally at once, before the event comes back.
+- **Broker trouble.** While that connection is down (or not yet up) the
+  process forgets everything it holds and trusts nothing: every request is
+  checked with identity, as before, until the queue is bound again.  A check
+  that overlaps an ending (or a reconnection) is not trusted: answers are
+  stored as trusted only if no event arrived and the connection did not change
+  while identity was being asked (``epoch``).
+- **The idle clock.** Requests answered from the cache are activity identity
+  does not see; each process reports it in batches (``record_activity``, every
+  ``SESSION_ACTIVITY_REPORT_SECONDS``: at most once a minute per session), so
+  a member active in the last 30 minutes stays logged in.
+
+An untrusted entry (past its trust, or kept while the broker was away) is
+still a hint of whose token it is: the dashboard asks identity and the page's
+services at once for such a token (``authenticated_parallel``), and uses the
+results only if identity names the same member.
 """
 import functools
 import hashlib
+import logging
+import os
 import threading
 import time
 from collections import OrderedDict
 
+import pika
 from flask import current_app, g, request
 
 from gateway.errors import ApiError
-from gateway.requests_context import call, call_parallel
+from gateway.requests_context import call, call_parallel, rpc_client
+from mentornet_contracts.events import GATEWAY_EVENT_QUEUES
 
-HINTS_KEPT = 10_000
-HINT_SECONDS = 600  # well under the 30-minute idle limit: stale hints are rare
+log = logging.getLogger(__name__)
+
+SESSIONS_KEPT = 10_000
+HINT_SECONDS = 600  # an untrusted entry is dropped after this: a hint, not a credential
+MEMBER_FIELDS = ("user_id", "username", "language")
 
 
 def bearer_token():
@@ -40,48 +72,300 @@ def _required_token():
     return token
 
 
-class RecentSessions:
-    """token digest -> (user_id, when identity last accepted it); bounded, per process."""
+def digest(token):
+    """The token's SHA-256, as identity stores it and names it in ``session_ended``."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
-    def __init__(self, size=HINTS_KEPT, seconds=HINT_SECONDS):
-        self.size, self.seconds = size, seconds
-        self._hints = OrderedDict()
+
+class _Entry:
+    __slots__ = ("member", "trusted_until", "stored_at")
+
+    def __init__(self, member, trusted_until, stored_at):
+        self.member, self.trusted_until, self.stored_at = member, trusted_until, stored_at
+
+
+class SessionCache:
+    """Identity's recent answers about session tokens, in one process; bounded.
+
+    ``trust_seconds`` 0 trusts nothing (every request asks identity, as before
+    the cache; the benchmark's old path)."""
+
+    def __init__(self, trust_seconds=60.0, report_seconds=60.0, size=SESSIONS_KEPT,
+                 clock=time.monotonic):
+        self.trust_seconds, self.report_seconds = trust_seconds, report_seconds
+        self.size, self.clock = size, clock
+        self._entries = OrderedDict()   # digest -> _Entry
+        self._by_member = {}            # user_id -> {digest}
+        self._activity = {}             # digest -> clock() of its last request not yet reported
         self._lock = threading.Lock()
+        self.listening = False          # our queue is bound to identity's endings
+        self.epoch = 0                  # bumped by every ending heard and every (dis)connection
 
-    @staticmethod
-    def _key(token):
-        return hashlib.sha256(token.encode()).digest()
-
-    def user_id_for(self, token):
+    # -- asking --------------------------------------------------------------
+    def trusted(self, token):
+        """The member (user_id, username, language) if this process may answer
+        for ``token`` without asking identity; counts as the session's activity."""
+        key, now = digest(token), self.clock()
         with self._lock:
-            hint = self._hints.get(self._key(token))
-        if hint is None or time.monotonic() - hint[1] > self.seconds:
+            entry = self._entries.get(key)
+            if entry is None or not self.listening or now >= entry.trusted_until:
+                return None
+            self._activity[key] = now
+            return dict(entry.member)
+
+    def hint(self, token):
+        """Whose token this was the last time identity said (trusted or not), or None."""
+        with self._lock:
+            entry = self._entries.get(digest(token))
+        if entry is None or self.clock() - entry.stored_at > HINT_SECONDS:
             return None
-        return hint[0]
+        return entry.member["user_id"]
 
-    def remember(self, token, user_id):
-        key = self._key(token)
+    # -- learning ------------------------------------------------------------
+    def begin_check(self):
+        """Call before asking identity; give the result to ``store``."""
         with self._lock:
-            self._hints[key] = (user_id, time.monotonic())
-            self._hints.move_to_end(key)
-            while len(self._hints) > self.size:
-                self._hints.popitem(last=False)
+            return self.epoch if self.listening else None
 
-    def forget(self, token):
+    def store(self, token, answer, began):
+        """Keep identity's ``answer`` (authenticate's) for ``token``: trusted only
+        if the whole check ran while we were listening and heard no ending."""
+        key, now = digest(token), self.clock()
+        member = {name: answer[name] for name in MEMBER_FIELDS}
+        left = answer.get("session") or {}
         with self._lock:
-            self._hints.pop(self._key(token), None)
+            trusted_until = 0.0
+            if self.trust_seconds > 0 and began is not None and began == self.epoch \
+                    and self.listening:
+                trusted_until = now + min(
+                    self.trust_seconds,
+                    float(left.get("seconds_left", 0)),
+                    float(left.get("idle_seconds_left", 0)) - self.report_seconds - 1)
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._unindex(key, old)
+            self._entries[key] = _Entry(member, trusted_until, now)
+            self._by_member.setdefault(member["user_id"], set()).add(key)
+            # identity has just seen this session: nothing of it is left to report
+            self._activity.pop(key, None)
+            while len(self._entries) > self.size:
+                dropped_key, dropped = self._entries.popitem(last=False)
+                self._unindex(dropped_key, dropped)
+        return member
+
+    def _unindex(self, key, entry):
+        keys = self._by_member.get(entry.member["user_id"])
+        if keys is not None:
+            keys.discard(key)
+            if not keys:
+                del self._by_member[entry.member["user_id"]]
+
+    # -- forgetting ----------------------------------------------------------
+    def forget(self, digests=(), user_id=None):
+        """Sessions (by digest) and every session of ``user_id`` are no longer trusted."""
+        with self._lock:
+            self.epoch += 1
+            keys = set(digests) | set(self._by_member.get(user_id, ()))
+            for key in keys:
+                entry = self._entries.pop(key, None)
+                if entry is not None:
+                    self._unindex(key, entry)
+                self._activity.pop(key, None)
+
+    def forget_token(self, token):
+        self.forget([digest(token)])
+
+    def set_listening(self, listening):
+        """Our queue is bound (True) or the connection is gone (False: everything
+        held is forgotten, since endings may be missed from now on)."""
+        with self._lock:
+            self.epoch += 1
+            self.listening = listening
+            if not listening:
+                self._entries.clear()
+                self._by_member.clear()
+
+    def __len__(self):
+        return len(self._entries)
+
+    # -- the idle clock --------------------------------------------------------
+    def take_activity(self):
+        """{digest: seconds since its last request} for the sessions answered
+        from the cache since the last report; they are then reported."""
+        now = self.clock()
+        with self._lock:
+            taken, self._activity = self._activity, {}
+        return {key: round(now - at, 3) for key, at in taken.items()}
+
+    def give_back_activity(self, seen):
+        """A report that failed: its activity is sent with the next one."""
+        now = self.clock()
+        with self._lock:
+            for key, ago in seen.items():
+                at = now - ago
+                if at > self._activity.get(key, float("-inf")):
+                    self._activity[key] = at
 
 
-def recent_sessions():
-    hints = current_app.extensions.get("recent_sessions")
-    if hints is None:
-        hints = current_app.extensions.setdefault("recent_sessions", RecentSessions())
-    return hints
+class SessionEvents(threading.Thread):
+    """This process's own queue for identity's ``session_ended`` (and language
+    changes): declared exclusive and auto-deleted, so it lives exactly as long
+    as the connection; the cache trusts nothing while it is not bound."""
+
+    def __init__(self, amqp_uri, cache, heartbeat=5):
+        super().__init__(name="session-events", daemon=True)
+        self.amqp_uri, self.cache, self.heartbeat = amqp_uri, cache, heartbeat
+        self.connection = None
+        self.stopping = False
+
+    def run(self):
+        backoff = 0.2
+        while not self.stopping:
+            try:
+                self._consume()
+                backoff = 0.2
+            except Exception as exc:  # any failure: trust nothing until bound again
+                if not self.stopping:
+                    log.warning("session events: connection lost (%s: %s); every request is "
+                                "checked with identity until it is back (retry in %.1fs)",
+                                type(exc).__name__, exc, backoff)
+            finally:
+                self.cache.set_listening(False)
+                self._close()
+            if not self.stopping:
+                time.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+
+    def _consume(self):
+        params = pika.URLParameters(self.amqp_uri)
+        params.heartbeat = self.heartbeat
+        params.socket_timeout = params.stack_timeout = 5
+        params.blocked_connection_timeout = 5
+        params.client_properties = {"connection_name": f"gateway-session-events pid={os.getpid()}"}
+        self.connection = pika.BlockingConnection(params)
+        channel = self.connection.channel()
+        queue = channel.queue_declare("", exclusive=True, auto_delete=True).method.queue
+        for source, event_type in GATEWAY_EVENT_QUEUES:
+            # as the services' relays declare it (mentornet_platform.outbox.event_exchange)
+            channel.exchange_declare(f"{source}.events", exchange_type="topic", durable=True)
+            channel.queue_bind(queue, f"{source}.events", routing_key=event_type)
+        channel.basic_consume(queue, self._on_event, auto_ack=True, exclusive=True)
+        self.cache.set_listening(True)
+        log.info("session events: listening on %s", queue)
+        channel.start_consuming()
+        raise ConnectionError("consumer stopped")
+
+    def _on_event(self, _channel, _method, _properties, body):
+        import json
+        try:
+            envelope = json.loads(body)
+            data = envelope["data"]
+            if envelope["type"] == "session_ended":
+                self.cache.forget(data["sessions"], data["user_id"])
+            else:
+                self.cache.forget(user_id=data["user_id"])
+        except Exception:  # a message we cannot read: trust nothing rather than guess
+            log.exception("session events: unreadable event; forgetting every session")
+            self.cache.set_listening(False)
+            self.cache.set_listening(True)
+
+    def _close(self):
+        connection, self.connection = self.connection, None
+        try:
+            if connection is not None and connection.is_open:
+                connection.close()
+        except Exception:
+            pass
+
+    def stop(self):
+        self.stopping = True
+        connection = self.connection
+        if connection is not None:
+            try:
+                connection.add_callback_threadsafe(connection.close)
+            except Exception:
+                pass
+
+
+class ActivityReports(threading.Thread):
+    """Reports the cache's activity to identity every ``report_seconds``."""
+
+    def __init__(self, cache, client, report_seconds):
+        super().__init__(name="session-activity", daemon=True)
+        self.cache, self.client, self.report_seconds = cache, client, report_seconds
+
+    def run(self):
+        while True:
+            time.sleep(self.report_seconds)
+            seen = self.cache.take_activity()
+            if not seen:
+                continue
+            try:
+                self.client.call("identity", "record_activity", kwargs={"seen": seen})
+            except Exception as exc:
+                log.warning("session activity: report of %d sessions failed (%s); "
+                            "kept for the next", len(seen), exc)
+                self.cache.give_back_activity(seen)
+
+
+def init_app(app):
+    app.config.setdefault("SESSION_CACHE_SECONDS",
+                          float(os.environ.get("SESSION_CACHE_SECONDS", "60")))
+    app.config.setdefault("SESSION_ACTIVITY_REPORT_SECONDS",
+                          float(os.environ.get("SESSION_ACTIVITY_REPORT_SECONDS", "60")))
+    app.config.setdefault("SESSION_EVENTS_AMQP_URI",
+                          os.environ.get("SESSION_EVENTS_AMQP_URI") or app.config["AMQP_URI"])
+
+
+_start_lock = threading.Lock()
+
+
+def session_cache():
+    """This process's cache; its listener and reporter threads start on first use
+    (after gunicorn forked: threads do not survive a fork)."""
+    extensions = current_app.extensions
+    cache = extensions.get("session_cache")
+    if cache is not None and extensions.get("session_cache_pid") == os.getpid():
+        return cache
+    with _start_lock:
+        if extensions.get("session_cache_pid") != os.getpid():
+            config = current_app.config
+            cache = SessionCache(config["SESSION_CACHE_SECONDS"],
+                                 config["SESSION_ACTIVITY_REPORT_SECONDS"])
+            if cache.trust_seconds > 0:
+                SessionEvents(config["SESSION_EVENTS_AMQP_URI"], cache).start()
+                ActivityReports(cache, rpc_client(),
+                                config["SESSION_ACTIVITY_REPORT_SECONDS"]).start()
+            extensions["session_cache"] = cache
+            extensions["session_cache_pid"] = os.getpid()
+        return extensions["session_cache"]
+
+
+def check_session(token):
+    """The member ``token`` belongs to (user_id, username, language), from this
+    process's cache or else from identity (whose NotAuthenticated is raised).
+    The API's bearer tokens and the pages' session cookie both come here."""
+    cache = session_cache()
+    member = cache.trusted(token)
+    if member is not None:
+        return member
+    began = cache.begin_check()
+    try:
+        answer = call("identity", "authenticate", token=token)
+    except Exception:
+        cache.forget_token(token)
+        raise
+    return cache.store(token, answer, began)
+
+
+def forget_sessions_of(user_id):
+    """After this process ended a member's sessions (a password change, deletion):
+    forgotten here at once; other processes hear ``session_ended``."""
+    session_cache().forget(user_id=user_id)
 
 
 def _authenticated(token):
-    member = call("identity", "authenticate", token=token)
-    recent_sessions().remember(token, member["user_id"])
+    member = check_session(token)
     g.member, g.token = member, token
     return member
 
@@ -103,22 +387,29 @@ def login_required(view):
 
 def authenticated_parallel(calls_for):
     """Authenticate the caller and make ``calls_for(user_id)``'s calls (see
-    ``call_parallel``); at once when this process knows the token, else in turn.
-    Sets ``g.member`` like ``login_required``; an error of identity's is raised."""
+    ``call_parallel``): from the cache, no token check at all; for a token this
+    process knows but no longer trusts, the check beside the calls; else in
+    turn.  Sets ``g.member`` like ``login_required``; identity's error is raised."""
     token = _required_token()
-    hinted = recent_sessions().user_id_for(token)
-    if hinted is not None:
-        results = call_parallel({**calls_for(hinted),
-                                 "_member": ("identity", "authenticate", {"token": token})})
-        member = results.pop("_member")
-        if isinstance(member, Exception):
-            recent_sessions().forget(token)
-            raise member
-        recent_sessions().remember(token, member["user_id"])
+    cache = session_cache()
+    member = cache.trusted(token)
+    if member is not None:
         g.member, g.token = member, token
-        if member["user_id"] == hinted:
-            return results
-        # The hint was wrong (results for someone else): thrown away, asked again.
         return call_parallel(calls_for(member["user_id"]))
-    member = _authenticated(token)
+    hinted = cache.hint(token)
+    if hinted is None:
+        member = _authenticated(token)
+        return call_parallel(calls_for(member["user_id"]))
+    began = cache.begin_check()
+    results = call_parallel({**calls_for(hinted),
+                             "_member": ("identity", "authenticate", {"token": token})})
+    answer = results.pop("_member")
+    if isinstance(answer, Exception):
+        cache.forget_token(token)
+        raise answer
+    member = cache.store(token, answer, began)
+    g.member, g.token = member, token
+    if member["user_id"] == hinted:
+        return results
+    # The hint was wrong (results for someone else): thrown away, asked again.
     return call_parallel(calls_for(member["user_id"]))

@@ -2,7 +2,7 @@
 (step 4 of the guide and what follows from it)."""
 from flask import Blueprint, g, jsonify, request
 
-from gateway.auth import login_required, recent_sessions
+from gateway.auth import forget_sessions_of, login_required, session_cache
 from gateway.requests_context import body_with, call, client_address, json_body, query_parameters
 
 blueprint = Blueprint("accounts", __name__, url_prefix="/api/v1")
@@ -59,7 +59,7 @@ def login():
 @login_required
 def logout():
     call("identity", "logout", token=g.token)
-    recent_sessions().forget(g.token)
+    session_cache().forget_token(g.token)
     return "", 204
 
 
@@ -68,7 +68,9 @@ def logout():
 def change_password():
     body = body_with(("current_password", "password", "password_confirmation"),
                      ("current_password", "password", "password_confirmation"))
-    return jsonify(call("identity", "change_password", user_id=g.member["user_id"], **body))
+    changed = call("identity", "change_password", user_id=g.member["user_id"], **body)
+    forget_sessions_of(g.member["user_id"])  # here at once; elsewhere by session_ended
+    return jsonify(changed)
 
 
 @blueprint.put("/me/email")
@@ -83,8 +85,10 @@ def change_email():
 @login_required
 def change_language():
     body = body_with(("language",), ("language",))
-    return jsonify(call("identity", "change_language", user_id=g.member["user_id"],
-                        language=body["language"]))
+    changed = call("identity", "change_language", user_id=g.member["user_id"],
+                   language=body["language"])
+    forget_sessions_of(g.member["user_id"])  # the cached language; elsewhere by its event
+    return jsonify(changed)
 
 
 @blueprint.delete("/me/account")
@@ -92,6 +96,7 @@ def change_language():
 def delete_account():
     body = body_with(("password",), ("password",))
     call("identity", "delete_account", user_id=g.member["user_id"], password=body["password"])
+    forget_sessions_of(g.member["user_id"])
     return "", 204
 
 

@@ -1,14 +1,17 @@
 """Page sessions: identity's server-side session, its token carried in the
 signed Flask session cookie (``__Host-session``: Secure, HttpOnly,
-SameSite=Lax, Path=/).  Identity enforces the 30 min idle and 12 h limits on
-every ``authenticate``; logout revokes the session there, so an old copy of
-the cookie is worth nothing.  The same cookie holds Flask-WTF's CSRF secret.
+SameSite=Lax, Path=/).  The token is checked like an API bearer token
+(``gateway.auth.check_session``: this process's session cache, else identity,
+which enforces the 30 min idle and 12 h limits); logout revokes the session
+there and every gateway process forgets it, so an old copy of the cookie is
+worth nothing.  The same cookie holds Flask-WTF's CSRF secret.
 """
 import functools
 from urllib.parse import urlsplit
 
 from flask import g, redirect, request, session, url_for
 
+from gateway.auth import check_session, session_cache
 from gateway.requests_context import call
 from gateway.rpc import RemoteError, RpcError
 
@@ -21,12 +24,12 @@ def is_page_request():
 
 
 def _load_member():
-    """Who is logged in on this page request (``g.member``), asked of identity."""
+    """Who is logged in on this page request (``g.member``)."""
     token = session.get(TOKEN)
     if not token or not is_page_request():
         return
     try:
-        g.member = call("identity", "authenticate", token=token)
+        g.member = check_session(token)
     except RemoteError as exc:
         if exc.exc_type != "NotAuthenticated":
             raise
@@ -46,6 +49,9 @@ def current_member():
 def log_in(token):
     """A new page session for identity's new session: the old Flask session (and
     its CSRF secret) is thrown away, so nothing from before the login survives."""
+    earlier = session.get(TOKEN)
+    if earlier:  # ended (a password change) or replaced: not trusted here any more
+        session_cache().forget_token(earlier)
     session.clear()
     session[TOKEN] = token
 
@@ -54,6 +60,7 @@ def log_out():
     token = session.get(TOKEN)
     if token:
         call("identity", "logout", token=token)
+        session_cache().forget_token(token)
     session.clear()
 
 

@@ -3,6 +3,7 @@ Identity checks each change (the current password, the new address's
 confirmation link, the language); the page shows its answer."""
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
+from gateway.auth import forget_sessions_of
 from gateway.web import sessions
 from gateway.web.forms import form_values, submit
 from gateway.web.i18n import set_language
@@ -60,5 +61,6 @@ def change_language():
     if refused:
         return _page(refused, "language", status=refused.status)
     g.member["language"] = result["language"]  # stored now: set_language need not again
+    forget_sessions_of(g.member["user_id"])  # the cached language; elsewhere by its event
     response = redirect(url_for("web_settings.settings", done="language"), 303)
     return set_language(response, result["language"])

@@ -137,6 +137,20 @@ class AffiliationReviewedV1(PayloadSchema):
     reason = fields.String(load_default="", dump_default="")
 
 
+SESSION_END_REASONS = ("logout", "password_changed", "password_reset", "account_deleted",
+                       "idle", "expired")
+
+
+class SessionEndedV1(PayloadSchema):
+    user_id = fields.UUID(required=True)
+    # SHA-256 (hex) of each ended session's token, as identity stores it: enough
+    # to find a cached session, useless as a credential.
+    sessions = fields.List(fields.String(validate=validate.Length(equal=64)), required=True,
+                           validate=validate.Length(min=1))
+    reason = fields.String(required=True, validate=validate.OneOf(SESSION_END_REASONS))
+    ended_at = fields.AwareDateTime(required=True)
+
+
 class AccountEmailConfirmedV1(PayloadSchema):
     user_id = fields.UUID(required=True)
     email = fields.Email(required=True)
@@ -228,6 +242,11 @@ CONTRACTS = {
                       "An operator decided a member's manual affiliation review."),
         EventContract("identity", "account_email_confirmed", 1, AccountEmailConfirmedV1,
                       "A member confirmed their e-mail address."),
+        # No service subscribes: each gateway process binds its own exclusive,
+        # auto-deleted queue while it runs (GATEWAY_EVENT_QUEUES below).
+        EventContract("identity", "session_ended", 1, SessionEndedV1,
+                      "Sessions ended (logout, password change or reset, account deleted, "
+                      "idle or expired): every gateway process forgets them at once."),
         EventContract("profiles", "profile_created", 1, ProfileCreatedV1,
                       "The member's profile exists (registration saga step)."),
         EventContract("profiles", "mentor_settings_changed", 1, MentorSettingsChangedV1,
@@ -295,6 +314,14 @@ SUBSCRIPTIONS = [
                  "on_mentoring_member_created"),
     Subscription("notifications", "notification_recipient_created", "identity",
                  "on_notification_recipient_created"),
+]
+
+
+# What each gateway process listens to on its own queue (exclusive, auto-deleted:
+# it lives as long as the process's connection), to keep its session cache true.
+GATEWAY_EVENT_QUEUES = [
+    ("identity", "session_ended"),
+    ("identity", "account_language_changed"),  # the cached member's language
 ]
 
 

@@ -14,6 +14,7 @@ METHODS = {
         "login": ["username", "password", "client"],
         "logout": ["token"],
         "authenticate": ["token"],
+        "record_activity": ["seen"],
         "get_onboarding": ["user_id"],
         "security_questions": [],
         "policies": ["language"],

@@ -5,7 +5,7 @@ import secrets
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from identity import config, events, exceptions, onboarding, passwords, throttling, tokens, usernames
@@ -16,10 +16,15 @@ from mentornet_contracts.errors import load_input
 
 log = logging.getLogger(__name__)
 
-SESSION_IDLE = timedelta(minutes=30)
-SESSION_ABSOLUTE = timedelta(hours=12)
-# last_seen_at is written at most this often, not on every request.
-SESSION_TOUCH_EVERY = timedelta(seconds=60)
+SESSION_IDLE = timedelta(seconds=config.number("SESSION_IDLE_SECONDS", 30 * 60))
+SESSION_ABSOLUTE = timedelta(seconds=config.number("SESSION_ABSOLUTE_SECONDS", 12 * 3600))
+# last_seen_at is written at most this often, not on every request (a thirtieth
+# of the idle limit when that is set shorter than an hour's half, as in tests).
+SESSION_TOUCH_EVERY = min(timedelta(seconds=60), SESSION_IDLE / 30)
+# Activity reports a gateway may send at once (record_activity).
+ACTIVITY_REPORT_MAX = 10_000
+# Ended sessions announced per transaction by the expiry sweep.
+EXPIRY_BATCH = 1000
 
 
 def _now():
@@ -34,9 +39,14 @@ def _open_session(session, account_id):
     return token
 
 
-def _end_sessions(session, account_id):
-    session.execute(update(Session).where(Session.account_id == account_id,
-                                          Session.revoked_at.is_(None)).values(revoked_at=_now()))
+def _end_sessions(session, account_id, reason):
+    """Every live session of the account ends now, and the gateways are told
+    (``session_ended``), so none of them keeps trusting one it has cached."""
+    ended = session.execute(update(Session).where(
+        Session.account_id == account_id, Session.revoked_at.is_(None))
+        .values(revoked_at=_now()).returning(Session.token_hash)).scalars().all()
+    if ended:
+        events.session_ended(session, account_id, ended, reason)
 
 
 def _account(session, user_id, lock=False):
@@ -256,11 +266,18 @@ def logout(db, token):
         row = session.get(Session, tokens.digest(token or ""))
         if row is not None and row.revoked_at is None:
             row.revoked_at = _now()
+            events.session_ended(session, row.account_id, [row.token_hash], "logout")
 
 
 def authenticate(db, token):
     """The member a session token belongs to (id, username and language: the pages
-    are shown in it), or NotAuthenticated."""
+    are shown in it), or NotAuthenticated.
+
+    ``session`` says for how long the answer may be trusted without asking
+    again: the seconds left before the idle limit (counted from the last
+    activity identity knows of) and before the absolute one.  The gateway keeps
+    an answer no longer than either (gateway/auth.py), and forgets it at once
+    when ``session_ended`` says so."""
     if not isinstance(token, str) or not token:
         raise exceptions.session_invalid()
     now = _now()
@@ -277,7 +294,56 @@ def authenticate(db, token):
             raise exceptions.session_invalid()
         if now - row.last_seen_at >= SESSION_TOUCH_EVERY:
             row.last_seen_at = now
-        return {"user_id": row.account_id, "username": username, "language": language}
+        return {"user_id": row.account_id, "username": username, "language": language,
+                "session": {
+                    "idle_seconds_left": (row.last_seen_at + SESSION_IDLE - now).total_seconds(),
+                    "seconds_left": (row.expires_at - now).total_seconds()}}
+
+
+def record_activity(db, seen):
+    """A gateway's batch of activity on sessions it answered from its cache:
+    ``{token digest: seconds since that session's last request}``.  The idle
+    clock restarts from then (never later than now, never earlier than it
+    stood); a session that has already ended stays ended."""
+    if not isinstance(seen, dict):
+        raise exceptions.invalid("seen", "Give an object of session digests and seconds.")
+    pairs = [(digest, float(ago)) for digest, ago in list(seen.items())[:ACTIVITY_REPORT_MAX]
+             if isinstance(digest, str) and len(digest) == 64
+             and isinstance(ago, (int, float)) and not isinstance(ago, bool) and 0 <= ago < 86400]
+    if not pairs:
+        return {"recorded": 0}
+    with db.transaction() as session:
+        result = session.execute(text(
+            "UPDATE sessions SET last_seen_at = greatest(last_seen_at,"
+            " now() - make_interval(secs => seen.ago))"
+            " FROM unnest(CAST(:digests AS text[]), CAST(:agos AS float8[])) AS seen(digest, ago)"
+            " WHERE sessions.token_hash = seen.digest AND sessions.revoked_at IS NULL"
+            " AND sessions.expires_at > now() AND sessions.last_seen_at + :idle > now()"),
+            {"digests": [d for d, _ in pairs], "agos": [a for _, a in pairs],
+             "idle": SESSION_IDLE})
+        return {"recorded": result.rowcount}
+
+
+def end_expired_sessions(db, batch=None):
+    """Sessions past their idle or absolute limit are marked ended and announced
+    (``session_ended``, reason ``idle`` or ``expired``), a batch at a time;
+    returns how many.  Nothing depends on this for safety (authenticate and the
+    gateway's cache both stop at the limits); it lets every ending be seen."""
+    with db.transaction() as session:
+        rows = session.execute(text(
+            "WITH due AS (SELECT token_hash FROM sessions WHERE revoked_at IS NULL"
+            " AND (expires_at <= now() OR last_seen_at + :idle <= now())"
+            " LIMIT :batch FOR UPDATE SKIP LOCKED)"
+            " UPDATE sessions SET revoked_at = now() FROM due"
+            " WHERE sessions.token_hash = due.token_hash"
+            " RETURNING sessions.account_id, sessions.token_hash, sessions.expires_at <= now()"),
+            {"idle": SESSION_IDLE, "batch": batch or EXPIRY_BATCH}).all()
+        ended = {}
+        for account_id, digest, absolute in rows:
+            ended.setdefault((account_id, "expired" if absolute else "idle"), []).append(digest)
+        for (account_id, reason), digests in ended.items():
+            events.session_ended(session, account_id, digests, reason)
+        return len(rows)
 
 
 # -- passwords and addresses --------------------------------------------------
@@ -316,7 +382,7 @@ def change_password(db, user_id, current_password, password, password_confirmati
     with db.transaction() as session:
         account = _account(session, user_id, lock=True)
         account.password_hash = new_hash
-        _end_sessions(session, user_id)
+        _end_sessions(session, user_id, "password_changed")
         return {"token": _open_session(session, user_id)}
 
 
@@ -354,6 +420,8 @@ def delete_account(db, user_id, password):
         account = _account(session, user_id)
     _check_password(db, account, password, "password")
     with db.transaction() as session:
+        # Its sessions go with it (ON DELETE CASCADE): the gateways are told first.
+        _end_sessions(session, user_id, "account_deleted")
         session.execute(delete(Account).where(Account.id == user_id))
         events.account_deleted(session, user_id)
     log.info("account %s deleted", user_id)
@@ -446,7 +514,7 @@ def complete_password_reset(db, reset_token, password, password_confirmation, cl
         account = _account(session, row.account_id, lock=True)
         account.password_hash = new_hash
         tokens.revoke(session, account.id, "reset_password", "reset_grant")
-        _end_sessions(session, account.id)
+        _end_sessions(session, account.id, "password_reset")
         throttling.clear(session, throttling.account_key(account.id))
         return {"token": _open_session(session, account.id), "user_id": account.id}
 

@@ -85,3 +85,11 @@ def address_sign_up_attempted(session, owner):
         "user_id": owner.id, "email": owner.email, "username": owner.username,
         "first_name": owner.first_name, "language": owner.language,
         "attempted_at": datetime.now(timezone.utc)})
+
+
+def session_ended(session, account_id, digests, reason):
+    """Sessions ended (``digests``: their tokens' SHA-256, as stored): every
+    gateway process forgets them at once instead of trusting its cache."""
+    return record_event(session, SOURCE, "session_ended", {
+        "user_id": account_id, "sessions": list(digests), "reason": reason,
+        "ended_at": datetime.now(timezone.utc)})

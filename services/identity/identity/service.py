@@ -72,6 +72,15 @@ class IdentityService:
     def authenticate(self, token):
         return accounts.authenticate(self.db, token)
 
+    @rpc
+    def record_activity(self, seen):
+        return accounts.record_activity(self.db, seen)
+
+    @timer(interval=60)
+    def end_expired_sessions(self):
+        while accounts.end_expired_sessions(self.db) >= accounts.EXPIRY_BATCH:
+            pass
+
     # -- onboarding (steps 5 to 9) --
     @rpc
     def get_onboarding(self, user_id):
