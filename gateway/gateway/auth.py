@@ -23,7 +23,11 @@ What keeps the cache true:
   checked with identity, as before, until the queue is bound again.  A check
   that overlaps an ending (or a reconnection) is not trusted: answers are
   stored as trusted only if no event arrived and the connection did not change
-  while identity was being asked (``epoch``).
+  while identity was being asked (``epoch``).  Nor does the cache answer while
+  anything from the broker waits to be handled (bytes unread in the socket, an
+  end of stream not yet seen by the listener, frames read but not yet
+  dispatched): an ending or a lost connection that has reached this process
+  counts from that moment, not from when the listener thread gets the GIL.
 - **The idle clock.** Requests answered from the cache are activity identity
   does not see; each process reports it in batches (``record_activity``, every
   ``SESSION_ACTIVITY_REPORT_SECONDS``: at most once a minute per session), so
@@ -38,6 +42,7 @@ import functools
 import hashlib
 import logging
 import os
+import select
 import threading
 import time
 from collections import OrderedDict
@@ -100,12 +105,15 @@ class SessionCache:
         self._lock = threading.Lock()
         self.listening = False          # our queue is bound to identity's endings
         self.epoch = 0                  # bumped by every ending heard and every (dis)connection
+        self.quiet = lambda: False      # nothing from the broker waits to be handled (SessionEvents)
 
     # -- asking --------------------------------------------------------------
     def trusted(self, token):
         """The member (user_id, username, language) if this process may answer
         for ``token`` without asking identity; counts as the session's activity."""
         key, now = digest(token), self.clock()
+        if not self.quiet():  # first: an ending may be on its way in
+            return None
         with self._lock:
             entry = self._entries.get(key)
             if entry is None or not self.listening or now >= entry.trusted_until:
@@ -207,6 +215,25 @@ class SessionCache:
                     self._activity[key] = at
 
 
+class _CountedSocket:
+    """pika's socket, counting its reads: frames read but not yet handled are
+    known (``SessionEvents.quiet``)."""
+
+    def __init__(self, sock, listener):
+        self._sock, self._listener = sock, listener
+
+    HEARTBEAT = b"\x08\x00\x00\x00\x00\x00\x00\xce"  # pika answers it; nothing to dispatch
+
+    def recv(self, size):
+        data = self._sock.recv(size)
+        if data != self.HEARTBEAT:
+            self._listener.reads += 1
+        return data
+
+    def __getattr__(self, name):
+        return getattr(self._sock, name)
+
+
 class SessionEvents(threading.Thread):
     """This process's own queue for identity's ``session_ended`` (and language
     changes): declared exclusive and auto-deleted, so it lives exactly as long
@@ -215,8 +242,23 @@ class SessionEvents(threading.Thread):
     def __init__(self, amqp_uri, cache, heartbeat=5):
         super().__init__(name="session-events", daemon=True)
         self.amqp_uri, self.cache, self.heartbeat = amqp_uri, cache, heartbeat
-        self.connection = None
+        self.connection = self.socket = None
+        self.reads = self.handled = 0
         self.stopping = False
+        cache.quiet = self.quiet
+
+    def quiet(self):
+        """True when nothing from the broker waits: every read handled, and
+        nothing (no event, no end of stream) unread in the socket."""
+        sock = self.socket
+        if sock is None or self.reads != self.handled:
+            return False
+        try:
+            poll = select.poll()
+            poll.register(sock.fileno(), select.POLLIN | select.POLLPRI)
+            return not poll.poll(0)
+        except (OSError, ValueError):  # closed meanwhile
+            return False
 
     def run(self):
         backoff = 0.2
@@ -243,6 +285,9 @@ class SessionEvents(threading.Thread):
         params.blocked_connection_timeout = 5
         params.client_properties = {"connection_name": f"gateway-session-events pid={os.getpid()}"}
         self.connection = pika.BlockingConnection(params)
+        # pika 1.4's transport keeps its socket here (pinned in requirements.txt)
+        transport = self.connection._impl._transport
+        transport._sock = _CountedSocket(transport._sock, self)
         channel = self.connection.channel()
         queue = channel.queue_declare("", exclusive=True, auto_delete=True).method.queue
         for source, event_type in GATEWAY_EVENT_QUEUES:
@@ -250,10 +295,15 @@ class SessionEvents(threading.Thread):
             channel.exchange_declare(f"{source}.events", exchange_type="topic", durable=True)
             channel.queue_bind(queue, f"{source}.events", routing_key=event_type)
         channel.basic_consume(queue, self._on_event, auto_ack=True, exclusive=True)
+        self.handled = self.reads
+        self.socket = transport._sock._sock
         self.cache.set_listening(True)
         log.info("session events: listening on %s", queue)
-        channel.start_consuming()
-        raise ConnectionError("consumer stopped")
+        while not self.stopping:
+            # returns once what arrived is dispatched (or after a second of quiet)
+            self.connection.process_data_events(time_limit=1)
+            self.handled = self.reads
+        raise ConnectionError("stopped")
 
     def _on_event(self, _channel, _method, _properties, body):
         import json
@@ -270,6 +320,7 @@ class SessionEvents(threading.Thread):
             self.cache.set_listening(True)
 
     def _close(self):
+        self.socket = None
         connection, self.connection = self.connection, None
         try:
             if connection is not None and connection.is_open:
