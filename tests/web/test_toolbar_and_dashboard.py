@@ -159,3 +159,183 @@ def test_without_javascript_the_phone_toolbar_is_simply_shown(system, tmp_path, 
         expect(toolbar(page, "en").get_by_role("link", name="Requests", exact=True)).to_be_visible()
     finally:
         context.close()
+
+
+# -- the dashboard -----------------------------------------------------------------------
+DASHBOARD = {
+    "en": {"mentor": "Fenna", "shared": "You both studied Archaeology",
+           "offers": "Offers: CV review, Mock interview", "room": "Room for 10 more mentees",
+           "pending": "waiting for an answer", "as_mentor": "You are the mentor",
+           "as_mentee": "You are the mentee", "search": "Search for mentors",
+           "requests": "Mentoring requests", "relationships": "Your mentoring relationships",
+           "recommended": "Recommended mentors", "profile": "Your profile",
+           "updates": "Service updates"},
+    "nl": {"mentor": "Hanna", "shared": "Jullie studeerden allebei Archaeology",
+           "offers": "Biedt: Cv-feedback, Oefensollicitatie", "room": "Ruimte voor nog 10 mentees",
+           "pending": "wacht op antwoord", "as_mentor": "Jij bent de mentor",
+           "as_mentee": "Jij bent de mentee", "search": "Zoek mentoren",
+           "requests": "Verzoeken om mentoring", "relationships": "Je mentorrelaties",
+           "recommended": "Aanbevolen mentoren", "profile": "Je profiel",
+           "updates": "Berichten over de dienst"},
+}
+
+
+def panel(page, heading):
+    return page.get_by_role("region", name=heading)
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_dashboard_shows_each_panel_in_the_members_language(
+        system, tmp_path, new_page, language):
+    words, said = WORDS[language], DASHBOARD[language]
+    mentor = onboarded_member(system, tmp_path,
+                              registration(first_name=said["mentor"], language=language))
+    mentee = onboarded_member(system, tmp_path, registration(first_name="Sem", language=language),
+                              role="student")
+    become_mentor(mentor, max_mentees=10)  # room for 10: first among the recommended
+    request_id = ask(mentee, mentor).json()["id"]
+    mentor_name = f"{said['mentor']} van der Berg"
+
+    page = logged_in(new_page(language), mentee)
+    page.goto("/dashboard")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{words['welcome']}, Sem")
+    sent = panel(page, said["requests"]).get_by_role("listitem").filter(has_text=mentor_name)
+    expect(sent).to_contain_text(said["pending"])
+    expect(panel(page, said["relationships"])).to_be_visible()
+    recommended = panel(page, said["recommended"]).get_by_role("article").filter(
+        has=page.get_by_role("heading", name=mentor_name))
+    for reason in ("shared", "offers", "room"):
+        expect(recommended).to_contain_text(said[reason])
+    # The profile's missing sections link to their place on the profile.
+    expect(panel(page, said["profile"]).locator("a[href='/profile#profile-headline']")).to_be_visible()
+    expect(panel(page, said["updates"])).to_be_visible()
+    expect(page.locator(".panel-unavailable")).to_have_count(0)
+    assert_accessible(page)
+
+    # The sector cloud: the sector in the member's language, sized by its
+    # mentors, a link to the search filtered by it.
+    cloud = panel(page, words["cloud"])
+    arts = cloud.get_by_role("link", name=re.compile(f"^{words['arts']} \\(\\d+ mentor"))
+    expect(arts).to_have_attribute("href", "/search?sector=arts_culture")
+    expect(arts).to_have_class(re.compile(r"\bcloud-size-[1-5]\b"))
+    arts.click()
+    expect(page).to_have_url(re.compile(r"/search\?sector=arts_culture$"))
+    # The search box asks the search page.
+    page.goto("/dashboard")
+    page.get_by_role("searchbox", name=said["search"]).fill(said["mentor"])
+    page.get_by_role("searchbox", name=said["search"]).press("Enter")
+    expect(page).to_have_url(re.compile(f"/search\\?q={said['mentor']}$"))
+
+    accepted = mentor.post(f"/mentoring/requests/{request_id}/accept", {"reply": "Gladly"})
+    assert accepted.status_code == 200, accepted.text
+    page.goto("/dashboard")
+    expect(panel(page, said["relationships"]).get_by_role("listitem").filter(
+        has_text=mentor_name)).to_contain_text(said["as_mentee"])
+    theirs = logged_in(new_page(language), mentor)
+    theirs.goto("/dashboard")
+    expect(panel(theirs, said["relationships"]).get_by_role("listitem").filter(
+        has_text="Sem van der Berg")).to_contain_text(said["as_mentor"])
+    assert_accessible(theirs)
+
+
+def test_a_service_that_does_not_answer_greys_out_only_its_panels(stack_factory, tmp_path,
+                                                                   browser):
+    stack = stack_factory(RPC_TIMEOUT_SECONDS=3)
+    for name in ("identity", "profiles", "mentoring", "notifications", "gateway"):
+        stack.start(name)
+    member = onboarded_member(stack, tmp_path, registration(first_name="Noor", language="en"))
+    context = browser.new_context(base_url=stack.gateway_url,
+                                  extra_http_headers={"Accept-Language": "en"})
+    context.set_default_timeout(15_000)
+    try:
+        page = logged_in(context.new_page(), member)
+        page.goto("/dashboard")
+        expect(page.locator(".panel-unavailable")).to_have_count(0)
+
+        stack.stop("mentoring")
+        page.goto("/dashboard")
+        for heading in ("Mentoring requests", "Your mentoring relationships"):
+            expect(panel(page, heading)).to_have_class(re.compile(r"\bpanel-unavailable\b"))
+            expect(panel(page, heading)).to_contain_text("This part cannot be shown right now")
+        expect(page.locator(".panel-unavailable")).to_have_count(2)
+        # The rest of the page works: the greeting, the profile, the cloud, the toolbar.
+        expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Noor")
+        expect(panel(page, "Your profile").get_by_role("link").first).to_be_visible()
+        expect(panel(page, "Mentors by work sector")).not_to_have_class(
+            re.compile(r"panel-unavailable"))
+        expect(badge(page)).to_have_text(re.compile(r"^\d+$"))
+        assert_accessible(page)
+        toolbar(page, "en").get_by_role("link", name="Profile", exact=True).click()
+        expect(page).to_have_url(re.compile(r"/profile$"))
+    finally:
+        context.close()
+
+
+# -- the notifications page --------------------------------------------------------------
+def unread(member):
+    return member.get("/notifications/unread-count").json()["unread_count"]
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_notifications_are_marked_read_one_by_one_or_all_at_once(
+        system, tmp_path, new_page, language):
+    words = WORDS[language]
+    member = onboarded_member(system, tmp_path, registration(first_name="Lot", language=language))
+    writer = onboarded_member(system, tmp_path, registration(first_name="Bram", language=language))
+    for text in ("First", "Second"):
+        send_message(writer, member, text)
+    wait_until(lambda: unread(member) >= 3, 15, 0.1, "the welcome and two message notifications")
+    count = unread(member)
+
+    page = logged_in(new_page(language), member)
+    page.goto("/notifications")
+    expect(badge(page)).to_have_text(str(count))
+    assert_accessible(page)
+    newest = page.locator(".notification").first
+    expect(newest).to_have_class(re.compile(r"\bnotification-unread\b"))
+    newest.get_by_role("button", name=words["mark_one"]).click()
+    expect(page.get_by_role("status")).to_be_visible()
+    expect(badge(page)).to_have_text(str(count - 1))
+    expect(page.locator(".notification").first).not_to_have_class(
+        re.compile(r"notification-unread"))
+    assert unread(member) == count - 1
+
+    page.get_by_role("button", name=words["mark_all"]).click()
+    expect(badge(page)).to_have_text("0")
+    expect(page.locator("#unread-badge .badge")).not_to_have_class(re.compile(r"badge-new"))
+    expect(page.locator(".notification-unread")).to_have_count(0)
+    expect(page.get_by_role("button", name=words["mark_all"])).to_have_count(0)
+    assert unread(member) == 0
+    assert_accessible(page)
+    # Each links to what it is about: a message to its conversation.
+    page.locator(".notification a[href^='/inbox/']").first.click()
+    expect(page).to_have_url(re.compile(r"/inbox/\d+$"))
+    expect(page.get_by_text("Second")).to_be_visible()
+
+
+def test_notifications_are_paged_and_another_members_cannot_be_marked(
+        system, tmp_path, new_page):
+    member = onboarded_member(system, tmp_path, registration(first_name="Jip", language="en"))
+    writer = onboarded_member(system, tmp_path, registration(first_name="Bo", language="en"))
+    for number in range(21):
+        send_message(writer, member, f"Message {number}")
+    wait_until(lambda: unread(member) >= 22, 30, 0.1, "22 notifications")
+    page = logged_in(new_page("en"), member)
+    page.goto("/notifications")
+    expect(page.locator(".notification")).to_have_count(20)
+    expect(page.get_by_role("navigation", name="Pages of notifications")).to_contain_text(
+        "Page 1 of 2")
+    page.get_by_role("link", name="Older notifications").click()
+    expect(page).to_have_url(re.compile(r"/notifications\?page=2$"))
+    oldest = page.locator(".notification").last
+    oldest.get_by_role("button", name="Mark as read").click()
+    expect(page).to_have_url(re.compile(r"/notifications\?page=2$"))  # back on the same page
+    expect(page.locator(".notification").last).not_to_have_class(
+        re.compile(r"notification-unread"))
+
+    # The writer's own notification, marked through the member's page: not found.
+    theirs = writer.get("/notifications").json()["items"][0]["id"]
+    token = page.locator("input[name=csrf_token]").first.input_value()
+    refused = page.request.post(f"/notifications/{theirs}/read", form={"csrf_token": token})
+    assert refused.status == 404
+    assert writer.get("/notifications").json()["items"][0]["read"] is False
