@@ -48,6 +48,8 @@ CODES = {
     "not_verified": _l("Finish verifying your affiliation first."),
     "member_left": _l("This member has left the Mentor Network."),
     "recipient_not_found": _l("There is no such member."),
+    "not_eligible_as_mentor": _l("At this university your role cannot offer mentoring, so "
+                                 "availability stays off."),
     "service_unavailable": _l("A service is unavailable; please try again shortly."),
     "service_timeout": _l("A service did not answer in time; please try again."),
     "internal_error": _l("Something went wrong on our side; please try again."),
@@ -91,6 +93,20 @@ FIELD_MESSAGES = [
     N_("There is no such member."),
     N_("You cannot block yourself."),
     N_("Say briefly (under 1000 characters) what is wrong."),
+    # profiles: the profile and the mentor settings
+    N_("Enter a full web address starting with https://."),
+    N_("Enter your profile address on linkedin.com."),
+    N_("Use the form YYYY-MM."),
+    N_("Enter a month after 1940."),
+    N_("This month is in the future."),
+    N_("A current position has no end month."),
+    N_("Enter the end month, or mark the position current."),
+    N_("The end month comes before the start month."),
+    N_("Use a two-letter ISO 3166 country code, such as NL."),
+    N_("Use letters, digits, spaces and hyphens."),
+    N_("Use 6 to 32 letters, digits, dots, commas, dashes or underscores, starting with a letter."),
+    N_("Choose at least one activity to offer."),
+    N_("You cannot switch availability on."),
 ]
 
 # (pattern of the service's text, msgid with the pattern's named groups)
@@ -111,6 +127,14 @@ PATTERNS = [
      _l("Use %(low)s to %(high)s characters.")),
     (re.compile(r"^Enter a year between (?P<low>\d+) and (?P<high>\d+)\.$"),
      _l("Enter a year between %(low)s and %(high)s.")),
+    (re.compile(r"^'(?P<code>.*)' is not a two-letter ISO 639-1 language code\.$"),
+     _l("'%(code)s' is not a two-letter language code, such as nl or en.")),
+    (re.compile(r"^Must be greater than or equal to (?P<low>\d+) and less than or equal to "
+                r"(?P<high>\d+)\.$"),
+     _l("Enter a number from %(low)s to %(high)s.")),
+    # A catalogue's long list (a sector, an activity); the roles' short one is a msgid above.
+    (re.compile(r"^Must be one of: (?!student, alumnus, staff\.$).*\.$"),
+     _l("Choose one of the options offered.")),
     # email-validator's English detail is kept in English only.
     (re.compile(r"^This is not a valid e-mail address: (?P<detail>.*)$"),
      _l("This is not a valid e-mail address.")),

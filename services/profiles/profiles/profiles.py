@@ -162,11 +162,18 @@ def _view(profile, positions, educations, owner, partner):
     return view
 
 
-def get_profile(db, user_id, viewer_id):
-    """``user_id``'s profile as ``viewer_id`` may see it (docs/architecture.md, section 6)."""
+def get_profile(db, user_id, viewer_id, as_member=False):
+    """``user_id``'s profile as ``viewer_id`` may see it (docs/architecture.md, section 6).
+    ``as_member``: the owner sees their own as another verified member does
+    (the profile page's "see my profile as a member sees it")."""
     with db.transaction() as session:
         profile = session.get(Profile, str(user_id))
         owner = profile is not None and viewer_id == profile.user_id
+        if owner and as_member:
+            if not profile.verified:
+                raise exceptions.profile_not_found()  # others do not see it at all yet
+            return _view(profile, positions_of(session, profile.user_id),
+                         educations_of(session, profile.user_id), owner=False, partner=False)
         if profile is None or (not owner and not profile.verified):
             raise exceptions.profile_not_found()
         if not owner:

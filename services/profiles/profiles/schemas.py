@@ -41,7 +41,9 @@ class Text(fields.String):
         super().__init__(validate=checks, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        value = super()._deserialize(value, attr, data, **kwargs).strip()
+        # A browser's form sends line breaks as CRLF, an API client usually as
+        # LF: one form is kept, so a bio reads the same from either.
+        value = super()._deserialize(value, attr, data, **kwargs).strip().replace("\r\n", "\n")
         _no_control(value)
         return value
 

@@ -30,8 +30,8 @@ class ProfilesService:
         return {"service": self.name, "status": "ok"}
 
     @rpc
-    def get_profile(self, user_id, viewer_id):
-        return profiles.get_profile(self.db, user_id, viewer_id)
+    def get_profile(self, user_id, viewer_id, as_member=False):
+        return profiles.get_profile(self.db, user_id, viewer_id, as_member)
 
     @rpc
     def update_profile(self, user_id, changes):

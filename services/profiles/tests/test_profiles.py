@@ -116,6 +116,18 @@ def test_verified_members_see_public_sections_partners_and_owner_see_contact_det
         profiles.get_profile(db, unverified, stranger)
 
 
+def test_the_owner_sees_their_profile_as_another_member_does(db):
+    owner, stranger = member(db), member(db)
+    profiles.update_profile(db, owner, {"headline": "Curator", "website": "https://example.org",
+                                        "address": {"city": "Leiden", "country": "NL"}})
+    preview = profiles.get_profile(db, owner, owner, as_member=True)
+    assert preview == profiles.get_profile(db, owner, stranger)
+    assert preview["headline"] == "Curator" and "website" not in preview and "address" not in preview
+    unverified = member(db, verified=False)
+    with pytest.raises(NotFound):  # nobody else sees it yet
+        profiles.get_profile(db, unverified, unverified, as_member=True)
+
+
 def test_a_complete_profile_scores_100(db):
     user_id = member(db)
     view = profiles.update_profile(db, user_id, {
@@ -182,6 +194,14 @@ def test_every_bad_field_is_named_and_nothing_changes(db, changes, field):
         profiles.update_profile(db, user_id, changes)
     assert field in error.value.fields, error.value.fields
     assert profiles.get_profile(db, user_id, user_id) == before
+
+
+def test_line_breaks_from_a_form_are_kept_as_from_the_api(db):
+    user_id = member(db)
+    view = profiles.update_profile(db, user_id, {"bio": "I dig.\r\nThen I count.\r\n"})
+    assert view["bio"] == "I dig.\nThen I count."
+    with pytest.raises(InvalidInput):  # a lone carriage return is still a control character
+        profiles.update_profile(db, user_id, {"bio": "I dig.\rThen I count."})
 
 
 @pytest.mark.parametrize("control", ["\u0007", "\u0085", "\u202e", "\u2066", "\u200e",

@@ -54,10 +54,39 @@
     });
   }
 
+  // A live count of the characters left (the profile's headline).  The limit
+  // itself is the service's: it refuses a longer text, with or without this.
+  // The visible count follows every key; screen readers hear it once typing
+  // pauses, not on every key.
+  var countTimers = {};
+  function updateCount(input) {
+    var count = document.getElementById(input.getAttribute("data-count-id"));
+    if (!count) {
+      return;
+    }
+    var left = parseInt(input.getAttribute("data-count-limit"), 10) - Array.from(input.value).length;
+    var text = (left >= 0 ? count.getAttribute("data-left") : count.getAttribute("data-over"))
+      .replace("{n}", String(Math.abs(left)));
+    count.hidden = false;
+    count.textContent = text;
+    count.classList.toggle("over", left < 0);
+    var status = document.getElementById(count.id + "-status");
+    if (status) {
+      clearTimeout(countTimers[count.id]);
+      countTimers[count.id] = setTimeout(function () { status.textContent = text; }, 1000);
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary(document);
     showOwnQuestion();
     foldToolbar();
+    document.querySelectorAll("[data-count-limit]").forEach(updateCount);
+  });
+  document.addEventListener("input", function (event) {
+    if (event.target.hasAttribute && event.target.hasAttribute("data-count-limit")) {
+      updateCount(event.target);
+    }
   });
   document.addEventListener("change", function (event) {
     if (event.target.id === "security_question") {
