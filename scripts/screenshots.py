@@ -2,14 +2,17 @@
 """A screenshot of each step of the guide, at laptop width and at 375 px (a
 phone), into docs/screenshots/ (the README shows them).
 
-    python scripts/screenshots.py [--out docs/screenshots] [--language en]
+    python scripts/screenshots.py [--out docs/screenshots] [--language en] [--only inbox]
 
 Needs what `make test` needs (a local RabbitMQ and PostgreSQL, Debian's
 chromium): it starts its own throw-away stack (vhost, databases, the four
 services and the gateway) and a test SMTP server, walks a new member through
 the pages as the browser tests do, and stops it all again.  Mentoring is held
 back until step 7 has been photographed, or the account would be ready before
-the page could be seen.  The PNGs are reduced to 256 colours to stay small.
+the page could be seen.  The inbox's pages are photographed with two members
+onboarded through the API who have written to each other (``--only sign-up``
+or ``--only inbox`` refreshes one set).  The PNGs are reduced to 256 colours
+to stay small.
 """
 import argparse
 import os
@@ -26,7 +29,7 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from conftest import registration  # noqa: E402
 from mentornet_platform.testing import Mailbox, Stack, wait_until  # noqa: E402
-from tests.support import import_records, record_number  # noqa: E402
+from tests.support import import_records, onboarded_member, record_number  # noqa: E402
 from tests.web.browser import launch_chromium  # noqa: E402
 
 SIZES = (("laptop", 1280, 800), ("phone", 375, 812))
@@ -110,6 +113,39 @@ def walk(stack, mailbox, browser, out, size, width, height, language):
     context.close()
 
 
+def inbox(stack, browser, out, size, width, height, language):
+    """The inbox, a thread, writing to a member and reporting a message."""
+    records = Path(tempfile.mkdtemp(prefix="mentornet-records-"))
+    zoe = onboarded_member(stack, records, registration(
+        language=language, first_name="Zoë", last_name="van der Berg"))
+    daan = onboarded_member(stack, records, registration(
+        language=language, first_name="Daan", last_name="Visser"))
+    started = daan.post("/conversations", {"recipient_id": zoe.user_id, "body": (
+        "Hi Zoë, I saw you studied archaeology too. Could I ask you about your first job "
+        "at the museum?")}).json()
+    zoe.post(f"/conversations/{started['id']}/messages", {
+        "body": "Of course! Thursday afternoon suits me.\nShall we call?"})
+    daan.post(f"/conversations/{started['id']}/messages", {"body": "Thursday at three, then."})
+    context = browser.new_context(base_url=stack.gateway_url, viewport={"width": width,
+                                                                         "height": height},
+                                  locale={"en": "en-GB", "nl": "nl-NL"}[language],
+                                  extra_http_headers={"Accept-Language": language})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.goto("/login")
+    log_in(page, zoe.form)
+    expect(page.locator("form[action='/logout']")).to_have_count(1)
+    page.goto("/inbox")
+    save(page, out, "inbox-1-conversations", size)
+    page.goto(f"/inbox/{started['id']}")
+    save(page, out, "inbox-2-conversation", size)
+    page.goto(f"/inbox/new?to={daan.user_id}")
+    save(page, out, "inbox-3-write", size)
+    page.goto(f"/inbox/messages/{started['message']['id']}/report")
+    save(page, out, "inbox-4-report", size)
+    context.close()
+
+
 def fill_sign_up(page, form):
     """The sign-up form, by its fields' ids (the page's own labels are in either language)."""
     for name in ("first_name", "last_name", "username", "password", "password_confirmation",
@@ -134,6 +170,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "screenshots"))
     parser.add_argument("--language", default="en", choices=("en", "nl"))
+    parser.add_argument("--only", choices=("sign-up", "inbox"),
+                        help="photograph one set of pages (default: all)")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     logs = os.path.join(ROOT, ".run", "screenshot-logs")
@@ -145,7 +183,10 @@ def main():
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
             for size, width, height in SIZES:
-                walk(stack, mailbox, browser, args.out, size, width, height, args.language)
+                if args.only in (None, "sign-up"):
+                    walk(stack, mailbox, browser, args.out, size, width, height, args.language)
+                if args.only in (None, "inbox"):
+                    inbox(stack, browser, args.out, size, width, height, args.language)
             browser.close()
     finally:
         stack.close()
