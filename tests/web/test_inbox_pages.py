@@ -14,7 +14,7 @@ from tests.web.browser import assert_accessible
 from tests.web.conftest import PageMember
 
 WORDS = {
-    "en": {"write_to": "Write to", "message": "Your message", "send": "Send",
+    "en": {"write_link": "Write a message", "write_to": "Write to", "message": "Your message", "send": "Send",
            "sent": "Your message is sent.", "write_a_message": "Write a message.",
            "problem": "There is a problem", "conversation_with": "Conversation with",
            "unread": "1 unread", "report": "Report this message",
@@ -25,7 +25,7 @@ WORDS = {
            "you_blocked": "You blocked", "refused": "This member does not accept your messages.",
            "too_long": "Keep a message under 5000 characters.",
            "not_found": "Page not found", "inbox": "Inbox"},
-    "nl": {"write_to": "Een bericht aan", "message": "Je bericht", "send": "Versturen",
+    "nl": {"write_link": "Schrijf een bericht", "write_to": "Een bericht aan", "message": "Je bericht", "send": "Versturen",
            "sent": "Je bericht is verstuurd.", "write_a_message": "Schrijf een bericht.",
            "problem": "Er is een probleem", "conversation_with": "Gesprek met",
            "unread": "1 ongelezen", "report": "Meld dit bericht",
@@ -68,8 +68,9 @@ def test_two_members_write_report_and_block_through_the_pages(system, new_page, 
     anna_page = logged_in(new_page, system, anna, language)
     bram_page = logged_in(new_page, system, bram, language)
 
-    # Anna writes to Bram from the page a profile will link to.
-    anna_page.goto(f"/inbox/new?to={bram.user_id}")
+    # Anna writes to Bram from his profile.
+    anna_page.goto(f"/members/{bram.user_id}")
+    anna_page.get_by_role("link", name=words["write_link"]).click()
     expect(anna_page.get_by_role("heading", level=1)).to_have_text(
         f"{words['write_to']} Bram de Vries")
     assert_accessible(anna_page)
