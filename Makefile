@@ -31,10 +31,13 @@ gateway/gateway/translations/%/LC_MESSAGES/messages.mo: gateway/gateway/translat
 
 ## make extract-messages: refresh the Dutch catalogue from the code and templates
 extract-messages: venv
-	cd gateway && ../$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k N_ --no-location \
-	    --omit-header -o /tmp/mentornet-messages.pot .
-	$(VENV)/bin/pybabel update --no-fuzzy-matching -i /tmp/mentornet-messages.pot \
-	    -d gateway/gateway/translations
+	@# A template of this checkout's own, not one shared /tmp file that two
+	@# checkouts running this at once overwrite under each other.
+	pot=$$(mktemp --suffix=.pot) && \
+	(cd gateway && ../$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k N_ --no-location \
+	    --omit-header -o $$pot .) && \
+	$(VENV)/bin/pybabel update --no-fuzzy-matching -i $$pot \
+	    -d gateway/gateway/translations; status=$$?; rm -f $$pot; exit $$status
 
 ## make chromium: Debian's chromium for the browser tests (Playwright's own download cannot work here)
 chromium:
