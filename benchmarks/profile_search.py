@@ -11,7 +11,7 @@ and through the gateway, side by side in one run.
 3. For each shape: mentor search with a selective word, a common word, a word
    and two filters, filters only; the sector cloud; a profile read; then some
    shapes beyond the goals (no filters, programme and years, a word in every
-   profile, the directory) -- each called sequentially (a) over RPC straight to
+   profile, the directory, a surname typed together) -- each called sequentially (a) over RPC straight to
    profiles with the gateway's own RpcClient and (b) over HTTP through the
    gateway (which also authenticates the token with identity: two RPCs).
    Every cell is called once per round, round-robin (the goals' shapes, then
@@ -136,7 +136,11 @@ def measure(stack, database, viewer, token, calls):
                 service("directory", viewer_id=viewer), gateway("/directory")),
                ("directory, a surname", None, None,
                 service("directory", viewer_id=viewer, q="jansen"),
-                gateway("/directory", {"q": "jansen"}))]
+                gateway("/directory", {"q": "jansen"})),
+               # A surname with particles written together (migration 0008's name forms).
+               ("directory, vandenberg", None, None,
+                service("directory", viewer_id=viewer, q="vandenberg"),
+                gateway("/directory", {"q": "vandenberg"}))]
     # What every call pays before any search: the RPC round trip to a service
     # that touches its database, identity's token check (each gateway call
     # makes one), and the gateway's HTTP without any RPC.

@@ -111,6 +111,15 @@ def test_an_alumna_who_offers_mentoring_is_found_and_counted(system, tmp_path, n
     listed = searcher.get("/directory", q=other, per_page="5").json()
     assert [i["user_id"] for i in listed["items"]] == [searcher.user_id]
     assert listed["items"][0]["available_as_mentor"] is False
+    # The directory narrows to a study too: the alumna's Egyptology, 2010 to 2012.
+    assert [i["user_id"] for i in searcher.get(
+        "/directory", q=tag, programme="egyptology", graduated_from="2012").json()["items"]] == \
+        [alumna.user_id]
+    assert searcher.get("/directory", q=tag, programme="law").json()["total"] == 0
+    # Her name however it is typed (profiles' name forms, migration 0007).
+    for typed in ("vanderberg", "VanDerBerg", "berg", "zoe"):
+        assert [i["user_id"] for i in searcher.get("/directory", q=f"{typed} {tag}").json()[
+            "items"]] == [alumna.user_id], typed
 
 
 def test_the_sector_cloud_is_biggest_first(searcher):
@@ -141,6 +150,7 @@ def test_unknown_parameters_are_refused_by_name(searcher, path, query, fields):
     ("/mentors", {"graduated_from": "soon"}, "graduated_from"),
     ("/mentors", {"country": "Netherlands"}, "country"),
     ("/directory", {"page": "0"}, "page"),
+    ("/directory", {"graduated_from": "2020", "graduated_to": "2010"}, "graduated_to"),
 ])
 def test_bad_values_are_named_by_profiles(searcher, path, params, field):
     response = searcher.get(path, **params)

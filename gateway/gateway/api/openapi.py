@@ -132,10 +132,14 @@ PATHS = {
         _ok("list"), secured=True)},
     "/api/v1/directory": {"get": {
         **_op("The member directory: every verified member, by relevance with q, else by "
-              "name. {items, total, page, per_page}", _ok("a page of members"), secured=True),
+              "name; programme (its start, folded) and graduation years narrow it to one "
+              "study. {items, total, page, per_page}", _ok("a page of members"), secured=True),
         "parameters": [{"name": name, "in": "query", "required": False, "schema": schema}
                        for name, schema in (
                            ("q", {"type": "string", "maxLength": 200}),
+                           ("programme", {"type": "string", "minLength": 2, "maxLength": 200}),
+                           ("graduated_from", {"type": "integer"}),
+                           ("graduated_to", {"type": "integer"}),
                            ("page", {"type": "integer", "minimum": 1, "maximum": 1000}),
                            ("per_page", {"type": "integer", "minimum": 1, "maximum": 50}))]}},
     "/api/v1/profiles/{user_id}": {"get": {

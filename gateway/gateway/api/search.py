@@ -10,7 +10,7 @@ blueprint = Blueprint("search", __name__, url_prefix="/api/v1")
 
 MENTOR_PARAMETERS = ("q", "sector", "activity", "programme", "graduated_from", "graduated_to",
                      "country", "language", "page", "per_page")
-DIRECTORY_PARAMETERS = ("q", "page", "per_page")
+DIRECTORY_PARAMETERS = ("q", "programme", "graduated_from", "graduated_to", "page", "per_page")
 
 
 @blueprint.get("/mentors")

@@ -1,12 +1,12 @@
 """Profiles: creating them from identity's events, reading them as the viewer
 may see them, changing them, and the mentor settings.  Plain functions."""
-import unicodedata
 from datetime import datetime, timezone
 
 from sqlalchemy import delete, select
 
 from mentornet_contracts.errors import load_input
 from profiles import config, events, exceptions
+from profiles.names import fold, name_forms
 from profiles.models import (Education, ForgottenMember, MentoringRelationship, Position,
                              Profile)
 from profiles.schemas import (EducationSchema, MentorSettingsSchema, PositionSchema,
@@ -20,19 +20,21 @@ def _now():
     return datetime.now(timezone.utc)
 
 
-def fold(text):
-    """Lower case without accents: 'Zoë Ölund' -> 'zoe olund' (what search compares)."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-
-
 def search_text_of(profile, positions, educations):
-    """What search matches a member on: names, headline, bio, positions, studies (folded)."""
+    """What search matches a member on: names, headline, bio, positions, studies
+    (folded), then the names' compact forms ("vandenberg"; profiles.names)."""
     parts = [profile.first_name, profile.middle_names, profile.last_name, profile.headline,
              profile.bio]
     parts += [f"{p.title} {p.organisation} {p.sector} {p.location}" for p in positions]
     parts += [f"{e.programme} {e.institution} {e.faculty}" for e in educations]
-    return fold(" ".join(part for part in parts if part))
+    return with_name_forms(fold(" ".join(part for part in parts if part)), profile)
+
+
+def with_name_forms(folded, profile):
+    """The folded search text followed by the profile's name forms (migration
+    0008 refills the rows written before the forms with this)."""
+    forms = name_forms(profile.first_name, profile.middle_names, profile.last_name)
+    return " ".join([folded] + forms) if forms else folded
 
 
 def refresh_search_text(session, profile):

@@ -21,7 +21,7 @@ from sqlalchemy import text
 
 from mentornet_contracts.inputs import paging, whole_number
 from profiles import config, exceptions
-from profiles.profiles import fold
+from profiles.names import fold
 
 # An open mentor: available, verified, with room left.  Migration 0004 keeps one
 # row per open mentor in open_mentors (what search reads) and the open mentors
@@ -30,7 +30,7 @@ OPEN_MENTOR = "mentor_available AND verified AND current_mentees < mentor_max_me
 
 MENTOR_PARAMETERS = ("q", "sector", "activity", "programme", "graduated_from", "graduated_to",
                      "country", "language", "page", "per_page")
-DIRECTORY_PARAMETERS = ("q", "page", "per_page")
+DIRECTORY_PARAMETERS = ("q", "programme", "graduated_from", "graduated_to", "page", "per_page")
 MAX_QUERY_LENGTH = 200
 YEARS = (1900, 2100)
 
@@ -95,6 +95,21 @@ def _raise(problems):
                                       "Some search parameters need your attention.", problems)
 
 
+def _study_filters(filters, problems):
+    """The programme and the graduation years (of one and the same study)."""
+    parsed = {
+        "programme": _text(filters.get("programme"), "programme", problems, 2, 200),
+        "graduated_from": whole_number(filters.get("graduated_from"), "graduated_from", problems,
+                                       *YEARS),
+        "graduated_to": whole_number(filters.get("graduated_to"), "graduated_to", problems,
+                                     *YEARS),
+    }
+    if (parsed["graduated_from"] and parsed["graduated_to"]
+            and parsed["graduated_from"] > parsed["graduated_to"]):
+        problems["graduated_to"] = ["Must not come before graduated_from."]
+    return parsed
+
+
 def parse_mentor_filters(filters):
     """The query parameters (strings, as a URL carries them) checked and typed;
     InvalidInput names every bad one."""
@@ -103,26 +118,20 @@ def parse_mentor_filters(filters):
         "q": _text(filters.get("q"), "q", problems),
         "sector": _choice(filters.get("sector"), "sector", problems, config.sector_ids()),
         "activity": _choice(filters.get("activity"), "activity", problems, config.activity_ids()),
-        "programme": _text(filters.get("programme"), "programme", problems, 2, 200),
-        "graduated_from": whole_number(filters.get("graduated_from"), "graduated_from", problems,
-                                   *YEARS),
-        "graduated_to": whole_number(filters.get("graduated_to"), "graduated_to", problems, *YEARS),
+        **_study_filters(filters, problems),
         "country": _code(filters.get("country"), "country", problems,
                          lambda v: pycountry.countries.get(alpha_2=v.upper()) is not None, "NL"),
         "language": _code(filters.get("language"), "language", problems,
                           lambda v: pycountry.languages.get(alpha_2=v.lower()) is not None, "nl"),
     }
     parsed["page"], parsed["per_page"] = _paging(filters, problems)
-    if (parsed["graduated_from"] and parsed["graduated_to"]
-            and parsed["graduated_from"] > parsed["graduated_to"]):
-        problems["graduated_to"] = ["Must not come before graduated_from."]
     _raise(problems)
     return parsed
 
 
 def parse_directory_filters(filters):
     filters, problems = _check(filters, DIRECTORY_PARAMETERS)
-    parsed = {"q": _text(filters.get("q"), "q", problems)}
+    parsed = {"q": _text(filters.get("q"), "q", problems), **_study_filters(filters, problems)}
     parsed["page"], parsed["per_page"] = _paging(filters, problems)
     _raise(problems)
     return parsed
@@ -214,6 +223,26 @@ def _card(row):
     }
 
 
+def _study_where(f, params):
+    """The subquery of the members with a study matching the programme and years
+    in ``f`` (one and the same study), or None without those filters."""
+    study = []
+    if f["programme"]:
+        # Folded prefix: "law" finds "Law" and "Law and Economics", "economie" "Économie".
+        # A range (every string that starts with the prefix sorts between it and
+        # it + the last code point) is exactly what the folded index answers.
+        study.append("profiles_fold(e.programme) ~>=~ profiles_fold(:programme) AND "
+                     "profiles_fold(e.programme) ~<~ (profiles_fold(:programme) || chr(1114111))")
+        params["programme"] = f["programme"]
+    if f["graduated_from"]:
+        study.append("e.year_graduated >= :graduated_from")
+        params["graduated_from"] = f["graduated_from"]
+    if f["graduated_to"]:
+        study.append("e.year_graduated <= :graduated_to")
+        params["graduated_to"] = f["graduated_to"]
+    return ("SELECT e.user_id FROM educations e WHERE " + " AND ".join(study)) if study else None
+
+
 def search_mentors(db, viewer_id, q=None, sector=None, activity=None, programme=None,
                    graduated_from=None, graduated_to=None, country=None, language=None,
                    page=1, per_page=20):
@@ -246,23 +275,9 @@ def _search_mentors(db, viewer_id, f):
     if f["country"]:
         where.append("m.country = :country")
         params["country"] = f["country"]
-    study = []
-    if f["programme"]:
-        # Folded prefix: "law" finds "Law" and "Law and Economics", "economie" "Économie".
-        # A range (every string that starts with the prefix sorts between it and
-        # it + the last code point) is exactly what the folded index answers.
-        study.append("profiles_fold(e.programme) ~>=~ profiles_fold(:programme) AND "
-                     "profiles_fold(e.programme) ~<~ (profiles_fold(:programme) || chr(1114111))")
-        params["programme"] = f["programme"]
-    if f["graduated_from"]:
-        study.append("e.year_graduated >= :graduated_from")
-        params["graduated_from"] = f["graduated_from"]
-    if f["graduated_to"]:
-        study.append("e.year_graduated <= :graduated_to")
-        params["graduated_to"] = f["graduated_to"]
-    if study:  # the programme and the years of one and the same study
-        where.append("m.user_id IN (SELECT e.user_id FROM educations e WHERE "
-                     + " AND ".join(study) + ")")
+    study = _study_where(f, params)
+    if study:
+        where.append(f"m.user_id IN ({study})")
     words = _words(f["q"])
     if words:
         where.append(f"m.search_vector @@ {_TSQUERY}")
@@ -281,12 +296,19 @@ def _search_mentors(db, viewer_id, f):
     return {"items": items, "total": total, "page": f["page"], "per_page": f["per_page"]}
 
 
-def directory(db, viewer_id, q=None, page=1, per_page=20):
+def directory(db, viewer_id, q=None, page=1, per_page=20, programme=None, graduated_from=None,
+              graduated_to=None):
     """Every verified member (the viewer too), by relevance when ``q`` is given,
-    else by name (the page straight off the directory index)."""
+    else by name (the page straight off the directory index); ``programme`` and
+    the graduation years narrow it to one study, as in mentor search."""
     f = parse_directory_filters({name: value for name, value in {
-        "q": q, "page": page, "per_page": per_page}.items() if value is not None})
+        "q": q, "programme": programme, "graduated_from": graduated_from,
+        "graduated_to": graduated_to, "page": page, "per_page": per_page}.items()
+        if value is not None})
     where, params = ["p.verified"], {}
+    study = _study_where(f, params)
+    if study:
+        where.append(f"p.user_id IN ({study})")
     words = _words(f["q"])
     if words:
         where.append(f"p.search_vector @@ {_TSQUERY}")
@@ -299,7 +321,7 @@ def directory(db, viewer_id, q=None, page=1, per_page=20):
     with db.transaction() as session:
         _begin(session, viewer_id, text_search=bool(words))
         rows, total = _page(session, "profiles p", keys, shown, where, params, order,
-                            f["page"], f["per_page"], every_match=bool(words))
+                            f["page"], f["per_page"], every_match=bool(words or study))
     items = [dict(_card(row), available_as_mentor=row["available_as_mentor"]) for row in rows]
     return {"items": items, "total": total, "page": f["page"], "per_page": f["per_page"]}
 

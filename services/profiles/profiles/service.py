@@ -61,5 +61,7 @@ class ProfilesService:
         return search.sector_cloud(self.db)
 
     @rpc
-    def directory(self, viewer_id, q=None, page=1, per_page=20):
-        return search.directory(self.db, viewer_id, q, page, per_page)
+    def directory(self, viewer_id, q=None, page=1, per_page=20, programme=None,
+                  graduated_from=None, graduated_to=None):
+        return search.directory(self.db, viewer_id, q, page, per_page, programme=programme,
+                                graduated_from=graduated_from, graduated_to=graduated_to)

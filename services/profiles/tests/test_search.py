@@ -1,13 +1,18 @@
 """Mentor search, the sector cloud and the member directory against profiles' real
-database (migration 0004's open_mentors, counts and triggers included), and the
-demo data's bulk path.
+database (migration 0004's open_mentors, counts and triggers included), the
+demo data's bulk path, and names found however they are typed (profiles.names,
+migration 0008).
 
 The database is shared by the whole session, so every test makes its own members
 around a word nobody else has (``token()``) and searches for that word, or
 compares counts before and after.  No timings here: see benchmarks/profile_search.py.
 """
+import importlib.util
+import os
+import unicodedata
 import uuid
 from datetime import datetime, timezone
+from types import SimpleNamespace
 
 import pytest
 from nameko.testing.services import worker_factory
@@ -16,6 +21,7 @@ from sqlalchemy import text
 from profiles import demo, overview, profiles, search
 from profiles.exceptions import Forbidden, InvalidInput, NotFound
 from profiles.models import Profile
+from profiles.names import fold, name_forms
 from profiles.service import ProfilesService
 
 
@@ -411,7 +417,7 @@ def test_the_entrypoints_take_the_query_string_as_it_comes(db, viewer):
 
 # -- SQL's fold and the demo data ---------------------------------------------------------
 @pytest.mark.parametrize("value", ["Zoë Ölund", "ÉCONOMIE", "Łukasz Żółć", "Søren Ærø",
-                                   "İstanbul", "Ďurčo Ŗiņķis", "Müller-Lüdenscheidt", "Straße"])
+                                   "İstanbul", "Ďurčo Ŗiņķis", "Müller-Lüdenscheidt", "Straße", "GROẞ"])
 def test_profiles_fold_in_sql_folds_as_python_does(db, value):
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT profiles_fold(:v)"), {"v": value}).scalar() == \
@@ -509,3 +515,122 @@ def test_the_overview_names_sectors_and_activities_in_the_members_language(db):
 def test_the_overview_of_an_unknown_member_is_not_found(db):
     with pytest.raises(NotFound):
         overview.overview(db, str(uuid.uuid4()))
+
+
+# == names found however they are typed (profiles.names, migration 0008) ==================
+# -- the rule ------------------------------------------------------------------------
+@pytest.mark.parametrize("typed, folded", [
+    ("Maaßen", "maassen"), ("MAASSEN", "maassen"), ("GROẞ", "gross"), ("Zoë Ölund", "zoe olund"),
+    ("Ángel Núñez", "angel nunez"), ("İlkay", "ilkay"), ("ÇELİK", "celik"),
+])
+def test_fold_drops_case_and_accents_and_spells_out_sharp_s(typed, folded):
+    assert fold(typed) == folded
+
+
+@pytest.mark.parametrize("first, middle, last, forms", [
+    ("Jan", "", "van den Berg", ["vandenberg"]),
+    ("Jan", "", "Van Den Berg", ["vandenberg"]),
+    ("Piet", "van der", "Meer", ["vandermeer"]),              # the tussenvoegsel as a middle name
+    ("Piet", "Johannes van", "Dijk", ["vandijk"]),            # other middle names stay apart
+    ("Anne-Marie", "", "Maaßen", ["annemarie"]),
+    ("Sean", "", "O'Brien", ["obrien"]),
+    ("Ana", "", "de la Fuente Rivas", ["delafuenterivas", "fuenterivas"]),
+    ("Zoë", "", "Ölund", []),                                  # one word: nothing to add
+])
+def test_name_forms_write_each_name_together_with_and_without_particles(first, middle, last,
+                                                                         forms):
+    assert name_forms(first, middle, last) == forms
+
+
+# -- search and the directory ------------------------------------------------------------
+@pytest.mark.parametrize("typed", ["maassen", "Maassen", "MAASSEN", "Maaßen", "maaßen",
+                                   "MAAẞEN"])
+def test_maassen_finds_maassen_however_typed(db, viewer, typed):
+    word = token()
+    maassen = member(db, first="Jürgen", last="Maaßen", headline=f"Archivist {word}",
+                     mentor={})
+    # The word keeps other tests' Maaßens out; the name is what is searched.
+    assert found(search.directory(db, viewer, f"{typed} {word}")) == [maassen]
+    assert found(search.search_mentors(db, viewer, q=f"{typed} {word}")) == [maassen]
+
+
+@pytest.mark.parametrize("typed", ["berg", "Berg", "vandenberg", "VanDenBerg", "van den berg",
+                                   "Van den Berg"])
+def test_van_den_berg_is_found_by_berg_and_written_together(db, viewer, typed):
+    word = token()
+    berg = member(db, first="Eva", last="van den Berg", headline=f"Notaris {word}", mentor={})
+    assert found(search.directory(db, viewer, f"{typed} {word}")) == [berg]
+    assert found(search.search_mentors(db, viewer, q=f"{typed} {word}")) == [berg]
+
+
+def test_a_tussenvoegsel_in_the_middle_names_is_found_with_the_surname(db, viewer):
+    word = token()
+    meer = member(db, first="Joost", last="Meer", headline=f"Vertaler {word}")
+    profiles.update_profile(db, meer, {"middle_names": "van der"})
+    assert found(search.directory(db, viewer, f"vandermeer {word}")) == [meer]
+    assert found(search.directory(db, viewer, f"meer {word}")) == [meer]
+
+
+@pytest.mark.parametrize("typed", ["zoe", "ZOË", "Zoe Olund", "zoë ölund", "ÖLUND"])
+def test_accents_and_case_never_matter(db, viewer, typed):
+    word = token()
+    zoe = member(db, first="Zoë", last="Ölund", headline=f"Curator {word}")
+    assert found(search.directory(db, viewer, f"{typed} {word}")) == [zoe]
+
+
+def test_a_renamed_member_is_found_by_the_new_name_only(db, viewer):
+    word = token()
+    renamed = member(db, first="Lotte", last="Smit", headline=f"Curator {word}")
+    profiles.update_profile(db, renamed, {"last_name": "ter Horst"})
+    assert found(search.directory(db, viewer, f"terhorst {word}")) == [renamed]
+    assert found(search.directory(db, viewer, f"smit {word}")) == []
+
+
+def test_the_directory_narrows_to_a_programme_and_graduation_years(db, viewer):
+    word = token()
+    law_2010 = member(db, first="Ada", last=word.capitalize(), programme="Rechtsgeleerdheid",
+                      graduated=2010)
+    law_2020 = member(db, first="Bo", last=word.capitalize(), programme="Rechtsgeleerdheid",
+                      graduated=2020)
+    member(db, first="Cas", last=word.capitalize(), programme="Geschiedenis", graduated=2010)
+    assert found(search.directory(db, viewer, word, programme="rechts")) == [law_2010, law_2020]
+    assert found(search.directory(db, viewer, word, programme="rechts", graduated_from="2015",
+                                  graduated_to="2025")) == [law_2020]
+    with pytest.raises(search.exceptions.InvalidInput) as refused:
+        search.directory(db, viewer, word, graduated_from="2020", graduated_to="2010")
+    assert refused.value.args[2] == {"graduated_to": ["Must not come before graduated_from."]}
+
+
+# -- migration 0008 ---------------------------------------------------------------------
+def _old_fold(text):
+    """The fold before 0008: lower case, accents removed, ß left as it was."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def _migration():
+    path = os.path.join(os.path.dirname(__file__), "..", "migrations", "versions",
+                        "0008_names_found_however_typed.py")
+    spec = importlib.util.spec_from_file_location("migration_0008", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_refill_gives_old_rows_the_search_text_new_rows_get(db):
+    """What 0008 writes into a row written before it (folded the old way, no
+    forms) is what search_text_of writes now."""
+    migration = _migration()
+    assert migration.with_name_forms is profiles.with_name_forms and migration.fold is fold
+    person = SimpleNamespace(first_name="Anne-Marie", middle_names="van der",
+                             last_name="Maaßen-GROẞ", headline="Straßenbau ingenieur", bio="Zoë")
+    positions = [SimpleNamespace(title="Ingenieur", organisation="Brücken GmbH", sector="",
+                                 location="Düsseldorf")]
+    educations = [SimpleNamespace(programme="Bauingenieurwesen", institution="TU Straße",
+                                  faculty="")]
+    now = profiles.search_text_of(person, positions, educations)
+    parts = [person.first_name, person.middle_names, person.last_name, person.headline,
+             person.bio, "Ingenieur Brücken GmbH  Düsseldorf", "Bauingenieurwesen TU Straße "]
+    before = _old_fold(" ".join(parts))
+    assert "ß" in before and "ß" not in now
+    assert profiles.with_name_forms(fold(before), person) == now
