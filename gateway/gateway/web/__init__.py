@@ -11,13 +11,13 @@ that cookie and is exempt from CSRF: it takes bearer tokens only.
 from flask_wtf.csrf import CSRFProtect
 
 from gateway.web import (accounts, dashboard, i18n, inbox, mentoring, notifications, onboarding,
-                         pages, profile, sessions, settings, toolbar)
+                         pages, profile, search, sessions, settings, toolbar)
 
 csrf = CSRFProtect()
 
 BLUEPRINTS = (pages.blueprint, accounts.blueprint, onboarding.blueprint, dashboard.blueprint,
               profile.blueprint, mentoring.blueprint, inbox.blueprint, notifications.blueprint,
-              settings.blueprint)
+              settings.blueprint, search.blueprint)
 
 
 def init_app(app, api_blueprints):

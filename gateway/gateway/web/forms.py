@@ -29,15 +29,21 @@ def submit(service, method, **kwargs):
     module's 503/504/500 page."""
     try:
         return call(service, method, **kwargs), None
-    except RemoteError as exc:
+    except (RemoteError, ApiError) as exc:
+        return None, refusal(exc)
+
+
+def refusal(exc):
+    """The Refusal for a service's error that refuses the input (a 4xx), as
+    ``submit`` gives it (also for a result of ``call_parallel``); any other
+    error is raised again."""
+    if isinstance(exc, RemoteError):
         status, code, message, fields = from_remote(exc)
-        if not 400 <= status < 500:
-            raise
-        return None, Refusal(status, code, message, fields, retry_after(exc))
-    except ApiError as exc:
-        if not 400 <= exc.status < 500:
-            raise
-        return None, Refusal(exc.status, exc.code, exc.message, exc.fields)
+        if 400 <= status < 500:
+            return Refusal(status, code, message, fields, retry_after(exc))
+    elif isinstance(exc, ApiError) and 400 <= exc.status < 500:
+        return Refusal(exc.status, exc.code, exc.message, exc.fields)
+    raise exc
 
 
 def form_values(*names):

@@ -53,6 +53,17 @@ CODES = {
     "service_unavailable": _l("A service is unavailable; please try again shortly."),
     "service_timeout": _l("A service did not answer in time; please try again."),
     "internal_error": _l("Something went wrong on our side; please try again."),
+    # search and asking for mentoring
+    "mentor_unavailable": _l("This mentor is not available now, so you cannot ask them."),
+    "mentor_full": _l("This mentor has no free place for another mentee now."),
+    "request_open": _l("You already asked this mentor; your request is waiting for an answer."),
+    "already_mentored": _l("This mentor is already mentoring you."),
+    "too_many_open_requests": _l("You have as many open requests as you may have at a time; "
+                                 "wait for an answer or withdraw one first."),
+    "own_request": _l("You cannot ask yourself to be your mentor."),
+    "activity_not_offered": _l("Choose only activities this mentor offers."),
+    "onboarding_incomplete": _l("Finish signing up before asking for mentoring."),
+    "not_eligible_as_mentee": _l("Your role cannot ask for mentoring in this network."),
 }
 
 FIELD_MESSAGES = [
@@ -107,6 +118,12 @@ FIELD_MESSAGES = [
     N_("Use 6 to 32 letters, digits, dots, commas, dashes or underscores, starting with a letter."),
     N_("Choose at least one activity to offer."),
     N_("You cannot switch availability on."),
+    # search and asking for mentoring
+    N_("Must be a whole number."),
+    N_("Use a two-letter ISO 639-1 language code, such as nl."),
+    N_("Must not come before the first year."),
+    N_("Tell the mentor what you would like help with."),
+    N_("Choose at least one of the activities the mentor offers."),
 ]
 
 # (pattern of the service's text, msgid with the pattern's named groups)
@@ -135,6 +152,14 @@ PATTERNS = [
     # A catalogue's long list (a sector, an activity); the roles' short one is a msgid above.
     (re.compile(r"^Must be one of: (?!student, alumnus, staff\.$).*\.$"),
      _l("Choose one of the options offered.")),
+    (re.compile(r"^Must be between (?P<low>\d+) and (?P<high>\d+)\.$"),
+     _l("Enter a number between %(low)s and %(high)s.")),
+    (re.compile(r"^Unknown sector; choose one of: .*$"), _l("Choose a sector from the list.")),
+    (re.compile(r"^Unknown activity; choose one of: .*$"), _l("Choose an activity from the list.")),
+    (re.compile(r"^This mentor does not offer: .*$"),
+     _l("Choose only activities this mentor offers.")),
+    (re.compile(r"^Keep the (message|reply|reason) under (?P<count>\d+) characters\.$"),
+     _l("Keep it under %(count)s characters.")),
     # email-validator's English detail is kept in English only.
     (re.compile(r"^This is not a valid e-mail address: (?P<detail>.*)$"),
      _l("This is not a valid e-mail address.")),
@@ -143,7 +168,9 @@ PATTERNS = [
 
 # marshmallow's own wording, said as the services say it elsewhere.
 ALIASES = {"Missing data for required field.": "This field is required.",
-           "Field may not be null.": "This field is required."}
+           "Field may not be null.": "This field is required.",
+           # search's parameter name, said as the page's field says it
+           "Must not come before graduated_from.": "Must not come before the first year."}
 
 
 def field_message(text):
