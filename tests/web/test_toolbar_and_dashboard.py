@@ -98,6 +98,30 @@ def test_the_badge_counts_new_notifications_without_a_reload(system, tmp_path, n
     expect(link).to_have_accessible_name(f"Notifications ({before + 1} new)")
 
 
+def test_a_tab_nobody_uses_stops_asking_so_the_session_can_idle_out(
+        system, tmp_path, new_page):
+    """Each badge request is activity for the 30 minute idle limit: after 25
+    minutes without a key or a click the badge stops asking, until the member
+    is back (the page's clock is Playwright's, moved on by hand)."""
+    member = onboarded_member(system, tmp_path, registration(language="en"))
+    page = new_page("en")
+    page.clock.install()
+    logged_in(page, member)
+    asked = []
+    page.on("request", lambda request: asked.append(request.url)
+            if request.url.endswith("/notifications/badge") else None)
+    page.goto("/profile")
+    with page.expect_request("**/notifications/badge"):
+        page.clock.run_for(11_000)
+    page.clock.fast_forward("26:00")  # 26 minutes without the member doing anything
+    asked.clear()
+    page.clock.run_for(60_000)  # six more ticks of the poll: none asks
+    page.keyboard.press("Shift")  # the member is back
+    with page.expect_request("**/notifications/badge"):
+        page.clock.run_for(11_000)
+    assert len(asked) == 1, asked
+
+
 def test_the_badge_fragment_is_only_the_badge_and_stops_for_a_visitor(system, tmp_path, new_page):
     member = onboarded_member(system, tmp_path, registration(language="en"))
     page = logged_in(new_page("en"), member)

@@ -77,6 +77,24 @@
     }
   }
 
+  // The unread badge asks /notifications/badge every 10 s (htmx), and every
+  // request counts as activity for the session's 30 minute idle limit.  So a
+  // tab nobody uses stops asking after 25 minutes without a key, click, touch
+  // or scroll, and lets the session end as it should; a hidden tab does not
+  // ask either.  The next tick after the member is back asks again.
+  var BADGE_IDLE_MS = 25 * 60 * 1000;
+  var lastActivity = Date.now();
+  ["keydown", "pointerdown", "wheel", "scroll", "touchstart"].forEach(function (type) {
+    document.addEventListener(type, function () { lastActivity = Date.now(); },
+                              {capture: true, passive: true});
+  });
+  document.addEventListener("htmx:confirm", function (event) {
+    if (event.target.id === "unread-badge" &&
+        (document.hidden || Date.now() - lastActivity > BADGE_IDLE_MS)) {
+      event.preventDefault();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary(document);
     showOwnQuestion();
