@@ -11,7 +11,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import auth, errors, headers, requests_context, web
+from gateway import auth, errors, headers, linkedin, requests_context, web
 from gateway.api import (accounts, admin, dashboard, health, mentoring, notifications, onboarding, openapi,
                          profiles)
 from gateway.api import search
@@ -32,6 +32,17 @@ def create_app(config=None):
         # cookies on http://localhost and http://127.0.0.1).
         PAGE_COOKIES_SECURE=os.environ.get("PAGE_COOKIES_SECURE", "1") != "0",
         ALUMNI_OFFICE_URL=os.environ.get("ALUMNI_OFFICE_URL", ""),
+        # Sign in with LinkedIn: without the client id and secret no LinkedIn
+        # button is shown.  The issuer is LinkedIn's unless set (the fake one
+        # in development: devtools/fake_linkedin).
+        LINKEDIN_CLIENT_ID=os.environ.get("LINKEDIN_CLIENT_ID", ""),
+        LINKEDIN_CLIENT_SECRET=os.environ.get("LINKEDIN_CLIENT_SECRET", ""),
+        LINKEDIN_ISSUER=os.environ.get("LINKEDIN_ISSUER", "https://www.linkedin.com/oauth"),
+        LINKEDIN_PICTURE_HOSTS=[host.strip() for host in os.environ.get(
+            "LINKEDIN_PICTURE_HOSTS", "media.licdn.com").split(",") if host.strip()],
+        # This site's address as members reach it: LinkedIn sends them back to
+        # PUBLIC_BASE_URL/linkedin/callback, which must be registered there.
+        PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL", "http://localhost:8000"),
     )
     app.config.update(config or {})
     auth.init_app(app)  # the session cache's settings (see gateway/auth.py)
@@ -51,6 +62,7 @@ def create_app(config=None):
                       dashboard.blueprint, search.blueprint)
     for blueprint in api_blueprints:
         app.register_blueprint(blueprint)
+    linkedin.init_app(app)
     web.init_app(app, api_blueprints)
     return app
 

@@ -23,7 +23,9 @@ nothing, run nothing.  A page (gateway.web: every path outside /api, /static
 and the health checks) gets :data:`PAGE_POLICY`: only this site's own
 scripts, styles and images, no inline script or style (behaviour lives in
 static/js/site.js; htmx's inline indicator style is turned off by its meta
-config), forms posted only here; and ``Vary: HX-Request, Cookie,
+config), forms posted only here (and, when Sign in with LinkedIn is set up,
+to LinkedIn's origin: the sign-in button's POST is answered with a redirect
+there, and browsers hold redirects after a form to ``form-action``); and ``Vary: HX-Request, Cookie,
 Accept-Language``, since one URL may answer a full page or an htmx fragment,
 per session and language.
 """
@@ -46,12 +48,22 @@ PAGES = COMMON + (("Content-Security-Policy", PAGE_POLICY),
 PAGE_VARY = ("HX-Request", "Cookie", "Accept-Language")
 
 
+def page_headers(form_origins=()):
+    """The pages' headers, with ``form_origins`` added to ``form-action``."""
+    if not form_origins:
+        return PAGES
+    policy = PAGE_POLICY.replace("form-action 'self'",
+                                 "form-action 'self' " + " ".join(form_origins))
+    return tuple((name, policy if name == "Content-Security-Policy" else value)
+                 for name, value in PAGES)
+
+
 def init_app(app):
     @app.after_request
     def _security_headers(response):
         headers = response.headers
         page = is_page_request()
-        for name, value in PAGES if page else API:
+        for name, value in (app.extensions.get("page_headers", PAGES) if page else API):
             if name not in headers:
                 headers[name] = value
         if page:

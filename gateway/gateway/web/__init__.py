@@ -10,14 +10,14 @@ that cookie and is exempt from CSRF: it takes bearer tokens only.
 """
 from flask_wtf.csrf import CSRFProtect
 
-from gateway.web import (accounts, dashboard, i18n, inbox, mentoring, notifications, onboarding,
-                         pages, profile, search, sessions, settings, toolbar)
+from gateway.web import (accounts, dashboard, i18n, inbox, linkedin, mentoring, notifications,
+                         onboarding, pages, photos, profile, search, sessions, settings, toolbar)
 
 csrf = CSRFProtect()
 
 BLUEPRINTS = (pages.blueprint, accounts.blueprint, onboarding.blueprint, dashboard.blueprint,
               profile.blueprint, mentoring.blueprint, inbox.blueprint, notifications.blueprint,
-              settings.blueprint, search.blueprint)
+              settings.blueprint, search.blueprint, linkedin.blueprint, photos.blueprint)
 
 
 def init_app(app, api_blueprints):
@@ -41,5 +41,7 @@ def init_app(app, api_blueprints):
     i18n.init_app(app)
     sessions.init_app(app)
     toolbar.init_app(app)
+    linkedin.init_app(app)
+    photos.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

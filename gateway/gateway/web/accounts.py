@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 
 from gateway.requests_context import call, call_parallel, client_address
-from gateway.web import sessions
+from gateway.web import linkedin, sessions
 from gateway.web.forms import form_values, refused_page, submit
 from gateway.web.i18n import current_language
 
@@ -70,6 +70,16 @@ def _registration(form):
     return registration
 
 
+def _from_linkedin(values):
+    """Sign-up with LinkedIn: the form starts with what LinkedIn gave."""
+    claims = linkedin.pending()
+    if claims:
+        for field, claim in (("first_name", "given_name"), ("last_name", "family_name"),
+                             ("email", "email"), ("email_confirmation", "email")):
+            values.setdefault(field, claims.get(claim) or "")
+    return values
+
+
 def _sign_up_page(values, refused=None, username_status=None):
     # Asked only to draw the form: an accepted sign-up needs neither (one RPC
     # call instead of three, benchmarks/pages.py).
@@ -104,7 +114,7 @@ def sign_up():
     if sessions.current_member():
         return redirect(ONBOARDING, 303)
     if request.method == "GET":
-        return _sign_up_page({})
+        return _sign_up_page(_from_linkedin({}))
     form = request.form
     values = {name: form.get(name, "") for name in
               TEXT_FIELDS + ("security_question", "own_security_question", "username_suggested",
@@ -116,12 +126,16 @@ def sign_up():
         if not values["username"].strip():
             values["username"] = _suggestion(values["first_name"], values["last_name"]) or ""
         return _sign_up_page(values, username_status=_username_status(values["username"]))
+    claims = linkedin.pending()
     result, refused = submit("identity", "register_account",
                              registration=_registration(form), client=client_address(),
-                             idempotency_key=values["idempotency_key"] or None)
+                             idempotency_key=values["idempotency_key"] or None,
+                             **({"linkedin": linkedin.identity_claims(claims)} if claims else {}))
     if refused:
         return _sign_up_page(values, refused)
-    sessions.log_in(result["token"])
+    sessions.log_in(result["token"])  # also forgets the pending LinkedIn member: linked now
+    if claims:
+        linkedin.import_picture(result["account"]["user_id"], claims.get("picture"))
     flash(_("Your account has been created. We have sent you an e-mail to confirm your "
             "address."))
     return redirect(after_login(result.get("onboarding")), 303)
@@ -177,7 +191,13 @@ def login():
         # The password is never sent back into the page.
         return refused_page("login.html", refused, values={"username": values["username"]},
                             next=target)
+    waiting = linkedin.pending()
     sessions.log_in(result["token"])
+    if waiting:
+        # Logged in with the password: now they may link the LinkedIn member
+        # whose verified address is this account's.
+        linkedin.keep_pending(waiting)
+        return redirect(url_for("web_linkedin.link"), 303)
     return redirect(sessions.safe_next(target, after_login(result.get("onboarding"))), 303)
 
 

@@ -64,6 +64,12 @@ CODES = {
     "activity_not_offered": _l("Choose only activities this mentor offers."),
     "onboarding_incomplete": _l("Finish signing up before asking for mentoring."),
     "not_eligible_as_mentee": _l("Your role cannot ask for mentoring in this network."),
+    "linkedin_linked_elsewhere": _l("This LinkedIn account is linked to another account of the "
+                                    "Mentor Network."),
+    "linkedin_already_linked": _l("Your account is linked to another LinkedIn account; "
+                                  "disconnect it first."),
+    "invalid_photo": _l("This photo cannot be used."),
+    "photo_not_found": _l("There is no such photo."),
 }
 
 FIELD_MESSAGES = [
@@ -124,6 +130,12 @@ FIELD_MESSAGES = [
     N_("Must not come before the first year."),
     N_("Tell the mentor what you would like help with."),
     N_("Choose at least one of the activities the mentor offers."),
+    # photos (profiles) and the LinkedIn archive (gateway/web/linkedin.py)
+    N_("The photo is larger than 1 MB."),
+    N_("The photo has too many pixels."),
+    N_("Upload a JPEG, PNG or WebP photo."),
+    N_("Choose a photo to upload."),
+    N_("Choose the ZIP archive you downloaded from LinkedIn."),
 ]
 
 # (pattern of the service's text, msgid with the pattern's named groups)

@@ -54,6 +54,16 @@ class AccountRegisteredV1(PayloadSchema):
     registered_at = fields.AwareDateTime(required=True)
 
 
+class LinkedInLinkedV1(PayloadSchema):
+    user_id = fields.UUID(required=True)
+    linked_at = fields.AwareDateTime(required=True)
+
+
+class LinkedInUnlinkedV1(PayloadSchema):
+    user_id = fields.UUID(required=True)
+    unlinked_at = fields.AwareDateTime(required=True)
+
+
 class ProfileCreatedV1(PayloadSchema):
     user_id = fields.UUID(required=True)
     created_at = fields.AwareDateTime(required=True)
@@ -247,6 +257,10 @@ CONTRACTS = {
         EventContract("identity", "session_ended", 1, SessionEndedV1,
                       "Sessions ended (logout, password change or reset, account deleted, "
                       "idle or expired): every gateway process forgets them at once."),
+        EventContract("identity", "linkedin_linked", 1, LinkedInLinkedV1,
+                      "The member linked their account to their LinkedIn account."),
+        EventContract("identity", "linkedin_unlinked", 1, LinkedInUnlinkedV1,
+                      "The member unlinked their LinkedIn account (with their password)."),
         EventContract("profiles", "profile_created", 1, ProfileCreatedV1,
                       "The member's profile exists (registration saga step)."),
         EventContract("profiles", "mentor_settings_changed", 1, MentorSettingsChangedV1,
@@ -310,6 +324,9 @@ SUBSCRIPTIONS = [
                  "on_mentoring_request_accepted"),
     Subscription("mentoring", "relationship_ended", "profiles", "on_relationship_ended"),
     Subscription("profiles", "profile_created", "identity", "on_profile_created"),
+    # The profile shows whether it is connected to LinkedIn.
+    Subscription("identity", "linkedin_linked", "profiles", "on_linkedin_linked"),
+    Subscription("identity", "linkedin_unlinked", "profiles", "on_linkedin_unlinked"),
     Subscription("mentoring", "mentoring_member_created", "identity",
                  "on_mentoring_member_created"),
     Subscription("notifications", "notification_recipient_created", "identity",

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from identity import config, events, exceptions, onboarding, passwords, throttling, tokens, usernames
-from identity.models import Account, Consent, RegistrationKey, Session
+from identity.models import Account, Consent, LinkedInIdentity, RegistrationKey, Session
 from identity.schemas import (AccountSchema, LanguageSchema, NewEmailSchema, NewPasswordSchema,
                               RegistrationSchema)
 from mentornet_contracts.errors import load_input
@@ -64,8 +64,14 @@ def _request_confirmation(session, account, email):
 
 
 # -- sign-up ----------------------------------------------------------------
-def register(db, registration, idempotency_key=None, client=None):
+def register(db, registration, idempotency_key=None, client=None, linkedin=None):
     """Create an account from the sign-up form; returns account, token and onboarding.
+
+    ``linkedin`` (the claims of the LinkedIn member signing up, as the gateway
+    verified them) links the new account to that LinkedIn member in the same
+    transaction; when LinkedIn verified the address and the form gives the
+    same one, it is confirmed at once (no link is mailed), unless another
+    account confirmed it first.
 
     The account, its consents, the ``account_registered`` event and the
     address confirmation are written in one transaction: the saga that
@@ -79,6 +85,9 @@ def register(db, registration, idempotency_key=None, client=None):
     and its owner is told instead (``address_sign_up_attempted``).
     """
     form = load_input(RegistrationSchema(), registration, "The registration")
+    if linkedin is not None:
+        from identity import linkedin as linkedin_identities  # it builds on this module
+        linkedin = linkedin_identities.claims(linkedin)
     # Every well-formed sign-up counts against the client (a replay checks a
     # password too), before any hash is paid for.
     throttling.use_allowance(db, client, "sign_up")
@@ -114,7 +123,16 @@ def register(db, registration, idempotency_key=None, client=None):
             if idempotency_key:
                 session.add(RegistrationKey(key=idempotency_key, account_id=account.id))
             owner = _owner_of(session, account.email, except_id=account.id)
-            if owner is None:
+            if linkedin is not None:
+                if session.get(LinkedInIdentity, linkedin["sub"]) is not None:
+                    raise linkedin_identities.linked_elsewhere()
+                linkedin_identities.add_link(session, account, linkedin["sub"])
+            if owner is None and linkedin is not None and linkedin["email_verified"] and \
+                    (linkedin["email"] or "").lower() == account.email.lower():
+                account.email_confirmed_at = _now()  # LinkedIn verified this very address
+                events.account_registered(session, account, account.email)
+                events.account_email_confirmed(session, account)
+            elif owner is None:
                 events.account_registered(session, account, account.email)
                 _request_confirmation(session, account, account.email)
             else:
@@ -130,6 +148,11 @@ def register(db, registration, idempotency_key=None, client=None):
             return replay
         if "username" in str(exc.orig):
             raise exceptions.username_taken(form["username"])
+        if "linkedin" in str(exc.orig):  # the same LinkedIn member signed up twice at once
+            from identity.linkedin import linked_elsewhere
+            raise linked_elsewhere()
+        if "email" in str(exc.orig):  # another account confirmed the address meanwhile
+            raise exceptions.email_confirmed_elsewhere()
         raise
     log.info("account %s registered", result["account"]["user_id"])
     return result

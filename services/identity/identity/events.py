@@ -93,3 +93,14 @@ def session_ended(session, account_id, digests, reason):
     return record_event(session, SOURCE, "session_ended", {
         "user_id": account_id, "sessions": list(digests), "reason": reason,
         "ended_at": datetime.now(timezone.utc)})
+
+
+def linkedin_linked(session, account, linked_at):
+    """The account was linked to a LinkedIn member (profiles shows it connected)."""
+    return record_event(session, SOURCE, "linkedin_linked", {
+        "user_id": account.id, "linked_at": linked_at})
+
+
+def linkedin_unlinked(session, account, unlinked_at):
+    return record_event(session, SOURCE, "linkedin_unlinked", {
+        "user_id": account.id, "unlinked_at": unlinked_at})

@@ -161,3 +161,15 @@ class ClientAllowance(Base):
     client = Column(String(100), primary_key=True)
     action = Column(String(40), primary_key=True)
     spent_until = Column(DateTime(timezone=True), nullable=False)
+
+
+class LinkedInIdentity(Base):
+    """A LinkedIn member (their OpenID Connect ``sub``) linked to one account.
+    Linked only by the logged-in member (Connect) or while signing up, never
+    by e-mail address: an address LinkedIn gives is no proof of the account."""
+    __tablename__ = "linkedin_identities"
+
+    sub = Column(String(255), primary_key=True)
+    account_id = Column(String(36), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False,
+                        unique=True)
+    linked_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())

@@ -4,7 +4,7 @@ import unicodedata
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
-from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, validate,
+from marshmallow import (EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, validate,
                          validates, validates_schema)
 
 from identity import config
@@ -251,3 +251,15 @@ class StudyDetailsSchema(Schema):
                 errors["year_graduated"] = ["The year you graduated comes before the year you started."]
         if errors:
             raise ValidationError(errors)
+
+
+class LinkedInClaimsSchema(Schema):
+    """What identity keeps of a LinkedIn member, as the gateway verified it in
+    their ID token; other claims (names, photo) are the profile's, ignored here."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    sub = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    email = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    email_verified = fields.Boolean(load_default=False)

@@ -2,8 +2,8 @@
 
 from nameko.timer import timer
 
-from identity import (accounts, affiliation, config, handlers, onboarding, policies, throttling,
-                      usernames)
+from identity import (accounts, affiliation, config, handlers, linkedin, onboarding, policies,
+                      throttling, usernames)
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.inbox import EventInbox, event_entrypoints
@@ -52,8 +52,8 @@ class IdentityService:
     # everything that costs a hash or guards a secret: each draws on that
     # client's allowance (throttling.py).
     @rpc
-    def register_account(self, registration, client, idempotency_key=None):
-        return accounts.register(self.db, registration, idempotency_key, client)
+    def register_account(self, registration, client, idempotency_key=None, linkedin=None):
+        return accounts.register(self.db, registration, idempotency_key, client, linkedin)
 
     @rpc
     def confirm_email(self, token, client):
@@ -80,6 +80,23 @@ class IdentityService:
     def end_expired_sessions(self):
         while accounts.end_expired_sessions(self.db) >= accounts.EXPIRY_BATCH:
             pass
+
+    # -- LinkedIn (the gateway verified the ID token; identity links by sub only) --
+    @rpc
+    def linkedin_sign_in(self, claims, client):
+        return linkedin.sign_in(self.db, claims, client)
+
+    @rpc
+    def link_linkedin(self, user_id, claims):
+        return linkedin.link(self.db, user_id, claims)
+
+    @rpc
+    def unlink_linkedin(self, user_id, password):
+        return linkedin.unlink(self.db, user_id, password)
+
+    @rpc
+    def linkedin_status(self, user_id):
+        return linkedin.status(self.db, user_id)
 
     # -- onboarding (steps 5 to 9) --
     @rpc

@@ -389,7 +389,8 @@ def member_rows(spec, now=None):
         address_line1="", address_line2="", city="", region="", postcode="", country="",
         verified=False, role=None, mentor_available=False, mentor_activities=[],
         mentor_max_mentees=1, mentor_sectors=[], mentor_languages=[], mentor_note="",
-        current_mentees=spec["current_mentees"], created_at=now, updated_at=now)
+        current_mentees=spec["current_mentees"], created_at=now, updated_at=now,
+        linkedin_connected_at=None, linkedin_link_changed_at=None, linkedin_imported_at=None)
     educations = []
     study = spec["study"]
     if study:  # record_study_details
@@ -406,7 +407,7 @@ def member_rows(spec, now=None):
             setattr(profile, name, changes[name])
     for name, value in changes.get("address", {}).items():
         setattr(profile, profiles.ADDRESS_COLUMNS[name], value)
-    positions = [Row(user_id=profile.user_id, rank=rank, **p)
+    positions = [Row(user_id=profile.user_id, rank=rank, source="member", **p)
                  for rank, p in enumerate(changes.get("positions", []))]
     educations += [Row(user_id=profile.user_id, source="member", verified=False, **e)
                    for e in changes.get("education", [])]

@@ -1,6 +1,6 @@
 """Profiles' tables (its own database)."""
 from sqlalchemy import (BigInteger, Boolean, Column, Computed, Date, DateTime, ForeignKey, Index, Integer,
-                        MetaData, String, Text, func, text)
+                        LargeBinary, MetaData, String, Text, func, text)
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import declarative_base
 
@@ -57,6 +57,12 @@ class Profile(Base):
         "to_tsvector('dutch'::regconfig, search_text)", persisted=True))
     created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
     updated_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    # LinkedIn: connected (from identity's linkedin_linked/unlinked events; the
+    # time of the latest one applied, so a late older one changes nothing) and
+    # the last import from it.
+    linkedin_connected_at = Column(DateTime(timezone=True))
+    linkedin_link_changed_at = Column(DateTime(timezone=True))
+    linkedin_imported_at = Column(DateTime(timezone=True))
 
     __table_args__ = (
         Index("ix_profiles_search_vector", "search_vector", postgresql_using="gin"),
@@ -81,6 +87,7 @@ class Position(Base):
     current = Column(Boolean, nullable=False, server_default="false")
     # Where the member put it in their list (0 first): they order it on the profile page.
     rank = Column(Integer, nullable=False, server_default="0")
+    source = Column(String(20), nullable=False, server_default="member")  # member, linkedin
 
 
 class Education(Base):
@@ -91,7 +98,7 @@ class Education(Base):
     id = Column(Integer, primary_key=True, autoincrement=True)
     user_id = Column(String(36), ForeignKey("profiles.user_id", ondelete="CASCADE"), nullable=False,
                      index=True)
-    source = Column(String(20), nullable=False, server_default="member")  # registration, member
+    source = Column(String(20), nullable=False, server_default="member")  # registration, member, linkedin
     institution = Column(String(200), nullable=False)
     programme = Column(String(200), nullable=False)
     faculty = Column(String(200), nullable=False, server_default="")
@@ -174,3 +181,18 @@ class ForgottenMember(Base):
 
     user_id = Column(String(36), primary_key=True)
     forgotten_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+class Photo(Base):
+    """A member's photo: JPEG bytes re-encoded by Pillow (metadata stripped),
+    never the uploaded file; ``digest`` (SHA-256) is its ETag."""
+    __tablename__ = "photos"
+
+    # No foreign key: sign-up with LinkedIn stores the photo before the saga has
+    # made the profile; forget_member deletes it with the profile.
+    user_id = Column(String(36), primary_key=True)
+    content_type = Column(String(40), nullable=False)
+    data = Column(LargeBinary, nullable=False)
+    digest = Column(String(64), nullable=False)
+    source = Column(String(20), nullable=False, server_default="member")  # member, linkedin
+    updated_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())

@@ -2,12 +2,13 @@
 may see them, changing them, and the mentor settings.  Plain functions."""
 from datetime import datetime, timezone
 
+from sqlalchemy.orm import object_session
 from sqlalchemy import delete, select
 
 from mentornet_contracts.errors import load_input
 from profiles import config, events, exceptions
 from profiles.names import fold, name_forms
-from profiles.models import (Education, ForgottenMember, MentoringRelationship, Position,
+from profiles.models import (Education, ForgottenMember, MentoringRelationship, Photo, Position,
                              Profile)
 from profiles.schemas import (EducationSchema, MentorSettingsSchema, PositionSchema,
                               ProfilePatchSchema)
@@ -90,6 +91,7 @@ def forget_member(session, data, envelope):
     """identity.account_deleted: the profile and everything on it go."""
     user_id = str(data["user_id"])
     session.execute(delete(Profile).where(Profile.user_id == user_id))
+    session.execute(delete(Photo).where(Photo.user_id == user_id))
     # Their relationships are left to mentoring's relationship_ended events,
     # which it sends for each of them and which free the mentors' places.
     # Remember the id only, so a late account_registered does not bring the profile back.
@@ -146,6 +148,8 @@ def _view(profile, positions, educations, owner, partner):
         "positions": PositionSchema(many=True).dump(positions),
         "education": EducationSchema(many=True).dump(educations),
         "mentor": mentor_settings_view(profile),
+        # The photo's digest (its URL's version, for caching), or None.
+        "photo": _photo_digest(profile),
     }
     if owner or partner:
         # Contact details and address: the member and their mentoring partners only.
@@ -161,7 +165,20 @@ def _view(profile, positions, educations, owner, partner):
         view["mentor"]["eligible"] = may_mentor(profile)
         view["completeness"] = completeness(profile, positions, educations)
         view["updated_at"] = profile.updated_at.isoformat()
+        view["linkedin"] = {
+            "connected": profile.linkedin_connected_at is not None,
+            "connected_at": _iso(profile.linkedin_connected_at),
+            "imported_at": _iso(profile.linkedin_imported_at)}
     return view
+
+
+def _photo_digest(profile):
+    photo = object_session(profile).get(Photo, profile.user_id)
+    return photo.digest if photo is not None else None
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
 
 
 def get_profile(db, user_id, viewer_id, as_member=False):

@@ -5,7 +5,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 import pycountry
-from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, validate, validates,
+from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, pre_load, validate, validates,
                          validates_schema)
 
 from profiles import config
@@ -113,6 +113,15 @@ class PositionSchema(Schema):
     start_month = Month(required=True)
     end_month = Month(load_default=None, allow_none=True)
     current = fields.Boolean(load_default=False)
+    # member, or linkedin (an import put it there): shown, and ignored when
+    # the page sends the list back, since only an import sets it.
+    source = fields.String(dump_only=True)
+
+    @pre_load
+    def _ignore_source(self, data, **kwargs):
+        if isinstance(data, dict) and "source" in data:
+            data = {k: v for k, v in data.items() if k != "source"}
+        return data
 
     @validates_schema
     def _period(self, data, **kwargs):
@@ -138,7 +147,7 @@ class EducationSchema(Schema):
                                     validate=validate.Range(min=1920, max=2100))
     verified = fields.Boolean(dump_only=True)
     # registration (the study verified against the university's records), member
-    # (added by the member), or where another import put it from.
+    # (added by the member), or where another import put it from (linkedin).
     source = fields.String(dump_only=True)
 
     @validates_schema

@@ -5,7 +5,7 @@ from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.inbox import EventInbox, event_entrypoints
 from mentornet_platform.outbox import OutboxRelay
-from profiles import config, overview, profiles, search
+from profiles import config, linkedin, overview, photos, profiles, search
 
 
 @event_entrypoints  # one event entrypoint per inbox handler below
@@ -22,6 +22,8 @@ class ProfilesService:
         "on_account_email_changed": ("identity", profiles.update_email),
         "on_mentoring_request_accepted": ("mentoring", profiles.relationship_started),
         "on_relationship_ended": ("mentoring", profiles.relationship_ended),
+        "on_linkedin_linked": ("identity", linkedin.linkedin_linked),
+        "on_linkedin_unlinked": ("identity", linkedin.linkedin_unlinked),
     })
 
     @rpc
@@ -36,6 +38,22 @@ class ProfilesService:
     @rpc
     def update_profile(self, user_id, changes):
         return profiles.update_profile(self.db, user_id, changes)
+
+    @rpc
+    def import_from_linkedin(self, user_id, changes, dry_run=False):
+        return linkedin.import_from_linkedin(self.db, user_id, changes, dry_run)
+
+    @rpc
+    def set_photo(self, user_id, image, source="member"):
+        return photos.set_photo(self.db, user_id, image, source)
+
+    @rpc
+    def get_photo(self, user_id, viewer_id):
+        return photos.get_photo(self.db, user_id, viewer_id)
+
+    @rpc
+    def remove_photo(self, user_id):
+        return photos.remove_photo(self.db, user_id)
 
     @rpc
     def set_mentor_settings(self, user_id, settings):

@@ -1,0 +1,1 @@
+"""Development-only tools (never deployed): see each module."""

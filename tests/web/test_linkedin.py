@@ -1,0 +1,341 @@
+"""Sign up and sign in with LinkedIn, in the browser, through the fake
+LinkedIn provider (devtools/fake_linkedin), against a stack whose gateway is
+configured for it; and every way its answer can be wrong, refused."""
+import re
+import uuid
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from conftest import registration
+from devtools.fake_linkedin import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, ServerThread
+from mentornet_platform.testing import WIDE_CLIENT_LIMITS, Stack, wait_until
+from tests.support import Member, link_token
+from tests.web.browser import assert_accessible
+
+FAILED = "Signing in with LinkedIn did not work"
+
+
+@pytest.fixture(scope="module")
+def fake_linkedin():
+    server = ServerThread()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def linkedin_system(logs_dir, mailbox, fake_linkedin):
+    stack = Stack(logs_dir, smtp_port=mailbox.port, LINKEDIN_CLIENT_ID=DEFAULT_CLIENT_ID,
+                  LINKEDIN_CLIENT_SECRET=DEFAULT_CLIENT_SECRET,
+                  LINKEDIN_ISSUER=fake_linkedin.url + "/oauth", LINKEDIN_PICTURE_HOSTS="127.0.0.1",
+                  **WIDE_CLIENT_LIMITS)
+    try:
+        names = ("identity", "profiles", "mentoring", "notifications", "gateway")
+        for name in names:
+            stack.start(name, wait=False)
+        for name in names:  # a busy shared machine can take a while to start five processes
+            stack.wait_ready(name, timeout=120)
+        yield stack
+    finally:
+        stack.close()
+
+
+@pytest.fixture
+def linkedin_page(browser, linkedin_system):
+    contexts = []
+
+    def make(language="en"):
+        context = browser.new_context(base_url=linkedin_system.gateway_url,
+                                      locale={"en": "en-GB", "nl": "nl-NL"}[language],
+                                      extra_http_headers={"Accept-Language": language})
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def unique():
+    return uuid.uuid4().hex[:8]
+
+
+def at_linkedin(page, sub, email, given_name="Sanne", family_name="de Vries", verified=True,
+                before_allow=None):
+    """On the fake LinkedIn's page: say who one is and allow."""
+    expect(page.locator("h1")).to_have_text("Fake LinkedIn: development only")
+    page.locator("#sub").fill(sub)
+    page.locator("#given_name").fill(given_name)
+    page.locator("#family_name").fill(family_name)
+    page.locator("#email").fill(email)
+    page.locator("#email_verified").select_option("true" if verified else "false")
+    if before_allow:
+        before_allow(page)
+    page.locator("button[value=allow]").click()
+
+
+def sign_in_with_linkedin(page, sub, email, **claims):
+    page.goto("/login")
+    page.locator("form.linkedin-sign-in button").click()
+    at_linkedin(page, sub, email, **claims)
+
+
+def logged_in(page):
+    expect(page.locator("form[action='/logout']")).to_have_count(1)
+
+
+def logged_out(page):
+    expect(page.locator("form[action='/logout']")).to_have_count(0)
+
+
+def fill_rest_of_sign_up(page, username):
+    """What LinkedIn does not give: the rest of the guide's form."""
+    page.get_by_label("Day").fill("12")
+    page.get_by_label("Month").fill("4")
+    page.get_by_label("Year").fill("1990")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill("canal bicycle tulip lantern")
+    page.get_by_label("Confirm password").fill("canal bicycle tulip lantern")
+    page.get_by_label("Security question").select_option(index=1)
+    page.get_by_label("Security answer").fill("Pluisje")
+    page.get_by_label("I have read and accept the privacy policy").check()
+    page.get_by_label("I accept the terms and conditions").check()
+    page.get_by_role("button", name="Create account").click()
+
+
+def identity_scalar(system, sql, *params):
+    return system.scalar("identity", sql, params)
+
+
+def confirmed_member(system, mailbox):
+    """A member who signed up with a password and confirmed their address."""
+    member = Member(system, registration(language="en"))
+    member.sign_up()
+    token = link_token(mailbox, member.form["email"], "Confirm your e-mail address")
+    response = requests.post(system.gateway_url + "/api/v1/email-confirmations",
+                             json={"token": token}, timeout=10)
+    assert response.status_code == 200, response.text
+    return member
+
+
+def log_in_with_password(page, member):
+    page.locator("#username").fill(member.form["username"])
+    page.locator("#password").fill(member.form["password"])
+    page.locator("main form button[type=submit]").first.click()
+
+
+# -- without settings, no button --------------------------------------------------------
+def test_without_linkedin_settings_no_button_is_shown(page):
+    """The shared stack has no LinkedIn settings: no button, and the routes are gone."""
+    for path in ("/", "/login", "/sign-up"):
+        page.goto(path)
+        expect(page.locator("h1")).to_be_visible()
+        expect(page.locator("form.linkedin-sign-in")).to_have_count(0)
+    assert page.request.get("/linkedin/callback?code=x&state=y").status == 404
+
+
+# -- sign-up, then sign-in ------------------------------------------------------------------
+def test_sign_up_with_linkedin_prefills_links_and_then_signs_in(linkedin_page, linkedin_system):
+    page = linkedin_page()
+    sub, email = f"li-{unique()}", f"sanne.{unique()}@example.org"
+    page.goto("/sign-up")
+    assert_accessible(page)
+    page.locator("form.linkedin-sign-in button").click()
+    at_linkedin(page, sub, email)
+    # Back on the sign-up form, pre-filled from LinkedIn.
+    expect(page.locator("#linkedin-prefilled")).to_be_visible()
+    expect(page.locator("#first_name")).to_have_value("Sanne")
+    expect(page.locator("#last_name")).to_have_value("de Vries")
+    expect(page.locator("#email")).to_have_value(email)
+    expect(page.locator("#email_confirmation")).to_have_value(email)
+    assert_accessible(page)
+    username = f"sanne.{unique()}"
+    fill_rest_of_sign_up(page, username)
+    expect(page).to_have_url(re.compile(r"/onboarding"))
+    logged_in(page)
+    user_id = identity_scalar(linkedin_system, "SELECT id FROM accounts WHERE username = %s", username)
+    # Linked by sub, and the address LinkedIn verified is confirmed without a link.
+    assert identity_scalar(linkedin_system, "SELECT account_id FROM linkedin_identities WHERE sub = %s",
+                           sub) == user_id
+    assert identity_scalar(linkedin_system, "SELECT email_confirmed_at IS NOT NULL FROM accounts "
+                           "WHERE id = %s", user_id) is True
+    # The photo from LinkedIn was fetched once and re-encoded by profiles.
+    assert linkedin_system.scalar("profiles", "SELECT source FROM photos WHERE user_id = %s",
+                                  (user_id,)) == "linkedin"
+
+    page.locator("form[action='/logout'] button").click()
+    logged_out(page)
+    sign_in_with_linkedin(page, sub, email)
+    logged_in(page)
+    expect(page).to_have_url(re.compile(r"/onboarding"))
+
+
+def test_unverified_linkedin_address_is_not_confirmed(linkedin_page, linkedin_system):
+    page = linkedin_page()
+    sub, email = f"li-{unique()}", f"unverified.{unique()}@example.org"
+    sign_in_with_linkedin(page, sub, email, verified=False)
+    expect(page.locator("#email")).to_have_value(email)
+    username = f"unverified.{unique()}"
+    fill_rest_of_sign_up(page, username)
+    logged_in(page)
+    assert identity_scalar(linkedin_system, "SELECT email_confirmed_at IS NULL FROM accounts "
+                           "WHERE username = %s", username) is True
+
+
+# -- what is refused -------------------------------------------------------------------------
+@pytest.mark.parametrize("tamper", ["forged", "expired", "wrong_nonce", "audience"])
+def test_a_bad_id_token_is_refused(linkedin_page, linkedin_system, fake_linkedin, tamper):
+    page = linkedin_page()
+    requests.post(fake_linkedin.url + "/_fake/next-token", json={"tamper": tamper}, timeout=5)
+    sign_in_with_linkedin(page, f"li-{unique()}", f"x.{unique()}@example.org")
+    expect(page.locator("h1")).to_have_text(FAILED)
+    logged_out(page)
+    assert page.url.startswith(linkedin_system.gateway_url + "/linkedin/callback")
+    assert_accessible(page)
+
+
+def test_a_missing_nonce_passes_as_linkedin_sends_some(linkedin_page, fake_linkedin):
+    page = linkedin_page()
+    requests.post(fake_linkedin.url + "/_fake/next-token", json={"tamper": "no_nonce"}, timeout=5)
+    sign_in_with_linkedin(page, f"li-{unique()}", f"x.{unique()}@example.org")
+    expect(page.locator("#linkedin-prefilled")).to_be_visible()
+
+
+def test_a_wrong_state_is_refused(linkedin_page):
+    page = linkedin_page()
+
+    def forge_state(at):
+        at.locator("input[name=state]").evaluate("input => { input.value = 'forged-state'; }")
+    sign_in_with_linkedin(page, f"li-{unique()}", f"x.{unique()}@example.org",
+                          before_allow=forge_state)
+    expect(page.locator("h1")).to_have_text(FAILED)
+    logged_out(page)
+
+
+def test_a_replayed_code_is_refused(linkedin_page, linkedin_system):
+    page = linkedin_page()
+    callbacks = []
+    page.on("request", lambda r: callbacks.append(r.url) if "/linkedin/callback" in r.url else None)
+    sub, email = f"li-{unique()}", f"x.{unique()}@example.org"
+    sign_in_with_linkedin(page, sub, email)
+    expect(page.locator("#linkedin-prefilled")).to_be_visible()
+    # The same answer again, in the same browser: its state was spent.
+    page.goto(callbacks[0])
+    expect(page.locator("h1")).to_have_text(FAILED)
+    # And in another browser with a state of its own, the provider refuses the spent code.
+    other = linkedin_page()
+    other.goto("/login")
+    other.locator("form.linkedin-sign-in button").click()
+    state = re.search(r"state=([^&]+)", other.url).group(1)
+    code = re.search(r"code=([^&]+)", callbacks[0]).group(1)
+    other.goto(f"/linkedin/callback?code={code}&state={state}")
+    expect(other.locator("h1")).to_have_text(FAILED)
+    logged_out(other)
+
+
+# -- no account takeover ---------------------------------------------------------------------
+def test_an_address_with_an_account_asks_for_the_password_first(linkedin_page, linkedin_system,
+                                                                 mailbox):
+    member = confirmed_member(linkedin_system, mailbox)
+    page = linkedin_page()
+    sub = f"li-{unique()}"
+    # LinkedIn vouches for the member's confirmed address: still no login, no link.
+    sign_in_with_linkedin(page, sub, member.form["email"])
+    expect(page).to_have_url(re.compile(r"/login$"))
+    expect(page.locator("#linkedin-log-in-first")).to_contain_text(member.form["email"])
+    logged_out(page)
+    assert identity_scalar(linkedin_system, "SELECT count(*) FROM linkedin_identities WHERE sub = %s",
+                           sub) == 0
+    assert_accessible(page)
+    # A wrong password links nothing.
+    page.locator("#username").fill(member.form["username"])
+    page.locator("#password").fill("not the password at all")
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    logged_out(page)
+    # The right one leads to the question, and linking is the member's choice.
+    log_in_with_password(page, member)
+    expect(page).to_have_url(re.compile(r"/linkedin/link$"))
+    assert_accessible(page)
+    page.locator("button[value=link]").click()
+    expect(page).to_have_url(re.compile(r"/profile$"))
+    expect(page.locator("#linkedin-status")).to_contain_text("Connected to LinkedIn")
+    assert identity_scalar(linkedin_system, "SELECT account_id FROM linkedin_identities WHERE sub = %s",
+                           sub) == member.user_id
+
+    other = linkedin_page()
+    sign_in_with_linkedin(other, sub, member.form["email"])
+    logged_in(other)
+
+
+def test_an_unverified_claim_of_someones_address_never_reaches_their_account(
+        linkedin_page, linkedin_system, mailbox):
+    member = confirmed_member(linkedin_system, mailbox)
+    page = linkedin_page()
+    sign_in_with_linkedin(page, f"li-{unique()}", member.form["email"], verified=False)
+    # Treated as a newcomer: the sign-up form, never the member's account.
+    expect(page.locator("#linkedin-prefilled")).to_be_visible()
+    logged_out(page)
+    assert identity_scalar(linkedin_system, "SELECT count(*) FROM linkedin_identities "
+                           "WHERE account_id = %s", member.user_id) == 0
+
+
+# -- Connect on the profile -------------------------------------------------------------------
+def test_connect_imports_names_and_photo_and_again_when_pressed(linkedin_page, linkedin_system):
+    member = Member(linkedin_system, registration(language="en"))
+    member.sign_up()
+    wait_until(lambda: member.get("/me/profile").status_code == 200, 15, 0.05, "the profile")
+    page = linkedin_page()
+    page.goto("/login")
+    log_in_with_password(page, member)
+    logged_in(page)
+    page.goto("/profile")
+    expect(page.locator("#linkedin-status")).to_contain_text("Not connected")
+    assert_accessible(page)
+    sub = f"li-{unique()}"
+    page.locator("#profile-linkedin button.linkedin").click()
+    at_linkedin(page, sub, f"other.{unique()}@example.org", given_name="Anouk", family_name="Jansen")
+    expect(page).to_have_url(re.compile(r"/profile$"))
+    expect(page.locator("#linkedin-status")).to_contain_text("Connected to LinkedIn")
+    expect(page.locator("#linkedin-status")).to_contain_text("Last imported")
+    expect(page.locator("main")).to_contain_text("Anouk")
+    expect(page.locator("button.linkedin.connected")).to_have_text("Import from LinkedIn again")
+    photo = page.locator("img.profile-photo")
+    expect(photo).to_have_count(1)
+    response = page.request.get(photo.get_attribute("src"))
+    assert response.status == 200 and response.headers["content-type"] == "image/jpeg"
+    assert "private" in response.headers["cache-control"] and response.headers["etag"]
+    assert_accessible(page)
+
+    # Unlinking needs the password.
+    page.locator("#unlink-password").fill("wrong password here")
+    page.locator("#profile-linkedin form[action='/linkedin/unlink'] button").click()
+    expect(page.locator(".notice")).to_contain_text("password")
+    expect(page.locator("#linkedin-status")).to_contain_text("Connected to LinkedIn")
+    page.locator("#unlink-password").fill(member.form["password"])
+    page.locator("#profile-linkedin form[action='/linkedin/unlink'] button").click()
+    expect(page.locator(".notice")).to_contain_text("no longer connected")
+    assert identity_scalar(linkedin_system, "SELECT count(*) FROM linkedin_identities "
+                           "WHERE account_id = %s", member.user_id) == 0
+
+
+def test_a_linkedin_member_linked_elsewhere_cannot_be_connected_again(linkedin_page,
+                                                                      linkedin_system):
+    first, second = (Member(linkedin_system, registration(language="en")) for _ in range(2))
+    sub = f"li-{unique()}"
+    for member in (first, second):
+        member.sign_up()
+        wait_until(lambda: member.get("/me/profile").status_code == 200, 15, 0.05, "the profile")
+        page = linkedin_page()
+        page.goto("/login")
+        log_in_with_password(page, member)
+        page.goto("/profile")
+        page.locator("#profile-linkedin button.linkedin").click()
+        at_linkedin(page, sub, f"x.{unique()}@example.org")
+        expect(page).to_have_url(re.compile(r"/profile$"))
+    expect(page.locator(".notice")).to_contain_text("linked to another account")
+    assert identity_scalar(linkedin_system, "SELECT account_id FROM linkedin_identities WHERE sub = %s",
+                           sub) == first.user_id
