@@ -127,16 +127,6 @@ def log_in_with_password(page, member):
     page.locator("main form button[type=submit]").first.click()
 
 
-# -- without settings, no button --------------------------------------------------------
-def test_without_linkedin_settings_no_button_is_shown(page):
-    """The shared stack has no LinkedIn settings: no button, and the routes are gone."""
-    for path in ("/", "/login", "/sign-up"):
-        page.goto(path)
-        expect(page.locator("h1")).to_be_visible()
-        expect(page.locator("form.linkedin-sign-in")).to_have_count(0)
-    assert page.request.get("/linkedin/callback?code=x&state=y").status == 404
-
-
 # -- sign-up, then sign-in ------------------------------------------------------------------
 def test_sign_up_with_linkedin_prefills_links_and_then_signs_in(linkedin_page, linkedin_system):
     page = linkedin_page()
