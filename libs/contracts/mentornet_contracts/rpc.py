@@ -47,7 +47,7 @@ METHODS = {
         "set_photo": ["user_id", "image", "source"],
         "get_photo": ["user_id", "viewer_id"],
         "remove_photo": ["user_id"],
-        "get_profile": ["user_id", "viewer_id"],
+        "get_profile": ["user_id", "viewer_id", "as_member"],
         "update_profile": ["user_id", "changes"],
         "set_mentor_settings": ["user_id", "settings"],
         "catalogue": ["kind", "language"],
