@@ -54,7 +54,8 @@ METHODS = {
         "overview": ["user_id", "language"],
         "search_mentors": ["viewer_id", "filters"],
         "sector_cloud": [],
-        "directory": ["viewer_id", "q", "page", "per_page"],
+        "directory": ["viewer_id", "q", "page", "per_page", "programme", "graduated_from",
+                      "graduated_to"],
     },
     "mentoring": {
         "health": [],

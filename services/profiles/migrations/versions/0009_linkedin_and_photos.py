@@ -5,15 +5,15 @@
 ``registration`` and ``member``).  A member's photo is one row of re-encoded
 JPEG bytes (never what was uploaded), with a digest for caching.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01 10:00:00
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0008'
-down_revision = '0007'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
