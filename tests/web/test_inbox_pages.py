@@ -24,6 +24,7 @@ WORDS = {
            "reported": "Thank you. Your report is sent", "block": "Block", "unblock": "Unblock",
            "you_blocked": "You blocked", "refused": "This member does not accept your messages.",
            "too_long": "Keep a message under 5000 characters.",
+           "contacts_only": "This member only accepts messages from their mentoring contacts.",
            "not_found": "Page not found", "inbox": "Inbox"},
     "nl": {"write_link": "Schrijf een bericht", "write_to": "Een bericht aan", "message": "Je bericht", "send": "Versturen",
            "sent": "Je bericht is verstuurd.", "write_a_message": "Schrijf een bericht.",
@@ -35,6 +36,8 @@ WORDS = {
            "reported": "Dank je. Je melding is", "block": "Blokkeer", "unblock": "Deblokkeer",
            "you_blocked": "Je hebt", "refused": "Dit lid neemt geen berichten van je aan.",
            "too_long": "Houd een bericht onder de 5000 tekens.",
+           "contacts_only": "Dit lid neemt alleen berichten aan van mensen met wie het via "
+                            "mentoring contact heeft.",
            "not_found": "Pagina niet gevonden", "inbox": "Inbox"},
 }
 
@@ -150,9 +153,17 @@ def test_two_members_write_report_and_block_through_the_pages(system, new_page, 
     bram_page.goto(conversation_url)
     expect(bram_page.locator(".message-body")).to_have_count(2)  # nothing got through
 
-    # Unblocked, she may write again.
+    # Unblocked, she may write again, unless he takes messages from his mentoring
+    # contacts only (they have none together).
     bram_page.get_by_role("button", name=f"{words['unblock']} Anna Jansen", exact=True).click()
     expect(bram_page.locator("#block-state")).to_have_count(0)
+    assert bram.put("/me/notification-preferences",
+                    {"allow_messages_from_members": False}).status_code == 200
+    anna_page.goto(conversation_url)
+    send(anna_page, words, "Are you there?")
+    expect(anna_page.get_by_role("alert")).to_contain_text(words["contacts_only"])
+    assert bram.put("/me/notification-preferences",
+                    {"allow_messages_from_members": True}).status_code == 200
     anna_page.goto(conversation_url)
     send(anna_page, words, "Sorry, I will keep it short.")
     expect(anna_page.get_by_role("status")).to_contain_text(words["sent"])
