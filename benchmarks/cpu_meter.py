@@ -3,9 +3,10 @@
 On a shared 2-core machine a page's latency under load is mostly its CPU cost
 divided by the cores, so the benchmarks report where that CPU goes: each stack
 process with its children (the gateway's gunicorn workers), RabbitMQ as a
-whole, and the rest of the machine (PostgreSQL, whose backends come and go
-with their connections, the kernel's work for the loopback network, anything
-else), which is the machine's total from /proc/stat less the parts named.
+whole, PostgreSQL's backends serving the stack's own databases when named
+(found by their process title), and the rest of the machine (the kernel's work
+for the loopback network, other PostgreSQL work, anything else running), which
+is the machine's total from /proc/stat less the parts named.
 """
 import os
 
@@ -40,9 +41,29 @@ def _all():
     return table
 
 
-def snapshot(roots):
+def _postgres_backends(databases):
+    """{pid: cpu seconds} of PostgreSQL's backends serving ``databases``
+    (their process title names the database)."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                title = handle.read().decode(errors="replace")
+        except OSError:
+            continue
+        if title.startswith("postgres:") and any(f" {name} " in title for name in databases):
+            stat = _stat(int(entry))
+            if stat:
+                found[int(entry)] = stat[1]
+    return found
+
+
+def snapshot(roots, databases=()):
     """{part: cpu seconds} for ``roots`` ({part: pid}, children included),
-    plus 'rabbitmq' and 'rest of the machine'."""
+    plus 'rabbitmq' and 'rest of the machine'; with ``databases``, also
+    'postgresql' for the backends serving them (taken out of the rest)."""
     table = _all()
     children = {}
     for pid, (ppid, _) in table.items():
@@ -63,6 +84,11 @@ def snapshot(roots):
     parts = {name: tree(pid) for name, pid in roots.items()}
     parts["rabbitmq"] = sum(cpu for pid, (_, cpu) in table.items()
                             if _command(pid) in ("beam.smp", "erl_child_setup"))
+    if databases:
+        # per backend, so that one which ends between two snapshots is not
+        # counted as negative time (difference() keeps the per-pid detail)
+        parts.update({f"postgresql:{pid}": cpu
+                      for pid, cpu in _postgres_backends(databases).items()})
     parts["rest of the machine"] = _machine_total() - sum(parts.values())
     return parts
 
@@ -77,4 +103,10 @@ def _machine_total():
 
 
 def difference(before, after):
-    return {name: after[name] - before.get(name, 0.0) for name in after}
+    """CPU seconds spent by each part between two snapshots; PostgreSQL's
+    backends are summed into one 'postgresql' part."""
+    spent = {}
+    for name, cpu in after.items():
+        key = "postgresql" if name.startswith("postgresql:") else name
+        spent[key] = spent.get(key, 0.0) + cpu - before.get(name, 0.0)
+    return spent

@@ -1,19 +1,26 @@
-"""The dashboard at 100,000 members with 20 concurrent clients.
+"""The dashboard at 100,000 members: the old path (identity asked on every
+page) against the new (the gateway's session cache), side by side in one run.
 
 1. Starts an isolated stack (its own vhost and databases; the four services
-   and the gateway as real processes with the operators' commands) after
-   loading its profiles database with demo members (profiles.demo's bulk path;
-   20% open mentors).  The demo members' own outbox events are marked
-   published first: they would only flood mentoring while we measure.
+   and two gateways as real processes with the operators' commands, each
+   gateway two processes) after loading its profiles database with demo
+   members (profiles.demo's bulk path; 20% open mentors).  The demo members'
+   own outbox events are marked published first: they would only flood
+   mentoring while we measure.  One gateway trusts no session
+   (``SESSION_CACHE_SECONDS=0``: the token check on every page, beside the
+   page's calls once it knows the token), the other runs as shipped.
 2. Signs up 20 members through every onboarding step over HTTP; ten become
    mentors, the other ten ask one of them and are accepted, so each dashboard
    has a relationship, requests, notifications and recommendations.
-3. Measures GET /api/v1/dashboard through the gateway, one client and 20
-   concurrent clients, and, side by side, the same four service calls made
-   one after another over RPC (what a page costs without the fan-out), with
-   each call's own time and, under load, each process's CPU per page.
+3. Measures GET /api/v1/dashboard through each gateway in turns (``--rounds``):
+   one client, 20 clients back to back with each process's CPU per page
+   (PostgreSQL's backends of this stack's databases included, RabbitMQ whole),
+   and 20 readers pausing about a second between pages; then prints the
+   ratios new / old.  ``--profile DIR`` then records every process with py-spy
+   under 20 clients on the new path and says where their time goes.
 
-    python benchmarks/dashboard.py [--members 100000] [--seconds 20] [--json out.json]
+    python benchmarks/dashboard.py [--members 100000] [--seconds 20] [--rounds 2]
+                                   [--profile DIR] [--json out.json]
 """
 import argparse
 import json
@@ -37,9 +44,6 @@ from mentornet_platform.database import Database, make_engine  # noqa: E402
 from mentornet_platform.testing import WIDE_CLIENT_LIMITS, Mailbox, Stack, wait_until  # noqa: E402
 from profiles import demo  # noqa: E402
 from tests.support import onboarded_member  # noqa: E402
-
-GOAL_P95_MS = 30
-
 
 def form(index):
     return {"first_name": "Bench", "last_name": f"Member{chr(65 + index)}",
@@ -68,10 +72,11 @@ def prepare_members(stack):
     return mentors + mentees
 
 
-def hammer(url, tokens, seconds, clients, cpu_of=None, think=0.0):
+def hammer(url, tokens, seconds, clients, think=0.0):
     """``clients`` members loading their dashboards for ``seconds``: back to back
     (``think=0``: the machine's saturation), or each pausing a random time with
-    mean ``think`` seconds between pages, as people reading them would."""
+    mean ``think`` seconds between pages, as people reading them would.
+    Returns (latencies in ms, errors, wall seconds)."""
     samples, errors, stop = [], [], time.monotonic() + seconds
 
     def client(token):
@@ -90,21 +95,37 @@ def hammer(url, tokens, seconds, clients, cpu_of=None, think=0.0):
 
     threads = [threading.Thread(target=client, args=(tokens[i % len(tokens)],))
                for i in range(clients)]
-    cpu_before = cpu_meter.snapshot(cpu_of) if cpu_of else None
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    wall = time.perf_counter() - started
-    extra = {}
-    if cpu_of:
-        spent = cpu_meter.difference(cpu_before, cpu_meter.snapshot(cpu_of))
-        extra["cpu_ms_per_page"] = {name: round(seconds * 1000 / max(1, len(samples)), 2)
-                                    for name, seconds in spent.items()}
-    return {**extra, "clients": clients, "calls": len(samples), "errors": len(errors),
-            "calls_per_s": round(len(samples) / wall, 1),
-            "p50_ms": round(percentile(samples, 50), 1), "p95_ms": round(percentile(samples, 95), 1)}
+    return samples, errors, time.perf_counter() - started
+
+
+class Tally:
+    """One path's pages over several rounds: latencies, errors, wall time and CPU."""
+
+    def __init__(self):
+        self.samples, self.errors, self.wall, self.cpu = [], [], 0.0, {}
+
+    def add(self, result, cpu=None):
+        samples, errors, wall = result
+        self.samples += samples
+        self.errors += errors
+        self.wall += wall
+        for name, seconds in (cpu or {}).items():
+            self.cpu[name] = self.cpu.get(name, 0.0) + seconds
+
+    def row(self):
+        row = {"calls": len(self.samples), "errors": len(self.errors),
+               "calls_per_s": round(len(self.samples) / self.wall, 1),
+               "p50_ms": round(percentile(self.samples, 50), 1),
+               "p95_ms": round(percentile(self.samples, 95), 1)}
+        if self.cpu:
+            row["cpu_ms_per_page"] = {name: round(seconds * 1000 / len(self.samples), 2)
+                                      for name, seconds in self.cpu.items()}
+        return row
 
 
 def serial_composition(stack, member, calls):
@@ -130,34 +151,88 @@ def serial_composition(stack, member, calls):
             "p50_ms": round(percentile(samples, 50), 1), "p95_ms": round(percentile(samples, 95), 1)}
 
 
-def fanned_out_composition(stack, member, calls):
-    """The gateway's plan without HTTP and Flask: the token check and the three
-    overviews at once (as for a token the gateway knows), from this process's
-    own RPC client."""
-    me, samples = member.user_id, []
-    plan = {service: (service, "overview", (), {"user_id": me})
-            for service in ("profiles", "mentoring", "notifications")}
-    plan["identity"] = ("identity", "authenticate", (), {"token": member.token})
-    for _ in range(calls):
-        started = time.perf_counter()
-        results = stack.rpc.parallel(plan)
-        assert not any(isinstance(result, Exception) for result in results.values()), results
-        samples.append((time.perf_counter() - started) * 1000)
-    return {"clients": 1, "calls": calls, "errors": 0,
-            "calls_per_s": round(calls / (sum(samples) / 1000), 1),
-            "p50_ms": round(percentile(samples, 50), 1), "p95_ms": round(percentile(samples, 95), 1)}
+OLD, NEW = "old: identity asked on every page", "new: the gateway's session cache"
+# What the stack spends, as against the rest of the machine (other work on it,
+# the kernel's loopback network): RabbitMQ is counted whole.
+NOT_THE_STACK = ("rest of the machine",)
+
+
+def profile(stack, pids, seconds, out_dir):
+    """py-spy records each process (the gateways' workers too) for ``seconds``;
+    returns {process: {what: share of its samples}} by library."""
+    import collections
+    import subprocess
+    recorders = {}
+    for name, pid in pids.items():
+        path = os.path.join(out_dir, f"{name}.txt")
+        recorders[name] = (path, subprocess.Popen(
+            [os.path.join(os.path.dirname(sys.executable), "py-spy"), "record", "--pid", str(pid), "--subprocesses", "--format", "raw",
+             "--duration", str(int(seconds)), "--rate", "200", "--nonblocking", "--output", path],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    shares = {}
+    for name, (path, recorder) in recorders.items():
+        recorder.wait()
+        counts = collections.Counter()
+        try:
+            lines = open(path).read().splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            stack_text, _, count = line.rpartition(" ")
+            if _waiting(stack_text):
+                continue  # a thread blocked in poll, a lock or a sleep: no CPU
+            counts[_library(stack_text)] += int(count)
+        total = sum(counts.values()) or 1
+        shares[name] = {what: round(100 * n / total, 1) for what, n in counts.most_common(8)}
+    return shares
+
+
+_WAITS = ("poll", "poll2", "select", "wait", "_wait", "sleep", "acquire", "_acquire_restore",
+          "_wait_for_tstate_lock", "switch", "accept", "epoll_wait")
+
+
+def _waiting(stack_text):
+    leaf = stack_text.rsplit(";", 1)[-1].split(" (", 1)[0]
+    return leaf.rsplit(".", 1)[-1] in _WAITS
+
+
+_LIBRARIES = [  # the innermost frame that names one of these says where the time goes
+    ("psycopg2", "psycopg2 / libpq (the database driver)"), ("sqlalchemy", "SQLAlchemy"),
+    ("kombu", "kombu / amqp (nameko's messaging)"), ("amqp/", "kombu / amqp (nameko's messaging)"),
+    ("eventlet", "eventlet (nameko's green threads)"), ("greenlet", "eventlet (nameko's green threads)"),
+    ("nameko", "nameko"), ("pika", "pika (the gateway's RPC client)"),
+    ("waitress", "waitress (HTTP)"), ("werkzeug", "Flask / Werkzeug"), ("flask", "Flask / Werkzeug"),
+    ("marshmallow", "marshmallow"), ("json", "json"), ("logging", "logging"),
+    ("concurrent/futures", "thread pool (the fan-out)"), ("threading", "threads waiting / waking"),
+    ("socket", "sockets"), ("selectors", "sockets"), ("ssl", "sockets"),
+]
+
+
+def _library(stack_text):
+    for frame in reversed(stack_text.split(";")):
+        where = frame.lower()
+        for needle, name in _LIBRARIES:
+            if needle in where:
+                return name
+        if "services/" in where or "/gateway/gateway/" in where:
+            return "the project's own code"
+    return "other"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--members", type=int, default=100_000)
-    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--seconds", type=float, default=20, help="per path and kind of load")
+    parser.add_argument("--rounds", type=int, default=2, help="old and new take turns this often")
+    parser.add_argument("--profile", metavar="DIR", help="also record each process with py-spy "
+                                                         "under the new path, into DIR")
     parser.add_argument("--json")
     args = parser.parse_args()
 
     mailbox = Mailbox()
     stack = Stack(tempfile.mkdtemp(prefix="bench-logs-"), smtp_port=mailbox.port,
                   LOG_LEVEL="WARNING", ADMIN_API_TOKEN="bench", **WIDE_CLIENT_LIMITS)
+    profiled = None
     try:
         engine = make_engine(stack.urls["profiles"])
         started = time.perf_counter()
@@ -168,51 +243,99 @@ def main():
         engine.dispose()
         print(f"loaded {args.members:,} members ({open_mentors:,} open mentors) in "
               f"{time.perf_counter() - started:.0f}s", file=sys.stderr)
-        stack.start_all(GATEWAY_WORKERS=2)
+        # Two gateways side by side, each two processes: the old path (trusting
+        # no session: a token check on every page, beside the page's calls once
+        # the token is known) and the new (the session cache).
+        for name in ("identity", "profiles", "mentoring", "notifications"):
+            stack.start(name, wait=False)
+        stack.start("gateway", wait=False, GATEWAY_WORKERS=2, SESSION_CACHE_SECONDS=0)
+        stack.start("gateway-cache", wait=False, GATEWAY_WORKERS=2)
+        for name in list(stack.processes):
+            stack.wait_ready(name, timeout=120)  # a busy machine starts them slowly
         members = prepare_members(stack)
-        url = stack.gateway_url + "/api/v1/dashboard"
+        urls = {OLD: stack.gateway_urls["gateway"] + "/api/v1/dashboard",
+                NEW: stack.gateway_urls["gateway-cache"] + "/api/v1/dashboard"}
         tokens = [m.token for m in members]
-        sample = requests.get(url, headers={"Authorization": f"Bearer {tokens[-1]}"}).json()
-        assert sample["relationships"] and sample["recommended_mentors"], sample
-        hammer(url, tokens, 3, 4)  # warm-up
-        rows = {"dashboard, 1 client": hammer(url, tokens, args.seconds / 2, 1),
-                "dashboard, 20 clients": hammer(url, tokens, args.seconds, 20, cpu_of={
-                    **{name: process.pid for name, process in stack.processes.items()},
-                    "load generator (this process)": os.getpid()}),
-                "dashboard, 20 clients reading 1 s between pages": hammer(
-                    url, tokens, args.seconds, 20, think=1.0),
-                "dashboard, 20 clients reading 0.5 s between pages": hammer(
-                    url, tokens, args.seconds, 20, think=0.5),
-                "same calls one by one over RPC, 1 client": serial_composition(stack, members[-1], 100),
-                "same calls fanned out over RPC, 1 client": fanned_out_composition(
-                    stack, members[-1], 100)}
+        for url in urls.values():
+            sample = requests.get(url, headers={"Authorization": f"Bearer {tokens[-1]}"}).json()
+            assert sample["relationships"] and sample["recommended_mentors"], sample
+            hammer(url, tokens, 3, 4)  # warm-up
+        processes = {name: process.pid for name, process in stack.processes.items()}
+        cpu_of = {**processes, "load generator (this process)": os.getpid()}
+        databases = tuple(stack.databases.values())
+        # What the stack spends doing nothing (timers, relays' polls, heartbeats)
+        # is taken out of each part, so a slow day's few pages are not charged for it.
+        before = cpu_meter.snapshot(cpu_of, databases)
+        idle_started = time.perf_counter()
+        time.sleep(5)
+        idle = cpu_meter.difference(before, cpu_meter.snapshot(cpu_of, databases))
+        idle_rate = {name: seconds / (time.perf_counter() - idle_started)
+                     for name, seconds in idle.items() if name not in NOT_THE_STACK}
+        tallies = {(path, kind): Tally() for path in urls
+                   for kind in ("1 client", "20 clients", "20 readers")}
+        for _ in range(args.rounds):
+            for path, url in urls.items():
+                tallies[path, "1 client"].add(hammer(url, tokens, args.seconds / 4, 1))
+                before = cpu_meter.snapshot(cpu_of, databases)
+                result = hammer(url, tokens, args.seconds / 2, 20)
+                spent = cpu_meter.difference(before, cpu_meter.snapshot(cpu_of, databases))
+                tallies[path, "20 clients"].add(result, {
+                    name: max(0.0, seconds - idle_rate.get(name, 0.0) * result[2])
+                    for name, seconds in spent.items()})
+                tallies[path, "20 readers"].add(hammer(url, tokens, args.seconds / 2, 20, think=1.0))
+        if args.profile:
+            os.makedirs(args.profile, exist_ok=True)
+            loader = threading.Thread(target=hammer, args=(urls[NEW], tokens, 12, 20))
+            loader.start()
+            time.sleep(1)
+            profiled = profile(stack, processes, 10, args.profile)
+            loader.join()
+        rows = {f"{kind}, {path}": tally.row() for (path, kind), tally in tallies.items()}
+        rows["same calls one by one over RPC, 1 client"] = serial_composition(stack, members[-1], 100)
     finally:
         stack.close()
         mailbox.stop()
 
-    print(f"Dashboard with {args.members:,} members ({open_mentors:,} open mentors)")
-    print(f"{'what':50} {'calls':>6} {'errors':>6} {'calls/s':>8} {'p50 ms':>7} {'p95 ms':>7}")
+    print(f"Dashboard with {args.members:,} members ({open_mentors:,} open mentors); "
+          f"{args.rounds} rounds, old and new taking turns; load average at the end "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"{'what':68} {'calls':>6} {'errors':>6} {'calls/s':>8} {'p50 ms':>7} {'p95 ms':>7}")
     for name, row in rows.items():
-        print(f"{name:50} {row['calls']:>6} {row['errors']:>6} {row['calls_per_s']:>8} "
+        print(f"{name:68} {row['calls']:>6} {row['errors']:>6} {row['calls_per_s']:>8} "
               f"{row['p50_ms']:>7} {row['p95_ms']:>7}")
     print("each call's p50 when made alone (ms): " + ", ".join(
         f"{name} {ms}" for name, ms in rows["same calls one by one over RPC, 1 client"]
         ["each_p50_ms"].items()))
-    cpu = rows["dashboard, 20 clients"]["cpu_ms_per_page"]
-    print(f"CPU per page with 20 clients (ms; {sum(cpu.values()):.1f} in all on "
-          f"{os.cpu_count()} cores): " + ", ".join(f"{name} {ms}" for name, ms in cpu.items()))
-    one, serial = rows["dashboard, 1 client"], rows["same calls one by one over RPC, 1 client"]
-    twenty = rows["dashboard, 20 clients"]
-    print(f"ratio: the fan-out page costs {one['p50_ms'] / serial['p50_ms']:.2f}x the serial "
-          f"calls (p50, 1 client); 20 clients give {twenty['calls_per_s'] / one['calls_per_s']:.2f}x "
-          f"the throughput of one")
-    for name, row in rows.items():
-        if name.startswith("dashboard, 20 clients"):
-            print(f"goal p95 < {GOAL_P95_MS} ms, {name[len('dashboard, '):]}: {row['p95_ms']} ms "
-                  f"-> {'met' if row['p95_ms'] < GOAL_P95_MS else 'NOT met'}")
+
+    def stack_cpu(path):
+        cpu = tallies[path, "20 clients"].row()["cpu_ms_per_page"]
+        return sum(ms for name, ms in cpu.items() if name not in NOT_THE_STACK), cpu
+
+    for path in urls:
+        total, cpu = stack_cpu(path)
+        print(f"CPU per page with 20 clients above idle, {path} (ms; the stack {total:.1f}, the rest of the "
+              f"machine {cpu['rest of the machine']}): " + ", ".join(
+                  f"{name} {ms}" for name, ms in cpu.items() if ms >= 0.05))
+    new, old = (lambda kind: (tallies[NEW, kind].row(), tallies[OLD, kind].row()))("20 clients")
+    readers_new, readers_old = tallies[NEW, "20 readers"].row(), tallies[OLD, "20 readers"].row()
+    one_new, one_old = tallies[NEW, "1 client"].row(), tallies[OLD, "1 client"].row()
+    cpu_ratio = stack_cpu(NEW)[0] / stack_cpu(OLD)[0]
+    print("ratios, new / old:")
+    print(f"  the stack's CPU per page, 20 clients:    {cpu_ratio:.2f}x "
+          f"(goal at most 0.5x: {'met' if cpu_ratio <= 0.5 else 'NOT met'})")
+    print(f"  pages/s, 20 clients back to back:        {new['calls_per_s'] / old['calls_per_s']:.2f}x "
+          f"(goal at least 2x: {'met' if new['calls_per_s'] >= 2 * old['calls_per_s'] else 'NOT met'})")
+    print(f"  p95, 20 readers (about 1 s between):     {readers_new['p95_ms'] / readers_old['p95_ms']:.2f}x "
+          f"(goal at most 0.5x: {'met' if readers_new['p95_ms'] <= readers_old['p95_ms'] / 2 else 'NOT met'})")
+    print(f"  p50, 1 client:                           {one_new['p50_ms'] / one_old['p50_ms']:.2f}x")
+    if profiled:
+        print(f"py-spy, new path under 20 clients (share of each process's samples, by library; "
+              f"raw stacks in {args.profile}):")
+        for name, shares in profiled.items():
+            print(f"  {name}: " + ", ".join(f"{what} {share}%" for what, share in shares.items()))
     if args.json:
         with open(args.json, "w") as out:
-            json.dump(rows, out, indent=2)
+            json.dump({"rows": rows, "profile": profiled}, out, indent=2)
     return 0
 
 
