@@ -9,7 +9,7 @@ REQUIREMENTS := requirements-dev.txt gateway/requirements.txt $(wildcard service
 CATALOGUES := $(wildcard gateway/gateway/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: venv translations extract-messages chromium infra test run databases bench import-records demo-data dead-letters replay compose-check clean
+.PHONY: venv translations extract-messages chromium infra test run demo databases bench import-records demo-data dead-letters replay compose-check clean
 
 venv: $(STAMP)
 
@@ -67,7 +67,11 @@ import-records: venv
 	@test -n "$(CSV)" || { echo "usage: make import-records CSV=<file>"; exit 2; }
 	$(PY) -m identity.records $(CSV)
 
-## make demo-data N=20000    N demo members in profiles' database (profiles only: nobody can log in as them)
+## make demo [N=2000]: `make run` with a living demo network to log in to (README "A demo network")
+demo: venv translations infra databases
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DEMO_MEMBERS=$(or $(N),2000) $(PY) scripts/demo
+
+## make demo-data N=20000    N members in profiles' database only, for benchmarks (nobody can log in as them)
 demo-data: venv
 	@test -n "$(N)" || { echo "usage: make demo-data N=<members>"; exit 2; }
 	$(PY) -m profiles.demo $(N)

@@ -7,9 +7,12 @@ years) in the profiles database that PROFILES_DATABASE_URL points at. About one
 member in five is available as a mentor with room left (a verified alumnus or
 staff member); some others offer mentoring but are switched off or full, some
 are students, a few are not verified. The same seed gives the same members.
+Who they are (names, careers, programmes, countries) is in data/demo_people.yaml.
 
 Profiles only: no identity accounts are made, so nobody can log in as these
-members. They populate mentor search, the sector cloud and the member directory.
+members. They populate mentor search, the sector cloud and the member directory
+for profiles' benchmarks. ``make demo`` (demo/loader.py) makes a network of the
+same people that one can log in to, through the running system's API.
 
 Two ways in, sharing everything but the writing:
 
@@ -36,6 +39,8 @@ from datetime import date, datetime, timezone
 from itertools import repeat
 from types import SimpleNamespace
 
+import yaml
+
 from profiles import config, profiles
 from profiles.models import Education, Position, Profile
 from profiles.schemas import MentorSettingsSchema, ProfilePatchSchema
@@ -44,155 +49,27 @@ ID_NAMESPACE = uuid.UUID("6f1c8f0e-3b7a-4f55-9d1e-5a0d3c2b7e41")
 INSTITUTION = "Example University"
 THIS_YEAR = date.today().year
 
-# -- what members are made of ---------------------------------------------------
-FIRST_NAMES_NL = (
-    "Daan Sem Lucas Levi Finn Milan Noah Jesse Bram Thijs Ruben Lars Joris Sander Pieter Willem "
-    "Maarten Koen Geert Hendrik Wouter Ruud Jeroen Bas Stijn Tim Gijs Jasper Emma Julia Sophie "
-    "Tess Mila Anna Lotte Fleur Sanne Eva Noor Lieke Femke Marloes Ilse Anouk Floor Roos Maud "
-    "Joëlle Inge Marieke Annelies Hanneke Renée Chloë Zoë Fenna Esmée Mirjam").split()
-LAST_NAMES_NL = (
-    "Jansen|de Vries|van den Berg|van Dijk|Bakker|Visser|Smit|Meijer|de Boer|Mulder|de Groot|Bos|"
-    "Vos|Peters|Hendriks|van Leeuwen|Dekker|Brouwer|de Wit|Dijkstra|Smits|de Graaf|van der Meer|"
-    "van der Linden|Kok|Jacobs|de Haan|Vermeulen|van den Heuvel|van der Veen|van den Broek|"
-    "de Bruijn|de Jong|Schouten|van Beek|Willems|van Vliet|Hoekstra|Maas|Verhoeven|Koster|van Dam|"
-    "van der Wal|Prins|Blom|Huisman|Kuipers|van Wijk|Post|Scholten|Sanders|IJzerman|Ruijters|"
-    "Verbeek|d’Hondt").split("|")
-FIRST_NAMES_INTL = (
-    "José François Chloé Søren Łukasz Ayşe Mehmet Fatima Yusuf Priya Arjun Wei Mei Hiroshi Yuki "
-    "Olga Dmitri Giulia Matteo Lucía Alejandro João Inês Björn Åsa Siobhán Seán Aoife Kwame Amara "
-    "Chidi Nadia Omar Leila Karim Anaïs Zoltán Katarzyna Jürgen Małgorzata Émile Hélène Sarah "
-    "James Emily Oliver Hannah Daniel").split()
-LAST_NAMES_INTL = (
-    "Müller|García|Rodríguez|Núñez|Fernández|Kowalski|Nowak|Yılmaz|Öztürk|Şahin|Papadopoulos|"
-    "Rossi|Bianchi|Dubois|Lefèvre|Martín|Sørensen|Björklund|O’Brien|Murphy|Nakamura|Tanaka|Kim|"
-    "Chen|Wang|Patel|Singh|Okafor|Mensah|El Amrani|Benali|Haddad|Novák|Horváth|Schröder|"
-    "Gonçalves|Smith|Taylor|Brown|Wilson").split("|")
+# -- what members are made of (profiles/data/demo_people.yaml) --------------------
+def _people():
+    with open(os.path.join(os.path.dirname(__file__), "data", "demo_people.yaml"),
+              encoding="utf-8") as f:
+        return yaml.safe_load(f)
 
-# sector -> (job titles, organisations); titles mix English and Dutch as real profiles do.
-CAREERS = {
-    "academia": (["Assistant Professor", "Postdoctoral Researcher", "Universitair docent",
-                  "Hoogleraar", "PhD candidate", "Research Fellow", "Onderzoeker"],
-                 ["Leiden University", "Universiteit Utrecht", "TNO", "University of Amsterdam",
-                  "Max Planck Institute", "KNAW", "Erasmus Universiteit Rotterdam"]),
-    "arts_culture": (["Curator", "Conservator", "Museum educator", "Programmamaker",
-                      "Art director", "Archeoloog"],
-                     ["Rijksmuseum", "Van Gogh Museum", "Museum Volkenkunde", "Het Concertgebouw",
-                      "Mauritshuis", "Rijksmuseum van Oudheden"]),
-    "consulting": (["Management consultant", "Senior Consultant", "Strategy analyst", "Adviseur",
-                    "Partner", "Organisatieadviseur"],
-                   ["McKinsey & Company", "Deloitte", "Berenschot", "Boston Consulting Group",
-                    "Twynstra Gudde", "Accenture"]),
-    "education": (["Leraar geschiedenis", "Teacher of English", "Docent", "School principal",
-                   "Onderwijskundige", "Docent Nederlands"],
-                  ["Stedelijk Gymnasium Leiden", "Hogeschool Utrecht",
-                   "International School of Amsterdam", "ROC Mondriaan", "Hogeschool Leiden"]),
-    "energy": (["Energy analyst", "Sustainability manager", "Ingenieur duurzame energie",
-                "Policy adviser", "Projectleider energietransitie"],
-               ["Shell", "Eneco", "TenneT", "Vattenfall", "Ørsted", "Alliander"]),
-    "finance": (["Financial analyst", "Risk manager", "Accountant", "Beleggingsadviseur",
-                 "Controller", "Investment banker", "Econoom"],
-                ["ING", "ABN AMRO", "Rabobank", "De Nederlandsche Bank", "KPMG", "NN Group",
-                 "Triodos Bank"]),
-    "government": (["Beleidsmedewerker", "Policy officer", "Diplomat", "Senior adviser",
-                    "Beleidsadviseur", "Wethouder"],
-                   ["Ministerie van Financiën", "Gemeente Den Haag", "Ministry of Foreign Affairs",
-                    "Tweede Kamer", "Provincie Zuid-Holland", "Gemeente Amsterdam"]),
-    "healthcare": (["Huisarts", "General practitioner", "Verpleegkundige", "Surgeon",
-                    "Psychologist", "Physiotherapist", "Kinderarts"],
-                   ["LUMC", "Erasmus MC", "Amsterdam UMC", "Parnassia Groep", "UMC Utrecht",
-                    "Haaglanden MC"]),
-    "international": (["Programme officer", "Legal officer", "Humanitarian coordinator",
-                       "Policy analyst", "Diplomaat"],
-                      ["United Nations", "International Criminal Court", "OPCW",
-                       "European Commission", "OECD", "Red Cross"]),
-    "it_technology": (["Software engineer", "Data scientist", "Data engineer", "Product manager",
-                       "Softwareontwikkelaar", "IT architect", "Security engineer"],
-                      ["Booking.com", "Adyen", "ASML", "Philips", "Google", "Bol.com",
-                       "Elastic"]),
-    "legal": (["Advocaat", "Lawyer", "Notaris", "Bedrijfsjurist", "Legal counsel", "Rechter",
-               "Associate"],
-              ["De Brauw Blackstone Westbroek", "NautaDutilh", "Allen & Overy", "Stibbe",
-               "Rechtbank Den Haag", "Houthoff"]),
-    "life_sciences": (["Research scientist", "Clinical research associate", "Biotechnoloog",
-                       "Regulatory affairs manager", "Laboratory manager"],
-                      ["Janssen", "Galapagos", "Genmab", "Naturalis", "Crucell"]),
-    "media": (["Journalist", "Redacteur", "Communications adviser", "Producer", "Editor",
-               "Woordvoerder"],
-              ["NOS", "de Volkskrant", "NRC", "RTL Nederland", "BBC", "Reuters"]),
-    "nonprofit": (["Fundraiser", "Programme manager", "Campagneleider", "Volunteer coordinator"],
-                  ["Oxfam Novib", "Amnesty International", "Greenpeace", "Artsen zonder Grenzen",
-                   "KWF Kankerbestrijding"]),
-    "retail": (["Category manager", "Brand manager", "Marketing manager", "Store manager",
-                "Inkoper"],
-               ["Albert Heijn", "Unilever", "HEMA", "Heineken", "IKEA", "Coolblue"]),
-    "transport": (["Logistics planner", "Supply chain manager", "Havenmeester",
-                   "Operations manager", "Verkeerskundige"],
-                  ["Port of Rotterdam", "KLM", "NS", "Schiphol Group", "PostNL", "Maersk"]),
-}
 
+_PEOPLE = _people()
+FIRST_NAMES_NL = _PEOPLE["first_names"]["nl"]
+LAST_NAMES_NL = _PEOPLE["last_names"]["nl"]
+FIRST_NAMES_INTL = _PEOPLE["first_names"]["international"]
+LAST_NAMES_INTL = _PEOPLE["last_names"]["international"]
+# sector -> (job titles, organisations)
+CAREERS = {sector: (c["titles"], c["organisations"]) for sector, c in _PEOPLE["careers"].items()}
 # (programme, faculty, sectors its graduates often go into)
-PROGRAMMES = [
-    ("Law", "Law", ["legal", "government", "international", "finance"]),
-    ("Rechtsgeleerdheid", "Rechtsgeleerdheid", ["legal", "government", "consulting"]),
-    ("Economics", "Economics and Business", ["finance", "consulting", "government"]),
-    ("Economie en Bedrijfseconomie", "Economics and Business", ["finance", "consulting", "retail"]),
-    ("Business Administration", "Economics and Business", ["retail", "consulting", "transport"]),
-    ("Computer Science", "Science", ["it_technology", "academia", "finance"]),
-    ("Informatica", "Science", ["it_technology", "consulting"]),
-    ("Mathematics", "Science", ["finance", "it_technology", "academia", "education"]),
-    ("Physics", "Science", ["energy", "academia", "it_technology"]),
-    ("Chemistry", "Science", ["life_sciences", "energy", "academia"]),
-    ("Biology", "Science", ["life_sciences", "healthcare", "academia", "nonprofit"]),
-    ("Life Science and Technology", "Science", ["life_sciences", "healthcare"]),
-    ("Medicine", "Medicine", ["healthcare", "academia", "life_sciences"]),
-    ("Geneeskunde", "Geneeskunde", ["healthcare", "academia"]),
-    ("Psychology", "Social and Behavioural Sciences", ["healthcare", "education", "consulting"]),
-    ("Pedagogische Wetenschappen", "Social and Behavioural Sciences", ["education", "nonprofit"]),
-    ("Political Science", "Social and Behavioural Sciences",
-     ["government", "international", "media"]),
-    ("International Relations", "Humanities", ["international", "government", "nonprofit"]),
-    ("Public Administration", "Governance and Global Affairs", ["government", "consulting"]),
-    ("History", "Humanities", ["education", "media", "arts_culture", "academia"]),
-    ("Geschiedenis", "Geesteswetenschappen", ["education", "arts_culture", "media"]),
-    ("Archaeology", "Archaeology", ["arts_culture", "academia", "government"]),
-    ("Art History", "Humanities", ["arts_culture", "media"]),
-    ("Kunstgeschiedenis", "Geesteswetenschappen", ["arts_culture", "education"]),
-    ("Linguistics", "Humanities", ["education", "media", "it_technology"]),
-    ("Franse taal en cultuur", "Geesteswetenschappen", ["education", "international", "media"]),
-    ("Japanese Studies", "Humanities", ["international", "retail", "arts_culture"]),
-    ("Communication Science", "Social and Behavioural Sciences", ["media", "nonprofit", "retail"]),
-    ("Environmental Sciences", "Science", ["energy", "nonprofit", "government"]),
-    ("Sociologie", "Sociale Wetenschappen", ["nonprofit", "government", "education"]),
-]
-
-TOPICS_EN = ["career choices", "your first job", "job interviews", "writing a CV",
-             "working abroad", "switching sectors", "a PhD or not", "starting your own business",
-             "negotiating salary", "work-life balance", "networking", "internships",
-             "leadership", "working in a large organisation", "public speaking"]
-TOPICS_NL = ["loopbaankeuzes", "je eerste baan", "sollicitatiegesprekken", "je cv",
-             "werken in het buitenland", "overstappen naar een andere sector", "promoveren",
-             "een eigen bedrijf beginnen", "salarisonderhandelingen", "netwerken", "stages",
-             "leidinggeven", "werken bij de overheid"]
-
+PROGRAMMES = [(p["programme"], p["faculty"], p["sectors"]) for p in _PEOPLE["programmes"]]
+TOPICS_EN, TOPICS_NL = _PEOPLE["topics"]["en"], _PEOPLE["topics"]["nl"]
 # country -> (weight, cities, languages a mentor there offers besides English)
-COUNTRIES = {
-    "NL": (70, ["Leiden", "Den Haag", "Amsterdam", "Rotterdam", "Utrecht", "Delft", "Haarlem",
-                "Groningen", "Eindhoven", "Nijmegen"], ["nl"]),
-    "BE": (5, ["Brussel", "Antwerpen", "Gent", "Leuven"], ["nl", "fr"]),
-    "DE": (5, ["Berlin", "München", "Köln", "Düsseldorf"], ["de"]),
-    "GB": (5, ["London", "Edinburgh", "Manchester", "Oxford"], []),
-    "FR": (3, ["Paris", "Lyon", "Strasbourg"], ["fr"]),
-    "US": (3, ["New York", "Boston", "San Francisco", "Washington"], []),
-    "ES": (2, ["Madrid", "Barcelona", "Sevilla"], ["es"]),
-    "CH": (2, ["Genève", "Zürich", "Basel"], ["fr", "de"]),
-    "IT": (1, ["Roma", "Milano", "Bologna"], ["it"]),
-    "PL": (1, ["Warszawa", "Kraków"], ["pl"]),
-    "TR": (1, ["İstanbul", "Ankara"], ["tr"]),
-    "JP": (1, ["Tokyo", "Osaka"], ["ja"]),
-    "SG": (1, ["Singapore"], ["zh"]),
-}
-STREETS = ["Rapenburg", "Breestraat", "Herengracht", "Keizersgracht", "Lange Voorhout",
-           "Witte Singel", "Oudegracht", "Coolsingel", "Station Road", "Main Street"]
+COUNTRIES = {code: (c["weight"], c["cities"], c["languages"])
+             for code, c in _PEOPLE["countries"].items()}
+STREETS = _PEOPLE["streets"]
 
 
 def member_id(seed, index):
@@ -335,7 +212,8 @@ def make_member(seed, index):
     account = {"user_id": user_id, "username": username, "first_name": first,
                "middle_names": middle, "last_name": last, "email": f"{username}@example.org"}
     return {"user_id": user_id, "account": account, "study": study if verified else None,
-            "changes": changes, "settings": settings, "current_mentees": current_mentees}
+            "changes": changes, "settings": settings, "current_mentees": current_mentees,
+            "language": language}
 
 
 # -- one by one, through the domain functions ---------------------------------------
