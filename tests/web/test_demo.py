@@ -3,6 +3,10 @@ the running system's API, its documented logins log in through the login page
 and land where the product shows best; demo data is refused unless asked for,
 and never goes into a network that already has a real member (issue 18)."""
 import os
+import signal
+import subprocess
+import sys
+import threading
 
 import pytest
 import requests
@@ -10,7 +14,7 @@ from playwright.sync_api import expect
 
 from conftest import ADMIN_TOKEN, registration
 from demo import loader
-from mentornet_platform.testing import WIDE_CLIENT_LIMITS, Stack
+from mentornet_platform.testing import ROOT, WIDE_CLIENT_LIMITS, Stack, free_port, wait_until
 
 PASSWORD = loader.data("personas.yaml")["password"]
 MEMBERS = 40
@@ -22,7 +26,7 @@ def demo_network(logs_dir, mailbox):
     stack = Stack(logs_dir, smtp_port=mailbox.port, ADMIN_API_TOKEN=ADMIN_TOKEN,
                   **WIDE_CLIENT_LIMITS)
     try:
-        stack.start_all()
+        start_all(stack)
         summary = loader.load(stack.gateway_url, MEMBERS, stack.urls["identity"], workers=4,
                               operator_token=ADMIN_TOKEN, environ={"DEMO_DATA": "yes"},
                               say=lambda line: None)
@@ -30,6 +34,14 @@ def demo_network(logs_dir, mailbox):
         yield stack
     finally:
         stack.close()
+
+
+def start_all(stack, names=("identity", "profiles", "mentoring", "notifications", "gateway")):
+    """Stack.start_all, waiting longer: five processes start at once on a busy 2-core machine."""
+    for name in names:
+        stack.start(name, wait=False)
+    for name in names:
+        stack.wait_ready(name, timeout=120)
 
 
 def api_login(stack, username):
@@ -130,7 +142,7 @@ def test_demo_data_is_refused_unless_asked_for(stack_factory):
 
 def test_demo_data_never_goes_into_a_network_with_a_real_member(stack_factory):
     stack = stack_factory(**WIDE_CLIENT_LIMITS)
-    stack.start_all(("identity", "gateway"))  # enough for a real member to sign up
+    start_all(stack, ("identity", "gateway"))  # enough for a real member to sign up
     response = requests.post(stack.gateway_url + "/api/v1/accounts", json=registration(),
                              timeout=30)
     assert response.status_code == 201, response.text
@@ -142,9 +154,6 @@ def test_demo_data_never_goes_into_a_network_with_a_real_member(stack_factory):
 
 
 def test_the_loader_run_by_hand_without_asking_says_so(stack_factory):
-    import subprocess
-    import sys
-    from mentornet_platform.testing import ROOT
     stack = stack_factory()
     env = {k: v for k, v in os.environ.items() if k != "DEMO_DATA"}
     result = subprocess.run([sys.executable, "demo/loader.py", "--gateway", stack.gateway_url, "5"],
@@ -156,11 +165,6 @@ def test_the_loader_run_by_hand_without_asking_says_so(stack_factory):
 
 def test_make_demo_starts_the_system_with_the_network_and_ctrl_c_stops_it(stack_factory):
     """scripts/demo (`make demo`): run-all, then the loader, then the logins, until Ctrl-C."""
-    import signal
-    import subprocess
-    import sys
-    import threading
-    from mentornet_platform.testing import ROOT, free_port, wait_until
     stack = stack_factory()  # its vhost and migrated databases; scripts/demo starts the processes
     port = free_port()
     env = dict(stack.env, GATEWAY_PORT=str(port), GATEWAY_BIND="127.0.0.1", GATEWAY_WORKERS="1",
