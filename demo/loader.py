@@ -272,14 +272,18 @@ def relationships_plan(persons, rng):
     mentees = [p for p in done if p["role"] == "student" and not p["key"]]
     mentors = [p for p in done if p["settings"] and p["settings"].get("available")
                and not p["key"]]
-    open_requests = {}  # a mentee may have 3 open requests (MAX_OPEN_REQUESTS)
+    # A mentee may have 3 open requests (MAX_OPEN_REQUESTS), and the requests are
+    # made in parallel, so any of them may still be open when the next is made:
+    # at most 3 per mentee in all.
+    asked = {}
     pairs = []
 
     def pick(mentor, taken):
         for _ in range(50 if mentees else 0):
             mentee = rng.choice(mentees)
-            if mentee["user_id"] not in taken and open_requests.get(mentee["user_id"], 0) < 3:
+            if mentee["user_id"] not in taken and asked.get(mentee["user_id"], 0) < 3:
                 taken.add(mentee["user_id"])
+                asked[mentee["user_id"]] = asked.get(mentee["user_id"], 0) + 1
                 return mentee
         return None
 
@@ -301,10 +305,7 @@ def relationships_plan(persons, rng):
         for _ in range(current):
             pairs.append((pick(m, taken), m, True))
         if current < room and rng.random() < 0.6:  # a request waiting
-            mentee = pick(m, taken)
-            if mentee:
-                open_requests[mentee["user_id"]] = open_requests.get(mentee["user_id"], 0) + 1
-            pairs.append((mentee, m, False))
+            pairs.append((pick(m, taken), m, False))
     return [(a, b, accept) for a, b, accept in pairs if a is not None]
 
 

@@ -68,7 +68,7 @@ def log_in(browser, stack, username, language):
 
 def test_every_demo_member_is_made_and_the_network_between_them_too(demo_network):
     summary = demo_network.summary
-    assert summary["failures"] == []
+    assert summary["failures"] == [], summary["failures"]
     assert summary["members"] == MEMBERS + 3  # and the three documented logins
     made = demo_network.scalar("identity", "SELECT count(*) FROM accounts")
     assert made == MEMBERS + 3
