@@ -67,7 +67,16 @@ class Member(HttpUser):
             self.token = response.json()["token"]
         self.client.headers["Authorization"] = f"Bearer {self.token}"
 
+    def logged_in(self):
+        """A member whose login failed (counted as an error) logs in again first,
+        rather than sending requests without a token."""
+        if self.token is None:
+            self.log_in()
+        return self.token is not None
+
     def get(self, path, name, **kwargs):
+        if not self.logged_in():
+            return None
         with self.client.get("/api/v1" + path, name=name, catch_response=True,
                              **kwargs) as response:
             if response.status_code != 200:
@@ -77,6 +86,8 @@ class Member(HttpUser):
 
     def send(self, method, path, name, body=None, ok=(200, 201, 204), refusals=()):
         """A write; a refusal in ``refusals`` (error codes) is the product working."""
+        if not self.logged_in():
+            return None
         with self.client.request(method, "/api/v1" + path, name=name, json=body,
                                  catch_response=True) as response:
             if response.status_code in ok:
