@@ -18,6 +18,7 @@ WORDS = {
            "add bio": "Add your bio", "bio": "My bio", "save": "Save",
            "saved": "Saved: Bio.", "add headline": "Add a headline",
            "headline": "Your personal headline", "left": "You have 5 characters left.",
+           "left one": "You have 1 character left.",
            "over": "You have 5 characters too many.", "at most": "Use at most 125 characters.",
            "problem": "There is a problem", "verified": "Verified: confirmed by the university's records",
            "add address": "Add your address", "country": "Country", "city": "City",
@@ -45,6 +46,7 @@ WORDS = {
            "add bio": "Over mij invullen", "bio": "Over mij", "save": "Opslaan",
            "saved": "Opgeslagen: Over mij.", "add headline": "Kopregel toevoegen",
            "headline": "Je persoonlijke kopregel", "left": "Je hebt nog 5 tekens over.",
+           "left one": "Je hebt nog 1 teken over.",
            "over": "Je hebt 5 tekens te veel.", "at most": None,
            "problem": None, "verified": "Geverifieerd: bevestigd door de gegevens van de universiteit",
            "add address": "Adres toevoegen", "country": "Land", "city": "Plaats",
@@ -133,6 +135,8 @@ def test_each_section_is_edited_on_its_own_form_in_the_pages_language(
     headline = page.get_by_role("textbox", name=re.compile("^" + w["headline"]))
     headline.fill("a" * 120)
     expect(page.locator("#headline-count")).to_have_text(w["left"])
+    headline.fill("a" * 124)
+    expect(page.locator("#headline-count")).to_have_text(w["left one"])
     headline.fill("a" * 130)
     expect(page.locator("#headline-count")).to_have_text(w["over"])
     page.get_by_role("button", name=w["save"], exact=True).click()
@@ -345,6 +349,7 @@ def test_another_members_public_profile_and_one_not_to_be_seen(
     expect(main).to_contain_text("Old maps, new readers.")
     expect(main).to_contain_text("Curator, Map Library")
     expect(main).to_contain_text(w["verified"])
+    expect(main.locator(f"a[href='/inbox/new?to={owner.user_id}']")).to_have_count(1)
     # Contact details and address are for mentoring partners only.
     expect(main).not_to_contain_text(owner.form["email"])
     expect(main).not_to_contain_text("fenna.example.org")
@@ -369,6 +374,7 @@ def test_another_members_public_profile_and_one_not_to_be_seen(
     expect(own.get_by_role("main")).to_contain_text(w["how others see"])
     expect(own.get_by_role("main")).to_contain_text("Curator of maps")
     expect(own.get_by_role("main")).not_to_contain_text("fenna.example.org")
+    expect(own.locator(f"main a[href='/inbox/new?to={owner.user_id}']")).to_have_count(0)
     assert_accessible(own)
 
 
@@ -416,3 +422,33 @@ def test_the_profile_pages_fit_a_phone(system, tmp_path, new_page):
         page.goto(path)
         width = page.locator("html").evaluate("html => html.scrollWidth")
         assert width <= 375, (path, width)
+
+
+def test_a_university_that_narrows_who_mentors_says_so_on_the_page(
+        stack_factory, browser, tmp_path):
+    """MENTOR_ROLES=alumnus,staff: a student is told, and profiles refuses
+    availability in the page's language."""
+    stack = stack_factory(MENTOR_ROLES="alumnus,staff")
+    stack.start_all()
+    student = onboarded_member(stack, tmp_path, registration(language="nl"), role="student")
+    context = browser.new_context(base_url=stack.gateway_url, locale="nl-NL",
+                                  extra_http_headers={"Accept-Language": "nl"})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    PageMember(stack, student.form, student.user_id).log_in(page)
+    page.goto("/profile/mentor")
+    main = page.get_by_role("main")
+    expect(main).to_contain_text(dutch_of(
+        "At this university your role cannot offer mentoring; you can still keep your settings "
+        "and ask mentors for help."))
+    page.get_by_label(WORDS["nl"]["available"]).check()
+    page.get_by_label(WORDS["nl"]["cv"]).check()
+    page.get_by_role("button", name=WORDS["nl"]["save mentor"]).click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text(dutch_of(
+        "At this university your role cannot offer mentoring, so availability stays off."))
+    expect(page.locator("#available-error")).to_have_text(
+        dutch_of("You cannot switch availability on."))
+    assert_accessible(page)
+    assert student.get("/me/profile").json()["mentor"]["available"] is False
+    context.close()

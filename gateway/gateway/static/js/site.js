@@ -65,8 +65,8 @@
       return;
     }
     var left = parseInt(input.getAttribute("data-count-limit"), 10) - Array.from(input.value).length;
-    var text = (left >= 0 ? count.getAttribute("data-left") : count.getAttribute("data-over"))
-      .replace("{n}", String(Math.abs(left)));
+    var kind = (left >= 0 ? "data-left" : "data-over") + (Math.abs(left) === 1 ? "-one" : "");
+    var text = count.getAttribute(kind).replace("{n}", String(Math.abs(left)));
     count.hidden = false;
     count.textContent = text;
     count.classList.toggle("over", left < 0);
