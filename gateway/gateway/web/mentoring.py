@@ -1,27 +1,182 @@
-"""The member's mentoring: requests sent and received."""
-from flask import Blueprint, render_template
+"""The member's mentoring: requests sent and received, each with its own page
+and history, answered (accept with a reply, decline with a reason and a
+reply) or withdrawn; relationships, each with its own page, ended after a
+confirmation.  Mentoring decides every rule (who may answer, whether the
+request is still open, the mentor's room): a refusal is its own answer, in
+the page's language (gateway.web.messages).  Another member's request or
+relationship is "not found", as mentoring answers it: the same page as one
+that does not exist."""
+from datetime import datetime
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import format_date, format_time, lazy_gettext as _l
 
 from gateway.requests_context import call_parallel
+from gateway.web.forms import form_values, refused_page, submit
 from gateway.web.i18n import current_language
 from gateway.web.people import me, names
 from gateway.web.sessions import member_required
+from mentornet_contracts.events import DECLINE_REASONS
 
 blueprint = Blueprint("web_mentoring", __name__)
 
+STATUSES = {"pending": _l("waiting for an answer"), "accepted": _l("accepted"),
+            "declined": _l("declined"), "withdrawn": _l("withdrawn"), "expired": _l("expired")}
+# What each change in a request's history says, from the side of who reads it.
+CHANGES = {"pending": _l("Asked"), "accepted": _l("Accepted"), "declined": _l("Declined"),
+           "withdrawn": _l("Withdrawn"), "expired": _l("Expired without an answer")}
+# Labels of mentoring's decline reasons (the codes are mentoring's, in the contracts).
+DECLINE_REASON_LABELS = {"no_capacity": _l("I have no room for another mentee now"),
+                         "not_my_expertise": _l("This is not my expertise"),
+                         "not_available_now": _l("I am not available now"),
+                         "other": _l("Another reason")}
+DONE = {"accepted", "declined", "withdrawn", "ended"}
 
+
+@blueprint.app_template_filter("local_date")
+def local_date(value, with_time=False):
+    """An ISO timestamp from a service as a date (and the time to the minute) in
+    the page's language."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value)
+    day = format_date(moment, "medium")
+    return f"{day}, {format_time(moment, 'short')}" if with_time else day
+
+
+def _labels():
+    return {"statuses": STATUSES, "changes": CHANGES,
+            "decline_reasons": [(code, DECLINE_REASON_LABELS.get(code, code))
+                                for code in DECLINE_REASONS]}
+
+
+def _with_activities(name, method, **kwargs):
+    """A mentoring call and the activities' labels, asked in parallel."""
+    found = call_parallel({
+        name: ("mentoring", method, kwargs),
+        "activities": ("profiles", "catalogue", {"kind": "activities",
+                                                  "language": current_language()})})
+    for result in found.values():
+        if isinstance(result, Exception):
+            raise result
+    return found[name], {a["id"]: a["label"] for a in found["activities"]}
+
+
+def _done():
+    done = request.args.get("done")
+    return done if done in DONE else None
+
+
+# -- requests --------------------------------------------------------------------
 @blueprint.get("/requests")
 @member_required
 def requests_():
-    boxes = call_parallel({
-        **{box: ("mentoring", "list_requests", {"user_id": me(), "box": box, "status": None})
-           for box in ("received", "sent")},
-        "activities": ("profiles", "catalogue", {"kind": "activities",
-                                                  "language": current_language()})})
-    for result in boxes.values():
-        if isinstance(result, Exception):
-            raise result
-    people = [r["mentee_id"] for r in boxes["received"]["items"]] + \
-        [r["mentor_id"] for r in boxes["sent"]["items"]]
-    return render_template("mentoring/requests.html", received=boxes["received"]["items"],
-                           sent=boxes["sent"]["items"], names=names(people),
-                           activities={a["id"]: a["label"] for a in boxes["activities"]})
+    boxes, activities = _with_activities("requests", "overview", user_id=me())
+    received, sent = boxes["requests"]["received"], boxes["requests"]["sent"]
+    people = [r["mentee_id"] for r in received] + [r["mentor_id"] for r in sent]
+    return render_template("mentoring/requests.html", received=received, sent=sent,
+                           names=names(people), activities=activities, **_labels())
+
+
+def _request_page(request_id, refused=None, form=None, values=None):
+    """The request's own page; after a refusal, ``form`` names the form it belongs
+    to (accept, decline or withdraw) and ``values`` are what the member typed."""
+    one, activities = _with_activities("request", "get_request", user_id=me(),
+                                       request_id=request_id)
+    other = one["mentee_id"] if one["my_role"] == "mentor" else one["mentor_id"]
+    context = dict(item=one, other_name=names([other]).get(other), activities=activities,
+                   refused_form=form, values=values or {}, done=_done(), **_labels())
+    if refused:
+        return refused_page("mentoring/request.html", refused, **context)
+    return render_template("mentoring/request.html", refused=None, **context)
+
+
+@blueprint.get("/requests/<int:request_id>")
+@member_required
+def request_detail(request_id):
+    return _request_page(request_id)
+
+
+def _answer(request_id, form, method, values, **member):
+    """Accept, decline or withdraw; back to the request's page, which says what
+    happened, or shows the refusal beside the form with what was typed."""
+    result, refused = submit("mentoring", method, request_id=request_id, **member, **values)
+    if refused:
+        return _request_page(request_id, refused, form, values)
+    return redirect(url_for("web_mentoring.request_detail", request_id=request_id,
+                            done=result["request"]["status"] if "request" in result
+                            else result["status"]), 303)
+
+
+@blueprint.post("/requests/<int:request_id>/accept")
+@member_required
+def accept(request_id):
+    return _answer(request_id, "accept", "accept_request", form_values("reply"), mentor_id=me())
+
+
+@blueprint.post("/requests/<int:request_id>/decline")
+@member_required
+def decline(request_id):
+    return _answer(request_id, "decline", "decline_request", form_values("reason", "reply"),
+                   mentor_id=me())
+
+
+@blueprint.post("/requests/<int:request_id>/withdraw")
+@member_required
+def withdraw(request_id):
+    return _answer(request_id, "withdraw", "withdraw_request", {}, mentee_id=me())
+
+
+# -- relationships ---------------------------------------------------------------
+def _partner(relationship):
+    return relationship["mentee_id"] if relationship["my_role"] == "mentor" \
+        else relationship["mentor_id"]
+
+
+@blueprint.get("/relationships")
+@member_required
+def relationships():
+    found, activities = _with_activities("relationships", "list_relationships", user_id=me(),
+                                         current=False)
+    items = found["items"]
+    return render_template(
+        "mentoring/relationships.html", current=[r for r in items if not r["ended_at"]],
+        ended=[r for r in items if r["ended_at"]], names=names(_partner(r) for r in items),
+        activities=activities)
+
+
+def _relationship_page(template, relationship_id, refused=None, values=None):
+    kept, activities = _with_activities("relationship", "get_relationship", user_id=me(),
+                                        relationship_id=relationship_id)
+    partner = _partner(kept)
+    context = dict(relationship=kept, partner_name=names([partner]).get(partner),
+                   activities=activities, values=values or {}, done=_done())
+    if refused:
+        return refused_page(template, refused, **context)
+    return render_template(template, refused=None, **context)
+
+
+@blueprint.get("/relationships/<int:relationship_id>")
+@member_required
+def relationship(relationship_id):
+    return _relationship_page("mentoring/relationship.html", relationship_id)
+
+
+@blueprint.get("/relationships/<int:relationship_id>/end")
+@member_required
+def end_relationship_confirmation(relationship_id):
+    """Ending is final, so it is asked first: this page, then its POST."""
+    return _relationship_page("mentoring/end_relationship.html", relationship_id)
+
+
+@blueprint.post("/relationships/<int:relationship_id>/end")
+@member_required
+def end_relationship(relationship_id):
+    values = form_values("reason")
+    _, refused = submit("mentoring", "end_relationship", user_id=me(),
+                        relationship_id=relationship_id, **values)
+    if refused:
+        return _relationship_page("mentoring/end_relationship.html", relationship_id, refused,
+                                  values)
+    return redirect(url_for("web_mentoring.relationship", relationship_id=relationship_id,
+                            done="ended"), 303)

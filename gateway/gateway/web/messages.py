@@ -11,6 +11,8 @@ import re
 
 from flask_babel import gettext, lazy_gettext as _l
 
+from mentornet_contracts.events import DECLINE_REASONS
+
 
 def N_(text):
     """Marks a service's message for extraction; translated when shown."""
@@ -136,6 +138,19 @@ FIELD_MESSAGES = [
     N_("Upload a JPEG, PNG or WebP photo."),
     N_("Choose a photo to upload."),
     N_("Choose the ZIP archive you downloaded from LinkedIn."),
+    # Mentoring's answers about a request or relationship (their summary is the
+    # text itself: a code such as request_closed reads differently per state).
+    N_("No such mentoring request."),
+    N_("No such relationship."),
+    N_("This request is already accepted."),
+    N_("This request is already declined."),
+    N_("This request is already withdrawn."),
+    N_("This request is already expired."),
+    N_("This request has expired."),
+    N_("You have no room for another mentee; end a relationship or raise your maximum first."),
+    N_("You are already mentoring this member."),
+    N_("This relationship has already ended."),
+    N_("Choose why you decline."),
 ]
 
 # (pattern of the service's text, msgid with the pattern's named groups)
@@ -150,6 +165,8 @@ PATTERNS = [
      _l("Keep it under %(count)s characters.")),
     (re.compile(r"^Keep a message under (?P<count>\d+) characters\.$"),
      _l("Keep a message under %(count)s characters.")),
+    (re.compile(r"^Keep the \w+ under (?P<count>\d+) characters\.$"),  # mentoring's texts
+     _l("Keep it under %(count)s characters.")),
     (re.compile(r"^Longer than maximum length (?P<count>\d+)\.$"),
      _l("Use at most %(count)s characters.")),
     (re.compile(r"^Length must be between (?P<low>\d+) and (?P<high>\d+)\.$"),
@@ -182,7 +199,9 @@ PATTERNS = [
 ALIASES = {"Missing data for required field.": "This field is required.",
            "Field may not be null.": "This field is required.",
            # search's parameter name, said as the page's field says it
-           "Must not come before graduated_from.": "Must not come before the first year."}
+           "Must not come before graduated_from.": "Must not come before the first year.",
+           # mentoring lists its reason codes; the page offers them by label
+           "Choose one of: " + ", ".join(DECLINE_REASONS) + ".": "Choose why you decline."}
 
 
 def field_message(text):
@@ -200,6 +219,15 @@ def field_message(text):
 
 
 def error_message(code, text):
+    """The summary: the code's, except where a refusal's own text is listed here
+    (one code, such as mentor_full, is said to the mentee who asks and to the
+    mentor who accepts in different words); bad input keeps its one summary
+    ("Some fields need your attention.") above the fields' own messages."""
+    if code != "invalid_input" and text in _LISTED:
+        return field_message(text)
     if code in CODES:
         return str(CODES[code])
     return field_message(text) if text else str(CODES["internal_error"])
+
+
+_LISTED = frozenset(FIELD_MESSAGES)
