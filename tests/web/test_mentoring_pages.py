@@ -116,7 +116,8 @@ def test_the_mentor_declines_with_a_reason_and_a_reply_and_the_mentee_sees_both(
                "the mentee's notification")
     theirs.goto("/notifications")
     theirs.get_by_role("link", name=re.compile("heeft je verzoek om mentoring afgewezen")).click()
-    expect(theirs).to_have_url(re.compile(r"/requests"))
+    expect(theirs).to_have_url(re.compile(rf"/requests/{request_id}$"))
+    expect(theirs.locator(".facts")).to_contain_text("Probeer Piet, hij weet er meer van.")
     assert mentee.get(f"/mentoring/requests/{request_id}").json()["reply"] == \
         "Probeer Piet, hij weet er meer van."
 
@@ -194,7 +195,9 @@ def test_ending_a_relationship_asks_first_and_the_other_member_is_told(
     told = theirs.get_by_role("link", name=re.compile(
         f"{name_of(mentee)} ended your mentoring relationship"))
     expect(told).to_contain_text("I got the job. Thank you!")
-    theirs.goto(f"/relationships/{relationship_id}")
+    told.click()  # the notification opens the relationship it is about
+    expect(theirs).to_have_url(re.compile(rf"/relationships/{relationship_id}$"))
+    expect(theirs.get_by_role("heading", level=1)).to_have_text(f"You mentor {name_of(mentee)}")
     expect(theirs.locator(".facts")).to_contain_text(f"by {name_of(mentee)}")
     expect(theirs.locator(".facts")).to_contain_text("I got the job. Thank you!")
 

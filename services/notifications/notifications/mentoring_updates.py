@@ -39,7 +39,7 @@ def request_changed(session, data, envelope):
     other = mentor_id if who == "mentee_id" else mentee_id
     _tell(session, str(data[who]), event_type, key, envelope,
           {"name": _name(session.get(Member, other)), "reason": data.get("reason") or ""},
-          "/requests")
+          f"/requests/{int(data['request_id'])}")  # the request's own page, with its history
 
 
 def relationship_ended(session, data, envelope):
@@ -48,4 +48,4 @@ def relationship_ended(session, data, envelope):
     other = mentee_id if ended_by == mentor_id else mentor_id
     _tell(session, other, "relationship_ended", "relationship_ended", envelope,
           {"name": _name(session.get(Member, ended_by)), "reason": data.get("reason") or ""},
-          "/dashboard")  # the dashboard lists the member's relationships
+          f"/relationships/{int(data['relationship_id'])}")  # who ended it, and why
