@@ -241,7 +241,12 @@ def main():
         if args.members:
             print(f"loading {args.members:,} members ...", file=sys.stderr)
             open_mentors, loaded_in = load_members(stack, args.members)
-        stack.start_all()
+        # start_all's 30 s per service is short on a machine shared with test runs
+        names = ("identity", "profiles", "mentoring", "notifications", "gateway")
+        for name in names:
+            stack.start(name, wait=False)
+        for name in names:
+            stack.wait_ready(name, timeout=180)
         member, paths, missing = member_pages(stack)
         # warm-up: connections, templates, catalogues, the database's caches
         measure(stack.gateway_url, 10, member, paths)
