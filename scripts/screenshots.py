@@ -2,7 +2,7 @@
 """A screenshot of each step of the guide, at laptop width and at 375 px (a
 phone), into docs/screenshots/ (the README shows them).
 
-    python scripts/screenshots.py [--out docs/screenshots] [--language en] [--only inbox]
+    python scripts/screenshots.py [--out docs/screenshots] [--language en] [--only inbox|profile]
 
 Needs what `make test` needs (a local RabbitMQ and PostgreSQL, Debian's
 chromium): it starts its own throw-away stack (vhost, databases, the four
@@ -10,8 +10,9 @@ services and the gateway) and a test SMTP server, walks a new member through
 the pages as the browser tests do, and stops it all again.  Mentoring is held
 back until step 7 has been photographed, or the account would be ready before
 the page could be seen.  The inbox's pages are photographed with two members
-onboarded through the API who have written to each other (``--only sign-up``
-or ``--only inbox`` refreshes one set).  The PNGs are reduced to 256 colours
+onboarded through the API who have written to each other, the profile's
+with a filled profile and a mentor's settings (``--only sign-up``, ``--only
+inbox`` or ``--only profile`` refreshes one set).  The PNGs are reduced to 256 colours
 to stay small.
 """
 import argparse
@@ -146,6 +147,59 @@ def inbox(stack, browser, out, size, width, height, language):
     context.close()
 
 
+def profile(stack, browser, out, size, width, height, language):
+    """The profile's Personal tab, a section's form (the headline's live count),
+    a position, the Mentor tab, and the public profile another member sees."""
+    records = Path(tempfile.mkdtemp(prefix="mentornet-records-"))
+    zoe = onboarded_member(stack, records, registration(
+        language=language, first_name="Zoë", last_name="van der Berg"))
+    daan = onboarded_member(stack, records, registration(
+        language=language, first_name="Daan", last_name="Visser"), role="student")
+    zoe.patch("/me/profile", {
+        "headline": "Curator of maps at the city museum",
+        "bio": "I studied archaeology and found my way into museums.\n"
+               "Happy to talk about first jobs, CVs and the cultural sector.",
+        "positions": [{"organisation": "City Museum", "title": "Curator", "sector": "arts_culture",
+                       "location": "Leiden", "start_month": "2021-03", "current": True},
+                      {"organisation": "Map Library", "title": "Assistant curator",
+                       "sector": "arts_culture", "start_month": "2018-09",
+                       "end_month": "2021-02"}],
+        "address": {"city": "Leiden", "country": "NL"},
+        "website": "https://zoe.example.org"})
+    zoe.put("/me/mentor-settings", {
+        "available": True, "activities": ["cv_review", "career_advice"], "max_mentees": 2,
+        "sectors": ["arts_culture"], "languages": ["nl", "en"],
+        "note": "Thursday afternoons suit me best."})
+    pages = {}
+    for member in (zoe, daan):
+        context = browser.new_context(base_url=stack.gateway_url,
+                                      viewport={"width": width, "height": height},
+                                      locale={"en": "en-GB", "nl": "nl-NL"}[language],
+                                      extra_http_headers={"Accept-Language": language})
+        context.set_default_timeout(20_000)
+        page = context.new_page()
+        page.goto("/login")
+        log_in(page, member.form)
+        expect(page.locator("form[action='/logout']")).to_have_count(1)
+        pages[member] = page
+    page = pages[zoe]
+    page.goto("/profile")
+    save(page, out, "profile-1-personal", size)
+    page.goto("/profile/edit/headline")
+    page.locator("#headline").press("End")
+    page.locator("#headline").type(" and mentor")
+    save(page, out, "profile-2-headline", size)
+    position = zoe.get("/me/profile").json()["positions"][0]["id"]
+    page.goto(f"/profile/positions/{position}")
+    save(page, out, "profile-3-position", size)
+    page.goto("/profile/mentor")
+    save(page, out, "profile-4-mentor", size)
+    pages[daan].goto(f"/members/{zoe.user_id}")
+    save(pages[daan], out, "profile-5-public", size)
+    for page in pages.values():
+        page.context.close()
+
+
 def fill_sign_up(page, form):
     """The sign-up form, by its fields' ids (the page's own labels are in either language)."""
     for name in ("first_name", "last_name", "username", "password", "password_confirmation",
@@ -170,7 +224,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "screenshots"))
     parser.add_argument("--language", default="en", choices=("en", "nl"))
-    parser.add_argument("--only", choices=("sign-up", "inbox"),
+    parser.add_argument("--only", choices=("sign-up", "inbox", "profile"),
                         help="photograph one set of pages (default: all)")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
@@ -187,6 +241,8 @@ def main():
                     walk(stack, mailbox, browser, args.out, size, width, height, args.language)
                 if args.only in (None, "inbox"):
                     inbox(stack, browser, args.out, size, width, height, args.language)
+                if args.only in (None, "profile"):
+                    profile(stack, browser, args.out, size, width, height, args.language)
             browser.close()
     finally:
         stack.close()
