@@ -85,6 +85,13 @@ def test_the_mentor_accepts_with_a_reply_and_the_mentee_sees_it(system, new_page
            ).to_contain_text(f"Accepted by {name_of(mentor)}")
     theirs.get_by_role("link", name=f"Open your relationship with {name_of(mentor)}").click()
     expect(theirs.get_by_role("heading", level=1)).to_have_text(f"{name_of(mentor)} mentors you")
+    # From there, the partner's profile and a message to them.
+    theirs.get_by_role("link", name=f"Write a message to {name_of(mentor)}").click()
+    expect(theirs).to_have_url(re.compile(rf"/inbox/new\?to={mentor.user_id}$"))
+    theirs.go_back()
+    theirs.get_by_role("link", name=f"Profile of {name_of(mentor)}").click()
+    expect(theirs).to_have_url(re.compile(rf"/members/{mentor.user_id}$"))
+    expect(theirs.get_by_role("heading", level=1)).to_contain_text(name_of(mentor))
 
 
 def test_the_mentor_declines_with_a_reason_and_a_reply_and_the_mentee_sees_both(
