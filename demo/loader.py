@@ -42,6 +42,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 DEMO_DOMAIN = "demo.example.org"  # example.org is reserved: no mail reaches anyone
 SEED = 2024
+# Members made before the documented logins' own network (their mentees and
+# requests come from these), so the logins work while the rest is made.
+FIRST_MEMBERS = 100
 INSTITUTION = "Example University"
 
 
@@ -265,8 +268,10 @@ def fill(text, **names):
     return text.format(**names)
 
 
-def relationships_plan(persons, rng):
-    """(mentee, mentor, accept) pairs: each mentor's current mentees, then requests waiting."""
+def relationships_plan(persons, rng, asked, own):
+    """(mentee, mentor, accept) pairs: the documented logins' own (``own``), or each
+    other mentor's current mentees and a request waiting.  ``asked`` counts each
+    mentee's requests across both plans."""
     done = [p for p in persons if p.get("token")]
     by_key = {p["key"]: p for p in done if p["key"]}
     mentees = [p for p in done if p["role"] == "student" and not p["key"]]
@@ -275,7 +280,6 @@ def relationships_plan(persons, rng):
     # A mentee may have 3 open requests (MAX_OPEN_REQUESTS), and the requests are
     # made in parallel, so any of them may still be open when the next is made:
     # at most 3 per mentee in all.
-    asked = {}
     pairs = []
 
     def pick(mentor, taken):
@@ -288,7 +292,7 @@ def relationships_plan(persons, rng):
         return None
 
     mentor, student = by_key.get("mentor"), by_key.get("student")
-    if mentor and student:
+    if own and mentor and student:
         taken = {student["user_id"]}
         pairs.append((student, mentor, True))
         pairs.append((pick(mentor, taken), mentor, True))
@@ -298,7 +302,7 @@ def relationships_plan(persons, rng):
         roomy = [m for m in mentors if m["settings"]["max_mentees"] - m["current_mentees"] > 1]
         if roomy:
             pairs.append((student, roomy[0], False))
-    for m in mentors:
+    for m in (mentors if not own else []):
         taken = set()
         room = m["settings"]["max_mentees"]
         current = min(m["current_mentees"], room)
@@ -340,11 +344,15 @@ def connect(base, mentee, mentor, accept, rng, messages):
 
 # -- the whole load -----------------------------------------------------------------
 def load(base, count, identity_url, workers=8, seed=SEED, operator_token=None, say=print,
-         environ=None):
-    """Make the demo network; returns a summary dict (counts and seconds per phase)."""
+         environ=None, logins_ready=None):
+    """Make the demo network; returns a summary dict (counts and seconds per phase).
+    ``logins_ready()`` is called once the documented logins and their own network
+    are made (the rest is still coming)."""
     already = check_allowed(os.environ if environ is None else environ, identity_url)
     if already:
         say(f"The demo network is already here ({already} demo members); nothing to add.")
+        if logins_ready:
+            logins_ready()
         return {"members": 0, "already": already}
     started = time.monotonic()
     personas = data("personas.yaml")
@@ -360,48 +368,63 @@ def load(base, count, identity_url, workers=8, seed=SEED, operator_token=None, s
     say(f"{len(persons)} people, their university records imported "
         f"({time.monotonic() - started:.1f} s)")
 
-    timings = {}
-    phase = time.monotonic()
-    failures = []
-    with ThreadPoolExecutor(workers) as pool:
-        futures = [pool.submit(enrol, base, p, personas["password"], question) for p in persons]
-        for number, future in enumerate(futures, 1):
-            try:
-                future.result()
-            except Exception as exc:  # one member's failure does not stop the network
-                failures.append(str(exc))
-            if number % 250 == 0 or number == len(futures):
-                say(f"  {number}/{len(futures)} members signed up and onboarded "
-                    f"({time.monotonic() - phase:.0f} s)")
-    timings["members_seconds"] = time.monotonic() - phase
+    timings = {"members_seconds": 0.0, "network_seconds": 0.0}
+    member_failures, network_failures = [], []
 
-    phase = time.monotonic()
+    def enrol_all(group, done_before):
+        phase = time.monotonic()
+        with ThreadPoolExecutor(workers) as pool:
+            futures = [pool.submit(enrol, base, p, personas["password"], question) for p in group]
+            for number, future in enumerate(futures, done_before + 1):
+                try:
+                    future.result()
+                except Exception as exc:  # one member's failure does not stop the network
+                    member_failures.append(str(exc))
+                if number % 250 == 0 or number == len(persons):
+                    say(f"  {number}/{len(persons)} members signed up and onboarded "
+                        f"({time.monotonic() - started:.0f} s)")
+        timings["members_seconds"] += time.monotonic() - phase
+
+    def connect_all(plan, at_once):
+        phase = time.monotonic()
+        seeds = [rng.random() for _ in plan]
+        made = 0
+        with ThreadPoolExecutor(at_once) as pool:
+            futures = [pool.submit(connect, base, *pair, random.Random(seed), messages)
+                       for pair, seed in zip(plan, seeds)]
+            for future in futures:
+                try:
+                    made += future.result()
+                except Exception as exc:
+                    network_failures.append(str(exc))
+        timings["network_seconds"] += time.monotonic() - phase
+        return made
+
+    # The documented logins and the first members, then the logins' own network
+    # (in order: their mentor's room is counted), so they can log in while the
+    # rest is still being made.
+    first = persons[:3 + min(count, FIRST_MEMBERS)]
+    enrol_all(first, 0)
     rng = random.Random(f"demo-network:{seed}")
-    plan = relationships_plan(persons, rng)
-    seeds = [rng.random() for _ in plan]
-    # The documented logins' own pairs first, in order (their mentor's room is counted).
-    own = [i for i, (a, b, _) in enumerate(plan) if a["key"] or b["key"]]
-    for i in own:
-        connect(base, *plan[i], random.Random(seeds[i]), messages)
-    relationships = len([i for i in own if plan[i][2]])
-    with ThreadPoolExecutor(workers) as pool:
-        rest = [pool.submit(connect, base, *plan[i], random.Random(seeds[i]), messages)
-                for i in range(len(plan)) if i not in set(own)]
-        for future in rest:
-            try:
-                relationships += future.result()
-            except Exception as exc:
-                failures.append(str(exc))
-    timings["network_seconds"] = time.monotonic() - phase
+    asked = {}
+    own_plan = relationships_plan(first, rng, asked, own=True)
+    relationships = connect_all(own_plan, 1)
     if operator_token:
         update = messages["service_update"]
         requests.post(base.rstrip("/") + "/api/v1/admin/service-updates", json=update,
                       headers={"Authorization": f"Bearer {operator_token}"}, timeout=30)
-    summary = {"members": len(persons) - len(failures), "requests": len(plan),
+    if logins_ready:
+        logins_ready()
+    enrol_all(persons[len(first):], len(first))
+    plan = relationships_plan(persons, rng, asked, own=False)
+    relationships += connect_all(plan, workers)
+    failures = member_failures + network_failures
+    summary = {"members": len(persons) - len(member_failures),
+               "requests": len(own_plan) + len(plan),
                "relationships": relationships, "failures": failures,
                "seconds": time.monotonic() - started, **timings}
-    say(f"{summary['members']} members, {len(plan)} requests ({relationships} accepted, with "
-        f"conversations) in {summary['seconds']:.0f} s "
+    say(f"{summary['members']} members, {summary['requests']} requests ({relationships} "
+        f"accepted, with conversations) in {summary['seconds']:.0f} s "
         f"(members {timings['members_seconds']:.0f} s, network {timings['network_seconds']:.0f} s)")
     for failure in failures[:5]:
         say("  failed: " + failure)
