@@ -33,8 +33,10 @@ def dashboard(results, member):
     profiles, mentoring, notifications = part("profiles"), part("mentoring"), part("notifications")
     me_part = profiles.get("me")
     return {
-        "me": None if me_part is None else {**me_part, "username": member["username"],
-                                             "photo": None},  # no photo uploads yet
+        # "photo": the digest of the member's photo (its page address's version:
+        # /members/<user_id>/photo?v=<digest>), or None without one.
+        "me": None if me_part is None else {"photo": None, **me_part,
+                                            "username": member["username"]},
         "unread_count": notifications.get("unread_count"),
         "relationships": mentoring.get("relationships"),
         "requests": mentoring.get("requests", {"sent": None, "received": None}),

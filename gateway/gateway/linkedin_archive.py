@@ -27,6 +27,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 
 MAX_ENTRIES = 2000
 MAX_ENTRY_BYTES = 2 * 1024 * 1024    # one CSV, uncompressed
@@ -95,7 +96,11 @@ def read_archive(raw):
                                  "Education.csv."))
         total, tables = 0, {}
         for name, info in wanted.items():
-            data = _read(archive, info)
+            try:
+                data = _read(archive, info)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+                # A wrong checksum or size, a truncated stream, an unknown method.
+                raise ArchiveRefused(N_("A file in the archive is damaged."))
             total += len(data)
             if total > MAX_TOTAL_BYTES:
                 raise ArchiveRefused(N_("The archive is too large."))

@@ -329,3 +329,127 @@ def test_a_linkedin_member_linked_elsewhere_cannot_be_connected_again(linkedin_p
     expect(page.locator(".notice")).to_contain_text("linked to another account")
     assert identity_scalar(linkedin_system, "SELECT account_id FROM linkedin_identities WHERE sub = %s",
                            sub) == first.user_id
+
+
+# -- the archive ----------------------------------------------------------------------------
+POSITIONS_HEADER = "Company Name,Title,Description,Location,Started On,Finished On\n"
+
+
+def archive_zip(positions_rows, extra=None):
+    import io
+    import zipfile
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("Profile.csv", "First Name,Last Name,Maiden Name,Address,Birth Date,Headline,"
+                   "Summary,Industry,Zip Code,Geo Location,Twitter Handles,Websites,"
+                   "Instant Messengers\nSanne,de Vries,,,,Curator,,,,,,,\n")
+        z.writestr("Positions.csv", POSITIONS_HEADER + "".join(positions_rows))
+        z.writestr("Education.csv", "School Name,Start Date,End Date,Notes,Degree Name,Activities\n"
+                   "Universiteit Leiden,2010,2014,,MA History,\n")
+        for name, data in (extra or {}).items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def upload_archive(page, data, name="Basic_LinkedInDataExport.zip"):
+    page.goto("/linkedin/archive")
+    page.locator("#archive").set_input_files({"name": name, "mimeType": "application/zip",
+                                               "buffer": data})
+    page.locator("main form[enctype] button[type=submit]").click()
+
+
+@pytest.fixture
+def member_page(linkedin_page, linkedin_system):
+    member = Member(linkedin_system, registration(language="en"))
+    member.sign_up()
+    wait_until(lambda: member.get("/me/profile").status_code == 200, 15, 0.05, "the profile")
+    page = linkedin_page()
+    page.goto("/login")
+    log_in_with_password(page, member)
+    logged_in(page)
+    return member, page
+
+
+def test_an_archive_is_previewed_then_imported_and_marked(member_page):
+    member, page = member_page
+    member.patch("/me/profile", {"positions": [{"organisation": "Old Firm", "title": "Clerk",
+                                                "start_month": "2010-01", "end_month": "2012-01"}]})
+    rows = [f"Museum {i},Curator {i},\"About\nit\",Leiden,Jan {2000 + i},\n" if i == 0 else
+            f"Museum {i},Curator {i},,Leiden,Mar {2000 + i},Feb {2001 + i}\n" for i in range(3)]
+    upload_archive(page, archive_zip(rows))
+    assert_accessible(page)
+    expect(page.locator("#preview-positions li")).to_have_count(3)
+    expect(page.locator("#replaced-positions")).to_contain_text("Clerk, Old Firm")
+    # Nothing is written before the member confirms.
+    assert [p["title"] for p in member.get("/me/profile").json()["positions"]] == ["Clerk"]
+    page.get_by_role("button", name="Import and replace").click()
+    expect(page).to_have_url(re.compile(r"/profile$"))
+    expect(page.locator(".notice")).to_contain_text("Your LinkedIn data was imported.")
+    expect(page.locator("#profile-professional_history")).to_contain_text("Curator 2, Museum 2")
+    expect(page.locator("#profile-professional_history")).not_to_contain_text("Old Firm")
+    expect(page.locator("#profile-professional_history .mark")).to_have_count(3)
+    expect(page.locator("#profile-education")).to_contain_text("From LinkedIn")
+    expect(page.locator("#linkedin-status")).to_contain_text("Last imported")
+    profile = member.get("/me/profile").json()
+    assert {p["source"] for p in profile["positions"]} == {"linkedin"}
+
+
+def test_a_bad_row_is_named_and_nothing_is_imported(member_page):
+    member, page = member_page
+    upload_archive(page, archive_zip(["Museum,Curator,,Leiden,Jan 2019,\n",
+                                      "Archive,Archivist,,Utrecht,sometime,\n"]))
+    expect(page.locator("#error-summary")).to_be_visible()
+    expect(page.locator("#archive-problems")).to_contain_text("Positions.csv, line 3: Started On")
+    assert_accessible(page)
+    assert member.get("/me/profile").json()["positions"] == []
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_a_malicious_archive_is_refused_with_its_reason(linkedin_page, linkedin_system, language):
+    member = Member(linkedin_system, registration(language=language))
+    member.sign_up()
+    page = linkedin_page(language)
+    page.goto("/login")
+    log_in_with_password(page, member)
+    logged_in(page)
+    upload_archive(page, archive_zip([], extra={"../../etc/cron.d/evil": "* * * * * root sh"}))
+    expect(page.locator("#archive-error")).to_have_text(
+        {"en": "The archive has a file with an unsafe name.",
+         "nl": "Het archief bevat een bestand met een onveilige naam."}[language])
+    assert_accessible(page)
+    # A bomb: 40 MB of one letter in a few kilobytes.
+    import io
+    import zipfile
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("Positions.csv", POSITIONS_HEADER + "A" * (40 * 1024 * 1024))
+    upload_archive(page, bomb.getvalue())
+    expect(page.locator("#archive-error")).to_be_visible()
+    upload_archive(page, b"not a zip at all", name="Positions.csv")
+    expect(page.locator("#archive-error")).to_have_text(
+        {"en": "This is not a ZIP archive.", "nl": "Dit is geen ZIP-archief."}[language])
+    assert member.get("/me/profile").json()["positions"] == []
+
+
+def test_a_photo_upload_is_shown_and_a_non_image_refused(member_page, linkedin_page):
+    import io
+    from PIL import Image
+    member, page = member_page
+    page.goto("/profile")
+    page.locator("#photo").set_input_files({"name": "me.gif", "mimeType": "image/gif",
+                                             "buffer": b"GIF89a" + b"\0" * 64})
+    page.get_by_role("button", name="Upload photo").click()
+    expect(page.locator(".notice")).to_contain_text("Upload a JPEG, PNG or WebP photo.")
+    out = io.BytesIO()
+    Image.new("RGB", (900, 600), (10, 120, 200)).save(out, "PNG")
+    page.locator("#photo").set_input_files({"name": "me.png", "mimeType": "image/png",
+                                             "buffer": out.getvalue()})
+    page.get_by_role("button", name="Upload photo").click()
+    expect(page.locator(".notice")).to_contain_text("Your photo is on your profile.")
+    src = page.locator("img.profile-photo").get_attribute("src")
+    first = page.request.get(src)
+    assert first.status == 200 and first.headers["content-type"] == "image/jpeg"
+    again = page.request.get(src, headers={"If-None-Match": first.headers["etag"]})
+    assert again.status == 304
+    # Another visitor (not logged in) gets no photo.
+    assert linkedin_page().request.get(src, max_redirects=0).status in (302, 303)

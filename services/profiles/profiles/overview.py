@@ -5,7 +5,8 @@ machine each call's fixed cost (broker, worker, transaction) is most of the
 price of a page (benchmarks/dashboard.py)."""
 from profiles import exceptions
 from profiles.models import Profile
-from profiles.profiles import completeness, educations_of, mentor_settings_view, positions_of
+from profiles.profiles import (completeness, educations_of, mentor_settings_view, photo_digest,
+                               positions_of)
 from profiles.recommend import recommend_for
 from profiles.search import sector_cloud_in
 
@@ -22,7 +23,7 @@ def overview(db, user_id, recommendations=5, language="en"):
             "me": {"user_id": me.user_id, "first_name": me.first_name,
                    "last_name": me.last_name,
                    "completeness": completeness(me, positions, educations),
-                   "mentor": mentor_settings_view(me)},
+                   "mentor": mentor_settings_view(me), "photo": photo_digest(me)},
             "sector_cloud": sector_cloud_in(session, language),
             "recommended_mentors": recommend_for(session, me, educations, positions,
                                                  recommendations, language),

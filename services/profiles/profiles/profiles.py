@@ -149,7 +149,7 @@ def _view(profile, positions, educations, owner, partner):
         "education": EducationSchema(many=True).dump(educations),
         "mentor": mentor_settings_view(profile),
         # The photo's digest (its URL's version, for caching), or None.
-        "photo": _photo_digest(profile),
+        "photo": photo_digest(profile),
     }
     if owner or partner:
         # Contact details and address: the member and their mentoring partners only.
@@ -172,7 +172,7 @@ def _view(profile, positions, educations, owner, partner):
     return view
 
 
-def _photo_digest(profile):
+def photo_digest(profile):
     photo = object_session(profile).get(Photo, profile.user_id)
     return photo.digest if photo is not None else None
 

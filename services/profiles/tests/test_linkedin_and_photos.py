@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from mentornet_platform.inbox import Inbox
-from profiles import linkedin, photos, profiles
+from profiles import linkedin, overview, photos, profiles
 from profiles.exceptions import InvalidInput, NotFound
 
 
@@ -109,6 +109,8 @@ def test_a_photo_is_re_encoded_resized_and_stripped(db):
         assert image.format == "JPEG" and max(image.size) == photos.SIDE
         assert not image.getexif() and "exif" not in image.info
     assert profiles.get_profile(db, user_id, user_id)["photo"] == stored["digest"]
+    # The dashboard's "photo placeholder" is the photo.
+    assert overview.overview(db, user_id)["me"]["photo"] == stored["digest"]
 
 
 @pytest.mark.parametrize("raw,reason", [
