@@ -11,8 +11,9 @@ the pages as the browser tests do, and stops it all again.  Mentoring is held
 back until step 7 has been photographed, or the account would be ready before
 the page could be seen.  The inbox's pages are photographed with two members
 onboarded through the API who have written to each other, the profile's
-with a filled profile and a mentor's settings (``--only sign-up``, ``--only
-inbox`` or ``--only profile`` refreshes one set).  The PNGs are reduced to 256 colours
+with a filled profile and a mentor's settings, the requests and relationships
+with a mentor who accepted one request and has another waiting (``--only
+sign-up``, ``inbox``, ``profile`` or ``mentoring`` refreshes one set).  The PNGs are reduced to 256 colours
 to stay small.
 """
 import argparse
@@ -30,7 +31,8 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from conftest import registration  # noqa: E402
 from mentornet_platform.testing import Mailbox, Stack, wait_until  # noqa: E402
-from tests.support import import_records, onboarded_member, record_number  # noqa: E402
+from tests.support import (ask, become_mentor, import_records, onboarded_member,  # noqa: E402
+                           record_number)
 from tests.web.browser import launch_chromium  # noqa: E402
 
 SIZES = (("laptop", 1280, 800), ("phone", 375, 812))
@@ -200,6 +202,44 @@ def profile(stack, browser, out, size, width, height, language):
         page.context.close()
 
 
+def mentoring(stack, browser, out, size, width, height, language):
+    """The requests (a mentor's list and a request with its answer forms), a
+    relationship, its end's confirmation and the settings' preferences."""
+    records = Path(tempfile.mkdtemp(prefix="mentornet-records-"))
+    zoe = onboarded_member(stack, records, registration(
+        language=language, first_name="Zoë", last_name="van der Berg"))
+    daan = onboarded_member(stack, records, registration(
+        language=language, first_name="Daan", last_name="Visser"), role="student")
+    noor = onboarded_member(stack, records, registration(
+        language=language, first_name="Noor", last_name="Jansen"), role="student")
+    become_mentor(zoe, max_mentees=2)
+    accepted = ask(daan, zoe, message="Could you look at my CV before I apply to the museum?")
+    relationship = zoe.post(f"/mentoring/requests/{accepted.json()['id']}/accept", {
+        "reply": "Gladly! Send it over and we'll talk on Thursday."}).json()["relationship"]["id"]
+    pending = ask(noor, zoe, ("cv_review", "mock_interview"),
+                  "I am finishing my master's in archaeology. Could we practise an interview?")
+    context = browser.new_context(base_url=stack.gateway_url, viewport={"width": width,
+                                                                         "height": height},
+                                  locale={"en": "en-GB", "nl": "nl-NL"}[language],
+                                  extra_http_headers={"Accept-Language": language})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.goto("/login")
+    log_in(page, zoe.form)
+    expect(page.locator("form[action='/logout']")).to_have_count(1)
+    page.goto("/requests")
+    save(page, out, "mentoring-1-requests", size)
+    page.goto(f"/requests/{pending.json()['id']}")
+    save(page, out, "mentoring-2-request", size)
+    page.goto(f"/relationships/{relationship}")
+    save(page, out, "mentoring-3-relationship", size)
+    page.goto(f"/relationships/{relationship}/end")
+    save(page, out, "mentoring-4-end", size)
+    page.goto("/settings")
+    save(page, out, "mentoring-5-settings", size)
+    context.close()
+
+
 def fill_sign_up(page, form):
     """The sign-up form, by its fields' ids (the page's own labels are in either language)."""
     for name in ("first_name", "last_name", "username", "password", "password_confirmation",
@@ -224,7 +264,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "screenshots"))
     parser.add_argument("--language", default="en", choices=("en", "nl"))
-    parser.add_argument("--only", choices=("sign-up", "inbox", "profile"),
+    parser.add_argument("--only", choices=("sign-up", "inbox", "profile", "mentoring"),
                         help="photograph one set of pages (default: all)")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
@@ -243,6 +283,8 @@ def main():
                     inbox(stack, browser, args.out, size, width, height, args.language)
                 if args.only in (None, "profile"):
                     profile(stack, browser, args.out, size, width, height, args.language)
+                if args.only in (None, "mentoring"):
+                    mentoring(stack, browser, args.out, size, width, height, args.language)
             browser.close()
     finally:
         stack.close()
