@@ -1,7 +1,8 @@
 """The pages' timings through the gateway: the public pages (the landing page,
 the sign-up form, a refused and an accepted sign-up, and beside them GET
 /healthz and the API's own sign-up) and a member's pages with 100,000 members
-loaded (the dashboard, search, the inbox and a thread), with the service calls
+loaded (the dashboard, search, the notifications, the toolbar's unread badge,
+the inbox and a thread), with the service calls
 each answer makes and how long the slowest of them took.
 
 Starts an isolated stack (its own vhost and databases; the four services and
@@ -165,6 +166,8 @@ def member_pages(stack):
              "GET /search (no words)": "/search",
              "GET /search?q=manager": "/search?q=manager",
              "GET /search word + 2 filters": "/search?q=consultant&sector=consulting&language=nl",
+             "GET /notifications": "/notifications",
+             "GET /notifications/badge (the toolbar's poll)": "/notifications/badge",
              "GET /inbox": "/inbox",
              "GET /inbox/<id> (a thread)": f"/inbox/{conversation}"}
     missing = []

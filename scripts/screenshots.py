@@ -2,7 +2,7 @@
 """A screenshot of each step of the guide, at laptop width and at 375 px (a
 phone), into docs/screenshots/ (the README shows them).
 
-    python scripts/screenshots.py [--out docs/screenshots] [--language en] [--only inbox|profile]
+    python scripts/screenshots.py [--out docs/screenshots] [--language en] [--only inbox|profile|mentoring|dashboard]
 
 Needs what `make test` needs (a local RabbitMQ and PostgreSQL, Debian's
 chromium): it starts its own throw-away stack (vhost, databases, the four
@@ -12,8 +12,10 @@ back until step 7 has been photographed, or the account would be ready before
 the page could be seen.  The inbox's pages are photographed with two members
 onboarded through the API who have written to each other, the profile's
 with a filled profile and a mentor's settings, the requests and relationships
-with a mentor who accepted one request and has another waiting (``--only
-sign-up``, ``inbox``, ``profile`` or ``mentoring`` refreshes one set).  The PNGs are reduced to 256 colours
+with a mentor who accepted one request and has another waiting, the
+dashboard's and the notifications with a mentee, her mentor and two more
+mentors (``--only sign-up``, ``inbox``, ``profile``, ``mentoring`` or
+``dashboard`` refreshes one set).  The PNGs are reduced to 256 colours
 to stay small.
 """
 import argparse
@@ -240,6 +242,56 @@ def mentoring(stack, browser, out, size, width, height, language):
     context.close()
 
 
+def dashboard(stack, browser, out, size, width, height, language):
+    """The toolbar, the dashboard (with a relationship, a request, mentors in
+    several sectors), the phone's folded menu opened, and the notifications."""
+    if stack in _dashboard_members:  # the same members at every width
+        zoe = _dashboard_members[stack]
+    else:
+        zoe = _dashboard_members[stack] = _dashboard_network(stack, language)
+    context = browser.new_context(base_url=stack.gateway_url, viewport={"width": width,
+                                                                         "height": height},
+                                  locale={"en": "en-GB", "nl": "nl-NL"}[language],
+                                  extra_http_headers={"Accept-Language": language})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.goto("/login")
+    log_in(page, zoe.form)
+    expect(page.locator("form[action='/logout']")).to_have_count(1)
+    page.goto("/dashboard")
+    save(page, out, "dashboard-1-home", size)
+    if size == "phone":
+        page.locator(".toolbar-toggle").click()
+        save(page, out, "dashboard-2-menu", size)
+    page.goto("/notifications")
+    save(page, out, "dashboard-3-notifications", size)
+    context.close()
+
+
+_dashboard_members = {}
+
+
+def _dashboard_network(stack, language):
+    """A mentee with a mentor, a pending request, a message, and three mentors
+    in overlapping sectors (so the cloud has several sizes)."""
+    records = Path(tempfile.mkdtemp(prefix="mentornet-records-"))
+    zoe = onboarded_member(stack, records, registration(
+        language=language, first_name="Zoë", last_name="van der Berg"), role="student")
+    mentors = [onboarded_member(stack, records, registration(
+        language=language, first_name=first, last_name=last))
+        for first, last in (("Marit", "de Vries"), ("Daan", "Visser"), ("Noor", "Bakker"))]
+    for mentor, sectors in zip(mentors, (["arts_culture", "education"], ["arts_culture"],
+                                         ["legal", "arts_culture", "government"])):
+        assert mentor.put("/me/mentor-settings", {
+            "available": True, "activities": ["cv_review", "career_advice"], "max_mentees": 3,
+            "sectors": sectors, "languages": ["en", "nl"]}).status_code == 200
+    accepted = ask(zoe, mentors[0], message="Could you look at my CV?").json()["id"]
+    mentors[0].post(f"/mentoring/requests/{accepted}/accept", {"reply": "Gladly."})
+    ask(zoe, mentors[1], message="Could we talk about museum work?")
+    mentors[0].post("/conversations", {"recipient_id": zoe.user_id, "body": "Welcome, Zoë!"})
+    return zoe
+
+
 def fill_sign_up(page, form):
     """The sign-up form, by its fields' ids (the page's own labels are in either language)."""
     for name in ("first_name", "last_name", "username", "password", "password_confirmation",
@@ -264,7 +316,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "screenshots"))
     parser.add_argument("--language", default="en", choices=("en", "nl"))
-    parser.add_argument("--only", choices=("sign-up", "inbox", "profile", "mentoring"),
+    parser.add_argument("--only", choices=("sign-up", "inbox", "profile", "mentoring", "dashboard"),
                         help="photograph one set of pages (default: all)")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
@@ -285,6 +337,8 @@ def main():
                     profile(stack, browser, args.out, size, width, height, args.language)
                 if args.only in (None, "mentoring"):
                     mentoring(stack, browser, args.out, size, width, height, args.language)
+                if args.only in (None, "dashboard"):
+                    dashboard(stack, browser, args.out, size, width, height, args.language)
             browser.close()
     finally:
         stack.close()

@@ -230,6 +230,8 @@ def test_the_dashboard_shows_each_panel_in_the_members_language(
         has=page.get_by_role("heading", name=mentor_name))
     for reason in ("shared", "offers", "room"):
         expect(recommended).to_contain_text(said[reason])
+    expect(recommended.get_by_role("link", name=mentor_name)).to_have_attribute(
+        "href", f"/mentors/{mentor.user_id}")  # the mentor's page, with "Ask for mentoring"
     # The profile's missing sections link to their place on the profile.
     expect(panel(page, said["profile"]).locator("a[href='/profile#profile-headline']")).to_be_visible()
     expect(panel(page, said["updates"])).to_be_visible()
