@@ -453,3 +453,43 @@ def test_a_photo_upload_is_shown_and_a_non_image_refused(member_page, linkedin_p
     assert again.status == 304
     # Another visitor (not logged in) gets no photo.
     assert linkedin_page().request.get(src, max_redirects=0).status in (302, 303)
+
+
+def test_a_photo_shows_where_a_verified_member_sees_the_profile_and_nowhere_else(
+        linkedin_page, linkedin_system, tmp_path):
+    import io
+    from PIL import Image
+    from tests.support import onboarded_member
+    owner = onboarded_member(linkedin_system, tmp_path, registration(language="en"))
+    viewer = onboarded_member(linkedin_system, tmp_path, registration(language="en"))
+    newcomer = Member(linkedin_system, registration(language="en"))
+    newcomer.sign_up()
+    out = io.BytesIO()
+    Image.new("RGB", (300, 300), (200, 120, 10)).save(out, "JPEG")
+    page = linkedin_page()
+    page.goto("/login")
+    log_in_with_password(page, owner)
+    page.goto("/profile")
+    page.locator("#photo").set_input_files({"name": "me.jpg", "mimeType": "image/jpeg",
+                                             "buffer": out.getvalue()})
+    page.get_by_role("button", name="Upload photo").click()
+    expect(page.locator(".notice")).to_contain_text("Your photo is on your profile.")
+    page.goto("/dashboard")
+    expect(page.locator("img.dashboard-photo")).to_have_count(1)
+
+    theirs = linkedin_page()
+    theirs.goto("/login")
+    log_in_with_password(theirs, viewer)
+    logged_in(theirs)
+    theirs.goto(f"/members/{owner.user_id}")
+    photo = theirs.locator(".public-profile img.profile-photo")
+    expect(photo).to_have_count(1)
+    src = photo.get_attribute("src")
+    assert theirs.request.get(src).status == 200
+    assert_accessible(theirs)
+
+    unverified = linkedin_page()
+    unverified.goto("/login")
+    log_in_with_password(unverified, newcomer)
+    logged_in(unverified)
+    assert unverified.request.get(src).status == 404
