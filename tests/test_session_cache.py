@@ -146,21 +146,25 @@ def test_pages_use_the_cache_and_a_page_logout_ends_the_session_in_another_gatew
         "csrf_token": csrf, "username": member.form["username"], "password": member.form["password"]})
     assert logged_in.status_code == 303, logged_in.text
 
-    def settings_page(url):
-        response = browser.get(url + "/settings", timeout=10, allow_redirects=False)
-        return response.status_code, int(response.headers["X-RPC-Calls"])
+    def onboarding_page(url):
+        """Where /onboarding sends the member (their next step, or /login for a
+        visitor), and the service calls that took."""
+        response = browser.get(url + "/onboarding", timeout=10, allow_redirects=False)
+        return response.headers.get("Location", ""), int(response.headers["X-RPC-Calls"])
 
-    # The settings page itself asks no service: 0 calls when the session was trusted.
-    wait_until(lambda: settings_page(second) == (200, 0), 15, 0.1,
+    # The first answer asks identity about the session; once trusted, one call fewer.
+    step, calls = onboarding_page(second)
+    assert "/onboarding/" in step, step
+    wait_until(lambda: onboarding_page(second) == (step, calls - 1), 15, 0.1,
                "the other gateway to trust the page session")
-    page = browser.get(first + "/settings", timeout=10).text
+    page = browser.get(first + "/onboarding", timeout=10).text  # the next step's form
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     # A copy of the cookie as it was before logging out, to replay at the other gateway.
     replayed = requests.Session()
     replayed.cookies.update({c.name: c.value for c in browser.cookies})
     assert browser.post(first + "/logout", data={"csrf_token": csrf}, timeout=10,
                         allow_redirects=False).status_code == 303
-    wait_until(lambda: replayed.get(second + "/settings", timeout=10, allow_redirects=False)
+    wait_until(lambda: replayed.get(second + "/onboarding", timeout=10, allow_redirects=False)
                .headers.get("Location", "").startswith("/login"), 1.0, 0.02,
                "the other gateway to send the ended page session to log in")
 

@@ -40,6 +40,7 @@ results only if identity names the same member.
 """
 import functools
 import hashlib
+import json
 import logging
 import os
 import select
@@ -244,7 +245,7 @@ class SessionEvents(threading.Thread):
         self.amqp_uri, self.cache, self.heartbeat = amqp_uri, cache, heartbeat
         self.connection = self.socket = None
         self.reads = self.handled = 0
-        self.stopping = False
+        self.backoff = 0.2
         cache.quiet = self.quiet
 
     def quiet(self):
@@ -261,22 +262,18 @@ class SessionEvents(threading.Thread):
             return False
 
     def run(self):
-        backoff = 0.2
-        while not self.stopping:
+        while True:  # the process's life long (a daemon thread)
             try:
                 self._consume()
-                backoff = 0.2
             except Exception as exc:  # any failure: trust nothing until bound again
-                if not self.stopping:
-                    log.warning("session events: connection lost (%s: %s); every request is "
-                                "checked with identity until it is back (retry in %.1fs)",
-                                type(exc).__name__, exc, backoff)
+                log.warning("session events: connection lost (%s: %s); every request is "
+                            "checked with identity until it is back (retry in %.1fs)",
+                            type(exc).__name__, exc, self.backoff)
             finally:
                 self.cache.set_listening(False)
                 self._close()
-            if not self.stopping:
-                time.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+            time.sleep(self.backoff)
+            self.backoff = min(self.backoff * 2, 5.0)
 
     def _consume(self):
         params = pika.URLParameters(self.amqp_uri)
@@ -299,14 +296,13 @@ class SessionEvents(threading.Thread):
         self.socket = transport._sock._sock
         self.cache.set_listening(True)
         log.info("session events: listening on %s", queue)
-        while not self.stopping:
+        self.backoff = 0.2  # bound again: the next loss retries soon
+        while True:
             # returns once what arrived is dispatched (or after a second of quiet)
             self.connection.process_data_events(time_limit=1)
             self.handled = self.reads
-        raise ConnectionError("stopped")
 
     def _on_event(self, _channel, _method, _properties, body):
-        import json
         try:
             envelope = json.loads(body)
             data = envelope["data"]
@@ -327,15 +323,6 @@ class SessionEvents(threading.Thread):
                 connection.close()
         except Exception:
             pass
-
-    def stop(self):
-        self.stopping = True
-        connection = self.connection
-        if connection is not None:
-            try:
-                connection.add_callback_threadsafe(connection.close)
-            except Exception:
-                pass
 
 
 class ActivityReports(threading.Thread):
