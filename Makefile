@@ -74,7 +74,7 @@ demo: venv translations infra databases
 ## make demo-data N=20000    N members in profiles' database only, for benchmarks (nobody can log in as them)
 demo-data: venv
 	@test -n "$(N)" || { echo "usage: make demo-data N=<members>"; exit 2; }
-	$(PY) -m profiles.demo $(N)
+	DEMO_DATA=yes $(PY) -m profiles.demo $(N)
 
 ## make dead-letters SERVICE=profiles    list a service's parked events
 dead-letters: venv

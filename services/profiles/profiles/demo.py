@@ -1,5 +1,7 @@
 """Demo members for the profiles database:
-``python -m profiles.demo N`` (or ``make demo-data N=...``).
+``DEMO_DATA=yes python -m profiles.demo N`` (or ``make demo-data N=...``).
+Refused without DEMO_DATA=yes, and on a database that has a real member (a
+profile whose address is not at example.org).
 
 Makes N realistic members (Dutch and international names, headlines, bios in
 English or Dutch, careers across the sectors, studies across programmes and
@@ -392,6 +394,13 @@ def load(db, count, seed=2024, bulk=True, batch=2000, start=0, progress=None, wo
     return made
 
 
+def _real_members(engine):
+    """Profiles not made here (every demo member's address is at example.org)."""
+    with engine.connect() as connection:
+        return connection.exec_driver_sql(
+            "SELECT count(*) FROM profiles WHERE email NOT LIKE '%%@example.org'").scalar()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Make N demo members in the profiles database "
                                                  "(PROFILES_DATABASE_URL).")
@@ -408,7 +417,17 @@ def main(argv=None):
 
     from mentornet_platform import settings
     from mentornet_platform.database import Database, make_engine
+    if os.environ.get("DEMO_DATA", "").lower() not in ("yes", "1", "true"):
+        print("Demo data is written only when asked for: set DEMO_DATA=yes "
+              "(`make demo-data` does). Nothing was written.", file=sys.stderr)
+        return 3
     engine = make_engine(settings.get("PROFILES_DATABASE_URL"), pool_size=2)
+    real = _real_members(engine)
+    if real:
+        print(f"This database already has {real} real member(s): demo members are never mixed "
+              "with them. Nothing was written.", file=sys.stderr)
+        engine.dispose()
+        return 3
     started = time.monotonic()
 
     def progress(done, total):
