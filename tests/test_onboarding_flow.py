@@ -62,7 +62,8 @@ def test_the_whole_sign_up_from_account_to_done_and_straight_to_the_dashboard_ne
         member.get("/me/profile").json()), 15, 0.05, "the study on the profile")
     assert profile["education"][0] | {"id": None} == {
         "id": None, "institution": "Example University", "programme": "Archaeology",
-        "faculty": "Humanities", "year_started": 2016, "year_graduated": 2020, "verified": True}
+        "faculty": "Humanities", "year_started": 2016, "year_graduated": 2020, "verified": True,
+        "source": "registration"}
 
 
 def test_onboarding_resumes_at_the_step_where_the_member_left(system, verified_alumnus):
