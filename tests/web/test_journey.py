@@ -275,9 +275,9 @@ def test_a_mentee_finds_a_mentor_asks_they_talk_and_one_ends_it(
     expect(page.get_by_role("link", name=mentor.name, exact=True)).to_be_visible()
     hands.fits()
     hands.to("home")
-    hands.type(page.get_by_role("searchbox", name=words["search_box"]), surname.lower())
-    page.keyboard.press("Enter") if keyboard else \
-        page.get_by_role("search").get_by_role("button", name=words["search"]).click()
+    box = page.get_by_role("searchbox", name=words["search_box"])
+    hands.type(box, surname.lower())
+    hands.press(page.locator("form").filter(has=box).get_by_role("button", name=words["search"]))
     expect(page).to_have_url(re.compile(rf"/search\?q={surname.lower()}$"))
     expect(page.get_by_role("heading", level=2)).to_have_text(words["results"])
     hands.fits()
