@@ -44,7 +44,7 @@ WORDS = {
         "accepted": "You accepted the request. {name} is told, with your reply.",
         "relationships": "Your mentoring relationships",
         "as_mentor": "You are the mentor", "as_mentee": "You are the mentee",
-        "write_to": "Write a message to {first}", "send": "Send",
+        "write_to": "Write a message to {name}", "send": "Send",
         "message_sent": "Your message is sent.", "conversation": "Conversation with {name}",
         "all_relationships": "All your mentoring relationships", "current": "Current",
         "mentors_you": "{name} mentors you", "you_mentor": "You mentor {name}",
@@ -76,7 +76,7 @@ WORDS = {
         "accepted": "Je hebt het verzoek geaccepteerd. {name} krijgt bericht, met je antwoord.",
         "relationships": "Je mentorrelaties",
         "as_mentor": "Jij bent de mentor", "as_mentee": "Jij bent de mentee",
-        "write_to": "Stuur {first} een bericht", "send": "Versturen",
+        "write_to": "Stuur {name} een bericht", "send": "Versturen",
         "message_sent": "Je bericht is verstuurd.", "conversation": "Gesprek met {name}",
         "all_relationships": "Al je mentorrelaties", "current": "Lopend",
         "mentors_you": "{name} is jouw mentor", "you_mentor": "Jij bent mentor van {name}",
@@ -285,7 +285,6 @@ def test_a_mentee_finds_a_mentor_asks_they_talk_and_one_ends_it(
 
     # -- ... and asks her on her page ---------------------------------------------------
     expect(mentee.heading()).to_have_text(mentor.name)
-    mentor_page_url = page.url
     expect(page.get_by_role("heading", name=words["ask"])).to_be_visible()
     hands.fits()
     hands.tick(page.get_by_role("checkbox", name=words["cv_review"], exact=True))
@@ -324,8 +323,14 @@ def test_a_mentee_finds_a_mentor_asks_they_talk_and_one_ends_it(
         has_text=mentor.name)).to_contain_text(words["as_mentee"])
 
     # -- they write to each other through the inbox ------------------------------------
-    page.goto(mentor_page_url)  # back to her page, where she wrote from
-    hands.press(page.get_by_role("link", name=words["write_to"].format(first=mentor.first)))
+    # From the relationship's own page (the dashboard leads there).
+    hands.press(mentee.region(words["relationships"]).get_by_role(
+        "link", name=words["all_relationships"]))
+    hands.press(mentee.region(words["current"]).get_by_role(
+        "link", name=words["mentors_you"].format(name=mentor.name)))
+    expect(mentee.heading()).to_have_text(words["mentors_you"].format(name=mentor.name))
+    hands.fits()
+    hands.press(page.get_by_role("link", name=words["write_to"].format(name=mentor.name)))
     hands.type(page.get_by_label(words["message"]), "Here is my CV, thank you!")
     hands.press(page.get_by_role("button", name=words["send"], exact=True))
     expect(mentee.status()).to_contain_text(words["message_sent"])
