@@ -2,7 +2,7 @@
 """A screenshot of each step of the guide, at laptop width and at 375 px (a
 phone), into docs/screenshots/ (the README shows them).
 
-    python scripts/screenshots.py [--out docs/screenshots] [--language en] [--only inbox|profile|mentoring|dashboard]
+    python scripts/screenshots.py [--out docs/screenshots] [--language en] [--only inbox|profile|mentoring|dashboard|network]
 
 Needs what `make test` needs (a local RabbitMQ and PostgreSQL, Debian's
 chromium): it starts its own throw-away stack (vhost, databases, the four
@@ -14,8 +14,9 @@ onboarded through the API who have written to each other, the profile's
 with a filled profile and a mentor's settings, the requests and relationships
 with a mentor who accepted one request and has another waiting, the
 dashboard's and the notifications with a mentee, her mentor and two more
-mentors (``--only sign-up``, ``inbox``, ``profile``, ``mentoring`` or
-``dashboard`` refreshes one set).  The PNGs are reduced to 256 colours
+mentors, and search, a mentor's page, the directory and the relationships
+with a mentee, her mentor and another mentor (``--only sign-up``, ``inbox``,
+``profile``, ``mentoring``, ``dashboard`` or ``network`` refreshes one set).  The PNGs are reduced to 256 colours
 to stay small.
 """
 import argparse
@@ -112,6 +113,9 @@ def walk(stack, mailbox, browser, out, size, width, height, language):
     expect(page).to_have_url(re.compile("/dashboard$"))
     save(page, out, "09-dashboard", size)
 
+    menu = page.locator(".toolbar-toggle")
+    if menu.is_visible():  # on a phone, Log out is in the folded toolbar
+        menu.click()
     page.locator("form[action='/logout'] button").click()
     page.goto("/login")
     save(page, out, "10-login", size)
@@ -292,6 +296,56 @@ def _dashboard_network(stack, language):
     return zoe
 
 
+def network(stack, browser, out, size, width, height, language):
+    """Search (filtered by a sector of the cloud), a mentor's page with "Ask for
+    mentoring", the directory and the relationships, as a mentee sees them."""
+    if stack not in _network_members:  # the same members at every width
+        _network_members[stack] = _network(stack, language)
+    zoe, juergen = _network_members[stack]
+    context = browser.new_context(base_url=stack.gateway_url, viewport={"width": width,
+                                                                         "height": height},
+                                  locale={"en": "en-GB", "nl": "nl-NL"}[language],
+                                  extra_http_headers={"Accept-Language": language})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.goto("/login")
+    log_in(page, zoe.form)
+    expect(page.locator("form[action='/logout']")).to_have_count(1)
+    for name, path in (("network-1-search", "/search?sector=arts_culture"),
+                       ("network-2-mentor", f"/mentors/{juergen.user_id}"),
+                       ("network-3-directory", "/directory"),
+                       ("network-4-relationships", "/relationships")):
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        save(page, out, name, size)
+    context.close()
+
+
+_network_members = {}
+
+
+def _network(stack, language):
+    """Zoë, a student with a mentor (Marit), and another mentor (Jürgen)."""
+    records = Path(tempfile.mkdtemp(prefix="mentornet-records-"))
+
+    def person(first, last, role="alumnus", headline=None):
+        member = onboarded_member(stack, records, registration(
+            language=language, first_name=first, last_name=last), role=role)
+        if headline:
+            assert member.patch("/me/profile", {"headline": headline}).status_code == 200
+        return member
+
+    zoe = person("Zoë", "van der Berg", "student")
+    marit = person("Marit", "de Vries", headline="Curator of maps at the city museum")
+    juergen = person("Jürgen", "Maaßen", headline="Archivist at the national archives")
+    become_mentor(marit, max_mentees=3)
+    become_mentor(juergen, max_mentees=2, activities=("career_advice", "cv_review"))
+    accepted = ask(zoe, marit, message="Could you look at my CV?").json()["id"]
+    assert marit.post(f"/mentoring/requests/{accepted}/accept",
+                      {"reply": "Gladly."}).status_code == 200
+    return zoe, juergen
+
+
 def fill_sign_up(page, form):
     """The sign-up form, by its fields' ids (the page's own labels are in either language)."""
     for name in ("first_name", "last_name", "username", "password", "password_confirmation",
@@ -316,7 +370,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "screenshots"))
     parser.add_argument("--language", default="en", choices=("en", "nl"))
-    parser.add_argument("--only", choices=("sign-up", "inbox", "profile", "mentoring", "dashboard"),
+    parser.add_argument("--only", choices=("sign-up", "inbox", "profile", "mentoring", "dashboard",
+                                           "network"),
                         help="photograph one set of pages (default: all)")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
@@ -339,6 +394,8 @@ def main():
                     mentoring(stack, browser, args.out, size, width, height, args.language)
                 if args.only in (None, "dashboard"):
                     dashboard(stack, browser, args.out, size, width, height, args.language)
+                if args.only in (None, "network"):
+                    network(stack, browser, args.out, size, width, height, args.language)
             browser.close()
     finally:
         stack.close()
