@@ -225,6 +225,8 @@ def test_the_dashboard_shows_each_panel_in_the_members_language(
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{words['welcome']}, Sem")
     sent = panel(page, said["requests"]).get_by_role("listitem").filter(has_text=mentor_name)
     expect(sent).to_contain_text(said["pending"])
+    expect(sent.get_by_role("link", name=mentor_name)).to_have_attribute(
+        "href", f"/requests/{request_id}")  # the request's own page, with its history
     expect(panel(page, said["relationships"])).to_be_visible()
     recommended = panel(page, said["recommended"]).get_by_role("article").filter(
         has=page.get_by_role("heading", name=mentor_name))
@@ -255,8 +257,14 @@ def test_the_dashboard_shows_each_panel_in_the_members_language(
     accepted = mentor.post(f"/mentoring/requests/{request_id}/accept", {"reply": "Gladly"})
     assert accepted.status_code == 200, accepted.text
     page.goto("/dashboard")
-    expect(panel(page, said["relationships"]).get_by_role("listitem").filter(
-        has_text=mentor_name)).to_contain_text(said["as_mentee"])
+    current = panel(page, said["relationships"]).get_by_role("listitem").filter(
+        has_text=mentor_name)
+    expect(current).to_contain_text(said["as_mentee"])
+    current.get_by_role("link", name=mentor_name).click()
+    expect(page).to_have_url(re.compile(r"/relationships/\d+$"))
+    # A page of the profile's area (the Mentor tab) marks Profile in the toolbar.
+    page.goto("/profile/mentor")
+    expect(toolbar(page, language).locator("a[aria-current=page]")).to_have_text(words["profile"])
     theirs = logged_in(new_page(language), mentor)
     theirs.goto("/dashboard")
     expect(panel(theirs, said["relationships"]).get_by_role("listitem").filter(

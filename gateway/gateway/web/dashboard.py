@@ -8,7 +8,6 @@ from gateway.web.i18n import current_language
 from gateway.web.people import me, names
 from gateway.web.profile import SECTIONS
 from gateway.web.sessions import member_required
-from gateway.web.toolbar import optional_url
 
 blueprint = Blueprint("web_dashboard", __name__)
 
@@ -67,9 +66,6 @@ def dashboard():
     # The other side of each relationship and request, by name: a second round,
     # only for the few shown, and not while profiles (who knows the names) is down.
     people = {} if "profiles" in board["unavailable"] else names(_people_in(board))
-    # Search is its own area's page: until its blueprint is registered the
-    # dashboard's box and cloud still point at its agreed address.
     return render_template("dashboard/dashboard.html", dashboard=board, sections=SECTIONS,
                            cloud=cloud(board["sector_cloud"]), names=people,
-                           shown_requests=SHOWN_REQUESTS,
-                           search_url=optional_url("web_search.search") or "/search")
+                           shown_requests=SHOWN_REQUESTS)

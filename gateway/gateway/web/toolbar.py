@@ -1,25 +1,32 @@
 """The member's toolbar (the guide's "eMentoring tool bar", in base.html): what
 its template needs beyond the pages' own context.
-
-The toolbar links to pages of every area, and areas land on their own: a link
-whose endpoint is not registered yet (search, the directory, relationships...)
-is left out by ``optional_url`` instead of failing every member page, and
-appears as soon as its blueprint is registered.
 """
-from flask import g, request, url_for
-from werkzeug.routing import BuildError
+from flask import g, request
 
 # The guide's module selector: eMentoring (its home is the dashboard) and the
 # general online directory.  Endpoints, in the order shown.
 MODULES = (("ementoring", "web_dashboard.dashboard"), ("directory", "web_search.directory"))
 
 
-def optional_url(endpoint, **values):
-    """``url_for(endpoint)``, or None while no blueprint serves that endpoint."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
+# The toolbar's link that stands for each area (its blueprint): a page of the
+# area (the Mentor tab, a request, a thread) marks that link as the current one.
+AREA_LINKS = {"web_profile": "web_profile.profile", "web_mentoring": "web_mentoring.requests_",
+              "web_inbox": "web_inbox.inbox", "web_notifications": "web_notifications.notifications",
+              "web_settings": "web_settings.settings", "web_dashboard": "web_dashboard.dashboard"}
+
+
+def is_current(target):
+    """Whether the toolbar's link to ``target`` stands for the page shown: the
+    page itself, or a page of the area it stands for (search's own pages, the
+    mentor's page among them, mark Search; the directory is a module of its own)."""
+    endpoint = request.endpoint or ""
+    if endpoint == target:
+        return True
+    if target == "web_search.search":
+        return endpoint in ("web_search.mentor", "web_search.ask")
+    if endpoint == "web_profile.public_profile":
+        return False  # another member's profile is not the member's own Profile
+    return AREA_LINKS.get(request.blueprint) == target
 
 
 def current_module():
@@ -35,5 +42,5 @@ def known_unread_count():
 
 
 def init_app(app):
-    app.jinja_env.globals.update(optional_url=optional_url, current_module=current_module,
+    app.jinja_env.globals.update(is_current=is_current, current_module=current_module,
                                  known_unread_count=known_unread_count)
