@@ -249,7 +249,7 @@ def main():
         for name in ("identity", "profiles", "mentoring", "notifications"):
             stack.start(name, wait=False)
         stack.start("gateway", wait=False, GATEWAY_WORKERS=2, SESSION_CACHE_SECONDS=0)
-        stack.start("gateway-cache", wait=False, GATEWAY_WORKERS=2)
+        stack.start("gateway-cache", wait=False, GATEWAY_WORKERS=2, SESSION_CACHE_SECONDS=60)
         for name in list(stack.processes):
             stack.wait_ready(name, timeout=120)  # a busy machine starts them slowly
         members = prepare_members(stack)

@@ -347,8 +347,12 @@ class ActivityReports(threading.Thread):
 
 
 def init_app(app):
+    # Off unless asked for: tests/test_session_cache.py's broker-outage test has
+    # seen an ended session trusted while the broker link was cut (README,
+    # "Sessions without an RPC per request"); until that race is found, a
+    # deployment opts in knowingly.
     app.config.setdefault("SESSION_CACHE_SECONDS",
-                          float(os.environ.get("SESSION_CACHE_SECONDS", "60")))
+                          float(os.environ.get("SESSION_CACHE_SECONDS", "0")))
     app.config.setdefault("SESSION_ACTIVITY_REPORT_SECONDS",
                           float(os.environ.get("SESSION_ACTIVITY_REPORT_SECONDS", "60")))
     app.config.setdefault("SESSION_EVENTS_AMQP_URI",
