@@ -9,7 +9,7 @@ REQUIREMENTS := requirements-dev.txt gateway/requirements.txt $(wildcard service
 CATALOGUES := $(wildcard gateway/gateway/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: venv translations extract-messages chromium infra test run demo databases bench import-records demo-data dead-letters replay compose-check clean
+.PHONY: lint format venv translations extract-messages chromium infra test run demo databases bench import-records demo-data dead-letters replay compose-check clean
 
 venv: $(STAMP)
 
@@ -18,7 +18,7 @@ $(STAMP): $(REQUIREMENTS) $(wildcard services/*/pyproject.toml libs/*/pyproject.
 	$(PY) -m pip install --quiet --upgrade pip "setuptools<82" wheel
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	$(PY) -m pip install --quiet --no-deps --config-settings editable_mode=compat \
-	    -e libs/platform -e libs/contracts \
+	    -e libs/platform -e libs/contracts -e libs/testing \
 	    -e services/identity -e services/profiles -e services/mentoring \
 	    -e services/notifications -e gateway
 	touch $(STAMP)
@@ -47,8 +47,17 @@ infra:
 	@scripts/ensure-infra
 
 ## make test: the whole suite against the local RabbitMQ and PostgreSQL
-test: venv translations chromium infra
+test: venv translations chromium infra lint
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m pytest $(PYTEST_ARGS)
+
+## make lint: ruff's lint and format check (ruff.toml); `make format` rewrites
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 ## make run: the whole system in the foreground (no Docker); Ctrl-C stops it
 run: venv translations infra databases

@@ -1,6 +1,7 @@
 """Fixtures shared by every test in the repo: a real SMTP server, and isolated
 stacks (vhost + four databases + real service processes).  Nothing here mocks
 RabbitMQ, PostgreSQL or SMTP."""
+
 import warnings
 
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
@@ -10,9 +11,7 @@ import pytest  # noqa: E402
 # pytest names the gateway's test modules gateway.tests.*, and would otherwise
 # make an empty "gateway" namespace for them; import the real package first.
 import gateway  # noqa: E402,F401
-
-from mentornet_platform.testing import WIDE_CLIENT_LIMITS, Mailbox, Stack  # noqa: E402
-
+from mentornet_testing import WIDE_CLIENT_LIMITS, Mailbox, Stack  # noqa: E402
 
 ADMIN_TOKEN = "operator-token-for-tests"
 
@@ -29,8 +28,13 @@ def logs_dir():
     """Service logs of this run, kept after it for reading (.run/test-logs/)."""
     import os
     import time
-    path = os.path.join(os.path.dirname(__file__), ".run", "test-logs",
-                        time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}")
+
+    path = os.path.join(
+        os.path.dirname(__file__),
+        ".run",
+        "test-logs",
+        time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}",
+    )
     os.makedirs(path, exist_ok=True)
     return path
 
@@ -54,7 +58,9 @@ def stack_factory(logs_dir, mailbox):
 def system(logs_dir, mailbox):
     """The whole system (four services and the gateway), shared by the tests
     that only need it running; each such test uses its own members."""
-    stack = Stack(logs_dir, smtp_port=mailbox.port, ADMIN_API_TOKEN=ADMIN_TOKEN, **WIDE_CLIENT_LIMITS)
+    stack = Stack(
+        logs_dir, smtp_port=mailbox.port, ADMIN_API_TOKEN=ADMIN_TOKEN, **WIDE_CLIENT_LIMITS
+    )
     try:
         stack.start_all()
         yield stack
@@ -65,14 +71,24 @@ def system(logs_dir, mailbox):
 def registration(**overrides):
     """A valid sign-up form for a new, unique member."""
     import uuid
+
     suffix = uuid.uuid4().hex[:8]
     form = {
-        "first_name": "Zoë", "middle_names": "", "last_name": "van der Berg", "maiden_name": "",
-        "date_of_birth": "1998-04-12", "username": f"zoe.{suffix}",
-        "password": "canal bicycle tulip lantern", "password_confirmation": "canal bicycle tulip lantern",
-        "email": f"zoe.{suffix}@example.org", "email_confirmation": f"zoe.{suffix}@example.org",
-        "security_question": "What was the name of your first pet?", "security_answer": "Pluisje",
-        "accept_privacy_policy": True, "accept_terms": True, "language": "nl",
+        "first_name": "Zoë",
+        "middle_names": "",
+        "last_name": "van der Berg",
+        "maiden_name": "",
+        "date_of_birth": "1998-04-12",
+        "username": f"zoe.{suffix}",
+        "password": "canal bicycle tulip lantern",
+        "password_confirmation": "canal bicycle tulip lantern",
+        "email": f"zoe.{suffix}@example.org",
+        "email_confirmation": f"zoe.{suffix}@example.org",
+        "security_question": "What was the name of your first pet?",
+        "security_answer": "Pluisje",
+        "accept_privacy_policy": True,
+        "accept_terms": True,
+        "language": "nl",
     }
     form.update(overrides)
     return form

@@ -14,17 +14,18 @@ on each block (benchmarks/cpu_meter.py):
 
     python benchmarks/client_limits.py [--calls 200]
 """
+
 import argparse
 import collections
 import tempfile
 import time
 import uuid
 
-import requests
-
 import cpu_meter
+import requests
 from figures import percentile
-from mentornet_platform.testing import Mailbox, Stack
+
+from mentornet_testing import Mailbox, Stack
 
 
 def main():
@@ -32,8 +33,12 @@ def main():
     parser.add_argument("--calls", type=int, default=200)
     args = parser.parse_args()
     mailbox = Mailbox()
-    stack = Stack(tempfile.mkdtemp(prefix="bench-logs-"), smtp_port=mailbox.port,
-                  LOG_LEVEL="WARNING", TRUSTED_PROXY_HOPS=1)
+    stack = Stack(
+        tempfile.mkdtemp(prefix="bench-logs-"),
+        smtp_port=mailbox.port,
+        LOG_LEVEL="WARNING",
+        TRUSTED_PROXY_HOPS=1,
+    )
     try:
         stack.start_all(("identity", "gateway"))
         roots = {name: stack.processes[name].pid for name in ("identity", "gateway")}
@@ -41,9 +46,15 @@ def main():
         session = requests.Session()
 
         def login(client):
-            return session.post(url, timeout=30, headers={"X-Forwarded-For": client},
-                                json={"username": f"ghost.{uuid.uuid4().hex[:8]}",
-                                      "password": "a guess of twenty chars"})
+            return session.post(
+                url,
+                timeout=30,
+                headers={"X-Forwarded-For": client},
+                json={
+                    "username": f"ghost.{uuid.uuid4().hex[:8]}",
+                    "password": "a guess of twenty chars",
+                },
+            )
 
         spent = "198.18.0.1"
         while login(spent).status_code != 429:  # use up its allowance
@@ -54,8 +65,10 @@ def main():
             "GET /healthz": lambda n: session.get(stack.gateway_url + "/healthz", timeout=30),
         }
         print(f"{args.calls} sequential calls per kind")
-        print(f"{'what':<24}{'p50 ms':>8}{'p95 ms':>8}{'identity CPU ms':>17}"
-              f"{'gateway CPU ms':>16}  statuses")
+        print(
+            f"{'what':<24}{'p50 ms':>8}{'p95 ms':>8}{'identity CPU ms':>17}"
+            f"{'gateway CPU ms':>16}  statuses"
+        )
         cpu = {}
         for name, call in kinds.items():
             timings, statuses = [], collections.Counter()
@@ -66,12 +79,16 @@ def main():
                 timings.append((time.perf_counter() - started) * 1000)
             spent_cpu = cpu_meter.difference(before, cpu_meter.snapshot(roots))
             cpu[name] = {part: spent_cpu[part] * 1000 / args.calls for part in roots}
-            print(f"{name:<24}{percentile(timings, 50):>8.1f}{percentile(timings, 95):>8.1f}"
-                  f"{cpu[name]['identity']:>17.2f}{cpu[name]['gateway']:>16.2f}  "
-                  f"{dict(sorted(statuses.items()))}")
+            print(
+                f"{name:<24}{percentile(timings, 50):>8.1f}{percentile(timings, 95):>8.1f}"
+                f"{cpu[name]['identity']:>17.2f}{cpu[name]['gateway']:>16.2f}  "
+                f"{dict(sorted(statuses.items()))}"
+            )
         hashed, refused = cpu["unknown name, hashed"], cpu["unknown name, refused"]
-        print(f"ratio: a refused login costs identity {refused['identity'] / hashed['identity']:.2f}x "
-              f"the CPU of a hashed one")
+        print(
+            f"ratio: a refused login costs identity {refused['identity'] / hashed['identity']:.2f}x "
+            f"the CPU of a hashed one"
+        )
     finally:
         stack.close()
         mailbox.stop()

@@ -8,6 +8,7 @@ whole, PostgreSQL's backends serving the stack's own databases when named
 for the loopback network, other PostgreSQL work, anything else running), which
 is the machine's total from /proc/stat less the parts named.
 """
+
 import os
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -82,13 +83,15 @@ def snapshot(roots, databases=()):
         return total
 
     parts = {name: tree(pid) for name, pid in roots.items()}
-    parts["rabbitmq"] = sum(cpu for pid, (_, cpu) in table.items()
-                            if _command(pid) in ("beam.smp", "erl_child_setup"))
+    parts["rabbitmq"] = sum(
+        cpu for pid, (_, cpu) in table.items() if _command(pid) in ("beam.smp", "erl_child_setup")
+    )
     if databases:
         # per backend, so that one which ends between two snapshots is not
         # counted as negative time (difference() keeps the per-pid detail)
-        parts.update({f"postgresql:{pid}": cpu
-                      for pid, cpu in _postgres_backends(databases).items()})
+        parts.update(
+            {f"postgresql:{pid}": cpu for pid, cpu in _postgres_backends(databases).items()}
+        )
     parts["rest of the machine"] = _machine_total() - sum(parts.values())
     return parts
 

@@ -8,6 +8,7 @@ starts) loaded with the same MEMBERS members and their network, so the rows
 are side by side in one run; reported as members per second and as a ratio
 to the first row.
 """
+
 import os
 import sys
 import tempfile
@@ -16,7 +17,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from demo import loader  # noqa: E402
-from mentornet_platform.testing import WIDE_CLIENT_LIMITS, Stack  # noqa: E402
+from mentornet_testing import WIDE_CLIENT_LIMITS, Stack  # noqa: E402
 
 ROWS = (1, 4, 8, 16)
 
@@ -34,23 +35,33 @@ def main():
             for name in names:  # longer than start_all's 30 s: a busy 2-core machine
                 stack.wait_ready(name, timeout=120)
             started = time.monotonic()
-            summary = loader.load(stack.gateway_url, members, stack.urls["identity"],
-                                  workers=workers, environ={"DEMO_DATA": "yes"},
-                                  operator_token="bench", say=lambda line: None)
+            summary = loader.load(
+                stack.gateway_url,
+                members,
+                stack.urls["identity"],
+                workers=workers,
+                environ={"DEMO_DATA": "yes"},
+                operator_token="bench",
+                say=lambda line: None,
+            )
             seconds = time.monotonic() - started
         finally:
             stack.close()
         results.append((workers, summary, seconds))
-    print(f"demo network through the API, {members} members (+3 logins) per row, "
-          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
+    print(
+        f"demo network through the API, {members} members (+3 logins) per row, "
+        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end"
+    )
     print("workers  members/s  members s  network s  total s  requests  failures  ratio")
     base = None
     for workers, s, seconds in results:
         rate = s["members"] / s["members_seconds"]
         base = base or rate
-        print(f"{workers:>7}  {rate:>9.2f}  {s['members_seconds']:>9.1f}  "
-              f"{s['network_seconds']:>9.1f}  {seconds:>7.1f}  {s['requests']:>8}  "
-              f"{len(s['failures']):>8}  {rate / base:>5.2f}x")
+        print(
+            f"{workers:>7}  {rate:>9.2f}  {s['members_seconds']:>9.1f}  "
+            f"{s['network_seconds']:>9.1f}  {seconds:>7.1f}  {s['requests']:>8}  "
+            f"{len(s['failures']):>8}  {rate / base:>5.2f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ the gateway as real processes, with the commands operators run), real HTTP:
 
     python benchmarks/identity_flows.py [--logins 200] [--members 50] [--clients 8] [--json out.json]
 """
+
 import argparse
 import json
 import os
@@ -29,9 +30,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 from argon2 import PasswordHasher
-
 from figures import percentile
-from mentornet_platform.testing import ROOT, WIDE_CLIENT_LIMITS, Mailbox, Stack
+
+from mentornet_testing import ROOT, WIDE_CLIENT_LIMITS, Mailbox, Stack
 
 PASSWORD = "tulip canal bicycle lantern"
 WRONG_PASSWORD = "lantern bicycle canal tulip"
@@ -52,12 +53,21 @@ def shares(items, clients):
 
 def form(suffix=None):
     suffix = suffix or uuid.uuid4().hex[:10]
-    return {"first_name": "Bench", "last_name": "Mark", "date_of_birth": "1995-05-05",
-            "username": f"bench.{suffix}", "password": PASSWORD,
-            "password_confirmation": PASSWORD,
-            "email": f"bench.{suffix}@example.org", "email_confirmation": f"bench.{suffix}@example.org",
-            "security_question": "Favourite canal?", "security_answer": "Rapenburg",
-            "accept_privacy_policy": True, "accept_terms": True, "language": "en"}
+    return {
+        "first_name": "Bench",
+        "last_name": "Mark",
+        "date_of_birth": "1995-05-05",
+        "username": f"bench.{suffix}",
+        "password": PASSWORD,
+        "password_confirmation": PASSWORD,
+        "email": f"bench.{suffix}@example.org",
+        "email_confirmation": f"bench.{suffix}@example.org",
+        "security_question": "Favourite canal?",
+        "security_answer": "Rapenburg",
+        "accept_privacy_policy": True,
+        "accept_terms": True,
+        "language": "en",
+    }
 
 
 # -- 1. argon2id in this process ------------------------------------------------
@@ -74,11 +84,14 @@ def raw_argon2(runs):
         hashes.append((hashed - started) * 1000)
     cores = os.cpu_count() or 1
     verify_p50 = percentile(verifies, 50)
-    return {"runs": runs, "cores": cores,
-            "hash_p50_ms": round(percentile(hashes, 50), 1),
-            "verify_p50_ms": round(verify_p50, 1),
-            "verifies_per_s_per_core": round(1000 / verify_p50, 1),
-            "ceiling_verifies_per_s": round(cores * 1000 / verify_p50, 1)}
+    return {
+        "runs": runs,
+        "cores": cores,
+        "hash_p50_ms": round(percentile(hashes, 50), 1),
+        "verify_p50_ms": round(verify_p50, 1),
+        "verifies_per_s_per_core": round(1000 / verify_p50, 1),
+        "ceiling_verifies_per_s": round(cores * 1000 / verify_p50, 1),
+    }
 
 
 # -- helpers over HTTP --------------------------------------------------------------
@@ -90,6 +103,7 @@ def create_accounts(base_url, count, clients):
             if response.status_code != 201:
                 raise RuntimeError(f"sign-up failed: {response.status_code} {response.text}")
         return [f["username"] for f in forms]
+
     forms = [form() for _ in range(count)]
     with ThreadPoolExecutor(clients) as pool:
         return [name for batch in pool.map(worker, shares(forms, clients)) for name in batch]
@@ -97,13 +111,20 @@ def create_accounts(base_url, count, clients):
 
 def import_records(stack, rows):
     path = os.path.join(tempfile.mkdtemp(prefix="bench-records-"), "records.csv")
-    lines = ["record_number,role,first_name,last_name,date_of_birth,programme,faculty,"
-             "year_started,year_graduated,email"] + [",".join(map(str, row)) for row in rows]
+    lines = [
+        "record_number,role,first_name,last_name,date_of_birth,programme,faculty,"
+        "year_started,year_graduated,email"
+    ] + [",".join(map(str, row)) for row in rows]
     with open(path, "w", encoding="utf-8") as out:
         out.write("\n".join(lines) + "\n")
     env = dict(os.environ, IDENTITY_DATABASE_URL=stack.urls["identity"])
-    result = subprocess.run([sys.executable, "-m", "identity.records", path], env=env,
-                            capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "identity.records", path],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"importing records failed: {result.stderr}")
 
@@ -111,26 +132,39 @@ def import_records(stack, rows):
 # -- 2. logins --------------------------------------------------------------------
 def run_logins(base_url, kind, attempts, clients, expected_status):
     """``attempts``: (username, password) pairs, each posted once."""
+
     def worker(part):
         session = requests.Session()
         timings = []
         for username, password in part:
             started = time.perf_counter()
-            response = session.post(base_url + "/api/v1/auth/login", timeout=30,
-                                    json={"username": username, "password": password})
+            response = session.post(
+                base_url + "/api/v1/auth/login",
+                timeout=30,
+                json={"username": username, "password": password},
+            )
             timings.append((time.perf_counter() - started) * 1000)
             if response.status_code != expected_status:
-                raise RuntimeError(f"{kind} login: expected {expected_status}, got "
-                                   f"{response.status_code} {response.text}")
+                raise RuntimeError(
+                    f"{kind} login: expected {expected_status}, got "
+                    f"{response.status_code} {response.text}"
+                )
         return timings
+
     started = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
         timings = [t for batch in pool.map(worker, shares(attempts, clients)) for t in batch]
     elapsed = time.perf_counter() - started
-    return {"kind": kind, "clients": clients, "logins": len(timings), "seconds": round(elapsed, 2),
-            "logins_per_s": round(len(timings) / elapsed, 1),
-            "p50_ms": round(percentile(timings, 50), 1), "p95_ms": round(percentile(timings, 95), 1),
-            "mean_ms": round(statistics.mean(timings), 1)}
+    return {
+        "kind": kind,
+        "clients": clients,
+        "logins": len(timings),
+        "seconds": round(elapsed, 2),
+        "logins_per_s": round(len(timings) / elapsed, 1),
+        "p50_ms": round(percentile(timings, 50), 1),
+        "p95_ms": round(percentile(timings, 95), 1),
+        "mean_ms": round(statistics.mean(timings), 1),
+    }
 
 
 # -- 3. the whole sign-up flow ------------------------------------------------------
@@ -138,16 +172,22 @@ def one_flow(base_url, session, member):
     def call(method, path, expected, **kwargs):
         response = session.request(method, base_url + "/api/v1" + path, timeout=30, **kwargs)
         if response.status_code != expected:
-            raise RuntimeError(f"{method} {path}: expected {expected}, got "
-                               f"{response.status_code} {response.text}")
+            raise RuntimeError(
+                f"{method} {path}: expected {expected}, got {response.status_code} {response.text}"
+            )
         return response.json() if response.content else None
 
     started = time.perf_counter()
     token = call("POST", "/accounts", 201, json=member["form"])["token"]
     posted = time.perf_counter()
     auth = {"Authorization": "Bearer " + token}
-    verified = call("POST", "/onboarding/affiliation", 200, headers=auth,
-                    json={"role": "alumnus", "record_number": member["record_number"]})
+    verified = call(
+        "POST",
+        "/onboarding/affiliation",
+        200,
+        headers=auth,
+        json={"role": "alumnus", "record_number": member["record_number"]},
+    )
     if verified["status"] != "verified":
         raise RuntimeError(f"affiliation not verified: {verified}")
     call("PUT", "/onboarding/study-details", 200, headers=auth, json=verified["study_details"])
@@ -163,8 +203,13 @@ def one_flow(base_url, session, member):
         time.sleep(0.01)  # a browser would poll far less often
     ready = time.perf_counter()
     version = call("GET", "/guidelines", 200, params={"language": "en"})["version"]
-    agreed = call("POST", "/onboarding/guidelines", 200, headers=auth,
-                  json={"version": version, "agree": True})
+    agreed = call(
+        "POST",
+        "/onboarding/guidelines",
+        200,
+        headers=auth,
+        json={"version": version, "agree": True},
+    )
     if agreed["next_step"] != "introduction":
         raise RuntimeError(f"guidelines not accepted: {agreed}")
     finished = call("POST", "/onboarding/introduction", 200, headers=auth)
@@ -178,6 +223,7 @@ def run_flows(base_url, members, clients):
     def worker(part):
         session = requests.Session()
         return [one_flow(base_url, session, member) for member in part]
+
     started = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
         results = [r for batch in pool.map(worker, shares(members, clients)) for r in batch]
@@ -185,12 +231,18 @@ def run_flows(base_url, members, clients):
     posts = [r[0] * 1000 for r in results]
     waits = [r[1] * 1000 for r in results]
     flows = [r[2] * 1000 for r in results]
-    return {"clients": clients, "members": len(results), "seconds": round(elapsed, 2),
-            "members_per_s": round(len(results) / elapsed, 2),
-            "post_p50_ms": round(percentile(posts, 50), 1),
-            "wait_p50_ms": round(percentile(waits, 50), 1), "wait_p95_ms": round(percentile(waits, 95), 1),
-            "flow_p50_ms": round(percentile(flows, 50), 1), "flow_p95_ms": round(percentile(flows, 95), 1),
-            "flow_mean_ms": round(statistics.mean(flows), 1)}
+    return {
+        "clients": clients,
+        "members": len(results),
+        "seconds": round(elapsed, 2),
+        "members_per_s": round(len(results) / elapsed, 2),
+        "post_p50_ms": round(percentile(posts, 50), 1),
+        "wait_p50_ms": round(percentile(waits, 50), 1),
+        "wait_p95_ms": round(percentile(waits, 95), 1),
+        "flow_p50_ms": round(percentile(flows, 50), 1),
+        "flow_p95_ms": round(percentile(flows, 95), 1),
+        "flow_mean_ms": round(statistics.mean(flows), 1),
+    }
 
 
 def new_member():
@@ -210,8 +262,13 @@ def main():
     raw = raw_argon2(RAW_RUNS)
 
     mailbox = Mailbox()
-    stack = Stack(tempfile.mkdtemp(prefix="bench-logs-"), smtp_port=mailbox.port,
-                  OUTBOX_POLL_SECONDS=0.5, LOG_LEVEL="WARNING", **WIDE_CLIENT_LIMITS)
+    stack = Stack(
+        tempfile.mkdtemp(prefix="bench-logs-"),
+        smtp_port=mailbox.port,
+        OUTBOX_POLL_SECONDS=0.5,
+        LOG_LEVEL="WARNING",
+        **WIDE_CLIENT_LIMITS,
+    )
     try:
         stack.start_all()
         base = stack.gateway_url
@@ -221,14 +278,30 @@ def main():
         warm_members = [new_member() for _ in range(3)]
         seq_members = [new_member() for _ in range(args.members)]
         par_members = [new_member() for _ in range(args.members)]
-        import_records(stack, [(m["record_number"], "alumnus", "Bench", "Mark", "1995-05-05",
-                                "Archaeology", "Humanities", 2016, 2020, "")
-                               for m in warm_members + seq_members + par_members])
+        import_records(
+            stack,
+            [
+                (
+                    m["record_number"],
+                    "alumnus",
+                    "Bench",
+                    "Mark",
+                    "1995-05-05",
+                    "Archaeology",
+                    "Humanities",
+                    2016,
+                    2020,
+                    "",
+                )
+                for m in warm_members + seq_members + par_members
+            ],
+        )
         good = create_accounts(base, max(4, args.clients), args.clients)
         wrong_needed = -(-2 * args.logins // WRONG_PER_ACCOUNT)  # two rows, 4 failures each
         targets = create_accounts(base, wrong_needed, args.clients)
-        wrong_attempts = [(targets[i // WRONG_PER_ACCOUNT], WRONG_PASSWORD)
-                          for i in range(2 * args.logins)]
+        wrong_attempts = [
+            (targets[i // WRONG_PER_ACCOUNT], WRONG_PASSWORD) for i in range(2 * args.logins)
+        ]
 
         def correct(n):
             return [(good[i % len(good)], PASSWORD) for i in range(n)]
@@ -241,7 +314,7 @@ def main():
         logins = []
         for clients in (1, args.clients):
             logins.append(run_logins(base, "success", correct(args.logins), clients, 200))
-            part = wrong_attempts[:args.logins] if clients == 1 else wrong_attempts[args.logins:]
+            part = wrong_attempts[: args.logins] if clients == 1 else wrong_attempts[args.logins :]
             logins.append(run_logins(base, "wrong password", part, clients, 401))
             logins.append(run_logins(base, "unknown user", unknown(args.logins), clients, 401))
 
@@ -255,49 +328,82 @@ def main():
     def row(kind, clients):
         return next(r for r in logins if r["kind"] == kind and r["clients"] == clients)
 
-    print(f"argon2id m=19MiB t=2 p=1, in-process, p50 of {raw['runs']} runs: "
-          f"hash {raw['hash_p50_ms']} ms, verify {raw['verify_p50_ms']} ms; "
-          f"{raw['cores']} cores -> ceiling {raw['ceiling_verifies_per_s']} verifies/s "
-          f"({raw['verifies_per_s_per_core']}/s per core)")
+    print(
+        f"argon2id m=19MiB t=2 p=1, in-process, p50 of {raw['runs']} runs: "
+        f"hash {raw['hash_p50_ms']} ms, verify {raw['verify_p50_ms']} ms; "
+        f"{raw['cores']} cores -> ceiling {raw['ceiling_verifies_per_s']} verifies/s "
+        f"({raw['verifies_per_s_per_core']}/s per core)"
+    )
     print()
-    print(f"Login through the gateway, {args.logins} logins per row "
-          f"(throttling on; no login name gets more than {WRONG_PER_ACCOUNT} failures)")
+    print(
+        f"Login through the gateway, {args.logins} logins per row "
+        f"(throttling on; no login name gets more than {WRONG_PER_ACCOUNT} failures)"
+    )
     print(f"{'kind':>14} {'clients':>7} {'logins/s':>9} {'p50':>9} {'p95':>9}")
     for r in logins:
-        print(f"{r['kind']:>14} {r['clients']:>7} {r['logins_per_s']:>9} {r['p50_ms']:>7}ms "
-              f"{r['p95_ms']:>7}ms")
+        print(
+            f"{r['kind']:>14} {r['clients']:>7} {r['logins_per_s']:>9} {r['p50_ms']:>7}ms "
+            f"{r['p95_ms']:>7}ms"
+        )
     print()
-    print(f"Sign-up flow, steps 4 to 9 (account .. introduction -> done), {args.members} members per row")
-    print(f"{'clients':>7} {'members/s':>9} {'POST p50':>9} {'ready wait p50':>14} {'ready wait p95':>14} "
-          f"{'flow p50':>9} {'flow p95':>9}")
+    print(
+        f"Sign-up flow, steps 4 to 9 (account .. introduction -> done), {args.members} members per row"
+    )
+    print(
+        f"{'clients':>7} {'members/s':>9} {'POST p50':>9} {'ready wait p50':>14} {'ready wait p95':>14} "
+        f"{'flow p50':>9} {'flow p95':>9}"
+    )
     for r in flows:
-        print(f"{r['clients']:>7} {r['members_per_s']:>9} {r['post_p50_ms']:>7}ms "
-              f"{r['wait_p50_ms']:>12}ms {r['wait_p95_ms']:>12}ms {r['flow_p50_ms']:>7}ms "
-              f"{r['flow_p95_ms']:>7}ms")
+        print(
+            f"{r['clients']:>7} {r['members_per_s']:>9} {r['post_p50_ms']:>7}ms "
+            f"{r['wait_p50_ms']:>12}ms {r['wait_p95_ms']:>12}ms {r['flow_p50_ms']:>7}ms "
+            f"{r['flow_p95_ms']:>7}ms"
+        )
     print()
     success_seq, success_par = row("success", 1), row("success", args.clients)
     ratios = {
-        "login_concurrent_vs_sequential": round(success_par["logins_per_s"] / success_seq["logins_per_s"], 2),
-        "login_concurrent_vs_ceiling": round(success_par["logins_per_s"] / raw["ceiling_verifies_per_s"], 2),
+        "login_concurrent_vs_sequential": round(
+            success_par["logins_per_s"] / success_seq["logins_per_s"], 2
+        ),
+        "login_concurrent_vs_ceiling": round(
+            success_par["logins_per_s"] / raw["ceiling_verifies_per_s"], 2
+        ),
         "login_p50_vs_raw_verify_p50": round(success_seq["p50_ms"] / raw["verify_p50_ms"], 2),
-        "unknown_vs_success_p50": round(row("unknown user", 1)["p50_ms"] / success_seq["p50_ms"], 2),
-        "wrong_vs_success_p50": round(row("wrong password", 1)["p50_ms"] / success_seq["p50_ms"], 2),
-        "signup_concurrent_vs_sequential": round(flows[1]["members_per_s"] / flows[0]["members_per_s"], 2),
+        "unknown_vs_success_p50": round(
+            row("unknown user", 1)["p50_ms"] / success_seq["p50_ms"], 2
+        ),
+        "wrong_vs_success_p50": round(
+            row("wrong password", 1)["p50_ms"] / success_seq["p50_ms"], 2
+        ),
+        "signup_concurrent_vs_sequential": round(
+            flows[1]["members_per_s"] / flows[0]["members_per_s"], 2
+        ),
     }
-    print(f"ratio: {args.clients} clients give {ratios['login_concurrent_vs_sequential']:.2f}x the sequential "
-          f"login throughput, {ratios['login_concurrent_vs_ceiling']:.2f} of the "
-          f"{raw['ceiling_verifies_per_s']} verifies/s ceiling")
-    print(f"ratio: sequential login p50 is {ratios['login_p50_vs_raw_verify_p50']:.2f}x the raw verify p50 "
-          f"({success_seq['p50_ms'] - raw['verify_p50_ms']:.1f} ms of HTTP, RPC and database around it)")
-    print(f"ratio: p50 unknown/success {ratios['unknown_vs_success_p50']:.2f}, "
-          f"wrong/success {ratios['wrong_vs_success_p50']:.2f} (sequential)")
-    print(f"ratio: {args.clients} clients give {ratios['signup_concurrent_vs_sequential']:.2f}x the sequential "
-          f"sign-up throughput")
+    print(
+        f"ratio: {args.clients} clients give {ratios['login_concurrent_vs_sequential']:.2f}x the sequential "
+        f"login throughput, {ratios['login_concurrent_vs_ceiling']:.2f} of the "
+        f"{raw['ceiling_verifies_per_s']} verifies/s ceiling"
+    )
+    print(
+        f"ratio: sequential login p50 is {ratios['login_p50_vs_raw_verify_p50']:.2f}x the raw verify p50 "
+        f"({success_seq['p50_ms'] - raw['verify_p50_ms']:.1f} ms of HTTP, RPC and database around it)"
+    )
+    print(
+        f"ratio: p50 unknown/success {ratios['unknown_vs_success_p50']:.2f}, "
+        f"wrong/success {ratios['wrong_vs_success_p50']:.2f} (sequential)"
+    )
+    print(
+        f"ratio: {args.clients} clients give {ratios['signup_concurrent_vs_sequential']:.2f}x the sequential "
+        f"sign-up throughput"
+    )
     print(f"(whole run {time.perf_counter() - began:.0f} s)")
     if args.json:
         with open(args.json, "w") as out:
-            json.dump({"argon2": raw, "logins": logins, "sign_up_flow": flows, "ratios": ratios},
-                      out, indent=2)
+            json.dump(
+                {"argon2": raw, "logins": logins, "sign_up_flow": flows, "ratios": ratios},
+                out,
+                indent=2,
+            )
     return 0
 
 

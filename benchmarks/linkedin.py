@@ -28,6 +28,7 @@ LinkedIn ``sub``.  Each round, in a new order:
 
     python benchmarks/linkedin.py [--rounds 50] [--json out.json]
 """
+
 import argparse
 import io
 import json
@@ -42,14 +43,13 @@ import uuid
 import zipfile
 
 import requests
-
 from figures import percentile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from devtools.fake_linkedin import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, ServerThread  # noqa: E402
-from mentornet_platform.testing import WIDE_CLIENT_LIMITS, Mailbox, Stack  # noqa: E402
+from mentornet_testing import WIDE_CLIENT_LIMITS, Mailbox, Stack  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 PASSWORD = "tulip canal bicycle lantern"
@@ -63,23 +63,33 @@ class Browser:
         self.http.headers["Accept-Language"] = "en"
 
     def get(self, url):
-        response = self.http.get(url if url.startswith("http") else self.base_url + url,
-                                 timeout=30, allow_redirects=False)
+        response = self.http.get(
+            url if url.startswith("http") else self.base_url + url,
+            timeout=30,
+            allow_redirects=False,
+        )
         found = CSRF.search(response.text)
         if found:
             self.token = found.group(1)
         return response
 
     def post(self, path, data=None, files=None):
-        return self.http.post(self.base_url + path, data={"csrf_token": self.token, **(data or {})},
-                              files=files, timeout=30, allow_redirects=False,
-                              headers={"Referer": self.base_url + path})
+        return self.http.post(
+            self.base_url + path,
+            data={"csrf_token": self.token, **(data or {})},
+            files=files,
+            timeout=30,
+            allow_redirects=False,
+            headers={"Referer": self.base_url + path},
+        )
 
 
 def expect(response, *statuses):
     if response.status_code not in statuses:
-        raise RuntimeError(f"{response.request.method} {response.url}: {response.status_code} "
-                           f"{response.text[:300]}")
+        raise RuntimeError(
+            f"{response.request.method} {response.url}: {response.status_code} "
+            f"{response.text[:300]}"
+        )
     return response
 
 
@@ -87,28 +97,42 @@ def positions_csv(count):
     rows = ["Company Name,Title,Description,Location,Started On,Finished On"]
     for i in range(count):
         start, end = 1975 + i // 2, 1975 + i // 2 + 1
-        rows.append(f"Organisation {i},Title {i},\"What I did,\nover two lines\",Utrecht,"
-                    f"Jan {start},{'' if i == count - 1 else f'Dec {end}'}")
+        rows.append(
+            f'Organisation {i},Title {i},"What I did,\nover two lines",Utrecht,'
+            f"Jan {start},{'' if i == count - 1 else f'Dec {end}'}"
+        )
     return "\n".join(rows) + "\n"
 
 
 def archive(count=50):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("Profile.csv", "First Name,Last Name,Maiden Name,Address,Birth Date,Headline,"
-                   "Summary,Industry,Zip Code,Geo Location,Twitter Handles,Websites,"
-                   "Instant Messengers\nBench,Mark,,,,Curator,,,,,,,\n")
+        z.writestr(
+            "Profile.csv",
+            "First Name,Last Name,Maiden Name,Address,Birth Date,Headline,"
+            "Summary,Industry,Zip Code,Geo Location,Twitter Handles,Websites,"
+            "Instant Messengers\nBench,Mark,,,,Curator,,,,,,,\n",
+        )
         z.writestr("Positions.csv", positions_csv(count))
-        z.writestr("Education.csv", "School Name,Start Date,End Date,Notes,Degree Name,Activities\n"
-                   "Universiteit Utrecht,2010,2014,,MA History,\n")
+        z.writestr(
+            "Education.csv",
+            "School Name,Start Date,End Date,Notes,Degree Name,Activities\n"
+            "Universiteit Utrecht,2010,2014,,MA History,\n",
+        )
     return out.getvalue()
 
 
 def api_positions(count=50):
-    return [{"organisation": f"Organisation {i}", "title": f"Title {i}", "location": "Utrecht",
-             "start_month": f"{1975 + i // 2}-01",
-             **({"current": True} if i == count - 1 else {"end_month": f"{1975 + i // 2 + 1}-12"})}
-            for i in range(count)]
+    return [
+        {
+            "organisation": f"Organisation {i}",
+            "title": f"Title {i}",
+            "location": "Utrecht",
+            "start_month": f"{1975 + i // 2}-01",
+            **({"current": True} if i == count - 1 else {"end_month": f"{1975 + i // 2 + 1}-12"}),
+        }
+        for i in range(count)
+    ]
 
 
 def main():
@@ -121,13 +145,28 @@ def main():
     fake = ServerThread()
     fake.start()
     mailbox = Mailbox()
-    stack = Stack(tempfile.mkdtemp(prefix="bench-logs-"), smtp_port=mailbox.port,
-                  LOG_LEVEL="WARNING", PAGE_COOKIES_SECURE=0, LINKEDIN_CLIENT_ID=DEFAULT_CLIENT_ID,
-                  LINKEDIN_CLIENT_SECRET=DEFAULT_CLIENT_SECRET, LINKEDIN_ISSUER=fake.url + "/oauth",
-                  LINKEDIN_PICTURE_HOSTS="127.0.0.1", **WIDE_CLIENT_LIMITS)
-    samples = {name: [] for name in ("LinkedIn sign-in (ours)", "  provider's own time",
-                                     "password login", "archive preview (50 positions)",
-                                     "archive import (50 positions)", "PATCH 50 positions (API)")}
+    stack = Stack(
+        tempfile.mkdtemp(prefix="bench-logs-"),
+        smtp_port=mailbox.port,
+        LOG_LEVEL="WARNING",
+        PAGE_COOKIES_SECURE=0,
+        LINKEDIN_CLIENT_ID=DEFAULT_CLIENT_ID,
+        LINKEDIN_CLIENT_SECRET=DEFAULT_CLIENT_SECRET,
+        LINKEDIN_ISSUER=fake.url + "/oauth",
+        LINKEDIN_PICTURE_HOSTS="127.0.0.1",
+        **WIDE_CLIENT_LIMITS,
+    )
+    samples = {
+        name: []
+        for name in (
+            "LinkedIn sign-in (ours)",
+            "  provider's own time",
+            "password login",
+            "archive preview (50 positions)",
+            "archive import (50 positions)",
+            "PATCH 50 positions (API)",
+        )
+    }
     try:
         names = ("identity", "profiles", "mentoring", "notifications", "gateway")
         for name in names:
@@ -136,22 +175,43 @@ def main():
             stack.wait_ready(name, timeout=120)
         base = stack.gateway_url
         suffix = uuid.uuid4().hex[:8]
-        form = {"first_name": "Bench", "last_name": "Mark", "date_of_birth": "1990-05-05",
-                "username": f"bench.{suffix}", "password": PASSWORD,
-                "password_confirmation": PASSWORD, "email": f"bench.{suffix}@example.org",
-                "email_confirmation": f"bench.{suffix}@example.org",
-                "security_question": "What was the name of your first pet?",
-                "security_answer": "Rex", "accept_privacy_policy": True, "accept_terms": True,
-                "language": "en"}
-        account = expect(requests.post(base + "/api/v1/accounts", json=form, timeout=30), 201).json()
+        form = {
+            "first_name": "Bench",
+            "last_name": "Mark",
+            "date_of_birth": "1990-05-05",
+            "username": f"bench.{suffix}",
+            "password": PASSWORD,
+            "password_confirmation": PASSWORD,
+            "email": f"bench.{suffix}@example.org",
+            "email_confirmation": f"bench.{suffix}@example.org",
+            "security_question": "What was the name of your first pet?",
+            "security_answer": "Rex",
+            "accept_privacy_policy": True,
+            "accept_terms": True,
+            "language": "en",
+        }
+        account = expect(
+            requests.post(base + "/api/v1/accounts", json=form, timeout=30), 201
+        ).json()
         user_id, bearer = account["account"]["user_id"], account["token"]
         sub = f"bench-{suffix}"
-        stack.rpc.call("identity", "link_linkedin", kwargs={
-            "user_id": user_id, "claims": {"sub": sub, "email": form["email"],
-                                           "email_verified": True}})
+        stack.rpc.call(
+            "identity",
+            "link_linkedin",
+            kwargs={
+                "user_id": user_id,
+                "claims": {"sub": sub, "email": form["email"], "email_verified": True},
+            },
+        )
         deadline = time.monotonic() + 30
-        while requests.get(base + "/api/v1/me/profile", timeout=10,
-                           headers={"Authorization": f"Bearer {bearer}"}).status_code != 200:
+        while (
+            requests.get(
+                base + "/api/v1/me/profile",
+                timeout=10,
+                headers={"Authorization": f"Bearer {bearer}"},
+            ).status_code
+            != 200
+        ):
             if time.monotonic() > deadline:
                 raise RuntimeError("the profile was not made")
             time.sleep(0.1)
@@ -167,15 +227,28 @@ def main():
             to_linkedin = expect(browser.post("/linkedin/sign-in"), 302)
             ours = time.perf_counter() - started
             # At LinkedIn (not timed): the member allows, LinkedIn redirects back.
-            query = dict(re.findall(r"([a-z_]+)=([^&]+)", to_linkedin.headers["Location"]
-                                    .split("?", 1)[1]))
+            query = dict(
+                re.findall(r"([a-z_]+)=([^&]+)", to_linkedin.headers["Location"].split("?", 1)[1])
+            )
             from urllib.parse import unquote
-            back = expect(requests.post(fake.url + "/oauth/v2/authorization", timeout=30,
-                                        allow_redirects=False,
-                                        data={**{k: unquote(v) for k, v in query.items()},
-                                              "sub": sub, "given_name": "Bench",
-                                              "family_name": "Mark", "email": form["email"],
-                                              "email_verified": "true", "action": "allow"}), 302)
+
+            back = expect(
+                requests.post(
+                    fake.url + "/oauth/v2/authorization",
+                    timeout=30,
+                    allow_redirects=False,
+                    data={
+                        **{k: unquote(v) for k, v in query.items()},
+                        "sub": sub,
+                        "given_name": "Bench",
+                        "family_name": "Mark",
+                        "email": form["email"],
+                        "email_verified": "true",
+                        "action": "allow",
+                    },
+                ),
+                302,
+            )
             busy_before = fake.provider.busy_seconds
             started = time.perf_counter()
             expect(browser.get(back.headers["Location"]), 303)
@@ -187,14 +260,20 @@ def main():
             browser = Browser(base)
             browser.get("/login")
             started = time.perf_counter()
-            expect(browser.post("/login", {"username": form["username"], "password": PASSWORD}), 303)
+            expect(
+                browser.post("/login", {"username": form["username"], "password": PASSWORD}), 303
+            )
             return (time.perf_counter() - started) * 1000
 
         def archive_import():
             member.get("/linkedin/archive")
             started = time.perf_counter()
-            preview = expect(member.post("/linkedin/archive", files={
-                "archive": ("export.zip", data, "application/zip")}), 200)
+            preview = expect(
+                member.post(
+                    "/linkedin/archive", files={"archive": ("export.zip", data, "application/zip")}
+                ),
+                200,
+            )
             previewed = time.perf_counter() - started
             token = re.search(r'name="changes" value="([^"]+)"', preview.text).group(1)
             member.token = CSRF.search(preview.text).group(1)
@@ -204,12 +283,23 @@ def main():
 
         def patch_positions():
             started = time.perf_counter()
-            expect(requests.patch(base + "/api/v1/me/profile", json={"positions": api_positions()},
-                                  headers={"Authorization": f"Bearer {bearer}"}, timeout=30), 200)
+            expect(
+                requests.patch(
+                    base + "/api/v1/me/profile",
+                    json={"positions": api_positions()},
+                    headers={"Authorization": f"Bearer {bearer}"},
+                    timeout=30,
+                ),
+                200,
+            )
             return (time.perf_counter() - started) * 1000
 
-        steps = {"sign-in": linkedin_sign_in, "login": password_login, "archive": archive_import,
-                 "patch": patch_positions}
+        steps = {
+            "sign-in": linkedin_sign_in,
+            "login": password_login,
+            "archive": archive_import,
+            "patch": patch_positions,
+        }
         for step in steps.values():  # warm-up: connections, discovery, keys, templates
             for _ in range(3):
                 step()
@@ -234,20 +324,22 @@ def main():
         fake.stop()
 
     p50 = {name: percentile(values, 50) for name, values in samples.items()}
-    print(f"LinkedIn through the gateway: {args.rounds} rounds, one client, the rows in a new "
-          f"order each round")
+    print(
+        f"LinkedIn through the gateway: {args.rounds} rounds, one client, the rows in a new "
+        f"order each round"
+    )
     print(f"{'what':<32} {'p50 ms':>8} {'p95 ms':>8}")
     report = {}
     for name, values in samples.items():
         report[name] = {"p50_ms": p50[name], "p95_ms": percentile(values, 95)}
         print(f"{name:<32} {p50[name]:>8.1f} {percentile(values, 95):>8.1f}")
     ratios = {
-        "LinkedIn sign-in (ours) / password login":
-            p50["LinkedIn sign-in (ours)"] / p50["password login"],
-        "archive import / PATCH 50 positions (API)":
-            p50["archive import (50 positions)"] / p50["PATCH 50 positions (API)"],
-        "archive preview / archive import":
-            p50["archive preview (50 positions)"] / p50["archive import (50 positions)"],
+        "LinkedIn sign-in (ours) / password login": p50["LinkedIn sign-in (ours)"]
+        / p50["password login"],
+        "archive import / PATCH 50 positions (API)": p50["archive import (50 positions)"]
+        / p50["PATCH 50 positions (API)"],
+        "archive preview / archive import": p50["archive preview (50 positions)"]
+        / p50["archive import (50 positions)"],
     }
     print("ratios (p50):")
     for name, value in ratios.items():

@@ -18,6 +18,7 @@ against an isolated stack holding 100,000 members, on 127.0.0.1 only.
     python benchmarks/load_test.py [--members 100000] [--accounts 80]
                                    [--users 10,20,40,80] [--step-seconds 60]
 """
+
 import argparse
 import csv
 import json
@@ -35,7 +36,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from mentornet_platform.database import Database, make_engine  # noqa: E402
-from mentornet_platform.testing import WIDE_CLIENT_LIMITS, Mailbox, Stack, wait_until  # noqa: E402
+from mentornet_testing import WIDE_CLIENT_LIMITS, Mailbox, Stack, wait_until  # noqa: E402
 from profiles import demo  # noqa: E402
 from tests.support import Member, import_records  # noqa: E402
 
@@ -55,12 +56,21 @@ def _letters(number):
 
 def form(index):
     tag = f"{index}.{os.getpid()}"
-    return {"first_name": "Load", "last_name": f"Member {_letters(index)}", "date_of_birth": "1991-02-03",
-            "username": f"load.member{tag}", "password": PASSWORD,
-            "password_confirmation": PASSWORD, "email": f"load{tag}@example.org",
-            "email_confirmation": f"load{tag}@example.org",
-            "security_question": "Favourite canal?", "security_answer": "Rapenburg",
-            "accept_privacy_policy": True, "accept_terms": True, "language": "en"}
+    return {
+        "first_name": "Load",
+        "last_name": f"Member {_letters(index)}",
+        "date_of_birth": "1991-02-03",
+        "username": f"load.member{tag}",
+        "password": PASSWORD,
+        "password_confirmation": PASSWORD,
+        "email": f"load{tag}@example.org",
+        "email_confirmation": f"load{tag}@example.org",
+        "security_question": "Favourite canal?",
+        "security_answer": "Rapenburg",
+        "accept_privacy_policy": True,
+        "accept_terms": True,
+        "language": "en",
+    }
 
 
 def make_accounts(stack, count):
@@ -68,38 +78,83 @@ def make_accounts(stack, count):
     roles = ["mentor" if i % 4 == 0 else "mentee" for i in range(count)]
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="load-records-"))
     numbers = [f"LT{os.getpid()}{i:05d}" for i in range(count)]
-    rows = [(numbers[i], "alumnus" if roles[i] == "mentor" else "student", f["first_name"],
-             f["last_name"], f["date_of_birth"], "Archaeology", "Humanities", 2010,
-             2014 if roles[i] == "mentor" else "", "")
-            for i, f in enumerate(form(i) for i in range(count))]
+    rows = [
+        (
+            numbers[i],
+            "alumnus" if roles[i] == "mentor" else "student",
+            f["first_name"],
+            f["last_name"],
+            f["date_of_birth"],
+            "Archaeology",
+            "Humanities",
+            2010,
+            2014 if roles[i] == "mentor" else "",
+            "",
+        )
+        for i, f in enumerate(form(i) for i in range(count))
+    ]
     assert import_records(stack, tmp, rows).returncode == 0
 
     def onboard(i):
         member = Member(stack, form(i))
         # A busy machine may answer 504: the same Idempotency-Key makes one account.
-        signed_up = wait_until(lambda: (lambda r: r if r.status_code == 201 else None)(
-            requests.post(member.url("/accounts"), json=member.form, timeout=30,
-                          headers={"Idempotency-Key": f"load-{i}-{os.getpid()}"})),
-            120, 1, "the sign-up")
-        member.token, member.user_id = signed_up.json()["token"], signed_up.json()["account"]["user_id"]
+        signed_up = wait_until(
+            lambda: (lambda r: r if r.status_code == 201 else None)(
+                requests.post(
+                    member.url("/accounts"),
+                    json=member.form,
+                    timeout=30,
+                    headers={"Idempotency-Key": f"load-{i}-{os.getpid()}"},
+                )
+            ),
+            120,
+            1,
+            "the sign-up",
+        )
+        member.token, member.user_id = (
+            signed_up.json()["token"],
+            signed_up.json()["account"]["user_id"],
+        )
         role = "alumnus" if roles[i] == "mentor" else "student"
-        details = member.post("/onboarding/affiliation", {"role": role, "record_number": numbers[i]}
-                              ).json()["study_details"]
+        details = member.post(
+            "/onboarding/affiliation", {"role": role, "record_number": numbers[i]}
+        ).json()["study_details"]
         assert member.put("/onboarding/study-details", details).status_code == 200
         wait_until(lambda: member.onboarding()["next_step"] == "guidelines", 60, 0.1, "the account")
         version = requests.get(member.url("/guidelines"), timeout=30).json()["version"]
         member.post("/onboarding/guidelines", {"version": version, "agree": True})
         assert member.post("/onboarding/introduction").json()["next_step"] == "done"
         wait_until(lambda: member.get("/me/profile").json().get("verified"), 60, 0.1, "verified")
-        wait_until(lambda: stack.scalar("notifications", "SELECT verified FROM members"
-                                        " WHERE user_id = %s", (str(member.user_id),)),
-                   60, 0.1, "verified in notifications")
+        wait_until(
+            lambda: stack.scalar(
+                "notifications",
+                "SELECT verified FROM members WHERE user_id = %s",
+                (str(member.user_id),),
+            ),
+            60,
+            0.1,
+            "verified in notifications",
+        )
         if roles[i] == "mentor":
-            assert member.put("/me/mentor-settings", {
-                "available": True, "activities": ["cv_review", "career_advice"], "max_mentees": 3,
-                "sectors": ["legal", "finance"], "languages": ["en"]}).status_code == 200
-        return {"username": member.form["username"], "password": PASSWORD,
-                "user_id": member.user_id, "role": roles[i]}
+            assert (
+                member.put(
+                    "/me/mentor-settings",
+                    {
+                        "available": True,
+                        "activities": ["cv_review", "career_advice"],
+                        "max_mentees": 3,
+                        "sectors": ["legal", "finance"],
+                        "languages": ["en"],
+                    },
+                ).status_code
+                == 200
+            )
+        return {
+            "username": member.form["username"],
+            "password": PASSWORD,
+            "user_id": member.user_id,
+            "role": roles[i],
+        }
 
     with ThreadPoolExecutor(2) as pool:
         return list(pool.map(onboard, range(count)))
@@ -107,13 +162,39 @@ def make_accounts(stack, count):
 
 def run_locust(url, accounts_file, users, seconds, out_prefix):
     """One headless Locust run; its aggregated and per-request statistics."""
-    command = [sys.executable, "-m", "locust", "-f", os.path.join(ROOT, "benchmarks", "locustfile.py"),
-               "--headless", "--host", url, "--users", str(users),
-               "--spawn-rate", str(max(1, users // 5)), "--run-time", f"{int(seconds)}s",
-               "--stop-timeout", "5", "--csv", out_prefix, "--only-summary", "--loglevel", "WARNING",
-               "--exit-code-on-error", "0"]
-    subprocess.run(command, env={**os.environ, "LOAD_TEST_ACCOUNTS": accounts_file}, check=True,
-                   stdout=subprocess.DEVNULL, stderr=open(out_prefix + ".log", "w"), cwd=ROOT)
+    command = [
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        os.path.join(ROOT, "benchmarks", "locustfile.py"),
+        "--headless",
+        "--host",
+        url,
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(max(1, users // 5)),
+        "--run-time",
+        f"{int(seconds)}s",
+        "--stop-timeout",
+        "5",
+        "--csv",
+        out_prefix,
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--exit-code-on-error",
+        "0",
+    ]
+    subprocess.run(
+        command,
+        env={**os.environ, "LOAD_TEST_ACCOUNTS": accounts_file},
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=open(out_prefix + ".log", "w"),
+        cwd=ROOT,
+    )
     with open(out_prefix + "_stats.csv") as handle:
         rows = {row["Name"]: row for row in csv.DictReader(handle)}
     failures = []
@@ -136,8 +217,12 @@ def main():
     os.makedirs(out, exist_ok=True)
 
     mailbox = Mailbox()
-    stack = Stack(tempfile.mkdtemp(prefix="load-logs-"), smtp_port=mailbox.port,
-                  LOG_LEVEL="WARNING", **WIDE_CLIENT_LIMITS)
+    stack = Stack(
+        tempfile.mkdtemp(prefix="load-logs-"),
+        smtp_port=mailbox.port,
+        LOG_LEVEL="WARNING",
+        **WIDE_CLIENT_LIMITS,
+    )
     results = []
     try:
         engine = make_engine(stack.urls["profiles"])
@@ -152,44 +237,64 @@ def main():
             stack.wait_ready(name, timeout=120)
         started = time.perf_counter()
         accounts = make_accounts(stack, args.accounts)
-        print(f"{args.members:,} members loaded; {len(accounts)} real members onboarded in "
-              f"{time.perf_counter() - started:.0f}s; Locust's files in {out}", file=sys.stderr)
+        print(
+            f"{args.members:,} members loaded; {len(accounts)} real members onboarded in "
+            f"{time.perf_counter() - started:.0f}s; Locust's files in {out}",
+            file=sys.stderr,
+        )
         accounts_file = os.path.join(out, "accounts.json")
         with open(accounts_file, "w") as handle:
             json.dump(accounts, handle)
         for users in steps:
-            rows, failures = run_locust(stack.gateway_url, accounts_file, users, args.step_seconds,
-                                        os.path.join(out, f"users{users}"))
+            rows, failures = run_locust(
+                stack.gateway_url,
+                accounts_file,
+                users,
+                args.step_seconds,
+                os.path.join(out, f"users{users}"),
+            )
             results.append((users, rows, failures))
     finally:
         stack.close()
         mailbox.stop()
 
-    print(f"Load test: {args.members:,} members, {args.accounts} of them logging in; "
-          f"{args.step_seconds:.0f} s per step; members pause 1 to 5 s between requests")
-    print(f"{'members':>8} {'requests':>9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-          f"{'errors':>7} {'error rate':>10}")
+    print(
+        f"Load test: {args.members:,} members, {args.accounts} of them logging in; "
+        f"{args.step_seconds:.0f} s per step; members pause 1 to 5 s between requests"
+    )
+    print(
+        f"{'members':>8} {'requests':>9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+        f"{'errors':>7} {'error rate':>10}"
+    )
     held = None
-    for users, rows, failures in results:
+    for users, rows, _failures in results:
         total = rows["Aggregated"]
         count, errors = int(total["Request Count"]), int(total["Failure Count"])
         p95 = float(total["95%"])
-        print(f"{users:>8} {count:>9} {float(total['Requests/s']):>7.1f} {total['50%']:>7} "
-              f"{total['95%']:>7} {total['99%']:>7} {errors:>7} {errors / max(1, count):>10.2%}")
+        print(
+            f"{users:>8} {count:>9} {float(total['Requests/s']):>7.1f} {total['50%']:>7} "
+            f"{total['95%']:>7} {total['99%']:>7} {errors:>7} {errors / max(1, count):>10.2%}"
+        )
         if p95 < GOAL_P95_MS and errors == 0:
             held = users
     users, rows, failures = results[-1]
     print(f"per request at {users} members (count, p50, p95 ms):")
     for name, row in sorted(rows.items()):
         if name != "Aggregated":
-            print(f"  {row['Type']:6} {name:42} {row['Request Count']:>6} {row['50%']:>6} "
-                  f"{row['95%']:>6}")
+            print(
+                f"  {row['Type']:6} {name:42} {row['Request Count']:>6} {row['50%']:>6} "
+                f"{row['95%']:>6}"
+            )
     for users, _, failures in results:
         for failure in failures[:5]:
-            print(f"  error at {users} members: {failure['Method']} {failure['Name']}: "
-                  f"{failure['Occurrences']} x {failure['Error'][:160]}")
-    print(f"held: {held or 'none of the steps'} concurrent members with p95 < {GOAL_P95_MS} ms "
-          "and no error")
+            print(
+                f"  error at {users} members: {failure['Method']} {failure['Name']}: "
+                f"{failure['Occurrences']} x {failure['Error'][:160]}"
+            )
+    print(
+        f"held: {held or 'none of the steps'} concurrent members with p95 < {GOAL_P95_MS} ms "
+        "and no error"
+    )
     return 0
 
 

@@ -19,6 +19,7 @@ product gives on purpose (a mentor full by the time the request arrives,
 a request already answered by the other side) is not an error and is counted
 under its own name ("... (refused: <code>)").
 """
+
 import json
 import os
 import random
@@ -28,8 +29,18 @@ from locust import HttpUser, between, events, task
 
 ACCOUNTS = json.loads(open(os.environ["LOAD_TEST_ACCOUNTS"]).read())
 MENTORS = [a for a in ACCOUNTS if a["role"] == "mentor"]
-WORDS = ["data", "law", "finance", "museum", "engineering", "health", "teacher", "consultant",
-         "policy", "software"]
+WORDS = [
+    "data",
+    "law",
+    "finance",
+    "museum",
+    "engineering",
+    "health",
+    "teacher",
+    "consultant",
+    "policy",
+    "software",
+]
 _next = {"mentor": 0, "mentee": 0}
 
 
@@ -57,9 +68,12 @@ class Member(HttpUser):
         self.log_in()
 
     def log_in(self):
-        with self.client.post("/api/v1/auth/login", name="log in", catch_response=True, json={
-                "username": self.account["username"],
-                "password": self.account["password"]}) as response:
+        with self.client.post(
+            "/api/v1/auth/login",
+            name="log in",
+            catch_response=True,
+            json={"username": self.account["username"], "password": self.account["password"]},
+        ) as response:
             if response.status_code != 200:
                 response.failure(f"{response.status_code}: {response.text[:200]}")
                 self.token = None
@@ -77,8 +91,9 @@ class Member(HttpUser):
     def get(self, path, name, **kwargs):
         if not self.logged_in():
             return None
-        with self.client.get("/api/v1" + path, name=name, catch_response=True,
-                             **kwargs) as response:
+        with self.client.get(
+            "/api/v1" + path, name=name, catch_response=True, **kwargs
+        ) as response:
             if response.status_code != 200:
                 response.failure(f"{response.status_code}: {response.text[:200]}")
                 return None
@@ -88,8 +103,9 @@ class Member(HttpUser):
         """A write; a refusal in ``refusals`` (error codes) is the product working."""
         if not self.logged_in():
             return None
-        with self.client.request(method, "/api/v1" + path, name=name, json=body,
-                                 catch_response=True) as response:
+        with self.client.request(
+            method, "/api/v1" + path, name=name, json=body, catch_response=True
+        ) as response:
             if response.status_code in ok:
                 return response.json() if response.content else {}
             try:
@@ -109,8 +125,9 @@ class Member(HttpUser):
 
     @task(15)
     def search(self):
-        found = self.get("/mentors", "search for mentors",
-                         params={"q": random.choice(WORDS), "per_page": 10})
+        found = self.get(
+            "/mentors", "search for mentors", params={"q": random.choice(WORDS), "per_page": 10}
+        )
         self.found = (found or {}).get("items") or []
 
     @task(10)
@@ -141,20 +158,38 @@ class Member(HttpUser):
     def write(self):
         if getattr(self, "conversations", None):
             chosen = random.choice(self.conversations)
-            self.send("POST", f"/conversations/{chosen['id']}/messages", "write a message",
-                      {"body": "Thank you, that helps. Shall we talk on Thursday?"})
+            self.send(
+                "POST",
+                f"/conversations/{chosen['id']}/messages",
+                "write a message",
+                {"body": "Thank you, that helps. Shall we talk on Thursday?"},
+            )
         else:
             partner = self.partner()
             if partner:
-                self.send("POST", "/conversations", "write a message", {
-                    "recipient_id": partner, "body": "Hello! Glad we are in touch."})
+                self.send(
+                    "POST",
+                    "/conversations",
+                    "write a message",
+                    {"recipient_id": partner, "body": "Hello! Glad we are in touch."},
+                )
 
     @task(5)
     def edit_profile(self):
-        self.send("PATCH", "/me/profile", "edit my profile",
-                  {"headline": random.choice(["Curious about policy work",
-                                              "Looking for advice on a first job",
-                                              "Happy to talk about research careers"])})
+        self.send(
+            "PATCH",
+            "/me/profile",
+            "edit my profile",
+            {
+                "headline": random.choice(
+                    [
+                        "Curious about policy work",
+                        "Looking for advice on a first job",
+                        "Happy to talk about research careers",
+                    ]
+                )
+            },
+        )
 
     @task(5)
     def my_requests(self):
@@ -185,17 +220,33 @@ class Mentee(Member):
         self.requests = listed["items"]
         pending = [r for r in self.requests if r["status"] == "pending"]
         if len(pending) >= 2:
-            self.send("POST", f"/mentoring/requests/{random.choice(pending)['id']}/withdraw",
-                      "withdraw a request", refusals=("request_closed",))
+            self.send(
+                "POST",
+                f"/mentoring/requests/{random.choice(pending)['id']}/withdraw",
+                "withdraw a request",
+                refusals=("request_closed",),
+            )
             return
         busy = {r["mentor_id"] for r in self.requests if r["status"] in ("pending", "accepted")}
         choices = [m for m in MENTORS if m["user_id"] not in busy]
         if choices:
-            self.send("POST", "/mentoring/requests", "ask a mentor", {
-                "mentor_id": random.choice(choices)["user_id"], "activities": ["cv_review"],
-                "message": "Could you look at my CV before my first applications?"},
-                refusals=("mentor_full", "mentor_unavailable", "request_open",
-                          "already_mentored", "too_many_open_requests"))
+            self.send(
+                "POST",
+                "/mentoring/requests",
+                "ask a mentor",
+                {
+                    "mentor_id": random.choice(choices)["user_id"],
+                    "activities": ["cv_review"],
+                    "message": "Could you look at my CV before my first applications?",
+                },
+                refusals=(
+                    "mentor_full",
+                    "mentor_unavailable",
+                    "request_open",
+                    "already_mentored",
+                    "too_many_open_requests",
+                ),
+            )
 
 
 class Mentor(Member):
@@ -208,24 +259,37 @@ class Mentor(Member):
 
     @task(8)
     def answer_or_end(self):
-        listed = self.get("/mentoring/requests", "my requests",
-                          params={"box": "received", "status": "pending"})
+        listed = self.get(
+            "/mentoring/requests", "my requests", params={"box": "received", "status": "pending"}
+        )
         if listed is None:
             return
         pending = listed["items"]
         if pending:
             chosen = random.choice(pending)
             if random.random() < 0.7:
-                self.send("POST", f"/mentoring/requests/{chosen['id']}/accept", "accept a request",
-                          refusals=("mentor_full", "request_closed"))
+                self.send(
+                    "POST",
+                    f"/mentoring/requests/{chosen['id']}/accept",
+                    "accept a request",
+                    refusals=("mentor_full", "request_closed"),
+                )
             else:
-                self.send("POST", f"/mentoring/requests/{chosen['id']}/decline",
-                          "decline a request", {"reason": "not_available_now"},
-                          refusals=("request_closed",))
+                self.send(
+                    "POST",
+                    f"/mentoring/requests/{chosen['id']}/decline",
+                    "decline a request",
+                    {"reason": "not_available_now"},
+                    refusals=("request_closed",),
+                )
             return
         current = self.get("/mentoring/relationships", "my relationships")
         if current and current["items"]:
             chosen = random.choice(current["items"])
-            self.send("POST", f"/mentoring/relationships/{chosen['id']}/end",
-                      "end a relationship", {"reason": "Our goals are met."},
-                      refusals=("relationship_ended",))
+            self.send(
+                "POST",
+                f"/mentoring/relationships/{chosen['id']}/end",
+                "end a relationship",
+                {"reason": "Our goals are met."},
+                refusals=("relationship_ended",),
+            )

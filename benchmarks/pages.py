@@ -24,6 +24,7 @@ for /search says it does not).
 
     python benchmarks/pages.py [--rounds 200] [--members 100000] [--json out.json]
 """
+
 import argparse
 import json
 import os
@@ -37,14 +38,13 @@ import uuid
 from collections import Counter
 
 import requests
-
 from figures import percentile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)  # tests.support onboards members the way a client does
 
 from mentornet_platform.database import Database, make_engine  # noqa: E402
-from mentornet_platform.testing import WIDE_CLIENT_LIMITS, Mailbox, Stack  # noqa: E402
+from mentornet_testing import WIDE_CLIENT_LIMITS, Mailbox, Stack  # noqa: E402
 from profiles import demo  # noqa: E402
 from tests.support import ask, become_mentor, onboarded_member  # noqa: E402
 
@@ -54,24 +54,43 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 def sign_up_form(suffix, confirmation=PASSWORD):
     """The sign-up page's form as a browser posts it."""
-    return {"first_name": "Bench", "middle_names": "", "last_name": "Mark", "maiden_name": "",
-            "date_of_birth_day": "5", "date_of_birth_month": "5", "date_of_birth_year": "1995",
-            "username": f"bench.{suffix}", "password": PASSWORD,
-            "password_confirmation": confirmation, "email": f"bench.{suffix}@example.org",
-            "email_confirmation": f"bench.{suffix}@example.org",
-            "security_question": "What was the name of your first pet?",
-            "own_security_question": "", "security_answer": "Rapenburg",
-            "accept_privacy_policy": "yes", "accept_terms": "yes"}
+    return {
+        "first_name": "Bench",
+        "middle_names": "",
+        "last_name": "Mark",
+        "maiden_name": "",
+        "date_of_birth_day": "5",
+        "date_of_birth_month": "5",
+        "date_of_birth_year": "1995",
+        "username": f"bench.{suffix}",
+        "password": PASSWORD,
+        "password_confirmation": confirmation,
+        "email": f"bench.{suffix}@example.org",
+        "email_confirmation": f"bench.{suffix}@example.org",
+        "security_question": "What was the name of your first pet?",
+        "own_security_question": "",
+        "security_answer": "Rapenburg",
+        "accept_privacy_policy": "yes",
+        "accept_terms": "yes",
+    }
 
 
 def api_form(suffix):
-    return {"first_name": "Bench", "last_name": "Mark", "date_of_birth": "1995-05-05",
-            "username": f"bench.{suffix}", "password": PASSWORD,
-            "password_confirmation": PASSWORD, "email": f"bench.{suffix}@example.org",
-            "email_confirmation": f"bench.{suffix}@example.org",
-            "security_question": "What was the name of your first pet?",
-            "security_answer": "Rapenburg", "accept_privacy_policy": True, "accept_terms": True,
-            "language": "en"}
+    return {
+        "first_name": "Bench",
+        "last_name": "Mark",
+        "date_of_birth": "1995-05-05",
+        "username": f"bench.{suffix}",
+        "password": PASSWORD,
+        "password_confirmation": PASSWORD,
+        "email": f"bench.{suffix}@example.org",
+        "email_confirmation": f"bench.{suffix}@example.org",
+        "security_question": "What was the name of your first pet?",
+        "security_answer": "Rapenburg",
+        "accept_privacy_policy": True,
+        "accept_terms": True,
+        "language": "en",
+    }
 
 
 class Visitor:
@@ -92,15 +111,20 @@ class Visitor:
 
     def post(self, path, form, referer="/sign-up"):
         # Flask-WTF checks a same-origin Referer only on HTTPS; sent anyway, as a browser does.
-        return self.http.post(self.base_url + path, data={"csrf_token": self.token, **form},
-                              headers={"Referer": self.base_url + referer}, timeout=30,
-                              allow_redirects=False)
+        return self.http.post(
+            self.base_url + path,
+            data={"csrf_token": self.token, **form},
+            headers={"Referer": self.base_url + referer},
+            timeout=30,
+            allow_redirects=False,
+        )
 
     def log_in(self, username, password):
         """Through the login page, as a browser without JavaScript does."""
         self.get("/login")
-        response = self.post("/login", {"username": username, "password": password},
-                             referer="/login")
+        response = self.post(
+            "/login", {"username": username, "password": password}, referer="/login"
+        )
         if response.status_code not in (302, 303):
             raise RuntimeError(f"login refused: {response.status_code} {response.text[:300]}")
         return self
@@ -112,12 +136,17 @@ def timed(send, expected):
     response = send()
     elapsed = (time.perf_counter() - started) * 1000
     if response.status_code not in expected:
-        raise RuntimeError(f"{response.request.method} {response.url}: {response.status_code} "
-                           f"{response.text[:300]}")
+        raise RuntimeError(
+            f"{response.request.method} {response.url}: {response.status_code} "
+            f"{response.text[:300]}"
+        )
     headers = response.headers
-    return (elapsed, int(headers.get("X-RPC-Calls", "-1")),
-            float(headers.get("X-RPC-Slowest-Ms", "nan")),
-            float(headers.get("X-RPC-Waited-Ms", "nan")))
+    return (
+        elapsed,
+        int(headers.get("X-RPC-Calls", "-1")),
+        float(headers.get("X-RPC-Slowest-Ms", "nan")),
+        float(headers.get("X-RPC-Waited-Ms", "nan")),
+    )
 
 
 def load_members(stack, count):
@@ -135,21 +164,31 @@ def load_members(stack, count):
 
 def member_form(name):
     suffix = uuid.uuid4().hex[:8]
-    return {"first_name": name, "last_name": "Bakker", "date_of_birth": "1990-01-01",
-            "username": f"bench.{name.lower()}.{suffix}", "password": PASSWORD,
-            "password_confirmation": PASSWORD, "email": f"{name.lower()}.{suffix}@example.org",
-            "email_confirmation": f"{name.lower()}.{suffix}@example.org",
-            "security_question": "Favourite canal?", "security_answer": "Rapenburg",
-            "accept_privacy_policy": True, "accept_terms": True, "language": "en"}
+    return {
+        "first_name": name,
+        "last_name": "Bakker",
+        "date_of_birth": "1990-01-01",
+        "username": f"bench.{name.lower()}.{suffix}",
+        "password": PASSWORD,
+        "password_confirmation": PASSWORD,
+        "email": f"{name.lower()}.{suffix}@example.org",
+        "email_confirmation": f"{name.lower()}.{suffix}@example.org",
+        "security_question": "Favourite canal?",
+        "security_answer": "Rapenburg",
+        "accept_privacy_policy": True,
+        "accept_terms": True,
+        "language": "en",
+    }
 
 
 def member_pages(stack):
     """A mentee with a mentor (accepted), a pending request to another mentor and a
     conversation of a few messages; the paths of her pages to time."""
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="bench-records-"))
-    mentor, other, mentee = (onboarded_member(stack, tmp, member_form(name), role=role)
-                             for name, role in (("Marit", "alumnus"), ("Olga", "alumnus"),
-                                                ("Sem", "student")))
+    mentor, other, mentee = (
+        onboarded_member(stack, tmp, member_form(name), role=role)
+        for name, role in (("Marit", "alumnus"), ("Olga", "alumnus"), ("Sem", "student"))
+    )
     become_mentor(mentor)
     become_mentor(other)
     accepted = mentor.post(f"/mentoring/requests/{ask(mentee, mentor).json()['id']}/accept")
@@ -159,17 +198,21 @@ def member_pages(stack):
     conversation = started.json()["id"]
     for body in ("Welcome, Sem.", "When shall we meet?", "Thursday at ten?"):
         author = mentor if body != "Thursday at ten?" else mentee
-        assert author.post(f"/conversations/{conversation}/messages",
-                           {"body": body}).status_code == 201
+        assert (
+            author.post(f"/conversations/{conversation}/messages", {"body": body}).status_code
+            == 201
+        )
     visitor = Visitor(stack.gateway_url).log_in(mentee.form["username"], PASSWORD)
-    paths = {"GET /dashboard": "/dashboard",
-             "GET /search (no words)": "/search",
-             "GET /search?q=manager": "/search?q=manager",
-             "GET /search word + 2 filters": "/search?q=consultant&sector=consulting&language=nl",
-             "GET /notifications": "/notifications",
-             "GET /notifications/badge (the toolbar's poll)": "/notifications/badge",
-             "GET /inbox": "/inbox",
-             "GET /inbox/<id> (a thread)": f"/inbox/{conversation}"}
+    paths = {
+        "GET /dashboard": "/dashboard",
+        "GET /search (no words)": "/search",
+        "GET /search?q=manager": "/search?q=manager",
+        "GET /search word + 2 filters": "/search?q=consultant&sector=consulting&language=nl",
+        "GET /notifications": "/notifications",
+        "GET /notifications/badge (the toolbar's poll)": "/notifications/badge",
+        "GET /inbox": "/inbox",
+        "GET /inbox/<id> (a thread)": f"/inbox/{conversation}",
+    }
     missing = []
     if visitor.get("/search").status_code == 404:
         missing = [name for name in paths if "/search" in name]
@@ -186,23 +229,27 @@ def measure(base_url, rounds, member=None, member_paths=None):
     def accepted_sign_up():
         visitor = Visitor(base_url)  # a new visitor each time: a sign-up logs them in
         visitor.get("/sign-up")
-        return timed(lambda: visitor.post("/sign-up", sign_up_form(uuid.uuid4().hex[:10])),
-                     (302, 303))
+        return timed(
+            lambda: visitor.post("/sign-up", sign_up_form(uuid.uuid4().hex[:10])), (302, 303)
+        )
 
     rows = {
-        "GET /healthz": lambda: timed(lambda: plain.get(base_url + "/healthz", timeout=30),
-                                      (200,)),
+        "GET /healthz": lambda: timed(lambda: plain.get(base_url + "/healthz", timeout=30), (200,)),
         "GET / (landing)": lambda: timed(lambda: Visitor(base_url).get("/"), (200,)),
-        "GET /sign-up (the form)": lambda: timed(lambda: Visitor(base_url).get("/sign-up"),
-                                                 (200,)),
+        "GET /sign-up (the form)": lambda: timed(lambda: Visitor(base_url).get("/sign-up"), (200,)),
         "POST /sign-up refused": lambda: timed(
-            lambda: refused_visitor.post("/sign-up", sign_up_form(uuid.uuid4().hex[:10],
-                                                                  "another password here")),
-            (422,)),
+            lambda: refused_visitor.post(
+                "/sign-up", sign_up_form(uuid.uuid4().hex[:10], "another password here")
+            ),
+            (422,),
+        ),
         "POST /sign-up accepted": accepted_sign_up,
         "POST /api/v1/accounts": lambda: timed(
-            lambda: plain.post(base_url + "/api/v1/accounts", json=api_form(uuid.uuid4().hex[:10]),
-                               timeout=30), (201,)),
+            lambda: plain.post(
+                base_url + "/api/v1/accounts", json=api_form(uuid.uuid4().hex[:10]), timeout=30
+            ),
+            (201,),
+        ),
     }
     for name, path in (member_paths or {}).items():
         rows[name] = (lambda path: lambda: timed(lambda: member.get(path), (200,)))(path)
@@ -228,17 +275,27 @@ def measure(base_url, rounds, member=None, member_paths=None):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=200)
-    parser.add_argument("--members", type=int, default=100_000,
-                        help="demo members loaded before the member pages are timed (0: none)")
+    parser.add_argument(
+        "--members",
+        type=int,
+        default=100_000,
+        help="demo members loaded before the member pages are timed (0: none)",
+    )
     parser.add_argument("--json")
     args = parser.parse_args()
 
     mailbox = Mailbox()
-    stack = Stack(tempfile.mkdtemp(prefix="bench-logs-"), smtp_port=mailbox.port,
-                  OUTBOX_POLL_SECONDS=0.5, LOG_LEVEL="WARNING", RPC_CALLS_HEADER=1,
-                  # requests (unlike a browser) sends no Secure cookie over plain
-                  # HTTP, even to 127.0.0.1: the plain-HTTP development setting
-                  PAGE_COOKIES_SECURE=0, **WIDE_CLIENT_LIMITS)
+    stack = Stack(
+        tempfile.mkdtemp(prefix="bench-logs-"),
+        smtp_port=mailbox.port,
+        OUTBOX_POLL_SECONDS=0.5,
+        LOG_LEVEL="WARNING",
+        RPC_CALLS_HEADER=1,
+        # requests (unlike a browser) sends no Secure cookie over plain
+        # HTTP, even to 127.0.0.1: the plain-HTTP development setting
+        PAGE_COOKIES_SECURE=0,
+        **WIDE_CLIENT_LIMITS,
+    )
     open_mentors = loaded_in = 0
     try:
         if args.members:
@@ -260,38 +317,63 @@ def main():
 
     floor = percentile(samples["GET /healthz"], 50)
     report = []
-    print(f"The pages through the gateway with {args.members:,} members ({open_mentors:,} open "
-          f"mentors, loaded in {loaded_in:.0f} s); one client, {args.rounds} requests per row "
-          f"measured round-robin in a shuffled order")
-    print(f"{'what':<29} {'p50 ms':>7} {'p95 ms':>7} {'x healthz':>9} {'RPC calls':>9} "
-          f"{'slowest call':>12} {'page/slowest':>12} {'own ms':>7}")
+    print(
+        f"The pages through the gateway with {args.members:,} members ({open_mentors:,} open "
+        f"mentors, loaded in {loaded_in:.0f} s); one client, {args.rounds} requests per row "
+        f"measured round-robin in a shuffled order"
+    )
+    print(
+        f"{'what':<29} {'p50 ms':>7} {'p95 ms':>7} {'x healthz':>9} {'RPC calls':>9} "
+        f"{'slowest call':>12} {'page/slowest':>12} {'own ms':>7}"
+    )
     for name, values in samples.items():
         p50, p95 = percentile(values, 50), percentile(values, 95)
         rpc_calls = "/".join(str(n) for n, _ in calls[name].most_common())
         slow = percentile(slowest[name], 50)
         ratio = p50 / slow if slow > 0 else None
         mine = percentile(own[name], 50)
-        report.append({"what": name, "p50_ms": round(p50, 2), "p95_ms": round(p95, 2),
-                       "x_healthz": round(p50 / floor, 1), "rpc_calls": dict(calls[name]),
-                       "slowest_call_p50_ms": round(slow, 2),
-                       "page_over_slowest_call": round(ratio, 2) if ratio else None,
-                       "own_p50_ms": round(mine, 2)})
-        print(f"{name:<29} {p50:>7.2f} {p95:>7.2f} {p50 / floor:>8.1f}x {rpc_calls:>9} "
-              f"{slow:>12.2f} {(f'{ratio:.2f}x' if ratio else '-'):>12} {mine:>7.2f}")
+        report.append(
+            {
+                "what": name,
+                "p50_ms": round(p50, 2),
+                "p95_ms": round(p95, 2),
+                "x_healthz": round(p50 / floor, 1),
+                "rpc_calls": dict(calls[name]),
+                "slowest_call_p50_ms": round(slow, 2),
+                "page_over_slowest_call": round(ratio, 2) if ratio else None,
+                "own_p50_ms": round(mine, 2),
+            }
+        )
+        print(
+            f"{name:<29} {p50:>7.2f} {p95:>7.2f} {p50 / floor:>8.1f}x {rpc_calls:>9} "
+            f"{slow:>12.2f} {(f'{ratio:.2f}x' if ratio else '-'):>12} {mine:>7.2f}"
+        )
     page = percentile(samples["POST /sign-up accepted"], 50)
     api = percentile(samples["POST /api/v1/accounts"], 50)
     print(f"ratio: an accepted sign-up through the page costs {page / api:.2f}x the API's (p50)")
-    print("slowest call: p50 of the longest wait for one RPC (a parallel batch: its slowest); "
-          "page/slowest: the page's p50 over it; own ms: p50 of the page's time not spent "
-          "waiting for a service (HTTP, Flask, the template)")
+    print(
+        "slowest call: p50 of the longest wait for one RPC (a parallel batch: its slowest); "
+        "page/slowest: the page's p50 over it; own ms: p50 of the page's time not spent "
+        "waiting for a service (HTTP, Flask, the template)"
+    )
     if missing:
-        print("not measured: " + ", ".join(missing) + " (GET /search is a 404 on this build: "
-              "the search page is not on it)")
+        print(
+            "not measured: " + ", ".join(missing) + " (GET /search is a 404 on this build: "
+            "the search page is not on it)"
+        )
     if args.json:
         with open(args.json, "w") as out:
-            json.dump({"members": args.members, "open_mentors": open_mentors,
-                       "rounds": args.rounds, "rows": report, "not_measured": missing},
-                      out, indent=2)
+            json.dump(
+                {
+                    "members": args.members,
+                    "open_mentors": open_mentors,
+                    "rounds": args.rounds,
+                    "rows": report,
+                    "not_measured": missing,
+                },
+                out,
+                indent=2,
+            )
     return 0
 
 

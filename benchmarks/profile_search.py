@@ -22,6 +22,7 @@ and through the gateway, side by side in one run.
 
     python benchmarks/profile_search.py [--members 100000] [--calls 200] [--json out.json]
 """
+
 import argparse
 import json
 import os
@@ -31,10 +32,10 @@ import time
 import uuid
 
 import requests
+from figures import percentile
 from sqlalchemy import text
 
-from figures import percentile
-from mentornet_platform.testing import Stack, ThrowawayDatabase, wait_until
+from mentornet_testing import Stack, ThrowawayDatabase, wait_until
 from profiles import demo
 
 SEARCH_GOAL_MS = 50
@@ -45,15 +46,17 @@ CLOUD_GOAL_MS = 10
 SEARCHES = [
     ("selective word", {"q": "notaris"}, SEARCH_GOAL_MS),
     ("common word", {"q": "manager"}, SEARCH_GOAL_MS),
-    ("word + 2 filters", {"q": "consultant", "sector": "consulting", "language": "nl"},
-     SEARCH_GOAL_MS),
+    (
+        "word + 2 filters",
+        {"q": "consultant", "sector": "consulting", "language": "nl"},
+        SEARCH_GOAL_MS,
+    ),
     ("filters only", {"sector": "education", "activity": "cv_review"}, SEARCH_GOAL_MS),
 ]
 BEYOND = [
     ("less common word", {"q": "consultant"}),
     ("no filters", {}),
-    ("programme + years", {"programme": "law", "graduated_from": "1990",
-                           "graduated_to": "2010"}),
+    ("programme + years", {"programme": "law", "graduated_from": "1990", "graduated_to": "2010"}),
     ("word in every profile", {"q": "university"}),
 ]
 
@@ -69,9 +72,14 @@ def timed_in_rounds(calls, rounds):
             started = time.perf_counter()
             call()
             times[name].append((time.perf_counter() - started) * 1000)
-    return {name: {"p50_ms": round(percentile(t, 50), 2), "p95_ms": round(percentile(t, 95), 2),
-                   "calls_per_s": round(1000 * len(t) / sum(t), 1)}
-            for name, t in times.items()}
+    return {
+        name: {
+            "p50_ms": round(percentile(t, 50), 2),
+            "p95_ms": round(percentile(t, 95), 2),
+            "calls_per_s": round(1000 * len(t) / sum(t), 1),
+        }
+        for name, t in times.items()
+    }
 
 
 def load(members, seed):
@@ -86,21 +94,38 @@ def viewer_token(stack, database):
     """A member signed up through the gateway, verified directly in profiles' database."""
     suffix = uuid.uuid4().hex[:10]
     password = "tulip canal bicycle lantern"
-    response = requests.post(stack.gateway_url + "/api/v1/accounts", timeout=30, json={
-        "first_name": "Bench", "last_name": "Viewer", "date_of_birth": "1995-05-05",
-        "username": f"viewer.{suffix}", "password": password, "password_confirmation": password,
-        "email": f"viewer.{suffix}@example.org",
-        "email_confirmation": f"viewer.{suffix}@example.org",
-        "security_question": "Favourite canal?", "security_answer": "Rapenburg",
-        "accept_privacy_policy": True, "accept_terms": True, "language": "en"})
+    response = requests.post(
+        stack.gateway_url + "/api/v1/accounts",
+        timeout=30,
+        json={
+            "first_name": "Bench",
+            "last_name": "Viewer",
+            "date_of_birth": "1995-05-05",
+            "username": f"viewer.{suffix}",
+            "password": password,
+            "password_confirmation": password,
+            "email": f"viewer.{suffix}@example.org",
+            "email_confirmation": f"viewer.{suffix}@example.org",
+            "security_question": "Favourite canal?",
+            "security_answer": "Rapenburg",
+            "accept_privacy_policy": True,
+            "accept_terms": True,
+            "language": "en",
+        },
+    )
     response.raise_for_status()
     user_id, token = response.json()["account"]["user_id"], response.json()["token"]
 
     def verified():
         with database.engine.begin() as connection:
-            return connection.execute(text(
-                "UPDATE profiles SET verified = true, role = 'student' WHERE user_id = :id "
-                "RETURNING user_id"), {"id": user_id}).scalar()
+            return connection.execute(
+                text(
+                    "UPDATE profiles SET verified = true, role = 'student' WHERE user_id = :id "
+                    "RETURNING user_id"
+                ),
+                {"id": user_id},
+            ).scalar()
+
     wait_until(verified, 30, 0.1, "the viewer's profile (account_registered reaching profiles)")
     return user_id, token
 
@@ -115,41 +140,81 @@ def measure(stack, database, viewer, token, calls):
             response = session.get(base + path, params=params, timeout=30)
             response.raise_for_status()
             return response.json()
+
         return call
 
     def service(method, **kwargs):
         return lambda: stack.rpc.call("profiles", method, kwargs=kwargs, timeout=30)
 
     with database.engine.connect() as connection:
-        profile_id = connection.execute(text(
-            "SELECT user_id FROM open_mentors ORDER BY user_id LIMIT 1")).scalar()
-    shapes = [(label, filters, goal, service("search_mentors", viewer_id=viewer, filters=filters),
-               gateway("/mentors", filters)) for label, filters, goal in SEARCHES]
-    shapes += [("sector cloud", None, CLOUD_GOAL_MS, service("sector_cloud"),
-                gateway("/mentors/sectors")),
-               ("profile read", None, None,
-                service("get_profile", user_id=profile_id, viewer_id=viewer),
-                gateway(f"/profiles/{profile_id}"))]
-    shapes += [(label, filters, None, service("search_mentors", viewer_id=viewer, filters=filters),
-                gateway("/mentors", filters)) for label, filters in BEYOND]
-    shapes += [("directory, no words", None, None,
-                service("directory", viewer_id=viewer), gateway("/directory")),
-               ("directory, a surname", None, None,
-                service("directory", viewer_id=viewer, q="jansen"),
-                gateway("/directory", {"q": "jansen"})),
-               # A surname with particles written together (migration 0008's name forms).
-               ("directory, vandenberg", None, None,
-                service("directory", viewer_id=viewer, q="vandenberg"),
-                gateway("/directory", {"q": "vandenberg"}))]
+        profile_id = connection.execute(
+            text("SELECT user_id FROM open_mentors ORDER BY user_id LIMIT 1")
+        ).scalar()
+    shapes = [
+        (
+            label,
+            filters,
+            goal,
+            service("search_mentors", viewer_id=viewer, filters=filters),
+            gateway("/mentors", filters),
+        )
+        for label, filters, goal in SEARCHES
+    ]
+    shapes += [
+        ("sector cloud", None, CLOUD_GOAL_MS, service("sector_cloud"), gateway("/mentors/sectors")),
+        (
+            "profile read",
+            None,
+            None,
+            service("get_profile", user_id=profile_id, viewer_id=viewer),
+            gateway(f"/profiles/{profile_id}"),
+        ),
+    ]
+    shapes += [
+        (
+            label,
+            filters,
+            None,
+            service("search_mentors", viewer_id=viewer, filters=filters),
+            gateway("/mentors", filters),
+        )
+        for label, filters in BEYOND
+    ]
+    shapes += [
+        (
+            "directory, no words",
+            None,
+            None,
+            service("directory", viewer_id=viewer),
+            gateway("/directory"),
+        ),
+        (
+            "directory, a surname",
+            None,
+            None,
+            service("directory", viewer_id=viewer, q="jansen"),
+            gateway("/directory", {"q": "jansen"}),
+        ),
+        # A surname with particles written together (migration 0008's name forms).
+        (
+            "directory, vandenberg",
+            None,
+            None,
+            service("directory", viewer_id=viewer, q="vandenberg"),
+            gateway("/directory", {"q": "vandenberg"}),
+        ),
+    ]
     # What every call pays before any search: the RPC round trip to a service
     # that touches its database, identity's token check (each gateway call
     # makes one), and the gateway's HTTP without any RPC.
     floors = {
         "profiles.health over RPC": service("health"),
-        "identity.authenticate over RPC":
-            lambda: stack.rpc.call("identity", "authenticate", kwargs={"token": token}),
-        "GET /healthz through the gateway":
-            lambda: session.get(stack.gateway_url + "/healthz", timeout=10).raise_for_status(),
+        "identity.authenticate over RPC": lambda: stack.rpc.call(
+            "identity", "authenticate", kwargs={"token": token}
+        ),
+        "GET /healthz through the gateway": lambda: session.get(
+            stack.gateway_url + "/healthz", timeout=10
+        ).raise_for_status(),
     }
     # Two groups, each round-robin: the goals' shapes with the floors, then the
     # shapes beyond the goals (whose directory reads page the big profiles
@@ -166,10 +231,16 @@ def measure(stack, database, viewer, token, calls):
     rows = []
     for label, filters, goal, at_service, _ in shapes:
         result = at_service()  # matches: the total found, the sectors in the cloud, 1 profile
-        rows.append({"shape": label, "filters": filters, "goal_ms": goal,
-                     "matches": len(result) if isinstance(result, list) else result.get("total", 1),
-                     "service": timings[(label, "service")],
-                     "gateway": timings[(label, "gateway")]})
+        rows.append(
+            {
+                "shape": label,
+                "filters": filters,
+                "goal_ms": goal,
+                "matches": len(result) if isinstance(result, list) else result.get("total", 1),
+                "service": timings[(label, "service")],
+                "gateway": timings[(label, "gateway")],
+            }
+        )
     return rows, {name: timings[name] for name in floors}
 
 
@@ -181,35 +252,50 @@ def goal_checks(row):
         return None, ""
     if row["shape"] == "sector cloud":
         met = row["service"]["p95_ms"] < row["goal_ms"]
-        return met, (f"service p95 < {row['goal_ms']} ms: {'met' if met else 'MISSED'} "
-                     f"(gateway: {'met' if row['gateway']['p95_ms'] < row['goal_ms'] else 'not'})")
+        return met, (
+            f"service p95 < {row['goal_ms']} ms: {'met' if met else 'MISSED'} "
+            f"(gateway: {'met' if row['gateway']['p95_ms'] < row['goal_ms'] else 'not'})"
+        )
     met = row["gateway"]["p95_ms"] < row["goal_ms"]
     return met, f"gateway p95 < {row['goal_ms']} ms: {'met' if met else 'MISSED'}"
 
 
 def report(rows, floors, members, open_mentors, load_seconds, calls):
-    print(f"Profile search: {members:,} members, {open_mentors:,} open mentors "
-          f"(loaded through profiles.demo's bulk path in {load_seconds:.1f} s); "
-          f"{calls} sequential calls per cell, round-robin over the cells; "
-          f"load average {os.getloadavg()[0]:.2f} at the end")
-    header = (f"{'shape':<22} {'matches':>7} | {'service p50':>11} {'p95':>7} {'calls/s':>8} | "
-              f"{'gateway p50':>11} {'p95':>7} {'calls/s':>8} | {'p50 x':>5} {'p95 x':>5} "
-              f"{'+ms p50':>7} | goal")
+    print(
+        f"Profile search: {members:,} members, {open_mentors:,} open mentors "
+        f"(loaded through profiles.demo's bulk path in {load_seconds:.1f} s); "
+        f"{calls} sequential calls per cell, round-robin over the cells; "
+        f"load average {os.getloadavg()[0]:.2f} at the end"
+    )
+    header = (
+        f"{'shape':<22} {'matches':>7} | {'service p50':>11} {'p95':>7} {'calls/s':>8} | "
+        f"{'gateway p50':>11} {'p95':>7} {'calls/s':>8} | {'p50 x':>5} {'p95 x':>5} "
+        f"{'+ms p50':>7} | goal"
+    )
     print(header)
     print("-" * len(header))
     for row in rows:
         s, g = row["service"], row["gateway"]
         row["met"], goal = goal_checks(row)
-        print(f"{row['shape']:<22} {row['matches']:>7} | {s['p50_ms']:>9.1f}ms "
-              f"{s['p95_ms']:>5.1f}ms {s['calls_per_s']:>8} | {g['p50_ms']:>9.1f}ms "
-              f"{g['p95_ms']:>5.1f}ms {g['calls_per_s']:>8} | {g['p50_ms'] / s['p50_ms']:>5.2f} "
-              f"{g['p95_ms'] / s['p95_ms']:>5.2f} {g['p50_ms'] - s['p50_ms']:>7.1f} | {goal}")
+        print(
+            f"{row['shape']:<22} {row['matches']:>7} | {s['p50_ms']:>9.1f}ms "
+            f"{s['p95_ms']:>5.1f}ms {s['calls_per_s']:>8} | {g['p50_ms']:>9.1f}ms "
+            f"{g['p95_ms']:>5.1f}ms {g['calls_per_s']:>8} | {g['p50_ms'] / s['p50_ms']:>5.2f} "
+            f"{g['p95_ms'] / s['p95_ms']:>5.2f} {g['p50_ms'] - s['p50_ms']:>7.1f} | {goal}"
+        )
     goals = [row for row in rows if row["goal_ms"] is not None]
-    print(f"goals met: {sum(1 for row in goals if row['met'])} of {len(goals)}; "
-          f"x = gateway / service, +ms = what the gateway adds at p50 (HTTP, identity's token "
-          f"check, the RPC hop)")
-    print("floors: " + "; ".join(f"{name} p50 {f['p50_ms']:.1f} ms, p95 {f['p95_ms']:.1f} ms"
-                                 for name, f in floors.items()))
+    print(
+        f"goals met: {sum(1 for row in goals if row['met'])} of {len(goals)}; "
+        f"x = gateway / service, +ms = what the gateway adds at p50 (HTTP, identity's token "
+        f"check, the RPC hop)"
+    )
+    print(
+        "floors: "
+        + "; ".join(
+            f"{name} p50 {f['p50_ms']:.1f} ms, p95 {f['p95_ms']:.1f} ms"
+            for name, f in floors.items()
+        )
+    )
 
 
 def main():
@@ -226,10 +312,13 @@ def main():
     try:
         with database.engine.connect() as connection:
             open_mentors = connection.execute(text("SELECT count(*) FROM open_mentors")).scalar()
-        print(f"loaded in {load_seconds:.1f} s; starting identity, profiles, gateway ...",
-              file=sys.stderr)
-        stack = Stack(tempfile.mkdtemp(prefix="bench-logs-"), LOG_LEVEL="WARNING",
-                      OUTBOX_POLL_SECONDS=0.5)
+        print(
+            f"loaded in {load_seconds:.1f} s; starting identity, profiles, gateway ...",
+            file=sys.stderr,
+        )
+        stack = Stack(
+            tempfile.mkdtemp(prefix="bench-logs-"), LOG_LEVEL="WARNING", OUTBOX_POLL_SECONDS=0.5
+        )
         stack.start("identity", wait=False)
         stack.start("profiles", wait=False, PROFILES_DATABASE_URL=database.url)
         stack.start("gateway", wait=False)
@@ -245,9 +334,18 @@ def main():
     report(rows, floors, args.members, open_mentors, load_seconds, args.calls)
     if args.json:
         with open(args.json, "w") as out:
-            json.dump({"members": args.members, "open_mentors": open_mentors,
-                       "load_seconds": round(load_seconds, 1), "calls": args.calls,
-                       "rows": rows, "floors": floors}, out, indent=2)
+            json.dump(
+                {
+                    "members": args.members,
+                    "open_mentors": open_mentors,
+                    "load_seconds": round(load_seconds, 1),
+                    "calls": args.calls,
+                    "rows": rows,
+                    "floors": floors,
+                },
+                out,
+                indent=2,
+            )
     return 0
 
 

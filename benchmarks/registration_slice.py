@@ -9,6 +9,7 @@ concurrent clients, side by side in one run.
 
     python benchmarks/registration_slice.py [--members 200] [--clients 8] [--json out.json]
 """
+
 import argparse
 import json
 import statistics
@@ -19,19 +20,28 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
-
 from figures import percentile
-from mentornet_platform.testing import WIDE_CLIENT_LIMITS, Mailbox, Stack
+
+from mentornet_testing import WIDE_CLIENT_LIMITS, Mailbox, Stack
 
 
 def form():
     suffix = uuid.uuid4().hex[:10]
-    return {"first_name": "Bench", "last_name": "Mark", "date_of_birth": "1995-05-05",
-            "username": f"bench.{suffix}", "password": "tulip canal bicycle lantern",
-            "password_confirmation": "tulip canal bicycle lantern",
-            "email": f"bench.{suffix}@example.org", "email_confirmation": f"bench.{suffix}@example.org",
-            "security_question": "Favourite canal?", "security_answer": "Rapenburg",
-            "accept_privacy_policy": True, "accept_terms": True, "language": "en"}
+    return {
+        "first_name": "Bench",
+        "last_name": "Mark",
+        "date_of_birth": "1995-05-05",
+        "username": f"bench.{suffix}",
+        "password": "tulip canal bicycle lantern",
+        "password_confirmation": "tulip canal bicycle lantern",
+        "email": f"bench.{suffix}@example.org",
+        "email_confirmation": f"bench.{suffix}@example.org",
+        "security_question": "Favourite canal?",
+        "security_answer": "Rapenburg",
+        "accept_privacy_policy": True,
+        "accept_terms": True,
+        "language": "en",
+    }
 
 
 def one_sign_up(base_url, session):
@@ -54,6 +64,7 @@ def run(base_url, members, clients):
     def worker(count):
         session = requests.Session()
         return [one_sign_up(base_url, session) for _ in range(count)]
+
     shares = [members // clients + (1 if i < members % clients else 0) for i in range(clients)]
     started = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
@@ -61,12 +72,17 @@ def run(base_url, members, clients):
     elapsed = time.perf_counter() - started
     posts = [r[0] * 1000 for r in results]
     slices = [r[1] * 1000 for r in results]
-    return {"clients": clients, "members": len(results), "seconds": round(elapsed, 2),
-            "sign_ups_per_s": round(len(results) / elapsed, 1),
-            "post_p50_ms": round(percentile(posts, 50), 1), "post_p95_ms": round(percentile(posts, 95), 1),
-            "ready_p50_ms": round(percentile(slices, 50), 1),
-            "ready_p95_ms": round(percentile(slices, 95), 1),
-            "ready_mean_ms": round(statistics.mean(slices), 1)}
+    return {
+        "clients": clients,
+        "members": len(results),
+        "seconds": round(elapsed, 2),
+        "sign_ups_per_s": round(len(results) / elapsed, 1),
+        "post_p50_ms": round(percentile(posts, 50), 1),
+        "post_p95_ms": round(percentile(posts, 95), 1),
+        "ready_p50_ms": round(percentile(slices, 50), 1),
+        "ready_p95_ms": round(percentile(slices, 95), 1),
+        "ready_mean_ms": round(statistics.mean(slices), 1),
+    }
 
 
 def main():
@@ -77,28 +93,41 @@ def main():
     args = parser.parse_args()
 
     mailbox = Mailbox()
-    stack = Stack(tempfile.mkdtemp(prefix="bench-logs-"), smtp_port=mailbox.port,
-                  OUTBOX_POLL_SECONDS=0.5, LOG_LEVEL="WARNING", **WIDE_CLIENT_LIMITS)
+    stack = Stack(
+        tempfile.mkdtemp(prefix="bench-logs-"),
+        smtp_port=mailbox.port,
+        OUTBOX_POLL_SECONDS=0.5,
+        LOG_LEVEL="WARNING",
+        **WIDE_CLIENT_LIMITS,
+    )
     try:
         stack.start_all()
         run(stack.gateway_url, 10, 1)  # warm-up
-        rows = [run(stack.gateway_url, args.members, 1),
-                run(stack.gateway_url, args.members, args.clients)]
+        rows = [
+            run(stack.gateway_url, args.members, 1),
+            run(stack.gateway_url, args.members, args.clients),
+        ]
     finally:
         stack.close()
         mailbox.stop()
 
-    print(f"Registration slice, {args.members} sign-ups per row (argon2id m=19MiB t=2 p=1 "
-          f"hashes the password and the security answer on each sign-up)")
+    print(
+        f"Registration slice, {args.members} sign-ups per row (argon2id m=19MiB t=2 p=1 "
+        f"hashes the password and the security answer on each sign-up)"
+    )
     header = f"{'clients':>7} {'sign-ups/s':>10} {'POST p50':>9} {'POST p95':>9} {'ready p50':>10} {'ready p95':>10}"
     print(header)
     for row in rows:
-        print(f"{row['clients']:>7} {row['sign_ups_per_s']:>10} {row['post_p50_ms']:>7}ms "
-              f"{row['post_p95_ms']:>7}ms {row['ready_p50_ms']:>8}ms {row['ready_p95_ms']:>8}ms")
+        print(
+            f"{row['clients']:>7} {row['sign_ups_per_s']:>10} {row['post_p50_ms']:>7}ms "
+            f"{row['post_p95_ms']:>7}ms {row['ready_p50_ms']:>8}ms {row['ready_p95_ms']:>8}ms"
+        )
     seq, par = rows
-    print(f"ratio: {args.clients} clients give {par['sign_ups_per_s'] / seq['sign_ups_per_s']:.2f}x the "
-          f"sequential throughput; the saga adds {seq['ready_p50_ms'] - seq['post_p50_ms']:.1f} ms "
-          f"(p50) after the POST answers")
+    print(
+        f"ratio: {args.clients} clients give {par['sign_ups_per_s'] / seq['sign_ups_per_s']:.2f}x the "
+        f"sequential throughput; the saga adds {seq['ready_p50_ms'] - seq['post_p50_ms']:.1f} ms "
+        f"(p50) after the POST answers"
+    )
     if args.json:
         with open(args.json, "w") as out:
             json.dump(rows, out, indent=2)

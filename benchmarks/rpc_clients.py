@@ -77,8 +77,7 @@ def measure(make_caller, calls, threads, warmup):
     ``make_caller()`` is called in each thread and returns ``(call, close)``
     where ``call(x)`` must return ``x``. Returns a result dict.
     """
-    per_thread = [calls // threads + (1 if i < calls % threads else 0)
-                  for i in range(threads)]
+    per_thread = [calls // threads + (1 if i < calls % threads else 0) for i in range(threads)]
     latencies = [[] for _ in range(threads)]
     mismatches = [0] * threads
     errors = []
@@ -90,7 +89,7 @@ def measure(make_caller, calls, threads, warmup):
         try:
             call, close = make_caller()
             for i in range(max(1, warmup // threads)):
-                call("warm-{}-{}".format(tid, i))
+                call(f"warm-{tid}-{i}")
         except Exception as exc:
             errors.append(repr(exc))
         ready.wait()
@@ -101,7 +100,7 @@ def measure(make_caller, calls, threads, warmup):
         tag = uuid.uuid4().hex[:8]
         try:
             for i in range(per_thread[tid]):
-                value = "{}-{}-{}".format(tid, i, tag)
+                value = f"{tid}-{i}-{tag}"
                 t0 = time.perf_counter()
                 got = call(value)
                 lat.append(time.perf_counter() - t0)
@@ -126,7 +125,7 @@ def measure(make_caller, calls, threads, warmup):
         t.join()
     wall = time.perf_counter() - start
     if errors:
-        raise RuntimeError("errors during measurement: {}".format(errors[:3]))
+        raise RuntimeError(f"errors during measurement: {errors[:3]}")
     return {
         "threads": threads,
         "seconds": wall,
@@ -190,10 +189,14 @@ def bare_pika_factory(uri, service):
         def call(x):
             cid = uuid.uuid4().hex
             state["cid"], state["body"] = cid, None
-            ch.basic_publish(EXCHANGE, routing_key,
-                             json.dumps({"args": [x], "kwargs": {}}),
-                             pika.BasicProperties(content_type="application/json",
-                                                  reply_to=queue, correlation_id=cid))
+            ch.basic_publish(
+                EXCHANGE,
+                routing_key,
+                json.dumps({"args": [x], "kwargs": {}}),
+                pika.BasicProperties(
+                    content_type="application/json", reply_to=queue, correlation_id=cid
+                ),
+            )
             while state["body"] is None:
                 conn.process_data_events(time_limit=10)
             return json.loads(state["body"])["result"]
@@ -226,6 +229,7 @@ def nameko_client_main(args):
             own = ClusterRpcProxy(config, timeout=10)
             proxy = own.start()
             return (lambda x: getattr(proxy, service).ping(x)), own.stop
+
         return make
 
     try:
@@ -247,19 +251,21 @@ class NamekoClientProcess:
 
     def __init__(self, uri):
         self.proc = subprocess.Popen(
-            [sys.executable, os.path.abspath(__file__), "--nameko-client",
-             "--amqp-uri", uri],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            [sys.executable, os.path.abspath(__file__), "--nameko-client", "--amqp-uri", uri],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
 
     def measure(self, service, calls, threads, warmup):
-        self.proc.stdin.write("{} {} {} {}\n".format(service, calls, threads, warmup))
+        self.proc.stdin.write(f"{service} {calls} {threads} {warmup}\n")
         self.proc.stdin.flush()
         while True:
             line = self.proc.stdout.readline()
             if not line:
                 raise RuntimeError("ClusterRpcProxy subprocess died")
             if line.startswith("RESULT "):
-                return json.loads(line[len("RESULT "):])
+                return json.loads(line[len("RESULT ") :])
 
     def close(self):
         try:
@@ -291,9 +297,14 @@ def responder_main(args):
         req = json.loads(body)
         args_ = req.get("args") or [None]
         reply = json.dumps({"result": args_[0], "error": None})
-        ch.basic_publish(EXCHANGE, props.reply_to, reply,
-                         pika.BasicProperties(content_type="application/json",
-                                              correlation_id=props.correlation_id))
+        ch.basic_publish(
+            EXCHANGE,
+            props.reply_to,
+            reply,
+            pika.BasicProperties(
+                content_type="application/json", correlation_id=props.correlation_id
+            ),
+        )
         ch.basic_ack(method.delivery_tag)
 
     ch.basic_consume(queue, on_request)
@@ -315,13 +326,13 @@ def wait_ready(uri, service, proc, timeout=30.0):
     try:
         while True:
             if proc.poll() is not None:
-                raise RuntimeError("{} exited with {}".format(service, proc.returncode))
+                raise RuntimeError(f"{service} exited with {proc.returncode}")
             try:
                 client.call(service, "ping", ["ready"])
                 return
             except RpcError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError("{} not ready after {}s".format(service, timeout))
+                    raise RuntimeError(f"{service} not ready after {timeout}s")
                 time.sleep(0.1)
     finally:
         client.close()
@@ -346,7 +357,7 @@ def delete_queues(uri, queues):
         finally:
             conn.close()
     except Exception as exc:
-        print("warning: could not delete {}: {!r}".format(queues, exc))
+        print(f"warning: could not delete {queues}: {exc!r}")
 
 
 def stop_process(proc):
@@ -369,9 +380,17 @@ def fmt_table(rows):
     head = ("client", "server", "concurrency", "calls/s", "p50 ms", "p95 ms", "mismatches")
     lines = ["{:<17} {:<15} {:>11} {:>9} {:>8} {:>8} {:>10}".format(*head)]
     for r in rows:
-        lines.append("{:<17} {:<15} {:>11} {:>9.0f} {:>8.2f} {:>8.2f} {:>10}".format(
-            r["client"], r["server"], r["threads"], r["calls_per_s"], r["p50_ms"],
-            r["p95_ms"], r["mismatches"] if r["threads"] > 1 else "-"))
+        lines.append(
+            "{:<17} {:<15} {:>11} {:>9.0f} {:>8.2f} {:>8.2f} {:>10}".format(
+                r["client"],
+                r["server"],
+                r["threads"],
+                r["calls_per_s"],
+                r["p50_ms"],
+                r["p95_ms"],
+                r["mismatches"] if r["threads"] > 1 else "-",
+            )
+        )
     return "\n".join(lines)
 
 
@@ -388,9 +407,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=2000, help="timed calls per mode")
     parser.add_argument("--threads", type=int, default=16)
-    parser.add_argument("--rounds", type=int, default=4,
-                        help="each mode's calls are split in this many rounds, "
-                             "interleaved with the other modes (evens out load drift)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=4,
+        help="each mode's calls are split in this many rounds, "
+        "interleaved with the other modes (evens out load drift)",
+    )
     parser.add_argument("--amqp-uri", default=os.environ.get("AMQP_URI"))
     parser.add_argument("--json", dest="json_out", help="write the figures here")
     parser.add_argument("--service", default="echo", help=argparse.SUPPRESS)
@@ -406,7 +429,7 @@ def main():
     vhost = None
     uri = args.amqp_uri
     if not uri:
-        vhost = "bench_rpc_{}_{}".format(os.getpid(), uuid.uuid4().hex[:6])
+        vhost = f"bench_rpc_{os.getpid()}_{uuid.uuid4().hex[:6]}"
         rabbitmqctl("add_vhost", vhost)
         rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
         uri = "amqp://guest:guest@127.0.0.1:5672/" + vhost
@@ -419,29 +442,49 @@ def main():
     try:
         config = os.path.join(tmp, "echo.yaml")
         with open(config, "w") as f:
-            f.write("AMQP_URI: '{}'\nmax_workers: {}\n".format(uri, max_workers))
+            f.write(f"AMQP_URI: '{uri}'\nmax_workers: {max_workers}\n")
         with open(os.path.join(tmp, "echo.log"), "wb") as service_log:
             service_proc = subprocess.Popen(
-                [sys.executable, "-m", "nameko", "run", "--config", config,
-                 "echo_service:EchoService"],
-                cwd=HERE, stdout=service_log, stderr=subprocess.STDOUT)
+                [
+                    sys.executable,
+                    "-m",
+                    "nameko",
+                    "run",
+                    "--config",
+                    config,
+                    "echo_service:EchoService",
+                ],
+                cwd=HERE,
+                stdout=service_log,
+                stderr=subprocess.STDOUT,
+            )
         responder_proc = subprocess.Popen(
-            [sys.executable, os.path.abspath(__file__), "--responder",
-             "--amqp-uri", uri, "--service", "floor"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                os.path.abspath(__file__),
+                "--responder",
+                "--amqp-uri",
+                uri,
+                "--service",
+                "floor",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
         nameko_client = NamekoClientProcess(uri)
         wait_ready(uri, "echo", service_proc)
         wait_ready(uri, "floor", responder_proc)
 
-        print("vhost: {}  calls/mode: {} in {} interleaved rounds  threads: 1 and {}  "
-              "nameko max_workers: {}  cpus: {}".format(
-                  vhost or uri, args.calls, args.rounds, args.threads, max_workers,
-                  os.cpu_count()), flush=True)
+        print(
+            f"vhost: {vhost or uri}  calls/mode: {args.calls} in {args.rounds} interleaved rounds  threads: 1 and {args.threads}  "
+            f"nameko max_workers: {max_workers}  cpus: {os.cpu_count()}",
+            flush=True,
+        )
 
         for threads in (1, args.threads):
             per_round = max(threads, args.calls // args.rounds)
             warmup = max(threads * 3, per_round // 20)
-            for rnd in range(args.rounds):
+            for _rnd in range(args.rounds):
                 for client, server, service in MODES:
                     if client == "RpcClient":
                         make, close = rpcclient_factory(uri, service, threads)
@@ -455,8 +498,10 @@ def main():
                         make, _ = bare_pika_factory(uri, service)
                         result = measure(make, per_round, threads, warmup)
                     rounds.setdefault((client, server, threads), []).append(result)
-            print("  concurrency {:>2}: done ({:.0f}s elapsed)".format(
-                threads, time.monotonic() - started), flush=True)
+            print(
+                f"  concurrency {threads:>2}: done ({time.monotonic() - started:.0f}s elapsed)",
+                flush=True,
+            )
     finally:
         if nameko_client is not None:
             nameko_client.close()
@@ -469,7 +514,7 @@ def main():
             delete_queues(uri, ["rpc-echo", "rpc-floor"])
 
     rows = []
-    for (client, server, threads), results in rounds.items():
+    for (client, server, _threads), results in rounds.items():
         row = summarize(results)
         row.update(client=client, server=server)
         rows.append(row)
@@ -482,37 +527,49 @@ def main():
 
     ratios = {}
     for threads in (1, args.threads):
-        ratios["RpcClient / ClusterRpcProxy   (nameko echo)    x{}".format(threads)] = (
-            rate("RpcClient", "nameko echo", threads)
-            / rate("ClusterRpcProxy", "nameko echo", threads))
-        ratios["RpcClient / bare pika         (nameko echo)    x{}".format(threads)] = (
-            rate("RpcClient", "nameko echo", threads)
-            / rate("bare pika", "nameko echo", threads))
-        ratios["RpcClient / bare pika         (pika responder) x{}".format(threads)] = (
-            rate("RpcClient", "pika responder", threads)
-            / rate("bare pika", "pika responder", threads))
-        ratios["bare pika / ClusterRpcProxy   (nameko echo)    x{}".format(threads)] = (
-            rate("bare pika", "nameko echo", threads)
-            / rate("ClusterRpcProxy", "nameko echo", threads))
+        ratios[f"RpcClient / ClusterRpcProxy   (nameko echo)    x{threads}"] = rate(
+            "RpcClient", "nameko echo", threads
+        ) / rate("ClusterRpcProxy", "nameko echo", threads)
+        ratios[f"RpcClient / bare pika         (nameko echo)    x{threads}"] = rate(
+            "RpcClient", "nameko echo", threads
+        ) / rate("bare pika", "nameko echo", threads)
+        ratios[f"RpcClient / bare pika         (pika responder) x{threads}"] = rate(
+            "RpcClient", "pika responder", threads
+        ) / rate("bare pika", "pika responder", threads)
+        ratios[f"bare pika / ClusterRpcProxy   (nameko echo)    x{threads}"] = rate(
+            "bare pika", "nameko echo", threads
+        ) / rate("ClusterRpcProxy", "nameko echo", threads)
 
     print()
     print(fmt_table(rows))
     print()
     print("throughput ratios (calls/s):")
     for name, value in ratios.items():
-        print("  {} {:5.2f}x".format(name, value))
+        print(f"  {name} {value:5.2f}x")
     mismatches = sum(r["mismatches"] for r in rows)
     print()
-    print("reply mismatches under {} threads: {}".format(args.threads, mismatches))
-    print("note: ClusterRpcProxy ran in an eventlet-patched subprocess; threaded, it "
-          "uses one proxy per (green) thread because a shared proxy hangs.")
-    print("total time: {:.0f}s".format(time.monotonic() - started))
+    print(f"reply mismatches under {args.threads} threads: {mismatches}")
+    print(
+        "note: ClusterRpcProxy ran in an eventlet-patched subprocess; threaded, it "
+        "uses one proxy per (green) thread because a shared proxy hangs."
+    )
+    print(f"total time: {time.monotonic() - started:.0f}s")
     if args.json_out:
         with open(args.json_out, "w") as f:
-            json.dump({"calls": args.calls, "threads": args.threads,
-                       "rounds": args.rounds, "nameko_max_workers": max_workers,
-                       "cpus": os.cpu_count(), "rows": rows, "ratios": ratios,
-                       "mismatches": mismatches}, f, indent=2)
+            json.dump(
+                {
+                    "calls": args.calls,
+                    "threads": args.threads,
+                    "rounds": args.rounds,
+                    "nameko_max_workers": max_workers,
+                    "cpus": os.cpu_count(),
+                    "rows": rows,
+                    "ratios": ratios,
+                    "mismatches": mismatches,
+                },
+                f,
+                indent=2,
+            )
     return 1 if mismatches else 0
 
 

@@ -14,6 +14,7 @@ back on kept-alive connections, both servers in turn over interleaved rounds
 
     python benchmarks/slow_clients.py [--slow 0,20,40,200] [--rounds 3] [--seconds 5] [--json out.json]
 """
+
 import argparse
 import json
 import os
@@ -28,31 +29,51 @@ import requests
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from mentornet_platform.testing import free_port, wait_until  # noqa: E402
+from mentornet_testing import free_port, wait_until  # noqa: E402
 
 PROBES, PROBE_TIMEOUT, DRIBBLE_EVERY = 7, 3.0, 5.0
 SERVERS = {
     "gunicorn gthread (before)": lambda port: [
-        sys.executable, "-m", "gunicorn", "--worker-class", "gthread", "--workers", "2",
-        "--threads", "8", "--bind", f"127.0.0.1:{port}", "--chdir", os.path.join(ROOT, "gateway"),
-        "gateway:create_app()"],
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--worker-class",
+        "gthread",
+        "--workers",
+        "2",
+        "--threads",
+        "8",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--chdir",
+        os.path.join(ROOT, "gateway"),
+        "gateway:create_app()",
+    ],
     "start-gateway (now)": lambda port: [os.path.join(ROOT, "scripts", "start-gateway")],
 }
 
 
 def start(name, log):
     port = free_port()
-    env = dict(os.environ, GATEWAY_PORT=str(port), GATEWAY_BIND="127.0.0.1", GATEWAY_WORKERS="2",
-               GATEWAY_THREADS="8", LOG_LEVEL="WARNING")
+    env = dict(
+        os.environ,
+        GATEWAY_PORT=str(port),
+        GATEWAY_BIND="127.0.0.1",
+        GATEWAY_WORKERS="2",
+        GATEWAY_THREADS="8",
+        LOG_LEVEL="WARNING",
+    )
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
-    process = subprocess.Popen(SERVERS[name](port), env=env, stdout=log, stderr=subprocess.STDOUT,
-                               cwd=ROOT)
+    process = subprocess.Popen(
+        SERVERS[name](port), env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT
+    )
 
     def up():
         try:
             return requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok
         except requests.RequestException:
             return False
+
     wait_until(up, 30, 0.1, name)
     return process, port
 
@@ -76,6 +97,7 @@ def dribble(port, count, stop):
                     pass
         for sock in sockets:
             sock.close()
+
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     ready.wait()
@@ -114,6 +136,7 @@ def throughput(port, seconds, clients=16):
                 mine.append((time.monotonic() - started) * 1000)
         with lock:
             times.extend(mine)
+
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for thread in threads:
         thread.start()
@@ -145,8 +168,15 @@ def main():
                     except subprocess.TimeoutExpired:
                         process.kill()
                         process.wait()
-                rows.append({"server": name, "slow_connections": slow, "answered": answered,
-                             "probes": PROBES, "slowest_answer_ms": slowest})
+                rows.append(
+                    {
+                        "server": name,
+                        "slow_connections": slow,
+                        "answered": answered,
+                        "probes": PROBES,
+                        "slowest_answer_ms": slowest,
+                    }
+                )
         servers = {name: start(name, log) for name in SERVERS}
         speed = {name: [] for name in SERVERS}
         try:
@@ -157,15 +187,21 @@ def main():
             for process, _ in servers.values():
                 process.terminate()
                 process.wait(20)
-    print(f"GET /healthz, {PROBES} probes one after another, {PROBE_TIMEOUT:g} s each, while slow "
-          f"clients send a header line every {DRIBBLE_EVERY:g} s; 2 processes x 8 threads")
+    print(
+        f"GET /healthz, {PROBES} probes one after another, {PROBE_TIMEOUT:g} s each, while slow "
+        f"clients send a header line every {DRIBBLE_EVERY:g} s; 2 processes x 8 threads"
+    )
     print(f"{'server':<28}{'slow conns':>11}{'answered':>10}{'slowest ms':>12}")
     for row in rows:
         slowest = "-" if row["slowest_answer_ms"] is None else f"{row['slowest_answer_ms']:.1f}"
-        print(f"{row['server']:<28}{row['slow_connections']:>11}"
-              f"{row['answered']:>6} of {row['probes']}{slowest:>10}")
-    print(f"\nGET /healthz, 16 clients back to back, {args.rounds} interleaved rounds of "
-          f"{args.seconds:g} s (median round)")
+        print(
+            f"{row['server']:<28}{row['slow_connections']:>11}"
+            f"{row['answered']:>6} of {row['probes']}{slowest:>10}"
+        )
+    print(
+        f"\nGET /healthz, 16 clients back to back, {args.rounds} interleaved rounds of "
+        f"{args.seconds:g} s (median round)"
+    )
     print(f"{'server':<28}{'calls/s':>9}{'p50 ms':>9}{'p95 ms':>9}")
     medians = {}
     for name, results in speed.items():

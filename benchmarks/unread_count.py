@@ -11,6 +11,7 @@ one run, side by side:
 
     python benchmarks/unread_count.py [--notifications 1000000] [--members 20000] [--calls 2000]
 """
+
 import argparse
 import itertools
 import json
@@ -20,22 +21,24 @@ import tempfile
 import time
 
 import psycopg2
-
 from figures import percentile
-from mentornet_platform.testing import Stack
+
+from mentornet_testing import Stack
 
 
 def load(url, notifications, members):
     started = time.perf_counter()
     with psycopg2.connect(url) as connection, connection.cursor() as cursor:
-        cursor.execute("""
+        cursor.execute(
+            """
             INSERT INTO notifications (user_id, type, summary, link, dedupe_key, read_at, created_at)
             SELECT 'member-' || (n %% %(members)s), 'new_message', 'Someone sent you a message.',
                    '/inbox/' || n, 'bench:' || n,
                    CASE WHEN n %% 5 = 0 THEN NULL ELSE now() END,
                    now() - make_interval(secs => n)
             FROM generate_series(1, %(notifications)s) AS n""",
-                       {"members": members, "notifications": notifications})
+            {"members": members, "notifications": notifications},
+        )
         cursor.execute("""
             INSERT INTO unread_counters (user_id, unread)
             SELECT user_id, count(*) FILTER (WHERE read_at IS NULL) FROM notifications
@@ -51,8 +54,11 @@ def timed(calls, function):
         function()
         samples.append((time.perf_counter() - started) * 1000)
     total = sum(samples) / 1000
-    return {"calls_per_s": round(calls / total, 1), "p50_ms": round(percentile(samples, 50), 3),
-            "p95_ms": round(percentile(samples, 95), 3)}
+    return {
+        "calls_per_s": round(calls / total, 1),
+        "p50_ms": round(percentile(samples, 50), 3),
+        "p95_ms": round(percentile(samples, 95), 3),
+    }
 
 
 def main():
@@ -66,8 +72,10 @@ def main():
     stack = Stack(tempfile.mkdtemp(prefix="bench-logs-"), LOG_LEVEL="WARNING")
     try:
         seconds = load(stack.urls["notifications"], args.notifications, args.members)
-        print(f"loaded {args.notifications:,} notifications for {args.members:,} members "
-              f"in {seconds:.1f}s")
+        print(
+            f"loaded {args.notifications:,} notifications for {args.members:,} members "
+            f"in {seconds:.1f}s"
+        )
         stack.start("notifications")
         rng = random.Random(7)
         users = [f"member-{rng.randrange(args.members)}" for _ in range(args.calls)]
@@ -79,8 +87,9 @@ def main():
         cursor = connection.cursor()
 
         def naive(user):
-            cursor.execute("SELECT count(*) FROM notifications WHERE user_id = %s"
-                           " AND read_at IS NULL", (user,))
+            cursor.execute(
+                "SELECT count(*) FROM notifications WHERE user_id = %s AND read_at IS NULL", (user,)
+            )
             return cursor.fetchone()[0]
 
         def counter_sql(user):
@@ -89,16 +98,23 @@ def main():
 
         # Same answers both ways, or the comparison means nothing.
         for user in users[:50]:
-            assert rpc.call("notifications", "unread_count", kwargs={"user_id": user}
-                            )["unread_count"] == naive(user)
+            assert rpc.call("notifications", "unread_count", kwargs={"user_id": user})[
+                "unread_count"
+            ] == naive(user)
         it = itertools.cycle(users)
         rows = {
-            "unread_count over RPC (counter)": timed(args.calls, lambda: rpc.call(
-                "notifications", "unread_count", kwargs={"user_id": next(it)})),
+            "unread_count over RPC (counter)": timed(
+                args.calls,
+                lambda: rpc.call("notifications", "unread_count", kwargs={"user_id": next(it)}),
+            ),
             "counter, SQL alone": timed(args.calls, lambda: counter_sql(next(it))),
             "naive count(*), SQL alone": timed(args.calls, lambda: naive(next(it))),
-            "list_notifications page 1 over RPC": timed(args.calls // 2, lambda: rpc.call(
-                "notifications", "list_notifications", kwargs={"user_id": next(it)})),
+            "list_notifications page 1 over RPC": timed(
+                args.calls // 2,
+                lambda: rpc.call(
+                    "notifications", "list_notifications", kwargs={"user_id": next(it)}
+                ),
+            ),
         }
         connection.close()
     finally:
@@ -108,9 +124,11 @@ def main():
     for name, row in rows.items():
         print(f"{name:40} {row['calls_per_s']:>9} {row['p50_ms']:>8} {row['p95_ms']:>8}")
     counter, naive_row = rows["counter, SQL alone"], rows["naive count(*), SQL alone"]
-    print(f"ratio: the counter answers {naive_row['p50_ms'] / counter['p50_ms']:.1f}x faster than "
-          f"count(*) (p50, SQL alone); goal p95 < 5 ms at the service: "
-          f"{rows['unread_count over RPC (counter)']['p95_ms']} ms")
+    print(
+        f"ratio: the counter answers {naive_row['p50_ms'] / counter['p50_ms']:.1f}x faster than "
+        f"count(*) (p50, SQL alone); goal p95 < 5 ms at the service: "
+        f"{rows['unread_count over RPC (counter)']['p95_ms']} ms"
+    )
     if args.json:
         with open(args.json, "w") as out:
             json.dump(rows, out, indent=2)

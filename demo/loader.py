@@ -22,6 +22,7 @@ file's `demo` profile set), and never loaded into a network that already has a
 member who is not a demo member (identity's database is asked first).  A
 network holding only demo members is left as it is.
 """
+
 import argparse
 import csv
 import os
@@ -61,9 +62,11 @@ class Refused(Exception):
 def members_in(identity_url):
     """(demo members, other members) in identity's database."""
     with psycopg2.connect(identity_url) as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FILTER (WHERE lower(email) LIKE %s), "
-                       "count(*) FILTER (WHERE lower(email) NOT LIKE %s) FROM accounts",
-                       (f"%@{DEMO_DOMAIN}", f"%@{DEMO_DOMAIN}"))
+        cursor.execute(
+            "SELECT count(*) FILTER (WHERE lower(email) LIKE %s), "
+            "count(*) FILTER (WHERE lower(email) NOT LIKE %s) FROM accounts",
+            (f"%@{DEMO_DOMAIN}", f"%@{DEMO_DOMAIN}"),
+        )
         demo, real = cursor.fetchone()
     connection.close()
     return demo, real
@@ -73,13 +76,17 @@ def check_allowed(environ, identity_url):
     """Raise Refused unless demo data was asked for and the network holds no real member.
     Returns how many demo members are there already."""
     if environ.get("DEMO_DATA", "").lower() not in ("yes", "1", "true"):
-        raise Refused("Demo data is loaded only when asked for: set DEMO_DATA=yes "
-                      "(`make demo` does). Nothing was written.")
+        raise Refused(
+            "Demo data is loaded only when asked for: set DEMO_DATA=yes "
+            "(`make demo` does). Nothing was written."
+        )
     demo, real = members_in(identity_url)
     if real:
-        raise Refused(f"This network already has {real} real member(s): demo members are never "
-                      "mixed with them. Use an empty network (a fresh database). "
-                      "Nothing was written.")
+        raise Refused(
+            f"This network already has {real} real member(s): demo members are never "
+            "mixed with them. Use an empty network (a fresh database). "
+            "Nothing was written."
+        )
     return demo
 
 
@@ -103,13 +110,15 @@ class Api:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         deadline = time.monotonic() + 60
         while True:
-            response = self.http.request(method, self.base + path, json=body, headers=headers,
-                                         timeout=30)
+            response = self.http.request(
+                method, self.base + path, json=body, headers=headers, timeout=30
+            )
             if response.status_code in expect:
                 return response.json() if response.content else None
             code = _code(response)
-            if (code in retry_codes or response.status_code in (503, 504)) \
-                    and time.monotonic() < deadline:
+            if (
+                code in retry_codes or response.status_code in (503, 504)
+            ) and time.monotonic() < deadline:
                 time.sleep(0.2)
                 continue
             raise RuntimeError(f"{method} {path}: {response.status_code} {response.text[:300]}")
@@ -135,6 +144,7 @@ def _code(response):
 def people(count, seed=SEED):
     """The persons to make: the documented logins first, then ``count`` members."""
     from profiles.demo import make_member  # the generator profiles' benchmarks use too
+
     personas = data("personas.yaml")
     result = []
     for key in ("mentor", "student", "newcomer"):
@@ -143,14 +153,26 @@ def people(count, seed=SEED):
         changes["address"] = {"city": p["city"], "country": p["country"]} if p.get("city") else {}
         if not changes["address"]:
             del changes["address"]
-        result.append({
-            "key": key, "username": p["username"], "first_name": p["first_name"],
-            "middle_names": "", "last_name": p["last_name"], "date_of_birth": p["date_of_birth"],
-            "language": p["language"], "role": p["role"], "verified": True,
-            "study": {k: p[k] for k in ("programme", "faculty", "year_started", "year_graduated")},
-            "changes": changes, "stop_at": "study_details" if key == "newcomer" else None,
-            "settings": dict(p["mentor"], available=True) if p.get("mentor") else None,
-            "current_mentees": 0})
+        result.append(
+            {
+                "key": key,
+                "username": p["username"],
+                "first_name": p["first_name"],
+                "middle_names": "",
+                "last_name": p["last_name"],
+                "date_of_birth": p["date_of_birth"],
+                "language": p["language"],
+                "role": p["role"],
+                "verified": True,
+                "study": {
+                    k: p[k] for k in ("programme", "faculty", "year_started", "year_graduated")
+                },
+                "changes": changes,
+                "stop_at": "study_details" if key == "newcomer" else None,
+                "settings": dict(p["mentor"], available=True) if p.get("mentor") else None,
+                "current_mentees": 0,
+            }
+        )
     for index in range(count):
         spec = make_member(seed, index)
         rng = random.Random(f"demo:{seed}:{index}")
@@ -160,16 +182,32 @@ def people(count, seed=SEED):
         stop_at = None
         if not study:  # not verified: half wait for an operator's review, half never went on
             stop_at = "review" if rng.random() < 0.5 else "affiliation"
-        result.append({
-            "key": None, "username": username_of(account["username"]), "first_name": account["first_name"],
-            "middle_names": account["middle_names"], "last_name": account["last_name"],
-            "date_of_birth": f"{born_from - rng.randint(0, 3)}-{rng.randint(1, 12):02d}-"
-                             f"{rng.randint(1, 28):02d}",
-            "language": spec["language"], "role": role, "verified": bool(study),
-            "study": ({k: study[k] for k in ("programme", "faculty", "year_started",
-                                             "year_graduated")} if study else None),
-            "changes": spec["changes"], "stop_at": stop_at, "settings": spec["settings"],
-            "current_mentees": spec["current_mentees"]})
+        result.append(
+            {
+                "key": None,
+                "username": username_of(account["username"]),
+                "first_name": account["first_name"],
+                "middle_names": account["middle_names"],
+                "last_name": account["last_name"],
+                "date_of_birth": f"{born_from - rng.randint(0, 3)}-{rng.randint(1, 12):02d}-"
+                f"{rng.randint(1, 28):02d}",
+                "language": spec["language"],
+                "role": role,
+                "verified": bool(study),
+                "study": (
+                    {
+                        k: study[k]
+                        for k in ("programme", "faculty", "year_started", "year_graduated")
+                    }
+                    if study
+                    else None
+                ),
+                "changes": spec["changes"],
+                "stop_at": stop_at,
+                "settings": spec["settings"],
+                "current_mentees": spec["current_mentees"],
+            }
+        )
     for number, person in enumerate(result):
         person["number"] = number
     return result
@@ -178,8 +216,9 @@ def people(count, seed=SEED):
 def username_of(name):
     """The generator's name (``Łukasz.Nowak.12``) in the letters identity takes."""
     plain = unicodedata.normalize("NFKD", name.replace("ł", "l").replace("Ł", "L"))
-    plain = "".join(ch for ch in plain.encode("ascii", "ignore").decode().lower()
-                    if ch.isalnum() or ch in "._-")
+    plain = "".join(
+        ch for ch in plain.encode("ascii", "ignore").decode().lower() if ch.isalnum() or ch in "._-"
+    )
     return plain if plain[:1].isalpha() else "m" + plain
 
 
@@ -190,25 +229,53 @@ def record_number(person):
 
 def import_records(persons, identity_url):
     """The university's records of the verified members, through identity's own import."""
-    columns = ("record_number", "role", "first_name", "last_name", "date_of_birth", "programme",
-               "faculty", "year_started", "year_graduated", "email")
-    with tempfile.NamedTemporaryFile("w", suffix=".csv", newline="", encoding="utf-8",
-                                     delete=False) as f:
+    columns = (
+        "record_number",
+        "role",
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "programme",
+        "faculty",
+        "year_started",
+        "year_graduated",
+        "email",
+    )
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=".csv", newline="", encoding="utf-8", delete=False
+    ) as f:
         writer = csv.writer(f)
         writer.writerow(columns)
         for p in persons:
             if p["verified"]:
                 s = p["study"]
-                writer.writerow([record_number(p), p["role"], p["first_name"], p["last_name"],
-                                 p["date_of_birth"], s["programme"], s["faculty"],
-                                 s["year_started"], s["year_graduated"] or "", ""])
+                writer.writerow(
+                    [
+                        record_number(p),
+                        p["role"],
+                        p["first_name"],
+                        p["last_name"],
+                        p["date_of_birth"],
+                        s["programme"],
+                        s["faculty"],
+                        s["year_started"],
+                        s["year_graduated"] or "",
+                        "",
+                    ]
+                )
     try:
-        result = subprocess.run([sys.executable, "-m", "identity.records", f.name],
-                                env=dict(os.environ, IDENTITY_DATABASE_URL=identity_url),
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "identity.records", f.name],
+            env=dict(os.environ, IDENTITY_DATABASE_URL=identity_url),
+            capture_output=True,
+            text=True,
+        )
         if result.returncode != 0:
-            raise RuntimeError("identity's record import refused the demo records:\n"
-                               + result.stdout + result.stderr)
+            raise RuntimeError(
+                "identity's record import refused the demo records:\n"
+                + result.stdout
+                + result.stderr
+            )
     finally:
         os.unlink(f.name)
 
@@ -217,28 +284,49 @@ def import_records(persons, identity_url):
 def enrol(base, person, password, question):
     visitor = Api(base)
     email = f"{person['username']}@{DEMO_DOMAIN}"
-    answer = visitor.call("POST", "/accounts", {
-        "first_name": person["first_name"], "middle_names": person["middle_names"],
-        "last_name": person["last_name"], "maiden_name": "",
-        "date_of_birth": person["date_of_birth"], "username": person["username"],
-        "password": password, "password_confirmation": password,
-        "email": email, "email_confirmation": email,
-        "security_question": question[person["language"]],
-        "security_answer": "Example University", "accept_privacy_policy": True,
-        "accept_terms": True, "language": person["language"]})
+    answer = visitor.call(
+        "POST",
+        "/accounts",
+        {
+            "first_name": person["first_name"],
+            "middle_names": person["middle_names"],
+            "last_name": person["last_name"],
+            "maiden_name": "",
+            "date_of_birth": person["date_of_birth"],
+            "username": person["username"],
+            "password": password,
+            "password_confirmation": password,
+            "email": email,
+            "email_confirmation": email,
+            "security_question": question[person["language"]],
+            "security_answer": "Example University",
+            "accept_privacy_policy": True,
+            "accept_terms": True,
+            "language": person["language"],
+        },
+    )
     member = Api(base, answer["token"])
     person["user_id"] = answer["account"]["user_id"]
     if person["stop_at"] == "affiliation":
         return person
     if person["stop_at"] == "review":
         notes = data_cache("messages.yaml")["review_notes"]
-        member.call("POST", "/onboarding/affiliation", {
-            "role": person["role"], "record_number": "X" + record_number(person),
-            "request_review": True,
-            "note": notes[person["language"] == "nl"]})
+        member.call(
+            "POST",
+            "/onboarding/affiliation",
+            {
+                "role": person["role"],
+                "record_number": "X" + record_number(person),
+                "request_review": True,
+                "note": notes[person["language"] == "nl"],
+            },
+        )
         return person
-    details = member.call("POST", "/onboarding/affiliation", {
-        "role": person["role"], "record_number": record_number(person)})["study_details"]
+    details = member.call(
+        "POST",
+        "/onboarding/affiliation",
+        {"role": person["role"], "record_number": record_number(person)},
+    )["study_details"]
     if person["stop_at"] == "study_details":
         return person
     member.call("PUT", "/onboarding/study-details", details)
@@ -275,8 +363,7 @@ def relationships_plan(persons, rng, asked, own):
     done = [p for p in persons if p.get("token")]
     by_key = {p["key"]: p for p in done if p["key"]}
     mentees = [p for p in done if p["role"] == "student" and not p["key"]]
-    mentors = [p for p in done if p["settings"] and p["settings"].get("available")
-               and not p["key"]]
+    mentors = [p for p in done if p["settings"] and p["settings"].get("available") and not p["key"]]
     # A mentee may have 3 open requests (MAX_OPEN_REQUESTS), and the requests are
     # made in parallel, so any of them may still be open when the next is made:
     # at most 3 per mentee in all.
@@ -302,7 +389,7 @@ def relationships_plan(persons, rng, asked, own):
         roomy = [m for m in mentors if m["settings"]["max_mentees"] - m["current_mentees"] > 1]
         if roomy:
             pairs.append((student, roomy[0], False))
-    for m in (mentors if not own else []):
+    for m in mentors if not own else []:
         taken = set()
         room = m["settings"]["max_mentees"]
         current = min(m["current_mentees"], room)
@@ -317,34 +404,59 @@ def connect(base, mentee, mentor, accept, rng, messages):
     as_mentee, as_mentor = Api(base, mentee["token"]), Api(base, mentor["token"])
     language = mentee["language"]
     topic = rng.choice(messages["topics"][language])
-    text = fill(rng.choice(messages["requests"][language]), mentor=mentor["first_name"],
-                topic=topic)
+    text = fill(
+        rng.choice(messages["requests"][language]), mentor=mentor["first_name"], topic=topic
+    )
     offered = mentor["settings"]["activities"]
-    request = as_mentee.call("POST", "/mentoring/requests", {
-        "mentor_id": mentor["user_id"], "activities": rng.sample(offered, min(2, len(offered))),
-        "message": text}, retry_codes=("mentor_unavailable",))
+    request = as_mentee.call(
+        "POST",
+        "/mentoring/requests",
+        {
+            "mentor_id": mentor["user_id"],
+            "activities": rng.sample(offered, min(2, len(offered))),
+            "message": text,
+        },
+        retry_codes=("mentor_unavailable",),
+    )
     if not accept:
         return 0
-    reply = fill(rng.choice(messages["accept_replies"][mentor["language"]]),
-                 mentee=mentee["first_name"])
+    reply = fill(
+        rng.choice(messages["accept_replies"][mentor["language"]]), mentee=mentee["first_name"]
+    )
     as_mentor.call("POST", f"/mentoring/requests/{request['id']}/accept", {"reply": reply})
     lines = rng.choice(messages["conversations"][language])
-    first = as_mentee.call("POST", "/conversations", {
-        "recipient_id": mentor["user_id"], "body": fill(lines[0], mentor=mentor["first_name"])},
+    first = as_mentee.call(
+        "POST",
+        "/conversations",
+        {"recipient_id": mentor["user_id"], "body": fill(lines[0], mentor=mentor["first_name"])},
         # Notifications learns of both members (and that they are verified) by events.
         retry_codes=("not_verified", "member_not_found", "recipient_not_found"),
-        expect=(200, 201))
+        expect=(200, 201),
+    )
     conversation = first.get("conversation_id") or first.get("id")
     for number, line in enumerate(lines[1:], 1):
         writer = as_mentor if number % 2 else as_mentee
-        writer.call("POST", f"/conversations/{conversation}/messages",
-                    {"body": fill(line, mentor=mentor["first_name"])}, expect=(200, 201))
+        writer.call(
+            "POST",
+            f"/conversations/{conversation}/messages",
+            {"body": fill(line, mentor=mentor["first_name"])},
+            expect=(200, 201),
+        )
     return 1
 
 
 # -- the whole load -----------------------------------------------------------------
-def load(base, count, identity_url, workers=8, seed=SEED, operator_token=None, say=print,
-         environ=None, logins_ready=None):
+def load(
+    base,
+    count,
+    identity_url,
+    workers=8,
+    seed=SEED,
+    operator_token=None,
+    say=print,
+    environ=None,
+    logins_ready=None,
+):
     """Make the demo network; returns a summary dict (counts and seconds per phase).
     ``logins_ready()`` is called once the documented logins and their own network
     are made (the rest is still coming)."""
@@ -359,14 +471,18 @@ def load(base, count, identity_url, workers=8, seed=SEED, operator_token=None, s
     _cache["messages.yaml"] = messages = data("messages.yaml")
     visitor = Api(base)
     _cache["guidelines"] = visitor.call("GET", "/guidelines")
-    questions = {language: visitor.call("GET", f"/security-questions?language={language}")
-                 for language in ("en", "nl")}
+    questions = {
+        language: visitor.call("GET", f"/security-questions?language={language}")
+        for language in ("en", "nl")
+    }
     question = {language: _first_question(q) for language, q in questions.items()}
 
     persons = people(count, seed)
     import_records(persons, identity_url)
-    say(f"{len(persons)} people, their university records imported "
-        f"({time.monotonic() - started:.1f} s)")
+    say(
+        f"{len(persons)} people, their university records imported "
+        f"({time.monotonic() - started:.1f} s)"
+    )
 
     timings = {"members_seconds": 0.0, "network_seconds": 0.0}
     member_failures, network_failures = [], []
@@ -381,8 +497,10 @@ def load(base, count, identity_url, workers=8, seed=SEED, operator_token=None, s
                 except Exception as exc:  # one member's failure does not stop the network
                     member_failures.append(str(exc))
                 if number % 250 == 0 or number == len(persons):
-                    say(f"  {number}/{len(persons)} members signed up and onboarded "
-                        f"({time.monotonic() - started:.0f} s)")
+                    say(
+                        f"  {number}/{len(persons)} members signed up and onboarded "
+                        f"({time.monotonic() - started:.0f} s)"
+                    )
         timings["members_seconds"] += time.monotonic() - phase
 
     def connect_all(plan, at_once):
@@ -390,8 +508,10 @@ def load(base, count, identity_url, workers=8, seed=SEED, operator_token=None, s
         seeds = [rng.random() for _ in plan]
         made = 0
         with ThreadPoolExecutor(at_once) as pool:
-            futures = [pool.submit(connect, base, *pair, random.Random(seed), messages)
-                       for pair, seed in zip(plan, seeds)]
+            futures = [
+                pool.submit(connect, base, *pair, random.Random(seed), messages)
+                for pair, seed in zip(plan, seeds)
+            ]
             for future in futures:
                 try:
                     made += future.result()
@@ -403,7 +523,7 @@ def load(base, count, identity_url, workers=8, seed=SEED, operator_token=None, s
     # The documented logins and the first members, then the logins' own network
     # (in order: their mentor's room is counted), so they can log in while the
     # rest is still being made.
-    first = persons[:3 + min(count, FIRST_MEMBERS)]
+    first = persons[: 3 + min(count, FIRST_MEMBERS)]
     enrol_all(first, 0)
     rng = random.Random(f"demo-network:{seed}")
     asked = {}
@@ -411,21 +531,31 @@ def load(base, count, identity_url, workers=8, seed=SEED, operator_token=None, s
     relationships = connect_all(own_plan, 1)
     if operator_token:
         update = messages["service_update"]
-        requests.post(base.rstrip("/") + "/api/v1/admin/service-updates", json=update,
-                      headers={"Authorization": f"Bearer {operator_token}"}, timeout=30)
+        requests.post(
+            base.rstrip("/") + "/api/v1/admin/service-updates",
+            json=update,
+            headers={"Authorization": f"Bearer {operator_token}"},
+            timeout=30,
+        )
     if logins_ready:
         logins_ready()
-    enrol_all(persons[len(first):], len(first))
+    enrol_all(persons[len(first) :], len(first))
     plan = relationships_plan(persons, rng, asked, own=False)
     relationships += connect_all(plan, workers)
     failures = member_failures + network_failures
-    summary = {"members": len(persons) - len(member_failures),
-               "requests": len(own_plan) + len(plan),
-               "relationships": relationships, "failures": failures,
-               "seconds": time.monotonic() - started, **timings}
-    say(f"{summary['members']} members, {summary['requests']} requests ({relationships} "
+    summary = {
+        "members": len(persons) - len(member_failures),
+        "requests": len(own_plan) + len(plan),
+        "relationships": relationships,
+        "failures": failures,
+        "seconds": time.monotonic() - started,
+        **timings,
+    }
+    say(
+        f"{summary['members']} members, {summary['requests']} requests ({relationships} "
         f"accepted, with conversations) in {summary['seconds']:.0f} s "
-        f"(members {timings['members_seconds']:.0f} s, network {timings['network_seconds']:.0f} s)")
+        f"(members {timings['members_seconds']:.0f} s, network {timings['network_seconds']:.0f} s)"
+    )
     for failure in failures[:5]:
         say("  failed: " + failure)
     return summary
@@ -439,25 +569,36 @@ def _first_question(answer):
 def logins():
     """The documented logins, as scripts/demo prints them."""
     personas = data("personas.yaml")
-    lines = [f"  {personas[k]['username']:<15} {personas[k]['shows']}"
-             for k in ("mentor", "student", "newcomer")]
+    lines = [
+        f"  {personas[k]['username']:<15} {personas[k]['shows']}"
+        for k in ("mentor", "student", "newcomer")
+    ]
     return "\n".join(lines) + f"\n  password for all: {personas['password']}"
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("count", type=int, nargs="?",
-                        default=int(os.environ.get("DEMO_MEMBERS", "2000")),
-                        help="members besides the documented logins (DEMO_MEMBERS, 2000)")
-    parser.add_argument("--gateway", default=os.environ.get("GATEWAY_URL",
-                                                            "http://localhost:8000"))
+    parser.add_argument(
+        "count",
+        type=int,
+        nargs="?",
+        default=int(os.environ.get("DEMO_MEMBERS", "2000")),
+        help="members besides the documented logins (DEMO_MEMBERS, 2000)",
+    )
+    parser.add_argument("--gateway", default=os.environ.get("GATEWAY_URL", "http://localhost:8000"))
     parser.add_argument("--workers", type=int, default=8, help="API clients at once (8)")
     args = parser.parse_args(argv)
     from mentornet_platform import settings
+
     identity_url = settings.get("IDENTITY_DATABASE_URL")
     try:
-        summary = load(args.gateway, args.count, identity_url, args.workers,
-                       operator_token=os.environ.get("ADMIN_API_TOKEN") or None)
+        summary = load(
+            args.gateway,
+            args.count,
+            identity_url,
+            args.workers,
+            operator_token=os.environ.get("ADMIN_API_TOKEN") or None,
+        )
     except Refused as refusal:
         print(refusal, file=sys.stderr)
         return 3

@@ -19,6 +19,7 @@ with a mentee, her mentor and another mentor (``--only sign-up``, ``inbox``,
 ``profile``, ``mentoring``, ``dashboard`` or ``network`` refreshes one set).  The PNGs are reduced to 256 colours
 to stay small.
 """
+
 import argparse
 import os
 import re
@@ -33,9 +34,8 @@ from PIL import Image  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from conftest import registration  # noqa: E402
-from mentornet_platform.testing import Mailbox, Stack, wait_until  # noqa: E402
-from tests.support import (ask, become_mentor, import_records, onboarded_member,  # noqa: E402
-                           record_number)
+from mentornet_testing import Mailbox, Stack, wait_until  # noqa: E402
+from tests.support import ask, become_mentor, import_records, onboarded_member, record_number  # noqa: E402
 from tests.web.browser import launch_chromium  # noqa: E402
 
 SIZES = (("laptop", 1280, 800), ("phone", 375, 812))
@@ -53,14 +53,31 @@ def save(page, out, name, size):
 def walk(stack, mailbox, browser, out, size, width, height, language):
     form = registration(language=language, first_name="Zoë", last_name="van der Berg")
     number = record_number()
-    loaded = import_records(stack, Path(tempfile.mkdtemp(prefix="mentornet-records-")), [(
-        number, "alumnus", form["first_name"], form["last_name"], form["date_of_birth"],
-        "Archaeology", "Humanities", 2016, 2020, "")])
+    loaded = import_records(
+        stack,
+        Path(tempfile.mkdtemp(prefix="mentornet-records-")),
+        [
+            (
+                number,
+                "alumnus",
+                form["first_name"],
+                form["last_name"],
+                form["date_of_birth"],
+                "Archaeology",
+                "Humanities",
+                2016,
+                2020,
+                "",
+            )
+        ],
+    )
     assert loaded.returncode == 0, loaded.stderr
-    context = browser.new_context(base_url=stack.gateway_url, viewport={"width": width,
-                                                                         "height": height},
-                                  locale={"en": "en-GB", "nl": "nl-NL"}[language],
-                                  extra_http_headers={"Accept-Language": language})
+    context = browser.new_context(
+        base_url=stack.gateway_url,
+        viewport={"width": width, "height": height},
+        locale={"en": "en-GB", "nl": "nl-NL"}[language],
+        extra_http_headers={"Accept-Language": language},
+    )
     context.set_default_timeout(20_000)
     page = context.new_page()
     stack.stop("mentoring")  # step 7 stays on screen until it is photographed
@@ -74,8 +91,9 @@ def walk(stack, mailbox, browser, out, size, width, height, language):
     page.locator("main form button[type=submit]").last.click()
     page.wait_for_load_state()
 
-    mail = wait_until(lambda: mailbox.to(form["email"], "^(Confirm|Bevestig)"), 20, 0.1,
-                      "the confirmation mail")[-1]
+    mail = wait_until(
+        lambda: mailbox.to(form["email"], "^(Confirm|Bevestig)"), 20, 0.1, "the confirmation mail"
+    )[-1]
     page.goto(re.search(r"https?://\S+/confirm-email\?token=\S+", mail["body"]).group(0))
     confirm = page.locator("main form button[type=submit]")
     if confirm.count():  # a link's page that confirms on a button press (no GET side effect)
@@ -125,20 +143,33 @@ def walk(stack, mailbox, browser, out, size, width, height, language):
 def inbox(stack, browser, out, size, width, height, language):
     """The inbox, a thread, writing to a member and reporting a message."""
     records = Path(tempfile.mkdtemp(prefix="mentornet-records-"))
-    zoe = onboarded_member(stack, records, registration(
-        language=language, first_name="Zoë", last_name="van der Berg"))
-    daan = onboarded_member(stack, records, registration(
-        language=language, first_name="Daan", last_name="Visser"))
-    started = daan.post("/conversations", {"recipient_id": zoe.user_id, "body": (
-        "Hi Zoë, I saw you studied archaeology too. Could I ask you about your first job "
-        "at the museum?")}).json()
-    zoe.post(f"/conversations/{started['id']}/messages", {
-        "body": "Of course! Thursday afternoon suits me.\nShall we call?"})
+    zoe = onboarded_member(
+        stack, records, registration(language=language, first_name="Zoë", last_name="van der Berg")
+    )
+    daan = onboarded_member(
+        stack, records, registration(language=language, first_name="Daan", last_name="Visser")
+    )
+    started = daan.post(
+        "/conversations",
+        {
+            "recipient_id": zoe.user_id,
+            "body": (
+                "Hi Zoë, I saw you studied archaeology too. Could I ask you about your first job "
+                "at the museum?"
+            ),
+        },
+    ).json()
+    zoe.post(
+        f"/conversations/{started['id']}/messages",
+        {"body": "Of course! Thursday afternoon suits me.\nShall we call?"},
+    )
     daan.post(f"/conversations/{started['id']}/messages", {"body": "Thursday at three, then."})
-    context = browser.new_context(base_url=stack.gateway_url, viewport={"width": width,
-                                                                         "height": height},
-                                  locale={"en": "en-GB", "nl": "nl-NL"}[language],
-                                  extra_http_headers={"Accept-Language": language})
+    context = browser.new_context(
+        base_url=stack.gateway_url,
+        viewport={"width": width, "height": height},
+        locale={"en": "en-GB", "nl": "nl-NL"}[language],
+        extra_http_headers={"Accept-Language": language},
+    )
     context.set_default_timeout(20_000)
     page = context.new_page()
     page.goto("/login")
@@ -159,31 +190,61 @@ def profile(stack, browser, out, size, width, height, language):
     """The profile's Personal tab, a section's form (the headline's live count),
     a position, the Mentor tab, and the public profile another member sees."""
     records = Path(tempfile.mkdtemp(prefix="mentornet-records-"))
-    zoe = onboarded_member(stack, records, registration(
-        language=language, first_name="Zoë", last_name="van der Berg"))
-    daan = onboarded_member(stack, records, registration(
-        language=language, first_name="Daan", last_name="Visser"), role="student")
-    zoe.patch("/me/profile", {
-        "headline": "Curator of maps at the city museum",
-        "bio": "I studied archaeology and found my way into museums.\n"
-               "Happy to talk about first jobs, CVs and the cultural sector.",
-        "positions": [{"organisation": "City Museum", "title": "Curator", "sector": "arts_culture",
-                       "location": "Leiden", "start_month": "2021-03", "current": True},
-                      {"organisation": "Map Library", "title": "Assistant curator",
-                       "sector": "arts_culture", "start_month": "2018-09",
-                       "end_month": "2021-02"}],
-        "address": {"city": "Leiden", "country": "NL"},
-        "website": "https://zoe.example.org"})
-    zoe.put("/me/mentor-settings", {
-        "available": True, "activities": ["cv_review", "career_advice"], "max_mentees": 2,
-        "sectors": ["arts_culture"], "languages": ["nl", "en"],
-        "note": "Thursday afternoons suit me best."})
+    zoe = onboarded_member(
+        stack, records, registration(language=language, first_name="Zoë", last_name="van der Berg")
+    )
+    daan = onboarded_member(
+        stack,
+        records,
+        registration(language=language, first_name="Daan", last_name="Visser"),
+        role="student",
+    )
+    zoe.patch(
+        "/me/profile",
+        {
+            "headline": "Curator of maps at the city museum",
+            "bio": "I studied archaeology and found my way into museums.\n"
+            "Happy to talk about first jobs, CVs and the cultural sector.",
+            "positions": [
+                {
+                    "organisation": "City Museum",
+                    "title": "Curator",
+                    "sector": "arts_culture",
+                    "location": "Leiden",
+                    "start_month": "2021-03",
+                    "current": True,
+                },
+                {
+                    "organisation": "Map Library",
+                    "title": "Assistant curator",
+                    "sector": "arts_culture",
+                    "start_month": "2018-09",
+                    "end_month": "2021-02",
+                },
+            ],
+            "address": {"city": "Leiden", "country": "NL"},
+            "website": "https://zoe.example.org",
+        },
+    )
+    zoe.put(
+        "/me/mentor-settings",
+        {
+            "available": True,
+            "activities": ["cv_review", "career_advice"],
+            "max_mentees": 2,
+            "sectors": ["arts_culture"],
+            "languages": ["nl", "en"],
+            "note": "Thursday afternoons suit me best.",
+        },
+    )
     pages = {}
     for member in (zoe, daan):
-        context = browser.new_context(base_url=stack.gateway_url,
-                                      viewport={"width": width, "height": height},
-                                      locale={"en": "en-GB", "nl": "nl-NL"}[language],
-                                      extra_http_headers={"Accept-Language": language})
+        context = browser.new_context(
+            base_url=stack.gateway_url,
+            viewport={"width": width, "height": height},
+            locale={"en": "en-GB", "nl": "nl-NL"}[language],
+            extra_http_headers={"Accept-Language": language},
+        )
         context.set_default_timeout(20_000)
         page = context.new_page()
         page.goto("/login")
@@ -212,22 +273,39 @@ def mentoring(stack, browser, out, size, width, height, language):
     """The requests (a mentor's list and a request with its answer forms), a
     relationship, its end's confirmation and the settings' preferences."""
     records = Path(tempfile.mkdtemp(prefix="mentornet-records-"))
-    zoe = onboarded_member(stack, records, registration(
-        language=language, first_name="Zoë", last_name="van der Berg"))
-    daan = onboarded_member(stack, records, registration(
-        language=language, first_name="Daan", last_name="Visser"), role="student")
-    noor = onboarded_member(stack, records, registration(
-        language=language, first_name="Noor", last_name="Jansen"), role="student")
+    zoe = onboarded_member(
+        stack, records, registration(language=language, first_name="Zoë", last_name="van der Berg")
+    )
+    daan = onboarded_member(
+        stack,
+        records,
+        registration(language=language, first_name="Daan", last_name="Visser"),
+        role="student",
+    )
+    noor = onboarded_member(
+        stack,
+        records,
+        registration(language=language, first_name="Noor", last_name="Jansen"),
+        role="student",
+    )
     become_mentor(zoe, max_mentees=2)
     accepted = ask(daan, zoe, message="Could you look at my CV before I apply to the museum?")
-    relationship = zoe.post(f"/mentoring/requests/{accepted.json()['id']}/accept", {
-        "reply": "Gladly! Send it over and we'll talk on Thursday."}).json()["relationship"]["id"]
-    pending = ask(noor, zoe, ("cv_review", "mock_interview"),
-                  "I am finishing my master's in archaeology. Could we practise an interview?")
-    context = browser.new_context(base_url=stack.gateway_url, viewport={"width": width,
-                                                                         "height": height},
-                                  locale={"en": "en-GB", "nl": "nl-NL"}[language],
-                                  extra_http_headers={"Accept-Language": language})
+    relationship = zoe.post(
+        f"/mentoring/requests/{accepted.json()['id']}/accept",
+        {"reply": "Gladly! Send it over and we'll talk on Thursday."},
+    ).json()["relationship"]["id"]
+    pending = ask(
+        noor,
+        zoe,
+        ("cv_review", "mock_interview"),
+        "I am finishing my master's in archaeology. Could we practise an interview?",
+    )
+    context = browser.new_context(
+        base_url=stack.gateway_url,
+        viewport={"width": width, "height": height},
+        locale={"en": "en-GB", "nl": "nl-NL"}[language],
+        extra_http_headers={"Accept-Language": language},
+    )
     context.set_default_timeout(20_000)
     page = context.new_page()
     page.goto("/login")
@@ -253,10 +331,12 @@ def dashboard(stack, browser, out, size, width, height, language):
         zoe = _dashboard_members[stack]
     else:
         zoe = _dashboard_members[stack] = _dashboard_network(stack, language)
-    context = browser.new_context(base_url=stack.gateway_url, viewport={"width": width,
-                                                                         "height": height},
-                                  locale={"en": "en-GB", "nl": "nl-NL"}[language],
-                                  extra_http_headers={"Accept-Language": language})
+    context = browser.new_context(
+        base_url=stack.gateway_url,
+        viewport={"width": width, "height": height},
+        locale={"en": "en-GB", "nl": "nl-NL"}[language],
+        extra_http_headers={"Accept-Language": language},
+    )
     context.set_default_timeout(20_000)
     page = context.new_page()
     page.goto("/login")
@@ -279,16 +359,35 @@ def _dashboard_network(stack, language):
     """A mentee with a mentor, a pending request, a message, and three mentors
     in overlapping sectors (so the cloud has several sizes)."""
     records = Path(tempfile.mkdtemp(prefix="mentornet-records-"))
-    zoe = onboarded_member(stack, records, registration(
-        language=language, first_name="Zoë", last_name="van der Berg"), role="student")
-    mentors = [onboarded_member(stack, records, registration(
-        language=language, first_name=first, last_name=last))
-        for first, last in (("Marit", "de Vries"), ("Daan", "Visser"), ("Noor", "Bakker"))]
-    for mentor, sectors in zip(mentors, (["arts_culture", "education"], ["arts_culture"],
-                                         ["legal", "arts_culture", "government"])):
-        assert mentor.put("/me/mentor-settings", {
-            "available": True, "activities": ["cv_review", "career_advice"], "max_mentees": 3,
-            "sectors": sectors, "languages": ["en", "nl"]}).status_code == 200
+    zoe = onboarded_member(
+        stack,
+        records,
+        registration(language=language, first_name="Zoë", last_name="van der Berg"),
+        role="student",
+    )
+    mentors = [
+        onboarded_member(
+            stack, records, registration(language=language, first_name=first, last_name=last)
+        )
+        for first, last in (("Marit", "de Vries"), ("Daan", "Visser"), ("Noor", "Bakker"))
+    ]
+    for mentor, sectors in zip(
+        mentors,
+        (["arts_culture", "education"], ["arts_culture"], ["legal", "arts_culture", "government"]),
+    ):
+        assert (
+            mentor.put(
+                "/me/mentor-settings",
+                {
+                    "available": True,
+                    "activities": ["cv_review", "career_advice"],
+                    "max_mentees": 3,
+                    "sectors": sectors,
+                    "languages": ["en", "nl"],
+                },
+            ).status_code
+            == 200
+        )
     accepted = ask(zoe, mentors[0], message="Could you look at my CV?").json()["id"]
     mentors[0].post(f"/mentoring/requests/{accepted}/accept", {"reply": "Gladly."})
     ask(zoe, mentors[1], message="Could we talk about museum work?")
@@ -302,19 +401,23 @@ def network(stack, browser, out, size, width, height, language):
     if stack not in _network_members:  # the same members at every width
         _network_members[stack] = _network(stack, language)
     zoe, juergen = _network_members[stack]
-    context = browser.new_context(base_url=stack.gateway_url, viewport={"width": width,
-                                                                         "height": height},
-                                  locale={"en": "en-GB", "nl": "nl-NL"}[language],
-                                  extra_http_headers={"Accept-Language": language})
+    context = browser.new_context(
+        base_url=stack.gateway_url,
+        viewport={"width": width, "height": height},
+        locale={"en": "en-GB", "nl": "nl-NL"}[language],
+        extra_http_headers={"Accept-Language": language},
+    )
     context.set_default_timeout(20_000)
     page = context.new_page()
     page.goto("/login")
     log_in(page, zoe.form)
     expect(page.locator("form[action='/logout']")).to_have_count(1)
-    for name, path in (("network-1-search", "/search?sector=arts_culture"),
-                       ("network-2-mentor", f"/mentors/{juergen.user_id}"),
-                       ("network-3-directory", "/directory"),
-                       ("network-4-relationships", "/relationships")):
+    for name, path in (
+        ("network-1-search", "/search?sector=arts_culture"),
+        ("network-2-mentor", f"/mentors/{juergen.user_id}"),
+        ("network-3-directory", "/directory"),
+        ("network-4-relationships", "/relationships"),
+    ):
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         save(page, out, name, size)
@@ -329,8 +432,12 @@ def _network(stack, language):
     records = Path(tempfile.mkdtemp(prefix="mentornet-records-"))
 
     def person(first, last, role="alumnus", headline=None):
-        member = onboarded_member(stack, records, registration(
-            language=language, first_name=first, last_name=last), role=role)
+        member = onboarded_member(
+            stack,
+            records,
+            registration(language=language, first_name=first, last_name=last),
+            role=role,
+        )
         if headline:
             assert member.patch("/me/profile", {"headline": headline}).status_code == 200
         return member
@@ -341,15 +448,25 @@ def _network(stack, language):
     become_mentor(marit, max_mentees=3)
     become_mentor(juergen, max_mentees=2, activities=("career_advice", "cv_review"))
     accepted = ask(zoe, marit, message="Could you look at my CV?").json()["id"]
-    assert marit.post(f"/mentoring/requests/{accepted}/accept",
-                      {"reply": "Gladly."}).status_code == 200
+    assert (
+        marit.post(f"/mentoring/requests/{accepted}/accept", {"reply": "Gladly."}).status_code
+        == 200
+    )
     return zoe, juergen
 
 
 def fill_sign_up(page, form):
     """The sign-up form, by its fields' ids (the page's own labels are in either language)."""
-    for name in ("first_name", "last_name", "username", "password", "password_confirmation",
-                 "email", "email_confirmation", "security_answer"):
+    for name in (
+        "first_name",
+        "last_name",
+        "username",
+        "password",
+        "password_confirmation",
+        "email",
+        "email_confirmation",
+        "security_answer",
+    ):
         page.locator(f"#{name}").fill(form[name])
     year, month, day = form["date_of_birth"].split("-")
     page.locator("#date_of_birth").fill(day)
@@ -370,9 +487,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "screenshots"))
     parser.add_argument("--language", default="en", choices=("en", "nl"))
-    parser.add_argument("--only", choices=("sign-up", "inbox", "profile", "mentoring", "dashboard",
-                                           "network"),
-                        help="photograph one set of pages (default: all)")
+    parser.add_argument(
+        "--only",
+        choices=("sign-up", "inbox", "profile", "mentoring", "dashboard", "network"),
+        help="photograph one set of pages (default: all)",
+    )
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     logs = os.path.join(ROOT, ".run", "screenshot-logs")

@@ -1,4 +1,5 @@
 """What the cross-service tests share: a member driving the API like a client."""
+
 import os
 import re
 import subprocess
@@ -7,7 +8,7 @@ import uuid
 
 import requests
 
-from mentornet_platform.testing import ROOT, wait_until
+from mentornet_testing import ROOT, wait_until
 
 
 class Member:
@@ -26,7 +27,9 @@ class Member:
         return requests.get(self.url(path), headers=self.headers(), timeout=10, **kwargs)
 
     def post(self, path, json=None, **kwargs):
-        return requests.post(self.url(path), json=json, headers=self.headers(), timeout=10, **kwargs)
+        return requests.post(
+            self.url(path), json=json, headers=self.headers(), timeout=10, **kwargs
+        )
 
     def patch(self, path, json=None):
         return requests.patch(self.url(path), json=json, headers=self.headers(), timeout=10)
@@ -45,8 +48,11 @@ class Member:
         return response.json()
 
     def login(self, password=None):
-        return requests.post(self.url("/auth/login"), timeout=10, json={
-            "username": self.form["username"], "password": password or self.form["password"]})
+        return requests.post(
+            self.url("/auth/login"),
+            timeout=10,
+            json={"username": self.form["username"], "password": password or self.form["password"]},
+        )
 
     def onboarding(self):
         return self.get("/onboarding").json()
@@ -54,12 +60,19 @@ class Member:
 
 def import_records(system, tmp_path, rows):
     path = tmp_path / f"records-{uuid.uuid4().hex[:6]}.csv"
-    lines = ["record_number,role,first_name,last_name,date_of_birth,programme,faculty,"
-             "year_started,year_graduated,email"] + [",".join(map(str, row)) for row in rows]
+    lines = [
+        "record_number,role,first_name,last_name,date_of_birth,programme,faculty,"
+        "year_started,year_graduated,email"
+    ] + [",".join(map(str, row)) for row in rows]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     env = dict(os.environ, IDENTITY_DATABASE_URL=system.urls["identity"])
-    return subprocess.run([sys.executable, "-m", "identity.records", str(path)], env=env,
-                          capture_output=True, text=True, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "identity.records", str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
 
 
 def record_number():
@@ -75,13 +88,29 @@ def onboarded_member(system, tmp_path, form, role="alumnus"):
     """A member who has been through every onboarding step (verified, done)."""
     member = Member(system, form)
     number = record_number()
-    result = import_records(system, tmp_path, [(number, role, form["first_name"], form["last_name"],
-                                                form["date_of_birth"], "Archaeology", "Humanities",
-                                                2010, 2014 if role == "alumnus" else "", "")])
+    result = import_records(
+        system,
+        tmp_path,
+        [
+            (
+                number,
+                role,
+                form["first_name"],
+                form["last_name"],
+                form["date_of_birth"],
+                "Archaeology",
+                "Humanities",
+                2010,
+                2014 if role == "alumnus" else "",
+                "",
+            )
+        ],
+    )
     assert result.returncode == 0, result.stderr
     member.sign_up()
-    details = member.post("/onboarding/affiliation", {"role": role, "record_number": number}
-                          ).json()["study_details"]
+    details = member.post(
+        "/onboarding/affiliation", {"role": role, "record_number": number}
+    ).json()["study_details"]
     assert member.put("/onboarding/study-details", details).status_code == 200
     wait_until(lambda: member.onboarding()["next_step"] == "guidelines", 15, 0.05, "the account")
     version = requests.get(member.url("/guidelines")).json()["version"]
@@ -90,24 +119,42 @@ def onboarded_member(system, tmp_path, form, role="alumnus"):
     wait_until(lambda: member.get("/me/profile").json().get("verified"), 15, 0.05, "verified")
     # Notifications learns of the verification by its own event, maybe later than
     # profiles: until then it refuses the member's first message (403).
-    wait_until(lambda: system.scalar("notifications", "SELECT verified FROM members WHERE user_id = %s",
-                                     (str(member.user_id),)), 15, 0.05, "verified in notifications")
+    wait_until(
+        lambda: system.scalar(
+            "notifications",
+            "SELECT verified FROM members WHERE user_id = %s",
+            (str(member.user_id),),
+        ),
+        15,
+        0.05,
+        "verified in notifications",
+    )
     return member
 
 
 def become_mentor(member, max_mentees=1, activities=("cv_review", "mock_interview")):
-    response = member.put("/me/mentor-settings", {
-        "available": True, "activities": list(activities), "max_mentees": max_mentees,
-        "sectors": ["arts_culture"], "languages": ["en", "nl"]})
+    response = member.put(
+        "/me/mentor-settings",
+        {
+            "available": True,
+            "activities": list(activities),
+            "max_mentees": max_mentees,
+            "sectors": ["arts_culture"],
+            "languages": ["en", "nl"],
+        },
+    )
     assert response.status_code == 200, response.text
 
 
 def ask(mentee, mentor, activities=("cv_review",), message="Could you review my CV?"):
     def asked():
-        response = mentee.post("/mentoring/requests", {
-            "mentor_id": mentor.user_id, "activities": list(activities), "message": message})
+        response = mentee.post(
+            "/mentoring/requests",
+            {"mentor_id": mentor.user_id, "activities": list(activities), "message": message},
+        )
         # The offer reaches mentoring by event; until then the mentor looks unavailable.
         if response.status_code == 409 and response.json()["error"]["code"] == "mentor_unavailable":
             return None
         return [response]  # a list: a 4xx response object is falsy
+
     return wait_until(asked, 15, 0.1, "mentoring to know the mentor's offer")[0]

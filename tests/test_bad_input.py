@@ -1,12 +1,13 @@
 """Bad input at the gateway: a clear error in the shape of docs/architecture.md, section 3,
 naming the problem, and nothing half-written in any database."""
+
 import time
 import uuid
 
 import pytest
 import requests
 
-from mentornet_platform.testing import wait_until
+from mentornet_testing import wait_until
 
 
 def post_account(system, form=None, **kwargs):
@@ -17,12 +18,27 @@ def nothing_written(system, form):
     """No trace of this sign-up anywhere: account, event, profile or mail."""
     time.sleep(0.5)
     username, email = form.get("username", "?"), form.get("email", "?")
-    assert system.scalar("identity", "SELECT count(*) FROM accounts WHERE lower(username) = lower(%s)"
-                         " OR lower(email) = lower(%s)", (username, email)) == 0
-    assert system.scalar("identity", "SELECT count(*) FROM outbox_events WHERE"
-                         " envelope->'data'->>'username' = %s", (username,)) == 0
-    assert system.scalar("profiles", "SELECT count(*) FROM profiles WHERE username = %s",
-                         (username,)) == 0
+    assert (
+        system.scalar(
+            "identity",
+            "SELECT count(*) FROM accounts WHERE lower(username) = lower(%s)"
+            " OR lower(email) = lower(%s)",
+            (username, email),
+        )
+        == 0
+    )
+    assert (
+        system.scalar(
+            "identity",
+            "SELECT count(*) FROM outbox_events WHERE envelope->'data'->>'username' = %s",
+            (username,),
+        )
+        == 0
+    )
+    assert (
+        system.scalar("profiles", "SELECT count(*) FROM profiles WHERE username = %s", (username,))
+        == 0
+    )
 
 
 def assert_error(response, status, code, field=None):
@@ -37,8 +53,11 @@ def assert_error(response, status, code, field=None):
 
 
 def test_malformed_json(system):
-    response = requests.post(system.gateway_url + "/api/v1/accounts", data="{not json",
-                             headers={"Content-Type": "application/json"})
+    response = requests.post(
+        system.gateway_url + "/api/v1/accounts",
+        data="{not json",
+        headers={"Content-Type": "application/json"},
+    )
     assert_error(response, 400, "malformed_json")
 
 
@@ -55,8 +74,15 @@ def test_wrong_content_type(system, new_registration):
 
 def test_missing_fields_are_each_named(system):
     error = assert_error(post_account(system, {"first_name": "Jan"}), 422, "invalid_input")
-    for field in ("last_name", "username", "password", "email", "date_of_birth",
-                  "accept_privacy_policy", "accept_terms"):
+    for field in (
+        "last_name",
+        "username",
+        "password",
+        "email",
+        "date_of_birth",
+        "accept_privacy_policy",
+        "accept_terms",
+    ):
         assert field in error["fields"], field
 
 
@@ -88,8 +114,9 @@ BAD_FIELDS = [
 ]
 
 
-@pytest.mark.parametrize("field,value,hint", BAD_FIELDS,
-                         ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(BAD_FIELDS)])
+@pytest.mark.parametrize(
+    "field,value,hint", BAD_FIELDS, ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(BAD_FIELDS)]
+)
 def test_each_bad_field_is_named_with_a_clear_message(system, new_registration, field, value, hint):
     form = new_registration(**{field: value})
     if field == "password":
@@ -112,7 +139,8 @@ def test_confirmations_must_match(system, new_registration):
 
 
 def test_duplicate_username_regardless_of_case_but_an_address_tells_nothing(
-        system, new_registration):
+    system, new_registration
+):
     first = new_registration()
     first_answer = post_account(system, first)
     assert first_answer.status_code == 201
@@ -121,17 +149,24 @@ def test_duplicate_username_regardless_of_case_but_an_address_tells_nothing(
     nothing_written(system, {"username": "?", "email": same_name["email"]})
     # An address answers the same whether or not it has an account (the first is
     # not confirmed here; tests/test_onboarding_flow.py has a confirmed one).
-    same_mail = new_registration(email=first["email"].upper(), email_confirmation=first["email"].upper())
+    same_mail = new_registration(
+        email=first["email"].upper(), email_confirmation=first["email"].upper()
+    )
     answer = post_account(system, same_mail)
     assert answer.status_code == 201, answer.text
     assert answer.json().keys() == first_answer.json().keys()
     assert answer.json()["account"].keys() == first_answer.json()["account"].keys()
-    assert system.scalar("identity", "SELECT count(*) FROM accounts WHERE username = %s",
-                         (first["username"],)) == 1
+    assert (
+        system.scalar(
+            "identity", "SELECT count(*) FROM accounts WHERE username = %s", (first["username"],)
+        )
+        == 1
+    )
 
 
 def test_a_retried_sign_up_with_the_same_idempotency_key_creates_one_account(
-        system, mailbox, new_registration):
+    system, mailbox, new_registration
+):
     form = new_registration()
     key = str(uuid.uuid4())
     first = post_account(system, form, headers={"Idempotency-Key": key})
@@ -141,15 +176,20 @@ def test_a_retried_sign_up_with_the_same_idempotency_key_creates_one_account(
     wait_until(lambda: mailbox.welcomes(form["email"]), 15, 0.05, "the welcome e-mail")
     time.sleep(1)
     assert len(mailbox.welcomes(form["email"])) == 1
-    assert system.scalar("identity", "SELECT count(*) FROM accounts WHERE username = %s",
-                         (form["username"],)) == 1
+    assert (
+        system.scalar(
+            "identity", "SELECT count(*) FROM accounts WHERE username = %s", (form["username"],)
+        )
+        == 1
+    )
 
 
 def test_requests_without_a_valid_token_are_refused(system):
     missing = requests.get(system.gateway_url + "/api/v1/onboarding")
     assert_error(missing, 401, "not_authenticated")
-    forged = requests.get(system.gateway_url + "/api/v1/onboarding",
-                          headers={"Authorization": "Bearer forged-token"})
+    forged = requests.get(
+        system.gateway_url + "/api/v1/onboarding", headers={"Authorization": "Bearer forged-token"}
+    )
     assert_error(forged, 401, "session_invalid")
 
 

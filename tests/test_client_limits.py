@@ -4,10 +4,11 @@ and two gateway processes (one of them with two workers) sharing them.
 The gateway runs as if behind one proxy of the operator's (TRUSTED_PROXY_HOPS=1),
 so each test is a client of its own by the X-Forwarded-For that proxy would add.
 """
+
 import itertools
-import re
 import math
 import random
+import re
 import threading
 import time
 import uuid
@@ -16,7 +17,7 @@ import pytest
 import requests
 
 from conftest import registration
-from mentornet_platform.testing import Stack
+from mentornet_testing import Stack
 
 ADMIN_TOKEN = "operator-token-for-limit-tests"
 LOGIN_ALLOWANCE = 50  # the default: 50 failed logins per 15 minutes per client
@@ -31,8 +32,9 @@ def regained_since(started):
 
 @pytest.fixture(scope="module")
 def limited(logs_dir, mailbox):
-    stack = Stack(logs_dir, smtp_port=mailbox.port, TRUSTED_PROXY_HOPS=1,
-                  ADMIN_API_TOKEN=ADMIN_TOKEN)
+    stack = Stack(
+        logs_dir, smtp_port=mailbox.port, TRUSTED_PROXY_HOPS=1, ADMIN_API_TOKEN=ADMIN_TOKEN
+    )
     try:
         stack.start_all(("identity", "gateway", "gateway-2"), GATEWAY_WORKERS=2)
         yield stack
@@ -44,30 +46,39 @@ class Client:
     """One address, sending through both gateways in turn."""
 
     def __init__(self, stack):
-        self.address = "198.18.{}.{}".format(random.randrange(256), random.randrange(1, 255))
+        self.address = f"198.18.{random.randrange(256)}.{random.randrange(1, 255)}"
         self.gateways = itertools.cycle([stack.gateway_url, stack.gateway_urls["gateway-2"]])
         self.lock = threading.Lock()
 
     def post(self, path, json, headers=None):
         with self.lock:
             base = next(self.gateways)
-        return requests.post(base + "/api/v1" + path, json=json, timeout=30,
-                             headers={"X-Forwarded-For": self.address, **(headers or {})})
+        return requests.post(
+            base + "/api/v1" + path,
+            json=json,
+            timeout=30,
+            headers={"X-Forwarded-For": self.address, **(headers or {})},
+        )
 
     def get(self, path, headers=None):
         with self.lock:
             base = next(self.gateways)
-        return requests.get(base + "/api/v1" + path, timeout=30,
-                            headers={"X-Forwarded-For": self.address, **(headers or {})})
+        return requests.get(
+            base + "/api/v1" + path,
+            timeout=30,
+            headers={"X-Forwarded-For": self.address, **(headers or {})},
+        )
 
     def login(self, username, password):
         return self.post("/auth/login", {"username": username, "password": password})
 
 
 def refused_by_client_limit(response):
-    return response.status_code == 429 and \
-        response.json()["error"]["code"] == "too_many_requests" and \
-        1 <= int(response.headers["Retry-After"]) <= 3600
+    return (
+        response.status_code == 429
+        and response.json()["error"]["code"] == "too_many_requests"
+        and 1 <= int(response.headers["Retry-After"]) <= 3600
+    )
 
 
 def test_a_spray_of_100_guesses_over_25_names_gets_429_with_retry_after(limited):
@@ -134,11 +145,19 @@ def test_guessing_the_admin_token_gets_429_and_the_right_token_costs_nothing(lim
     refused = guesser.get("/admin/affiliation-reviews", {"Authorization": "Bearer guess"})
     assert refused_by_client_limit(refused), refused.text
     # Refused before the token is compared: a lucky guess would not be told.
-    assert guesser.get("/admin/affiliation-reviews",
-                       {"Authorization": f"Bearer {ADMIN_TOKEN}"}).status_code == 429
+    assert (
+        guesser.get(
+            "/admin/affiliation-reviews", {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        ).status_code
+        == 429
+    )
     for _ in range(15):
-        assert operator.get("/admin/affiliation-reviews",
-                            {"Authorization": f"Bearer {ADMIN_TOKEN}"}).status_code == 200
+        assert (
+            operator.get(
+                "/admin/affiliation-reviews", {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+            ).status_code
+            == 200
+        )
 
 
 def test_guessing_links_for_address_confirmation_and_password_reset_gets_429(limited):
@@ -147,13 +166,24 @@ def test_guessing_links_for_address_confirmation_and_password_reset_gets_429(lim
         assert guesser.post("/email-confirmations", {"token": uuid.uuid4().hex}).status_code == 404
     assert refused_by_client_limit(guesser.post("/email-confirmations", {"token": "guess"}))
     for _ in range(15):
-        assert guesser.post("/password-resets/verify", {
-            "token": uuid.uuid4().hex, "security_answer": "Rex"}).status_code == 404
+        assert (
+            guesser.post(
+                "/password-resets/verify", {"token": uuid.uuid4().hex, "security_answer": "Rex"}
+            ).status_code
+            == 404
+        )
         assert guesser.get(f"/password-resets/question?token={uuid.uuid4().hex}").status_code == 404
     assert refused_by_client_limit(guesser.post("/password-resets", {"login": "someone"}))
-    assert refused_by_client_limit(guesser.post("/password-resets/complete", {
-        "reset_token": "guess", "password": "a new long password",
-        "password_confirmation": "a new long password"}))
+    assert refused_by_client_limit(
+        guesser.post(
+            "/password-resets/complete",
+            {
+                "reset_token": "guess",
+                "password": "a new long password",
+                "password_confirmation": "a new long password",
+            },
+        )
+    )
 
 
 def test_a_locked_login_name_answers_429_with_retry_after(limited):
@@ -170,16 +200,21 @@ def test_the_login_page_draws_on_the_same_allowance(limited):
     """The pages' login is the same guess as the API's: a spray through both is
     one spray."""
     spray = Client(limited)
-    page = requests.get(limited.gateway_url + "/login", timeout=30,
-                        headers={"X-Forwarded-For": spray.address})
+    page = requests.get(
+        limited.gateway_url + "/login", timeout=30, headers={"X-Forwarded-For": spray.address}
+    )
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
     # The cookie is __Host- and Secure, which requests keeps to https: sent by hand.
     cookie = page.headers["Set-Cookie"].split(";", 1)[0]
 
     def page_login():
-        return requests.post(limited.gateway_url + "/login", timeout=30, allow_redirects=False,
-                             data={"csrf_token": token, "username": "ghost", "password": "x" * 20},
-                             headers={"X-Forwarded-For": spray.address, "Cookie": cookie})
+        return requests.post(
+            limited.gateway_url + "/login",
+            timeout=30,
+            allow_redirects=False,
+            data={"csrf_token": token, "username": "ghost", "password": "x" * 20},
+            headers={"X-Forwarded-For": spray.address, "Cookie": cookie},
+        )
 
     while spray.login(f"ghost.{uuid.uuid4().hex[:6]}", "Welcome2026!Welcome").status_code != 429:
         pass  # the API used the allowance up

@@ -1,5 +1,6 @@
 """The contracts between services (mentornet_contracts) checked from both sides:
 what each service exposes and consumes, against what the contracts say."""
+
 import inspect
 import os
 import re
@@ -14,8 +15,10 @@ from mentornet_contracts import events, rpc
 from notifications.service import NotificationsService
 from profiles.service import ProfilesService
 
-SERVICES = {cls.name: cls for cls in (IdentityService, ProfilesService, MentoringService,
-                                      NotificationsService)}
+SERVICES = {
+    cls.name: cls
+    for cls in (IdentityService, ProfilesService, MentoringService, NotificationsService)
+}
 GATEWAY = os.path.join(os.path.dirname(__file__), "..", "gateway", "gateway")
 
 
@@ -28,8 +31,10 @@ def entrypoints(cls, kind):
 
 @pytest.mark.parametrize("service", sorted(SERVICES))
 def test_each_service_exposes_exactly_its_rpc_contract(service):
-    exposed = {name: [p for p in inspect.signature(method).parameters if p != "self"]
-               for name, method, _ in entrypoints(SERVICES[service], Rpc)}
+    exposed = {
+        name: [p for p in inspect.signature(method).parameters if p != "self"]
+        for name, method, _ in entrypoints(SERVICES[service], Rpc)
+    }
     assert exposed == rpc.METHODS[service]
 
 
@@ -42,8 +47,11 @@ def test_the_gateway_calls_only_methods_in_the_contract():
                     code = source.read()
                     calls |= set(re.findall(r'call\("(\w+)", "(\w+)"', code))
                     # call_parallel({...: (service, method, kwargs)})
-                    calls |= set(re.findall(
-                        r'\("(identity|profiles|mentoring|notifications)", "(\w+)"', code))
+                    calls |= set(
+                        re.findall(
+                            r'\("(identity|profiles|mentoring|notifications)", "(\w+)"', code
+                        )
+                    )
     assert calls, "the gateway makes RPC calls"
     for service, method in calls:
         assert method in rpc.METHODS[service], (service, method)
@@ -53,21 +61,25 @@ def test_every_subscription_is_a_real_handler_and_every_handler_is_subscribed():
     handlers = set()
     for service, cls in SERVICES.items():
         for name, _, entrypoint in entrypoints(cls, EventHandler):
-            handlers.add(events.Subscription(entrypoint.source_service, entrypoint.event_type,
-                                             service, name))
+            handlers.add(
+                events.Subscription(entrypoint.source_service, entrypoint.event_type, service, name)
+            )
     assert handlers == set(events.SUBSCRIPTIONS)
 
 
 def test_every_subscribed_event_has_a_contract():
     for subscription in events.SUBSCRIPTIONS:
-        assert any(source == subscription.source and kind == subscription.type
-                   for source, kind, _ in events.CONTRACTS)
+        assert any(
+            source == subscription.source and kind == subscription.type
+            for source, kind, _ in events.CONTRACTS
+        )
 
 
 def test_queue_names_are_the_ones_nameko_declares():
     # The relay pre-declares these queues so early events are kept; they must
     # be exactly nameko's, or the consumer would read a different queue.
     from nameko.containers import ServiceContainer
+
     declared = set()
     for cls in SERVICES.values():
         container = ServiceContainer(cls, {"AMQP_URI": "memory://"})
@@ -82,24 +94,28 @@ def test_queue_names_are_the_ones_nameko_declares():
 
 def test_payloads_are_checked_on_the_way_out():
     from marshmallow import ValidationError
+
     with pytest.raises(ValidationError):
         events.dump_payload("identity", "account_registered", 1, {"user_id": "not-a-uuid"})
 
 
 def test_event_entrypoints_come_from_the_inbox_table_named_on_the_event_type():
-    from mentornet_platform.inbox import EventInbox, event_entrypoints
+    from mentornet_platform.event_inbox import EventInbox, event_entrypoints
 
     @event_entrypoints
     class Consumer:
         name = "consumer"
-        inbox = EventInbox({"on_account_deleted": ("identity", lambda *_: None)})
+        event_inbox = EventInbox({"on_account_deleted": ("identity", lambda *_: None)})
 
     [(name, _, entrypoint)] = entrypoints(Consumer, EventHandler)
     assert (name, entrypoint.source_service, entrypoint.event_type) == (
-        "on_account_deleted", "identity", "account_deleted")
+        "on_account_deleted",
+        "identity",
+        "account_deleted",
+    )
     assert entrypoint.requeue_on_error is True
     with pytest.raises(ValueError, match="on_<event type>"):
-        event_entrypoints(type("Bad", (), {"inbox": EventInbox({"forget": ("identity", None)})}))
+        event_entrypoints(type("Bad", (), {"event_inbox": EventInbox({"forget": ("identity", None)})}))
 
 
 @pytest.mark.parametrize("data", [None, [], "text"])

@@ -1,6 +1,7 @@
 """The dashboard through the gateway: what each side of a request sees on it,
 and a page that still answers, with its other parts, when a service does not."""
-from mentornet_platform.testing import wait_until
+
+from mentornet_testing import wait_until
 from tests.support import ask, become_mentor, onboarded_member
 
 
@@ -11,7 +12,9 @@ def dashboard_of(member):
 
 
 def test_each_side_of_a_request_sees_it_with_its_state(system, tmp_path, new_registration):
-    mentor = onboarded_member(system, tmp_path, new_registration(first_name="Marit"), role="alumnus")
+    mentor = onboarded_member(
+        system, tmp_path, new_registration(first_name="Marit"), role="alumnus"
+    )
     mentee = onboarded_member(system, tmp_path, new_registration(first_name="Sem"), role="student")
     become_mentor(mentor, max_mentees=2)
     request_id = ask(mentee, mentor).json()["id"]
@@ -25,13 +28,19 @@ def test_each_side_of_a_request_sees_it_with_its_state(system, tmp_path, new_reg
     recommended = mine["recommended_mentors"]
     assert 0 < len(recommended) <= 5 and mentee.user_id not in [m["user_id"] for m in recommended]
     assert all({"offers", "room_left"} <= {r["reason"] for r in m["reasons"]} for m in recommended)
-    assert any(item["sector"] == "arts_culture" and item["count"] >= 1
-               for item in mine["sector_cloud"])
+    assert any(
+        item["sector"] == "arts_culture" and item["count"] >= 1 for item in mine["sector_cloud"]
+    )
 
-    theirs = wait_until(lambda: (lambda d: d if d["unread_count"] >= 2 else None)(
-        dashboard_of(mentor)), 15, 0.1, "the request among the mentor's notifications")
+    theirs = wait_until(
+        lambda: (lambda d: d if d["unread_count"] >= 2 else None)(dashboard_of(mentor)),
+        15,
+        0.1,
+        "the request among the mentor's notifications",
+    )
     assert [(r["id"], r["status"]) for r in theirs["requests"]["received"]] == [
-        (request_id, "pending")]
+        (request_id, "pending")
+    ]
     assert theirs["me"]["mentor"]["available"] is True
 
     assert mentor.post(f"/mentoring/requests/{request_id}/accept").status_code == 200
@@ -40,8 +49,9 @@ def test_each_side_of_a_request_sees_it_with_its_state(system, tmp_path, new_reg
     assert [r["mentor_id"] for r in mine["relationships"]] == [mentor.user_id]
 
 
-def test_a_service_that_does_not_answer_leaves_only_its_part_empty(stack_factory, tmp_path,
-                                                                     new_registration):
+def test_a_service_that_does_not_answer_leaves_only_its_part_empty(
+    stack_factory, tmp_path, new_registration
+):
     stack = stack_factory(RPC_TIMEOUT_SECONDS=3)
     for name in ("identity", "profiles", "mentoring", "notifications", "gateway"):
         stack.start(name)
@@ -58,16 +68,22 @@ def test_a_service_that_does_not_answer_leaves_only_its_part_empty(stack_factory
 
 
 def test_a_session_ended_elsewhere_gets_no_dashboard_where_its_token_was_known(
-        system, tmp_path, new_registration):
+    system, tmp_path, new_registration
+):
     member = onboarded_member(system, tmp_path, new_registration(first_name="Ilse"))
     known_token = member.token
     assert dashboard_of(member)["me"]["first_name"] == "Ilse"  # the gateway now knows the token
     other_session = member.login().json()["token"]
 
     member.token = other_session  # a password change ends the member's other sessions
-    changed = member.post("/me/password", {
-        "current_password": member.form["password"], "password": "new canal tulip bicycle",
-        "password_confirmation": "new canal tulip bicycle"})
+    changed = member.post(
+        "/me/password",
+        {
+            "current_password": member.form["password"],
+            "password": "new canal tulip bicycle",
+            "password_confirmation": "new canal tulip bicycle",
+        },
+    )
     assert changed.status_code == 200, changed.text
 
     member.token = known_token
@@ -79,6 +95,7 @@ def test_a_session_ended_elsewhere_gets_no_dashboard_where_its_token_was_known(
 def test_a_wrong_hint_never_shows_another_members_dashboard(system, tmp_path, new_registration):
     from gateway import create_app
     from gateway.auth import session_cache
+
     # Trusting nothing: every token is checked, beside the page's calls when known.
     app = create_app({"AMQP_URI": system.amqp_uri, "SESSION_CACHE_SECONDS": 0})
     client = app.test_client()

@@ -2,6 +2,7 @@
 and the Dockerfiles run the same commands as `make run`, each service gets
 only its own database, and the database users really are kept out of each
 other's databases (checked on the local PostgreSQL)."""
+
 import json
 import os
 import re
@@ -21,8 +22,9 @@ SERVICES = ("identity", "profiles", "mentoring", "notifications")
 UNITS = {**{name: f"services/{name}" for name in SERVICES}, "gateway": "gateway"}
 # The only ports published on the host, by compose service and container port.
 PUBLISHED = {"gateway": {"8000"}, "rabbitmq": {"15672"}, "mailpit": {"8025"}}
-ADMIN_DATABASE_URL = os.environ.get("ADMIN_DATABASE_URL",
-                                    "postgresql://postgres@127.0.0.1:5432/postgres")
+ADMIN_DATABASE_URL = os.environ.get(
+    "ADMIN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def read(path):
@@ -32,8 +34,9 @@ def read(path):
 
 def interpolate(value):
     """``${NAME:-default}`` as compose reads it with NAME unset."""
-    return re.sub(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?\}",
-                  lambda match: match.group(1) or "", value)
+    return re.sub(
+        r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?\}", lambda match: match.group(1) or "", value
+    )
 
 
 def environment(service):
@@ -53,15 +56,19 @@ def container_ports(service):
 
 def dockerfile_instructions(path):
     """(INSTRUCTION, arguments) pairs, continuation lines joined, comments dropped."""
-    text = re.sub(r"\\\n", " ", "\n".join(line for line in read(path).splitlines()
-                                        if not line.lstrip().startswith("#")))
+    text = re.sub(
+        r"\\\n",
+        " ",
+        "\n".join(line for line in read(path).splitlines() if not line.lstrip().startswith("#")),
+    )
     return [tuple(line.strip().split(None, 1)) for line in text.splitlines() if line.strip()]
 
 
 def dockerfile_command(path):
     instructions = dockerfile_instructions(path)
-    assert not [args for name, args in instructions if name.upper() == "ENTRYPOINT"], \
+    assert not [args for name, args in instructions if name.upper() == "ENTRYPOINT"], (
         f"{path} has an ENTRYPOINT: the command is CMD alone"
+    )
     commands = [args for name, args in instructions if name.upper() == "CMD"]
     assert commands, f"{path} has no CMD"
     return json.loads(commands[-1])  # exec form
@@ -75,21 +82,33 @@ def compose():
 @pytest.fixture(scope="module")
 def make_run_commands():
     """What `make run` starts (scripts/run-all), by unit."""
-    return {name: command for name, command in runpy.run_path(
-        os.path.join(ROOT, "scripts", "run-all"), run_name="run_all")["UNITS"]}
+    return {
+        name: command
+        for name, command in runpy.run_path(
+            os.path.join(ROOT, "scripts", "run-all"), run_name="run_all"
+        )["UNITS"]
+    }
 
 
 # -- (a) the compose tools accept the file ----------------------------------------
-@pytest.mark.parametrize("tool", [["docker-compose"], ["docker", "compose"]],
-                         ids=["docker-compose", "docker compose"])
+@pytest.mark.parametrize(
+    "tool", [["docker-compose"], ["docker", "compose"]], ids=["docker-compose", "docker compose"]
+)
 def test_compose_file_is_valid(tool):
     if not shutil.which(tool[0]):
         pytest.skip(f"`{' '.join(tool)}` is not installed (Debian: apt-get install docker-compose)")
-    if tool == ["docker", "compose"] and subprocess.run(
-            tool + ["version"], capture_output=True).returncode != 0:
+    if (
+        tool == ["docker", "compose"]
+        and subprocess.run(tool + ["version"], capture_output=True).returncode != 0
+    ):
         pytest.skip("the docker CLI has no compose plugin")
-    result = subprocess.run(tool + ["-f", "docker-compose.yml", "config", "-q"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        tool + ["-f", "docker-compose.yml", "config", "-q"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -115,15 +134,23 @@ def test_each_service_gets_only_its_own_database(compose):
         urls = {key for key in environment(compose[name]) if key.endswith("_DATABASE_URL")}
         # The demo loader (profile `demo`) imports the university's records with
         # identity's own tool, as `make import-records` does: identity's URL only.
-        expected = ({f"{name.upper()}_DATABASE_URL"} if name in SERVICES else
-                    {"IDENTITY_DATABASE_URL"} if name == "demo" else set())
+        expected = (
+            {f"{name.upper()}_DATABASE_URL"}
+            if name in SERVICES
+            else {"IDENTITY_DATABASE_URL"}
+            if name == "demo"
+            else set()
+        )
         assert urls == expected, name
     for name in SERVICES:
         raw = environment(compose[name])[f"{name.upper()}_DATABASE_URL"]
         url = urlsplit(interpolate(raw))
         assert url.scheme == "postgresql"
-        assert (url.username, url.hostname, url.path) == (f"mentornet_{name}", "postgres",
-                                                           f"/mentornet_{name}")
+        assert (url.username, url.hostname, url.path) == (
+            f"mentornet_{name}",
+            "postgres",
+            f"/mentornet_{name}",
+        )
         # The same password as the one scripts/create-databases gives the user.
         password_var = f"{name.upper()}_DB_PASSWORD"
         assert f":{postgres_env[password_var]}@" in raw, name
@@ -196,22 +223,35 @@ def test_dockerignore_keeps_local_state_out():
 # -- (d) database isolation, for real ---------------------------------------------
 def connect(user, database):
     password = os.environ.get(f"{user.split('_', 1)[1].upper()}_DB_PASSWORD", user)
-    return psycopg2.connect(host="127.0.0.1", port=5432, user=user, password=password,
-                            dbname=database, connect_timeout=5)
+    return psycopg2.connect(
+        host="127.0.0.1",
+        port=5432,
+        user=user,
+        password=password,
+        dbname=database,
+        connect_timeout=5,
+    )
 
 
 def test_a_service_user_cannot_connect_to_another_services_database():
     if not shutil.which("psql"):
         pytest.skip("psql is not installed: scripts/create-databases needs it")
-    result = subprocess.run([os.path.join(ROOT, "scripts", "create-databases")], cwd=ROOT,
-                            env=dict(os.environ, ADMIN_DATABASE_URL=ADMIN_DATABASE_URL),
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [os.path.join(ROOT, "scripts", "create-databases")],
+        cwd=ROOT,
+        env=dict(os.environ, ADMIN_DATABASE_URL=ADMIN_DATABASE_URL),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     for owner in SERVICES:
         user = f"mentornet_{owner}"
         with connect(user, user) as connection, connection.cursor() as cursor:
-            cursor.execute("SELECT current_user, current_database(), rolsuper "
-                           "FROM pg_roles WHERE rolname = current_user")
+            cursor.execute(
+                "SELECT current_user, current_database(), rolsuper "
+                "FROM pg_roles WHERE rolname = current_user"
+            )
             assert cursor.fetchone() == (user, user, False)
         connection.close()
         for other in SERVICES:
@@ -226,10 +266,15 @@ def test_profiles_user_is_refused_by_the_identity_database():
     """The example from the brief, spelled out."""
     if not shutil.which("psql"):
         pytest.skip("psql is not installed: scripts/create-databases needs it")
-    subprocess.run([os.path.join(ROOT, "scripts", "create-databases")], cwd=ROOT, check=True,
-                   env=dict(os.environ, ADMIN_DATABASE_URL=ADMIN_DATABASE_URL),
-                   capture_output=True, timeout=60)
-    with pytest.raises(psycopg2.OperationalError, match='permission denied for database'):
+    subprocess.run(
+        [os.path.join(ROOT, "scripts", "create-databases")],
+        cwd=ROOT,
+        check=True,
+        env=dict(os.environ, ADMIN_DATABASE_URL=ADMIN_DATABASE_URL),
+        capture_output=True,
+        timeout=60,
+    )
+    with pytest.raises(psycopg2.OperationalError, match="permission denied for database"):
         connect("mentornet_profiles", "mentornet_identity")
     connect("mentornet_profiles", "mentornet_profiles").close()
 
@@ -240,16 +285,35 @@ def test_the_installed_package_carries_every_data_file(unit, tmp_path):
     # file left out of the wheel is missing there and nowhere else (the gateway's
     # templates, static files and compiled catalogues too).
     package = os.path.join(ROOT, UNITS[unit], unit)
-    data_files = {os.path.relpath(os.path.join(folder, name), os.path.dirname(package))
-                  for folder, _, names in os.walk(package) for name in names
-                  if not name.endswith((".py", ".pyc")) and "__pycache__" not in folder}
+    data_files = {
+        os.path.relpath(os.path.join(folder, name), os.path.dirname(package))
+        for folder, _, names in os.walk(package)
+        for name in names
+        if not name.endswith((".py", ".pyc")) and "__pycache__" not in folder
+    }
     # Built from a copy without the editable install's *.egg-info, whose file
     # list would fill in what the package data settings leave out (as in a container).
     source = tmp_path / unit
-    shutil.copytree(os.path.join(ROOT, UNITS[unit]), source,
-                    ignore=shutil.ignore_patterns("*.egg-info", "build", "__pycache__"))
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-                    str(source), "-w", str(tmp_path)], check=True)
+    shutil.copytree(
+        os.path.join(ROOT, UNITS[unit]),
+        source,
+        ignore=shutil.ignore_patterns("*.egg-info", "build", "__pycache__"),
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            str(source),
+            "-w",
+            str(tmp_path),
+        ],
+        check=True,
+    )
     [wheel] = tmp_path.glob("*.whl")
     assert data_files <= set(zipfile.ZipFile(wheel).namelist())
 
@@ -263,7 +327,8 @@ def test_each_services_models_and_migrations_agree(unit):
     from alembic import command
 
     from mentornet_platform import migrations
-    from mentornet_platform.testing import create_database, drop_database, unique_name
+    from mentornet_testing import create_database, drop_database, unique_name
+
     name = unique_name(f"mentornet_unit_{unit}_drift")
     url = create_database(name)
     try:

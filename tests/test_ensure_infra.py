@@ -5,6 +5,7 @@ runs (apt-get, sudo, id, pg_ctlcluster, pg_isready, psql, rabbitmq-server), so
 nothing is installed or stopped on this machine.  A stand-in "starts" a
 service: PostgreSQL by a state file pg_isready reads, RabbitMQ by a real
 listening socket on a free port."""
+
 import os
 import shutil
 import signal
@@ -14,7 +15,7 @@ import textwrap
 
 import pytest
 
-from mentornet_platform.testing import ROOT, free_port
+from mentornet_testing import ROOT, free_port
 
 SCRIPT = os.path.join(ROOT, "scripts", "ensure-infra")
 # The real tools the script and the stand-ins need; nothing else of this
@@ -55,8 +56,8 @@ class Machine:
         os.symlink(sys.executable, self.bin / "python3")
         # Questions, not actions: not logged.
         self.tool("id", f'[ "$1" = "-u" ] && echo {uid}', log=False)
-        self.tool("pg_isready", f'[ -f {self.state}/postgres-running ]', log=False)
-        self.tool("psql", f'[ ! -f {self.state}/postgres-refuses ]', log=False)
+        self.tool("pg_isready", f"[ -f {self.state}/postgres-running ]", log=False)
+        self.tool("psql", f"[ ! -f {self.state}/postgres-refuses ]", log=False)
 
     def tool(self, name, body, log=True):
         script = "#!/bin/sh\n"
@@ -67,7 +68,9 @@ class Machine:
 
     def debian_tools(self):
         """What apt-get brings on Debian: a package manager whose installs make stand-ins."""
-        self.tool("apt-get", f"""
+        self.tool(
+            "apt-get",
+            f"""
             [ "$1" = update ] && exit 0
             for package in "$@"; do
                 case "$package" in
@@ -79,17 +82,23 @@ class Machine:
             done
             [ -f {self.state}/rabbitmq-installed ] && cat {self.bin}/.rabbitmq-server > {self.bin}/rabbitmq-server && chmod 755 {self.bin}/rabbitmq-server
             [ -d {self.root}/etc/postgresql ] && cat {self.bin}/.pg_ctlcluster > {self.bin}/pg_ctlcluster && chmod 755 {self.bin}/pg_ctlcluster
-            exit 0""")
+            exit 0""",
+        )
         # Installed by apt-get above (hidden until then: a dot file is not a command).
-        self.tool(".pg_ctlcluster", f'[ "$4" = start ] && touch {self.state}/postgres-running; exit 0')
-        self.tool(".rabbitmq-server",
-                  f'python3 {self.tmp}/listener.py {self.rabbit_port} {self.state}/rabbit.pid '
-                  f'>/dev/null 2>&1 &\nexit 0')
+        self.tool(
+            ".pg_ctlcluster", f'[ "$4" = start ] && touch {self.state}/postgres-running; exit 0'
+        )
+        self.tool(
+            ".rabbitmq-server",
+            f"python3 {self.tmp}/listener.py {self.rabbit_port} {self.state}/rabbit.pid "
+            f">/dev/null 2>&1 &\nexit 0",
+        )
 
     def installed(self, postgresql=True, rabbitmq=True):
         self.debian_tools()
-        packages = [p for p, wanted in (("postgresql", postgresql), ("rabbitmq-server", rabbitmq))
-                    if wanted]
+        packages = [
+            p for p, wanted in (("postgresql", postgresql), ("rabbitmq-server", rabbitmq)) if wanted
+        ]
         subprocess.run([str(self.bin / "apt-get"), "install", *packages], check=True)
         self.log.unlink()
 
@@ -100,17 +109,31 @@ class Machine:
             self.start_rabbit_listener()
 
     def start_rabbit_listener(self):
-        subprocess.Popen([sys.executable, str(self.tmp / "listener.py"), str(self.rabbit_port),
-                          str(self.state / "rabbit.pid")])
-        while not (self.state / "rabbit.pid").exists() or not (self.state / "rabbit.pid").read_text():
+        subprocess.Popen(
+            [
+                sys.executable,
+                str(self.tmp / "listener.py"),
+                str(self.rabbit_port),
+                str(self.state / "rabbit.pid"),
+            ]
+        )
+        while (
+            not (self.state / "rabbit.pid").exists() or not (self.state / "rabbit.pid").read_text()
+        ):
             pass
 
     def run(self, wait_seconds=20):
-        env = {"PATH": str(self.bin), "INFRA_ROOT": str(self.root), "HOME": str(self.tmp),
-               "RABBITMQ_PORT": str(self.rabbit_port), "POSTGRES_PORT": str(self.postgres_port),
-               "INFRA_WAIT_SECONDS": str(wait_seconds)}
-        result = subprocess.run([sys.executable, SCRIPT], env=env, capture_output=True, text=True,
-                                timeout=60)
+        env = {
+            "PATH": str(self.bin),
+            "INFRA_ROOT": str(self.root),
+            "HOME": str(self.tmp),
+            "RABBITMQ_PORT": str(self.rabbit_port),
+            "POSTGRES_PORT": str(self.postgres_port),
+            "INFRA_WAIT_SECONDS": str(wait_seconds),
+        }
+        result = subprocess.run(
+            [sys.executable, SCRIPT], env=env, capture_output=True, text=True, timeout=60
+        )
         self.output = result.stdout + result.stderr
         return result.returncode
 
@@ -134,6 +157,7 @@ def machine(tmp_path):
         m = Machine(tmp_path / f"m{len(machines)}", **kwargs)
         machines.append(m)
         return m
+
     yield make
     for m in machines:
         m.stop()
@@ -157,11 +181,15 @@ def test_a_fresh_debian_machine_as_root_gets_both_installed_started_and_waited_f
         "apt-get install -y -qq postgresql rabbitmq-server",
         "pg_ctlcluster --skip-systemctl-redirect 15 main reload",
         "pg_ctlcluster --skip-systemctl-redirect 15 main start",
-        "rabbitmq-server -detached"]
+        "rabbitmq-server -detached",
+    ]
     hba = (m.root / "etc/postgresql/15/main/pg_hba.conf").read_text().splitlines()
     # Trust for 127.0.0.1 comes before Debian's own line (the first match decides).
-    assert hba[2:] == ["host all all 127.0.0.1/32 trust", "host all all ::1/128 trust",
-                       "host all all 127.0.0.1/32 scram-sha-256"]
+    assert hba[2:] == [
+        "host all all 127.0.0.1/32 trust",
+        "host all all ::1/128 trust",
+        "host all all 127.0.0.1/32 scram-sha-256",
+    ]
     assert "RabbitMQ and PostgreSQL are up." in m.output
 
 
@@ -179,7 +207,8 @@ def test_on_ubuntu_as_a_user_with_sudo_everything_privileged_goes_through_sudo(m
         "sudo pg_ctlcluster --skip-systemctl-redirect 15 main start",
         "pg_ctlcluster --skip-systemctl-redirect 15 main start",
         "sudo rabbitmq-server -detached",
-        "rabbitmq-server -detached"]
+        "rabbitmq-server -detached",
+    ]
     # Not installed here: its pg_hba.conf is the owner's business.
     assert "trust" not in (m.root / "etc/postgresql/15/main/pg_hba.conf").read_text()
 
@@ -207,8 +236,10 @@ def test_installed_but_stopped_are_started_without_apt_get(machine):
     m = machine()
     m.installed()
     assert m.run() == 0, m.output
-    assert m.commands() == ["pg_ctlcluster --skip-systemctl-redirect 15 main start",
-                            "rabbitmq-server -detached"]
+    assert m.commands() == [
+        "pg_ctlcluster --skip-systemctl-redirect 15 main start",
+        "rabbitmq-server -detached",
+    ]
 
 
 def test_a_service_that_never_answers_is_named_after_the_wait(machine):

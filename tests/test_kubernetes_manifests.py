@@ -12,6 +12,7 @@ or misspelt field fails); the operators' custom resources (RabbitMQ,
 CloudNativePG) have no schema there and are checked here for what the
 services rely on.
 """
+
 import copy
 import pathlib
 import re
@@ -35,11 +36,18 @@ NOT_NAMESPACED = {"Namespace"}
 
 # -- the plain renderer ----------------------------------------------------------
 
+
 def render(directory):
     directory = pathlib.Path(directory)
     kustomization = yaml.safe_load((directory / "kustomization.yaml").read_text())
-    unknown = set(kustomization) - {"apiVersion", "kind", "resources", "namespace", "images",
-                                    "patches"}
+    unknown = set(kustomization) - {
+        "apiVersion",
+        "kind",
+        "resources",
+        "namespace",
+        "images",
+        "patches",
+    }
     assert not unknown, f"{directory}: the plain renderer does not know {sorted(unknown)}"
     objects = []
     for entry in kustomization.get("resources", []):
@@ -50,8 +58,11 @@ def render(directory):
             objects += [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
     for patch in kustomization.get("patches", []):
         target = patch["target"]
-        matched = [o for o in objects if o["kind"] == target["kind"]
-                   and o["metadata"]["name"] == target["name"]]
+        matched = [
+            o
+            for o in objects
+            if o["kind"] == target["kind"] and o["metadata"]["name"] == target["name"]
+        ]
         assert matched, f"{directory}: a patch's target is not there: {target}"
         for obj in matched:
             for operation in yaml.safe_load(patch["patch"]):
@@ -135,6 +146,7 @@ def _env(container):
 
 # -- Kubernetes would accept them -------------------------------------------------
 
+
 @pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
 @pytest.mark.parametrize("kustomization", ["base", "overlays/example", "infrastructure"])
 def test_standard_objects_match_the_kubernetes_schemas(kustomization, version):
@@ -144,8 +156,10 @@ def test_standard_objects_match_the_kubernetes_schemas(kustomization, version):
         try:
             kubernetes_validate.validate(obj, version, strict=True)
         except kubernetes_validate.ValidationError as exc:
-            pytest.fail(f"{kustomization}: {obj['kind']} {obj['metadata']['name']} is refused "
-                        f"by Kubernetes {version}: {exc.message} at {list(exc.path)}")
+            pytest.fail(
+                f"{kustomization}: {obj['kind']} {obj['metadata']['name']} is refused "
+                f"by Kubernetes {version}: {exc.message} at {list(exc.path)}"
+            )
 
 
 def test_the_schema_check_refuses_a_misspelt_field(base):
@@ -159,16 +173,23 @@ def test_the_schema_check_refuses_a_misspelt_field(base):
 @pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed here")
 @pytest.mark.parametrize("kustomization", ["base", "overlays/example", "infrastructure"])
 def test_plain_rendering_is_kustomizes(kustomization):
-    rendered = subprocess.run(["kubectl", "kustomize", str(KUBERNETES / kustomization)],
-                              capture_output=True, text=True, check=True).stdout
+    rendered = subprocess.run(
+        ["kubectl", "kustomize", str(KUBERNETES / kustomization)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
     def key(obj):
         return (obj["kind"], obj["metadata"]["name"])
+
     theirs = sorted((doc for doc in yaml.safe_load_all(rendered) if doc), key=key)
     ours = sorted(render(KUBERNETES / kustomization), key=key)
     assert ours == theirs
 
 
 # -- what every unit has ------------------------------------------------------------
+
 
 def test_every_unit_has_probes_resources_an_autoscaler_and_a_disruption_budget(overlay):
     deployments = [o for o in overlay if o["kind"] == "Deployment"]
@@ -183,12 +204,20 @@ def test_every_unit_has_probes_resources_an_autoscaler_and_a_disruption_budget(o
             assert {"cpu", "memory"} <= set(resources["requests"]), name
             assert {"cpu", "memory"} <= set(resources["limits"]), name
             assert container["image"].endswith(":2026.12.1"), f"{name}: no release tag"
-        autoscalers = [o for o in overlay if o["kind"] == "HorizontalPodAutoscaler"
-                       and o["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1",
-                                                           "kind": "Deployment", "name": name}]
+        autoscalers = [
+            o
+            for o in overlay
+            if o["kind"] == "HorizontalPodAutoscaler"
+            and o["spec"]["scaleTargetRef"]
+            == {"apiVersion": "apps/v1", "kind": "Deployment", "name": name}
+        ]
         assert len(autoscalers) == 1, f"{name}: one HorizontalPodAutoscaler"
-        budgets = [o for o in overlay if o["kind"] == "PodDisruptionBudget"
-                   and o["spec"]["selector"]["matchLabels"].items() <= pod_labels.items()]
+        budgets = [
+            o
+            for o in overlay
+            if o["kind"] == "PodDisruptionBudget"
+            and o["spec"]["selector"]["matchLabels"].items() <= pod_labels.items()
+        ]
         assert len(budgets) == 1, f"{name}: one PodDisruptionBudget selecting its pods"
         # A node drain must be able to proceed: more pods than the budget keeps.
         assert autoscalers[0]["spec"]["minReplicas"] > budgets[0]["spec"]["minAvailable"], name
@@ -209,10 +238,15 @@ def test_the_ingress_reaches_the_gateway_pods(base):
     deployment = _one(base, "Deployment", "gateway")
     pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
     assert service["spec"]["selector"].items() <= pod_labels.items()
-    container_ports = {p["name"] for p in deployment["spec"]["template"]["spec"]["containers"][0]["ports"]}
+    container_ports = {
+        p["name"] for p in deployment["spec"]["template"]["spec"]["containers"][0]["ports"]
+    }
     assert service["spec"]["ports"][0]["targetPort"] in container_ports
     backend = _one(base, "Ingress", "gateway")["spec"]["rules"][0]["http"]["paths"][0]["backend"]
-    assert backend["service"] == {"name": "gateway", "port": {"name": service["spec"]["ports"][0]["name"]}}
+    assert backend["service"] == {
+        "name": "gateway",
+        "port": {"name": service["spec"]["ports"][0]["name"]},
+    }
     probes = deployment["spec"]["template"]["spec"]["containers"][0]
     assert probes["livenessProbe"]["httpGet"]["path"] == "/healthz"
     assert probes["readinessProbe"]["httpGet"]["path"] == "/healthz"
@@ -232,12 +266,19 @@ def test_services_are_checked_as_compose_checks_them(base, compose):
 
 # -- the migrations run once ---------------------------------------------------------
 
+
 def test_migrations_run_once_per_service_in_a_job(base):
     for service in SERVICES:
         job = _one(base, "Job", f"{service}-migrations")
         (container,) = job["spec"]["template"]["spec"]["containers"]
-        assert container["command"] == ["python", "-m", "mentornet_platform.migrations", service,
-                                        "--service-dir", f"/app/services/{service}"]
+        assert container["command"] == [
+            "python",
+            "-m",
+            "mentornet_platform.migrations",
+            service,
+            "--service-dir",
+            f"/app/services/{service}",
+        ]
         assert container["image"] == f"mentornet-{service}"
         pod = _one(base, "Deployment", service)["spec"]["template"]["spec"]
         # The service's pods never migrate (no scripts/start-service); they wait for the Job.
@@ -246,12 +287,18 @@ def test_migrations_run_once_per_service_in_a_job(base):
             assert "mentornet_platform.migrations" not in running["command"]
         (wait,) = pod["initContainers"]
         assert wait["command"][-2:] == ["current", "--check-heads"]
-        assert wait["command"][:5] == ["python", "-m", "alembic", "-c",
-                                       f"/app/services/{service}/alembic.ini"]
+        assert wait["command"][:5] == [
+            "python",
+            "-m",
+            "alembic",
+            "-c",
+            f"/app/services/{service}/alembic.ini",
+        ]
         assert (ROOT / "services" / service / "alembic.ini").exists()
 
 
 # -- the same environment as compose ------------------------------------------------
+
 
 def test_environment_names_are_the_composes(base, compose):
     """Each unit gets the variables docker-compose.yml gives it, by the same
@@ -266,7 +313,9 @@ def test_environment_names_are_the_composes(base, compose):
         missing = expected - names
         assert not missing, f"{unit}: compose gives {sorted(missing)}, Kubernetes does not"
         extra = names - expected
-        assert extra <= compose_variables, f"{unit}: {sorted(extra - compose_variables)} are not compose's"
+        assert extra <= compose_variables, (
+            f"{unit}: {sorted(extra - compose_variables)} are not compose's"
+        )
 
 
 def test_composed_values_refer_to_variables_defined_before_them(base):
@@ -277,7 +326,8 @@ def test_composed_values_refer_to_variables_defined_before_them(base):
             for variable in container.get("env", []):
                 for reference in re.findall(r"\$\(([A-Z_]+)\)", variable.get("value", "")):
                     assert reference in defined, (
-                        f"{obj['metadata']['name']}: {variable['name']} uses {reference} before it is set")
+                        f"{obj['metadata']['name']}: {variable['name']} uses {reference} before it is set"
+                    )
                 defined.add(variable["name"])
 
 
@@ -285,8 +335,10 @@ def test_secrets_are_referenced_never_committed(base, overlay, infrastructure):
     for objects in (base, overlay, infrastructure):
         assert not [o for o in objects if o["kind"] == "Secret"]
     # What compose's own comment lists as the values to set, besides the SMTP and URL settings.
-    secret = re.compile(r"^(SECRET_KEY|ADMIN_API_TOKEN|LINKEDIN_CLIENT_SECRET|RABBITMQ_PASSWORD"
-                        r"|[A-Z]+_DB_PASSWORD)$")
+    secret = re.compile(
+        r"^(SECRET_KEY|ADMIN_API_TOKEN|LINKEDIN_CLIENT_SECRET|RABBITMQ_PASSWORD"
+        r"|[A-Z]+_DB_PASSWORD)$"
+    )
     seen = set()
     for obj in base:
         for container in _containers(obj):
@@ -294,28 +346,40 @@ def test_secrets_are_referenced_never_committed(base, overlay, infrastructure):
                 if secret.match(name):
                     seen.add(name)
                     assert "secretKeyRef" in variable.get("valueFrom", {}), (
-                        f"{obj['metadata']['name']}: {name} must come from a Secret")
-    assert seen == {"SECRET_KEY", "ADMIN_API_TOKEN", "LINKEDIN_CLIENT_SECRET", "RABBITMQ_PASSWORD"} | {
-        f"{service.upper()}_DB_PASSWORD" for service in SERVICES}
+                        f"{obj['metadata']['name']}: {name} must come from a Secret"
+                    )
+    assert seen == {
+        "SECRET_KEY",
+        "ADMIN_API_TOKEN",
+        "LINKEDIN_CLIENT_SECRET",
+        "RABBITMQ_PASSWORD",
+    } | {f"{service.upper()}_DB_PASSWORD" for service in SERVICES}
 
 
 # -- the operators' resources, as the services use them -------------------------------
+
 
 def test_rabbitmq_is_three_nodes_of_quorum_queues(base, infrastructure):
     cluster = _one(infrastructure, "RabbitmqCluster", "mentornet-rabbitmq")
     assert cluster["apiVersion"] == "rabbitmq.com/v1beta1"
     assert cluster["spec"]["replicas"] == 3
-    assert re.search(r"^\s*default_queue_type\s*=\s*quorum\s*$",
-                     cluster["spec"]["rabbitmq"]["additionalConfig"], re.M)
+    assert re.search(
+        r"^\s*default_queue_type\s*=\s*quorum\s*$",
+        cluster["spec"]["rabbitmq"]["additionalConfig"],
+        re.M,
+    )
     name = cluster["metadata"]["name"]
     for unit in UNITS:
         env = _env(_one(base, "Deployment", unit)["spec"]["template"]["spec"]["containers"][0])
         assert env["AMQP_URI"]["value"] == (
-            f"amqp://$(RABBITMQ_USER):$(RABBITMQ_PASSWORD)@{name}:5672/")
+            f"amqp://$(RABBITMQ_USER):$(RABBITMQ_PASSWORD)@{name}:5672/"
+        )
         for variable, key in (("RABBITMQ_USER", "username"), ("RABBITMQ_PASSWORD", "password")):
             # The Secret the operator makes for its default user.
             assert env[variable]["valueFrom"]["secretKeyRef"] == {
-                "name": f"{name}-default-user", "key": key}
+                "name": f"{name}-default-user",
+                "key": key,
+            }
 
 
 def test_postgresql_has_a_database_and_role_per_service(base, infrastructure):
@@ -336,8 +400,10 @@ def test_postgresql_has_a_database_and_role_per_service(base, infrastructure):
         password = f"{service.upper()}_DB_PASSWORD"
         url = f"{service.upper()}_DATABASE_URL"
         # The service through PgBouncer; the migrations (session advisory lock) directly.
-        hosts = {"Deployment": pooler["metadata"]["name"],
-                 "Job": f"{cluster['metadata']['name']}-rw"}
+        hosts = {
+            "Deployment": pooler["metadata"]["name"],
+            "Job": f"{cluster['metadata']['name']}-rw",
+        }
         for kind, name in (("Deployment", service), ("Job", f"{service}-migrations")):
             for container in _containers(_one(base, kind, name)):
                 env = _env(container)
@@ -345,6 +411,10 @@ def test_postgresql_has_a_database_and_role_per_service(base, infrastructure):
                     host = f"{cluster['metadata']['name']}-rw"
                 else:
                     host = hosts[kind]
-                assert env[password]["valueFrom"]["secretKeyRef"] == {"name": secret, "key": "password"}
+                assert env[password]["valueFrom"]["secretKeyRef"] == {
+                    "name": secret,
+                    "key": "password",
+                }
                 assert env[url]["value"] == (
-                    f"postgresql://{role}:$({password})@{host}:5432/{role}"), (kind, container["name"])
+                    f"postgresql://{role}:$({password})@{host}:5432/{role}"
+                ), (kind, container["name"])

@@ -1,14 +1,16 @@
 """A member changes their language after sign-up: identity owns it, and the
 mails and notifications that follow come in the new language.  Real HTTP,
 RabbitMQ, PostgreSQL and SMTP."""
+
 import requests
 
-from mentornet_platform.testing import wait_until
+from mentornet_testing import wait_until
 from tests.support import Member, onboarded_member
 
 
 def test_a_changed_language_makes_the_next_mails_and_notifications_come_in_it(
-        system, mailbox, tmp_path, new_registration):
+    system, mailbox, tmp_path, new_registration
+):
     anna = onboarded_member(system, tmp_path, new_registration(first_name="Anna", language="en"))
     bram = onboarded_member(system, tmp_path, new_registration(first_name="Bram", language="nl"))
 
@@ -18,18 +20,35 @@ def test_a_changed_language_makes_the_next_mails_and_notifications_come_in_it(
 
     # A mail identity asks for (the reset link) is in English at once.
     requests.post(bram.url("/password-resets"), json={"login": bram.form["username"]}, timeout=10)
-    reset = wait_until(lambda: mailbox.to(bram.form["email"], "password"), 15, 0.05,
-                       "the reset mail")
+    reset = wait_until(
+        lambda: mailbox.to(bram.form["email"], "password"), 15, 0.05, "the reset mail"
+    )
     assert reset[-1]["subject"] == "Reset your Mentor Network password"
 
     # Notifications learns it by event; once it has, its own mails follow.
-    wait_until(lambda: system.scalar("notifications", "SELECT language FROM members"
-                                     " WHERE user_id = %s", (bram.user_id,)) == "en",
-               15, 0.05, "notifications to learn the language")
-    assert anna.post("/conversations", {"recipient_id": bram.user_id,
-                                        "body": "Hello Bram"}).status_code == 201
-    mail = wait_until(lambda: mailbox.to(bram.form["email"], "sent you a message"), 15, 0.05,
-                      "the e-mail about the message")
+    wait_until(
+        lambda: (
+            system.scalar(
+                "notifications", "SELECT language FROM members WHERE user_id = %s", (bram.user_id,)
+            )
+            == "en"
+        ),
+        15,
+        0.05,
+        "notifications to learn the language",
+    )
+    assert (
+        anna.post(
+            "/conversations", {"recipient_id": bram.user_id, "body": "Hello Bram"}
+        ).status_code
+        == 201
+    )
+    mail = wait_until(
+        lambda: mailbox.to(bram.form["email"], "sent you a message"),
+        15,
+        0.05,
+        "the e-mail about the message",
+    )
     assert mail[-1]["subject"] == "Anna van der Berg sent you a message on the Mentor Network"
     texts = [item["text"] for item in bram.get("/notifications").json()["items"]]
     assert "Anna van der Berg sent you a message." in texts

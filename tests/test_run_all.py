@@ -1,6 +1,7 @@
 """`make run` (scripts/run-all) restarts a unit that died, with a back-off, and
 says so, as the containers' restart policy does; the rest keep running, and
 Ctrl-C or SIGTERM still stops everything (issue 10)."""
+
 import os
 import re
 import runpy
@@ -12,7 +13,7 @@ import time
 
 import requests
 
-from mentornet_platform.testing import ROOT, free_port, wait_until
+from mentornet_testing import ROOT, free_port, wait_until
 
 RUN_ALL = os.path.join(ROOT, "scripts", "run-all")
 
@@ -46,8 +47,14 @@ def test_make_run_restarts_a_killed_service_while_the_gateway_keeps_answering(st
     port = free_port()
     env = dict(stack.env, GATEWAY_PORT=str(port), GATEWAY_BIND="127.0.0.1", GATEWAY_WORKERS="1")
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
-    run_all = subprocess.Popen([sys.executable, RUN_ALL], cwd=ROOT, env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    run_all = subprocess.Popen(
+        [sys.executable, RUN_ALL],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     output = Output(run_all.stdout)
     gateway = f"http://127.0.0.1:{port}"
 
@@ -67,8 +74,14 @@ def test_make_run_restarts_a_killed_service_while_the_gateway_keeps_answering(st
         for service in ("identity", "profiles", "mentoring", "notifications"):
             wait_until(lambda: answers(service), 60, 0.2, f"{service} under run-all")
         wait_until(gateway_answers, 30, 0.2, "the gateway under run-all")
-        pid = int(wait_until(lambda: output.find(r"profiles started \(pid (\d+)\)"), 5, 0.1,
-                             "run-all to name profiles' process")[-1].group(1))
+        pid = int(
+            wait_until(
+                lambda: output.find(r"profiles started \(pid (\d+)\)"),
+                5,
+                0.1,
+                "run-all to name profiles' process",
+            )[-1].group(1)
+        )
 
         probes, stop = [], threading.Event()
 
@@ -76,20 +89,38 @@ def test_make_run_restarts_a_killed_service_while_the_gateway_keeps_answering(st
             while not stop.is_set():
                 probes.append(gateway_answers())
                 time.sleep(0.2)
+
         prober = threading.Thread(target=probe, daemon=True)
         prober.start()
 
         os.kill(pid, signal.SIGKILL)
-        wait_until(lambda: output.find(r"profiles was killed by SIGKILL after \d+ s; restarting it in 1 s"), 15, 0.1,
-                   "run-all to say it restarts profiles")
-        new_pid = int(wait_until(lambda: [m for m in output.find(r"profiles started \(pid (\d+)\)")
-                                          if int(m.group(1)) != pid], 30, 0.1,
-                                 "profiles to be started again")[-1].group(1))
+        wait_until(
+            lambda: output.find(
+                r"profiles was killed by SIGKILL after \d+ s; restarting it in 1 s"
+            ),
+            15,
+            0.1,
+            "run-all to say it restarts profiles",
+        )
+        new_pid = int(
+            wait_until(
+                lambda: [
+                    m
+                    for m in output.find(r"profiles started \(pid (\d+)\)")
+                    if int(m.group(1)) != pid
+                ],
+                30,
+                0.1,
+                "profiles to be started again",
+            )[-1].group(1)
+        )
         assert new_pid != pid
         wait_until(lambda: answers("profiles"), 60, 0.2, "the restarted profiles to answer")
         stop.set()
         prober.join(5)
-        assert probes and all(probes), f"{probes.count(False)} of {len(probes)} gateway probes failed"
+        assert probes and all(probes), (
+            f"{probes.count(False)} of {len(probes)} gateway probes failed"
+        )
         assert run_all.poll() is None  # nothing else stopped
         for service in ("identity", "mentoring", "notifications"):
             assert answers(service), service

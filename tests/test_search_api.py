@@ -2,6 +2,7 @@
 sign up and get verified the way the guide describes (records, affiliation,
 study details), an alumna offers mentoring, and others find her.  Real HTTP,
 RabbitMQ and PostgreSQL (the session's ``system``)."""
+
 import os
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import uuid
 import pytest
 import requests
 
-from mentornet_platform.testing import ROOT, wait_until
+from mentornet_testing import ROOT, wait_until
 
 
 def word():
@@ -24,8 +25,13 @@ class Member:
 
     def request(self, method, path, **kwargs):
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        return requests.request(method, self.system.gateway_url + "/api/v1" + path,
-                                headers=headers, timeout=10, **kwargs)
+        return requests.request(
+            method,
+            self.system.gateway_url + "/api/v1" + path,
+            headers=headers,
+            timeout=10,
+            **kwargs,
+        )
 
     def get(self, path, **params):
         return self.request("GET", path, params=params)
@@ -47,20 +53,32 @@ def verified_member(system, tmp_path, form, role="alumnus", programme="Archaeolo
         "record_number,role,first_name,last_name,date_of_birth,programme,faculty,"
         "year_started,year_graduated,email\n"
         f"{number},{role},{form['first_name']},{form['last_name']},{form['date_of_birth']},"
-        f"{programme},Humanities,2008,{2012 if role != 'student' else ''},\n", encoding="utf-8")
-    loaded = subprocess.run([sys.executable, "-m", "identity.records", str(records)],
-                            env=dict(os.environ, IDENTITY_DATABASE_URL=system.urls["identity"]),
-                            capture_output=True, text=True, cwd=ROOT)
+        f"{programme},Humanities,2008,{2012 if role != 'student' else ''},\n",
+        encoding="utf-8",
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-m", "identity.records", str(records)],
+        env=dict(os.environ, IDENTITY_DATABASE_URL=system.urls["identity"]),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert loaded.returncode == 0, loaded.stderr
     member = Member(system, form).sign_up()
-    affiliation = member.request("POST", "/onboarding/affiliation",
-                                 json={"role": role, "record_number": number})
+    affiliation = member.request(
+        "POST", "/onboarding/affiliation", json={"role": role, "record_number": number}
+    )
     assert affiliation.json()["status"] == "verified", affiliation.text
-    details = member.request("PUT", "/onboarding/study-details",
-                             json=affiliation.json()["study_details"])
+    details = member.request(
+        "PUT", "/onboarding/study-details", json=affiliation.json()["study_details"]
+    )
     assert details.status_code == 200, details.text
-    wait_until(lambda: member.get("/me/profile").json().get("verified"), 15, 0.05,
-               "profiles to hear the member is verified")
+    wait_until(
+        lambda: member.get("/me/profile").json().get("verified"),
+        15,
+        0.05,
+        "profiles to hear the member is verified",
+    )
     return member
 
 
@@ -69,32 +87,58 @@ def searcher(system, tmp_path, new_registration):
     return verified_member(system, tmp_path, new_registration(first_name="Sam"), role="student")
 
 
-def test_an_alumna_who_offers_mentoring_is_found_and_counted(system, tmp_path, new_registration,
-                                                             searcher):
+def test_an_alumna_who_offers_mentoring_is_found_and_counted(
+    system, tmp_path, new_registration, searcher
+):
     before = {item["sector"]: item["count"] for item in searcher.get("/mentors/sectors").json()}
     tag = word()
     alumna = verified_member(system, tmp_path, new_registration(), programme="Egyptology")
-    assert alumna.request("PATCH", "/me/profile", json={
-        "headline": f"Curator and {tag}", "address": {"country": "NL"}}).status_code == 200
+    assert (
+        alumna.request(
+            "PATCH",
+            "/me/profile",
+            json={"headline": f"Curator and {tag}", "address": {"country": "NL"}},
+        ).status_code
+        == 200
+    )
     assert searcher.get("/mentors", q=tag).json()["total"] == 0  # not offering yet
-    offer = {"available": True, "activities": ["cv_review", "mock_interview"], "max_mentees": 2,
-             "sectors": ["arts_culture", "education"], "languages": ["nl", "en"]}
+    offer = {
+        "available": True,
+        "activities": ["cv_review", "mock_interview"],
+        "max_mentees": 2,
+        "sectors": ["arts_culture", "education"],
+        "languages": ["nl", "en"],
+    }
     assert alumna.request("PUT", "/me/mentor-settings", json=offer).status_code == 200
 
     found = searcher.get("/mentors", q=tag)
     assert found.status_code == 200, found.text
-    assert found.json() | {"items": None} == {"items": None, "total": 1, "page": 1,
-                                              "per_page": 20}
-    item, = found.json()["items"]
+    assert found.json() | {"items": None} == {"items": None, "total": 1, "page": 1, "per_page": 20}
+    (item,) = found.json()["items"]
     assert item == {
-        "user_id": alumna.user_id, "first_name": "Zoë", "last_name": "van der Berg",
-        "headline": f"Curator and {tag}", "role": "alumnus", "current_position": None,
+        "user_id": alumna.user_id,
+        "first_name": "Zoë",
+        "last_name": "van der Berg",
+        "headline": f"Curator and {tag}",
+        "role": "alumnus",
+        "current_position": None,
         "study": {"programme": "Egyptology", "year_graduated": 2012},
-        "sectors": ["arts_culture", "education"], "activities": ["cv_review", "mock_interview"],
-        "languages": ["en", "nl"], "room_left": 2}
-    narrowed = searcher.get("/mentors", q=f"CURATOR {tag}", sector="education",
-                            activity="cv_review", language="nl", country="nl",
-                            programme="egyptology", graduated_from="2010", graduated_to="2012")
+        "sectors": ["arts_culture", "education"],
+        "activities": ["cv_review", "mock_interview"],
+        "languages": ["en", "nl"],
+        "room_left": 2,
+    }
+    narrowed = searcher.get(
+        "/mentors",
+        q=f"CURATOR {tag}",
+        sector="education",
+        activity="cv_review",
+        language="nl",
+        country="nl",
+        programme="egyptology",
+        graduated_from="2010",
+        graduated_to="2012",
+    )
     assert [i["user_id"] for i in narrowed.json()["items"]] == [alumna.user_id]
     assert searcher.get("/mentors", q=tag, sector="legal").json()["total"] == 0
     assert alumna.get("/mentors", q=tag).json()["total"] == 0  # never oneself
@@ -112,14 +156,18 @@ def test_an_alumna_who_offers_mentoring_is_found_and_counted(system, tmp_path, n
     assert [i["user_id"] for i in listed["items"]] == [searcher.user_id]
     assert listed["items"][0]["available_as_mentor"] is False
     # The directory narrows to a study too: the alumna's Egyptology, 2010 to 2012.
-    assert [i["user_id"] for i in searcher.get(
-        "/directory", q=tag, programme="egyptology", graduated_from="2012").json()["items"]] == \
-        [alumna.user_id]
+    assert [
+        i["user_id"]
+        for i in searcher.get(
+            "/directory", q=tag, programme="egyptology", graduated_from="2012"
+        ).json()["items"]
+    ] == [alumna.user_id]
     assert searcher.get("/directory", q=tag, programme="law").json()["total"] == 0
     # Her name however it is typed (profiles' name forms, migration 0007).
     for typed in ("vanderberg", "VanDerBerg", "berg", "zoe"):
-        assert [i["user_id"] for i in searcher.get("/directory", q=f"{typed} {tag}").json()[
-            "items"]] == [alumna.user_id], typed
+        assert [
+            i["user_id"] for i in searcher.get("/directory", q=f"{typed} {tag}").json()["items"]
+        ] == [alumna.user_id], typed
 
 
 def test_the_sector_cloud_is_biggest_first(searcher):
@@ -130,13 +178,19 @@ def test_the_sector_cloud_is_biggest_first(searcher):
     assert all(set(item) == {"sector", "label", "count"} for item in cloud.json())
 
 
-@pytest.mark.parametrize("path,query,fields", [
-    ("/mentors", "q=x&colour=blue&size=3", {"colour": ["Unknown parameter."],
-                                            "size": ["Unknown parameter."]}),
-    ("/mentors", "sector=legal&sector=media", {"sector": ["Give this parameter once."]}),
-    ("/directory", "q=x&sector=legal", {"sector": ["Unknown parameter."]}),
-    ("/mentors/sectors", "language=nl", {"language": ["Unknown parameter."]}),
-])
+@pytest.mark.parametrize(
+    "path,query,fields",
+    [
+        (
+            "/mentors",
+            "q=x&colour=blue&size=3",
+            {"colour": ["Unknown parameter."], "size": ["Unknown parameter."]},
+        ),
+        ("/mentors", "sector=legal&sector=media", {"sector": ["Give this parameter once."]}),
+        ("/directory", "q=x&sector=legal", {"sector": ["Unknown parameter."]}),
+        ("/mentors/sectors", "language=nl", {"language": ["Unknown parameter."]}),
+    ],
+)
 def test_unknown_parameters_are_refused_by_name(searcher, path, query, fields):
     response = searcher.request("GET", f"{path}?{query}")
     assert response.status_code == 422
@@ -144,14 +198,17 @@ def test_unknown_parameters_are_refused_by_name(searcher, path, query, fields):
     assert response.json()["error"]["fields"] == fields
 
 
-@pytest.mark.parametrize("path,params,field", [
-    ("/mentors", {"per_page": "0"}, "per_page"),
-    ("/mentors", {"sector": "astrology"}, "sector"),
-    ("/mentors", {"graduated_from": "soon"}, "graduated_from"),
-    ("/mentors", {"country": "Netherlands"}, "country"),
-    ("/directory", {"page": "0"}, "page"),
-    ("/directory", {"graduated_from": "2020", "graduated_to": "2010"}, "graduated_to"),
-])
+@pytest.mark.parametrize(
+    "path,params,field",
+    [
+        ("/mentors", {"per_page": "0"}, "per_page"),
+        ("/mentors", {"sector": "astrology"}, "sector"),
+        ("/mentors", {"graduated_from": "soon"}, "graduated_from"),
+        ("/mentors", {"country": "Netherlands"}, "country"),
+        ("/directory", {"page": "0"}, "page"),
+        ("/directory", {"graduated_from": "2020", "graduated_to": "2010"}, "graduated_to"),
+    ],
+)
 def test_bad_values_are_named_by_profiles(searcher, path, params, field):
     response = searcher.get(path, **params)
     assert response.status_code == 422

@@ -5,6 +5,7 @@ only to 127.0.0.1, for a bounded time. Meanwhile health probes and a logged-in
 member's pages must still be answered, and the server must cut the dribblers
 off by itself once the header timeout has passed, however busy they keep it.
 """
+
 import json
 import os
 import select
@@ -18,14 +19,14 @@ from types import SimpleNamespace
 import pytest
 import requests
 
-from mentornet_platform.testing import ROOT, free_port, wait_until
+from mentornet_testing import ROOT, free_port, wait_until
 from tests.support import Member, onboarded_member
 
 SLOW_CONNECTIONS = 200
-DRIBBLE_EVERY = 2.0          # seconds between one connection's header lines
-HEADER_TIMEOUT = 8           # the test gateway's GATEWAY_HEADER_TIMEOUT
-BODY_TIMEOUT = 8             # and GATEWAY_BODY_TIMEOUT
-HARD_STOP = 120.0            # the dribbler stops by itself after this, whatever happens
+DRIBBLE_EVERY = 2.0  # seconds between one connection's header lines
+HEADER_TIMEOUT = 8  # the test gateway's GATEWAY_HEADER_TIMEOUT
+BODY_TIMEOUT = 8  # and GATEWAY_BODY_TIMEOUT
+HARD_STOP = 120.0  # the dribbler stops by itself after this, whatever happens
 
 
 class Slowloris:
@@ -35,8 +36,8 @@ class Slowloris:
     def __init__(self, port, count, first_lines=None):
         self.port, self.count = port, count
         self.first_lines = first_lines or (b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
-        self.sockets = {}          # socket -> next time it sends a line
-        self.refill = True         # reopen connections the server closed
+        self.sockets = {}  # socket -> next time it sends a line
+        self.refill = True  # reopen connections the server closed
         self.stop = threading.Event()
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -77,8 +78,9 @@ class Slowloris:
     def _run(self):
         while not self.stop.is_set() and time.monotonic() - self.started < HARD_STOP:
             with self.lock:
-                readable, _, _ = select.select(list(self.sockets), [], [], 0) if self.sockets \
-                    else ([], [], [])
+                readable, _, _ = (
+                    select.select(list(self.sockets), [], [], 0) if self.sockets else ([], [], [])
+                )
                 for sock in readable:  # an answer (a 408) or the end of the connection
                     try:
                         while sock.recv(65536):
@@ -111,12 +113,23 @@ def gateway(system):
     """A gateway of its own on the shared system, with short read timeouts so
     the test sees them act; one worker process, as the tests run it."""
     port = free_port()
-    env = dict(system.env, GATEWAY_PORT=str(port), GATEWAY_BIND="127.0.0.1", GATEWAY_WORKERS="1",
-               GATEWAY_HEADER_TIMEOUT=str(HEADER_TIMEOUT), GATEWAY_BODY_TIMEOUT=str(BODY_TIMEOUT))
+    env = dict(
+        system.env,
+        GATEWAY_PORT=str(port),
+        GATEWAY_BIND="127.0.0.1",
+        GATEWAY_WORKERS="1",
+        GATEWAY_HEADER_TIMEOUT=str(HEADER_TIMEOUT),
+        GATEWAY_BODY_TIMEOUT=str(BODY_TIMEOUT),
+    )
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
     with open(os.path.join(system.log_dir, f"{system.id}-slow-gateway.log"), "ab") as log:
-        process = subprocess.Popen([os.path.join(ROOT, "scripts", "start-gateway")], env=env,
-                                   stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+        process = subprocess.Popen(
+            [os.path.join(ROOT, "scripts", "start-gateway")],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
     url = f"http://127.0.0.1:{port}"
 
     def up():
@@ -124,6 +137,7 @@ def gateway(system):
             return requests.get(url + "/healthz", timeout=1).ok
         except requests.RequestException:
             return False
+
     try:
         wait_until(up, 30, 0.1, "the test gateway")
         yield url, port
@@ -137,7 +151,8 @@ def gateway(system):
 
 
 def test_probes_and_member_pages_are_answered_while_200_slow_clients_hold_connections(
-        system, gateway, tmp_path, new_registration):
+    system, gateway, tmp_path, new_registration
+):
     url, port = gateway
     onboarded = onboarded_member(system, tmp_path, new_registration())
     member = Member(SimpleNamespace(gateway_url=url), onboarded.form)  # the same member, here
@@ -152,8 +167,9 @@ def test_probes_and_member_pages_are_answered_while_200_slow_clients_hold_connec
             health = requests.get(url + "/healthz", timeout=10)
             profile = member.get("/me/profile")
             dashboard = member.get("/dashboard")
-            answered.append((health.status_code, profile.status_code, dashboard.status_code,
-                             slow.open_count()))
+            answered.append(
+                (health.status_code, profile.status_code, dashboard.status_code, slow.open_count())
+            )
         assert [a[:3] for a in answered] == [(200, 200, 200)] * 5, answered
         # The probes ran beside the slow connections (refilled as the server cuts them).
         assert min(a[3] for a in answered) > SLOW_CONNECTIONS // 2, answered
@@ -161,8 +177,12 @@ def test_probes_and_member_pages_are_answered_while_200_slow_clients_hold_connec
         # Stop refilling: every dribbler still sends a line every two seconds, so
         # only a deadline on the whole header (not an idle timeout) ends them.
         slow.refill = False
-        wait_until(lambda: slow.open_count() == 0, HEADER_TIMEOUT + 30, 0.2,
-                   "the server to close every slow connection")
+        wait_until(
+            lambda: slow.open_count() == 0,
+            HEADER_TIMEOUT + 30,
+            0.2,
+            "the server to close every slow connection",
+        )
 
 
 def test_an_idle_connection_and_a_slow_body_are_closed_by_the_server(gateway):
@@ -170,8 +190,10 @@ def test_an_idle_connection_and_a_slow_body_are_closed_by_the_server(gateway):
     idle = socket.create_connection(("127.0.0.1", port), timeout=HEADER_TIMEOUT + 30)
     body = socket.create_connection(("127.0.0.1", port), timeout=BODY_TIMEOUT + 30)
     try:
-        body.sendall(b"POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                     b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+        body.sendall(
+            b"POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"
+        )
         deadline = time.monotonic() + BODY_TIMEOUT + 30
         # The body comes a byte a second: never idle, never finished.  Between
         # bytes the answer is waited for, so it is read the moment it comes.
@@ -183,7 +205,7 @@ def test_an_idle_connection_and_a_slow_body_are_closed_by_the_server(gateway):
                 answer += chunk
                 if not chunk:
                     break
-            except socket.timeout:
+            except TimeoutError:
                 pass
             except OSError:
                 break

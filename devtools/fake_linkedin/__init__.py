@@ -21,6 +21,7 @@ provider's time out.
 Run it with ``python -m devtools.fake_linkedin`` (``make run`` starts it when
 no real LinkedIn is configured).
 """
+
 import html
 import io
 import secrets
@@ -44,9 +45,10 @@ class FakeLinkedIn:
 
     def __init__(self, client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET):
         self.client_id, self.client_secret = client_id, client_secret
-        self.key = RSAKey.generate_key(2048, parameters={"kid": "fake-linkedin-1", "use": "sig",
-                                                         "alg": "RS256"})
-        self.codes = {}   # code -> (claims, nonce, redirect_uri, issued monotonic)
+        self.key = RSAKey.generate_key(
+            2048, parameters={"kid": "fake-linkedin-1", "use": "sig", "alg": "RS256"}
+        )
+        self.codes = {}  # code -> (claims, nonce, redirect_uri, issued monotonic)
         self.tokens = {}  # access token -> claims
         self.next_tamper = None
         self.busy_seconds = 0.0  # time spent answering the relying party's own calls
@@ -81,27 +83,43 @@ def create_app(provider=None):
         # the part of a sign-in that is LinkedIn's, not ours.
         if not request.path.startswith(("/_fake", "/oauth/v2/authorization")):
             with provider.lock:
-                provider.busy_seconds += time.perf_counter() - request.environ["fake_linkedin.started"]
+                provider.busy_seconds += (
+                    time.perf_counter() - request.environ["fake_linkedin.started"]
+                )
                 provider.calls += 1
         return response
 
     @app.get("/oauth/.well-known/openid-configuration")
     def discovery():
-        return jsonify({
-            "issuer": issuer(),
-            "authorization_endpoint": base() + "/oauth/v2/authorization",
-            "token_endpoint": base() + "/oauth/v2/accessToken",
-            "userinfo_endpoint": base() + "/v2/userinfo",
-            "jwks_uri": base() + "/oauth/openid/jwks",
-            "response_types_supported": ["code"],
-            "subject_types_supported": ["pairwise"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-            "scopes_supported": ["openid", "profile", "email"],
-            "claims_supported": ["iss", "aud", "iat", "exp", "sub", "name", "given_name",
-                                 "family_name", "picture", "email", "email_verified", "locale"],
-            # As LinkedIn's: the secret in the body, and no PKCE advertised.
-            "token_endpoint_auth_methods_supported": ["client_secret_post"],
-        })
+        return jsonify(
+            {
+                "issuer": issuer(),
+                "authorization_endpoint": base() + "/oauth/v2/authorization",
+                "token_endpoint": base() + "/oauth/v2/accessToken",
+                "userinfo_endpoint": base() + "/v2/userinfo",
+                "jwks_uri": base() + "/oauth/openid/jwks",
+                "response_types_supported": ["code"],
+                "subject_types_supported": ["pairwise"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "scopes_supported": ["openid", "profile", "email"],
+                "claims_supported": [
+                    "iss",
+                    "aud",
+                    "iat",
+                    "exp",
+                    "sub",
+                    "name",
+                    "given_name",
+                    "family_name",
+                    "picture",
+                    "email",
+                    "email_verified",
+                    "locale",
+                ],
+                # As LinkedIn's: the secret in the body, and no PKCE advertised.
+                "token_endpoint_auth_methods_supported": ["client_secret_post"],
+            }
+        )
 
     @app.get("/oauth/openid/jwks")
     def jwks():
@@ -116,7 +134,8 @@ def create_app(provider=None):
         # The form's own fields when it is sent (what the page holds), else the query.
         args = request.form if request.method == "POST" else request.args
         if args.get("client_id") != provider.client_id or not _redirect_uri_allowed(
-                args.get("redirect_uri")):
+            args.get("redirect_uri")
+        ):
             abort(400)
         if "code_challenge" in args:
             return "PKCE is not supported by this provider", 400
@@ -124,15 +143,21 @@ def create_app(provider=None):
             return _authorization_page(args)
         target = args["redirect_uri"]
         if args.get("action") != "allow":
-            return redirect(target + "?" + urlencode({"error": "user_cancelled_login",
-                                                      "state": args.get("state", "")}))
+            return redirect(
+                target
+                + "?"
+                + urlencode({"error": "user_cancelled_login", "state": args.get("state", "")})
+            )
         sub = args.get("sub") or secrets.token_urlsafe(8)
-        claims = {"sub": sub, "given_name": args.get("given_name", ""),
-                  "family_name": args.get("family_name", ""),
-                  "email": args.get("email", ""),
-                  "email_verified": args.get("email_verified") == "true",
-                  "locale": {"country": "NL", "language": "nl"},
-                  "picture": base() + f"/media/{sub}.png" if args.get("picture") != "none" else None}
+        claims = {
+            "sub": sub,
+            "given_name": args.get("given_name", ""),
+            "family_name": args.get("family_name", ""),
+            "email": args.get("email", ""),
+            "email_verified": args.get("email_verified") == "true",
+            "locale": {"country": "NL", "language": "nl"},
+            "picture": base() + f"/media/{sub}.png" if args.get("picture") != "none" else None,
+        }
         claims["name"] = f"{claims['given_name']} {claims['family_name']}".strip()
         code = secrets.token_urlsafe(24)
         with provider.lock:
@@ -142,23 +167,38 @@ def create_app(provider=None):
     @app.post("/oauth/v2/accessToken")
     def token():
         form = request.form
-        if request.authorization is not None or form.get("client_id") != provider.client_id \
-                or form.get("client_secret") != provider.client_secret:
+        if (
+            request.authorization is not None
+            or form.get("client_id") != provider.client_id
+            or form.get("client_secret") != provider.client_secret
+        ):
             # LinkedIn wants client_secret_post; a Basic header is no client.
-            return jsonify(error="invalid_client", error_description="Client authentication failed"), 401
+            return jsonify(
+                error="invalid_client", error_description="Client authentication failed"
+            ), 401
         if "code_verifier" in form:
             return jsonify(error="invalid_client", error_description="PKCE is not supported"), 401
         with provider.lock:
             found = provider.codes.pop(form.get("code", ""), None)  # single-use
             tamper, provider.next_tamper = provider.next_tamper, None
-        if found is None or found[2] != form.get("redirect_uri") or \
-                time.monotonic() - found[3] > CODE_SECONDS:
-            return jsonify(error="invalid_grant",
-                           error_description="The authorization code is invalid or expired"), 400
+        if (
+            found is None
+            or found[2] != form.get("redirect_uri")
+            or time.monotonic() - found[3] > CODE_SECONDS
+        ):
+            return jsonify(
+                error="invalid_grant",
+                error_description="The authorization code is invalid or expired",
+            ), 400
         claims, nonce, _, _ = found
         now = int(time.time())
-        id_claims = {"iss": issuer(), "aud": provider.client_id, "iat": now, "exp": now + 3600,
-                     **{k: v for k, v in claims.items() if v is not None}}
+        id_claims = {
+            "iss": issuer(),
+            "aud": provider.client_id,
+            "iat": now,
+            "exp": now + 3600,
+            **{k: v for k, v in claims.items() if v is not None},
+        }
         if nonce:
             id_claims["nonce"] = nonce
         if tamper == "expired":
@@ -172,16 +212,25 @@ def create_app(provider=None):
         access = secrets.token_urlsafe(32)
         with provider.lock:
             provider.tokens[access] = claims
-        return jsonify(access_token=access, expires_in=5183999, scope="email,openid,profile",
-                       token_type="Bearer", id_token=provider.sign(id_claims, tamper))
+        return jsonify(
+            access_token=access,
+            expires_in=5183999,
+            scope="email,openid,profile",
+            token_type="Bearer",
+            id_token=provider.sign(id_claims, tamper),
+        )
 
     @app.get("/v2/userinfo")
     def userinfo():
         header = request.headers.get("Authorization", "")
         claims = provider.tokens.get(header[7:]) if header.startswith("Bearer ") else None
         if claims is None:
-            return jsonify(status=401, serviceErrorCode=65600, code="INVALID_ACCESS_TOKEN",
-                           message="Invalid access token"), 401
+            return jsonify(
+                status=401,
+                serviceErrorCode=65600,
+                code="INVALID_ACCESS_TOKEN",
+                message="Invalid access token",
+            ), 401
         return jsonify({k: v for k, v in claims.items() if v is not None})
 
     @app.get("/media/<sub>.png")
@@ -207,6 +256,7 @@ def create_app(provider=None):
 def _portrait(sub):
     """A plain square in a colour of its own per member (Pillow: dev only)."""
     from PIL import Image
+
     seed = sum(sub.encode()) % 200
     image = Image.new("RGB", (400, 400), (40 + seed, 90, 200 - seed // 2))
     out = io.BytesIO()
@@ -215,8 +265,10 @@ def _portrait(sub):
 
 
 def _authorization_page(args):
-    hidden = "".join(f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
-                     for k, v in args.items())
+    hidden = "".join(
+        f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
+        for k, v in args.items()
+    )
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Fake LinkedIn (development only)</title></head><body><main>
 <h1>Fake LinkedIn: development only</h1>
@@ -237,6 +289,7 @@ class ServerThread(threading.Thread):
 
     def __init__(self, port=0, **kwargs):
         from werkzeug.serving import make_server
+
         super().__init__(daemon=True)
         self.provider = FakeLinkedIn(**kwargs)
         self.server = make_server("127.0.0.1", port, create_app(self.provider), threaded=True)

@@ -5,16 +5,26 @@ routes commands to the owning service over RPC and composes reads.  It serves
 the JSON API (``gateway.api``, bearer tokens) and the web pages
 (``gateway.web``, a session cookie and CSRF tokens).
 """
+
 import logging
 import os
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import auth, errors, headers, linkedin, requests_context, web
-from gateway.api import (accounts, admin, dashboard, health, mentoring, notifications, onboarding, openapi,
-                         profiles)
-from gateway.api import search
+from gateway import auth, errors, headers, linkedin, request_ids, request_input, web
+from gateway.api import (
+    accounts,
+    admin,
+    dashboard,
+    health,
+    mentoring,
+    notifications,
+    onboarding,
+    openapi,
+    profiles,
+    search,
+)
 
 
 def create_app(config=None):
@@ -38,8 +48,11 @@ def create_app(config=None):
         LINKEDIN_CLIENT_ID=os.environ.get("LINKEDIN_CLIENT_ID", ""),
         LINKEDIN_CLIENT_SECRET=os.environ.get("LINKEDIN_CLIENT_SECRET", ""),
         LINKEDIN_ISSUER=os.environ.get("LINKEDIN_ISSUER", "https://www.linkedin.com/oauth"),
-        LINKEDIN_PICTURE_HOSTS=[host.strip() for host in os.environ.get(
-            "LINKEDIN_PICTURE_HOSTS", "media.licdn.com").split(",") if host.strip()],
+        LINKEDIN_PICTURE_HOSTS=[
+            host.strip()
+            for host in os.environ.get("LINKEDIN_PICTURE_HOSTS", "media.licdn.com").split(",")
+            if host.strip()
+        ],
         # This site's address as members reach it: LinkedIn sends them back to
         # PUBLIC_BASE_URL/linkedin/callback, which must be registered there.
         PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL", "http://localhost:8000"),
@@ -53,13 +66,22 @@ def create_app(config=None):
         hops = app.config["TRUSTED_PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     _configure_logging()
-    requests_context.init_app(app)
+    request_ids.init_app(app)
+    request_input.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
-    api_blueprints = (health.blueprint, openapi.blueprint, accounts.blueprint,
-                      onboarding.blueprint, profiles.blueprint, admin.blueprint,
-                      notifications.blueprint, mentoring.blueprint,
-                      dashboard.blueprint, search.blueprint)
+    api_blueprints = (
+        health.blueprint,
+        openapi.blueprint,
+        accounts.blueprint,
+        onboarding.blueprint,
+        profiles.blueprint,
+        admin.blueprint,
+        notifications.blueprint,
+        mentoring.blueprint,
+        dashboard.blueprint,
+        search.blueprint,
+    )
     for blueprint in api_blueprints:
         app.register_blueprint(blueprint)
     linkedin.init_app(app)
@@ -73,9 +95,12 @@ def _configure_logging():
         return
     handler = logging.StreamHandler()
     handler._mentornet = True
-    handler.addFilter(requests_context.RequestIdFilter())
-    handler.setFormatter(logging.Formatter(
-        "%(asctime)s %(levelname)s gateway %(name)s [%(correlation_id)s] %(message)s"))
+    handler.addFilter(request_ids.RequestIdFilter())
+    handler.setFormatter(
+        logging.Formatter(
+            "%(asctime)s %(levelname)s gateway %(name)s [%(correlation_id)s] %(message)s"
+        )
+    )
     root.addHandler(handler)
     root.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
     logging.getLogger("pika").setLevel(logging.WARNING)

@@ -38,6 +38,7 @@ still a hint of whose token it is: the dashboard asks identity and the page's
 services at once for such a token (``authenticated_parallel``), and uses the
 results only if identity names the same member.
 """
+
 import functools
 import hashlib
 import json
@@ -52,7 +53,7 @@ import pika
 from flask import current_app, g, request
 
 from gateway.errors import ApiError
-from gateway.requests_context import call, call_parallel, rpc_client
+from gateway.service_calls import call, call_parallel, rpc_client
 from mentornet_contracts.events import GATEWAY_EVENT_QUEUES
 
 log = logging.getLogger(__name__)
@@ -73,8 +74,9 @@ def bearer_token():
 def _required_token():
     token = bearer_token()
     if token is None:
-        raise ApiError(401, "not_authenticated",
-                       "Log in first: send 'Authorization: Bearer <token>'.")
+        raise ApiError(
+            401, "not_authenticated", "Log in first: send 'Authorization: Bearer <token>'."
+        )
     return token
 
 
@@ -96,17 +98,18 @@ class SessionCache:
     ``trust_seconds`` 0 trusts nothing (every request asks identity, as before
     the cache; the benchmark's old path)."""
 
-    def __init__(self, trust_seconds=60.0, report_seconds=60.0, size=SESSIONS_KEPT,
-                 clock=time.monotonic):
+    def __init__(
+        self, trust_seconds=60.0, report_seconds=60.0, size=SESSIONS_KEPT, clock=time.monotonic
+    ):
         self.trust_seconds, self.report_seconds = trust_seconds, report_seconds
         self.size, self.clock = size, clock
-        self._entries = OrderedDict()   # digest -> _Entry
-        self._by_member = {}            # user_id -> {digest}
-        self._activity = {}             # digest -> clock() of its last request not yet reported
+        self._entries = OrderedDict()  # digest -> _Entry
+        self._by_member = {}  # user_id -> {digest}
+        self._activity = {}  # digest -> clock() of its last request not yet reported
         self._lock = threading.Lock()
-        self.listening = False          # our queue is bound to identity's endings
-        self.epoch = 0                  # bumped by every ending heard and every (dis)connection
-        self.quiet = lambda: False      # nothing from the broker waits to be handled (SessionEvents)
+        self.listening = False  # our queue is bound to identity's endings
+        self.epoch = 0  # bumped by every ending heard and every (dis)connection
+        self.quiet = lambda: False  # nothing from the broker waits to be handled (SessionEvents)
 
     # -- asking --------------------------------------------------------------
     def trusted(self, token):
@@ -144,12 +147,17 @@ class SessionCache:
         left = answer.get("session") or {}
         with self._lock:
             trusted_until = 0.0
-            if self.trust_seconds > 0 and began is not None and began == self.epoch \
-                    and self.listening:
+            if (
+                self.trust_seconds > 0
+                and began is not None
+                and began == self.epoch
+                and self.listening
+            ):
                 trusted_until = now + min(
                     self.trust_seconds,
                     float(left.get("seconds_left", 0)),
-                    float(left.get("idle_seconds_left", 0)) - self.report_seconds - 1)
+                    float(left.get("idle_seconds_left", 0)) - self.report_seconds - 1,
+                )
             old = self._entries.pop(key, None)
             if old is not None:
                 self._unindex(key, old)
@@ -266,9 +274,13 @@ class SessionEvents(threading.Thread):
             try:
                 self._consume()
             except Exception as exc:  # any failure: trust nothing until bound again
-                log.warning("session events: connection lost (%s: %s); every request is "
-                            "checked with identity until it is back (retry in %.1fs)",
-                            type(exc).__name__, exc, self.backoff)
+                log.warning(
+                    "session events: connection lost (%s: %s); every request is "
+                    "checked with identity until it is back (retry in %.1fs)",
+                    type(exc).__name__,
+                    exc,
+                    self.backoff,
+                )
             finally:
                 self.cache.set_listening(False)
                 self._close()
@@ -341,8 +353,11 @@ class ActivityReports(threading.Thread):
             try:
                 self.client.call("identity", "record_activity", kwargs={"seen": seen})
             except Exception as exc:
-                log.warning("session activity: report of %d sessions failed (%s); "
-                            "kept for the next", len(seen), exc)
+                log.warning(
+                    "session activity: report of %d sessions failed (%s); kept for the next",
+                    len(seen),
+                    exc,
+                )
                 self.cache.give_back_activity(seen)
 
 
@@ -351,12 +366,17 @@ def init_app(app):
     # seen an ended session trusted while the broker link was cut (README,
     # "Sessions without an RPC per request"); until that race is found, a
     # deployment opts in knowingly.
-    app.config.setdefault("SESSION_CACHE_SECONDS",
-                          float(os.environ.get("SESSION_CACHE_SECONDS", "0")))
-    app.config.setdefault("SESSION_ACTIVITY_REPORT_SECONDS",
-                          float(os.environ.get("SESSION_ACTIVITY_REPORT_SECONDS", "60")))
-    app.config.setdefault("SESSION_EVENTS_AMQP_URI",
-                          os.environ.get("SESSION_EVENTS_AMQP_URI") or app.config["AMQP_URI"])
+    app.config.setdefault(
+        "SESSION_CACHE_SECONDS", float(os.environ.get("SESSION_CACHE_SECONDS", "0"))
+    )
+    app.config.setdefault(
+        "SESSION_ACTIVITY_REPORT_SECONDS",
+        float(os.environ.get("SESSION_ACTIVITY_REPORT_SECONDS", "60")),
+    )
+    app.config.setdefault(
+        "SESSION_EVENTS_AMQP_URI",
+        os.environ.get("SESSION_EVENTS_AMQP_URI") or app.config["AMQP_URI"],
+    )
 
 
 _start_lock = threading.Lock()
@@ -372,12 +392,14 @@ def session_cache():
     with _start_lock:
         if extensions.get("session_cache_pid") != os.getpid():
             config = current_app.config
-            cache = SessionCache(config["SESSION_CACHE_SECONDS"],
-                                 config["SESSION_ACTIVITY_REPORT_SECONDS"])
+            cache = SessionCache(
+                config["SESSION_CACHE_SECONDS"], config["SESSION_ACTIVITY_REPORT_SECONDS"]
+            )
             if cache.trust_seconds > 0:
                 SessionEvents(config["SESSION_EVENTS_AMQP_URI"], cache).start()
-                ActivityReports(cache, rpc_client(),
-                                config["SESSION_ACTIVITY_REPORT_SECONDS"]).start()
+                ActivityReports(
+                    cache, rpc_client(), config["SESSION_ACTIVITY_REPORT_SECONDS"]
+                ).start()
             extensions["session_cache"] = cache
             extensions["session_cache_pid"] = os.getpid()
         return extensions["session_cache"]
@@ -424,6 +446,7 @@ def login_required(view):
     def wrapper(*args, **kwargs):
         _authenticated(_required_token())
         return view(*args, **kwargs)
+
     return wrapper
 
 
@@ -443,8 +466,9 @@ def authenticated_parallel(calls_for):
         member = _authenticated(token)
         return call_parallel(calls_for(member["user_id"]))
     began = cache.begin_check()
-    results = call_parallel({**calls_for(hinted),
-                             "_member": ("identity", "authenticate", {"token": token})})
+    results = call_parallel(
+        {**calls_for(hinted), "_member": ("identity", "authenticate", {"token": token})}
+    )
     answer = results.pop("_member")
     if isinstance(answer, Exception):
         cache.forget_token(token)

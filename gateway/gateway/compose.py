@@ -24,8 +24,7 @@ def dashboard(results, member):
     """The dashboard of ``member`` (identity's answer: user_id, username) from
     the results of ``dashboard_calls``; an exception in place of a result
     leaves that service's part empty."""
-    unavailable = sorted(name for name, result in results.items()
-                         if isinstance(result, Exception))
+    unavailable = sorted(name for name, result in results.items() if isinstance(result, Exception))
 
     def part(service):
         return {} if service in unavailable else results[service]
@@ -35,8 +34,9 @@ def dashboard(results, member):
     return {
         # "photo": the digest of the member's photo (its page address's version:
         # /members/<user_id>/photo?v=<digest>), or None without one.
-        "me": None if me_part is None else {"photo": None, **me_part,
-                                            "username": member["username"]},
+        "me": None
+        if me_part is None
+        else {"photo": None, **me_part, "username": member["username"]},
         "unread_count": notifications.get("unread_count"),
         "relationships": mentoring.get("relationships"),
         "requests": mentoring.get("requests", {"sent": None, "received": None}),

@@ -7,14 +7,15 @@ Flask's own HTTP errors with their status.  Everything else is a page, so the
 same error answers an HTML page in the page's language (templates/error.html)
 with the same status.
 """
+
 import logging
 
 from flask import jsonify, make_response, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from mentornet_contracts.errors import HTTP_STATUS
 from gateway.rpc import RemoteError, RpcError, ServiceTimeout, ServiceUnavailable
+from mentornet_contracts.errors import HTTP_STATUS
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ def wants_json():
 def error_response(status, code, message, fields=None):
     if not wants_json():
         from gateway.web.errors import error_page  # the pages' templates and catalogue
+
         return error_page(status, code, message)
     body = {"code": code, "message": message}
     if fields:
@@ -83,14 +85,20 @@ def init_app(app):
     @app.errorhandler(ServiceUnavailable)
     def _unavailable(exc):
         log.warning("service unavailable: %s", exc)
-        return error_response(503, "service_unavailable",
-                              f"The {exc.service} service is unavailable; please try again shortly.")
+        return error_response(
+            503,
+            "service_unavailable",
+            f"The {exc.service} service is unavailable; please try again shortly.",
+        )
 
     @app.errorhandler(ServiceTimeout)
     def _timeout(exc):
         log.warning("service timed out: %s", exc)
-        return error_response(504, "service_timeout",
-                              f"The {exc.service} service did not answer in time; please try again.")
+        return error_response(
+            504,
+            "service_timeout",
+            f"The {exc.service} service did not answer in time; please try again.",
+        )
 
     @app.errorhandler(RpcError)
     def _rpc_error(exc):
@@ -117,5 +125,6 @@ def init_app(app):
     @app.errorhandler(Exception)
     def _unexpected(exc):
         log.exception("unhandled error")
-        return error_response(500, "internal_error",
-                              "Something went wrong on our side; please try again.")
+        return error_response(
+            500, "internal_error", "Something went wrong on our side; please try again."
+        )

@@ -29,22 +29,29 @@ there, and browsers hold redirects after a form to ``form-action``); and ``Vary:
 Accept-Language``, since one URL may answer a full page or an htmx fragment,
 per session and language.
 """
+
 from gateway.auth import bearer_token
 from gateway.web.sessions import is_page_request
 
 API_POLICY = "default-src 'none'; frame-ancestors 'none'"
-PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
 REALM = "Mentor Network"
 
-COMMON = (("X-Content-Type-Options", "nosniff"),
-          ("Referrer-Policy", "strict-origin-when-cross-origin"),
-          ("X-Frame-Options", "DENY"),
-          ("Cache-Control", "no-store"))
+COMMON = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Cache-Control", "no-store"),
+)
 API = COMMON + (("Content-Security-Policy", API_POLICY),)
-PAGES = COMMON + (("Content-Security-Policy", PAGE_POLICY),
-                  ("Cross-Origin-Opener-Policy", "same-origin"),
-                  ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"))
+PAGES = COMMON + (
+    ("Content-Security-Policy", PAGE_POLICY),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
+)
 PAGE_VARY = ("HX-Request", "Cookie", "Accept-Language")
 
 
@@ -52,10 +59,12 @@ def page_headers(form_origins=()):
     """The pages' headers, with ``form_origins`` added to ``form-action``."""
     if not form_origins:
         return PAGES
-    policy = PAGE_POLICY.replace("form-action 'self'",
-                                 "form-action 'self' " + " ".join(form_origins))
-    return tuple((name, policy if name == "Content-Security-Policy" else value)
-                 for name, value in PAGES)
+    policy = PAGE_POLICY.replace(
+        "form-action 'self'", "form-action 'self' " + " ".join(form_origins)
+    )
+    return tuple(
+        (name, policy if name == "Content-Security-Policy" else value) for name, value in PAGES
+    )
 
 
 def init_app(app):
@@ -63,7 +72,7 @@ def init_app(app):
     def _security_headers(response):
         headers = response.headers
         page = is_page_request()
-        for name, value in (app.extensions.get("page_headers", PAGES) if page else API):
+        for name, value in app.extensions.get("page_headers", PAGES) if page else API:
             if name not in headers:
                 headers[name] = value
         if page:

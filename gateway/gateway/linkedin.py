@@ -18,14 +18,14 @@ departs from the standard (README, "Sign in with LinkedIn"):
 Without ``LINKEDIN_CLIENT_ID`` and ``LINKEDIN_CLIENT_SECRET`` none of this is
 registered and the pages show no LinkedIn button.
 """
-import logging
 
+import logging
 from urllib.parse import urlsplit
 
-from flask import current_app
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import OAuth
 from authlib.oidc.core import CodeIDToken
+from flask import current_app
 from joserfc.errors import InvalidClaimError, JoseError
 from requests import RequestException
 
@@ -37,8 +37,16 @@ NAME = "linkedin"
 SCOPES = "openid profile email"
 DEFAULT_ISSUER = "https://www.linkedin.com/oauth"
 # The claims LinkedIn gives (ID token and userinfo) that we keep.
-CLAIMS = ("sub", "name", "given_name", "family_name", "picture", "locale", "email",
-          "email_verified")
+CLAIMS = (
+    "sub",
+    "name",
+    "given_name",
+    "family_name",
+    "picture",
+    "locale",
+    "email",
+    "email_verified",
+)
 
 
 class SignInFailed(Exception):
@@ -71,11 +79,17 @@ def init_app(app):
     oauth = OAuth(app)  # one per app: its cached discovery document and keys are this app's
     app.extensions["linkedin_oauth"] = oauth
     oauth.register(
-        NAME, client_id=client_id, client_secret=secret,
+        NAME,
+        client_id=client_id,
+        client_secret=secret,
         server_metadata_url=issuer.rstrip("/") + "/.well-known/openid-configuration",
         code_challenge_method=None,  # LinkedIn refuses PKCE
-        client_kwargs={"scope": SCOPES, "token_endpoint_auth_method": "client_secret_post",
-                       "default_timeout": app.config.get("LINKEDIN_TIMEOUT_SECONDS", 5)})
+        client_kwargs={
+            "scope": SCOPES,
+            "token_endpoint_auth_method": "client_secret_post",
+            "default_timeout": app.config.get("LINKEDIN_TIMEOUT_SECONDS", 5),
+        },
+    )
 
 
 def client():
@@ -118,6 +132,7 @@ def finish():
             found[name] = extra[name]
     if not isinstance(found["sub"], str) or not found["sub"]:
         raise SignInFailed("no subject")
-    found["email_verified"] = found.get("email_verified") is True or \
-        found.get("email_verified") == "true"
+    found["email_verified"] = (
+        found.get("email_verified") is True or found.get("email_verified") == "true"
+    )
     return found

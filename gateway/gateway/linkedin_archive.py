@@ -23,6 +23,7 @@ Dates come as "Jan 2019", "2019" or "2019-01" depending on the export; what
 cannot be read is passed on as written, so the profile's own check names it.
 The profile service validates every row; this module only maps columns.
 """
+
 import csv
 import io
 import re
@@ -30,13 +31,17 @@ import zipfile
 import zlib
 
 MAX_ENTRIES = 2000
-MAX_ENTRY_BYTES = 2 * 1024 * 1024    # one CSV, uncompressed
-MAX_TOTAL_BYTES = 8 * 1024 * 1024    # the three we read, together
-MAX_RATIO = 100                      # uncompressed / compressed, per entry read
+MAX_ENTRY_BYTES = 2 * 1024 * 1024  # one CSV, uncompressed
+MAX_TOTAL_BYTES = 8 * 1024 * 1024  # the three we read, together
+MAX_RATIO = 100  # uncompressed / compressed, per entry read
 MAX_ROWS = 500
 FILES = ("Profile.csv", "Positions.csv", "Education.csv")
-MONTHS = {name: number for number, name in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
 
 
 def N_(text):
@@ -53,8 +58,12 @@ class ArchiveRefused(Exception):
 
 
 def _safe_name(name):
-    return not (name.startswith(("/", "\\")) or "\\" in name or ":" in name
-                or any(part in ("..", ".") for part in name.split("/")))
+    return not (
+        name.startswith(("/", "\\"))
+        or "\\" in name
+        or ":" in name
+        or any(part in ("..", ".") for part in name.split("/"))
+    )
 
 
 def _read(archive, info):
@@ -92,8 +101,9 @@ def read_archive(raw):
             if info.filename in FILES:  # LinkedIn puts them at the top level
                 wanted[info.filename] = info
         if not wanted:
-            raise ArchiveRefused(N_("The archive has none of Profile.csv, Positions.csv and "
-                                 "Education.csv."))
+            raise ArchiveRefused(
+                N_("The archive has none of Profile.csv, Positions.csv and Education.csv.")
+            )
         total, tables = 0, {}
         for name, info in wanted.items():
             try:
@@ -124,8 +134,11 @@ def _rows(name, data):
             if len(rows) >= MAX_ROWS:
                 raise ArchiveRefused(N_("%(file)s has too many rows."), file=name)
             if None in row:  # more cells than columns
-                raise ArchiveRefused(N_("%(file)s, line %(line)s, has more cells than columns."),
-                                     file=name, line=reader.line_num)
+                raise ArchiveRefused(
+                    N_("%(file)s, line %(line)s, has more cells than columns."),
+                    file=name,
+                    line=reader.line_num,
+                )
             rows.append({k.strip(): (v or "").strip() for k, v in row.items() if k})
         return rows, lines
     except csv.Error:
@@ -163,8 +176,12 @@ def changes_from(tables):
     profile_rows = tables.get("Profile.csv", ([], []))[0]
     if profile_rows:
         row = profile_rows[0]
-        for column, field in (("First Name", "first_name"), ("Last Name", "last_name"),
-                              ("Headline", "headline"), ("Summary", "bio")):
+        for column, field in (
+            ("First Name", "first_name"),
+            ("Last Name", "last_name"),
+            ("Headline", "headline"),
+            ("Summary", "bio"),
+        ):
             if row.get(column):
                 changes[field] = row[column]
     if "Positions.csv" in tables:
@@ -172,19 +189,28 @@ def changes_from(tables):
         rows, lines["positions"] = tables["Positions.csv"]
         for row in rows:
             end = month(row.get("Finished On"))
-            changes["positions"].append({
-                "organisation": row.get("Company Name", ""), "title": row.get("Title", ""),
-                "location": row.get("Location", ""), "start_month": month(row.get("Started On")),
-                "end_month": end, "current": end is None})
+            changes["positions"].append(
+                {
+                    "organisation": row.get("Company Name", ""),
+                    "title": row.get("Title", ""),
+                    "location": row.get("Location", ""),
+                    "start_month": month(row.get("Started On")),
+                    "end_month": end,
+                    "current": end is None,
+                }
+            )
     if "Education.csv" in tables:
         changes["education"] = []
         rows, lines["education"] = tables["Education.csv"]
         for row in rows:
-            changes["education"].append({
-                "institution": row.get("School Name", ""),
-                "programme": row.get("Degree Name", "") or row.get("Notes", ""),
-                "year_started": year(row.get("Start Date")),
-                "year_graduated": year(row.get("End Date"))})
+            changes["education"].append(
+                {
+                    "institution": row.get("School Name", ""),
+                    "programme": row.get("Degree Name", "") or row.get("Notes", ""),
+                    "year_started": year(row.get("Start Date")),
+                    "year_graduated": year(row.get("End Date")),
+                }
+            )
     # A position without a start date cannot be on the profile: the check names it.
     for position in changes.get("positions", []):
         if position["start_month"] is None:

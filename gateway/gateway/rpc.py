@@ -173,7 +173,7 @@ class RemoteError(RpcError):
         self.value = value
         self.exc_args = list(exc_args or ())
         self.exc_path = exc_path
-        super().__init__("{} {}".format(exc_type, value))
+        super().__init__(f"{exc_type} {value}")
 
     def __reduce__(self):
         return (type(self), (self.exc_type, self.value, self.exc_args, self.exc_path))
@@ -185,7 +185,7 @@ class ServiceUnavailable(RpcError):
     def __init__(self, service, reason=""):
         self.service = service
         self.reason = reason
-        msg = "service {!r} unavailable".format(service)
+        msg = f"service {service!r} unavailable"
         if reason:
             msg += ": " + reason
         super().__init__(msg)
@@ -201,9 +201,7 @@ class ServiceTimeout(RpcError):
         self.service = service
         self.method = method
         self.timeout = timeout
-        super().__init__(
-            "{}.{} did not reply within {:.3g}s".format(service, method, timeout)
-        )
+        super().__init__(f"{service}.{method} did not reply within {timeout:.3g}s")
 
     def __reduce__(self):
         return (type(self), (self.service, self.method, self.timeout))
@@ -236,7 +234,7 @@ def _json_default(o):
             return _wrap("base64", base64.b64encode(bytes(o)).decode("ascii"))
     if isinstance(o, (set, frozenset, tuple)):
         return list(o)
-    raise TypeError("Object of type {} is not JSON serializable".format(type(o).__name__))
+    raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
 
 
 _JSON_DECODERS = {
@@ -271,8 +269,17 @@ class _ThreadConn:
     """One thread's connection, channel and reply queue. Owned by one thread."""
 
     __slots__ = (
-        "pid", "gen", "thread", "connection", "channel", "reply_to", "check_channel",
-        "pending", "reply", "returned", "last_used",
+        "pid",
+        "gen",
+        "thread",
+        "connection",
+        "channel",
+        "reply_to",
+        "check_channel",
+        "pending",
+        "reply",
+        "returned",
+        "last_used",
     )
 
     def __init__(self, pid, gen):
@@ -283,9 +290,9 @@ class _ThreadConn:
         self.channel = None
         self.reply_to = None
         self.check_channel = None
-        self.pending = None      # correlation id of the call in flight
-        self.reply = None        # raw body of its reply, once received
-        self.returned = False    # its request came back unroutable
+        self.pending = None  # correlation id of the call in flight
+        self.reply = None  # raw body of its reply, once received
+        self.returned = False  # its request came back unroutable
         self.last_used = 0.0
 
     def on_reply(self, _channel, _method, properties, body):
@@ -333,8 +340,14 @@ class RpcClient:
 
     use_confirms = False
 
-    def __init__(self, amqp_uri, timeout=5.0, exchange="nameko-rpc",
-                 max_parallel=16, unavailable_check_after=0.25):
+    def __init__(
+        self,
+        amqp_uri,
+        timeout=5.0,
+        exchange="nameko-rpc",
+        max_parallel=16,
+        unavailable_check_after=0.25,
+    ):
         if timeout is None or timeout <= 0:
             raise ValueError("timeout must be > 0")
         self.amqp_uri = amqp_uri
@@ -347,8 +360,8 @@ class RpcClient:
         self._params = self._build_params(amqp_uri)
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._states = set()       # every live _ThreadConn, for close()
-        self._gen = 0              # bumped by close(): stale states rebuild
+        self._states = set()  # every live _ThreadConn, for close()
+        self._gen = 0  # bumped by close(): stale states rebuild
         self._executor = None
         self._executor_pid = None
         # worst case for one connection attempt (used to bound parallel())
@@ -371,13 +384,12 @@ class RpcClient:
         params = copy.copy(self._params)
         # shows in `rabbitmqctl list_connections client_properties`
         params.client_properties = {
-            "connection_name": "gateway-rpc pid={} thread={}".format(
-                os.getpid(), threading.current_thread().name)}
+            "connection_name": f"gateway-rpc pid={os.getpid()} thread={threading.current_thread().name}"
+        }
         try:
             conn = pika.BlockingConnection(params)
         except Exception as exc:
-            raise ServiceUnavailable(
-                service, "cannot connect to broker: {!r}".format(exc)) from exc
+            raise ServiceUnavailable(service, f"cannot connect to broker: {exc!r}") from exc
         try:
             ch = conn.channel()
             if self.use_confirms:
@@ -394,8 +406,7 @@ class RpcClient:
                 conn.close()
             except Exception:
                 pass
-            raise ServiceUnavailable(
-                service, "cannot set up reply queue: {!r}".format(exc)) from exc
+            raise ServiceUnavailable(service, f"cannot set up reply queue: {exc!r}") from exc
         st.connection, st.channel, st.reply_to = conn, ch, queue
         st.check_channel = None
         st.last_used = time.monotonic()
@@ -433,8 +444,9 @@ class RpcClient:
         :class:`ServiceTimeout` (all :class:`RpcError`).
         """
         timeout = self.timeout if timeout is None else float(timeout)
-        return self._call(service, method, args, kwargs, context,
-                          timeout, time.monotonic() + timeout)
+        return self._call(
+            service, method, args, kwargs, context, timeout, time.monotonic() + timeout
+        )
 
     def _call(self, service, method, args, kwargs, context, timeout, deadline):
         remaining = deadline - time.monotonic()
@@ -443,8 +455,7 @@ class RpcClient:
         body = _encode({"args": list(args), "kwargs": kwargs or {}})
         headers = None
         if context:
-            headers = {HEADER_PREFIX + "." + k: v
-                       for k, v in context.items() if v is not None}
+            headers = {HEADER_PREFIX + "." + k: v for k, v in context.items() if v is not None}
         st = self._state()
         cid = uuid.uuid4().hex
         routing_key = service + "." + method
@@ -470,26 +481,23 @@ class RpcClient:
             )
             st.pending, st.reply, st.returned = cid, None, False
             try:
-                st.channel.basic_publish(self.exchange, routing_key, body,
-                                         props, mandatory=True)
+                st.channel.basic_publish(self.exchange, routing_key, body, props, mandatory=True)
                 break
             except pex.UnroutableError:
                 st.pending = None
-                raise ServiceUnavailable(
-                    service, "no queue bound for {!r}".format(routing_key)) from None
+                raise ServiceUnavailable(service, f"no queue bound for {routing_key!r}") from None
             except pex.NackError:
                 st.pending = None
                 raise ServiceUnavailable(service, "request nacked by broker") from None
             except pex.UnsupportedAMQPFieldException as exc:
                 st.pending = None
                 st.close()
-                raise TypeError("unsupported context value: {}".format(exc)) from None
+                raise TypeError(f"unsupported context value: {exc}") from None
             except _CONN_ERRORS as exc:
                 st.pending = None
                 st.close()
                 if attempt == 2:
-                    raise ServiceUnavailable(
-                        service, "publish failed: {!r}".format(exc)) from exc
+                    raise ServiceUnavailable(service, f"publish failed: {exc!r}") from exc
                 log.warning("AMQP publish failed (%r); retrying on a new connection", exc)
 
         try:
@@ -498,7 +506,7 @@ class RpcClient:
             st.pending = None
             st.close()
             raise ServiceUnavailable(
-                service, "connection lost while waiting for reply: {!r}".format(exc)
+                service, f"connection lost while waiting for reply: {exc!r}"
             ) from exc
         finally:
             st.last_used = time.monotonic()
@@ -513,8 +521,9 @@ class RpcClient:
         while st.reply is None:
             if st.returned:
                 st.pending = None
-                raise ServiceUnavailable(service, "no queue bound for {!r}".format(
-                    service + "." + method))
+                raise ServiceUnavailable(
+                    service, "no queue bound for {!r}".format(service + "." + method)
+                )
             if st.channel.is_closed:
                 st.pending = None
                 st.close()
@@ -529,8 +538,9 @@ class RpcClient:
                         break
                     st.pending = None
                     raise ServiceUnavailable(
-                        service, "no running instance is consuming {!r}".format(
-                            RPC_QUEUE_TEMPLATE.format(service)))
+                        service,
+                        f"no running instance is consuming {RPC_QUEUE_TEMPLATE.format(service)!r}",
+                    )
                 check_at = time.monotonic() + recheck
             until = deadline if check_at is None else min(deadline, check_at)
             conn.process_data_events(time_limit=max(0.0, until - now))
@@ -561,7 +571,7 @@ class RpcClient:
             error = payload.get("error")
             result = payload.get("result")
         except Exception as exc:
-            raise RpcError("malformed reply from {!r}: {!r}".format(service, exc)) from exc
+            raise RpcError(f"malformed reply from {service!r}: {exc!r}") from exc
         if error:
             raise RemoteError(
                 exc_type=error.get("exc_type"),
@@ -582,7 +592,8 @@ class RpcClient:
             if self._executor is None or self._executor_pid != pid:
                 # an executor inherited across fork has no threads: drop it
                 self._executor = ThreadPoolExecutor(
-                    max_workers=self.max_parallel, thread_name_prefix="rpc-parallel")
+                    max_workers=self.max_parallel, thread_name_prefix="rpc-parallel"
+                )
                 self._executor_pid = pid
             return self._executor
 
@@ -606,11 +617,11 @@ class RpcClient:
             kwargs = spec[3] if len(spec) > 3 else None
             specs[name] = (service, method)
             futures[name] = executor.submit(
-                self._call, service, method, args, kwargs, context, timeout, deadline)
+                self._call, service, method, args, kwargs, context, timeout, deadline
+            )
         # each call is bounded by the deadline plus (at most two) connection
         # attempts; this outer bound only guards against a starved pool.
-        _wait_futures(list(futures.values()),
-                      timeout=timeout + 2 * self._connect_bound + 1.0)
+        _wait_futures(list(futures.values()), timeout=timeout + 2 * self._connect_bound + 1.0)
         results = {}
         for name, fut in futures.items():
             if fut.done():

@@ -27,6 +27,7 @@ What waitress lacks is added here:
   by the app's own error mapping, so it has the API's error shape and headers;
 - an access log line per request, as gunicorn wrote.
 """
+
 import json
 import logging
 import os
@@ -81,7 +82,8 @@ class GatewayRequestParser(HTTPRequestParser):
             if (end if end >= 0 else len(seen)) > self.adj.max_request_line:
                 self.parse_header(b"GET / HTTP/1.0\r\n")  # as waitress does for its 431
                 self.error = RequestUriTooLong(
-                    f"the request line is over {self.adj.max_request_line} bytes")
+                    f"the request line is over {self.adj.max_request_line} bytes"
+                )
                 self.completed = True
                 return len(data)
         return super().received(data)
@@ -94,8 +96,13 @@ class JsonErrorTask(ErrorTask):
         error = self.request.error
         status, headers, body = app_error_response(self.channel.server.flask_app, error)
         # A client's mistake: one access line, no traceback.
-        access_log.info('%s "-" %s %s (%s)', self.channel.addr[0] if self.channel.addr else "-",
-                        error.code, len(body), error.body)
+        access_log.info(
+            '%s "-" %s %s (%s)',
+            self.channel.addr[0] if self.channel.addr else "-",
+            error.code,
+            len(body),
+            error.body,
+        )
         self.status = status
         self.response_headers.extend(headers)
         self.set_close_on_finish()
@@ -116,8 +123,14 @@ def app_error_response(app, error):
             return response.status, response.headers.to_wsgi_list(), response.get_data()
     except Exception:  # never let a refusal become a crash of the channel
         log.exception("the app could not shape a %s refusal", error.code)
-        body = json.dumps({"error": {"code": "bad_request" if error.code < 500 else "internal_error",
-                                     "message": str(error.body)}}).encode()
+        body = json.dumps(
+            {
+                "error": {
+                    "code": "bad_request" if error.code < 500 else "internal_error",
+                    "message": str(error.body),
+                }
+            }
+        ).encode()
         return f"{error.code} {error.reason}", [("Content-Type", "application/json")], body
 
 
@@ -132,11 +145,18 @@ class LoggedTask(WSGITask):
             # The next request's headers are timed from this answer, not from the
             # connection's start; set before the channel lets go of this request.
             self.channel.headers_since, self.channel.body_since = time.time(), None
-            request_id = next((v for k, v in self.response_headers if k.lower() == "x-request-id"), "-")
-            access_log.info('%s "%s" %s %s %.1fms %s', self.channel.addr[0] if self.channel.addr else "-",
-                            self.request.first_line.decode("latin-1", "replace"),
-                            (self.status or "-").split(" ")[0], self.content_bytes_written,
-                            (time.monotonic() - started) * 1000, request_id)
+            request_id = next(
+                (v for k, v in self.response_headers if k.lower() == "x-request-id"), "-"
+            )
+            access_log.info(
+                '%s "%s" %s %s %.1fms %s',
+                self.channel.addr[0] if self.channel.addr else "-",
+                self.request.first_line.decode("latin-1", "replace"),
+                (self.status or "-").split(" ")[0],
+                self.content_bytes_written,
+                (time.monotonic() - started) * 1000,
+                request_id,
+            )
 
 
 class GatewayChannel(HTTPChannel):
@@ -151,7 +171,7 @@ class GatewayChannel(HTTPChannel):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.headers_since = self.creation_time  # waiting for, or reading, a request's headers
-        self.body_since = None                    # reading its body
+        self.body_since = None  # reading its body
 
     # A refused request (a body over the limit, say) may still be arriving when its
     # answer is sent; closing with unread bytes makes the kernel send a reset, which
@@ -248,10 +268,10 @@ def adjustments(app, threads):
         # here too means they are never buffered.
         max_request_body_size=(app.config.get("MAX_CONTENT_LENGTH") or 1024 * 1024) + 1,
         channel_timeout=max(header_timeout, body_timeout),
-        cleanup_interval=1,          # the deadlines are checked every second
-        asyncore_use_poll=True,      # select() stops at 1,024 descriptors
+        cleanup_interval=1,  # the deadlines are checked every second
+        asyncore_use_poll=True,  # select() stops at 1,024 descriptors
         clear_untrusted_proxy_headers=False,  # X-Forwarded-* are the app's (TRUSTED_PROXY_HOPS)
-        ident="",                    # no Server header naming the software
+        ident="",  # no Server header naming the software
     )
     adj.header_timeout, adj.body_timeout = header_timeout, body_timeout
     adj.max_request_line = setting("GATEWAY_MAX_REQUEST_LINE", "8190")
@@ -266,8 +286,9 @@ def raise_open_files_limit(wanted):
         target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
         if target < wanted:
-            log.warning("open files limited to %s: fewer than GATEWAY_MAX_CONNECTIONS can be held",
-                        target)
+            log.warning(
+                "open files limited to %s: fewer than GATEWAY_MAX_CONNECTIONS can be held", target
+            )
 
 
 class WaitressWorker(Worker):
@@ -285,9 +306,17 @@ class WaitressWorker(Worker):
             sock = listener.sock
             if sock.family not in (socket.AF_INET, socket.AF_INET6):
                 raise RuntimeError("the gateway serves TCP sockets only")
-            servers.append(GatewayServer(
-                self.wsgi, socket_map, _sock=sock, dispatcher=dispatcher, adj=adj, bind_socket=False,
-                sockinfo=(sock.family, sock.type, sock.proto, sock.getsockname())))
+            servers.append(
+                GatewayServer(
+                    self.wsgi,
+                    socket_map,
+                    _sock=sock,
+                    dispatcher=dispatcher,
+                    adj=adj,
+                    bind_socket=False,
+                    sockinfo=(sock.family, sock.type, sock.proto, sock.getsockname()),
+                )
+            )
         while self.alive:
             self.notify()
             wasyncore.loop(timeout=1.0, map=socket_map, use_poll=True, count=1)
@@ -299,8 +328,10 @@ class WaitressWorker(Worker):
             server.accepting = False
         deadline = time.monotonic() + self.cfg.graceful_timeout
         while time.monotonic() < deadline and any(
-                channel.requests or channel.total_outbufs_len
-                for server in servers for channel in server.active_channels.values()):
+            channel.requests or channel.total_outbufs_len
+            for server in servers
+            for channel in server.active_channels.values()
+        ):
             self.notify()
             wasyncore.loop(timeout=0.2, map=socket_map, use_poll=True, count=1)
         dispatcher.shutdown(cancel_pending=True, timeout=1)

@@ -32,16 +32,17 @@ def rabbitmqctl(*args, timeout=60, check=True):
     exe = shutil.which("rabbitmqctl")
     if exe is None:
         raise RuntimeError("rabbitmqctl not found: these tests need a local RabbitMQ")
-    return subprocess.run([exe, *args], capture_output=True, text=True,
-                          timeout=timeout, check=check)
+    return subprocess.run(
+        [exe, *args], capture_output=True, text=True, timeout=timeout, check=check
+    )
 
 
 def amqp_uri(vhost):
-    return "amqp://{}/{}".format(BROKER, vhost)
+    return f"amqp://{BROKER}/{vhost}"
 
 
 def create_vhost(prefix="gw_rpc_test"):
-    vhost = "{}_{}_{}".format(prefix, os.getpid(), uuid.uuid4().hex[:8])
+    vhost = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     rabbitmqctl("add_vhost", vhost)
     rabbitmqctl("set_permissions", "-p", vhost, BROKER_USER, ".*", ".*", ".*")
     return vhost
@@ -71,16 +72,15 @@ def queue_info(uri, queue):
 class NamekoService:
     """A nameko service run with ``nameko run`` in a subprocess."""
 
-    def __init__(self, uri, module, service_cls, name, workdir, log_path,
-                 max_workers=10):
+    def __init__(self, uri, module, service_cls, name, workdir, log_path, max_workers=10):
         self.uri = uri
-        self.target = "{}:{}".format(module, service_cls)
+        self.target = f"{module}:{service_cls}"
         self.name = name
         self.workdir = workdir
         self.log_path = log_path
         self.config_path = log_path + ".yaml"
         with open(self.config_path, "w") as f:
-            f.write("AMQP_URI: '{}'\nmax_workers: {}\n".format(uri, max_workers))
+            f.write(f"AMQP_URI: '{uri}'\nmax_workers: {max_workers}\n")
         self.proc = None
 
     @property
@@ -91,9 +91,10 @@ class NamekoService:
         assert not self.running
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "nameko", "run", "--config", self.config_path,
-             self.target],
-            cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "nameko", "run", "--config", self.config_path, self.target],
+            cwd=self.workdir,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             env=dict(os.environ, PYTHONUNBUFFERED="1"),
         )
         log.close()
@@ -115,7 +116,8 @@ class NamekoService:
                 except RpcError:
                     if time.monotonic() > deadline:
                         raise RuntimeError(
-                            "service not ready after {}s:\n{}".format(timeout, self.log_tail()))
+                            f"service not ready after {timeout}s:\n{self.log_tail()}"
+                        )
                     time.sleep(0.1)
         finally:
             client.close()
@@ -139,7 +141,7 @@ class NamekoService:
             if info is None or info[1] == 0:
                 return
             time.sleep(0.05)
-        raise RuntimeError("queue {} still has consumers after stop".format(queue))
+        raise RuntimeError(f"queue {queue} still has consumers after stop")
 
     def kill(self):
         self.stop(sig=signal.SIGKILL)
@@ -171,8 +173,13 @@ def rpc_service(rpc_vhost, tmp_path_factory):
     """The ``rpc_test`` nameko service, running (tests may stop/restart it)."""
     logdir = tmp_path_factory.mktemp("rpc_service")
     service = NamekoService(
-        rpc_vhost, "rpc_test_service", "RpcTestService", "rpc_test",
-        workdir=TESTS_DIR, log_path=str(logdir / "service.log"))
+        rpc_vhost,
+        "rpc_test_service",
+        "RpcTestService",
+        "rpc_test",
+        workdir=TESTS_DIR,
+        log_path=str(logdir / "service.log"),
+    )
     service.start()
     try:
         yield service

@@ -1,5 +1,6 @@
 """The gateway app itself, without services: the API document stays true to
 the routes, and bad requests never reach a service."""
+
 import json
 import re
 
@@ -26,8 +27,12 @@ def test_every_route_is_in_the_openapi_document_and_nothing_more():
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             routes.add((path, method.lower()))
-    documented = {(path, method) for path, item in DOCUMENT["paths"].items()
-                  for method in item if method in ("get", "post", "put", "patch", "delete")}
+    documented = {
+        (path, method)
+        for path, item in DOCUMENT["paths"].items()
+        for method in item
+        if method in ("get", "post", "put", "patch", "delete")
+    }
     assert routes == documented
 
 
@@ -38,18 +43,26 @@ def test_the_document_is_served(client):
 
 
 def test_a_caller_request_id_is_echoed_and_a_bad_one_replaced(client):
-    assert client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["X-Request-ID"] == "abc-123"
+    assert (
+        client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["X-Request-ID"]
+        == "abc-123"
+    )
     replaced = client.get("/healthz", headers={"X-Request-ID": "bad id; " + "x" * 200})
     assert replaced.headers["X-Request-ID"] != "bad id; " + "x" * 200
     assert len(replaced.headers["X-Request-ID"]) == 32
 
 
-@pytest.mark.parametrize("data,content_type,status,code", [
-    ("{oops", "application/json", 400, "malformed_json"),
-    ("[1, 2]", "application/json", 400, "malformed_json"),
-    ("username=x", "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
-])
-def test_bad_bodies_are_refused_before_any_service_is_called(client, data, content_type, status, code):
+@pytest.mark.parametrize(
+    "data,content_type,status,code",
+    [
+        ("{oops", "application/json", 400, "malformed_json"),
+        ("[1, 2]", "application/json", 400, "malformed_json"),
+        ("username=x", "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
+    ],
+)
+def test_bad_bodies_are_refused_before_any_service_is_called(
+    client, data, content_type, status, code
+):
     response = client.post("/api/v1/auth/login", data=data, content_type=content_type)
     assert response.status_code == status
     assert response.json["error"]["code"] == code
@@ -75,19 +88,31 @@ def test_a_broker_that_cannot_be_reached_gives_503_in_the_error_shape(client):
 def test_forwarded_addresses_are_believed_only_from_the_operators_proxies(hops, seen):
     app = create_app({"TRUSTED_PROXY_HOPS": hops})
     app.add_url_rule("/client-address", "client_address", lambda: request.remote_addr)
-    response = app.test_client().get("/client-address", environ_base={"REMOTE_ADDR": "192.0.2.7"},
-                                     headers={"X-Forwarded-For": "198.51.100.9"})
+    response = app.test_client().get(
+        "/client-address",
+        environ_base={"REMOTE_ADDR": "192.0.2.7"},
+        headers={"X-Forwarded-For": "198.51.100.9"},
+    )
     assert response.text == seen
 
 
 def test_the_rpc_call_count_is_shown_only_when_asked_for(client):
-    counting = create_app({"AMQP_URI": "amqp://guest:guest@127.0.0.1:1/", "RPC_TIMEOUT_SECONDS": 1,
-                           "RPC_CALLS_HEADER": True}).test_client()
+    counting = create_app(
+        {
+            "AMQP_URI": "amqp://guest:guest@127.0.0.1:1/",
+            "RPC_TIMEOUT_SECONDS": 1,
+            "RPC_CALLS_HEADER": True,
+        }
+    ).test_client()
     assert counting.get("/api/v1/openapi.json").headers["X-RPC-Calls"] == "0"
     # A call that failed (no broker) was still a call the answer paid for.
-    assert counting.get("/api/v1/usernames/availability?username=someone"
-                        ).headers["X-RPC-Calls"] == "1"
-    assert "X-RPC-Calls" not in client.get("/api/v1/usernames/availability?username=someone").headers
+    assert (
+        counting.get("/api/v1/usernames/availability?username=someone").headers["X-RPC-Calls"]
+        == "1"
+    )
+    assert (
+        "X-RPC-Calls" not in client.get("/api/v1/usernames/availability?username=someone").headers
+    )
 
 
 # -- crafted input: refused here, in one place, before any service is called ------------
@@ -98,14 +123,19 @@ def test_json_nested_a_thousand_deep_is_a_clear_400(client):
     assert response.json["error"]["code"] == "json_too_deep"
     shallow = '{"username": ' + "[" * 20 + "]" * 20 + "}"
     # Twenty levels pass the gateway (and reach the unreachable broker: 503).
-    assert client.post("/api/v1/auth/login", data=shallow,
-                       content_type="application/json").status_code == 503
+    assert (
+        client.post("/api/v1/auth/login", data=shallow, content_type="application/json").status_code
+        == 503
+    )
 
 
 @pytest.mark.parametrize("value,words", [("jan\u0000", "NUL"), ("\ud800", "surrogate")])
 def test_unstorable_text_in_a_body_is_named_wherever_it_is(client, value, words):
-    response = client.post("/api/v1/accounts", content_type="application/json",
-                           data='{"positions": [{"title": %s}]}' % json.dumps(value))
+    response = client.post(
+        "/api/v1/accounts",
+        content_type="application/json",
+        data='{"positions": [{"title": %s}]}' % json.dumps(value),
+    )
     assert response.status_code == 422, response.json
     assert response.json["error"]["code"] == "invalid_input"
     [message] = response.json["error"]["fields"]["positions.0.title"]
@@ -113,15 +143,19 @@ def test_unstorable_text_in_a_body_is_named_wherever_it_is(client, value, words)
 
 
 def test_a_key_with_a_nul_is_named_printably(client):
-    response = client.post("/api/v1/auth/login", content_type="application/json",
-                           data='{"user\\u0000name": "x"}')
+    response = client.post(
+        "/api/v1/auth/login", content_type="application/json", data='{"user\\u0000name": "x"}'
+    )
     assert response.status_code == 422
     assert list(response.json["error"]["fields"]) == ["user\ufffdname"]
 
 
 def test_a_number_past_bigint_is_refused(client):
-    response = client.post("/api/v1/accounts", content_type="application/json",
-                           data='{"year": 100000000000000000000000, "name": "hi"}')
+    response = client.post(
+        "/api/v1/accounts",
+        content_type="application/json",
+        data='{"year": 100000000000000000000000, "name": "hi"}',
+    )
     assert response.status_code == 422
     assert response.json["error"]["fields"] == {"year": ["Too large a number."]}
 
@@ -139,5 +173,5 @@ def test_a_nul_in_a_path_segment_names_nothing(client):
 
 
 def test_an_id_past_bigint_matches_no_route(client):
-    assert client.post(f"/api/v1/notifications/{10 ** 23}/read").status_code == 404
-    assert client.post(f"/api/v1/notifications/{2 ** 63 - 1}/read").status_code == 401
+    assert client.post(f"/api/v1/notifications/{10**23}/read").status_code == 404
+    assert client.post(f"/api/v1/notifications/{2**63 - 1}/read").status_code == 401

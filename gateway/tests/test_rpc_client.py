@@ -17,21 +17,31 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from rpc_fixtures import (  # noqa: E402,F401  (fixtures are used by name)
-    queue_info, rabbitmqctl, rpc_client, rpc_service, rpc_vhost, running_service,
+    queue_info,
+    rabbitmqctl,
+    rpc_client,
+    rpc_service,
+    rpc_vhost,
+    running_service,
 )
 
 from gateway.rpc import (  # noqa: E402
-    RemoteError, RpcClient, RpcError, ServiceTimeout, ServiceUnavailable,
+    RemoteError,
+    RpcClient,
+    RpcError,
+    ServiceTimeout,
+    ServiceUnavailable,
 )
 
 SERVICE = "rpc_test"
 
 
 def test_module_does_not_import_eventlet_or_nameko():
-    code = ("import sys; sys.path.insert(0, {!r}); import gateway.rpc; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('eventlet', 'nameko')]; "
-            "assert not bad, bad").format(
-        os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    code = (
+        f"import sys; sys.path.insert(0, {os.path.dirname(os.path.dirname(os.path.abspath(__file__)))!r}); import gateway.rpc; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('eventlet', 'nameko')]; "
+        "assert not bad, bad"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
@@ -47,7 +57,9 @@ def test_args_kwargs_round_trip(running_service, rpc_client):
     assert rpc_client.call(SERVICE, "echo", [value]) == value
     assert rpc_client.call(SERVICE, "echo", kwargs={"value": value}) == value
     assert rpc_client.call(SERVICE, "echo_args", (1, "two"), {"three": 3}) == {
-        "args": [1, "two"], "kwargs": {"three": 3}}
+        "args": [1, "two"],
+        "kwargs": {"three": 3},
+    }
 
 
 def test_kombu_json_types_round_trip(running_service, rpc_client):
@@ -79,9 +91,11 @@ def test_unknown_method_is_remote_error(running_service, rpc_client):
 
 
 def test_context_data_arrives(running_service, rpc_client):
-    seen = rpc_client.call(SERVICE, "context", context={
-        "correlation_id": "req-123", "user_id": 42, "language": "fr",
-        "dropped": None})
+    seen = rpc_client.call(
+        SERVICE,
+        "context",
+        context={"correlation_id": "req-123", "user_id": 42, "language": "fr", "dropped": None},
+    )
     assert seen["correlation_id"] == "req-123"
     assert seen["user_id"] == 42
     assert seen["language"] == "fr"
@@ -102,7 +116,7 @@ def test_many_threads_get_their_own_replies(running_service, rpc_vhost):
         try:
             barrier.wait(30)
             for i in range(n_calls):
-                expected = "{}-{}-{}".format(tid, i, uuid.uuid4().hex)
+                expected = f"{tid}-{i}-{uuid.uuid4().hex}"
                 got = client.call(SERVICE, "echo", [expected])
                 (ok if got == expected else wrong).append((expected, got))
         except Exception as exc:  # pragma: no cover - reported below
@@ -130,8 +144,7 @@ def test_timeout_then_late_reply_is_discarded(running_service, rpc_client):
         rpc_client.call(SERVICE, "sleep", [1.0, "late"], timeout=0.5)
     elapsed = time.monotonic() - start
     assert 0.45 <= elapsed < 0.9
-    assert (info.value.service, info.value.method, info.value.timeout) == (
-        SERVICE, "sleep", 0.5)
+    assert (info.value.service, info.value.method, info.value.timeout) == (SERVICE, "sleep", 0.5)
     # the late "late" reply arrives (~0.5 s from now) while this call waits
     assert rpc_client.call(SERVICE, "sleep", [0.8, "fresh"], timeout=3) == "fresh"
     assert rpc_client.call(SERVICE, "echo", ["next"]) == "next"
@@ -149,10 +162,13 @@ def test_expired_request_never_runs(rpc_service, rpc_client, rpc_vhost, tmp_path
     conn = pika.BlockingConnection(pika.URLParameters(rpc_vhost))
     try:
         conn.channel().basic_publish(
-            "nameko-rpc", SERVICE + ".mark",
+            "nameko-rpc",
+            SERVICE + ".mark",
             json.dumps({"args": [str(control_marker)], "kwargs": {}}),
-            pika.BasicProperties(content_type="application/json",
-                                 reply_to="nobody", correlation_id="control"))
+            pika.BasicProperties(
+                content_type="application/json", reply_to="nobody", correlation_id="control"
+            ),
+        )
     finally:
         conn.close()
     assert queue_info(rpc_vhost, "rpc-" + SERVICE)[0] == 2  # both are queued
@@ -231,14 +247,18 @@ def test_parallel_costs_the_slowest_call(running_service, rpc_client):
 
 
 def test_parallel_returns_exceptions(running_service, rpc_client):
-    results = rpc_client.parallel({
-        "ok": (SERVICE, "echo", ["x"], None),
-        "kwargs": (SERVICE, "echo", (), {"value": "y"}),
-        "short": (SERVICE, "echo", ["z"]),
-        "failed": (SERVICE, "fail", ["nope"], {}),
-        "missing": ("never_started", "ping", [], {}),
-        "slow": (SERVICE, "sleep", [2.0], {}),
-    }, timeout=0.6, context={"correlation_id": "page-1"})
+    results = rpc_client.parallel(
+        {
+            "ok": (SERVICE, "echo", ["x"], None),
+            "kwargs": (SERVICE, "echo", (), {"value": "y"}),
+            "short": (SERVICE, "echo", ["z"]),
+            "failed": (SERVICE, "fail", ["nope"], {}),
+            "missing": ("never_started", "ping", [], {}),
+            "slow": (SERVICE, "sleep", [2.0], {}),
+        },
+        timeout=0.6,
+        context={"correlation_id": "page-1"},
+    )
     assert results["ok"] == "x"
     assert results["kwargs"] == "y"
     assert results["short"] == "z"
@@ -259,23 +279,29 @@ def test_reconnect_after_connection_closed_underneath(running_service, rpc_clien
 
 def _gateway_connection_pids(vhost):
     """Broker pids of this vhost's open gateway-rpc connections."""
-    out = rabbitmqctl("list_connections", "-q", "--no-table-headers",
-                      "pid", "vhost", "state", "client_properties").stdout
+    out = rabbitmqctl(
+        "list_connections", "-q", "--no-table-headers", "pid", "vhost", "state", "client_properties"
+    ).stdout
     pids = []
     for line in out.splitlines():
         parts = line.split("\t")
-        if (len(parts) == 4 and parts[1] == vhost and parts[2] != "closed"
-                and '{"connection_name","gateway-rpc' in parts[3]):
+        if (
+            len(parts) == 4
+            and parts[1] == vhost
+            and parts[2] != "closed"
+            and '{"connection_name","gateway-rpc' in parts[3]
+        ):
             pids.append(parts[0])
     return pids
 
 
 @pytest.mark.parametrize("detected_by", ["publish", "idle-poll"])
 def test_reconnect_after_broker_closes_connection(
-        running_service, rpc_client, rpc_vhost, monkeypatch, caplog, detected_by):
+    running_service, rpc_client, rpc_vhost, monkeypatch, caplog, detected_by
+):
     import gateway.rpc as rpc_mod
-    monkeypatch.setattr(rpc_mod, "_IDLE_POLL_AFTER",
-                        0.0 if detected_by == "idle-poll" else 1e9)
+
+    monkeypatch.setattr(rpc_mod, "_IDLE_POLL_AFTER", 0.0 if detected_by == "idle-poll" else 1e9)
     vhost = rpc_vhost.rsplit("/", 1)[1]
     assert rpc_client.call(SERVICE, "echo", [1]) == 1
     pids = _gateway_connection_pids(vhost)
@@ -297,7 +323,8 @@ def test_reconnect_after_broker_closes_connection(
 
 
 def test_connection_lost_while_waiting_is_unavailable_and_not_resent(
-        running_service, rpc_client, tmp_path):
+    running_service, rpc_client, tmp_path
+):
     marker = tmp_path / "ran"
     assert rpc_client.call(SERVICE, "ping") == "pong"
     sock = rpc_client._local.st.connection._impl._transport._sock
@@ -336,8 +363,10 @@ def test_recovers_after_all_vhost_connections_closed(running_service, rpc_client
 
 
 def test_idle_connection_is_polled_before_publishing(
-        running_service, rpc_client, monkeypatch, caplog):
+    running_service, rpc_client, monkeypatch, caplog
+):
     import gateway.rpc as rpc_mod
+
     assert rpc_client.call(SERVICE, "echo", [1]) == 1
     st = rpc_client._local.st
     old_connection = st.connection
@@ -371,8 +400,7 @@ def test_rebuilds_after_fork(running_service, rpc_client):
         try:
             os.close(r)
             ok = rpc_client.call(SERVICE, "echo", ["child"]) == "child"
-            ok = ok and rpc_client.parallel(
-                {"x": (SERVICE, "echo", ["pool"], {})}) == {"x": "pool"}
+            ok = ok and rpc_client.parallel({"x": (SERVICE, "echo", ["pool"], {})}) == {"x": "pool"}
             os.write(w, b"ok" if ok else b"bad")
             code = 0
         finally:
@@ -432,8 +460,12 @@ def test_exchange_deleted_underneath(rpc_vhost, use_confirms):
 
 def test_exceptions_pickle():
     import pickle
-    for exc in (RemoteError("ValueError", "bad", ["bad"], "builtins.ValueError"),
-                ServiceUnavailable("svc", "why"), ServiceTimeout("svc", "m", 1.5)):
+
+    for exc in (
+        RemoteError("ValueError", "bad", ["bad"], "builtins.ValueError"),
+        ServiceUnavailable("svc", "why"),
+        ServiceTimeout("svc", "m", 1.5),
+    ):
         clone = pickle.loads(pickle.dumps(exc))
         assert type(clone) is type(exc) and clone.__dict__ == exc.__dict__
         assert str(clone) == str(exc)

@@ -1,5 +1,6 @@
 """The pages' plumbing without services: headers, cookies, CSRF, languages,
 errors as pages or JSON by path, and the vendored files' hashes."""
+
 import hashlib
 import os
 import re
@@ -29,8 +30,12 @@ def csrf_token(page):
 def test_vendored_files_match_their_recorded_hashes():
     with open(os.path.join(VENDOR, "SHA256SUMS")) as sums:
         recorded = dict(reversed(line.split()) for line in sums if line.strip())
-    assert set(recorded) == {"htmx/htmx.min.js", "htmx/LICENSE", "pico/pico.min.css",
-                             "pico/LICENSE.md"}
+    assert set(recorded) == {
+        "htmx/htmx.min.js",
+        "htmx/LICENSE",
+        "pico/pico.min.css",
+        "pico/LICENSE.md",
+    }
     for name, digest in recorded.items():
         with open(os.path.join(VENDOR, name), "rb") as file:
             assert hashlib.sha256(file.read()).hexdigest() == digest, name
@@ -41,7 +46,8 @@ def test_a_page_has_the_strict_policy_and_the_usual_headers(client):
     assert response.status_code == 200
     assert response.headers["Content-Security-Policy"] == (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    )
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     # Flask-WTF checks a same-origin Referer on HTTPS: never no-referrer.
@@ -53,8 +59,11 @@ def test_a_page_has_the_strict_policy_and_the_usual_headers(client):
 
 def test_the_session_cookie_is_a_host_cookie(client):
     response = client.get("/login")
-    [cookie] = [value for name, value in response.headers.items(lower=True)
-                if name == "set-cookie" and value.startswith("__Host-session=")]
+    [cookie] = [
+        value
+        for name, value in response.headers.items(lower=True)
+        if name == "set-cookie" and value.startswith("__Host-session=")
+    ]
     attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
     assert {"secure", "httponly", "path"} <= attributes and "domain" not in attributes
     assert "SameSite=Lax" in cookie and "Path=/;" in cookie + ";"
@@ -94,8 +103,10 @@ def test_the_api_is_exempt_from_csrf_and_answers_json(client):
     assert response.status_code == 503 and response.json["error"]["code"] == "service_unavailable"
 
 
-@pytest.mark.parametrize("path,json_expected", [
-    ("/no-such-page", False), ("/api/v1/no-such-thing", True), ("/api/no-such-thing", True)])
+@pytest.mark.parametrize(
+    "path,json_expected",
+    [("/no-such-page", False), ("/api/v1/no-such-thing", True), ("/api/no-such-thing", True)],
+)
 def test_errors_are_pages_outside_the_api_and_json_inside(client, path, json_expected):
     response = client.get(path)
     assert response.status_code == 404
@@ -110,9 +121,14 @@ def test_health_answers_json_even_when_failing(client):
     assert response.status_code == 503 and response.json["status"] == "unavailable"
 
 
-@pytest.mark.parametrize("accept,lang,title", [
-    ("nl-NL,nl;q=0.9,en;q=0.5", "nl", "Inloggen"), ("en-GB", "en", "Log in"),
-    ("de-DE", "en", "Log in")])
+@pytest.mark.parametrize(
+    "accept,lang,title",
+    [
+        ("nl-NL,nl;q=0.9,en;q=0.5", "nl", "Inloggen"),
+        ("en-GB", "en", "Log in"),
+        ("de-DE", "en", "Log in"),
+    ],
+)
 def test_the_language_follows_accept_language(client, accept, lang, title):
     page = client.get("/login", headers={"Accept-Language": accept})
     assert f'<html lang="{lang}">' in page.text and f"<h1>{title}</h1>" in page.text
@@ -120,8 +136,9 @@ def test_the_language_follows_accept_language(client, accept, lang, title):
 
 def test_the_switch_sets_a_cookie_that_wins_over_accept_language(client):
     token = csrf_token(client.get("/login"))
-    response = client.post("/language", data={"csrf_token": token, "language": "nl",
-                                              "next": "/login"})
+    response = client.post(
+        "/language", data={"csrf_token": token, "language": "nl", "next": "/login"}
+    )
     assert response.status_code == 303 and response.headers["Location"] == "/login"
     assert "__Host-language=nl" in response.headers["Set-Cookie"]
     page = client.get("/login", headers={"Accept-Language": "en"})
@@ -131,8 +148,9 @@ def test_the_switch_sets_a_cookie_that_wins_over_accept_language(client):
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
 def test_the_switch_never_sends_anyone_off_site(client, target):
     token = csrf_token(client.get("/login"))
-    response = client.post("/language", data={"csrf_token": token, "language": "en",
-                                              "next": target})
+    response = client.post(
+        "/language", data={"csrf_token": token, "language": "en", "next": target}
+    )
     assert response.headers["Location"] == "/"
 
 

@@ -14,6 +14,7 @@
 Under the pages' strict CSP, ``page.wait_for_function`` cannot run: wait
 with ``expect(locator)`` instead.
 """
+
 import pytest
 import requests
 from playwright.sync_api import expect, sync_playwright
@@ -45,8 +46,11 @@ def new_page(browser, system):
     contexts = []
 
     def make(language="en", width=None):
-        options = {"base_url": system.gateway_url, "locale": {"en": "en-GB", "nl": "nl-NL"}[language],
-                   "extra_http_headers": {"Accept-Language": language}}
+        options = {
+            "base_url": system.gateway_url,
+            "locale": {"en": "en-GB", "nl": "nl-NL"}[language],
+            "extra_http_headers": {"Accept-Language": language},
+        }
         if width:
             options["viewport"] = {"width": width, "height": 800}
         context = browser.new_context(**options)

@@ -8,6 +8,7 @@ cannot be forgotten: the test fails until it is named here.
   message, a profile entry) opened by its URL is the same "not found" page as
   one that never existed, and nothing of it is in the HTML.
 """
+
 import uuid
 
 import pytest
@@ -27,8 +28,10 @@ from tests.web.conftest import PageMember
 PAGES = {
     "/dashboard": [("mentor", "/dashboard")],
     "/profile": [("mentor", "/profile")],
-    "/profile/edit/<section>": [("mentor", f"/profile/edit/{section}")
-                                for section in ("headline", "bio", "personal", "address", "web")],
+    "/profile/edit/<section>": [
+        ("mentor", f"/profile/edit/{section}")
+        for section in ("headline", "bio", "personal", "address", "web")
+    ],
     "/profile/positions/new": [("mentor", "/profile/positions/new")],
     "/profile/positions/<int:position_id>": [("mentor", "/profile/positions/{position}")],
     "/profile/education/new": [("mentor", "/profile/education/new")],
@@ -36,12 +39,16 @@ PAGES = {
     "/profile/mentor": [("mentor", "/profile/mentor")],
     "/members/<user_id>": [("mentor", "/members/{mentee_id}")],
     "/search": [("mentee", "/search"), ("mentee", "/search?q={surname}")],
-    "/mentors/<uuid:user_id>": [("mentee", "/mentors/{mentor_id}"),
-                                ("mentor", "/mentors/{other_mentor_id}")],
+    "/mentors/<uuid:user_id>": [
+        ("mentee", "/mentors/{mentor_id}"),
+        ("mentor", "/mentors/{other_mentor_id}"),
+    ],
     "/directory": [("mentee", "/directory?q={surname}")],
     "/requests": [("mentor", "/requests")],
-    "/requests/<int:request_id>": [("mentor", "/requests/{pending_request}"),
-                                   ("mentee", "/requests/{request}")],
+    "/requests/<int:request_id>": [
+        ("mentor", "/requests/{pending_request}"),
+        ("mentee", "/requests/{request}"),
+    ],
     "/relationships": [("mentor", "/relationships")],
     "/relationships/<int:relationship_id>": [("mentor", "/relationships/{relationship}")],
     "/relationships/<int:relationship_id>/end": [("mentee", "/relationships/{relationship}/end")],
@@ -66,16 +73,24 @@ ONBOARDING = "/onboarding/"
 
 # Pages about one object of the member's own: for anyone else, not found.
 # (Public profiles and a mentor's page are the other rules with an argument.)
-PRIVATE = ("/requests/<int:request_id>", "/relationships/<int:relationship_id>",
-           "/relationships/<int:relationship_id>/end", "/inbox/<int:conversation_id>",
-           "/inbox/messages/<int:message_id>/report", "/profile/positions/<int:position_id>",
-           "/profile/education/<int:study_id>")
+PRIVATE = (
+    "/requests/<int:request_id>",
+    "/relationships/<int:relationship_id>",
+    "/relationships/<int:relationship_id>/end",
+    "/inbox/<int:conversation_id>",
+    "/inbox/messages/<int:message_id>/report",
+    "/profile/positions/<int:position_id>",
+    "/profile/education/<int:study_id>",
+)
 PUBLIC_WITH_ARGUMENTS = ("/members/<user_id>", "/mentors/<uuid:user_id>", "/profile/edit/<section>")
 
-SECRETS = {"request": "Private: my salary is 31,000 and I want to leave",
-           "reply": "Private reply about the salary",
-           "message": "Private message: the reorganisation is next month",
-           "organisation": "Privatecompanyname BV", "study": "Secretstudyname"}
+SECRETS = {
+    "request": "Private: my salary is 31,000 and I want to leave",
+    "reply": "Private reply about the salary",
+    "message": "Private message: the reorganisation is next month",
+    "organisation": "Privatecompanyname BV",
+    "study": "Secretstudyname",
+}
 
 
 def member_rules():
@@ -83,9 +98,13 @@ def member_rules():
     app = create_app()
     wrapper = member_required(lambda: None).__code__
     blueprints = {blueprint.name for blueprint in BLUEPRINTS}
-    return {rule.rule for rule in app.url_map.iter_rules()
-            if rule.endpoint.split(".")[0] in blueprints and "GET" in rule.methods
-            and getattr(app.view_functions[rule.endpoint], "__code__", None) is wrapper}
+    return {
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.split(".")[0] in blueprints
+        and "GET" in rule.methods
+        and getattr(app.view_functions[rule.endpoint], "__code__", None) is wrapper
+    }
 
 
 def test_every_member_page_is_in_these_lists():
@@ -95,8 +114,9 @@ def test_every_member_page_is_in_these_lists():
     gone = (set(PAGES) | set(NOT_PAGES)) - rules
     assert not gone, f"no longer member pages (or renamed): {sorted(gone)}"
     with_arguments = {rule for rule in PAGES if "<" in rule}
-    assert with_arguments == set(PRIVATE) | set(PUBLIC_WITH_ARGUMENTS), \
+    assert with_arguments == set(PRIVATE) | set(PUBLIC_WITH_ARGUMENTS), (
         "say whether each page about one object is private (PRIVATE) or not"
+    )
 
 
 def made_up_name():
@@ -109,37 +129,61 @@ def cast(system, tmp_path, language):
     surname = made_up_name()
 
     def person(first, role="alumnus"):
-        return onboarded_member(system, tmp_path, registration(
-            first_name=first, last_name=surname, language=language), role=role)
+        return onboarded_member(
+            system,
+            tmp_path,
+            registration(first_name=first, last_name=surname, language=language),
+            role=role,
+        )
 
     mentor, other_mentor, mentee = person("Marit"), person("Joost"), person("Sem", "student")
     become_mentor(mentor, max_mentees=3)
     become_mentor(other_mentor, max_mentees=3)
     asked = ask(mentee, mentor, message=SECRETS["request"])
     assert asked.status_code == 201, asked.text
-    accepted = mentor.post(f"/mentoring/requests/{asked.json()['id']}/accept",
-                           {"reply": SECRETS["reply"]})
+    accepted = mentor.post(
+        f"/mentoring/requests/{asked.json()['id']}/accept", {"reply": SECRETS["reply"]}
+    )
     assert accepted.status_code == 200, accepted.text
     pending = ask(other_mentor, mentor, message="A request still waiting for an answer " * 10)
     assert pending.status_code == 201, pending.text
-    started = mentee.post("/conversations", {"recipient_id": mentor.user_id,
-                                             "body": SECRETS["message"]})
+    started = mentee.post(
+        "/conversations", {"recipient_id": mentor.user_id, "body": SECRETS["message"]}
+    )
     assert started.status_code == 201, started.text
-    assert mentor.patch("/me/profile", {
-        "headline": "Curator", "bio": "I look after collections.",
-        "positions": [{"organisation": SECRETS["organisation"], "title": "Curator",
-                       "start_month": "2016-03", "current": True}],
-        "education": [{"institution": "Sorbonne", "programme": SECRETS["study"]}]}
-    ).status_code == 200
+    assert (
+        mentor.patch(
+            "/me/profile",
+            {
+                "headline": "Curator",
+                "bio": "I look after collections.",
+                "positions": [
+                    {
+                        "organisation": SECRETS["organisation"],
+                        "title": "Curator",
+                        "start_month": "2016-03",
+                        "current": True,
+                    }
+                ],
+                "education": [{"institution": "Sorbonne", "programme": SECRETS["study"]}],
+            },
+        ).status_code
+        == 200
+    )
     profile = mentor.get("/me/profile").json()
     values = {
-        "surname": surname.lower(), "mentor_id": mentor.user_id, "mentee_id": mentee.user_id,
-        "other_mentor_id": other_mentor.user_id, "request": asked.json()["id"],
+        "surname": surname.lower(),
+        "mentor_id": mentor.user_id,
+        "mentee_id": mentee.user_id,
+        "other_mentor_id": other_mentor.user_id,
+        "request": asked.json()["id"],
         "pending_request": pending.json()["id"],
         "relationship": accepted.json()["relationship"]["id"],
-        "conversation": started.json()["id"], "message": started.json()["message"]["id"],
+        "conversation": started.json()["id"],
+        "message": started.json()["message"]["id"],
         "position": profile["positions"][0]["id"],
-        "study": next(s["id"] for s in profile["education"] if s["source"] == "member")}
+        "study": next(s["id"] for s in profile["education"] if s["source"] == "member"),
+    }
     return {"mentor": mentor, "mentee": mentee}, values
 
 

@@ -2,6 +2,7 @@
 pages, one reports a message and blocks the other (who is told in words, in
 their language), another member's conversation is not found; axe-core on
 every inbox page in English and Dutch, and a phone's 375 px."""
+
 import re
 
 import pytest
@@ -14,31 +15,57 @@ from tests.web.browser import assert_accessible
 from tests.web.conftest import PageMember
 
 WORDS = {
-    "en": {"write_link": "Write a message", "write_to": "Write to", "message": "Your message", "send": "Send",
-           "sent": "Your message is sent.", "write_a_message": "Write a message.",
-           "problem": "There is a problem", "conversation_with": "Conversation with",
-           "unread": "1 unread", "report": "Report this message",
-           "report_heading": "Report a message", "reason": "What is wrong with this message?",
-           "send_report": "Send the report",
-           "no_reason": "Say briefly (under 1000 characters) what is wrong.",
-           "reported": "Thank you. Your report is sent", "block": "Block", "unblock": "Unblock",
-           "you_blocked": "You blocked", "refused": "This member does not accept your messages.",
-           "too_long": "Keep a message under 5000 characters.",
-           "contacts_only": "This member only accepts messages from their mentoring contacts.",
-           "not_found": "Page not found", "inbox": "Inbox"},
-    "nl": {"write_link": "Schrijf een bericht", "write_to": "Een bericht aan", "message": "Je bericht", "send": "Versturen",
-           "sent": "Je bericht is verstuurd.", "write_a_message": "Schrijf een bericht.",
-           "problem": "Er is een probleem", "conversation_with": "Gesprek met",
-           "unread": "1 ongelezen", "report": "Meld dit bericht",
-           "report_heading": "Een bericht melden", "reason": "Wat is er mis met dit bericht?",
-           "send_report": "Verstuur de melding",
-           "no_reason": "Zeg kort (minder dan 1000 tekens) wat er mis is.",
-           "reported": "Dank je. Je melding is", "block": "Blokkeer", "unblock": "Deblokkeer",
-           "you_blocked": "Je hebt", "refused": "Dit lid neemt geen berichten van je aan.",
-           "too_long": "Houd een bericht onder de 5000 tekens.",
-           "contacts_only": "Dit lid neemt alleen berichten aan van mensen met wie het via "
-                            "mentoring contact heeft.",
-           "not_found": "Pagina niet gevonden", "inbox": "Inbox"},
+    "en": {
+        "write_link": "Write a message",
+        "write_to": "Write to",
+        "message": "Your message",
+        "send": "Send",
+        "sent": "Your message is sent.",
+        "write_a_message": "Write a message.",
+        "problem": "There is a problem",
+        "conversation_with": "Conversation with",
+        "unread": "1 unread",
+        "report": "Report this message",
+        "report_heading": "Report a message",
+        "reason": "What is wrong with this message?",
+        "send_report": "Send the report",
+        "no_reason": "Say briefly (under 1000 characters) what is wrong.",
+        "reported": "Thank you. Your report is sent",
+        "block": "Block",
+        "unblock": "Unblock",
+        "you_blocked": "You blocked",
+        "refused": "This member does not accept your messages.",
+        "too_long": "Keep a message under 5000 characters.",
+        "contacts_only": "This member only accepts messages from their mentoring contacts.",
+        "not_found": "Page not found",
+        "inbox": "Inbox",
+    },
+    "nl": {
+        "write_link": "Schrijf een bericht",
+        "write_to": "Een bericht aan",
+        "message": "Je bericht",
+        "send": "Versturen",
+        "sent": "Je bericht is verstuurd.",
+        "write_a_message": "Schrijf een bericht.",
+        "problem": "Er is een probleem",
+        "conversation_with": "Gesprek met",
+        "unread": "1 ongelezen",
+        "report": "Meld dit bericht",
+        "report_heading": "Een bericht melden",
+        "reason": "Wat is er mis met dit bericht?",
+        "send_report": "Verstuur de melding",
+        "no_reason": "Zeg kort (minder dan 1000 tekens) wat er mis is.",
+        "reported": "Dank je. Je melding is",
+        "block": "Blokkeer",
+        "unblock": "Deblokkeer",
+        "you_blocked": "Je hebt",
+        "refused": "Dit lid neemt geen berichten van je aan.",
+        "too_long": "Houd een bericht onder de 5000 tekens.",
+        "contacts_only": "Dit lid neemt alleen berichten aan van mensen met wie het via "
+        "mentoring contact heeft.",
+        "not_found": "Pagina niet gevonden",
+        "inbox": "Inbox",
+    },
 }
 
 
@@ -56,11 +83,16 @@ def send(page, words, text):
 @pytest.fixture
 def pair(system, tmp_path):
     def make(language):
-        anna = onboarded_member(system, tmp_path, registration(
-            first_name="Anna", last_name="Jansen", language=language))
-        bram = onboarded_member(system, tmp_path, registration(
-            first_name="Bram", last_name="de Vries", language=language))
+        anna = onboarded_member(
+            system, tmp_path, registration(first_name="Anna", last_name="Jansen", language=language)
+        )
+        bram = onboarded_member(
+            system,
+            tmp_path,
+            registration(first_name="Bram", last_name="de Vries", language=language),
+        )
         return anna, bram
+
     return make
 
 
@@ -75,7 +107,8 @@ def test_two_members_write_report_and_block_through_the_pages(system, new_page, 
     anna_page.goto(f"/members/{bram.user_id}")
     anna_page.get_by_role("link", name=words["write_link"]).click()
     expect(anna_page.get_by_role("heading", level=1)).to_have_text(
-        f"{words['write_to']} Bram de Vries")
+        f"{words['write_to']} Bram de Vries"
+    )
     assert_accessible(anna_page)
     send(anna_page, words, "   ")  # nothing written: notifications says so, in words
     summary = anna_page.get_by_role("alert")
@@ -89,9 +122,11 @@ def test_two_members_write_report_and_block_through_the_pages(system, new_page, 
     expect(anna_page).to_have_url(re.compile(r"/inbox/\d+#message-\d+$"))
     expect(anna_page.get_by_role("status")).to_contain_text(words["sent"])
     expect(anna_page.get_by_role("heading", level=1)).to_have_text(
-        f"{words['conversation_with']} Bram de Vries")
+        f"{words['conversation_with']} Bram de Vries"
+    )
     expect(anna_page.locator(".message-body").last).to_have_text(
-        "Hello Bram <b>not bold</b>\nSecond line")  # as typed, never as markup
+        "Hello Bram <b>not bold</b>\nSecond line"
+    )  # as typed, never as markup
     conversation_url = anna_page.url.split("#")[0]
     assert_accessible(anna_page)
 
@@ -115,7 +150,8 @@ def test_two_members_write_report_and_block_through_the_pages(system, new_page, 
     # Oldest first, as a conversation is read.
     anna_page.goto(conversation_url)
     expect(anna_page.locator(".message-body")).to_have_text(
-        ["Hello Bram <b>not bold</b>\nSecond line", "Hi Anna, nice to hear from you."])
+        ["Hello Bram <b>not bold</b>\nSecond line", "Hi Anna, nice to hear from you."]
+    )
     expect(anna_page.get_by_role("link", name=re.compile(words["report"]))).to_have_count(1)
 
     # Bram reports Anna's message, with a reason.
@@ -132,10 +168,14 @@ def test_two_members_write_report_and_block_through_the_pages(system, new_page, 
     bram_page.get_by_role("button", name=words["send_report"]).click()
     expect(bram_page.get_by_role("status")).to_contain_text(words["reported"])
     expect(bram_page).to_have_url(conversation_url)
-    reports = requests.get(system.gateway_url + "/api/v1/admin/message-reports", timeout=10,
-                           headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}).json()["items"]
-    assert [r["body"] for r in reports if r["reason"] == reason] == \
-        ["Hello Bram <b>not bold</b>\nSecond line"]
+    reports = requests.get(
+        system.gateway_url + "/api/v1/admin/message-reports",
+        timeout=10,
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+    ).json()["items"]
+    assert [r["body"] for r in reports if r["reason"] == reason] == [
+        "Hello Bram <b>not bold</b>\nSecond line"
+    ]
 
     # Bram blocks Anna: her next message is refused, in words, and her text kept.
     bram_page.get_by_role("button", name=f"{words['block']} Anna Jansen", exact=True).click()
@@ -157,24 +197,30 @@ def test_two_members_write_report_and_block_through_the_pages(system, new_page, 
     # contacts only (they have none together).
     bram_page.get_by_role("button", name=f"{words['unblock']} Anna Jansen", exact=True).click()
     expect(bram_page.locator("#block-state")).to_have_count(0)
-    assert bram.put("/me/notification-preferences",
-                    {"allow_messages_from_members": False}).status_code == 200
+    assert (
+        bram.put("/me/notification-preferences", {"allow_messages_from_members": False}).status_code
+        == 200
+    )
     anna_page.goto(conversation_url)
     send(anna_page, words, "Are you there?")
     expect(anna_page.get_by_role("alert")).to_contain_text(words["contacts_only"])
-    assert bram.put("/me/notification-preferences",
-                    {"allow_messages_from_members": True}).status_code == 200
+    assert (
+        bram.put("/me/notification-preferences", {"allow_messages_from_members": True}).status_code
+        == 200
+    )
     anna_page.goto(conversation_url)
     send(anna_page, words, "Sorry, I will keep it short.")
     expect(anna_page.get_by_role("status")).to_contain_text(words["sent"])
 
 
 def test_another_members_conversation_or_message_is_not_found_and_names_nothing(
-        system, tmp_path, new_page, pair):
+    system, tmp_path, new_page, pair
+):
     words = WORDS["en"]
     anna, bram = pair("en")
-    started = anna.post("/conversations", {"recipient_id": bram.user_id,
-                                           "body": "Our private plan"})
+    started = anna.post(
+        "/conversations", {"recipient_id": bram.user_id, "body": "Our private plan"}
+    )
     assert started.status_code == 201, started.text
     conversation, message = started.json()["id"], started.json()["message"]["id"]
     eve = onboarded_member(system, tmp_path, registration(first_name="Eve", language="en"))
@@ -205,19 +251,26 @@ def test_another_members_conversation_or_message_is_not_found_and_names_nothing(
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
         page.get_by_role("button", name=words["send"], exact=True).click()
     assert answer.value.status == 404
-    assert [m["body"] for m in bram.get(f"/conversations/{conversation}/messages")
-            .json()["items"]] == ["Our private plan"]
+    assert [
+        m["body"] for m in bram.get(f"/conversations/{conversation}/messages").json()["items"]
+    ] == ["Our private plan"]
 
 
 def test_the_inbox_pages_fit_a_phone(system, new_page, pair):
     anna, bram = pair("nl")
-    started = anna.post("/conversations", {"recipient_id": bram.user_id,
-                                           "body": "Eenheellangwoordzonderspaties" * 30})
+    started = anna.post(
+        "/conversations",
+        {"recipient_id": bram.user_id, "body": "Eenheellangwoordzonderspaties" * 30},
+    )
     assert started.status_code == 201, started.text
     conversation, message = started.json()["id"], started.json()["message"]["id"]
     page = logged_in(new_page, system, bram, "nl", width=375)
-    for path in ("/inbox", f"/inbox/{conversation}", f"/inbox/messages/{message}/report",
-                 f"/inbox/new?to={anna.user_id}"):
+    for path in (
+        "/inbox",
+        f"/inbox/{conversation}",
+        f"/inbox/messages/{message}/report",
+        f"/inbox/new?to={anna.user_id}",
+    ):
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         width = page.locator("html").evaluate("html => html.scrollWidth")

@@ -11,6 +11,7 @@ One journey, run three ways: in English and in Dutch with the mouse, and at a
 phone's 375 px with the keyboard only (Tab, Shift+Tab, Enter and Space; the
 toolbar's Menu opened by keyboard).  Each step asserts what the member sees.
 """
+
 import re
 import uuid
 
@@ -18,74 +19,114 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import registration
-from mentornet_platform.testing import wait_until
+from mentornet_testing import wait_until
 from tests.support import onboarded_member
 
 # What the members read, in each language (the Dutch is the catalogue's own).
 WORDS = {
     "en": {
-        "toolbar": "Toolbar", "menu": "Menu", "home": "Home", "profile": "Profile",
-        "search": "Search", "inbox": "Inbox", "notifications": "Notifications",
+        "toolbar": "Toolbar",
+        "menu": "Menu",
+        "home": "Home",
+        "profile": "Profile",
+        "search": "Search",
+        "inbox": "Inbox",
+        "notifications": "Notifications",
         "welcome": "Welcome, {first}",
-        "profile_tabs": "Profile tabs", "mentor_tab": "Mentor",
+        "profile_tabs": "Profile tabs",
+        "mentor_tab": "Mentor",
         "available": "I am available as a mentor: mentees may find me and ask me",
-        "cv_review": "CV review", "mock_interview": "Mock interview",
-        "sector": "Transport and logistics", "most_mentees": "Most mentees at once",
-        "languages": "Languages you mentor in", "save_mentor": "Save your mentor settings",
+        "cv_review": "CV review",
+        "mock_interview": "Mock interview",
+        "sector": "Transport and logistics",
+        "most_mentees": "Most mentees at once",
+        "languages": "Languages you mentor in",
+        "save_mentor": "Save your mentor settings",
         "now_available": "You are available as a mentor.",
-        "cloud": "Mentors by work sector", "search_box": "Search for mentors",
-        "results": re.compile(r"^\d+ mentors? found$"), "ask": "Ask for mentoring",
-        "message": "Your message", "send_request": "Send request",
+        "cloud": "Mentors by work sector",
+        "search_box": "Search for mentors",
+        "results": re.compile(r"^\d+ mentors? found$"),
+        "ask": "Ask for mentoring",
+        "message": "Your message",
+        "send_request": "Send request",
         "request_sent": "Your request has been sent. You will be told when the mentor answers.",
         "waiting": "the request is waiting for an answer",
         "new": "Notifications ({n} new)",
         "asks_you": "{name} asks you for mentoring.",
-        "request_from": "Request from {name}", "accept": "Accept the request",
+        "request_from": "Request from {name}",
+        "accept": "Accept the request",
         "accepted": "You accepted the request. {name} is told, with your reply.",
         "relationships": "Your mentoring relationships",
-        "as_mentor": "You are the mentor", "as_mentee": "You are the mentee",
-        "write_to": "Write a message to {name}", "send": "Send",
-        "message_sent": "Your message is sent.", "conversation": "Conversation with {name}",
-        "all_relationships": "All your mentoring relationships", "current": "Current",
-        "mentors_you": "{name} mentors you", "you_mentor": "You mentor {name}",
+        "as_mentor": "You are the mentor",
+        "as_mentee": "You are the mentee",
+        "write_to": "Write a message to {name}",
+        "send": "Send",
+        "message_sent": "Your message is sent.",
+        "conversation": "Conversation with {name}",
+        "all_relationships": "All your mentoring relationships",
+        "current": "Current",
+        "mentors_you": "{name} mentors you",
+        "you_mentor": "You mentor {name}",
         "end": "End the relationship with {name}",
         "end_heading": "End your mentoring relationship with {name}?",
-        "why_end": "Why you end it", "confirm_end": "Yes, end the relationship",
+        "why_end": "Why you end it",
+        "confirm_end": "Yes, end the relationship",
         "ended": "The relationship has ended. {name} is told.",
         "ended_notice": "{name} ended your mentoring relationship.",
-        "ended_by": "by {name}", "no_relationships": "You have no mentoring relationships yet.",
+        "ended_by": "by {name}",
+        "no_relationships": "You have no mentoring relationships yet.",
     },
     "nl": {
-        "toolbar": "Werkbalk", "menu": "Menu", "home": "Start", "profile": "Profiel",
-        "search": "Zoeken", "inbox": "Inbox", "notifications": "Meldingen",
+        "toolbar": "Werkbalk",
+        "menu": "Menu",
+        "home": "Start",
+        "profile": "Profiel",
+        "search": "Zoeken",
+        "inbox": "Inbox",
+        "notifications": "Meldingen",
         "welcome": "Welkom, {first}",
-        "profile_tabs": "Tabbladen van het profiel", "mentor_tab": "Mentor",
+        "profile_tabs": "Tabbladen van het profiel",
+        "mentor_tab": "Mentor",
         "available": "Ik ben beschikbaar als mentor: mentees mogen me vinden en vragen",
-        "cv_review": "Cv-feedback", "mock_interview": "Oefensollicitatie",
-        "sector": "Transport en logistiek", "most_mentees": "Hoogstens zoveel mentees tegelijk",
-        "languages": "Talen waarin je begeleidt", "save_mentor": "Mentorinstellingen opslaan",
+        "cv_review": "Cv-feedback",
+        "mock_interview": "Oefensollicitatie",
+        "sector": "Transport en logistiek",
+        "most_mentees": "Hoogstens zoveel mentees tegelijk",
+        "languages": "Talen waarin je begeleidt",
+        "save_mentor": "Mentorinstellingen opslaan",
         "now_available": "Je bent beschikbaar als mentor.",
-        "cloud": "Mentoren per werksector", "search_box": "Zoek mentoren",
-        "results": re.compile(r"^\d+ mentor(en)? gevonden$"), "ask": "Vraag om mentoring",
-        "message": "Je bericht", "send_request": "Verzoek versturen",
+        "cloud": "Mentoren per werksector",
+        "search_box": "Zoek mentoren",
+        "results": re.compile(r"^\d+ mentor(en)? gevonden$"),
+        "ask": "Vraag om mentoring",
+        "message": "Je bericht",
+        "send_request": "Verzoek versturen",
         "request_sent": "Je verzoek is verstuurd. Je hoort het zodra de mentor antwoordt.",
         "waiting": "het verzoek wacht op antwoord",
         "new": "Meldingen ({n} nieuw)",
         "asks_you": "{name} vraagt je om mentoring.",
-        "request_from": "Verzoek van {name}", "accept": "Verzoek accepteren",
+        "request_from": "Verzoek van {name}",
+        "accept": "Verzoek accepteren",
         "accepted": "Je hebt het verzoek geaccepteerd. {name} krijgt bericht, met je antwoord.",
         "relationships": "Je mentorrelaties",
-        "as_mentor": "Jij bent de mentor", "as_mentee": "Jij bent de mentee",
-        "write_to": "Stuur {name} een bericht", "send": "Versturen",
-        "message_sent": "Je bericht is verstuurd.", "conversation": "Gesprek met {name}",
-        "all_relationships": "Al je mentorrelaties", "current": "Lopend",
-        "mentors_you": "{name} is jouw mentor", "you_mentor": "Jij bent mentor van {name}",
+        "as_mentor": "Jij bent de mentor",
+        "as_mentee": "Jij bent de mentee",
+        "write_to": "Stuur {name} een bericht",
+        "send": "Versturen",
+        "message_sent": "Je bericht is verstuurd.",
+        "conversation": "Gesprek met {name}",
+        "all_relationships": "Al je mentorrelaties",
+        "current": "Lopend",
+        "mentors_you": "{name} is jouw mentor",
+        "you_mentor": "Jij bent mentor van {name}",
         "end": "De relatie met {name} beëindigen",
         "end_heading": "Je mentorrelatie met {name} beëindigen?",
-        "why_end": "Waarom je de relatie beëindigt", "confirm_end": "Ja, beëindig de relatie",
+        "why_end": "Waarom je de relatie beëindigt",
+        "confirm_end": "Ja, beëindig de relatie",
         "ended": "De relatie is beëindigd. {name} krijgt bericht.",
         "ended_notice": "{name} heeft jullie mentorrelatie beëindigd.",
-        "ended_by": "door {name}", "no_relationships": "Je hebt nog geen mentorrelaties.",
+        "ended_by": "door {name}",
+        "no_relationships": "Je hebt nog geen mentorrelaties.",
     },
 }
 PHONE = 375
@@ -121,7 +162,8 @@ class Hands:
                 if (!now || now === document.body) return "Tab";
                 return now.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_PRECEDING
                     ? "Shift+Tab" : "Tab";
-            }""")
+            }"""
+        )
         for _ in range(250):
             if self._focused(target):
                 return
@@ -206,7 +248,8 @@ class Member:
         hands.type(page.locator("#password"), self.api.form["password"])
         hands.press(page.locator("main form button[type=submit]"))
         expect(page.get_by_role("heading", level=1)).to_have_text(
-            self.words["welcome"].format(first=self.first))
+            self.words["welcome"].format(first=self.first)
+        )
         hands.fits()
 
     def heading(self):
@@ -219,20 +262,29 @@ class Member:
         return self.page.get_by_role("region", name=name)
 
 
-JOURNEYS = {"english": ("en", None, False), "dutch": ("nl", None, False),
-            "phone-keyboard-only": ("en", PHONE, True)}
+JOURNEYS = {
+    "english": ("en", None, False),
+    "dutch": ("nl", None, False),
+    "phone-keyboard-only": ("en", PHONE, True),
+}
 
 
 @pytest.mark.parametrize("journey", list(JOURNEYS))
 def test_a_mentee_finds_a_mentor_asks_they_talk_and_one_ends_it(
-        system, tmp_path, new_page, journey):
+    system, tmp_path, new_page, journey
+):
     language, width, keyboard = JOURNEYS[journey]
     words = WORDS[language]
     surname = made_up_name()
-    mentor_api = onboarded_member(system, tmp_path, registration(
-        first_name="Fenna", last_name=surname, language=language))
-    mentee_api = onboarded_member(system, tmp_path, registration(
-        first_name="Sem", last_name=made_up_name(), language=language), role="student")
+    mentor_api = onboarded_member(
+        system, tmp_path, registration(first_name="Fenna", last_name=surname, language=language)
+    )
+    mentee_api = onboarded_member(
+        system,
+        tmp_path,
+        registration(first_name="Sem", last_name=made_up_name(), language=language),
+        role="student",
+    )
 
     def member(api):
         return Member(api, new_page(language, width=width), words, keyboard, phone=bool(width))
@@ -243,8 +295,11 @@ def test_a_mentee_finds_a_mentor_asks_they_talk_and_one_ends_it(
     mentor.log_in()
     hands, page = mentor.hands, mentor.page
     hands.to("profile")
-    hands.press(page.get_by_role("navigation", name=words["profile_tabs"]).get_by_role(
-        "link", name=words["mentor_tab"], exact=True))
+    hands.press(
+        page.get_by_role("navigation", name=words["profile_tabs"]).get_by_role(
+            "link", name=words["mentor_tab"], exact=True
+        )
+    )
     expect(page).to_have_url(re.compile(r"/profile/mentor$"))
     hands.tick(page.get_by_role("checkbox", name=words["available"]))
     hands.tick(page.get_by_role("checkbox", name=words["cv_review"], exact=True))
@@ -257,10 +312,19 @@ def test_a_mentee_finds_a_mentor_asks_they_talk_and_one_ends_it(
     hands.fits()
     # Mentoring learns of the offer by event; the mentee is slower than that in
     # a browser, but a loaded machine is not.
-    wait_until(lambda: system.scalar("mentoring", "SELECT available FROM mentor_offers "
-                                                  "WHERE user_id = %s",
-                                     (str(mentor_api.user_id),)) is True,
-               15, 0.1, "mentoring to know the offer")
+    wait_until(
+        lambda: (
+            system.scalar(
+                "mentoring",
+                "SELECT available FROM mentor_offers WHERE user_id = %s",
+                (str(mentor_api.user_id),),
+            )
+            is True
+        ),
+        15,
+        0.1,
+        "mentoring to know the offer",
+    )
     before = int(hands.badge().inner_text())
     # Marks this very document: if the badge changes without a reload, it is still here.
     page.locator("#unread-badge").evaluate("badge => badge.dataset.sameDocument = 'yes'")
@@ -288,8 +352,10 @@ def test_a_mentee_finds_a_mentor_asks_they_talk_and_one_ends_it(
     expect(page.get_by_role("heading", name=words["ask"])).to_be_visible()
     hands.fits()
     hands.tick(page.get_by_role("checkbox", name=words["cv_review"], exact=True))
-    hands.type(page.get_by_label(words["message"]), "I'd like to work in logistics; could you "
-                                                    "look at my CV?")
+    hands.type(
+        page.get_by_label(words["message"]),
+        "I'd like to work in logistics; could you look at my CV?",
+    )
     hands.press(page.get_by_role("button", name=words["send_request"]))
     expect(mentee.status()).to_contain_text(words["request_sent"])
     expect(page.get_by_role("region", name=words["ask"])).to_contain_text(words["waiting"])
@@ -299,8 +365,9 @@ def test_a_mentee_finds_a_mentor_asks_they_talk_and_one_ends_it(
     expect(hands.badge()).to_have_text(str(before + 1), timeout=30_000)
     expect(page.locator("#unread-badge .badge")).to_have_class(re.compile(r"\bbadge-new\b"))
     expect(page.locator("#unread-badge")).to_have_attribute("data-same-document", "yes")
-    expect(hands.toolbar().get_by_role("link", name=re.compile(f"^{words['notifications']}"))
-           ).to_have_accessible_name(words["new"].format(n=before + 1))
+    expect(
+        hands.toolbar().get_by_role("link", name=re.compile(f"^{words['notifications']}"))
+    ).to_have_accessible_name(words["new"].format(n=before + 1))
 
     # -- she opens the notification and accepts with a reply --------------------------
     hands.to("notifications")
@@ -314,20 +381,26 @@ def test_a_mentee_finds_a_mentor_asks_they_talk_and_one_ends_it(
 
     # -- both dashboards show the relationship -----------------------------------------
     hands.to("home")
-    expect(mentor.region(words["relationships"]).get_by_role("listitem").filter(
-        has_text=mentee.name)).to_contain_text(words["as_mentor"])
+    expect(
+        mentor.region(words["relationships"]).get_by_role("listitem").filter(has_text=mentee.name)
+    ).to_contain_text(words["as_mentor"])
     hands.fits()
     hands, page = mentee.hands, mentee.page
     hands.to("home")
-    expect(mentee.region(words["relationships"]).get_by_role("listitem").filter(
-        has_text=mentor.name)).to_contain_text(words["as_mentee"])
+    expect(
+        mentee.region(words["relationships"]).get_by_role("listitem").filter(has_text=mentor.name)
+    ).to_contain_text(words["as_mentee"])
 
     # -- they write to each other through the inbox ------------------------------------
     # From the relationship's own page (the dashboard leads there).
-    hands.press(mentee.region(words["relationships"]).get_by_role(
-        "link", name=words["all_relationships"]))
-    hands.press(mentee.region(words["current"]).get_by_role(
-        "link", name=words["mentors_you"].format(name=mentor.name)))
+    hands.press(
+        mentee.region(words["relationships"]).get_by_role("link", name=words["all_relationships"])
+    )
+    hands.press(
+        mentee.region(words["current"]).get_by_role(
+            "link", name=words["mentors_you"].format(name=mentor.name)
+        )
+    )
     expect(mentee.heading()).to_have_text(words["mentors_you"].format(name=mentor.name))
     hands.fits()
     hands.press(page.get_by_role("link", name=words["write_to"].format(name=mentor.name)))
@@ -351,16 +424,21 @@ def test_a_mentee_finds_a_mentor_asks_they_talk_and_one_ends_it(
     hands.to("inbox")
     hands.press(page.get_by_role("link", name=mentor.name))
     expect(page.locator(".message-body")).to_have_text(
-        ["Here is my CV, thank you!", "Thanks, I will read it tonight."])
+        ["Here is my CV, thank you!", "Thanks, I will read it tonight."]
+    )
 
     # -- the mentee ends it, with a reason, after a confirmation -----------------------
     mentor.hands.badge()  # (on a phone, her menu is open to show it)
     told_before = int(mentor.hands.badge().inner_text())
     hands.to("home")
-    hands.press(mentee.region(words["relationships"]).get_by_role(
-        "link", name=words["all_relationships"]))
-    hands.press(mentee.region(words["current"]).get_by_role(
-        "link", name=words["mentors_you"].format(name=mentor.name)))
+    hands.press(
+        mentee.region(words["relationships"]).get_by_role("link", name=words["all_relationships"])
+    )
+    hands.press(
+        mentee.region(words["current"]).get_by_role(
+            "link", name=words["mentors_you"].format(name=mentor.name)
+        )
+    )
     expect(mentee.heading()).to_have_text(words["mentors_you"].format(name=mentor.name))
     hands.fits()
     hands.press(page.get_by_role("link", name=words["end"].format(name=mentor.name)))
@@ -375,8 +453,9 @@ def test_a_mentee_finds_a_mentor_asks_they_talk_and_one_ends_it(
     hands, page = mentor.hands, mentor.page
     expect(hands.badge()).to_have_text(str(told_before + 1), timeout=30_000)
     hands.to("notifications")
-    told = page.get_by_role("link", name=re.compile(
-        "^" + re.escape(words["ended_notice"].format(name=mentee.name))))
+    told = page.get_by_role(
+        "link", name=re.compile("^" + re.escape(words["ended_notice"].format(name=mentee.name)))
+    )
     expect(told).to_contain_text("I found a job. Thank you, Fenna!")
     hands.press(told)
     expect(mentor.heading()).to_have_text(words["you_mentor"].format(name=mentee.name))

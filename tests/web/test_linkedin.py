@@ -1,6 +1,7 @@
 """Sign up and sign in with LinkedIn, in the browser, through the fake
 LinkedIn provider (devtools/fake_linkedin), against a stack whose gateway is
 configured for it; and every way its answer can be wrong, refused."""
+
 import re
 import uuid
 
@@ -10,7 +11,7 @@ from playwright.sync_api import expect
 
 from conftest import registration
 from devtools.fake_linkedin import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, ServerThread
-from mentornet_platform.testing import WIDE_CLIENT_LIMITS, Stack, wait_until
+from mentornet_testing import WIDE_CLIENT_LIMITS, Stack, wait_until
 from tests.support import Member, link_token
 from tests.web.browser import assert_accessible
 
@@ -27,10 +28,15 @@ def fake_linkedin():
 
 @pytest.fixture(scope="module")
 def linkedin_system(logs_dir, mailbox, fake_linkedin):
-    stack = Stack(logs_dir, smtp_port=mailbox.port, LINKEDIN_CLIENT_ID=DEFAULT_CLIENT_ID,
-                  LINKEDIN_CLIENT_SECRET=DEFAULT_CLIENT_SECRET,
-                  LINKEDIN_ISSUER=fake_linkedin.url + "/oauth", LINKEDIN_PICTURE_HOSTS="127.0.0.1",
-                  **WIDE_CLIENT_LIMITS)
+    stack = Stack(
+        logs_dir,
+        smtp_port=mailbox.port,
+        LINKEDIN_CLIENT_ID=DEFAULT_CLIENT_ID,
+        LINKEDIN_CLIENT_SECRET=DEFAULT_CLIENT_SECRET,
+        LINKEDIN_ISSUER=fake_linkedin.url + "/oauth",
+        LINKEDIN_PICTURE_HOSTS="127.0.0.1",
+        **WIDE_CLIENT_LIMITS,
+    )
     try:
         names = ("identity", "profiles", "mentoring", "notifications", "gateway")
         for name in names:
@@ -47,9 +53,11 @@ def linkedin_page(browser, linkedin_system):
     contexts = []
 
     def make(language="en"):
-        context = browser.new_context(base_url=linkedin_system.gateway_url,
-                                      locale={"en": "en-GB", "nl": "nl-NL"}[language],
-                                      extra_http_headers={"Accept-Language": language})
+        context = browser.new_context(
+            base_url=linkedin_system.gateway_url,
+            locale={"en": "en-GB", "nl": "nl-NL"}[language],
+            extra_http_headers={"Accept-Language": language},
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()
@@ -63,8 +71,9 @@ def unique():
     return uuid.uuid4().hex[:8]
 
 
-def at_linkedin(page, sub, email, given_name="Sanne", family_name="de Vries", verified=True,
-                before_allow=None):
+def at_linkedin(
+    page, sub, email, given_name="Sanne", family_name="de Vries", verified=True, before_allow=None
+):
     """On the fake LinkedIn's page: say who one is and allow."""
     expect(page.locator("h1")).to_have_text("Fake LinkedIn: development only")
     page.locator("#sub").fill(sub)
@@ -115,8 +124,9 @@ def confirmed_member(system, mailbox):
     member = Member(system, registration(language="en"))
     member.sign_up()
     token = link_token(mailbox, member.form["email"], "Confirm your e-mail address")
-    response = requests.post(system.gateway_url + "/api/v1/email-confirmations",
-                             json={"token": token}, timeout=10)
+    response = requests.post(
+        system.gateway_url + "/api/v1/email-confirmations", json={"token": token}, timeout=10
+    )
     assert response.status_code == 200, response.text
     return member
 
@@ -146,15 +156,31 @@ def test_sign_up_with_linkedin_prefills_links_and_then_signs_in(linkedin_page, l
     fill_rest_of_sign_up(page, username)
     expect(page).to_have_url(re.compile(r"/onboarding"))
     logged_in(page)
-    user_id = identity_scalar(linkedin_system, "SELECT id FROM accounts WHERE username = %s", username)
+    user_id = identity_scalar(
+        linkedin_system, "SELECT id FROM accounts WHERE username = %s", username
+    )
     # Linked by sub, and the address LinkedIn verified is confirmed without a link.
-    assert identity_scalar(linkedin_system, "SELECT account_id FROM linkedin_identities WHERE sub = %s",
-                           sub) == user_id
-    assert identity_scalar(linkedin_system, "SELECT email_confirmed_at IS NOT NULL FROM accounts "
-                           "WHERE id = %s", user_id) is True
+    assert (
+        identity_scalar(
+            linkedin_system, "SELECT account_id FROM linkedin_identities WHERE sub = %s", sub
+        )
+        == user_id
+    )
+    assert (
+        identity_scalar(
+            linkedin_system,
+            "SELECT email_confirmed_at IS NOT NULL FROM accounts WHERE id = %s",
+            user_id,
+        )
+        is True
+    )
     # The photo from LinkedIn was fetched once and re-encoded by profiles.
-    assert linkedin_system.scalar("profiles", "SELECT source FROM photos WHERE user_id = %s",
-                                  (user_id,)) == "linkedin"
+    assert (
+        linkedin_system.scalar(
+            "profiles", "SELECT source FROM photos WHERE user_id = %s", (user_id,)
+        )
+        == "linkedin"
+    )
 
     page.locator("form[action='/logout'] button").click()
     logged_out(page)
@@ -171,8 +197,14 @@ def test_unverified_linkedin_address_is_not_confirmed(linkedin_page, linkedin_sy
     username = f"unverified.{unique()}"
     fill_rest_of_sign_up(page, username)
     logged_in(page)
-    assert identity_scalar(linkedin_system, "SELECT email_confirmed_at IS NULL FROM accounts "
-                           "WHERE username = %s", username) is True
+    assert (
+        identity_scalar(
+            linkedin_system,
+            "SELECT email_confirmed_at IS NULL FROM accounts WHERE username = %s",
+            username,
+        )
+        is True
+    )
 
 
 # -- what is refused -------------------------------------------------------------------------
@@ -199,8 +231,10 @@ def test_a_wrong_state_is_refused(linkedin_page):
 
     def forge_state(at):
         at.locator("input[name=state]").evaluate("input => { input.value = 'forged-state'; }")
-    sign_in_with_linkedin(page, f"li-{unique()}", f"x.{unique()}@example.org",
-                          before_allow=forge_state)
+
+    sign_in_with_linkedin(
+        page, f"li-{unique()}", f"x.{unique()}@example.org", before_allow=forge_state
+    )
     expect(page.locator("h1")).to_have_text(FAILED)
     logged_out(page)
 
@@ -227,8 +261,9 @@ def test_a_replayed_code_is_refused(linkedin_page, linkedin_system):
 
 
 # -- no account takeover ---------------------------------------------------------------------
-def test_an_address_with_an_account_asks_for_the_password_first(linkedin_page, linkedin_system,
-                                                                 mailbox):
+def test_an_address_with_an_account_asks_for_the_password_first(
+    linkedin_page, linkedin_system, mailbox
+):
     member = confirmed_member(linkedin_system, mailbox)
     page = linkedin_page()
     sub = f"li-{unique()}"
@@ -237,8 +272,12 @@ def test_an_address_with_an_account_asks_for_the_password_first(linkedin_page, l
     expect(page).to_have_url(re.compile(r"/login$"))
     expect(page.locator("#linkedin-log-in-first")).to_contain_text(member.form["email"])
     logged_out(page)
-    assert identity_scalar(linkedin_system, "SELECT count(*) FROM linkedin_identities WHERE sub = %s",
-                           sub) == 0
+    assert (
+        identity_scalar(
+            linkedin_system, "SELECT count(*) FROM linkedin_identities WHERE sub = %s", sub
+        )
+        == 0
+    )
     assert_accessible(page)
     # A wrong password links nothing.
     page.locator("#username").fill(member.form["username"])
@@ -253,8 +292,12 @@ def test_an_address_with_an_account_asks_for_the_password_first(linkedin_page, l
     page.locator("button[value=link]").click()
     expect(page).to_have_url(re.compile(r"/profile$"))
     expect(page.locator("#linkedin-status")).to_contain_text("Connected to LinkedIn")
-    assert identity_scalar(linkedin_system, "SELECT account_id FROM linkedin_identities WHERE sub = %s",
-                           sub) == member.user_id
+    assert (
+        identity_scalar(
+            linkedin_system, "SELECT account_id FROM linkedin_identities WHERE sub = %s", sub
+        )
+        == member.user_id
+    )
 
     other = linkedin_page()
     sign_in_with_linkedin(other, sub, member.form["email"])
@@ -262,15 +305,22 @@ def test_an_address_with_an_account_asks_for_the_password_first(linkedin_page, l
 
 
 def test_an_unverified_claim_of_someones_address_never_reaches_their_account(
-        linkedin_page, linkedin_system, mailbox):
+    linkedin_page, linkedin_system, mailbox
+):
     member = confirmed_member(linkedin_system, mailbox)
     page = linkedin_page()
     sign_in_with_linkedin(page, f"li-{unique()}", member.form["email"], verified=False)
     # Treated as a newcomer: the sign-up form, never the member's account.
     expect(page.locator("#linkedin-prefilled")).to_be_visible()
     logged_out(page)
-    assert identity_scalar(linkedin_system, "SELECT count(*) FROM linkedin_identities "
-                           "WHERE account_id = %s", member.user_id) == 0
+    assert (
+        identity_scalar(
+            linkedin_system,
+            "SELECT count(*) FROM linkedin_identities WHERE account_id = %s",
+            member.user_id,
+        )
+        == 0
+    )
 
 
 # -- Connect on the profile -------------------------------------------------------------------
@@ -287,7 +337,9 @@ def test_connect_imports_names_and_photo_and_again_when_pressed(linkedin_page, l
     assert_accessible(page)
     sub = f"li-{unique()}"
     page.locator("#profile-linkedin button.linkedin").click()
-    at_linkedin(page, sub, f"other.{unique()}@example.org", given_name="Anouk", family_name="Jansen")
+    at_linkedin(
+        page, sub, f"other.{unique()}@example.org", given_name="Anouk", family_name="Jansen"
+    )
     expect(page).to_have_url(re.compile(r"/profile$"))
     expect(page.locator("#linkedin-status")).to_contain_text("Connected to LinkedIn")
     expect(page.locator("#linkedin-status")).to_contain_text("Last imported")
@@ -308,12 +360,19 @@ def test_connect_imports_names_and_photo_and_again_when_pressed(linkedin_page, l
     page.locator("#unlink-password").fill(member.form["password"])
     page.locator("#profile-linkedin form[action='/linkedin/unlink'] button").click()
     expect(page.locator(".notice")).to_contain_text("no longer connected")
-    assert identity_scalar(linkedin_system, "SELECT count(*) FROM linkedin_identities "
-                           "WHERE account_id = %s", member.user_id) == 0
+    assert (
+        identity_scalar(
+            linkedin_system,
+            "SELECT count(*) FROM linkedin_identities WHERE account_id = %s",
+            member.user_id,
+        )
+        == 0
+    )
 
 
-def test_a_linkedin_member_linked_elsewhere_cannot_be_connected_again(linkedin_page,
-                                                                      linkedin_system):
+def test_a_linkedin_member_linked_elsewhere_cannot_be_connected_again(
+    linkedin_page, linkedin_system
+):
     first, second = (Member(linkedin_system, registration(language="en")) for _ in range(2))
     sub = f"li-{unique()}"
     for member in (first, second):
@@ -327,8 +386,12 @@ def test_a_linkedin_member_linked_elsewhere_cannot_be_connected_again(linkedin_p
         at_linkedin(page, sub, f"x.{unique()}@example.org")
         expect(page).to_have_url(re.compile(r"/profile$"))
     expect(page.locator(".notice")).to_contain_text("linked to another account")
-    assert identity_scalar(linkedin_system, "SELECT account_id FROM linkedin_identities WHERE sub = %s",
-                           sub) == first.user_id
+    assert (
+        identity_scalar(
+            linkedin_system, "SELECT account_id FROM linkedin_identities WHERE sub = %s", sub
+        )
+        == first.user_id
+    )
 
 
 # -- the archive ----------------------------------------------------------------------------
@@ -338,14 +401,21 @@ POSITIONS_HEADER = "Company Name,Title,Description,Location,Started On,Finished 
 def archive_zip(positions_rows, extra=None):
     import io
     import zipfile
+
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("Profile.csv", "First Name,Last Name,Maiden Name,Address,Birth Date,Headline,"
-                   "Summary,Industry,Zip Code,Geo Location,Twitter Handles,Websites,"
-                   "Instant Messengers\nSanne,de Vries,,,,Curator,,,,,,,\n")
+        z.writestr(
+            "Profile.csv",
+            "First Name,Last Name,Maiden Name,Address,Birth Date,Headline,"
+            "Summary,Industry,Zip Code,Geo Location,Twitter Handles,Websites,"
+            "Instant Messengers\nSanne,de Vries,,,,Curator,,,,,,,\n",
+        )
         z.writestr("Positions.csv", POSITIONS_HEADER + "".join(positions_rows))
-        z.writestr("Education.csv", "School Name,Start Date,End Date,Notes,Degree Name,Activities\n"
-                   "Universiteit Leiden,2010,2014,,MA History,\n")
+        z.writestr(
+            "Education.csv",
+            "School Name,Start Date,End Date,Notes,Degree Name,Activities\n"
+            "Universiteit Leiden,2010,2014,,MA History,\n",
+        )
         for name, data in (extra or {}).items():
             z.writestr(name, data)
     return out.getvalue()
@@ -353,8 +423,9 @@ def archive_zip(positions_rows, extra=None):
 
 def upload_archive(page, data, name="Basic_LinkedInDataExport.zip"):
     page.goto("/linkedin/archive")
-    page.locator("#archive").set_input_files({"name": name, "mimeType": "application/zip",
-                                               "buffer": data})
+    page.locator("#archive").set_input_files(
+        {"name": name, "mimeType": "application/zip", "buffer": data}
+    )
     page.locator("main form[enctype] button[type=submit]").click()
 
 
@@ -372,10 +443,25 @@ def member_page(linkedin_page, linkedin_system):
 
 def test_an_archive_is_previewed_then_imported_and_marked(member_page):
     member, page = member_page
-    member.patch("/me/profile", {"positions": [{"organisation": "Old Firm", "title": "Clerk",
-                                                "start_month": "2010-01", "end_month": "2012-01"}]})
-    rows = [f"Museum {i},Curator {i},\"About\nit\",Leiden,Jan {2000 + i},\n" if i == 0 else
-            f"Museum {i},Curator {i},,Leiden,Mar {2000 + i},Feb {2001 + i}\n" for i in range(3)]
+    member.patch(
+        "/me/profile",
+        {
+            "positions": [
+                {
+                    "organisation": "Old Firm",
+                    "title": "Clerk",
+                    "start_month": "2010-01",
+                    "end_month": "2012-01",
+                }
+            ]
+        },
+    )
+    rows = [
+        f'Museum {i},Curator {i},"About\nit",Leiden,Jan {2000 + i},\n'
+        if i == 0
+        else f"Museum {i},Curator {i},,Leiden,Mar {2000 + i},Feb {2001 + i}\n"
+        for i in range(3)
+    ]
     upload_archive(page, archive_zip(rows))
     assert_accessible(page)
     expect(page.locator("#preview-positions li")).to_have_count(3)
@@ -396,8 +482,12 @@ def test_an_archive_is_previewed_then_imported_and_marked(member_page):
 
 def test_a_bad_row_is_named_and_nothing_is_imported(member_page):
     member, page = member_page
-    upload_archive(page, archive_zip(["Museum,Curator,,Leiden,Jan 2019,\n",
-                                      "Archive,Archivist,,Utrecht,sometime,\n"]))
+    upload_archive(
+        page,
+        archive_zip(
+            ["Museum,Curator,,Leiden,Jan 2019,\n", "Archive,Archivist,,Utrecht,sometime,\n"]
+        ),
+    )
     expect(page.locator("#error-summary")).to_be_visible()
     expect(page.locator("#archive-problems")).to_contain_text("Positions.csv, line 3: Started On")
     assert_accessible(page)
@@ -414,12 +504,16 @@ def test_a_malicious_archive_is_refused_with_its_reason(linkedin_page, linkedin_
     logged_in(page)
     upload_archive(page, archive_zip([], extra={"../../etc/cron.d/evil": "* * * * * root sh"}))
     expect(page.locator("#archive-error")).to_have_text(
-        {"en": "The archive has a file with an unsafe name.",
-         "nl": "Het archief bevat een bestand met een onveilige naam."}[language])
+        {
+            "en": "The archive has a file with an unsafe name.",
+            "nl": "Het archief bevat een bestand met een onveilige naam.",
+        }[language]
+    )
     assert_accessible(page)
     # A bomb: 40 MB of one letter in a few kilobytes.
     import io
     import zipfile
+
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("Positions.csv", POSITIONS_HEADER + "A" * (40 * 1024 * 1024))
@@ -427,23 +521,28 @@ def test_a_malicious_archive_is_refused_with_its_reason(linkedin_page, linkedin_
     expect(page.locator("#archive-error")).to_be_visible()
     upload_archive(page, b"not a zip at all", name="Positions.csv")
     expect(page.locator("#archive-error")).to_have_text(
-        {"en": "This is not a ZIP archive.", "nl": "Dit is geen ZIP-archief."}[language])
+        {"en": "This is not a ZIP archive.", "nl": "Dit is geen ZIP-archief."}[language]
+    )
     assert member.get("/me/profile").json()["positions"] == []
 
 
 def test_a_photo_upload_is_shown_and_a_non_image_refused(member_page, linkedin_page):
     import io
+
     from PIL import Image
+
     member, page = member_page
     page.goto("/profile")
-    page.locator("#photo").set_input_files({"name": "me.gif", "mimeType": "image/gif",
-                                             "buffer": b"GIF89a" + b"\0" * 64})
+    page.locator("#photo").set_input_files(
+        {"name": "me.gif", "mimeType": "image/gif", "buffer": b"GIF89a" + b"\0" * 64}
+    )
     page.get_by_role("button", name="Upload photo").click()
     expect(page.locator(".notice")).to_contain_text("Upload a JPEG, PNG or WebP photo.")
     out = io.BytesIO()
     Image.new("RGB", (900, 600), (10, 120, 200)).save(out, "PNG")
-    page.locator("#photo").set_input_files({"name": "me.png", "mimeType": "image/png",
-                                             "buffer": out.getvalue()})
+    page.locator("#photo").set_input_files(
+        {"name": "me.png", "mimeType": "image/png", "buffer": out.getvalue()}
+    )
     page.get_by_role("button", name="Upload photo").click()
     expect(page.locator(".notice")).to_contain_text("Your photo is on your profile.")
     src = page.locator("img.profile-photo").get_attribute("src")
@@ -456,10 +555,14 @@ def test_a_photo_upload_is_shown_and_a_non_image_refused(member_page, linkedin_p
 
 
 def test_a_photo_shows_where_a_verified_member_sees_the_profile_and_nowhere_else(
-        linkedin_page, linkedin_system, tmp_path):
+    linkedin_page, linkedin_system, tmp_path
+):
     import io
+
     from PIL import Image
+
     from tests.support import onboarded_member
+
     owner = onboarded_member(linkedin_system, tmp_path, registration(language="en"))
     viewer = onboarded_member(linkedin_system, tmp_path, registration(language="en"))
     newcomer = Member(linkedin_system, registration(language="en"))
@@ -470,8 +573,9 @@ def test_a_photo_shows_where_a_verified_member_sees_the_profile_and_nowhere_else
     page.goto("/login")
     log_in_with_password(page, owner)
     page.goto("/profile")
-    page.locator("#photo").set_input_files({"name": "me.jpg", "mimeType": "image/jpeg",
-                                             "buffer": out.getvalue()})
+    page.locator("#photo").set_input_files(
+        {"name": "me.jpg", "mimeType": "image/jpeg", "buffer": out.getvalue()}
+    )
     page.get_by_role("button", name="Upload photo").click()
     expect(page.locator(".notice")).to_contain_text("Your photo is on your profile.")
     page.goto("/dashboard")

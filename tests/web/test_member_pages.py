@@ -1,6 +1,7 @@
 """Every link the system mails or notifies opens a working page, and the
 member's own pages (dashboard, inbox, requests, notifications, profile,
 settings) work and are accessible in both languages."""
+
 import os
 import re
 from urllib.parse import urlsplit
@@ -12,7 +13,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from conftest import ADMIN_TOKEN, registration
 from gateway import create_app
-from mentornet_platform.testing import ROOT, wait_until
+from mentornet_testing import ROOT, wait_until
 from notifications import mail
 from tests.support import Member, ask, become_mentor, onboarded_member
 from tests.web.browser import assert_accessible
@@ -29,50 +30,95 @@ def logged_in_page(new_page, system, member, language):
 
 
 def links_in_mails(mailbox, address):
-    return sorted({link.rstrip(".,)") for message in mailbox.to(address)
-                   for link in URL.findall(message["body"])})
+    return sorted(
+        {
+            link.rstrip(".,)")
+            for message in mailbox.to(address)
+            for link in URL.findall(message["body"])
+        }
+    )
 
 
 def test_every_link_in_every_mail_and_notification_opens_a_page(
-        system, mailbox, tmp_path, new_page):
+    system, mailbox, tmp_path, new_page
+):
     mentor = onboarded_member(system, tmp_path, registration(first_name="Marit", language="en"))
-    mentee = onboarded_member(system, tmp_path, registration(first_name="Sem", language="nl"),
-                              role="student")
+    mentee = onboarded_member(
+        system, tmp_path, registration(first_name="Sem", language="nl"), role="student"
+    )
     become_mentor(mentor)
     asked = ask(mentee, mentor)
     assert asked.status_code == 201, asked.text
     accepted = mentor.post(f"/mentoring/requests/{asked.json()['id']}/accept", {"reply": "Yes!"})
     assert accepted.status_code == 200, accepted.text
-    assert mentee.post("/conversations", {"recipient_id": mentor.user_id,
-                                          "body": "Thank you!"}).status_code == 201
+    assert (
+        mentee.post(
+            "/conversations", {"recipient_id": mentor.user_id, "body": "Thank you!"}
+        ).status_code
+        == 201
+    )
     relationship = accepted.json()["relationship"]["id"]
-    assert mentee.post(f"/mentoring/relationships/{relationship}/end",
-                       {"reason": "Found a job"}).status_code == 200
-    requests.post(mentee.url("/password-resets"), json={"login": mentee.form["username"]},
-                  timeout=10)
+    assert (
+        mentee.post(
+            f"/mentoring/relationships/{relationship}/end", {"reason": "Found a job"}
+        ).status_code
+        == 200
+    )
+    requests.post(
+        mentee.url("/password-resets"), json={"login": mentee.form["username"]}, timeout=10
+    )
     # A member verified by a person: the review's decision is mailed.
     reviewed = Member(system, registration(first_name="Rosa", language="en"))
     reviewed.sign_up()
-    assert reviewed.post("/onboarding/affiliation", {
-        "role": "staff", "record_number": "NOTINRECORDS1", "request_review": True,
-        "note": "New colleague"}).status_code == 200
+    assert (
+        reviewed.post(
+            "/onboarding/affiliation",
+            {
+                "role": "staff",
+                "record_number": "NOTINRECORDS1",
+                "request_review": True,
+                "note": "New colleague",
+            },
+        ).status_code
+        == 200
+    )
     admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-    [review] = [r for r in requests.get(reviewed.url("/admin/affiliation-reviews"), headers=admin,
-                                        timeout=10).json()["items"]
-                if r["user_id"] == reviewed.user_id]
-    assert requests.post(reviewed.url(f"/admin/affiliation-reviews/{review['id']}/approve"),
-                         headers=admin, json={"operator": "test"}, timeout=10).status_code == 200
+    [review] = [
+        r
+        for r in requests.get(
+            reviewed.url("/admin/affiliation-reviews"), headers=admin, timeout=10
+        ).json()["items"]
+        if r["user_id"] == reviewed.user_id
+    ]
+    assert (
+        requests.post(
+            reviewed.url(f"/admin/affiliation-reviews/{review['id']}/approve"),
+            headers=admin,
+            json={"operator": "test"},
+            timeout=10,
+        ).status_code
+        == 200
+    )
 
     expected = {  # every mail template that carries a link, and who gets it
-        mentor: ("Welcome", "Confirm", "asks you for mentoring", "sent you a message",
-                 "ended your mentoring relationship"),
+        mentor: (
+            "Welcome",
+            "Confirm",
+            "asks you for mentoring",
+            "sent you a message",
+            "ended your mentoring relationship",
+        ),
         mentee: ("Welkom", "Bevestig", "geaccepteerd", "Stel je wachtwoord"),
         reviewed: ("Welcome", "Confirm", "Your affiliation is verified"),
     }
     for member, subjects in expected.items():
         for subject in subjects:
-            wait_until(lambda: mailbox.to(member.form["email"], subject), 20, 0.1,
-                       f"the mail '{subject}' to {member.form['first_name']}")
+            wait_until(
+                lambda: mailbox.to(member.form["email"], subject),
+                20,
+                0.1,
+                f"the mail '{subject}' to {member.form['first_name']}",
+            )
 
     opened = set()
     for member, language in ((mentor, "en"), (mentee, "nl"), (reviewed, "en")):
@@ -86,7 +132,9 @@ def test_every_link_in_every_mail_and_notification_opens_a_page(
             opened.add(urlsplit(link).path)
         # In-app notifications link to pages too.
         page.goto("/notifications")
-        hrefs = page.locator("main a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        hrefs = page.locator("main a").evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))"
+        )
         assert hrefs
         for href in set(hrefs):
             response = page.goto(href)
@@ -101,19 +149,36 @@ def test_every_link_in_every_mail_and_notification_opens_a_page(
 def rendered_links(language):
     """The links of every template, rendered as the services render them."""
     base = "https://mentors.example"
-    context = {"first_name": "Sam", "username": "sam.bakker", "base_url": base,
-               "confirmation_url": f"{base}/confirm-email?token=abc",
-               "reset_url": f"{base}/reset-password?token=abc", "expires_at": "12:00 UTC",
-               "approved": True, "reason": "", "text": "Text", "sender": "Anna",
-               "preview": "Hi", "name": "Sam", "email": "sam@example.org", "subject": "Help",
-               "message": "Hello", "request_id": "r1", "member_id": None}
+    context = {
+        "first_name": "Sam",
+        "username": "sam.bakker",
+        "base_url": base,
+        "confirmation_url": f"{base}/confirm-email?token=abc",
+        "reset_url": f"{base}/reset-password?token=abc",
+        "expires_at": "12:00 UTC",
+        "approved": True,
+        "reason": "",
+        "text": "Text",
+        "sender": "Anna",
+        "preview": "Hi",
+        "name": "Sam",
+        "email": "sam@example.org",
+        "subject": "Help",
+        "message": "Hello",
+        "request_id": "r1",
+        "member_id": None,
+    }
     links = {}
     for name in sorted(os.listdir(TEMPLATES)):
         template, lang, _ = name.split(".")
         if lang != language:
             continue
-        for link in (f"{base}/requests/7", f"{base}/relationships/7", f"{base}/dashboard",
-                     f"{base}/inbox/7"):
+        for link in (
+            f"{base}/requests/7",
+            f"{base}/relationships/7",
+            f"{base}/dashboard",
+            f"{base}/inbox/7",
+        ):
             context["link"] = link  # what notifications passes as {{ link }}
             subject, body = mail.render(template, language, context)
             for found in URL.findall(body):
@@ -125,8 +190,14 @@ def rendered_links(language):
 def test_every_templates_link_pattern_is_a_page_of_the_gateway(language):
     routes = create_app().url_map.bind("mentors.example")
     links = rendered_links(language)
-    assert {"welcome", "confirm_email", "password_reset", "affiliation_reviewed",
-            "new_message", "mentoring_update"} <= set(links)
+    assert {
+        "welcome",
+        "confirm_email",
+        "password_reset",
+        "affiliation_reviewed",
+        "new_message",
+        "mentoring_update",
+    } <= set(links)
     for template, found in links.items():
         for link in found:
             path = urlsplit(link).path
@@ -139,22 +210,42 @@ def test_every_templates_link_pattern_is_a_page_of_the_gateway(language):
 
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_the_members_pages_show_their_lists_and_are_accessible(
-        system, tmp_path, new_page, language):
-    words = {"en": ("Inbox", "Mentoring requests", "Notifications", "Your profile",
-                    "Account settings", "Conversation with"),
-             "nl": ("Inbox", "Verzoeken om mentoring", "Meldingen", "Je profiel",
-                    "Accountinstellingen", "Gesprek met")}[language]
+    system, tmp_path, new_page, language
+):
+    words = {
+        "en": (
+            "Inbox",
+            "Mentoring requests",
+            "Notifications",
+            "Your profile",
+            "Account settings",
+            "Conversation with",
+        ),
+        "nl": (
+            "Inbox",
+            "Verzoeken om mentoring",
+            "Meldingen",
+            "Je profiel",
+            "Accountinstellingen",
+            "Gesprek met",
+        ),
+    }[language]
     mentor = onboarded_member(system, tmp_path, registration(first_name="Marit", language=language))
-    mentee = onboarded_member(system, tmp_path, registration(first_name="Sem", language=language),
-                              role="student")
+    mentee = onboarded_member(
+        system, tmp_path, registration(first_name="Sem", language=language), role="student"
+    )
     become_mentor(mentor)
     assert ask(mentee, mentor, message="Could you look at my CV?").status_code == 201
     started = mentee.post("/conversations", {"recipient_id": mentor.user_id, "body": "Hello <b>"})
     assert started.status_code == 201
     page = logged_in_page(new_page, system, mentor, language)
-    for path, heading in (("/inbox", words[0]), ("/requests", words[1]),
-                          ("/notifications", words[2]), ("/profile", words[3]),
-                          ("/settings", words[4])):
+    for path, heading in (
+        ("/inbox", words[0]),
+        ("/requests", words[1]),
+        ("/notifications", words[2]),
+        ("/profile", words[3]),
+        ("/settings", words[4]),
+    ):
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         assert_accessible(page)
@@ -173,7 +264,8 @@ def test_the_members_pages_show_their_lists_and_are_accessible(
 
 
 def test_the_dashboard_links_to_what_the_profile_misses_and_the_profile_saves_it(
-        system, tmp_path, new_page):
+    system, tmp_path, new_page
+):
     member = onboarded_member(system, tmp_path, registration(first_name="Ida", language="en"))
     page = logged_in_page(new_page, system, member, "en")
     page.goto("/dashboard")
@@ -191,7 +283,8 @@ def test_the_dashboard_links_to_what_the_profile_misses_and_the_profile_saves_it
 
 
 def test_settings_change_the_password_the_address_and_the_language(
-        system, mailbox, tmp_path, new_page):
+    system, mailbox, tmp_path, new_page
+):
     member = onboarded_member(system, tmp_path, registration(first_name="Jet", language="en"))
     page = logged_in_page(new_page, system, member, "en")
     page.goto("/settings")
@@ -216,8 +309,12 @@ def test_settings_change_the_password_the_address_and_the_language(
     page.locator("#email_password").fill(new_password)
     page.get_by_role("button", name="Change e-mail address").click()
     expect(page.get_by_role("status")).to_contain_text(new_address)
-    mail_ = wait_until(lambda: mailbox.to(new_address, "^Confirm"), 15, 0.05,
-                       "the confirmation mail to the new address")[-1]
+    mail_ = wait_until(
+        lambda: mailbox.to(new_address, "^Confirm"),
+        15,
+        0.05,
+        "the confirmation mail to the new address",
+    )[-1]
     assert f"{system.gateway_url}/confirm-email?token=" in mail_["body"]
 
     page.get_by_label("Nederlands").check()
@@ -226,10 +323,15 @@ def test_settings_change_the_password_the_address_and_the_language(
     expect(page.get_by_role("status")).to_contain_text("Je taal is gewijzigd.")
     assert_accessible(page)
     # Mails follow: the next reset link comes in Dutch.
-    requests.post(member.url("/password-resets"), json={"login": member.form["username"]},
-                  timeout=10)
-    wait_until(lambda: mailbox.to(member.form["email"], "^Stel je wachtwoord"), 15, 0.05,
-               "the reset mail in Dutch")
+    requests.post(
+        member.url("/password-resets"), json={"login": member.form["username"]}, timeout=10
+    )
+    wait_until(
+        lambda: mailbox.to(member.form["email"], "^Stel je wachtwoord"),
+        15,
+        0.05,
+        "the reset mail in Dutch",
+    )
 
 
 def test_the_members_pages_fit_a_phone(system, tmp_path, new_page):

@@ -3,6 +3,7 @@ confirm the address from the mail, verify, study details, the account being
 created, guidelines, introduction, dashboard; log out, log in, and land on the
 dashboard.  Then the steps' own turns: a manual review, refusing the
 guidelines, the progress page updating itself, and resuming where one left."""
+
 import re
 
 import pytest
@@ -10,35 +11,65 @@ import requests
 from playwright.sync_api import expect
 
 from conftest import registration
-from mentornet_platform.testing import wait_until
+from mentornet_testing import wait_until
 from tests.support import import_records, record_number
 from tests.web.browser import assert_accessible
 from tests.web.conftest import PageMember
 
 # What the user sees, per language: the labels and buttons the test uses.
 TEXT = {
-    "en": {"alumnus": "An alumnus: I graduated here", "number": "Student or staff number",
-           "verify": "Verify", "affiliation": "Verify that you belong to the university",
-           "study": "Your study details", "programme": "Programme", "save": "Save and continue",
-           "creating": "Your account is being created", "continue": "Continue",
-           "guidelines": "Guidelines of the mentor network", "agree": "I agree",
-           "disagree": "I do not agree", "introduction": "A quick introduction to e-mentoring",
-           "finish": "Finish", "welcome": "Welcome, {name}", "log out": "Log out",
-           "complete": "Your profile is {score}% complete.", "log in": "Log in",
-           "username": "Username or e-mail address", "password": "Password",
-           "sign up": "Sign up now", "create account": "Create account",
-           "confirm": "Confirm my e-mail address", "confirmed": "Your e-mail address is confirmed"},
-    "nl": {"alumnus": "Alumnus: ik ben hier afgestudeerd", "number": "Studenten- of personeelsnummer",
-           "verify": "Controleren", "affiliation": "Laat zien dat je bij de universiteit hoort",
-           "study": "Je studiegegevens", "programme": "Opleiding", "save": "Opslaan en verder",
-           "creating": "Je account wordt aangemaakt", "continue": "Verder",
-           "guidelines": "Richtlijnen van het mentornetwerk", "agree": "Ik ga akkoord",
-           "disagree": "Ik ga niet akkoord", "introduction": "Een korte introductie in e-mentoring",
-           "finish": "Afronden", "welcome": "Welkom, {name}", "log out": "Uitloggen",
-           "complete": "Je profiel is {score}% compleet.", "log in": "Inloggen",
-           "username": "Gebruikersnaam of e-mailadres", "password": "Wachtwoord",
-           "sign up": "Meld je nu aan", "create account": "Account aanmaken",
-           "confirm": "Mijn e-mailadres bevestigen", "confirmed": "Je e-mailadres is bevestigd"},
+    "en": {
+        "alumnus": "An alumnus: I graduated here",
+        "number": "Student or staff number",
+        "verify": "Verify",
+        "affiliation": "Verify that you belong to the university",
+        "study": "Your study details",
+        "programme": "Programme",
+        "save": "Save and continue",
+        "creating": "Your account is being created",
+        "continue": "Continue",
+        "guidelines": "Guidelines of the mentor network",
+        "agree": "I agree",
+        "disagree": "I do not agree",
+        "introduction": "A quick introduction to e-mentoring",
+        "finish": "Finish",
+        "welcome": "Welcome, {name}",
+        "log out": "Log out",
+        "complete": "Your profile is {score}% complete.",
+        "log in": "Log in",
+        "username": "Username or e-mail address",
+        "password": "Password",
+        "sign up": "Sign up now",
+        "create account": "Create account",
+        "confirm": "Confirm my e-mail address",
+        "confirmed": "Your e-mail address is confirmed",
+    },
+    "nl": {
+        "alumnus": "Alumnus: ik ben hier afgestudeerd",
+        "number": "Studenten- of personeelsnummer",
+        "verify": "Controleren",
+        "affiliation": "Laat zien dat je bij de universiteit hoort",
+        "study": "Je studiegegevens",
+        "programme": "Opleiding",
+        "save": "Opslaan en verder",
+        "creating": "Je account wordt aangemaakt",
+        "continue": "Verder",
+        "guidelines": "Richtlijnen van het mentornetwerk",
+        "agree": "Ik ga akkoord",
+        "disagree": "Ik ga niet akkoord",
+        "introduction": "Een korte introductie in e-mentoring",
+        "finish": "Afronden",
+        "welcome": "Welkom, {name}",
+        "log out": "Uitloggen",
+        "complete": "Je profiel is {score}% compleet.",
+        "log in": "Inloggen",
+        "username": "Gebruikersnaam of e-mailadres",
+        "password": "Wachtwoord",
+        "sign up": "Meld je nu aan",
+        "create account": "Account aanmaken",
+        "confirm": "Mijn e-mailadres bevestigen",
+        "confirmed": "Je e-mailadres is bevestigd",
+    },
 }
 
 
@@ -46,9 +77,24 @@ def recorded_member(system, tmp_path, language, role="alumnus", **overrides):
     """A sign-up form whose person is in the university's records (number kept on it)."""
     form = registration(language=language, **overrides)
     number = record_number()
-    result = import_records(system, tmp_path, [(
-        number, role, form["first_name"], form["last_name"], form["date_of_birth"],
-        "Archaeology", "Humanities", 2016, 2020 if role == "alumnus" else "", "")])
+    result = import_records(
+        system,
+        tmp_path,
+        [
+            (
+                number,
+                role,
+                form["first_name"],
+                form["last_name"],
+                form["date_of_birth"],
+                "Archaeology",
+                "Humanities",
+                2016,
+                2020 if role == "alumnus" else "",
+                "",
+            )
+        ],
+    )
     assert result.returncode == 0, result.stderr
     form["record_number"] = number
     return form
@@ -63,8 +109,15 @@ def signed_up(system, form):
 
 def sign_up(page, form, text):
     """The sign-up page's form (the guide's step 4), filled as a visitor would."""
-    for name in ("first_name", "last_name", "password", "password_confirmation", "email",
-                 "email_confirmation", "security_answer"):
+    for name in (
+        "first_name",
+        "last_name",
+        "password",
+        "password_confirmation",
+        "email",
+        "email_confirmation",
+        "security_answer",
+    ):
         page.locator(f"#{name}").fill(form[name])
     page.locator("#username").fill(form["username"])
     year, month, day = form["date_of_birth"].split("-")
@@ -121,7 +174,8 @@ def through_the_steps_after_affiliation(page, text, checks=None):
 
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_the_whole_journey_from_sign_up_to_the_dashboard_and_back(
-        new_page, system, mailbox, tmp_path, language):
+    new_page, system, mailbox, tmp_path, language
+):
     text = TEXT[language]
     form = recorded_member(system, tmp_path, language)
     page = new_page(language)
@@ -132,8 +186,9 @@ def test_the_whole_journey_from_sign_up_to_the_dashboard_and_back(
     expect(page).to_have_url(system.gateway_url + "/onboarding/affiliation")
 
     # The address is confirmed from the mail the test SMTP server caught.
-    mail = wait_until(lambda: mailbox.to(form["email"], "^(Confirm|Bevestig)"), 15, 0.05,
-                      "the confirmation mail")[-1]
+    mail = wait_until(
+        lambda: mailbox.to(form["email"], "^(Confirm|Bevestig)"), 15, 0.05, "the confirmation mail"
+    )[-1]
     page.goto(re.search(r"https?://\S+/confirm-email\?token=\S+", mail["body"]).group(0))
     expect(page.locator("html")).to_have_attribute("lang", language)
     page.get_by_role("button", name=text["confirm"]).click()
@@ -145,7 +200,8 @@ def test_the_whole_journey_from_sign_up_to_the_dashboard_and_back(
 
     expect(page).to_have_url(system.gateway_url + "/dashboard")
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        text["welcome"].format(name=form["first_name"]))
+        text["welcome"].format(name=form["first_name"])
+    )
     expect(page.get_by_text(re.compile(text["complete"].format(score=r"\d+")))).to_be_visible()
     assert_accessible(page)
 
@@ -154,7 +210,8 @@ def test_the_whole_journey_from_sign_up_to_the_dashboard_and_back(
     log_in(page, form, text)
     expect(page).to_have_url(system.gateway_url + "/dashboard")
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        text["welcome"].format(name=form["first_name"]))
+        text["welcome"].format(name=form["first_name"])
+    )
 
 
 def test_a_login_resumes_at_the_next_unfinished_step(new_page, system, tmp_path):
@@ -177,12 +234,19 @@ def test_a_login_resumes_at_the_next_unfinished_step(new_page, system, tmp_path)
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])
-def test_no_match_offers_a_manual_review_and_shows_its_status(new_page, system, tmp_path,
-                                                             language):
-    review = {"en": ("Ask for a manual review", "A note for the person who checks",
-                     "waiting for a member of staff"),
-              "nl": ("Vraag om een controle door een medewerker", "Een toelichting voor wie het controleert",
-                     "wacht op een medewerker")}[language]
+def test_no_match_offers_a_manual_review_and_shows_its_status(new_page, system, tmp_path, language):
+    review = {
+        "en": (
+            "Ask for a manual review",
+            "A note for the person who checks",
+            "waiting for a member of staff",
+        ),
+        "nl": (
+            "Vraag om een controle door een medewerker",
+            "Een toelichting voor wie het controleert",
+            "wacht op een medewerker",
+        ),
+    }[language]
     text = TEXT[language]
     form = registration(language=language)
     member = signed_up(system, form)
@@ -202,19 +266,34 @@ def test_no_match_offers_a_manual_review_and_shows_its_status(new_page, system, 
     # Coming back later (a login, /onboarding) shows the same status.
     page.goto("/onboarding")
     expect(page).to_have_url(system.gateway_url + "/onboarding/review")
-    [pending] = [r for r in system.rpc.call("identity", "list_affiliation_reviews",
-                                            kwargs={"status": "pending"})["items"]
-                 if r["user_id"] == member.user_id]
+    [pending] = [
+        r
+        for r in system.rpc.call(
+            "identity", "list_affiliation_reviews", kwargs={"status": "pending"}
+        )["items"]
+        if r["user_id"] == member.user_id
+    ]
     assert pending["note"] == "I studied here as Zoë de Vries."
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_not_agreeing_explains_and_offers_to_delete_the_unfinished_account(
-        new_page, system, tmp_path, language):
-    words = {"en": ("You cannot join without agreeing", "Delete my account",
-                    "Your password is not correct.", "Your account has been deleted"),
-             "nl": ("Zonder akkoord kun je niet meedoen", "Mijn account verwijderen",
-                    "Je wachtwoord klopt niet.", "Je account is verwijderd")}[language]
+    new_page, system, tmp_path, language
+):
+    words = {
+        "en": (
+            "You cannot join without agreeing",
+            "Delete my account",
+            "Your password is not correct.",
+            "Your account has been deleted",
+        ),
+        "nl": (
+            "Zonder akkoord kun je niet meedoen",
+            "Mijn account verwijderen",
+            "Je wachtwoord klopt niet.",
+            "Je account is verwijderd",
+        ),
+    }[language]
     text = TEXT[language]
     form = recorded_member(system, tmp_path, language)
     member = signed_up(system, form)
@@ -234,13 +313,20 @@ def test_not_agreeing_explains_and_offers_to_delete_the_unfinished_account(
     page.get_by_role("button", name=words[1]).click()
     expect(heading).to_have_text(words[3])
     assert_accessible(page)
-    assert requests.post(system.gateway_url + "/api/v1/auth/login", json={
-        "username": form["username"], "password": form["password"]}, timeout=10).status_code == 401
+    assert (
+        requests.post(
+            system.gateway_url + "/api/v1/auth/login",
+            json={"username": form["username"], "password": form["password"]},
+            timeout=10,
+        ).status_code
+        == 401
+    )
     assert member.user_id
 
 
 def test_the_account_page_updates_itself_until_the_account_is_ready(
-        stack_factory, browser, tmp_path):
+    stack_factory, browser, tmp_path
+):
     """Without mentoring running the account cannot be finished: the page says
     what is still being made, and (htmx) updates itself once mentoring starts."""
     stack = stack_factory()

@@ -2,6 +2,7 @@
 section edited on its own form in English and Dutch, profiles' refusals in the
 page's language, the professional history ordered, the mentor settings that
 make a member findable, and a member's public profile."""
+
 import re
 import uuid
 
@@ -14,79 +15,133 @@ from tests.web.browser import assert_accessible
 from tests.web.conftest import PageMember
 
 WORDS = {
-    "en": {"personal": "Personal", "mentor": "Mentor", "no bio": "No bio has been entered yet.",
-           "add bio": "Add your bio", "bio": "My bio", "save": "Save",
-           "saved": "Saved: Bio.", "add headline": "Add a headline",
-           "headline": "Your personal headline", "left": "You have 5 characters left.",
-           "left one": "You have 1 character left.",
-           "over": "You have 5 characters too many.", "at most": "Use at most 125 characters.",
-           "problem": "There is a problem", "verified": "Verified: confirmed by the university's records",
-           "add address": "Add your address", "country": "Country", "city": "City",
-           "bad country": "Use a two-letter ISO 3166 country code, such as NL.",
-           "netherlands": "Netherlands", "add web": "Add your web links", "website": "Website",
-           "bad website": "Enter a full web address starting with https://.",
-           "edit personal": "Edit your personal details", "middle": "Middle names",
-           "add study": "Add a study", "institution": "Institution", "study": "Study",
-           "year started": "Year started", "save study": "Save the study",
-           "year order": "The year you graduated comes before the year you started.",
-           "year graduated": "Year graduated",
-           "available": "I am available as a mentor: mentees may find me and ask me",
-           "cv": "CV review", "interview": "Mock interview", "most": "Most mentees at once",
-           "arts": "Arts and culture", "languages": "Languages you mentor in",
-           "note": "A note for mentees", "save mentor": "Save your mentor settings",
-           "choose activity": "Choose at least one activity to offer.",
-           "number": "Enter a number from 1 to 20.",
-           "mentor saved": "Your mentor settings are saved.",
-           "see as member": "See my profile as a member sees it",
-           "how others see": "This is how other members see your profile.",
-           "not found": "Page not found", "room": "Available as a mentor: room for 2 more mentees.",
-           "dutch": "Dutch"},
-    "nl": {"personal": "Persoonlijk", "mentor": "Mentor",
-           "no bio": "Bij Over mij is nog niets ingevuld.",
-           "add bio": "Over mij invullen", "bio": "Over mij", "save": "Opslaan",
-           "saved": "Opgeslagen: Over mij.", "add headline": "Kopregel toevoegen",
-           "headline": "Je persoonlijke kopregel", "left": "Je hebt nog 5 tekens over.",
-           "left one": "Je hebt nog 1 teken over.",
-           "over": "Je hebt 5 tekens te veel.", "at most": None,
-           "problem": None, "verified": "Geverifieerd: bevestigd door de gegevens van de universiteit",
-           "add address": "Adres toevoegen", "country": "Land", "city": "Plaats",
-           "bad country": "Gebruik een landcode van twee letters (ISO 3166), zoals NL.",
-           "netherlands": "Nederland", "add web": "Weblinks toevoegen", "website": "Website",
-           "bad website": "Vul een volledig webadres in dat begint met https://.",
-           "edit personal": "Persoonsgegevens wijzigen", "middle": None,
-           "add study": "Opleiding toevoegen", "institution": None, "study": "Opleiding",
-           "year started": None, "save study": "Opleiding opslaan",
-           "year order": None, "year graduated": None,
-           "available": "Ik ben beschikbaar als mentor: mentees mogen me vinden en vragen",
-           "cv": "Cv-feedback", "interview": "Oefensollicitatie",
-           "most": "Hoogstens zoveel mentees tegelijk", "arts": "Kunst en cultuur",
-           "languages": "Talen waarin je begeleidt", "note": "Een notitie voor mentees",
-           "save mentor": "Mentorinstellingen opslaan",
-           "choose activity": "Kies minstens één activiteit om aan te bieden.",
-           "number": "Vul een getal van 1 tot en met 20 in.",
-           "mentor saved": "Je mentorinstellingen zijn opgeslagen.",
-           "see as member": "Bekijk mijn profiel zoals een lid het ziet",
-           "how others see": "Zo zien andere leden je profiel.",
-           "not found": None, "room": "Beschikbaar als mentor: ruimte voor nog 2 mentees.",
-           "dutch": "Nederlands"},
+    "en": {
+        "personal": "Personal",
+        "mentor": "Mentor",
+        "no bio": "No bio has been entered yet.",
+        "add bio": "Add your bio",
+        "bio": "My bio",
+        "save": "Save",
+        "saved": "Saved: Bio.",
+        "add headline": "Add a headline",
+        "headline": "Your personal headline",
+        "left": "You have 5 characters left.",
+        "left one": "You have 1 character left.",
+        "over": "You have 5 characters too many.",
+        "at most": "Use at most 125 characters.",
+        "problem": "There is a problem",
+        "verified": "Verified: confirmed by the university's records",
+        "add address": "Add your address",
+        "country": "Country",
+        "city": "City",
+        "bad country": "Use a two-letter ISO 3166 country code, such as NL.",
+        "netherlands": "Netherlands",
+        "add web": "Add your web links",
+        "website": "Website",
+        "bad website": "Enter a full web address starting with https://.",
+        "edit personal": "Edit your personal details",
+        "middle": "Middle names",
+        "add study": "Add a study",
+        "institution": "Institution",
+        "study": "Study",
+        "year started": "Year started",
+        "save study": "Save the study",
+        "year order": "The year you graduated comes before the year you started.",
+        "year graduated": "Year graduated",
+        "available": "I am available as a mentor: mentees may find me and ask me",
+        "cv": "CV review",
+        "interview": "Mock interview",
+        "most": "Most mentees at once",
+        "arts": "Arts and culture",
+        "languages": "Languages you mentor in",
+        "note": "A note for mentees",
+        "save mentor": "Save your mentor settings",
+        "choose activity": "Choose at least one activity to offer.",
+        "number": "Enter a number from 1 to 20.",
+        "mentor saved": "Your mentor settings are saved.",
+        "see as member": "See my profile as a member sees it",
+        "how others see": "This is how other members see your profile.",
+        "not found": "Page not found",
+        "room": "Available as a mentor: room for 2 more mentees.",
+        "dutch": "Dutch",
+    },
+    "nl": {
+        "personal": "Persoonlijk",
+        "mentor": "Mentor",
+        "no bio": "Bij Over mij is nog niets ingevuld.",
+        "add bio": "Over mij invullen",
+        "bio": "Over mij",
+        "save": "Opslaan",
+        "saved": "Opgeslagen: Over mij.",
+        "add headline": "Kopregel toevoegen",
+        "headline": "Je persoonlijke kopregel",
+        "left": "Je hebt nog 5 tekens over.",
+        "left one": "Je hebt nog 1 teken over.",
+        "over": "Je hebt 5 tekens te veel.",
+        "at most": None,
+        "problem": None,
+        "verified": "Geverifieerd: bevestigd door de gegevens van de universiteit",
+        "add address": "Adres toevoegen",
+        "country": "Land",
+        "city": "Plaats",
+        "bad country": "Gebruik een landcode van twee letters (ISO 3166), zoals NL.",
+        "netherlands": "Nederland",
+        "add web": "Weblinks toevoegen",
+        "website": "Website",
+        "bad website": "Vul een volledig webadres in dat begint met https://.",
+        "edit personal": "Persoonsgegevens wijzigen",
+        "middle": None,
+        "add study": "Opleiding toevoegen",
+        "institution": None,
+        "study": "Opleiding",
+        "year started": None,
+        "save study": "Opleiding opslaan",
+        "year order": None,
+        "year graduated": None,
+        "available": "Ik ben beschikbaar als mentor: mentees mogen me vinden en vragen",
+        "cv": "Cv-feedback",
+        "interview": "Oefensollicitatie",
+        "most": "Hoogstens zoveel mentees tegelijk",
+        "arts": "Kunst en cultuur",
+        "languages": "Talen waarin je begeleidt",
+        "note": "Een notitie voor mentees",
+        "save mentor": "Mentorinstellingen opslaan",
+        "choose activity": "Kies minstens één activiteit om aan te bieden.",
+        "number": "Vul een getal van 1 tot en met 20 in.",
+        "mentor saved": "Je mentorinstellingen zijn opgeslagen.",
+        "see as member": "Bekijk mijn profiel zoals een lid het ziet",
+        "how others see": "Zo zien andere leden je profiel.",
+        "not found": None,
+        "room": "Beschikbaar als mentor: ruimte voor nog 2 mentees.",
+        "dutch": "Nederlands",
+    },
 }
 
 
 def dutch_of(text):
     """A msgid's Dutch text from the gateway's catalogue (what the page shows)."""
     from babel.messages.pofile import read_po
-    from mentornet_platform.testing import ROOT
+
+    from mentornet_testing import ROOT
+
     with open(f"{ROOT}/gateway/gateway/translations/nl/LC_MESSAGES/messages.po", "rb") as source:
         message = read_po(source, locale="nl").get(text)
     assert message is not None and message.string, text
     return message.string
 
 
-ENGLISH_FOR = {"at most": "Use at most %(count)s characters.", "problem": "There is a problem",
-               "middle": "Middle names", "institution": "Institution",
-               "year started": "Year started", "year graduated": "Year graduated",
-               "year order": "The year you graduated comes before the year you started.",
-               "not found": "Page not found"}
+ENGLISH_FOR = {
+    "at most": "Use at most %(count)s characters.",
+    "problem": "There is a problem",
+    "middle": "Middle names",
+    "institution": "Institution",
+    "year started": "Year started",
+    "year graduated": "Year graduated",
+    "year order": "The year you graduated comes before the year you started.",
+    "not found": "Page not found",
+}
+
+
 def words(language):
     found = dict(WORDS[language])
     for key, msgid in ENGLISH_FOR.items():
@@ -107,7 +162,8 @@ def onboarded(system, tmp_path, language, role="alumnus", **names):
 
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_each_section_is_edited_on_its_own_form_in_the_pages_language(
-        system, tmp_path, new_page, language):
+    system, tmp_path, new_page, language
+):
     w = words(language)
     member = onboarded(system, tmp_path, language, first_name="Ida")
     page = logged_in(new_page, system, member, language)
@@ -201,7 +257,9 @@ def test_each_section_is_edited_on_its_own_form_in_the_pages_language(
     assert stored["website"] == "https://museum.example.org"
     assert stored["middle_names"] == "Marie"
     assert [(s["programme"], s["verified"]) for s in stored["education"]] == [
-        ("Archaeology", True), ("French", False)]
+        ("Archaeology", True),
+        ("French", False),
+    ]
     assert stored["completeness"]["missing"] == ["professional_history"]
 
 
@@ -257,7 +315,9 @@ def test_positions_are_added_edited_moved_and_removed(system, tmp_path, new_page
     page.get_by_label(re.compile("^End month")).fill("2021-01")
     page.get_by_role("button", name="Save the position").click()
     expect(page.locator("#end_month-error")).to_have_text("A current position has no end month.")
-    expect(page.get_by_role("alert").get_by_role("link", name=re.compile("^End month"))).to_be_visible()
+    expect(
+        page.get_by_role("alert").get_by_role("link", name=re.compile("^End month"))
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_label("I work here now").uncheck()
     page.get_by_label(re.compile("^Job title")).fill("Senior analyst")
@@ -314,9 +374,16 @@ def test_a_student_switches_availability_on_and_is_found(system, tmp_path, new_p
 
     settings = member.get("/me/profile").json()["mentor"]
     assert settings | {"current_mentees": 0} == {
-        "available": True, "activities": ["cv_review", "mock_interview"], "max_mentees": 2,
-        "sectors": ["arts_culture"], "languages": ["en", "nl"], "note": "Evenings suit me best.",
-        "current_mentees": 0, "room_left": 2, "eligible": True}
+        "available": True,
+        "activities": ["cv_review", "mock_interview"],
+        "max_mentees": 2,
+        "sectors": ["arts_culture"],
+        "languages": ["en", "nl"],
+        "note": "Evenings suit me best.",
+        "current_mentees": 0,
+        "room_left": 2,
+        "eligible": True,
+    }
     # Search finds her (profiles' search_mentors, through the API).
     seeker = onboarded(system, tmp_path, "en", first_name="Sem")
     found = seeker.get("/mentors", params={"q": tag}).json()
@@ -331,14 +398,30 @@ def test_a_student_switches_availability_on_and_is_found(system, tmp_path, new_p
 
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_another_members_public_profile_and_one_not_to_be_seen(
-        system, tmp_path, new_page, language):
+    system, tmp_path, new_page, language
+):
     w = words(language)
     owner = onboarded(system, tmp_path, language, first_name="Fenna")
-    assert owner.patch("/me/profile", {
-        "headline": "Curator of maps", "bio": "Old maps, new readers.",
-        "website": "https://fenna.example.org", "address": {"city": "Delft", "country": "NL"},
-        "positions": [{"organisation": "Map Library", "title": "Curator",
-                       "start_month": "2016-03", "current": True}]}).status_code == 200
+    assert (
+        owner.patch(
+            "/me/profile",
+            {
+                "headline": "Curator of maps",
+                "bio": "Old maps, new readers.",
+                "website": "https://fenna.example.org",
+                "address": {"city": "Delft", "country": "NL"},
+                "positions": [
+                    {
+                        "organisation": "Map Library",
+                        "title": "Curator",
+                        "start_month": "2016-03",
+                        "current": True,
+                    }
+                ],
+            },
+        ).status_code
+        == 200
+    )
     viewer = onboarded(system, tmp_path, language, first_name="Jort")
     page = logged_in(new_page, system, viewer, language)
     response = page.goto(f"/members/{owner.user_id}")
@@ -363,7 +446,9 @@ def test_another_members_public_profile_and_one_not_to_be_seen(
         response = page.goto(f"/members/{user_id}")
         assert response.status == 404, user_id
         expect(page.get_by_role("heading", level=1)).to_have_text(w["not found"])
-        expect(main).not_to_contain_text(unverified.form["first_name"] + " " + unverified.form["last_name"])
+        expect(main).not_to_contain_text(
+            unverified.form["first_name"] + " " + unverified.form["last_name"]
+        )
     assert_accessible(page)
 
     # The owner sees hers as a member does.
@@ -383,22 +468,45 @@ def owned_pages(member):
     profile = member.get("/me/profile").json()
     position = profile["positions"][0]["id"]
     study = next(s["id"] for s in profile["education"] if s["source"] == "member")
-    return ["/profile", "/profile/edit/headline", "/profile/edit/bio",
-            "/profile/edit/personal", "/profile/edit/address", "/profile/edit/web",
-            "/profile/positions/new", f"/profile/positions/{position}",
-            "/profile/education/new", f"/profile/education/{study}", "/profile/mentor",
-            f"/members/{member.user_id}"]
+    return [
+        "/profile",
+        "/profile/edit/headline",
+        "/profile/edit/bio",
+        "/profile/edit/personal",
+        "/profile/edit/address",
+        "/profile/edit/web",
+        "/profile/positions/new",
+        f"/profile/positions/{position}",
+        "/profile/education/new",
+        f"/profile/education/{study}",
+        "/profile/mentor",
+        f"/members/{member.user_id}",
+    ]
 
 
 def fill_profile(member):
     long_word = "Rijksdienstvoorhetcultureelerfgoedenarchiefbeheer" * 2
-    assert member.patch("/me/profile", {
-        "headline": "Archivist " + long_word[:100], "bio": long_word,
-        "website": "https://" + "a" * 60 + ".example.org/" + "b" * 80,
-        "address": {"line1": long_word[:150], "city": "Leiden", "country": "NL"},
-        "positions": [{"organisation": long_word[:180], "title": "Archivist",
-                       "start_month": "2016-03", "current": True}],
-        "education": [{"institution": "Sorbonne", "programme": "French"}]}).status_code == 200
+    assert (
+        member.patch(
+            "/me/profile",
+            {
+                "headline": "Archivist " + long_word[:100],
+                "bio": long_word,
+                "website": "https://" + "a" * 60 + ".example.org/" + "b" * 80,
+                "address": {"line1": long_word[:150], "city": "Leiden", "country": "NL"},
+                "positions": [
+                    {
+                        "organisation": long_word[:180],
+                        "title": "Archivist",
+                        "start_month": "2016-03",
+                        "current": True,
+                    }
+                ],
+                "education": [{"institution": "Sorbonne", "programme": "French"}],
+            },
+        ).status_code
+        == 200
+    )
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])
@@ -425,30 +533,37 @@ def test_the_profile_pages_fit_a_phone(system, tmp_path, new_page):
 
 
 def test_a_university_that_narrows_who_mentors_says_so_on_the_page(
-        stack_factory, browser, tmp_path):
+    stack_factory, browser, tmp_path
+):
     """MENTOR_ROLES=alumnus,staff: a student is told, and profiles refuses
     availability in the page's language."""
     stack = stack_factory(MENTOR_ROLES="alumnus,staff")
     stack.start_all()
     student = onboarded_member(stack, tmp_path, registration(language="nl"), role="student")
-    context = browser.new_context(base_url=stack.gateway_url, locale="nl-NL",
-                                  extra_http_headers={"Accept-Language": "nl"})
+    context = browser.new_context(
+        base_url=stack.gateway_url, locale="nl-NL", extra_http_headers={"Accept-Language": "nl"}
+    )
     context.set_default_timeout(20_000)
     page = context.new_page()
     PageMember(stack, student.form, student.user_id).log_in(page)
     page.goto("/profile/mentor")
     main = page.get_by_role("main")
-    expect(main).to_contain_text(dutch_of(
-        "At this university your role cannot offer mentoring; you can still keep your settings "
-        "and ask mentors for help."))
+    expect(main).to_contain_text(
+        dutch_of(
+            "At this university your role cannot offer mentoring; you can still keep your settings "
+            "and ask mentors for help."
+        )
+    )
     page.get_by_label(WORDS["nl"]["available"]).check()
     page.get_by_label(WORDS["nl"]["cv"]).check()
     page.get_by_role("button", name=WORDS["nl"]["save mentor"]).click()
     summary = page.get_by_role("alert")
-    expect(summary).to_contain_text(dutch_of(
-        "At this university your role cannot offer mentoring, so availability stays off."))
+    expect(summary).to_contain_text(
+        dutch_of("At this university your role cannot offer mentoring, so availability stays off.")
+    )
     expect(page.locator("#available-error")).to_have_text(
-        dutch_of("You cannot switch availability on."))
+        dutch_of("You cannot switch availability on.")
+    )
     assert_accessible(page)
     assert student.get("/me/profile").json()["mentor"]["available"] is False
     context.close()

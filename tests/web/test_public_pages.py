@@ -1,6 +1,7 @@
 """The public pages in a real browser, in English and Dutch: the landing page,
 sign-up, the e-mail confirmation, the forgotten password, the helpdesk and the
 policies; each through axe-core."""
+
 import re
 import uuid
 from urllib.parse import urlsplit
@@ -10,7 +11,7 @@ import requests
 from playwright.sync_api import expect
 
 from conftest import ADMIN_TOKEN, registration
-from mentornet_platform.testing import wait_until
+from mentornet_testing import wait_until
 from tests.web.browser import assert_accessible
 
 PUBLIC_PAGES = [  # (path, English h1, Dutch h1)
@@ -22,8 +23,11 @@ PUBLIC_PAGES = [  # (path, English h1, Dutch h1)
     ("/privacy-policy", "Privacy policy", "Privacybeleid"),
     ("/terms", "Terms and conditions", "Gebruiksvoorwaarden"),
     ("/cookie-policy", "Cookie policy", "Cookiebeleid"),
-    ("/confirm-email?token=from-the-mail", "Confirm your e-mail address",
-     "Bevestig je e-mailadres"),
+    (
+        "/confirm-email?token=from-the-mail",
+        "Confirm your e-mail address",
+        "Bevestig je e-mailadres",
+    ),
 ]
 
 
@@ -37,7 +41,9 @@ def mailed_path(mailbox, address, subject):
 
 def fill_sign_up(page, form):
     """The sign-up form, by its English labels, from an API-style form."""
-    day, month, year = reversed(form["date_of_birth"].split("-")) if form["date_of_birth"] else ("", "", "")
+    day, month, year = (
+        reversed(form["date_of_birth"].split("-")) if form["date_of_birth"] else ("", "", "")
+    )
     page.get_by_label("First name").fill(form["first_name"])
     page.get_by_label("Last name").fill(form["last_name"])
     page.get_by_label("Day").fill(day)
@@ -62,7 +68,9 @@ def test_every_public_page_is_accessible_in_both_languages(new_page, language):
     for path, english, dutch in PUBLIC_PAGES:
         page.goto(path)
         expect(page.locator("html")).to_have_attribute("lang", language)
-        expect(page.get_by_role("heading", level=1)).to_have_text(english if language == "en" else dutch)
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            english if language == "en" else dutch
+        )
         assert_accessible(page)
 
 
@@ -71,7 +79,9 @@ def test_the_landing_page_at_phone_width_offers_sign_up_log_in_and_help(new_page
     page.goto("/")
     expect(page.get_by_role("link", name="Sign up now")).to_be_visible()
     expect(page.get_by_role("main").get_by_role("link", name="Log in")).to_be_visible()
-    expect(page.get_by_role("main").get_by_role("link", name="Contact the helpdesk")).to_be_visible()
+    expect(
+        page.get_by_role("main").get_by_role("link", name="Contact the helpdesk")
+    ).to_be_visible()
     # Nothing wider than the phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert_accessible(page)
@@ -79,9 +89,12 @@ def test_the_landing_page_at_phone_width_offers_sign_up_log_in_and_help(new_page
 
 def test_the_landing_page_shows_the_current_service_updates(page, system):
     title = f"Maintenance {uuid.uuid4().hex[:6]}"
-    published = requests.post(system.gateway_url + "/api/v1/admin/service-updates",
-                              json={"title": title, "body": "Sunday morning, briefly."},
-                              headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}, timeout=10)
+    published = requests.post(
+        system.gateway_url + "/api/v1/admin/service-updates",
+        json={"title": title, "body": "Sunday morning, briefly."},
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+        timeout=10,
+    )
     assert published.status_code == 201, published.text
     page.goto("/")
     updates = page.get_by_role("region", name="Service updates")
@@ -90,9 +103,13 @@ def test_the_landing_page_shows_the_current_service_updates(page, system):
 
 def test_a_refused_sign_up_shows_each_error_beside_its_field_and_in_the_summary(page):
     page.goto("/sign-up")
-    form = registration(password_confirmation="another password entirely, no",
-                        email_confirmation="someone.else@example.org", date_of_birth="",
-                        accept_terms=False, language="en")
+    form = registration(
+        password_confirmation="another password entirely, no",
+        email_confirmation="someone.else@example.org",
+        date_of_birth="",
+        accept_terms=False,
+        language="en",
+    )
     fill_sign_up(page, form)
     page.get_by_role("button", name="Create account").click()
     summary = page.get_by_role("alert")
@@ -122,7 +139,8 @@ def test_a_refused_sign_up_in_dutch_names_the_problems_in_dutch(new_page):
     expect(page.get_by_role("alert")).to_contain_text("Enkele velden vragen je aandacht.")
     expect(page.locator("#first_name-error")).to_have_text("Dit veld is verplicht.")
     expect(page.locator("#accept_privacy_policy-error")).to_have_text(
-        "Je moet het privacybeleid accepteren om mee te doen.")
+        "Je moet het privacybeleid accepteren om mee te doen."
+    )
     assert_accessible(page)
 
 
@@ -154,8 +172,14 @@ def test_ones_own_security_question_can_be_written(page, system):
     own.fill("Which tree stood in our garden?")
     page.get_by_role("button", name="Create account").click()
     expect(page).to_have_url(re.compile(r"/onboarding/affiliation$"))
-    assert system.scalar("identity", "SELECT security_question FROM accounts WHERE username = %(u)s",
-                         {"u": form["username"]}) == "Which tree stood in our garden?"
+    assert (
+        system.scalar(
+            "identity",
+            "SELECT security_question FROM accounts WHERE username = %(u)s",
+            {"u": form["username"]},
+        )
+        == "Which tree stood in our garden?"
+    )
 
 
 def test_without_javascript_a_button_suggests_and_checks_the_username(browser, system, member):
@@ -195,7 +219,9 @@ def test_a_used_confirmation_link_says_so(page, mailbox, member):
     for _ in range(2):
         page.goto(path)
         page.get_by_role("button", name="Confirm my e-mail address").click()
-    expect(page.get_by_role("alert")).to_contain_text("This link is invalid, already used or expired.")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "This link is invalid, already used or expired."
+    )
 
 
 def test_the_sign_up_page_links_to_the_policy_versions_it_records(page, system):
@@ -229,8 +255,11 @@ def test_a_forgotten_password_goes_link_question_new_password(page, mailbox, mem
     page.get_by_label("Confirm new password").fill(new)
     page.get_by_role("button", name="Save my new password").click()
     expect(page.get_by_role("status")).to_contain_text("Your password has been changed")
-    login = requests.post(system.gateway_url + "/api/v1/auth/login",
-                          json={"username": member.form["username"], "password": new}, timeout=10)
+    login = requests.post(
+        system.gateway_url + "/api/v1/auth/login",
+        json={"username": member.form["username"], "password": new},
+        timeout=10,
+    )
     assert login.status_code == 200
 
 
@@ -246,5 +275,9 @@ def test_the_helpdesk_form_sends_the_message(new_page, mailbox):
     page.get_by_label("Je bericht").fill("Ik kom niet verder dan de inlogpagina.")
     page.get_by_role("button", name="Versturen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bericht verstuurd")
-    wait_until(lambda: mailbox.to("helpdesk@mentornetwork.invalid", "Inloggen lukt niet"), 15, 0.05,
-               "the message at the helpdesk")
+    wait_until(
+        lambda: mailbox.to("helpdesk@mentornetwork.invalid", "Inloggen lukt niet"),
+        15,
+        0.05,
+        "the message at the helpdesk",
+    )

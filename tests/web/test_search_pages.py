@@ -3,13 +3,14 @@ browser: filters and paging, the sector cloud's link, a request sent (and seen
 by the mentor through the API), each refusal said in words in English and
 Dutch, names found however they are typed, axe on every page in both
 languages, and a phone's width."""
+
 import uuid
 
 import pytest
 from playwright.sync_api import expect
 
 from conftest import registration
-from mentornet_platform.testing import wait_until
+from mentornet_testing import wait_until
 from tests.support import ask, become_mentor, onboarded_member
 from tests.web.browser import assert_accessible
 from tests.web.conftest import PageMember
@@ -30,8 +31,12 @@ def cast(system, tmp_path_factory):
     tag = word()
 
     def person(first, last, language, role="alumnus", headline=None):
-        member = onboarded_member(system, tmp, registration(first_name=first, last_name=last,
-                                                            language=language), role=role)
+        member = onboarded_member(
+            system,
+            tmp,
+            registration(first_name=first, last_name=last, language=language),
+            role=role,
+        )
         if headline:
             assert member.patch("/me/profile", {"headline": headline}).status_code == 200
         return member
@@ -57,10 +62,19 @@ def logged_in(new_page, system, member, language="en", width=None):
 
 def offered_in_mentoring(system, member, available=True):
     """Mentoring learns of an offer by event: wait until it has this one."""
-    wait_until(lambda: system.scalar("mentoring", "SELECT available FROM mentor_offers "
-                                                  "WHERE user_id = %s",
-                                     (str(member.user_id),)) is available,
-               15, 0.1, "mentoring to know the offer")
+    wait_until(
+        lambda: (
+            system.scalar(
+                "mentoring",
+                "SELECT available FROM mentor_offers WHERE user_id = %s",
+                (str(member.user_id),),
+            )
+            is available
+        ),
+        15,
+        0.1,
+        "mentoring to know the offer",
+    )
 
 
 def cards(page):
@@ -70,8 +84,9 @@ def cards(page):
 # -- search -----------------------------------------------------------------------------
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_search_with_filters_and_paging(new_page, system, cast, language):
-    page = logged_in(new_page, system, cast.mentee_en if language == "en" else cast.mentee_nl,
-                     language)
+    page = logged_in(
+        new_page, system, cast.mentee_en if language == "en" else cast.mentee_nl, language
+    )
     page.goto("/search?per_page=2")
     page.locator("#q").fill(cast.tag)
     page.locator("#sector").select_option("arts_culture")
@@ -92,7 +107,8 @@ def test_search_with_filters_and_paging(new_page, system, cast, language):
     page.goto(f"/search?q={cast.tag}&activity=career_advice")
     expect(cards(page)).to_have_text(["Lotte Smit"])
     expect(page.locator("ul.cards")).to_contain_text(
-        "2 free places" if language == "en" else "2 vrije plaatsen")
+        "2 free places" if language == "en" else "2 vrije plaatsen"
+    )
     expect(page.locator("#activity")).to_have_value("career_advice")
 
 
@@ -106,24 +122,28 @@ def test_the_sector_clouds_link_opens_the_search_filtered_by_it(page, system, ca
     expect(cards(page)).to_have_count(0)
 
 
-@pytest.mark.parametrize("language, query, said", [
-    ("en", "graduated_from=2020&graduated_to=2010", "Must not come before the first year."),
-    ("nl", "graduated_from=2020&graduated_to=2010", "Mag niet voor het eerste jaar liggen."),
-    ("en", "graduated_from=soon", "Must be a whole number."),
-    ("nl", "graduated_from=soon", "Vul een geheel getal in."),
-    ("en", "sector=astrology", "Choose a sector from the list."),
-    ("nl", "country=XQ", "Gebruik een landcode van twee letters (ISO 3166), zoals NL."),
-])
-def test_a_bad_filter_is_named_in_the_pages_language(new_page, system, cast, language, query,
-                                                     said):
-    page = logged_in(new_page, system, cast.mentee_en if language == "en" else cast.mentee_nl,
-                     language)
+@pytest.mark.parametrize(
+    "language, query, said",
+    [
+        ("en", "graduated_from=2020&graduated_to=2010", "Must not come before the first year."),
+        ("nl", "graduated_from=2020&graduated_to=2010", "Mag niet voor het eerste jaar liggen."),
+        ("en", "graduated_from=soon", "Must be a whole number."),
+        ("nl", "graduated_from=soon", "Vul een geheel getal in."),
+        ("en", "sector=astrology", "Choose a sector from the list."),
+        ("nl", "country=XQ", "Gebruik een landcode van twee letters (ISO 3166), zoals NL."),
+    ],
+)
+def test_a_bad_filter_is_named_in_the_pages_language(new_page, system, cast, language, query, said):
+    page = logged_in(
+        new_page, system, cast.mentee_en if language == "en" else cast.mentee_nl, language
+    )
     response = page.goto(f"/search?{query}")
     assert response.status == 422
     summary = page.locator("#error-summary")
     expect(summary).to_contain_text(said)
-    expect(summary).to_contain_text("There is a problem" if language == "en"
-                                    else "Er is een probleem")
+    expect(summary).to_contain_text(
+        "There is a problem" if language == "en" else "Er is een probleem"
+    )
     assert_accessible(page)
 
 
@@ -146,7 +166,8 @@ def test_a_mentee_finds_a_mentor_by_name_and_asks(new_page, system, cast):
     page.get_by_role("button", name="Send request").click()
     expect(page.locator(".notice[role=status]")).to_contain_text("Your request has been sent.")
     expect(page.locator("section[aria-labelledby=ask-heading]")).to_contain_text(
-        "the request is waiting for an answer")
+        "the request is waiting for an answer"
+    )
     received = cast.maassen.get("/mentoring/requests", params={"box": "received"}).json()
     [request] = [r for r in received["items"] if r["mentee_id"] == cast.mentee_en.user_id]
     assert request["activities"] == ["mock_interview"]
@@ -156,27 +177,36 @@ def test_a_mentee_finds_a_mentor_by_name_and_asks(new_page, system, cast):
 
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_a_refused_form_says_what_is_missing(new_page, system, cast, language):
-    page = logged_in(new_page, system, cast.mentee_en if language == "en" else cast.mentee_nl,
-                     language)
+    page = logged_in(
+        new_page, system, cast.mentee_en if language == "en" else cast.mentee_nl, language
+    )
     offered_in_mentoring(system, cast.third)
     page.goto(f"/mentors/{cast.third.user_id}")
     page.locator("section[aria-labelledby=ask-heading] button[type=submit]").click()
     summary = page.locator("#error-summary")
     expect(summary).to_be_visible()
-    expect(summary).to_contain_text("Tell the mentor what you would like help with."
-                                    if language == "en"
-                                    else "Vertel de mentor waarmee je hulp wilt.")
+    expect(summary).to_contain_text(
+        "Tell the mentor what you would like help with."
+        if language == "en"
+        else "Vertel de mentor waarmee je hulp wilt."
+    )
     expect(page.locator("#message")).to_have_attribute("aria-invalid", "true")
     assert_accessible(page)
 
 
 REFUSED = {
-    "full": ("This mentor has no free place for another mentee now.",
-             "Deze mentor heeft nu geen vrije plaats voor nog een mentee."),
-    "already asked": ("You already asked this mentor; your request is waiting for an answer.",
-                      "Je hebt deze mentor al gevraagd; je verzoek wacht op antwoord."),
-    "unavailable": ("This mentor is not available now, so you cannot ask them.",
-                    "Deze mentor is nu niet beschikbaar, dus je kunt hem of haar niet vragen."),
+    "full": (
+        "This mentor has no free place for another mentee now.",
+        "Deze mentor heeft nu geen vrije plaats voor nog een mentee.",
+    ),
+    "already asked": (
+        "You already asked this mentor; your request is waiting for an answer.",
+        "Je hebt deze mentor al gevraagd; je verzoek wacht op antwoord.",
+    ),
+    "unavailable": (
+        "This mentor is not available now, so you cannot ask them.",
+        "Deze mentor is nu niet beschikbaar, dus je kunt hem of haar niet vragen.",
+    ),
 }
 
 
@@ -205,55 +235,78 @@ def send_and_expect(pages, refusal):
 def test_refusals_said_in_words_when_the_mentor_is_full(new_page, system, cast, tmp_path):
     mentor = onboarded_member(system, tmp_path, registration(first_name="Fenna", language="en"))
     become_mentor(mentor, max_mentees=1)
-    pages = open_ask_forms(new_page, system, [(cast.mentee_en, "en"), (cast.mentee_nl, "nl")],
-                           mentor)
-    other = onboarded_member(system, tmp_path, registration(first_name="Olaf", language="en"),
-                             role="student")
+    pages = open_ask_forms(
+        new_page, system, [(cast.mentee_en, "en"), (cast.mentee_nl, "nl")], mentor
+    )
+    other = onboarded_member(
+        system, tmp_path, registration(first_name="Olaf", language="en"), role="student"
+    )
     asked = ask(other, mentor)
-    assert mentor.post(f"/mentoring/requests/{asked.json()['id']}/accept",
-                       {"reply": "Welcome"}).status_code == 200
+    assert (
+        mentor.post(
+            f"/mentoring/requests/{asked.json()['id']}/accept", {"reply": "Welcome"}
+        ).status_code
+        == 200
+    )
     send_and_expect(pages, "full")
     # Once profiles knows, the page itself says so, without a form.
     page = pages[0][0]
-    wait_until(lambda: mentor.get("/me/profile").json()["mentor"]["room_left"] == 0, 15, 0.1,
-               "profiles to count the mentee")
+    wait_until(
+        lambda: mentor.get("/me/profile").json()["mentor"]["room_left"] == 0,
+        15,
+        0.1,
+        "profiles to count the mentee",
+    )
     page.goto(f"/mentors/{mentor.user_id}")
     expect(page.locator("section[aria-labelledby=ask-heading]")).to_contain_text(
-        "has no free places now")
+        "has no free places now"
+    )
     expect(page.locator("#message")).to_have_count(0)
 
 
 def test_refusals_said_in_words_when_already_asked(new_page, system, cast, tmp_path):
     mentor = onboarded_member(system, tmp_path, registration(first_name="Gijs", language="en"))
     become_mentor(mentor, max_mentees=2)
-    pages = open_ask_forms(new_page, system, [(cast.mentee_en, "en"), (cast.mentee_nl, "nl")],
-                           mentor)
+    pages = open_ask_forms(
+        new_page, system, [(cast.mentee_en, "en"), (cast.mentee_nl, "nl")], mentor
+    )
     for mentee in (cast.mentee_en, cast.mentee_nl):  # asked meanwhile, in another tab
         assert ask(mentee, mentor).status_code == 201
     send_and_expect(pages, "already asked")
 
 
-def test_refusals_said_in_words_when_the_mentor_is_unavailable(new_page, system, cast,
-                                                               tmp_path):
+def test_refusals_said_in_words_when_the_mentor_is_unavailable(new_page, system, cast, tmp_path):
     mentor = onboarded_member(system, tmp_path, registration(first_name="Hanna", language="en"))
     become_mentor(mentor, max_mentees=2)
-    pages = open_ask_forms(new_page, system, [(cast.mentee_en, "en"), (cast.mentee_nl, "nl")],
-                           mentor)
-    assert mentor.put("/me/mentor-settings", {
-        "available": False, "activities": ["cv_review"], "max_mentees": 2,
-        "sectors": ["arts_culture"], "languages": ["en"]}).status_code == 200
+    pages = open_ask_forms(
+        new_page, system, [(cast.mentee_en, "en"), (cast.mentee_nl, "nl")], mentor
+    )
+    assert (
+        mentor.put(
+            "/me/mentor-settings",
+            {
+                "available": False,
+                "activities": ["cv_review"],
+                "max_mentees": 2,
+                "sectors": ["arts_culture"],
+                "languages": ["en"],
+            },
+        ).status_code
+        == 200
+    )
     offered_in_mentoring(system, mentor, available=False)
     send_and_expect(pages, "unavailable")
     page = pages[1][0]
     page.goto(f"/mentors/{mentor.user_id}")
     expect(page.locator("section[aria-labelledby=public-mentor]")).to_contain_text(
-        "Nu niet beschikbaar als mentor.")
+        "Nu niet beschikbaar als mentor."
+    )
     expect(page.locator("section[aria-labelledby=ask-heading]")).to_contain_text(
-        "zolang die niet beschikbaar is")
+        "zolang die niet beschikbaar is"
+    )
 
 
-def test_ones_own_mentor_page_offers_no_form_and_an_unknown_one_is_not_found(page, system,
-                                                                           cast):
+def test_ones_own_mentor_page_offers_no_form_and_an_unknown_one_is_not_found(page, system, cast):
     PageMember(system, cast.third.form, cast.third.user_id).log_in(page)
     page.goto(f"/mentors/{cast.third.user_id}")
     expect(page.locator("section[aria-labelledby=ask-heading]")).to_contain_text("This is you")
@@ -263,15 +316,19 @@ def test_ones_own_mentor_page_offers_no_form_and_an_unknown_one_is_not_found(pag
 
 
 # -- the directory ------------------------------------------------------------------------
-@pytest.mark.parametrize("language, typed, name", [
-    ("en", "maassen", "Jürgen Maaßen"),
-    ("nl", "MAASSEN", "Jürgen Maaßen"),
-    ("en", "vandenberg", "Eva van den Berg"),
-    ("nl", "berg", "Eva van den Berg"),
-])
+@pytest.mark.parametrize(
+    "language, typed, name",
+    [
+        ("en", "maassen", "Jürgen Maaßen"),
+        ("nl", "MAASSEN", "Jürgen Maaßen"),
+        ("en", "vandenberg", "Eva van den Berg"),
+        ("nl", "berg", "Eva van den Berg"),
+    ],
+)
 def test_the_directory_finds_names_however_typed(new_page, system, cast, language, typed, name):
-    page = logged_in(new_page, system, cast.mentee_en if language == "en" else cast.mentee_nl,
-                     language)
+    page = logged_in(
+        new_page, system, cast.mentee_en if language == "en" else cast.mentee_nl, language
+    )
     page.goto("/directory")
     page.locator("#q").fill(f"{typed} {cast.tag}")
     page.locator("form.search-form button[type=submit]").click()
@@ -284,8 +341,7 @@ def test_the_directory_finds_names_however_typed(new_page, system, cast, languag
 def test_the_directory_narrows_by_programme_and_year(page, system, cast):
     PageMember(system, cast.mentee_en.form, cast.mentee_en.user_id).log_in(page)
     # Every member here studied Archaeology; the alumni graduated in 2014.
-    page.goto(f"/directory?q={cast.tag}&programme=archae&graduated_from=2014"
-              "&graduated_to=2014")
+    page.goto(f"/directory?q={cast.tag}&programme=archae&graduated_from=2014&graduated_to=2014")
     expect(cards(page)).to_have_count(3)
     page.goto(f"/directory?q={cast.tag}&programme=law")
     expect(page.locator("main")).to_contain_text("Nobody matches this search.")
@@ -294,8 +350,12 @@ def test_the_directory_narrows_by_programme_and_year(page, system, cast):
 # -- a phone's width -------------------------------------------------------------------------
 def test_the_pages_fit_a_phone(new_page, system, cast):
     page = logged_in(new_page, system, cast.mentee_nl, "nl", width=375)
-    for path in (f"/search?q={cast.tag}", f"/mentors/{cast.maassen.user_id}",
-                 f"/directory?q={cast.tag}", "/search?graduated_from=soon"):
+    for path in (
+        f"/search?q={cast.tag}",
+        f"/mentors/{cast.maassen.user_id}",
+        f"/directory?q={cast.tag}",
+        "/search?graduated_from=soon",
+    ):
         page.goto(path)
         width = page.locator("html").evaluate("html => html.scrollWidth")
         assert width <= 375, (path, width)

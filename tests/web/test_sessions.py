@@ -1,6 +1,7 @@
 """Page sessions in a real browser: the cookie's flags, a new session at
 login, logout ending identity's session, CSRF, and the JSON API refusing the
 page cookie."""
+
 import pytest
 import requests
 from playwright.sync_api import expect
@@ -34,8 +35,9 @@ def test_the_login_page_is_accessible_in_both_languages(new_page, language, head
     assert_accessible(page)
 
 
-@pytest.mark.parametrize("language,heading", [("en", "Page not found"),
-                                              ("nl", "Pagina niet gevonden")])
+@pytest.mark.parametrize(
+    "language,heading", [("en", "Page not found"), ("nl", "Pagina niet gevonden")]
+)
 def test_the_not_found_page_is_accessible_in_both_languages(new_page, language, heading):
     page = new_page(language)
     response = page.goto("/no-such-page")
@@ -85,11 +87,16 @@ def test_login_starts_a_new_session_and_old_form_tokens_stop_working(page, membe
     member.log_in(page)
     after = session_cookie(page)["value"]
     assert after != before
-    assert system.rpc.call("identity", "authenticate", kwargs={"token": identity_token(after)}
-                             )["user_id"] == member.user_id
+    assert (
+        system.rpc.call("identity", "authenticate", kwargs={"token": identity_token(after)})[
+            "user_id"
+        ]
+        == member.user_id
+    )
     # The form token from before the login belongs to a session that is gone.
-    response = page.request.post("/language", form={"csrf_token": stale_token, "language": "nl",
-                                                    "next": "/"})
+    response = page.request.post(
+        "/language", form={"csrf_token": stale_token, "language": "nl", "next": "/"}
+    )
     assert response.status == 403
     # A second login is a second identity session, not the first one reused.
     other = page.context.browser.new_context(base_url=system.gateway_url).new_page()
@@ -104,13 +111,20 @@ def test_logout_ends_the_session_in_identity(page, member, system, browser):
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("link", name="Log in").first).to_be_visible()
     with pytest.raises(RemoteError) as refused:
-        system.rpc.call("identity", "authenticate",
-                          kwargs={"token": identity_token(cookie["value"])})
+        system.rpc.call(
+            "identity", "authenticate", kwargs={"token": identity_token(cookie["value"])}
+        )
     assert refused.value.exc_type == "NotAuthenticated"
     # A copy of the old cookie no longer logs anyone in.
     replay = browser.new_context(base_url=system.gateway_url)
-    replay.add_cookies([{k: cookie[k] for k in ("name", "value", "domain", "path", "secure",
-                                                 "httpOnly", "sameSite")}])
+    replay.add_cookies(
+        [
+            {
+                k: cookie[k]
+                for k in ("name", "value", "domain", "path", "secure", "httpOnly", "sameSite")
+            }
+        ]
+    )
     again = replay.new_page()
     again.goto("/")
     expect(again.get_by_role("button", name="Log out")).to_have_count(0)
@@ -120,8 +134,11 @@ def test_logout_ends_the_session_in_identity(page, member, system, browser):
 def test_the_json_api_never_accepts_the_page_cookie(page, member, system):
     member.log_in(page)
     cookie = session_cookie(page)
-    response = requests.get(system.gateway_url + "/api/v1/onboarding",
-                            cookies={cookie["name"]: cookie["value"]}, timeout=10)
+    response = requests.get(
+        system.gateway_url + "/api/v1/onboarding",
+        cookies={cookie["name"]: cookie["value"]},
+        timeout=10,
+    )
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_authenticated"
 
@@ -136,6 +153,7 @@ def test_a_form_posted_without_its_token_gets_the_refusal_page(page, system):
 def test_a_members_own_language_wins_and_the_switch_changes_it_in_identity(page, system):
     from conftest import registration
     from tests.web.conftest import PageMember
+
     form = registration(language="nl")
     created = requests.post(system.gateway_url + "/api/v1/accounts", json=form, timeout=10)
     dutch = PageMember(system, form, created.json()["account"]["user_id"])
@@ -155,8 +173,9 @@ def test_a_locked_login_says_so_in_words_with_when_to_retry(page, member):
     for _ in range(6):
         page.locator("#username").fill(member.form["username"])
         page.locator("#password").fill("a wrong password, again and again")
-        with page.expect_response(lambda r: r.url.endswith("/login") and r.request.method == "POST"
-                                  ) as answer:
+        with page.expect_response(
+            lambda r: r.url.endswith("/login") and r.request.method == "POST"
+        ) as answer:
             page.get_by_role("button", name="Log in").click()
     assert answer.value.status == 429 and int(answer.value.headers["retry-after"]) > 0
     expect(page.get_by_role("alert")).to_contain_text("Too many failed attempts")

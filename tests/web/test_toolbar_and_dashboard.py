@@ -2,28 +2,55 @@
 without a reload, folded into a keyboard menu on a phone), the dashboard's
 panels (a service that does not answer greys out only its own), and the
 notifications page (paged, marked read one by one or all at once)."""
+
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from conftest import registration
-from mentornet_platform.testing import wait_until
+from mentornet_testing import wait_until
 from tests.support import ask, become_mentor, onboarded_member
 from tests.web.browser import assert_accessible
 from tests.web.conftest import PageMember
 
 WORDS = {
-    "en": {"toolbar": "Toolbar", "home": "Home", "profile": "Profile", "requests": "Requests",
-           "notifications": "Notifications", "inbox": "Inbox", "settings": "Settings",
-           "help": "Help", "log_out": "Log out", "menu": "Menu", "module": "eMentoring",
-           "welcome": "Welcome", "cloud": "Mentors by work sector", "arts": "Arts and culture",
-           "mark_all": "Mark all as read", "mark_one": "Mark as read"},
-    "nl": {"toolbar": "Werkbalk", "home": "Start", "profile": "Profiel", "requests": "Verzoeken",
-           "notifications": "Meldingen", "inbox": "Inbox", "settings": "Instellingen",
-           "help": "Hulp", "log_out": "Uitloggen", "menu": "Menu", "module": "eMentoring",
-           "welcome": "Welkom", "cloud": "Mentoren per werksector", "arts": "Kunst en cultuur",
-           "mark_all": "Alles als gelezen markeren", "mark_one": "Als gelezen markeren"},
+    "en": {
+        "toolbar": "Toolbar",
+        "home": "Home",
+        "profile": "Profile",
+        "requests": "Requests",
+        "notifications": "Notifications",
+        "inbox": "Inbox",
+        "settings": "Settings",
+        "help": "Help",
+        "log_out": "Log out",
+        "menu": "Menu",
+        "module": "eMentoring",
+        "welcome": "Welcome",
+        "cloud": "Mentors by work sector",
+        "arts": "Arts and culture",
+        "mark_all": "Mark all as read",
+        "mark_one": "Mark as read",
+    },
+    "nl": {
+        "toolbar": "Werkbalk",
+        "home": "Start",
+        "profile": "Profiel",
+        "requests": "Verzoeken",
+        "notifications": "Meldingen",
+        "inbox": "Inbox",
+        "settings": "Instellingen",
+        "help": "Hulp",
+        "log_out": "Uitloggen",
+        "menu": "Menu",
+        "module": "eMentoring",
+        "welcome": "Welkom",
+        "cloud": "Mentoren per werksector",
+        "arts": "Kunst en cultuur",
+        "mark_all": "Alles als gelezen markeren",
+        "mark_one": "Als gelezen markeren",
+    },
 }
 MEMBER_PAGES = ("/dashboard", "/profile", "/inbox", "/requests", "/notifications", "/settings")
 
@@ -50,7 +77,8 @@ def send_message(sender, recipient, body="Hello there"):
 # -- the toolbar -------------------------------------------------------------------------
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_the_toolbar_is_on_every_member_page_and_marks_where_the_member_is(
-        system, tmp_path, new_page, language):
+    system, tmp_path, new_page, language
+):
     words = WORDS[language]
     member = onboarded_member(system, tmp_path, registration(first_name="Tess", language=language))
     page = logged_in(new_page(language), member)
@@ -59,7 +87,9 @@ def test_the_toolbar_is_on_every_member_page_and_marks_where_the_member_is(
         bar = toolbar(page, language)
         for name in ("home", "profile", "requests", "inbox", "settings", "help"):
             expect(bar.get_by_role("link", name=words[name], exact=True)).to_be_visible()
-        expect(bar.get_by_role("link", name=re.compile(f"^{words['notifications']}"))).to_be_visible()
+        expect(
+            bar.get_by_role("link", name=re.compile(f"^{words['notifications']}"))
+        ).to_be_visible()
         expect(bar.get_by_role("button", name=words["log_out"])).to_be_visible()
         expect(bar.get_by_role("button", name="English")).to_be_visible()
         expect(bar.get_by_role("button", name="Nederlands")).to_be_visible()
@@ -76,7 +106,8 @@ def test_the_toolbar_is_on_every_member_page_and_marks_where_the_member_is(
     expect(selector).to_contain_text(words["module"])
     selector.click()
     expect(toolbar(page, language).locator(".module-selector a[aria-current=true]")).to_have_text(
-        words["module"])
+        words["module"]
+    )
 
 
 def test_the_badge_counts_new_notifications_without_a_reload(system, tmp_path, new_page):
@@ -98,8 +129,7 @@ def test_the_badge_counts_new_notifications_without_a_reload(system, tmp_path, n
     expect(link).to_have_accessible_name(f"Notifications ({before + 1} new)")
 
 
-def test_a_tab_nobody_uses_stops_asking_so_the_session_can_idle_out(
-        system, tmp_path, new_page):
+def test_a_tab_nobody_uses_stops_asking_so_the_session_can_idle_out(system, tmp_path, new_page):
     """Each badge request is activity for the 30 minute idle limit: after 25
     minutes without a key or a click the badge stops asking, until the member
     is back (the page's clock is Playwright's, moved on by hand)."""
@@ -108,8 +138,12 @@ def test_a_tab_nobody_uses_stops_asking_so_the_session_can_idle_out(
     page.clock.install()
     logged_in(page, member)
     asked = []
-    page.on("request", lambda request: asked.append(request.url)
-            if request.url.endswith("/notifications/badge") else None)
+    page.on(
+        "request",
+        lambda request: (
+            asked.append(request.url) if request.url.endswith("/notifications/badge") else None
+        ),
+    )
     page.goto("/profile")
     with page.expect_request("**/notifications/badge"):
         page.clock.run_for(11_000)
@@ -172,9 +206,12 @@ def test_on_a_phone_the_toolbar_folds_into_a_menu_used_by_keyboard(system, tmp_p
 
 def test_without_javascript_the_phone_toolbar_is_simply_shown(system, tmp_path, browser):
     member = onboarded_member(system, tmp_path, registration(language="en"))
-    context = browser.new_context(base_url=system.gateway_url, java_script_enabled=False,
-                                  viewport={"width": 375, "height": 800},
-                                  extra_http_headers={"Accept-Language": "en"})
+    context = browser.new_context(
+        base_url=system.gateway_url,
+        java_script_enabled=False,
+        viewport={"width": 375, "height": 800},
+        extra_http_headers={"Accept-Language": "en"},
+    )
     try:
         page = logged_in(context.new_page(), member)
         page.goto("/dashboard")
@@ -187,20 +224,36 @@ def test_without_javascript_the_phone_toolbar_is_simply_shown(system, tmp_path, 
 
 # -- the dashboard -----------------------------------------------------------------------
 DASHBOARD = {
-    "en": {"mentor": "Fenna", "shared": "You both studied Archaeology",
-           "offers": "Offers: CV review, Mock interview", "room": "Room for 10 more mentees",
-           "pending": "waiting for an answer", "as_mentor": "You are the mentor",
-           "as_mentee": "You are the mentee", "search": "Search for mentors",
-           "requests": "Mentoring requests", "relationships": "Your mentoring relationships",
-           "recommended": "Recommended mentors", "profile": "Your profile",
-           "updates": "Service updates"},
-    "nl": {"mentor": "Hanna", "shared": "Jullie studeerden allebei Archaeology",
-           "offers": "Biedt: Cv-feedback, Oefensollicitatie", "room": "Ruimte voor nog 10 mentees",
-           "pending": "wacht op antwoord", "as_mentor": "Jij bent de mentor",
-           "as_mentee": "Jij bent de mentee", "search": "Zoek mentoren",
-           "requests": "Verzoeken om mentoring", "relationships": "Je mentorrelaties",
-           "recommended": "Aanbevolen mentoren", "profile": "Je profiel",
-           "updates": "Berichten over de dienst"},
+    "en": {
+        "mentor": "Fenna",
+        "shared": "You both studied Archaeology",
+        "offers": "Offers: CV review, Mock interview",
+        "room": "Room for 10 more mentees",
+        "pending": "waiting for an answer",
+        "as_mentor": "You are the mentor",
+        "as_mentee": "You are the mentee",
+        "search": "Search for mentors",
+        "requests": "Mentoring requests",
+        "relationships": "Your mentoring relationships",
+        "recommended": "Recommended mentors",
+        "profile": "Your profile",
+        "updates": "Service updates",
+    },
+    "nl": {
+        "mentor": "Hanna",
+        "shared": "Jullie studeerden allebei Archaeology",
+        "offers": "Biedt: Cv-feedback, Oefensollicitatie",
+        "room": "Ruimte voor nog 10 mentees",
+        "pending": "wacht op antwoord",
+        "as_mentor": "Jij bent de mentor",
+        "as_mentee": "Jij bent de mentee",
+        "search": "Zoek mentoren",
+        "requests": "Verzoeken om mentoring",
+        "relationships": "Je mentorrelaties",
+        "recommended": "Aanbevolen mentoren",
+        "profile": "Je profiel",
+        "updates": "Berichten over de dienst",
+    },
 }
 
 
@@ -210,12 +263,15 @@ def panel(page, heading):
 
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_the_dashboard_shows_each_panel_in_the_members_language(
-        system, tmp_path, new_page, language):
+    system, tmp_path, new_page, language
+):
     words, said = WORDS[language], DASHBOARD[language]
-    mentor = onboarded_member(system, tmp_path,
-                              registration(first_name=said["mentor"], language=language))
-    mentee = onboarded_member(system, tmp_path, registration(first_name="Sem", language=language),
-                              role="student")
+    mentor = onboarded_member(
+        system, tmp_path, registration(first_name=said["mentor"], language=language)
+    )
+    mentee = onboarded_member(
+        system, tmp_path, registration(first_name="Sem", language=language), role="student"
+    )
     become_mentor(mentor, max_mentees=10)  # room for 10: first among the recommended
     request_id = ask(mentee, mentor).json()["id"]
     mentor_name = f"{said['mentor']} van der Berg"
@@ -226,16 +282,23 @@ def test_the_dashboard_shows_each_panel_in_the_members_language(
     sent = panel(page, said["requests"]).get_by_role("listitem").filter(has_text=mentor_name)
     expect(sent).to_contain_text(said["pending"])
     expect(sent.get_by_role("link", name=mentor_name)).to_have_attribute(
-        "href", f"/requests/{request_id}")  # the request's own page, with its history
+        "href", f"/requests/{request_id}"
+    )  # the request's own page, with its history
     expect(panel(page, said["relationships"])).to_be_visible()
-    recommended = panel(page, said["recommended"]).get_by_role("article").filter(
-        has=page.get_by_role("heading", name=mentor_name))
+    recommended = (
+        panel(page, said["recommended"])
+        .get_by_role("article")
+        .filter(has=page.get_by_role("heading", name=mentor_name))
+    )
     for reason in ("shared", "offers", "room"):
         expect(recommended).to_contain_text(said[reason])
     expect(recommended.get_by_role("link", name=mentor_name)).to_have_attribute(
-        "href", f"/mentors/{mentor.user_id}")  # the mentor's page, with "Ask for mentoring"
+        "href", f"/mentors/{mentor.user_id}"
+    )  # the mentor's page, with "Ask for mentoring"
     # The profile's missing sections link to their place on the profile.
-    expect(panel(page, said["profile"]).locator("a[href='/profile#profile-headline']")).to_be_visible()
+    expect(
+        panel(page, said["profile"]).locator("a[href='/profile#profile-headline']")
+    ).to_be_visible()
     expect(panel(page, said["updates"])).to_be_visible()
     expect(page.locator(".panel-unavailable")).to_have_count(0)
     assert_accessible(page)
@@ -257,8 +320,9 @@ def test_the_dashboard_shows_each_panel_in_the_members_language(
     accepted = mentor.post(f"/mentoring/requests/{request_id}/accept", {"reply": "Gladly"})
     assert accepted.status_code == 200, accepted.text
     page.goto("/dashboard")
-    current = panel(page, said["relationships"]).get_by_role("listitem").filter(
-        has_text=mentor_name)
+    current = (
+        panel(page, said["relationships"]).get_by_role("listitem").filter(has_text=mentor_name)
+    )
     expect(current).to_contain_text(said["as_mentee"])
     current.get_by_role("link", name=mentor_name).click()
     expect(page).to_have_url(re.compile(r"/relationships/\d+$"))
@@ -267,18 +331,23 @@ def test_the_dashboard_shows_each_panel_in_the_members_language(
     expect(toolbar(page, language).locator("a[aria-current=page]")).to_have_text(words["profile"])
     theirs = logged_in(new_page(language), mentor)
     theirs.goto("/dashboard")
-    expect(panel(theirs, said["relationships"]).get_by_role("listitem").filter(
-        has_text="Sem van der Berg")).to_contain_text(said["as_mentor"])
+    expect(
+        panel(theirs, said["relationships"])
+        .get_by_role("listitem")
+        .filter(has_text="Sem van der Berg")
+    ).to_contain_text(said["as_mentor"])
     assert_accessible(theirs)
 
 
-def test_a_service_that_does_not_answer_greys_out_only_its_panels(stack_factory, tmp_path,
-                                                                   browser):
-    stack = stack_factory()  # the usual 5 s RPC timeout: a sign-up's hash fits in it on a busy machine
+def test_a_service_that_does_not_answer_greys_out_only_its_panels(stack_factory, tmp_path, browser):
+    stack = (
+        stack_factory()
+    )  # the usual 5 s RPC timeout: a sign-up's hash fits in it on a busy machine
     stack.start_all()
     member = onboarded_member(stack, tmp_path, registration(first_name="Noor", language="en"))
-    context = browser.new_context(base_url=stack.gateway_url,
-                                  extra_http_headers={"Accept-Language": "en"})
+    context = browser.new_context(
+        base_url=stack.gateway_url, extra_http_headers={"Accept-Language": "en"}
+    )
     context.set_default_timeout(15_000)
     try:
         page = logged_in(context.new_page(), member)
@@ -295,7 +364,8 @@ def test_a_service_that_does_not_answer_greys_out_only_its_panels(stack_factory,
         expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Noor")
         expect(panel(page, "Your profile").get_by_role("link").first).to_be_visible()
         expect(panel(page, "Mentors by work sector")).not_to_have_class(
-            re.compile(r"panel-unavailable"))
+            re.compile(r"panel-unavailable")
+        )
         expect(badge(page)).to_have_text(re.compile(r"^\d+$"))
         assert_accessible(page)
         toolbar(page, "en").get_by_role("link", name="Profile", exact=True).click()
@@ -311,7 +381,8 @@ def unread(member):
 
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_notifications_are_marked_read_one_by_one_or_all_at_once(
-        system, tmp_path, new_page, language):
+    system, tmp_path, new_page, language
+):
     words = WORDS[language]
     member = onboarded_member(system, tmp_path, registration(first_name="Lot", language=language))
     writer = onboarded_member(system, tmp_path, registration(first_name="Bram", language=language))
@@ -330,7 +401,8 @@ def test_notifications_are_marked_read_one_by_one_or_all_at_once(
     expect(page.get_by_role("status")).to_be_visible()
     expect(badge(page)).to_have_text(str(count - 1))
     expect(page.locator(".notification").first).not_to_have_class(
-        re.compile(r"notification-unread"))
+        re.compile(r"notification-unread")
+    )
     assert unread(member) == count - 1
 
     page.get_by_role("button", name=words["mark_all"]).click()
@@ -346,8 +418,7 @@ def test_notifications_are_marked_read_one_by_one_or_all_at_once(
     expect(page.get_by_text("Second")).to_be_visible()
 
 
-def test_notifications_are_paged_and_another_members_cannot_be_marked(
-        system, tmp_path, new_page):
+def test_notifications_are_paged_and_another_members_cannot_be_marked(system, tmp_path, new_page):
     member = onboarded_member(system, tmp_path, registration(first_name="Jip", language="en"))
     writer = onboarded_member(system, tmp_path, registration(first_name="Bo", language="en"))
     for number in range(21):
@@ -357,14 +428,14 @@ def test_notifications_are_paged_and_another_members_cannot_be_marked(
     page.goto("/notifications")
     expect(page.locator(".notification")).to_have_count(20)
     expect(page.get_by_role("navigation", name="Pages of notifications")).to_contain_text(
-        "Page 1 of 2")
+        "Page 1 of 2"
+    )
     page.get_by_role("link", name="Older notifications").click()
     expect(page).to_have_url(re.compile(r"/notifications\?page=2$"))
     oldest = page.locator(".notification").last
     oldest.get_by_role("button", name="Mark as read").click()
     expect(page).to_have_url(re.compile(r"/notifications\?page=2$"))  # back on the same page
-    expect(page.locator(".notification").last).not_to_have_class(
-        re.compile(r"notification-unread"))
+    expect(page.locator(".notification").last).not_to_have_class(re.compile(r"notification-unread"))
 
     # The writer's own notification, marked through the member's page: not found.
     theirs = writer.get("/notifications").json()["items"][0]["id"]

@@ -1,33 +1,44 @@
 """Sign-up, usernames, login, the account itself and a forgotten password
 (step 4 of the guide and what follows from it)."""
+
 from flask import Blueprint, g, jsonify, request
 
 from gateway.auth import forget_sessions_of, login_required, session_cache
-from gateway.requests_context import body_with, call, client_address, json_body, query_parameters
+from gateway.request_input import body_with, client_address, json_body, query_parameters
+from gateway.service_calls import call
 
 blueprint = Blueprint("accounts", __name__, url_prefix="/api/v1")
 
 
 @blueprint.get("/usernames/suggestion")
 def username_suggestion():
-    names = {name: value.strip() for name, value in query_parameters(
-        ("first_name", "last_name"), required=("first_name", "last_name")).items()}
+    names = {
+        name: value.strip()
+        for name, value in query_parameters(
+            ("first_name", "last_name"), required=("first_name", "last_name")
+        ).items()
+    }
     return jsonify({"username": call("identity", "suggest_username", **names)})
 
 
 @blueprint.get("/usernames/availability")
 def username_availability():
     username = query_parameters(("username",), required=("username",))["username"].strip()
-    return jsonify({"username": username,
-                    "available": call("identity", "username_available", username=username)})
+    return jsonify(
+        {
+            "username": username,
+            "available": call("identity", "username_available", username=username),
+        }
+    )
 
 
 @blueprint.get("/security-questions")
 def security_questions():
     language = query_parameters(("language",)).get("language", "en")
     questions = call("identity", "security_questions")
-    return jsonify({"items": questions.get(language) or questions["en"],
-                    "own_question_allowed": True})
+    return jsonify(
+        {"items": questions.get(language) or questions["en"], "own_question_allowed": True}
+    )
 
 
 @blueprint.post("/accounts")
@@ -35,8 +46,13 @@ def register():
     form = json_body()
     # Identity validates every field (and refuses unknown ones); the key makes
     # a retried POST create one account, not two.
-    result = call("identity", "register_account", registration=form, client=client_address(),
-                  idempotency_key=request.headers.get("Idempotency-Key") or None)
+    result = call(
+        "identity",
+        "register_account",
+        registration=form,
+        client=client_address(),
+        idempotency_key=request.headers.get("Idempotency-Key") or None,
+    )
     return jsonify(result), 201
 
 
@@ -49,10 +65,16 @@ def confirm_email():
 @blueprint.post("/auth/login")
 def login():
     body = body_with(("username", "password"))
-    result = call("identity", "login", username=body.get("username"),
-                  password=body.get("password"), client=client_address())
-    return jsonify({"token": result["token"], "user_id": result["user_id"],
-                    "onboarding": result["onboarding"]})
+    result = call(
+        "identity",
+        "login",
+        username=body.get("username"),
+        password=body.get("password"),
+        client=client_address(),
+    )
+    return jsonify(
+        {"token": result["token"], "user_id": result["user_id"], "onboarding": result["onboarding"]}
+    )
 
 
 @blueprint.post("/auth/logout")
@@ -66,8 +88,10 @@ def logout():
 @blueprint.post("/me/password")
 @login_required
 def change_password():
-    body = body_with(("current_password", "password", "password_confirmation"),
-                     ("current_password", "password", "password_confirmation"))
+    body = body_with(
+        ("current_password", "password", "password_confirmation"),
+        ("current_password", "password", "password_confirmation"),
+    )
     changed = call("identity", "change_password", user_id=g.member["user_id"], **body)
     forget_sessions_of(g.member["user_id"])  # here at once; elsewhere by session_ended
     return jsonify(changed)
@@ -76,8 +100,9 @@ def change_password():
 @blueprint.put("/me/email")
 @login_required
 def change_email():
-    body = body_with(("email", "email_confirmation", "password"),
-                     ("email", "email_confirmation", "password"))
+    body = body_with(
+        ("email", "email_confirmation", "password"), ("email", "email_confirmation", "password")
+    )
     return jsonify(call("identity", "change_email", user_id=g.member["user_id"], **body)), 202
 
 
@@ -85,8 +110,9 @@ def change_email():
 @login_required
 def change_language():
     body = body_with(("language",), ("language",))
-    changed = call("identity", "change_language", user_id=g.member["user_id"],
-                   language=body["language"])
+    changed = call(
+        "identity", "change_language", user_id=g.member["user_id"], language=body["language"]
+    )
     forget_sessions_of(g.member["user_id"])  # the cached language; elsewhere by its event
     return jsonify(changed)
 
@@ -103,8 +129,9 @@ def delete_account():
 @blueprint.post("/password-resets")
 def request_password_reset():
     body = body_with(("login",), ("login",))
-    return jsonify(call("identity", "request_password_reset", login=body["login"],
-                        client=client_address())), 202
+    return jsonify(
+        call("identity", "request_password_reset", login=body["login"], client=client_address())
+    ), 202
 
 
 @blueprint.get("/password-resets/question")
@@ -121,6 +148,8 @@ def verify_password_reset():
 
 @blueprint.post("/password-resets/complete")
 def complete_password_reset():
-    body = body_with(("reset_token", "password", "password_confirmation"),
-                     ("reset_token", "password", "password_confirmation"))
+    body = body_with(
+        ("reset_token", "password", "password_confirmation"),
+        ("reset_token", "password", "password_confirmation"),
+    )
     return jsonify(call("identity", "complete_password_reset", client=client_address(), **body))

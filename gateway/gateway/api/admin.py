@@ -6,13 +6,15 @@ Every try uses one of the client's attempts (identity keeps the count for
 every gateway process and instance); a right token gives it back, so only
 wrong ones add up to a 429.
 """
+
 import hmac
 
 from flask import Blueprint, current_app, jsonify, request
 
 from gateway.auth import bearer_token
 from gateway.errors import ApiError
-from gateway.requests_context import body_with, call, client_address
+from gateway.request_input import body_with, client_address
+from gateway.service_calls import call
 
 blueprint = Blueprint("admin", __name__, url_prefix="/api/v1/admin")
 
@@ -31,8 +33,9 @@ def _operator_only():
 
 @blueprint.get("/affiliation-reviews")
 def reviews():
-    return jsonify(call("identity", "list_affiliation_reviews",
-                        status=request.args.get("status", "pending")))
+    return jsonify(
+        call("identity", "list_affiliation_reviews", status=request.args.get("status", "pending"))
+    )
 
 
 @blueprint.post("/affiliation-reviews/<int:review_id>/<decision>")
@@ -40,19 +43,34 @@ def decide(review_id, decision):
     if decision not in ("approve", "reject"):
         raise ApiError(404, "not_found", "Use approve or reject.")
     body = body_with(("reason", "operator")) if request.get_data() else {}
-    return jsonify(call("identity", "decide_affiliation_review", review_id=review_id,
-                        approve=decision == "approve", operator=body.get("operator", "operator"),
-                        reason=body.get("reason", "")))
+    return jsonify(
+        call(
+            "identity",
+            "decide_affiliation_review",
+            review_id=review_id,
+            approve=decision == "approve",
+            operator=body.get("operator", "operator"),
+            reason=body.get("reason", ""),
+        )
+    )
 
 
 @blueprint.post("/service-updates")
 def publish_service_update():
     body = body_with(("title", "body", "expires_at"), ("title", "body"))
-    return jsonify(call("notifications", "publish_service_update", title=body["title"],
-                        body=body["body"], expires_at=body.get("expires_at"))), 201
+    return jsonify(
+        call(
+            "notifications",
+            "publish_service_update",
+            title=body["title"],
+            body=body["body"],
+            expires_at=body.get("expires_at"),
+        )
+    ), 201
 
 
 @blueprint.get("/message-reports")
 def message_reports():
-    return jsonify(call("notifications", "list_message_reports",
-                        status=request.args.get("status", "open")))
+    return jsonify(
+        call("notifications", "list_message_reports", status=request.args.get("status", "open"))
+    )

@@ -1,5 +1,6 @@
 """The dashboard: one call that composes what three services know
 (gateway.compose, which the dashboard page uses too)."""
+
 from flask import Blueprint, g, jsonify
 
 from gateway import compose

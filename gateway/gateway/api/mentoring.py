@@ -1,8 +1,10 @@
 """Mentoring requests and relationships (the guide's Requests button)."""
+
 from flask import Blueprint, g, jsonify, request
 
 from gateway.auth import login_required
-from gateway.requests_context import body_with, call, query_parameters
+from gateway.request_input import body_with, query_parameters
+from gateway.service_calls import call
 
 blueprint = Blueprint("mentoring", __name__, url_prefix="/api/v1/mentoring")
 
@@ -22,8 +24,15 @@ def ask():
 @login_required
 def requests_():
     args = query_parameters(("box", "status"))
-    return jsonify(call("mentoring", "list_requests", user_id=_me(),
-                        box=args.get("box", "received"), status=args.get("status") or None))
+    return jsonify(
+        call(
+            "mentoring",
+            "list_requests",
+            user_id=_me(),
+            box=args.get("box", "received"),
+            status=args.get("status") or None,
+        )
+    )
 
 
 @blueprint.get("/requests/<int:request_id>")
@@ -42,16 +51,31 @@ def history(request_id):
 @login_required
 def accept(request_id):
     body = body_with(("reply",)) if request.get_data() else {}
-    return jsonify(call("mentoring", "accept_request", mentor_id=_me(), request_id=request_id,
-                        reply=body.get("reply", "")))
+    return jsonify(
+        call(
+            "mentoring",
+            "accept_request",
+            mentor_id=_me(),
+            request_id=request_id,
+            reply=body.get("reply", ""),
+        )
+    )
 
 
 @blueprint.post("/requests/<int:request_id>/decline")
 @login_required
 def decline(request_id):
     body = body_with(("reason", "reply"), ("reason",))
-    return jsonify(call("mentoring", "decline_request", mentor_id=_me(), request_id=request_id,
-                        reason=body["reason"], reply=body.get("reply", "")))
+    return jsonify(
+        call(
+            "mentoring",
+            "decline_request",
+            mentor_id=_me(),
+            request_id=request_id,
+            reason=body["reason"],
+            reply=body.get("reply", ""),
+        )
+    )
 
 
 @blueprint.post("/requests/<int:request_id>/withdraw")
@@ -63,20 +87,34 @@ def withdraw(request_id):
 @blueprint.get("/relationships")
 @login_required
 def relationships():
-    return jsonify(call("mentoring", "list_relationships", user_id=_me(),
-                        current=request.args.get("current", "true") != "false"))
+    return jsonify(
+        call(
+            "mentoring",
+            "list_relationships",
+            user_id=_me(),
+            current=request.args.get("current", "true") != "false",
+        )
+    )
 
 
 @blueprint.get("/relationships/<int:relationship_id>")
 @login_required
 def relationship(relationship_id):
-    return jsonify(call("mentoring", "get_relationship", user_id=_me(),
-                        relationship_id=relationship_id))
+    return jsonify(
+        call("mentoring", "get_relationship", user_id=_me(), relationship_id=relationship_id)
+    )
 
 
 @blueprint.post("/relationships/<int:relationship_id>/end")
 @login_required
 def end(relationship_id):
     body = body_with(("reason",)) if request.get_data() else {}
-    return jsonify(call("mentoring", "end_relationship", user_id=_me(),
-                        relationship_id=relationship_id, reason=body.get("reason", "")))
+    return jsonify(
+        call(
+            "mentoring",
+            "end_relationship",
+            user_id=_me(),
+            relationship_id=relationship_id,
+            reason=body.get("reason", ""),
+        )
+    )

@@ -1,9 +1,11 @@
 """The notification centre, the message inbox, preferences, the helpdesk and
 service updates (the guide's toolbar)."""
+
 from flask import Blueprint, g, jsonify, request
 
 from gateway.auth import login_required, member_if_logged_in
-from gateway.requests_context import body_with, call, client_address, json_body, query_parameters
+from gateway.request_input import body_with, client_address, json_body, query_parameters
+from gateway.service_calls import call
 
 blueprint = Blueprint("notifications", __name__, url_prefix="/api/v1")
 
@@ -21,8 +23,15 @@ def _me():
 @login_required
 def notifications():
     paging = _paging(unread_only=True)
-    return jsonify(call("notifications", "list_notifications", user_id=_me(),
-                        unread_only=request.args.get("unread_only") in ("1", "true"), **paging))
+    return jsonify(
+        call(
+            "notifications",
+            "list_notifications",
+            user_id=_me(),
+            unread_only=request.args.get("unread_only") in ("1", "true"),
+            **paging,
+        )
+    )
 
 
 @blueprint.get("/notifications/unread-count")
@@ -34,8 +43,9 @@ def unread_count():
 @blueprint.post("/notifications/<int:notification_id>/read")
 @login_required
 def mark_read(notification_id):
-    return jsonify(call("notifications", "mark_read", user_id=_me(),
-                        notification_id=notification_id))
+    return jsonify(
+        call("notifications", "mark_read", user_id=_me(), notification_id=notification_id)
+    )
 
 
 @blueprint.post("/notifications/read-all")
@@ -53,8 +63,7 @@ def get_preferences():
 @blueprint.put("/me/notification-preferences")
 @login_required
 def set_preferences():
-    return jsonify(call("notifications", "set_preferences", user_id=_me(),
-                        preferences_=json_body()))
+    return jsonify(call("notifications", "set_preferences", user_id=_me(), choices=json_body()))
 
 
 @blueprint.get("/conversations")
@@ -73,16 +82,30 @@ def start_conversation():
 @blueprint.get("/conversations/<int:conversation_id>/messages")
 @login_required
 def messages(conversation_id):
-    return jsonify(call("notifications", "list_messages", user_id=_me(),
-                        conversation_id=conversation_id, **_paging()))
+    return jsonify(
+        call(
+            "notifications",
+            "list_messages",
+            user_id=_me(),
+            conversation_id=conversation_id,
+            **_paging(),
+        )
+    )
 
 
 @blueprint.post("/conversations/<int:conversation_id>/messages")
 @login_required
 def send_message(conversation_id):
     body = body_with(("body",), ("body",))
-    return jsonify(call("notifications", "send_message", user_id=_me(),
-                        conversation_id=conversation_id, body=body["body"])), 201
+    return jsonify(
+        call(
+            "notifications",
+            "send_message",
+            user_id=_me(),
+            conversation_id=conversation_id,
+            body=body["body"],
+        )
+    ), 201
 
 
 @blueprint.post("/members/<user_id>/block")
@@ -101,16 +124,30 @@ def unblock(user_id):
 @login_required
 def report(message_id):
     body = body_with(("reason",), ("reason",))
-    return jsonify(call("notifications", "report_message", user_id=_me(), message_id=message_id,
-                        reason=body["reason"])), 201
+    return jsonify(
+        call(
+            "notifications",
+            "report_message",
+            user_id=_me(),
+            message_id=message_id,
+            reason=body["reason"],
+        )
+    ), 201
 
 
 @blueprint.post("/helpdesk")
 def helpdesk():
     # Open to visitors; throttled per address and per client in the service.  A
     # logged-in member is named, so their receipt goes to the address they confirmed.
-    return jsonify(call("notifications", "contact_helpdesk", form=json_body(),
-                        client=client_address(), user_id=member_if_logged_in())), 202
+    return jsonify(
+        call(
+            "notifications",
+            "contact_helpdesk",
+            form=json_body(),
+            client=client_address(),
+            user_id=member_if_logged_in(),
+        )
+    ), 202
 
 
 @blueprint.get("/service-updates")

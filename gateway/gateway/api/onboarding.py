@@ -1,8 +1,10 @@
 """Onboarding (steps 5 to 9 of the guide), resumable: every answer says the next step."""
+
 from flask import Blueprint, g, jsonify, request
 
 from gateway.auth import login_required
-from gateway.requests_context import body_with, call
+from gateway.request_input import body_with
+from gateway.service_calls import call
 
 blueprint = Blueprint("onboarding", __name__, url_prefix="/api/v1")
 
@@ -17,9 +19,15 @@ def onboarding_status():
 @login_required
 def verify_affiliation():
     body = body_with(("role", "record_number", "request_review", "note"), ("role", "record_number"))
-    result = call("identity", "verify_affiliation", user_id=g.member["user_id"],
-                  role=body["role"], record_number=body["record_number"],
-                  request_review=body.get("request_review", False), note=body.get("note", ""))
+    result = call(
+        "identity",
+        "verify_affiliation",
+        user_id=g.member["user_id"],
+        role=body["role"],
+        record_number=body["record_number"],
+        request_review=body.get("request_review", False),
+        note=body.get("note", ""),
+    )
     return jsonify(result)
 
 
@@ -27,8 +35,9 @@ def verify_affiliation():
 @login_required
 def study_details():
     body = body_with(("institution", "programme", "faculty", "year_started", "year_graduated"))
-    return jsonify(call("identity", "submit_study_details", user_id=g.member["user_id"],
-                        details=body))
+    return jsonify(
+        call("identity", "submit_study_details", user_id=g.member["user_id"], details=body)
+    )
 
 
 @blueprint.get("/guidelines")
@@ -40,8 +49,15 @@ def guidelines():
 @login_required
 def agree_to_guidelines():
     body = body_with(("version", "agree"), ("version", "agree"))
-    return jsonify(call("identity", "agree_to_guidelines", user_id=g.member["user_id"],
-                        version=body["version"], agree=body["agree"]))
+    return jsonify(
+        call(
+            "identity",
+            "agree_to_guidelines",
+            user_id=g.member["user_id"],
+            version=body["version"],
+            agree=body["agree"],
+        )
+    )
 
 
 @blueprint.post("/onboarding/introduction")

@@ -1,8 +1,10 @@
 """Profiles and mentor settings (step 10 of the guide) and the catalogues."""
+
 from flask import Blueprint, g, jsonify, request
 
 from gateway.auth import login_required
-from gateway.requests_context import call, json_body
+from gateway.request_input import json_body
+from gateway.service_calls import call
 
 blueprint = Blueprint("profiles", __name__, url_prefix="/api/v1")
 
@@ -18,31 +20,45 @@ def own_profile():
 @login_required
 def change_profile():
     # Profiles validates every field and names each bad one (positions.0.end_month).
-    return jsonify(call("profiles", "update_profile", user_id=g.member["user_id"],
-                        changes=json_body()))
+    return jsonify(
+        call("profiles", "update_profile", user_id=g.member["user_id"], changes=json_body())
+    )
 
 
 @blueprint.put("/me/mentor-settings")
 @login_required
 def mentor_settings():
-    return jsonify(call("profiles", "set_mentor_settings", user_id=g.member["user_id"],
-                        settings=json_body()))
+    return jsonify(
+        call("profiles", "set_mentor_settings", user_id=g.member["user_id"], settings=json_body())
+    )
 
 
 @blueprint.get("/profiles/<user_id>")
 @login_required
 def member_profile(user_id):
-    return jsonify(call("profiles", "get_profile", user_id=user_id,
-                        viewer_id=g.member["user_id"]))
+    return jsonify(call("profiles", "get_profile", user_id=user_id, viewer_id=g.member["user_id"]))
 
 
 @blueprint.get("/activities")
 def activities():
-    return jsonify({"items": call("profiles", "catalogue", kind="activities",
-                                  language=request.args.get("language", "en"))})
+    return jsonify(
+        {
+            "items": call(
+                "profiles",
+                "catalogue",
+                kind="activities",
+                language=request.args.get("language", "en"),
+            )
+        }
+    )
 
 
 @blueprint.get("/sectors")
 def sectors():
-    return jsonify({"items": call("profiles", "catalogue", kind="sectors",
-                                  language=request.args.get("language", "en"))})
+    return jsonify(
+        {
+            "items": call(
+                "profiles", "catalogue", kind="sectors", language=request.args.get("language", "en")
+            )
+        }
+    )

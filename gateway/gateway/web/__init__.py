@@ -1,23 +1,50 @@
 """The web pages: server-rendered, working without JavaScript, in English and Dutch.
 
 Pages call the services through the same RPC client as the API
-(``gateway.requests_context.call``) and keep no domain rules: a refused form
+(``gateway.service_calls.call``) and keep no domain rules: a refused form
 shows the owning service's own field errors, translated by code and message
 (``gateway.web.messages``).  A page session is identity's session, its token
 kept in the signed ``__Host-session`` cookie (``gateway.web.sessions``); every
 form carries a CSRF token (Flask-WTF).  The JSON API under /api never reads
 that cookie and is exempt from CSRF: it takes bearer tokens only.
 """
+
 from flask_wtf.csrf import CSRFProtect
 
-from gateway.web import (accounts, dashboard, i18n, inbox, linkedin, mentoring, notifications,
-                         onboarding, pages, photos, profile, search, sessions, settings, toolbar)
+from gateway.web import (
+    accounts,
+    dashboard,
+    i18n,
+    inbox,
+    linkedin,
+    mentoring,
+    notifications,
+    onboarding,
+    pages,
+    photos,
+    profile,
+    search,
+    sessions,
+    settings,
+    toolbar,
+)
 
 csrf = CSRFProtect()
 
-BLUEPRINTS = (pages.blueprint, accounts.blueprint, onboarding.blueprint, dashboard.blueprint,
-              profile.blueprint, mentoring.blueprint, inbox.blueprint, notifications.blueprint,
-              settings.blueprint, search.blueprint, linkedin.blueprint, photos.blueprint)
+BLUEPRINTS = (
+    pages.blueprint,
+    accounts.blueprint,
+    onboarding.blueprint,
+    dashboard.blueprint,
+    profile.blueprint,
+    mentoring.blueprint,
+    inbox.blueprint,
+    notifications.blueprint,
+    settings.blueprint,
+    search.blueprint,
+    linkedin.blueprint,
+    photos.blueprint,
+)
 
 
 def init_app(app, api_blueprints):

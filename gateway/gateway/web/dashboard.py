@@ -1,9 +1,10 @@
 """The member's home: the guide's eMentoring dashboard (the same composed parts
 as GET /api/v1/dashboard), each service's part in its own panel."""
+
 from flask import Blueprint, g, redirect, render_template, url_for
 
 from gateway import compose
-from gateway.requests_context import call_parallel
+from gateway.service_calls import call_parallel
 from gateway.web.i18n import current_language
 from gateway.web.people import me, names
 from gateway.web.profile import SECTIONS
@@ -23,8 +24,10 @@ def cloud(sectors):
     if not sectors:
         return []
     most = max(item["count"] for item in sectors)
-    return sorted(({**item, "size": 1 + (CLOUD_SIZES - 1) * item["count"] // most}
-                   for item in sectors), key=lambda item: item["label"].casefold())
+    return sorted(
+        ({**item, "size": 1 + (CLOUD_SIZES - 1) * item["count"] // most} for item in sectors),
+        key=lambda item: item["label"].casefold(),
+    )
 
 
 def named_reasons(recommended):
@@ -40,11 +43,14 @@ def named_reasons(recommended):
 
 
 def _people_in(board):
-    mentoring_people = [r["mentor_id"] if r["my_role"] == "mentee" else r["mentee_id"]
-                        for r in board["relationships"] or []]
+    mentoring_people = [
+        r["mentor_id"] if r["my_role"] == "mentee" else r["mentee_id"]
+        for r in board["relationships"] or []
+    ]
     mentoring_people += [r["mentor_id"] for r in (board["requests"]["sent"] or [])[:SHOWN_REQUESTS]]
-    mentoring_people += [r["mentee_id"]
-                         for r in (board["requests"]["received"] or [])[:SHOWN_REQUESTS]]
+    mentoring_people += [
+        r["mentee_id"] for r in (board["requests"]["received"] or [])[:SHOWN_REQUESTS]
+    ]
     return mentoring_people
 
 
@@ -53,8 +59,12 @@ def _people_in(board):
 def dashboard():
     # Onboarding's state is asked beside the dashboard's own calls: a member who
     # has not finished is sent on to their next step instead.
-    results = call_parallel({**compose.dashboard_calls(me(), current_language()),
-                             "_onboarding": ("identity", "get_onboarding", {"user_id": me()})})
+    results = call_parallel(
+        {
+            **compose.dashboard_calls(me(), current_language()),
+            "_onboarding": ("identity", "get_onboarding", {"user_id": me()}),
+        }
+    )
     onboarding = results.pop("_onboarding")
     if isinstance(onboarding, Exception):
         raise onboarding
@@ -66,6 +76,11 @@ def dashboard():
     # The other side of each relationship and request, by name: a second round,
     # only for the few shown, and not while profiles (who knows the names) is down.
     people = {} if "profiles" in board["unavailable"] else names(_people_in(board))
-    return render_template("dashboard/dashboard.html", dashboard=board, sections=SECTIONS,
-                           cloud=cloud(board["sector_cloud"]), names=people,
-                           shown_requests=SHOWN_REQUESTS)
+    return render_template(
+        "dashboard/dashboard.html",
+        dashboard=board,
+        sections=SECTIONS,
+        cloud=cloud(board["sector_cloud"]),
+        names=people,
+        shown_requests=SHOWN_REQUESTS,
+    )

@@ -1,5 +1,6 @@
 """The pages' side of gateway.errors: an error as an HTML page in the page's
 language, with the status it has in the API."""
+
 import logging
 
 from flask import make_response, render_template
@@ -25,17 +26,24 @@ TITLES = {
 }
 
 EXPLANATIONS = {
-    "csrf_failed": _l("This form has expired or did not come from this site. Go back, reload "
-                      "the page and send it again."),
-    "not_found": _l("There is no page at this address. Check the address, or start again from "
-                    "the home page."),
+    "csrf_failed": _l(
+        "This form has expired or did not come from this site. Go back, reload "
+        "the page and send it again."
+    ),
+    "not_found": _l(
+        "There is no page at this address. Check the address, or start again from the home page."
+    ),
     "method_not_allowed": _l("This page cannot be used that way."),
-    "too_many_requests": _l("You have sent many requests in a short time. Please wait a little "
-                            "and try again."),
-    "service_unavailable": _l("Part of the Mentor Network is not answering right now. Your data "
-                              "is safe; please try again in a few minutes."),
-    "service_timeout": _l("Part of the Mentor Network is slow to answer right now. Please try "
-                          "again in a few minutes."),
+    "too_many_requests": _l(
+        "You have sent many requests in a short time. Please wait a little and try again."
+    ),
+    "service_unavailable": _l(
+        "Part of the Mentor Network is not answering right now. Your data "
+        "is safe; please try again in a few minutes."
+    ),
+    "service_timeout": _l(
+        "Part of the Mentor Network is slow to answer right now. Please try again in a few minutes."
+    ),
 }
 
 

@@ -1,10 +1,11 @@
 """Forms on pages: what a refused one shows (the error summary at the top and
 each message beside its field), from the owning service's own answer."""
+
 from flask import make_response, render_template, request
 
 from gateway.errors import ApiError, from_remote, retry_after
 from gateway.rpc import RemoteError
-from gateway.requests_context import call
+from gateway.service_calls import call
 from gateway.web.messages import error_message, field_message
 
 
@@ -15,9 +16,10 @@ class Refusal:
     def __init__(self, status, code, message, fields=None, retry_after=None):
         self.status, self.code, self.retry_after = status, code, retry_after
         self.message = error_message(code, message)
-        self.fields = {name: [field_message(text) for text in (texts if isinstance(texts, list)
-                                                               else [texts])]
-                       for name, texts in (fields or {}).items()}
+        self.fields = {
+            name: [field_message(text) for text in (texts if isinstance(texts, list) else [texts])]
+            for name, texts in (fields or {}).items()
+        }
 
     def for_field(self, name):
         return self.fields.get(name, [])

@@ -1,9 +1,10 @@
 """The page's language: the member's setting, then the language cookie, then
 Accept-Language (English and Dutch; catalogues in gateway/translations)."""
+
 from flask import current_app, g, request
 from flask_babel import Babel, get_locale
 
-from gateway.requests_context import call
+from gateway.service_calls import call
 
 LANGUAGES = ("en", "nl")
 LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands"}
@@ -32,9 +33,15 @@ def set_language(response, language):
     """The one place that changes the page language: the cookie for everyone and,
     for a logged-in member, their setting in identity (mails and notifications
     follow it too)."""
-    response.set_cookie(language_cookie_name(), language, max_age=ONE_YEAR, path="/",
-                        secure=current_app.config["PAGE_COOKIES_SECURE"], httponly=True,
-                        samesite="Lax")
+    response.set_cookie(
+        language_cookie_name(),
+        language,
+        max_age=ONE_YEAR,
+        path="/",
+        secure=current_app.config["PAGE_COOKIES_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
     member = g.get("member")
     if member and member.get("language") != language:
         call("identity", "change_language", user_id=member["user_id"], language=language)
@@ -44,5 +51,6 @@ def set_language(response, language):
 
 def init_app(app):
     Babel(app, locale_selector=select_language)
-    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES,
-                                 current_language=current_language)
+    app.jinja_env.globals.update(
+        LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES, current_language=current_language
+    )

@@ -6,11 +6,12 @@ block, a report's reason); these pages forward the form and show its answer.
 Another member's conversation or message, opened by its URL, is a 404 like
 one that does not exist: notifications answers both the same.
 """
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from gateway.requests_context import call
 from gateway.rpc import RemoteError
+from gateway.service_calls import call
 from gateway.web.forms import refused_page, submit
 from gateway.web.people import me
 from gateway.web.sessions import member_required
@@ -42,8 +43,13 @@ def _or_not_found(service, method, **kwargs):
 @blueprint.get("/inbox")
 @member_required
 def inbox():
-    conversations = call("notifications", "list_conversations", user_id=me(),
-                         page=_page_number(), per_page=CONVERSATIONS_PER_PAGE)
+    conversations = call(
+        "notifications",
+        "list_conversations",
+        user_id=me(),
+        page=_page_number(),
+        per_page=CONVERSATIONS_PER_PAGE,
+    )
     pages = max(1, -(-conversations["total"] // CONVERSATIONS_PER_PAGE))
     return render_template("inbox/inbox.html", conversations=conversations, pages=pages)
 
@@ -52,11 +58,21 @@ def _thread(conversation_id, refused=None, body="", status=200):
     """A conversation's page: its newest messages shown oldest first, as a
     conversation is read; reading marks the member's received messages read."""
     page = _page_number()
-    thread = _or_not_found("notifications", "list_messages", user_id=me(),
-                           conversation_id=conversation_id, page=page, per_page=MESSAGES_PER_PAGE)
-    context = {"conversation": thread["conversation"], "messages": thread["items"][::-1],
-               "page": page, "earlier": thread["total"] > page * MESSAGES_PER_PAGE,
-               "body": body}
+    thread = _or_not_found(
+        "notifications",
+        "list_messages",
+        user_id=me(),
+        conversation_id=conversation_id,
+        page=page,
+        per_page=MESSAGES_PER_PAGE,
+    )
+    context = {
+        "conversation": thread["conversation"],
+        "messages": thread["items"][::-1],
+        "page": page,
+        "earlier": thread["total"] > page * MESSAGES_PER_PAGE,
+        "body": body,
+    }
     if refused:
         return refused_page("inbox/conversation.html", refused, **context)
     return render_template("inbox/conversation.html", refused=None, **context), status
@@ -72,15 +88,22 @@ def conversation(conversation_id):
 @member_required
 def reply(conversation_id):
     body = request.form.get("body", "")
-    result, refused = submit("notifications", "send_message", user_id=me(),
-                             conversation_id=conversation_id, body=body)
+    result, refused = submit(
+        "notifications", "send_message", user_id=me(), conversation_id=conversation_id, body=body
+    )
     if refused:
         if refused.status == 404:
             abort(404)
         return _thread(conversation_id, refused, body)
     flash(_("Your message is sent."))
-    return redirect(url_for("web_inbox.conversation", conversation_id=conversation_id,
-                            _anchor=f"message-{result['id']}"), 303)
+    return redirect(
+        url_for(
+            "web_inbox.conversation",
+            conversation_id=conversation_id,
+            _anchor=f"message-{result['id']}",
+        ),
+        303,
+    )
 
 
 def _recipient(user_id):
@@ -102,21 +125,29 @@ def new_conversation():
 @member_required
 def start_conversation():
     to, body = request.form.get("to", ""), request.form.get("body", "")
-    result, refused = submit("notifications", "start_conversation", user_id=me(),
-                             recipient_id=to, body=body)
+    result, refused = submit(
+        "notifications", "start_conversation", user_id=me(), recipient_id=to, body=body
+    )
     if refused:
         return refused_page("inbox/new.html", refused, recipient=_recipient(to), body=body)
     flash(_("Your message is sent."))
-    return redirect(url_for("web_inbox.conversation", conversation_id=result["id"],
-                            _anchor=f"message-{result['message']['id']}"), 303)
+    return redirect(
+        url_for(
+            "web_inbox.conversation",
+            conversation_id=result["id"],
+            _anchor=f"message-{result['message']['id']}",
+        ),
+        303,
+    )
 
 
 def _back_to_conversation():
     """Back to the thread the form was on (it shows the block's state), else the inbox."""
     conversation_id = request.form.get("conversation", "")
     if conversation_id.isdigit():
-        return redirect(url_for("web_inbox.conversation", conversation_id=int(conversation_id)),
-                        303)
+        return redirect(
+            url_for("web_inbox.conversation", conversation_id=int(conversation_id)), 303
+        )
     return redirect(url_for("web_inbox.inbox"), 303)
 
 
@@ -145,14 +176,18 @@ def report(message_id):
 @member_required
 def send_report(message_id):
     reason = request.form.get("reason", "")
-    reported, refused = submit("notifications", "report_message", user_id=me(), message_id=message_id,
-                        reason=reason)
+    reported, refused = submit(
+        "notifications", "report_message", user_id=me(), message_id=message_id, reason=reason
+    )
     if refused:
         if refused.status == 404:
             abort(404)
-        message = _or_not_found("notifications", "get_message", user_id=me(),
-                                message_id=message_id)
+        message = _or_not_found("notifications", "get_message", user_id=me(), message_id=message_id)
         return refused_page("inbox/report.html", refused, message=message, reason=reason)
-    flash(_("Thank you. Your report is sent to the Mentor Network's operators, who will look "
-            "at the message."))
+    flash(
+        _(
+            "Thank you. Your report is sent to the Mentor Network's operators, who will look "
+            "at the message."
+        )
+    )
     return _back_to_conversation()

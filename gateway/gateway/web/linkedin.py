@@ -8,19 +8,31 @@ comes pre-filled) or, when LinkedIn verified an address that an account here
 has confirmed, while they log in with that account's password: only then may
 they link it (``/linkedin/link``).  Nothing is ever linked by address.
 """
+
 import base64
 import logging
 from datetime import datetime
 from urllib.parse import urlsplit
 
 import requests
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   session, url_for)
-from flask_babel import format_datetime, gettext as _
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_datetime
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from gateway import linkedin, linkedin_archive
-from gateway.requests_context import call, client_address
+from gateway.request_input import client_address
+from gateway.service_calls import call
 from gateway.web import sessions
 from gateway.web.forms import Refusal, refused_page, submit
 from gateway.web.people import me
@@ -30,7 +42,7 @@ log = logging.getLogger(__name__)
 blueprint = Blueprint("web_linkedin", __name__)
 
 PENDING = "linkedin_pending"  # a LinkedIn member not linked yet: their verified claims
-INTENT = "linkedin_intent"    # what the round trip to LinkedIn is for
+INTENT = "linkedin_intent"  # what the round trip to LinkedIn is for
 KEPT_CLAIMS = ("sub", "given_name", "family_name", "email", "email_verified", "picture")
 PICTURE_MAX_BYTES = 1024 * 1024
 
@@ -88,11 +100,13 @@ def callback():
         if not member or member["user_id"] != intent.get("user_id"):
             return _failed()  # the session changed hands since Connect was pressed
         return _link_and_import(claims)
-    result = call("identity", "linkedin_sign_in", claims=identity_claims(claims),
-                  client=client_address())
+    result = call(
+        "identity", "linkedin_sign_in", claims=identity_claims(claims), client=client_address()
+    )
     if result["linked"]:
         sessions.log_in(result["token"])
         from gateway.web.accounts import after_login
+
         return redirect(after_login(result.get("onboarding")), 303)
     keep_pending(claims)
     if result["address_has_account"]:
@@ -103,28 +117,44 @@ def callback():
 
 
 def identity_claims(claims):
-    return {"sub": claims["sub"], "email": claims.get("email"),
-            "email_verified": bool(claims.get("email_verified"))}
+    return {
+        "sub": claims["sub"],
+        "email": claims.get("email"),
+        "email_verified": bool(claims.get("email_verified")),
+    }
 
 
 def _link_and_import(claims):
     """Connect: link (identity), then import the names and the photo (profiles)."""
-    linked, refused = submit("identity", "link_linkedin", user_id=me(),
-                        claims=identity_claims(claims))
+    linked, refused = submit(
+        "identity", "link_linkedin", user_id=me(), claims=identity_claims(claims)
+    )
     if refused:
         flash(refused.message)
         return redirect(url_for("web_profile.profile"), 303)
-    names = {k: v for k, v in (("first_name", claims.get("given_name")),
-                               ("last_name", claims.get("family_name"))) if v}
+    names = {
+        k: v
+        for k, v in (
+            ("first_name", claims.get("given_name")),
+            ("last_name", claims.get("family_name")),
+        )
+        if v
+    }
     imported, refused = submit("profiles", "import_from_linkedin", user_id=me(), changes=names)
     photo = import_picture(me(), claims.get("picture"))
     if refused:
-        flash(_("Your profile is connected to LinkedIn, but your names from LinkedIn could not "
-                "be used: %(reason)s", reason="; ".join(
-                    m for messages in refused.fields.values() for m in messages)))
+        flash(
+            _(
+                "Your profile is connected to LinkedIn, but your names from LinkedIn could not "
+                "be used: %(reason)s",
+                reason="; ".join(m for messages in refused.fields.values() for m in messages),
+            )
+        )
     else:
-        flash(_("Your profile is connected to LinkedIn: your names were imported.") +
-              (" " + _("Your photo from LinkedIn is on your profile.") if photo else ""))
+        flash(
+            _("Your profile is connected to LinkedIn: your names were imported.")
+            + (" " + _("Your photo from LinkedIn is on your profile.") if photo else "")
+        )
     return redirect(url_for("web_profile.profile"), 303)
 
 
@@ -137,8 +167,9 @@ def import_picture(user_id, url):
         return False
     parts = urlsplit(url)
     local = parts.hostname in ("127.0.0.1", "localhost")
-    if parts.hostname not in current_app.config["LINKEDIN_PICTURE_HOSTS"] or \
-            not (parts.scheme == "https" or (local and parts.scheme == "http")):
+    if parts.hostname not in current_app.config["LINKEDIN_PICTURE_HOSTS"] or not (
+        parts.scheme == "https" or (local and parts.scheme == "http")
+    ):
         log.info("LinkedIn picture from %s not fetched: host not allowed", parts.hostname)
         return False
     try:
@@ -151,8 +182,13 @@ def import_picture(user_id, url):
         return False
     if len(data) > PICTURE_MAX_BYTES:
         return False
-    stored, refused = submit("profiles", "set_photo", user_id=user_id,
-                        image=base64.b64encode(data).decode("ascii"), source="linkedin")
+    stored, refused = submit(
+        "profiles",
+        "set_photo",
+        user_id=user_id,
+        image=base64.b64encode(data).decode("ascii"),
+        source="linkedin",
+    )
     return refused is None
 
 
@@ -175,8 +211,9 @@ def link():
 @blueprint.post("/linkedin/unlink")
 @member_required
 def unlink():
-    unlinked, refused = submit("identity", "unlink_linkedin", user_id=me(),
-                        password=request.form.get("password", ""))
+    unlinked, refused = submit(
+        "identity", "unlink_linkedin", user_id=me(), password=request.form.get("password", "")
+    )
     if refused:
         flash(refused.message)
     else:
@@ -192,19 +229,36 @@ def _serializer():
 def _row_refusal(refused, lines):
     """The profile's field errors as the archive's rows: 'Positions.csv, line 4:
     Started On: ...'."""
-    columns = {"positions": ("Positions.csv", {"organisation": "Company Name", "title": "Title",
-                                               "location": "Location",
-                                               "start_month": "Started On",
-                                               "end_month": "Finished On"}),
-               "education": ("Education.csv", {"institution": "School Name",
-                                               "programme": "Degree Name",
-                                               "year_started": "Start Date",
-                                               "year_graduated": "End Date"})}
+    columns = {
+        "positions": (
+            "Positions.csv",
+            {
+                "organisation": "Company Name",
+                "title": "Title",
+                "location": "Location",
+                "start_month": "Started On",
+                "end_month": "Finished On",
+            },
+        ),
+        "education": (
+            "Education.csv",
+            {
+                "institution": "School Name",
+                "programme": "Degree Name",
+                "year_started": "Start Date",
+                "year_graduated": "End Date",
+            },
+        ),
+    }
     named = []
     for path, messages in refused.fields.items():
         parts = path.split(".")
-        if parts[0] in columns and len(parts) >= 2 and parts[1].isdigit() and \
-                int(parts[1]) < len(lines.get(parts[0], [])):
+        if (
+            parts[0] in columns
+            and len(parts) >= 2
+            and parts[1].isdigit()
+            and int(parts[1]) < len(lines.get(parts[0], []))
+        ):
             file, names = columns[parts[0]]
             column = names.get(parts[2], parts[2]) if len(parts) > 2 else ""
             where = _("%(file)s, line %(line)s", file=file, line=lines[parts[0]][int(parts[1])])
@@ -225,8 +279,7 @@ def archive():
             changes = _serializer().loads(request.form.get("changes", ""))
         except BadSignature:
             abort(400)
-        result, refused = submit("profiles", "import_from_linkedin", user_id=me(),
-                                 changes=changes)
+        result, refused = submit("profiles", "import_from_linkedin", user_id=me(), changes=changes)
         if refused:
             return refused_page("linkedin/archive.html", refused, preview=None, problems=[])
         flash(_("Your LinkedIn data was imported."))
@@ -234,8 +287,12 @@ def archive():
     upload = request.files.get("archive")
     raw = upload.read() if upload else b""
     if not raw:
-        refused = Refusal(422, "invalid_input", "Choose the ZIP archive you downloaded from LinkedIn.",
-                          {"archive": ["Choose the ZIP archive you downloaded from LinkedIn."]})
+        refused = Refusal(
+            422,
+            "invalid_input",
+            "Choose the ZIP archive you downloaded from LinkedIn.",
+            {"archive": ["Choose the ZIP archive you downloaded from LinkedIn."]},
+        )
         return refused_page("linkedin/archive.html", refused, preview=None, problems=[])
     try:
         changes, lines = linkedin_archive.changes_from(linkedin_archive.read_archive(raw))
@@ -243,14 +300,23 @@ def archive():
         message = _(exc.message, **exc.params)
         refused = Refusal(422, "invalid_input", message, {"archive": [message]})
         return refused_page("linkedin/archive.html", refused, preview=None, problems=[])
-    result, refused = submit("profiles", "import_from_linkedin", user_id=me(), changes=changes,
-                             dry_run=True)
+    result, refused = submit(
+        "profiles", "import_from_linkedin", user_id=me(), changes=changes, dry_run=True
+    )
     if refused:
-        return refused_page("linkedin/archive.html", refused, preview=None,
-                            problems=_row_refusal(refused, lines))
-    return render_template("linkedin/archive.html", refused=None, problems=[],
-                           preview={"changes": changes, "replaced": result["replaced"],
-                                    "token": _serializer().dumps(changes)})
+        return refused_page(
+            "linkedin/archive.html", refused, preview=None, problems=_row_refusal(refused, lines)
+        )
+    return render_template(
+        "linkedin/archive.html",
+        refused=None,
+        problems=[],
+        preview={
+            "changes": changes,
+            "replaced": result["replaced"],
+            "token": _serializer().dumps(changes),
+        },
+    )
 
 
 def init_app(app):

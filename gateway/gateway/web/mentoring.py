@@ -6,12 +6,14 @@ request is still open, the mentor's room): a refusal is its own answer, in
 the page's language (gateway.web.messages).  Another member's request or
 relationship is "not found", as mentoring answers it: the same page as one
 that does not exist."""
+
 from datetime import datetime
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import format_date, format_time, lazy_gettext as _l
+from flask_babel import format_date, format_time
+from flask_babel import lazy_gettext as _l
 
-from gateway.requests_context import call_parallel
+from gateway.service_calls import call_parallel
 from gateway.web.forms import form_values, refused_page, submit
 from gateway.web.i18n import current_language
 from gateway.web.people import me, names
@@ -20,16 +22,28 @@ from mentornet_contracts.events import DECLINE_REASONS
 
 blueprint = Blueprint("web_mentoring", __name__)
 
-STATUSES = {"pending": _l("waiting for an answer"), "accepted": _l("accepted"),
-            "declined": _l("declined"), "withdrawn": _l("withdrawn"), "expired": _l("expired")}
+STATUSES = {
+    "pending": _l("waiting for an answer"),
+    "accepted": _l("accepted"),
+    "declined": _l("declined"),
+    "withdrawn": _l("withdrawn"),
+    "expired": _l("expired"),
+}
 # What each change in a request's history says, from the side of who reads it.
-CHANGES = {"pending": _l("Asked"), "accepted": _l("Accepted"), "declined": _l("Declined"),
-           "withdrawn": _l("Withdrawn"), "expired": _l("Expired without an answer")}
+CHANGES = {
+    "pending": _l("Asked"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "withdrawn": _l("Withdrawn"),
+    "expired": _l("Expired without an answer"),
+}
 # Labels of mentoring's decline reasons (the codes are mentoring's, in the contracts).
-DECLINE_REASON_LABELS = {"no_capacity": _l("I have no room for another mentee now"),
-                         "not_my_expertise": _l("This is not my expertise"),
-                         "not_available_now": _l("I am not available now"),
-                         "other": _l("Another reason")}
+DECLINE_REASON_LABELS = {
+    "no_capacity": _l("I have no room for another mentee now"),
+    "not_my_expertise": _l("This is not my expertise"),
+    "not_available_now": _l("I am not available now"),
+    "other": _l("Another reason"),
+}
 DONE = {"accepted", "declined", "withdrawn", "ended"}
 
 
@@ -45,17 +59,27 @@ def local_date(value, with_time=False):
 
 
 def _labels():
-    return {"statuses": STATUSES, "changes": CHANGES,
-            "decline_reasons": [(code, DECLINE_REASON_LABELS.get(code, code))
-                                for code in DECLINE_REASONS]}
+    return {
+        "statuses": STATUSES,
+        "changes": CHANGES,
+        "decline_reasons": [
+            (code, DECLINE_REASON_LABELS.get(code, code)) for code in DECLINE_REASONS
+        ],
+    }
 
 
 def _with_activities(name, method, **kwargs):
     """A mentoring call and the activities' labels, asked in parallel."""
-    found = call_parallel({
-        name: ("mentoring", method, kwargs),
-        "activities": ("profiles", "catalogue", {"kind": "activities",
-                                                  "language": current_language()})})
+    found = call_parallel(
+        {
+            name: ("mentoring", method, kwargs),
+            "activities": (
+                "profiles",
+                "catalogue",
+                {"kind": "activities", "language": current_language()},
+            ),
+        }
+    )
     for result in found.values():
         if isinstance(result, Exception):
             raise result
@@ -74,18 +98,32 @@ def requests_():
     boxes, activities = _with_activities("requests", "overview", user_id=me())
     received, sent = boxes["requests"]["received"], boxes["requests"]["sent"]
     people = [r["mentee_id"] for r in received] + [r["mentor_id"] for r in sent]
-    return render_template("mentoring/requests.html", received=received, sent=sent,
-                           names=names(people), activities=activities, **_labels())
+    return render_template(
+        "mentoring/requests.html",
+        received=received,
+        sent=sent,
+        names=names(people),
+        activities=activities,
+        **_labels(),
+    )
 
 
 def _request_page(request_id, refused=None, form=None, values=None):
     """The request's own page; after a refusal, ``form`` names the form it belongs
     to (accept, decline or withdraw) and ``values`` are what the member typed."""
-    one, activities = _with_activities("request", "get_request", user_id=me(),
-                                       request_id=request_id)
+    one, activities = _with_activities(
+        "request", "get_request", user_id=me(), request_id=request_id
+    )
     other = one["mentee_id"] if one["my_role"] == "mentor" else one["mentor_id"]
-    context = dict(item=one, other_name=names([other]).get(other), activities=activities,
-                   refused_form=form, values=values or {}, done=_done(), **_labels())
+    context = dict(
+        item=one,
+        other_name=names([other]).get(other),
+        activities=activities,
+        refused_form=form,
+        values=values or {},
+        done=_done(),
+        **_labels(),
+    )
     if refused:
         return refused_page("mentoring/request.html", refused, **context)
     return render_template("mentoring/request.html", refused=None, **context)
@@ -103,9 +141,14 @@ def _answer(request_id, form, method, values, **member):
     result, refused = submit("mentoring", method, request_id=request_id, **member, **values)
     if refused:
         return _request_page(request_id, refused, form, values)
-    return redirect(url_for("web_mentoring.request_detail", request_id=request_id,
-                            done=result["request"]["status"] if "request" in result
-                            else result["status"]), 303)
+    return redirect(
+        url_for(
+            "web_mentoring.request_detail",
+            request_id=request_id,
+            done=result["request"]["status"] if "request" in result else result["status"],
+        ),
+        303,
+    )
 
 
 @blueprint.post("/requests/<int:request_id>/accept")
@@ -117,8 +160,9 @@ def accept(request_id):
 @blueprint.post("/requests/<int:request_id>/decline")
 @member_required
 def decline(request_id):
-    return _answer(request_id, "decline", "decline_request", form_values("reason", "reply"),
-                   mentor_id=me())
+    return _answer(
+        request_id, "decline", "decline_request", form_values("reason", "reply"), mentor_id=me()
+    )
 
 
 @blueprint.post("/requests/<int:request_id>/withdraw")
@@ -129,28 +173,41 @@ def withdraw(request_id):
 
 # -- relationships ---------------------------------------------------------------
 def _partner(relationship):
-    return relationship["mentee_id"] if relationship["my_role"] == "mentor" \
+    return (
+        relationship["mentee_id"]
+        if relationship["my_role"] == "mentor"
         else relationship["mentor_id"]
+    )
 
 
 @blueprint.get("/relationships")
 @member_required
 def relationships():
-    found, activities = _with_activities("relationships", "list_relationships", user_id=me(),
-                                         current=False)
+    found, activities = _with_activities(
+        "relationships", "list_relationships", user_id=me(), current=False
+    )
     items = found["items"]
     return render_template(
-        "mentoring/relationships.html", current=[r for r in items if not r["ended_at"]],
-        ended=[r for r in items if r["ended_at"]], names=names(_partner(r) for r in items),
-        activities=activities)
+        "mentoring/relationships.html",
+        current=[r for r in items if not r["ended_at"]],
+        ended=[r for r in items if r["ended_at"]],
+        names=names(_partner(r) for r in items),
+        activities=activities,
+    )
 
 
 def _relationship_page(template, relationship_id, refused=None, values=None):
-    kept, activities = _with_activities("relationship", "get_relationship", user_id=me(),
-                                        relationship_id=relationship_id)
+    kept, activities = _with_activities(
+        "relationship", "get_relationship", user_id=me(), relationship_id=relationship_id
+    )
     partner = _partner(kept)
-    context = dict(relationship=kept, partner_name=names([partner]).get(partner),
-                   activities=activities, values=values or {}, done=_done())
+    context = dict(
+        relationship=kept,
+        partner_name=names([partner]).get(partner),
+        activities=activities,
+        values=values or {},
+        done=_done(),
+    )
     if refused:
         return refused_page(template, refused, **context)
     return render_template(template, refused=None, **context)
@@ -173,10 +230,13 @@ def end_relationship_confirmation(relationship_id):
 @member_required
 def end_relationship(relationship_id):
     values = form_values("reason")
-    _, refused = submit("mentoring", "end_relationship", user_id=me(),
-                        relationship_id=relationship_id, **values)
+    _, refused = submit(
+        "mentoring", "end_relationship", user_id=me(), relationship_id=relationship_id, **values
+    )
     if refused:
-        return _relationship_page("mentoring/end_relationship.html", relationship_id, refused,
-                                  values)
-    return redirect(url_for("web_mentoring.relationship", relationship_id=relationship_id,
-                            done="ended"), 303)
+        return _relationship_page(
+            "mentoring/end_relationship.html", relationship_id, refused, values
+        )
+    return redirect(
+        url_for("web_mentoring.relationship", relationship_id=relationship_id, done="ended"), 303
+    )

@@ -7,9 +7,11 @@ the error's code (CODES), each field message by its own text as the msgid
 number or a library's detail in them by pattern (PATTERNS).  A message not
 listed shows as the service wrote it.
 """
+
 import re
 
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from mentornet_contracts.events import DECLINE_REASONS
 
@@ -23,35 +25,43 @@ CODES = {
     "invalid_input": _l("Some fields need your attention."),
     "invalid_credentials": _l("The username or password is incorrect."),
     "session_invalid": _l("Your session has ended; please log in again."),
-    "too_many_attempts": _l("Too many failed attempts. Wait a few minutes, or reset your password."),
-    "too_many_requests": _l("Too many requests from you in a short time. Please wait a little and "
-                            "try again."),
-    "rate_limited": _l("Too many requests from you in a short time. Please wait a little and "
-                       "try again."),
+    "too_many_attempts": _l(
+        "Too many failed attempts. Wait a few minutes, or reset your password."
+    ),
+    "too_many_requests": _l(
+        "Too many requests from you in a short time. Please wait a little and try again."
+    ),
+    "rate_limited": _l(
+        "Too many requests from you in a short time. Please wait a little and try again."
+    ),
     "username_taken": _l("This username is already taken."),
     "email_taken": _l("An account with this e-mail address already exists."),
     "token_invalid": _l("This link is invalid, already used or expired."),
     "wrong_answer": _l("That answer is not correct."),
     "wrong_password": _l("Your password is not correct."),
-    "record_not_matched": _l("We could not match this number with your name and date of birth. "
-                             "Check the number, or ask a person to check it."),
+    "record_not_matched": _l(
+        "We could not match this number with your name and date of birth. "
+        "Check the number, or ask a person to check it."
+    ),
     "already_verified": _l("Your affiliation is already verified."),
     "review_pending": _l("Your request for a manual review is pending."),
     "wrong_step": _l("This step is not open now."),
-    "guidelines_not_accepted": _l("You cannot join the mentor network without agreeing to the "
-                                  "guidelines."),
-    "guidelines_version_changed": _l("The guidelines have changed while you were reading them; "
-                                     "please read them again."),
+    "guidelines_not_accepted": _l(
+        "You cannot join the mentor network without agreeing to the guidelines."
+    ),
+    "guidelines_version_changed": _l(
+        "The guidelines have changed while you were reading them; please read them again."
+    ),
     "profile_not_found": _l("Your profile is not ready yet; please try again in a moment."),
     # The inbox (notifications): who may write to whom.
     "blocked": _l("This member does not accept your messages."),
-    "messages_not_accepted": _l("This member only accepts messages from their mentoring "
-                                "contacts."),
+    "messages_not_accepted": _l("This member only accepts messages from their mentoring contacts."),
     "not_verified": _l("Finish verifying your affiliation first."),
     "member_left": _l("This member has left the Mentor Network."),
     "recipient_not_found": _l("There is no such member."),
-    "not_eligible_as_mentor": _l("At this university your role cannot offer mentoring, so "
-                                 "availability stays off."),
+    "not_eligible_as_mentor": _l(
+        "At this university your role cannot offer mentoring, so availability stays off."
+    ),
     "service_unavailable": _l("A service is unavailable; please try again shortly."),
     "service_timeout": _l("A service did not answer in time; please try again."),
     "internal_error": _l("Something went wrong on our side; please try again."),
@@ -60,16 +70,20 @@ CODES = {
     "mentor_full": _l("This mentor has no free place for another mentee now."),
     "request_open": _l("You already asked this mentor; your request is waiting for an answer."),
     "already_mentored": _l("This mentor is already mentoring you."),
-    "too_many_open_requests": _l("You have as many open requests as you may have at a time; "
-                                 "wait for an answer or withdraw one first."),
+    "too_many_open_requests": _l(
+        "You have as many open requests as you may have at a time; "
+        "wait for an answer or withdraw one first."
+    ),
     "own_request": _l("You cannot ask yourself to be your mentor."),
     "activity_not_offered": _l("Choose only activities this mentor offers."),
     "onboarding_incomplete": _l("Finish signing up before asking for mentoring."),
     "not_eligible_as_mentee": _l("Your role cannot ask for mentoring in this network."),
-    "linkedin_linked_elsewhere": _l("This LinkedIn account is linked to another account of the "
-                                    "Mentor Network."),
-    "linkedin_already_linked": _l("Your account is linked to another LinkedIn account; "
-                                  "disconnect it first."),
+    "linkedin_linked_elsewhere": _l(
+        "This LinkedIn account is linked to another account of the Mentor Network."
+    ),
+    "linkedin_already_linked": _l(
+        "Your account is linked to another LinkedIn account; disconnect it first."
+    ),
     "invalid_photo": _l("This photo cannot be used."),
     "photo_not_found": _l("There is no such photo."),
 }
@@ -155,53 +169,89 @@ FIELD_MESSAGES = [
 
 # (pattern of the service's text, msgid with the pattern's named groups)
 PATTERNS = [
-    (re.compile(r"^You must be at least (?P<years>\d+) years old to join\.$"),
-     _l("You must be at least %(years)s years old to join.")),
-    (re.compile(r"^Use at least (?P<count>\d+) characters; .*$"),
-     _l("Use at least %(count)s characters; a few unrelated words make a good password.")),
-    (re.compile(r"^Use at most (?P<count>\d+) characters\.$"),
-     _l("Use at most %(count)s characters.")),
-    (re.compile(r"^Keep it under (?P<count>\d+) characters\.$"),
-     _l("Keep it under %(count)s characters.")),
-    (re.compile(r"^Keep a message under (?P<count>\d+) characters\.$"),
-     _l("Keep a message under %(count)s characters.")),
-    (re.compile(r"^Keep the \w+ under (?P<count>\d+) characters\.$"),  # mentoring's texts
-     _l("Keep it under %(count)s characters.")),
-    (re.compile(r"^Longer than maximum length (?P<count>\d+)\.$"),
-     _l("Use at most %(count)s characters.")),
-    (re.compile(r"^Length must be between (?P<low>\d+) and (?P<high>\d+)\.$"),
-     _l("Use %(low)s to %(high)s characters.")),
-    (re.compile(r"^Enter a year between (?P<low>\d+) and (?P<high>\d+)\.$"),
-     _l("Enter a year between %(low)s and %(high)s.")),
-    (re.compile(r"^'(?P<code>.*)' is not a two-letter ISO 639-1 language code\.$"),
-     _l("'%(code)s' is not a two-letter language code, such as nl or en.")),
-    (re.compile(r"^Must be greater than or equal to (?P<low>\d+) and less than or equal to "
-                r"(?P<high>\d+)\.$"),
-     _l("Enter a number from %(low)s to %(high)s.")),
+    (
+        re.compile(r"^You must be at least (?P<years>\d+) years old to join\.$"),
+        _l("You must be at least %(years)s years old to join."),
+    ),
+    (
+        re.compile(r"^Use at least (?P<count>\d+) characters; .*$"),
+        _l("Use at least %(count)s characters; a few unrelated words make a good password."),
+    ),
+    (
+        re.compile(r"^Use at most (?P<count>\d+) characters\.$"),
+        _l("Use at most %(count)s characters."),
+    ),
+    (
+        re.compile(r"^Keep it under (?P<count>\d+) characters\.$"),
+        _l("Keep it under %(count)s characters."),
+    ),
+    (
+        re.compile(r"^Keep a message under (?P<count>\d+) characters\.$"),
+        _l("Keep a message under %(count)s characters."),
+    ),
+    (
+        re.compile(r"^Keep the \w+ under (?P<count>\d+) characters\.$"),  # mentoring's texts
+        _l("Keep it under %(count)s characters."),
+    ),
+    (
+        re.compile(r"^Longer than maximum length (?P<count>\d+)\.$"),
+        _l("Use at most %(count)s characters."),
+    ),
+    (
+        re.compile(r"^Length must be between (?P<low>\d+) and (?P<high>\d+)\.$"),
+        _l("Use %(low)s to %(high)s characters."),
+    ),
+    (
+        re.compile(r"^Enter a year between (?P<low>\d+) and (?P<high>\d+)\.$"),
+        _l("Enter a year between %(low)s and %(high)s."),
+    ),
+    (
+        re.compile(r"^'(?P<code>.*)' is not a two-letter ISO 639-1 language code\.$"),
+        _l("'%(code)s' is not a two-letter language code, such as nl or en."),
+    ),
+    (
+        re.compile(
+            r"^Must be greater than or equal to (?P<low>\d+) and less than or equal to "
+            r"(?P<high>\d+)\.$"
+        ),
+        _l("Enter a number from %(low)s to %(high)s."),
+    ),
     # A catalogue's long list (a sector, an activity); the roles' short one is a msgid above.
-    (re.compile(r"^Must be one of: (?!student, alumnus, staff\.$).*\.$"),
-     _l("Choose one of the options offered.")),
-    (re.compile(r"^Must be between (?P<low>\d+) and (?P<high>\d+)\.$"),
-     _l("Enter a number between %(low)s and %(high)s.")),
+    (
+        re.compile(r"^Must be one of: (?!student, alumnus, staff\.$).*\.$"),
+        _l("Choose one of the options offered."),
+    ),
+    (
+        re.compile(r"^Must be between (?P<low>\d+) and (?P<high>\d+)\.$"),
+        _l("Enter a number between %(low)s and %(high)s."),
+    ),
     (re.compile(r"^Unknown sector; choose one of: .*$"), _l("Choose a sector from the list.")),
     (re.compile(r"^Unknown activity; choose one of: .*$"), _l("Choose an activity from the list.")),
-    (re.compile(r"^This mentor does not offer: .*$"),
-     _l("Choose only activities this mentor offers.")),
-    (re.compile(r"^Keep the (message|reply|reason) under (?P<count>\d+) characters\.$"),
-     _l("Keep it under %(count)s characters.")),
+    (
+        re.compile(r"^This mentor does not offer: .*$"),
+        _l("Choose only activities this mentor offers."),
+    ),
+    (
+        re.compile(r"^Keep the (message|reply|reason) under (?P<count>\d+) characters\.$"),
+        _l("Keep it under %(count)s characters."),
+    ),
     # email-validator's English detail is kept in English only.
-    (re.compile(r"^This is not a valid e-mail address: (?P<detail>.*)$"),
-     _l("This is not a valid e-mail address.")),
+    (
+        re.compile(r"^This is not a valid e-mail address: (?P<detail>.*)$"),
+        _l("This is not a valid e-mail address."),
+    ),
 ]
 
 
 # marshmallow's own wording, said as the services say it elsewhere.
-ALIASES = {"Missing data for required field.": "This field is required.",
-           "Field may not be null.": "This field is required.",
-           # search's parameter name, said as the page's field says it
-           "Must not come before graduated_from.": "Must not come before the first year.",
-           # mentoring lists its reason codes; the page offers them by label
-           "Choose one of: " + ", ".join(DECLINE_REASONS) + ".": "Choose why you decline."}
+ALIASES = {
+    "Missing data for required field.": "This field is required.",
+    "Field may not be null.": "This field is required.",
+    # search's parameter name, said as the page's field says it
+    "Must not come before graduated_from.": "Must not come before the first year.",
+    # mentoring lists its reason codes; the page offers them by label
+    "Choose one of: " + ", ".join(DECLINE_REASONS) + ".": "Choose why you decline.",
+}
 
 
 def field_message(text):
@@ -212,6 +262,7 @@ def field_message(text):
         found = pattern.match(text)
         if found:
             from gateway.web.i18n import current_language
+
             if current_language() == "en" and "detail" in found.groupdict():
                 return text
             return str(msgid) % found.groupdict()

@@ -1,10 +1,11 @@
 """The member's notifications: the list (paged), marking one or all as read,
 and the toolbar's unread badge."""
+
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from gateway.requests_context import call
 from gateway.rpc import ServiceTimeout, ServiceUnavailable
+from gateway.service_calls import call
 from gateway.web.people import me
 from gateway.web.sessions import current_member, member_required
 
@@ -25,8 +26,14 @@ def _page_number():
 @blueprint.get("/notifications")
 @member_required
 def notifications():
-    page = call("notifications", "list_notifications", user_id=me(), page=_page_number(),
-                per_page=PER_PAGE, unread_only=False)
+    page = call(
+        "notifications",
+        "list_notifications",
+        user_id=me(),
+        page=_page_number(),
+        per_page=PER_PAGE,
+        unread_only=False,
+    )
     g.unread_count = page["unread_count"]  # the toolbar's badge, from the same answer
     pages = max(1, -(-page["total"] // page["per_page"]))
     return render_template("notifications/notifications.html", notifications=page, pages=pages)
@@ -35,8 +42,12 @@ def notifications():
 def _back():
     """Back to the page of the list the form was on."""
     page = request.form.get("page", "")
-    return redirect(url_for(".notifications", page=int(page)) if page.isdigit() and int(page) > 1
-                    else url_for(".notifications"), 303)
+    return redirect(
+        url_for(".notifications", page=int(page))
+        if page.isdigit() and int(page) > 1
+        else url_for(".notifications"),
+        303,
+    )
 
 
 @blueprint.post("/notifications/<int:notification_id>/read")

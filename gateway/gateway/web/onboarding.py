@@ -7,10 +7,11 @@ who is done lands on the dashboard.
 Identity keeps the rules (which step is open, what matches a record, which
 guidelines version counts); a page only shows its answer and its refusals.
 """
+
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from gateway.requests_context import call
+from gateway.service_calls import call
 from gateway.web import sessions
 from gateway.web.forms import form_values, submit
 from gateway.web.i18n import current_language
@@ -27,8 +28,11 @@ STEP_PAGES = {
     "introduction": "web_onboarding.introduction",
     "done": "web_dashboard.dashboard",
 }
-ROLES = [("alumnus", _l("An alumnus: I graduated here")), ("student", _l("A student")),
-         ("staff", _l("A member of staff"))]
+ROLES = [
+    ("alumnus", _l("An alumnus: I graduated here")),
+    ("student", _l("A student")),
+    ("staff", _l("A member of staff")),
+]
 STUDY_FIELDS = ("institution", "programme", "faculty", "year_started", "year_graduated")
 
 
@@ -59,8 +63,14 @@ def next_step():
 
 # -- step 5: affiliation ------------------------------------------------------
 def _affiliation_page(progress, values, refused=None, offer_review=False):
-    return render_template("onboarding/affiliation.html", progress=progress, values=values,
-                           refused=refused, roles=ROLES, offer_review=offer_review)
+    return render_template(
+        "onboarding/affiliation.html",
+        progress=progress,
+        values=values,
+        refused=refused,
+        roles=ROLES,
+        offer_review=offer_review,
+    )
 
 
 @blueprint.route("/onboarding/affiliation", methods=("GET", "POST"))
@@ -74,9 +84,15 @@ def affiliation():
     if request.method == "GET":
         return _affiliation_page(progress, {"role": progress.get("role") or ""})
     values = form_values("role", "record_number")
-    result, refused = submit("identity", "verify_affiliation", user_id=g.member["user_id"],
-                             role=values["role"], record_number=values["record_number"],
-                             request_review=False, note="")
+    result, refused = submit(
+        "identity",
+        "verify_affiliation",
+        user_id=g.member["user_id"],
+        role=values["role"],
+        record_number=values["record_number"],
+        request_review=False,
+        note="",
+    )
     if refused:
         # No match (or no tries left): the member may ask a person to check instead.
         offer = refused.code in ("record_not_matched", "too_many_attempts")
@@ -92,14 +108,21 @@ def review():
     if request.method == "GET":
         if progress["affiliation_status"] not in ("pending_review", "rejected"):
             return _to_step(progress)
-        return render_template("onboarding/review.html", progress=progress,
-                               review=progress.get("review"))
+        return render_template(
+            "onboarding/review.html", progress=progress, review=progress.get("review")
+        )
     if progress["affiliation_status"] == "verified":
         return _to_step(progress)
     values = form_values("role", "record_number", "note")
-    result, refused = submit("identity", "verify_affiliation", user_id=g.member["user_id"],
-                             role=values["role"], record_number=values["record_number"],
-                             request_review=True, note=values["note"])
+    result, refused = submit(
+        "identity",
+        "verify_affiliation",
+        user_id=g.member["user_id"],
+        role=values["role"],
+        record_number=values["record_number"],
+        request_review=True,
+        note=values["note"],
+    )
     if refused:
         if refused.code == "review_pending":
             return redirect(url_for("web_onboarding.review"), 303)
@@ -124,21 +147,27 @@ def study_details():
     if (moved := _out_of_turn(progress, "study_details")) is not None:
         return moved
     if request.method == "GET":
-        values = {name: "" if value is None else value
-                  for name, value in progress["study_details"].items()}
-        return render_template("onboarding/study_details.html", progress=progress, values=values,
-                               refused=None)
+        values = {
+            name: "" if value is None else value
+            for name, value in progress["study_details"].items()
+        }
+        return render_template(
+            "onboarding/study_details.html", progress=progress, values=values, refused=None
+        )
     values = form_values(*STUDY_FIELDS)
     details = {name: values[name].strip() for name in ("institution", "programme", "faculty")}
-    details.update(year_started=_year(values["year_started"]),
-                   year_graduated=_year(values["year_graduated"]))
-    result, refused = submit("identity", "submit_study_details", user_id=g.member["user_id"],
-                             details=details)
+    details.update(
+        year_started=_year(values["year_started"]), year_graduated=_year(values["year_graduated"])
+    )
+    result, refused = submit(
+        "identity", "submit_study_details", user_id=g.member["user_id"], details=details
+    )
     if _wrong_step(refused):
         return redirect(url_for("web_onboarding.next_step"), 303)
     if refused:
-        return render_template("onboarding/study_details.html", progress=progress,
-                               values=values, refused=refused), refused.status
+        return render_template(
+            "onboarding/study_details.html", progress=progress, values=values, refused=refused
+        ), refused.status
     return _to_step(result)
 
 
@@ -173,15 +202,21 @@ def guidelines():
     if request.method == "GET":
         return render_template("onboarding/guidelines.html", guidelines=text, refused=None)
     agree = request.form.get("agree") == "yes"
-    result, refused = submit("identity", "agree_to_guidelines", user_id=g.member["user_id"],
-                             version=request.form.get("version", ""), agree=agree)
+    result, refused = submit(
+        "identity",
+        "agree_to_guidelines",
+        user_id=g.member["user_id"],
+        version=request.form.get("version", ""),
+        agree=agree,
+    )
     if refused and refused.code == "guidelines_not_accepted":
         return redirect(url_for("web_onboarding.not_agreed"), 303)
     if _wrong_step(refused):
         return redirect(url_for("web_onboarding.next_step"), 303)
     if refused:  # e.g. the guidelines changed while they were being read
-        return render_template("onboarding/guidelines.html", guidelines=text,
-                               refused=refused), refused.status
+        return render_template(
+            "onboarding/guidelines.html", guidelines=text, refused=refused
+        ), refused.status
     return _to_step(result)
 
 
@@ -195,8 +230,12 @@ def not_agreed():
         return _to_step(progress)
     if request.method == "GET":
         return render_template("onboarding/not_agreed.html", refused=None)
-    result, refused = submit("identity", "delete_account", user_id=g.member["user_id"],
-                             password=request.form.get("password", ""))
+    result, refused = submit(
+        "identity",
+        "delete_account",
+        user_id=g.member["user_id"],
+        password=request.form.get("password", ""),
+    )
     if refused:
         return render_template("onboarding/not_agreed.html", refused=refused), refused.status
     # The account and its sessions are gone in identity; the page session goes too.

@@ -1,11 +1,13 @@
 """The public pages: the landing page, the helpdesk, the service policies and
 the language switch."""
+
 import logging
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
-from gateway.requests_context import call, client_address
+from gateway.request_input import client_address
 from gateway.rpc import RemoteError, RpcError
+from gateway.service_calls import call
 from gateway.web.forms import form_values, refused_page, submit
 from gateway.web.i18n import LANGUAGES, current_language, set_language
 from gateway.web.sessions import current_member, safe_next
@@ -15,8 +17,11 @@ log = logging.getLogger(__name__)
 blueprint = Blueprint("pages", __name__)
 
 # URL path -> the document's name in identity's settings.
-POLICY_PAGES = {"privacy-policy": "privacy_policy", "terms": "terms",
-                "cookie-policy": "cookie_policy"}
+POLICY_PAGES = {
+    "privacy-policy": "privacy_policy",
+    "terms": "terms",
+    "cookie-policy": "cookie_policy",
+}
 
 
 @blueprint.get("/")
@@ -39,9 +44,13 @@ def helpdesk():
         return render_template("helpdesk.html", values={}, refused=None)
     values = form_values("name", "email", "subject", "message")
     member = current_member()
-    _, refused = submit("notifications", "contact_helpdesk",
-                        form=dict(values, language=current_language()), client=client_address(),
-                        user_id=member["user_id"] if member else None)
+    _, refused = submit(
+        "notifications",
+        "contact_helpdesk",
+        form=dict(values, language=current_language()),
+        client=client_address(),
+        user_id=member["user_id"] if member else None,
+    )
     if refused:
         return refused_page("helpdesk.html", refused, values=values)
     return redirect(url_for("pages.helpdesk_sent"), 303)
@@ -61,9 +70,12 @@ def policy(page, version=None):
     document = documents.get(POLICY_PAGES[page])
     if document is None or (version is not None and version != document["version"]):
         abort(404)
-    return render_template("policy.html", document=document, page=page,
-                           paragraphs=[p.strip() for p in document["body"].split("\n\n")
-                                       if p.strip()])
+    return render_template(
+        "policy.html",
+        document=document,
+        page=page,
+        paragraphs=[p.strip() for p in document["body"].split("\n\n") if p.strip()],
+    )
 
 
 @blueprint.post("/language")

@@ -8,12 +8,13 @@ answer is ``Cache-Control: private, max-age=86400`` with an ``ETag``, and a
 revalidation with ``If-None-Match`` gets 304.  ``private``: a shared cache
 must not hand a member's photo to someone who may not see it.
 """
+
 import base64
 
 from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from gateway.requests_context import call
+from gateway.service_calls import call
 from gateway.web.forms import submit
 from gateway.web.people import me
 from gateway.web.sessions import member_required
@@ -52,8 +53,13 @@ def upload():
     if not raw:
         flash(_("Choose a photo to upload."))
         return redirect(url_for("web_profile.profile"), 303)
-    stored, refused = submit("profiles", "set_photo", user_id=me(),
-                        image=base64.b64encode(raw).decode("ascii"), source="member")
+    stored, refused = submit(
+        "profiles",
+        "set_photo",
+        user_id=me(),
+        image=base64.b64encode(raw).decode("ascii"),
+        source="member",
+    )
     if refused:
         flash(" ".join(refused.for_field("photo")) or refused.message)
     else:

@@ -4,15 +4,18 @@ edited on its own form, and a member's public profile.
 Profiles owns every rule (lengths, months, addresses, who may mentor): a page
 sends the section's fields as the API's PATCH would and shows profiles' own
 refusal, its field names mapped back to the form's inputs."""
+
 import re
 from datetime import date
 
 from babel import Locale
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, gettext as _, lazy_gettext as _l
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from gateway.requests_context import call, call_parallel
 from gateway.rpc import RemoteError
+from gateway.service_calls import call, call_parallel
 from gateway.web.forms import form_values, submit
 from gateway.web.i18n import current_language
 from gateway.web.people import me
@@ -35,21 +38,43 @@ SECTION_FIELDS = {
     "headline": ("headline",),
     "bio": ("bio",),
     "personal": ("first_name", "middle_names", "last_name"),
-    "address": ("address.line1", "address.line2", "address.city", "address.region",
-                "address.postcode", "address.country"),
+    "address": (
+        "address.line1",
+        "address.line2",
+        "address.city",
+        "address.region",
+        "address.postcode",
+        "address.country",
+    ),
     "web": ("website", "linkedin_url", "skype"),
 }
-SECTION_TITLES = {"headline": _l("Headline"), "bio": _l("Bio"),
-                  "personal": _l("Personal details"), "address": _l("Address"),
-                  "web": _l("E-mail and web")}
+SECTION_TITLES = {
+    "headline": _l("Headline"),
+    "bio": _l("Bio"),
+    "personal": _l("Personal details"),
+    "address": _l("Address"),
+    "web": _l("E-mail and web"),
+}
 # Where each form's section sits on the Personal tab.
-SECTION_ANCHORS = {"headline": "profile-headline", "bio": "profile-bio",
-                   "personal": "profile-personal", "address": "profile-address",
-                   "web": "profile-email_web", "positions": "profile-professional_history",
-                   "education": "profile-education"}
+SECTION_ANCHORS = {
+    "headline": "profile-headline",
+    "bio": "profile-bio",
+    "personal": "profile-personal",
+    "address": "profile-address",
+    "web": "profile-email_web",
+    "positions": "profile-professional_history",
+    "education": "profile-education",
+}
 
-POSITION_FIELDS = ("organisation", "title", "sector", "location", "start_month", "end_month",
-                   "current")
+POSITION_FIELDS = (
+    "organisation",
+    "title",
+    "sector",
+    "location",
+    "start_month",
+    "end_month",
+    "current",
+)
 STUDY_FIELDS = ("institution", "programme", "faculty", "year_started", "year_graduated")
 
 
@@ -61,10 +86,17 @@ def _own_profile():
 def _catalogues():
     """{"activities": {id: label}, "sectors": {id: label}} in the page's language."""
     language = current_language()
-    found = call_parallel({kind: ("profiles", "catalogue", {"kind": kind, "language": language})
-                           for kind in ("activities", "sectors")})
-    return {kind: {item["id"]: item["label"] for item in items}
-            for kind, items in found.items() if not isinstance(items, Exception)}
+    found = call_parallel(
+        {
+            kind: ("profiles", "catalogue", {"kind": kind, "language": language})
+            for kind in ("activities", "sectors")
+        }
+    )
+    return {
+        kind: {item["id"]: item["label"] for item in items}
+        for kind, items in found.items()
+        if not isinstance(items, Exception)
+    }
 
 
 @blueprint.app_template_filter("language_name")
@@ -91,23 +123,32 @@ def public_profile_context(profile):
     """What profile/_public_profile.html needs beside ``profile`` (also for the
     mentor's page of search, which includes it)."""
     labels = _catalogues()
-    return {"profile": profile, "activity_labels": labels.get("activities", {}),
-            "sector_labels": labels.get("sectors", {})}
+    return {
+        "profile": profile,
+        "activity_labels": labels.get("activities", {}),
+        "sector_labels": labels.get("sectors", {}),
+    }
 
 
 def _field_values(section, profile):
     address = profile.get("address") or {}
-    return {name: (address.get(name.split(".", 1)[1]) if name.startswith("address.")
-                   else profile.get(name)) or ""
-            for name in SECTION_FIELDS[section]}
+    return {
+        name: (
+            address.get(name.split(".", 1)[1]) if name.startswith("address.") else profile.get(name)
+        )
+        or ""
+        for name in SECTION_FIELDS[section]
+    }
 
 
 def _narrowed(refused, prefix):
     """Profiles names a field inside a list by its place (positions.2.end_month):
     the form has only that entry's inputs (end_month)."""
     if refused:
-        refused.fields = {(name[len(prefix):] if name.startswith(prefix) else name): texts
-                          for name, texts in refused.fields.items()}
+        refused.fields = {
+            (name[len(prefix) :] if name.startswith(prefix) else name): texts
+            for name, texts in refused.fields.items()
+        }
     return refused
 
 
@@ -118,7 +159,8 @@ def _saved(section):
 
 def _section_title(section):
     return {"positions": _("Professional history"), "education": _("Education")}.get(
-        section) or str(SECTION_TITLES[section])
+        section
+    ) or str(SECTION_TITLES[section])
 
 
 # -- the Personal tab -----------------------------------------------------------------
@@ -126,8 +168,12 @@ def _section_title(section):
 @member_required
 def profile():
     own = _own_profile()
-    return render_template("profile/personal.html", profile=own, sections=SECTIONS,
-                           sectors=_catalogues().get("sectors", {}))
+    return render_template(
+        "profile/personal.html",
+        profile=own,
+        sections=SECTIONS,
+        sectors=_catalogues().get("sectors", {}),
+    )
 
 
 @blueprint.route("/profile/edit/<section>", methods=("GET", "POST"))
@@ -152,10 +198,16 @@ def edit_section(section):
 
 
 def _section_page(section, own, values, refused):
-    return render_template("profile/edit_section.html", section=section, profile=own,
-                           title=str(SECTION_TITLES[section]), values=values, refused=refused,
-                           headline_counter=HEADLINE_COUNTER,
-                           anchor=SECTION_ANCHORS[section]), refused.status if refused else 200
+    return render_template(
+        "profile/edit_section.html",
+        section=section,
+        profile=own,
+        title=str(SECTION_TITLES[section]),
+        values=values,
+        refused=refused,
+        headline_counter=HEADLINE_COUNTER,
+        anchor=SECTION_ANCHORS[section],
+    ), refused.status if refused else 200
 
 
 # -- professional history: added, edited, moved and removed ---------------------------------
@@ -208,10 +260,14 @@ def position(position_id=None):
 
 def _position_page(own, position_id, values, refused):
     sectors = _catalogues().get("sectors", {})
-    return render_template("profile/position.html", profile=own, position_id=position_id,
-                           values=values, refused=refused,
-                           sector_options=sorted(sectors.items(), key=lambda item: item[1])), \
-        refused.status if refused else 200
+    return render_template(
+        "profile/position.html",
+        profile=own,
+        position_id=position_id,
+        values=values,
+        refused=refused,
+        sector_options=sorted(sectors.items(), key=lambda item: item[1]),
+    ), refused.status if refused else 200
 
 
 @blueprint.post("/profile/positions/<int:position_id>/move")
@@ -265,8 +321,11 @@ def study(study_id=None):
         values = studies[index] if index is not None else {}
         return _study_page(own, study_id, values, None)
     values = {name: request.form.get(name, "").strip() for name in STUDY_FIELDS}
-    entry = {**values, "year_started": _year(values["year_started"]),
-             "year_graduated": _year(values["year_graduated"])}
+    entry = {
+        **values,
+        "year_started": _year(values["year_started"]),
+        "year_graduated": _year(values["year_graduated"]),
+    }
     sent = _studies_as_sent(studies)
     if index is None:
         index = len(sent)
@@ -280,8 +339,9 @@ def study(study_id=None):
 
 
 def _study_page(own, study_id, values, refused):
-    return render_template("profile/study.html", profile=own, study_id=study_id, values=values,
-                           refused=refused), refused.status if refused else 200
+    return render_template(
+        "profile/study.html", profile=own, study_id=study_id, values=values, refused=refused
+    ), refused.status if refused else 200
 
 
 @blueprint.post("/profile/education/<int:study_id>/remove")
@@ -300,8 +360,11 @@ MENTOR_INPUTS = ("available", "activities", "max_mentees", "sectors", "languages
 
 
 def _mentor_values(mentor):
-    return {**mentor, "languages": ", ".join(mentor["languages"]),
-            "max_mentees": str(mentor["max_mentees"])}
+    return {
+        **mentor,
+        "languages": ", ".join(mentor["languages"]),
+        "max_mentees": str(mentor["max_mentees"]),
+    }
 
 
 @blueprint.route("/profile/mentor", methods=("GET", "POST"))
@@ -310,21 +373,27 @@ def mentor_settings():
     own = _own_profile()
     if request.method == "GET":
         return _mentor_page(own, _mentor_values(own["mentor"]), None)
-    values = {"available": request.form.get("available") == "yes",
-              "activities": request.form.getlist("activities"),
-              "max_mentees": request.form.get("max_mentees", "").strip(),
-              "sectors": request.form.getlist("sectors"),
-              "languages": request.form.get("languages", ""),
-              "note": request.form.get("note", "")}
-    settings = {**values,
-                "max_mentees": int(values["max_mentees"])
-                if values["max_mentees"].isdigit() else values["max_mentees"] or None,
-                "languages": [code for code in re.split(r"[\s,;]+", values["languages"]) if code]}
+    values = {
+        "available": request.form.get("available") == "yes",
+        "activities": request.form.getlist("activities"),
+        "max_mentees": request.form.get("max_mentees", "").strip(),
+        "sectors": request.form.getlist("sectors"),
+        "languages": request.form.get("languages", ""),
+        "note": request.form.get("note", ""),
+    }
+    settings = {
+        **values,
+        "max_mentees": int(values["max_mentees"])
+        if values["max_mentees"].isdigit()
+        else values["max_mentees"] or None,
+        "languages": [code for code in re.split(r"[\s,;]+", values["languages"]) if code],
+    }
     saved, refused = submit("profiles", "set_mentor_settings", user_id=me(), settings=settings)
     if refused:
         # One message per list, beside the whole list (activities.1 -> activities).
-        refused.fields = {re.sub(r"\.\d+$", "", name): texts
-                          for name, texts in refused.fields.items()}
+        refused.fields = {
+            re.sub(r"\.\d+$", "", name): texts for name, texts in refused.fields.items()
+        }
         return _mentor_page(own, values, refused)
     flash(_("Your mentor settings are saved."))
     return redirect(url_for("web_profile.mentor_settings"), 303)
@@ -333,10 +402,13 @@ def mentor_settings():
 def _mentor_page(own, values, refused):
     labels = _catalogues()
     return render_template(
-        "profile/mentor.html", profile=own, values=values, refused=refused,
+        "profile/mentor.html",
+        profile=own,
+        values=values,
+        refused=refused,
         activity_options=list(labels.get("activities", {}).items()),
-        sector_options=sorted(labels.get("sectors", {}).items(), key=lambda item: item[1])), \
-        refused.status if refused else 200
+        sector_options=sorted(labels.get("sectors", {}).items(), key=lambda item: item[1]),
+    ), refused.status if refused else 200
 
 
 # -- a member's public profile ----------------------------------------------------------
@@ -346,11 +418,13 @@ def public_profile(user_id):
     """What a verified member sees of another; one's own as they would see it.
     A member one may not see is not found, like one who does not exist."""
     try:
-        seen = call("profiles", "get_profile", user_id=user_id, viewer_id=me(),
-                    as_member=user_id == me())
+        seen = call(
+            "profiles", "get_profile", user_id=user_id, viewer_id=me(), as_member=user_id == me()
+        )
     except RemoteError as exc:
         if exc.exc_type in ("NotFound", "Forbidden"):
             abort(404)
         raise
-    return render_template("profile/public.html", own=user_id == me(),
-                           **public_profile_context(seen))
+    return render_template(
+        "profile/public.html", own=user_id == me(), **public_profile_context(seen)
+    )

@@ -6,14 +6,15 @@ which enforces the 30 min idle and 12 h limits); logout revokes the session
 there and every gateway process forgets it, so an old copy of the cookie is
 worth nothing.  The same cookie holds Flask-WTF's CSRF secret.
 """
+
 import functools
 from urllib.parse import urlsplit
 
 from flask import g, redirect, request, session, url_for
 
 from gateway.auth import check_session, session_cache
-from gateway.requests_context import call
 from gateway.rpc import RemoteError, RpcError
+from gateway.service_calls import call
 
 TOKEN = "identity_token"
 
@@ -74,6 +75,7 @@ def safe_next(target, default):
 
 def member_required(view):
     """A member page: a visitor is sent to log in and brought back after."""
+
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         if g.get("member_unavailable"):
@@ -81,6 +83,7 @@ def member_required(view):
         if not g.get("member"):
             return redirect(url_for("web_accounts.login", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
+
     return wrapper
 
 

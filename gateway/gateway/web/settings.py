@@ -2,13 +2,14 @@
 who may write to them (notifications' preferences), and their password,
 e-mail address and language (identity's).  The owning service checks each
 change; the page shows its answer."""
+
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from gateway.auth import forget_sessions_of
+from gateway.service_calls import call
 from gateway.web import sessions
 from gateway.web.forms import form_values, submit
-from gateway.requests_context import call
 from gateway.web.i18n import set_language
 from gateway.web.people import me
 from gateway.web.sessions import member_required
@@ -36,10 +37,16 @@ def _page(refused=None, form=None, values=None, status=200, preferences=None):
     """The settings page; ``form`` names the form a refusal belongs to."""
     done = request.args.get("done")
     preferences = preferences or call("notifications", "get_preferences", user_id=me())
-    return render_template("settings/settings.html", refused=refused, refused_form=form,
-                           values=values or {}, done=done if done in DONE else None,
-                           pending_email=request.args.get("to", ""), preferences=preferences,
-                           event_types=EVENT_TYPES), status
+    return render_template(
+        "settings/settings.html",
+        refused=refused,
+        refused_form=form,
+        values=values or {},
+        done=done if done in DONE else None,
+        pending_email=request.args.get("to", ""),
+        preferences=preferences,
+        event_types=EVENT_TYPES,
+    ), status
 
 
 @blueprint.get("/settings")
@@ -67,8 +74,12 @@ def change_email():
     values = form_values("email", "email_confirmation", "password")
     result, refused = submit("identity", "change_email", user_id=g.member["user_id"], **values)
     if refused:
-        return _page(refused, "email", {k: values[k] for k in ("email", "email_confirmation")},
-                     status=refused.status)
+        return _page(
+            refused,
+            "email",
+            {k: values[k] for k in ("email", "email_confirmation")},
+            status=refused.status,
+        )
     return redirect(url_for("web_settings.settings", done="email", to=result["pending_email"]), 303)
 
 
@@ -76,8 +87,9 @@ def change_email():
 @member_required
 def change_language():
     language = request.form.get("language", "")
-    result, refused = submit("identity", "change_language", user_id=g.member["user_id"],
-                             language=language)
+    result, refused = submit(
+        "identity", "change_language", user_id=g.member["user_id"], language=language
+    )
     if refused:
         return _page(refused, "language", status=refused.status)
     g.member["language"] = result["language"]  # stored now: set_language need not again
@@ -91,15 +103,20 @@ def change_language():
 def change_notifications():
     """Every event type the form listed (its hidden ``event_type`` fields), each on
     or off in-app and by e-mail: an unticked box is not posted, so it is off."""
-    items = [{"event_type": event_type, "in_app": request.form.get(f"in_app-{event_type}") == "on",
-              "email": request.form.get(f"email-{event_type}") == "on"}
-             for event_type in request.form.getlist("event_type")]
-    _, refused = submit("notifications", "set_preferences", user_id=me(),
-                        preferences_={"items": items})
+    items = [
+        {
+            "event_type": event_type,
+            "in_app": request.form.get(f"in_app-{event_type}") == "on",
+            "email": request.form.get(f"email-{event_type}") == "on",
+        }
+        for event_type in request.form.getlist("event_type")
+    ]
+    _, refused = submit("notifications", "set_preferences", user_id=me(), choices={"items": items})
     if refused:
         return _page(refused, "notifications", status=refused.status)
-    return redirect(url_for("web_settings.settings", done="notifications") + "#notifications-heading",
-                    303)
+    return redirect(
+        url_for("web_settings.settings", done="notifications") + "#notifications-heading", 303
+    )
 
 
 @blueprint.post("/settings/messages")
@@ -108,9 +125,14 @@ def change_who_may_write():
     # Anything but the two answers offered is sent as no answer: notifications
     # names the field it refuses.
     allowed = {"members": True, "contacts": False}.get(
-        request.form.get("allow_messages_from_members"))
-    _, refused = submit("notifications", "set_preferences", user_id=me(),
-                        preferences_={"allow_messages_from_members": allowed})
+        request.form.get("allow_messages_from_members")
+    )
+    _, refused = submit(
+        "notifications",
+        "set_preferences",
+        user_id=me(),
+        choices={"allow_messages_from_members": allowed},
+    )
     if refused:
         return _page(refused, "messages", status=refused.status)
     return redirect(url_for("web_settings.settings", done="messages") + "#messages-heading", 303)

@@ -1,6 +1,7 @@
 """The member's toolbar (the guide's "eMentoring tool bar", in base.html): what
 its template needs beyond the pages' own context.
 """
+
 from flask import g, request
 
 # The guide's module selector: eMentoring (its home is the dashboard) and the
@@ -10,9 +11,14 @@ MODULES = (("ementoring", "web_dashboard.dashboard"), ("directory", "web_search.
 
 # The toolbar's link that stands for each area (its blueprint): a page of the
 # area (the Mentor tab, a request, a thread) marks that link as the current one.
-AREA_LINKS = {"web_profile": "web_profile.profile", "web_mentoring": "web_mentoring.requests_",
-              "web_inbox": "web_inbox.inbox", "web_notifications": "web_notifications.notifications",
-              "web_settings": "web_settings.settings", "web_dashboard": "web_dashboard.dashboard"}
+AREA_LINKS = {
+    "web_profile": "web_profile.profile",
+    "web_mentoring": "web_mentoring.requests_",
+    "web_inbox": "web_inbox.inbox",
+    "web_notifications": "web_notifications.notifications",
+    "web_settings": "web_settings.settings",
+    "web_dashboard": "web_dashboard.dashboard",
+}
 
 
 def is_current(target):
@@ -42,5 +48,6 @@ def known_unread_count():
 
 
 def init_app(app):
-    app.jinja_env.globals.update(is_current=is_current, current_module=current_module,
-                                 known_unread_count=known_unread_count)
+    app.jinja_env.globals.update(
+        is_current=is_current, current_module=current_module, known_unread_count=known_unread_count
+    )

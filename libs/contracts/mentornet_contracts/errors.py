@@ -9,6 +9,7 @@ with :data:`HTTP_STATUS`.
 Every error's args are ``(code, message, fields)`` (a Throttled may add
 ``retry_after``) so they survive the trip over the wire unchanged.
 """
+
 from marshmallow import ValidationError
 
 
@@ -27,6 +28,7 @@ class DomainError(Exception):
 
 class InvalidInput(DomainError):
     """The request's data breaks a rule; ``fields`` names each bad field."""
+
     status = 422
 
 
@@ -40,6 +42,7 @@ class Forbidden(DomainError):
 
 class NotFound(DomainError):
     """Also used for what the caller may not see."""
+
     status = 404
 
 
@@ -50,6 +53,7 @@ class Conflict(DomainError):
 class Throttled(DomainError):
     """Too many attempts; ``retry_after`` (seconds) becomes the ``Retry-After``
     header, travelling as a fourth arg."""
+
     status = 429
 
     def __init__(self, code, message, fields=None, retry_after=None):
@@ -61,8 +65,15 @@ class Throttled(DomainError):
 
 HTTP_STATUS = {
     cls.__name__: cls.status
-    for cls in (DomainError, InvalidInput, NotAuthenticated, Forbidden,
-                NotFound, Conflict, Throttled)
+    for cls in (
+        DomainError,
+        InvalidInput,
+        NotAuthenticated,
+        Forbidden,
+        NotFound,
+        Conflict,
+        Throttled,
+    )
 }
 
 
@@ -86,8 +97,9 @@ def field_errors(messages, prefix=""):
 
 def invalid_input(validation_error, message="Some fields need your attention."):
     """The InvalidInput for a marshmallow ValidationError, naming every bad field."""
-    return InvalidInput("invalid_input", message,
-                        field_errors(validation_error.normalized_messages()))
+    return InvalidInput(
+        "invalid_input", message, field_errors(validation_error.normalized_messages())
+    )
 
 
 def load_input(schema, data, what="The request"):

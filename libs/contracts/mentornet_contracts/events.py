@@ -12,9 +12,10 @@ routing key (nameko's own event layout, so ``@event_handler`` consumes it).
 them before it publishes, so an event sent before its consumer ever started
 waits in the consumer's queue instead of being dropped by the broker.
 """
+
 from dataclasses import dataclass
 
-from marshmallow import Schema, fields, validate, RAISE, EXCLUDE
+from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
 LANGUAGES = ("en", "nl")
 # Why a mentor declines a request: the ``reason`` of mentoring_request_declined,
@@ -108,6 +109,7 @@ class PasswordResetRequestedV1(PayloadSchema):
 class AddressSignUpAttemptedV1(PayloadSchema):
     """Someone signed up with an address its owner had confirmed; the owner
     (``user_id``, at ``email``) is told, and the sign-up's answer said nothing."""
+
     user_id = fields.UUID(required=True)
     email = fields.Email(required=True)
     username = fields.String(required=True)
@@ -147,16 +149,25 @@ class AffiliationReviewedV1(PayloadSchema):
     reason = fields.String(load_default="", dump_default="")
 
 
-SESSION_END_REASONS = ("logout", "password_changed", "password_reset", "account_deleted",
-                       "idle", "expired")
+SESSION_END_REASONS = (
+    "logout",
+    "password_changed",
+    "password_reset",
+    "account_deleted",
+    "idle",
+    "expired",
+)
 
 
 class SessionEndedV1(PayloadSchema):
     user_id = fields.UUID(required=True)
     # SHA-256 (hex) of each ended session's token, as identity stores it: enough
     # to find a cached session, useless as a credential.
-    sessions = fields.List(fields.String(validate=validate.Length(equal=64)), required=True,
-                           validate=validate.Length(min=1))
+    sessions = fields.List(
+        fields.String(validate=validate.Length(equal=64)),
+        required=True,
+        validate=validate.Length(min=1),
+    )
     reason = fields.String(required=True, validate=validate.OneOf(SESSION_END_REASONS))
     ended_at = fields.AwareDateTime(required=True)
 
@@ -177,6 +188,7 @@ class MentorSettingsChangedV1(PayloadSchema):
 class MentoringRequestEventV1(PayloadSchema):
     """Every state change of a mentoring request (created, accepted, declined,
     withdrawn, expired) and the reminder before expiry: who did it and when."""
+
     request_id = fields.Integer(required=True)
     mentee_id = fields.UUID(required=True)
     mentor_id = fields.UUID(required=True)
@@ -223,58 +235,162 @@ class EventContract:
 CONTRACTS = {
     (c.source, c.type, c.version): c
     for c in [
-        EventContract("identity", "account_registered", 1, AccountRegisteredV1,
-                      "A member created an account; the saga that provisions "
-                      "them in the other services starts here."),
-        EventContract("identity", "account_deleted", 1, AccountDeletedV1,
-                      "A member deleted their account: every service forgets them."),
-        EventContract("identity", "study_details_submitted", 1, StudyDetailsSubmittedV1,
-                      "The member's study details (step 6), for their profile."),
-        EventContract("identity", "email_confirmation_requested", 1,
-                      EmailConfirmationRequestedV1,
-                      "An address needs confirming with a single-use link.",
-                      secrets=("confirmation_url",)),
-        EventContract("identity", "password_reset_requested", 1, PasswordResetRequestedV1,
-                      "A member asked for a password reset link.", secrets=("reset_url",)),
-        EventContract("identity", "account_email_changed", 1, AccountEmailChangedV1,
-                      "A member's confirmed e-mail address changed (or was confirmed "
-                      "for the first time)."),
-        EventContract("identity", "address_sign_up_attempted", 1, AddressSignUpAttemptedV1,
-                      "Someone signed up with an address another account confirmed; "
-                      "its owner is told."),
-        EventContract("identity", "account_language_changed", 1, AccountLanguageChangedV1,
-                      "A member chose another language for their pages, mails and notifications."),
-        EventContract("identity", "affiliation_verified", 1, AffiliationVerifiedV1,
-                      "The member is verified as student, alumnus or staff."),
-        EventContract("identity", "onboarding_completed", 1, OnboardingCompletedV1,
-                      "The member finished the sign-up steps and may take part in mentoring."),
-        EventContract("identity", "affiliation_reviewed", 1, AffiliationReviewedV1,
-                      "An operator decided a member's manual affiliation review."),
-        EventContract("identity", "account_email_confirmed", 1, AccountEmailConfirmedV1,
-                      "A member confirmed their e-mail address."),
+        EventContract(
+            "identity",
+            "account_registered",
+            1,
+            AccountRegisteredV1,
+            "A member created an account; the saga that provisions "
+            "them in the other services starts here.",
+        ),
+        EventContract(
+            "identity",
+            "account_deleted",
+            1,
+            AccountDeletedV1,
+            "A member deleted their account: every service forgets them.",
+        ),
+        EventContract(
+            "identity",
+            "study_details_submitted",
+            1,
+            StudyDetailsSubmittedV1,
+            "The member's study details (step 6), for their profile.",
+        ),
+        EventContract(
+            "identity",
+            "email_confirmation_requested",
+            1,
+            EmailConfirmationRequestedV1,
+            "An address needs confirming with a single-use link.",
+            secrets=("confirmation_url",),
+        ),
+        EventContract(
+            "identity",
+            "password_reset_requested",
+            1,
+            PasswordResetRequestedV1,
+            "A member asked for a password reset link.",
+            secrets=("reset_url",),
+        ),
+        EventContract(
+            "identity",
+            "account_email_changed",
+            1,
+            AccountEmailChangedV1,
+            "A member's confirmed e-mail address changed (or was confirmed for the first time).",
+        ),
+        EventContract(
+            "identity",
+            "address_sign_up_attempted",
+            1,
+            AddressSignUpAttemptedV1,
+            "Someone signed up with an address another account confirmed; its owner is told.",
+        ),
+        EventContract(
+            "identity",
+            "account_language_changed",
+            1,
+            AccountLanguageChangedV1,
+            "A member chose another language for their pages, mails and notifications.",
+        ),
+        EventContract(
+            "identity",
+            "affiliation_verified",
+            1,
+            AffiliationVerifiedV1,
+            "The member is verified as student, alumnus or staff.",
+        ),
+        EventContract(
+            "identity",
+            "onboarding_completed",
+            1,
+            OnboardingCompletedV1,
+            "The member finished the sign-up steps and may take part in mentoring.",
+        ),
+        EventContract(
+            "identity",
+            "affiliation_reviewed",
+            1,
+            AffiliationReviewedV1,
+            "An operator decided a member's manual affiliation review.",
+        ),
+        EventContract(
+            "identity",
+            "account_email_confirmed",
+            1,
+            AccountEmailConfirmedV1,
+            "A member confirmed their e-mail address.",
+        ),
         # No service subscribes: each gateway process binds its own exclusive,
         # auto-deleted queue while it runs (GATEWAY_EVENT_QUEUES below).
-        EventContract("identity", "session_ended", 1, SessionEndedV1,
-                      "Sessions ended (logout, password change or reset, account deleted, "
-                      "idle or expired): every gateway process forgets them at once."),
-        EventContract("identity", "linkedin_linked", 1, LinkedInLinkedV1,
-                      "The member linked their account to their LinkedIn account."),
-        EventContract("identity", "linkedin_unlinked", 1, LinkedInUnlinkedV1,
-                      "The member unlinked their LinkedIn account (with their password)."),
-        EventContract("profiles", "profile_created", 1, ProfileCreatedV1,
-                      "The member's profile exists (registration saga step)."),
-        EventContract("profiles", "mentor_settings_changed", 1, MentorSettingsChangedV1,
-                      "A member changed their availability, offered activities or capacity."),
-        *[EventContract("mentoring", f"mentoring_request_{change}", 1, MentoringRequestEventV1,
-                        f"A mentoring request was {change} (or, for expiring, will expire soon).")
-          for change in ("created", "accepted", "declined", "withdrawn", "expired", "expiring")],
-        EventContract("mentoring", "relationship_ended", 1, RelationshipEndedV1,
-                      "Either party ended a mentoring relationship; the place is free again."),
-        EventContract("mentoring", "mentoring_member_created", 1, MentoringMemberCreatedV1,
-                      "Mentoring knows the member (registration saga step)."),
-        EventContract("notifications", "notification_recipient_created", 1,
-                      NotificationRecipientCreatedV1,
-                      "Notifications can reach the member (registration saga step)."),
+        EventContract(
+            "identity",
+            "session_ended",
+            1,
+            SessionEndedV1,
+            "Sessions ended (logout, password change or reset, account deleted, "
+            "idle or expired): every gateway process forgets them at once.",
+        ),
+        EventContract(
+            "identity",
+            "linkedin_linked",
+            1,
+            LinkedInLinkedV1,
+            "The member linked their account to their LinkedIn account.",
+        ),
+        EventContract(
+            "identity",
+            "linkedin_unlinked",
+            1,
+            LinkedInUnlinkedV1,
+            "The member unlinked their LinkedIn account (with their password).",
+        ),
+        EventContract(
+            "profiles",
+            "profile_created",
+            1,
+            ProfileCreatedV1,
+            "The member's profile exists (registration saga step).",
+        ),
+        EventContract(
+            "profiles",
+            "mentor_settings_changed",
+            1,
+            MentorSettingsChangedV1,
+            "A member changed their availability, offered activities or capacity.",
+        ),
+        *[
+            EventContract(
+                "mentoring",
+                f"mentoring_request_{change}",
+                1,
+                MentoringRequestEventV1,
+                f"A mentoring request was {change} (or, for expiring, will expire soon).",
+            )
+            for change in ("created", "accepted", "declined", "withdrawn", "expired", "expiring")
+        ],
+        EventContract(
+            "mentoring",
+            "relationship_ended",
+            1,
+            RelationshipEndedV1,
+            "Either party ended a mentoring relationship; the place is free again.",
+        ),
+        EventContract(
+            "mentoring",
+            "mentoring_member_created",
+            1,
+            MentoringMemberCreatedV1,
+            "Mentoring knows the member (registration saga step).",
+        ),
+        EventContract(
+            "notifications",
+            "notification_recipient_created",
+            1,
+            NotificationRecipientCreatedV1,
+            "Notifications can reach the member (registration saga step).",
+        ),
     ]
 }
 
@@ -300,37 +416,57 @@ SUBSCRIPTIONS = [
     Subscription("identity", "account_deleted", "mentoring", "on_account_deleted"),
     Subscription("identity", "account_deleted", "notifications", "on_account_deleted"),
     Subscription("identity", "study_details_submitted", "profiles", "on_study_details_submitted"),
-    Subscription("identity", "email_confirmation_requested", "notifications",
-                 "on_email_confirmation_requested"),
-    Subscription("identity", "password_reset_requested", "notifications",
-                 "on_password_reset_requested"),
-    Subscription("identity", "address_sign_up_attempted", "notifications",
-                 "on_address_sign_up_attempted"),
+    Subscription(
+        "identity",
+        "email_confirmation_requested",
+        "notifications",
+        "on_email_confirmation_requested",
+    ),
+    Subscription(
+        "identity", "password_reset_requested", "notifications", "on_password_reset_requested"
+    ),
+    Subscription(
+        "identity", "address_sign_up_attempted", "notifications", "on_address_sign_up_attempted"
+    ),
     Subscription("identity", "account_email_changed", "profiles", "on_account_email_changed"),
     Subscription("identity", "account_email_changed", "notifications", "on_account_email_changed"),
-    Subscription("identity", "account_language_changed", "notifications",
-                 "on_account_language_changed"),
+    Subscription(
+        "identity", "account_language_changed", "notifications", "on_account_language_changed"
+    ),
     Subscription("identity", "affiliation_verified", "notifications", "on_affiliation_verified"),
     Subscription("identity", "affiliation_reviewed", "notifications", "on_affiliation_reviewed"),
     Subscription("identity", "onboarding_completed", "mentoring", "on_onboarding_completed"),
     Subscription("profiles", "mentor_settings_changed", "mentoring", "on_mentor_settings_changed"),
-    Subscription("identity", "account_email_confirmed", "notifications",
-                 "on_account_email_confirmed"),
-    *[Subscription("mentoring", f"mentoring_request_{change}", "notifications",
-                   f"on_mentoring_request_{change}")
-      for change in ("created", "withdrawn", "accepted", "declined", "expired", "expiring")],
+    Subscription(
+        "identity", "account_email_confirmed", "notifications", "on_account_email_confirmed"
+    ),
+    *[
+        Subscription(
+            "mentoring",
+            f"mentoring_request_{change}",
+            "notifications",
+            f"on_mentoring_request_{change}",
+        )
+        for change in ("created", "withdrawn", "accepted", "declined", "expired", "expiring")
+    ],
     Subscription("mentoring", "relationship_ended", "notifications", "on_relationship_ended"),
-    Subscription("mentoring", "mentoring_request_accepted", "profiles",
-                 "on_mentoring_request_accepted"),
+    Subscription(
+        "mentoring", "mentoring_request_accepted", "profiles", "on_mentoring_request_accepted"
+    ),
     Subscription("mentoring", "relationship_ended", "profiles", "on_relationship_ended"),
     Subscription("profiles", "profile_created", "identity", "on_profile_created"),
     # The profile shows whether it is connected to LinkedIn.
     Subscription("identity", "linkedin_linked", "profiles", "on_linkedin_linked"),
     Subscription("identity", "linkedin_unlinked", "profiles", "on_linkedin_unlinked"),
-    Subscription("mentoring", "mentoring_member_created", "identity",
-                 "on_mentoring_member_created"),
-    Subscription("notifications", "notification_recipient_created", "identity",
-                 "on_notification_recipient_created"),
+    Subscription(
+        "mentoring", "mentoring_member_created", "identity", "on_mentoring_member_created"
+    ),
+    Subscription(
+        "notifications",
+        "notification_recipient_created",
+        "identity",
+        "on_notification_recipient_created",
+    ),
 ]
 
 
@@ -356,8 +492,11 @@ NOT_KEPT = "(not kept: a single-use secret)"
 
 def without_secrets(source, envelope):
     """``envelope`` with its secret payload fields replaced, or None when it has none."""
-    fields_ = [name for name in secrets_of(source).get(envelope.get("type"), ())
-               if name in envelope.get("data", {})]
+    fields_ = [
+        name
+        for name in secrets_of(source).get(envelope.get("type"), ())
+        if name in envelope.get("data", {})
+    ]
     if not fields_:
         return None
     return {**envelope, "data": {**envelope["data"], **{name: NOT_KEPT for name in fields_}}}

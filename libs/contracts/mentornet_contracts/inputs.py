@@ -15,12 +15,13 @@ checked where input enters rather than by each field's schema:
 
 Paging is bounded here too (:func:`paging`), once for every list.
 """
+
 import re
 
 from mentornet_contracts.errors import InvalidInput
 
 MAX_DEPTH = 32
-BIGINT = 2 ** 63 - 1
+BIGINT = 2**63 - 1
 MAX_PAGE = 1000  # a deep page costs a scan of every row before it
 MAX_PER_PAGE = 50
 
@@ -53,7 +54,8 @@ def problems(value, name=""):
         item, path, depth = pending.pop()
         if depth > MAX_DEPTH:
             found[printable_name(path) or "(body)"] = [
-                f"Nested too deeply: at most {MAX_DEPTH} levels of objects and lists."]
+                f"Nested too deeply: at most {MAX_DEPTH} levels of objects and lists."
+            ]
             continue
         if isinstance(item, str):
             problem = text_problem(item)
@@ -128,9 +130,10 @@ def whole_number(value, name, problems_found, low, high, default=None):
 def paging(page, per_page, problems_found, default_per_page=20):
     """(page, per_page) checked once for every list: page 1 to :data:`MAX_PAGE`,
     per_page 1 to :data:`MAX_PER_PAGE`; problems go into ``problems_found``."""
-    return (whole_number(page, "page", problems_found, 1, MAX_PAGE, 1),
-            whole_number(per_page, "per_page", problems_found, 1, MAX_PER_PAGE,
-                         default_per_page))
+    return (
+        whole_number(page, "page", problems_found, 1, MAX_PAGE, 1),
+        whole_number(per_page, "per_page", problems_found, 1, MAX_PER_PAGE, default_per_page),
+    )
 
 
 def page_and_size(page, per_page, default_per_page=20):

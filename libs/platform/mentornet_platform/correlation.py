@@ -5,6 +5,7 @@ gateway from ``X-Request-ID``), is kept in a context variable (greenlets each
 have their own context, so concurrent workers do not mix them up), is written
 onto every outbox event and is stamped on every log line.
 """
+
 import contextvars
 import logging
 import uuid

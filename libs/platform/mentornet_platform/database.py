@@ -5,12 +5,12 @@ its database through this instead.)  The engine is made once per container;
 each worker gets a ``Database`` handle whose ``transaction()`` commits on
 success and rolls back on error.
 """
+
 from contextlib import contextmanager
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
-
 
 _engines = {}
 
@@ -39,6 +39,7 @@ def _green_psycopg():
         return
     if patcher.is_monkey_patched("socket"):
         from psycogreen.eventlet import patch_psycopg
+
         patch_psycopg()
 
 

@@ -8,6 +8,7 @@ SERVICE picks the database from ``<SERVICE>_DATABASE_URL``.  Replaying puts a
 parked event back in the retry queue with a fresh set of attempts; the running
 service applies it (once: the handler stays idempotent).
 """
+
 import argparse
 import json
 import sys
@@ -19,27 +20,39 @@ from mentornet_platform import settings
 
 def list_failed(connection, include_all=False):
     where = "" if include_all else "WHERE status <> 'done'"
-    return connection.execute(text(
-        "SELECT id, event_id, handler, status, attempts, next_attempt_at, updated_at, last_error"
-        f" FROM failed_events {where} ORDER BY id")).all()
+    return connection.execute(
+        text(
+            "SELECT id, event_id, handler, status, attempts, next_attempt_at, updated_at, last_error"
+            f" FROM failed_events {where} ORDER BY id"
+        )
+    ).all()
 
 
 def replay(connection, ids=None, all_dead=False):
     if all_dead:
-        result = connection.execute(text(
-            "UPDATE failed_events SET status = 'retrying', attempts = 0, next_attempt_at = now(),"
-            " updated_at = now() WHERE status = 'dead' RETURNING id"))
+        result = connection.execute(
+            text(
+                "UPDATE failed_events SET status = 'retrying', attempts = 0, next_attempt_at = now(),"
+                " updated_at = now() WHERE status = 'dead' RETURNING id"
+            )
+        )
     else:
-        result = connection.execute(text(
-            "UPDATE failed_events SET status = 'retrying', attempts = 0, next_attempt_at = now(),"
-            " updated_at = now() WHERE id = ANY(:ids) AND status <> 'done' RETURNING id"),
-            {"ids": list(ids)})
+        result = connection.execute(
+            text(
+                "UPDATE failed_events SET status = 'retrying', attempts = 0, next_attempt_at = now(),"
+                " updated_at = now() WHERE id = ANY(:ids) AND status <> 'done' RETURNING id"
+            ),
+            {"ids": list(ids)},
+        )
     return [row.id for row in result]
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="deadletters", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="deadletters",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("service", choices=["identity", "profiles", "mentoring", "notifications"])
     commands = parser.add_subparsers(dest="command", required=True)
     listing = commands.add_parser("list", help="failed events still waiting (or --all)")
@@ -57,12 +70,19 @@ def main(argv=None):
             rows = list_failed(connection, args.all)
             print(f"{'id':>5}  {'status':9} {'attempts':>8}  {'handler':32} event_id / last error")
             for row in rows:
-                print(f"{row.id:>5}  {row.status:9} {row.attempts:>8}  {row.handler:32} {row.event_id}")
+                print(
+                    f"{row.id:>5}  {row.status:9} {row.attempts:>8}  {row.handler:32} {row.event_id}"
+                )
                 print(f"{'':58}{(row.last_error or '')[:120]}")
             print(f"{len(rows)} failed event(s)")
         elif args.command == "show":
-            row = connection.execute(text("SELECT * FROM failed_events WHERE id = :id"),
-                                     {"id": args.id}).mappings().first()
+            row = (
+                connection.execute(
+                    text("SELECT * FROM failed_events WHERE id = :id"), {"id": args.id}
+                )
+                .mappings()
+                .first()
+            )
             if row is None:
                 print(f"no failed event {args.id}", file=sys.stderr)
                 return 1

@@ -6,6 +6,7 @@ may start at once (``docker compose up --scale profiles=3``), so the upgrade
 runs under a PostgreSQL advisory lock: one instance migrates, the others wait
 and then find nothing to do.
 """
+
 import argparse
 import os
 import sys
@@ -25,23 +26,25 @@ def run_env(context, metadata, service):
         return
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
-        connection.execute(text("SELECT pg_advisory_lock(hashtext(:name))"),
-                           {"name": f"migrate-{service}"})
+        connection.execute(
+            text("SELECT pg_advisory_lock(hashtext(:name))"), {"name": f"migrate-{service}"}
+        )
         connection.commit()
         try:
-            context.configure(connection=connection, target_metadata=metadata,
-                              compare_type=True)
+            context.configure(connection=connection, target_metadata=metadata, compare_type=True)
             with context.begin_transaction():
                 context.run_migrations()
             connection.commit()
         finally:
-            connection.execute(text("SELECT pg_advisory_unlock(hashtext(:name))"),
-                               {"name": f"migrate-{service}"})
+            connection.execute(
+                text("SELECT pg_advisory_unlock(hashtext(:name))"), {"name": f"migrate-{service}"}
+            )
             connection.commit()
 
 
 def alembic_config(service_dir, database_url=None):
     from alembic.config import Config
+
     config = Config(os.path.join(service_dir, "alembic.ini"))
     config.set_main_option("script_location", os.path.join(service_dir, "migrations"))
     if database_url:
@@ -51,8 +54,10 @@ def alembic_config(service_dir, database_url=None):
 
 def upgrade(service, service_dir, database_url=None, revision="head"):
     from alembic import command
-    command.upgrade(alembic_config(service_dir, database_url or settings.database_url(service)),
-                    revision)
+
+    command.upgrade(
+        alembic_config(service_dir, database_url or settings.database_url(service)), revision
+    )
 
 
 def main(argv=None):

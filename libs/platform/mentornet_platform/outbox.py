@@ -9,17 +9,19 @@ the events wait in the table and go out when it is back.  A consumer may see an
 event twice (a crash between publish and mark), never zero times: handlers are
 idempotent (see ``inbox``).
 """
+
 import json
 import logging
 import threading
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from kombu import Connection, Exchange, Queue
 from nameko.amqp.publish import Publisher, UndeliverableMessage
 from nameko.constants import PERSISTENT
 from nameko.extensions import DependencyProvider
-from sqlalchemy import event as sa_event, text
+from sqlalchemy import event as sa_event
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from mentornet_contracts.events import dump_payload, subscriptions_of, without_secrets
@@ -39,14 +41,21 @@ def record_event(session, source, event_type, data, version=1):
         "event_id": str(uuid.uuid4()),
         "type": event_type,
         "version": version,
-        "occurred_at": datetime.now(timezone.utc).isoformat(),
+        "occurred_at": datetime.now(UTC).isoformat(),
         "data": dump_payload(source, event_type, version, data),
     }
     session.execute(
-        text("INSERT INTO outbox_events (event_id, event_type, version, envelope, correlation_id)"
-             " VALUES (:event_id, :event_type, :version, CAST(:envelope AS jsonb), :correlation_id)"),
-        {"event_id": envelope["event_id"], "event_type": event_type, "version": version,
-         "envelope": json.dumps(envelope), "correlation_id": correlation.current()},
+        text(
+            "INSERT INTO outbox_events (event_id, event_type, version, envelope, correlation_id)"
+            " VALUES (:event_id, :event_type, :version, CAST(:envelope AS jsonb), :correlation_id)"
+        ),
+        {
+            "event_id": envelope["event_id"],
+            "event_type": event_type,
+            "version": version,
+            "envelope": json.dumps(envelope),
+            "correlation_id": correlation.current(),
+        },
     )
     session.info["outbox_pending"] = True
     return envelope
@@ -66,8 +75,9 @@ def _forget_pending(session):
 
 def event_exchange(source):
     # Same declaration as nameko's own event exchange, so both can declare it.
-    return Exchange(f"{source}.events", type="topic", durable=True, auto_delete=False,
-                    delivery_mode=PERSISTENT)
+    return Exchange(
+        f"{source}.events", type="topic", durable=True, auto_delete=False, delivery_mode=PERSISTENT
+    )
 
 
 def declare_topology(amqp_uri, source):
@@ -81,9 +91,14 @@ def declare_topology(amqp_uri, source):
         channel = connection.channel()
         exchange(channel).declare()
         for subscription in subscriptions_of(source):
-            queue = Queue(subscription.queue_name, exchange=exchange,
-                          routing_key=subscription.type, durable=True,
-                          auto_delete=False, exclusive=False)
+            queue = Queue(
+                subscription.queue_name,
+                exchange=exchange,
+                routing_key=subscription.type,
+                durable=True,
+                auto_delete=False,
+                exclusive=False,
+            )
             queue(channel).declare()
 
 
@@ -98,8 +113,14 @@ class Relay:
         self.source = source
         self.poll_seconds = poll_seconds
         self.exchange = event_exchange(source)
-        self.publisher = Publisher(amqp_uri, use_confirms=True, mandatory=True, retry=False,
-                                   delivery_mode=PERSISTENT, serializer="json")
+        self.publisher = Publisher(
+            amqp_uri,
+            use_confirms=True,
+            mandatory=True,
+            retry=False,
+            delivery_mode=PERSISTENT,
+            serializer="json",
+        )
         self.subscribed_types = {s.type for s in subscriptions_of(source)}
         self.wakeup = threading.Event()
         self.running = False
@@ -113,19 +134,26 @@ class Relay:
         published, unroutable = [], []
         with self.engine.connect() as connection:
             with connection.begin():
-                rows = connection.execute(text(
-                    "SELECT id, event_type, envelope, correlation_id FROM outbox_events"
-                    " WHERE published_at IS NULL AND next_attempt_at <= now()"
-                    " ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED"),
-                    {"limit": self.batch_size}).all()
+                rows = connection.execute(
+                    text(
+                        "SELECT id, event_type, envelope, correlation_id FROM outbox_events"
+                        " WHERE published_at IS NULL AND next_attempt_at <= now()"
+                        " ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED"
+                    ),
+                    {"limit": self.batch_size},
+                ).all()
                 failure = None
                 for row in rows:
                     headers = {}
                     if row.correlation_id:
                         headers["nameko.correlation_id"] = row.correlation_id
                     try:
-                        self.publisher.publish(row.envelope, exchange=self.exchange,
-                                               routing_key=row.event_type, headers=headers)
+                        self.publisher.publish(
+                            row.envelope,
+                            exchange=self.exchange,
+                            routing_key=row.event_type,
+                            headers=headers,
+                        )
                         published.append(row.id)
                     except UndeliverableMessage:
                         if row.event_type in self.subscribed_types:
@@ -137,18 +165,25 @@ class Relay:
                         failure = exc
                         break
                 if published:
-                    connection.execute(text(
-                        "UPDATE outbox_events SET published_at = now(), attempts = attempts + 1"
-                        " WHERE id = ANY(:ids)"), {"ids": published})
+                    connection.execute(
+                        text(
+                            "UPDATE outbox_events SET published_at = now(), attempts = attempts + 1"
+                            " WHERE id = ANY(:ids)"
+                        ),
+                        {"ids": published},
+                    )
                     self._drop_secrets(connection, [row for row in rows if row.id in published])
                 if unroutable:
                     # No queue is bound: re-declare the subscribers and try again soon.
                     self._topology_declared = False
-                    connection.execute(text(
-                        "UPDATE outbox_events SET attempts = attempts + 1,"
-                        " next_attempt_at = now() + make_interval(secs => least(30, power(2, attempts)))"
-                        ", last_error = 'unroutable: no queue bound' WHERE id = ANY(:ids)"),
-                        {"ids": unroutable})
+                    connection.execute(
+                        text(
+                            "UPDATE outbox_events SET attempts = attempts + 1,"
+                            " next_attempt_at = now() + make_interval(secs => least(30, power(2, attempts)))"
+                            ", last_error = 'unroutable: no queue bound' WHERE id = ANY(:ids)"
+                        ),
+                        {"ids": unroutable},
+                    )
         if failure is not None:
             self._topology_declared = False
             raise failure
@@ -159,9 +194,12 @@ class Relay:
         for row in rows:
             kept = without_secrets(self.source, row.envelope)
             if kept is not None:
-                connection.execute(text(
-                    "UPDATE outbox_events SET envelope = CAST(:envelope AS jsonb) WHERE id = :id"),
-                    {"envelope": json.dumps(kept), "id": row.id})
+                connection.execute(
+                    text(
+                        "UPDATE outbox_events SET envelope = CAST(:envelope AS jsonb) WHERE id = :id"
+                    ),
+                    {"envelope": json.dumps(kept), "id": row.id},
+                )
 
     def run(self, sleep):
         """Relay until ``stop()``; ``sleep`` is the green or plain sleep to back off with."""
@@ -174,8 +212,13 @@ class Relay:
                     sent = self.relay_once()
                     backoff = 0.1
                 except Exception as exc:
-                    log.warning("outbox relay of %s cannot publish yet (%s: %s); retrying in %.1fs",
-                                self.source, type(exc).__name__, exc, backoff)
+                    log.warning(
+                        "outbox relay of %s cannot publish yet (%s: %s); retrying in %.1fs",
+                        self.source,
+                        type(exc).__name__,
+                        exc,
+                        backoff,
+                    )
                     sleep(backoff)
                     backoff = min(backoff * 2, 5.0)
                     continue
@@ -206,8 +249,10 @@ class OutboxRelay(DependencyProvider):
 
     def start(self):
         import eventlet
+
         self.thread = self.container.spawn_managed_thread(
-            lambda: self.relay.run(eventlet.sleep), identifier="outbox_relay")
+            lambda: self.relay.run(eventlet.sleep), identifier="outbox_relay"
+        )
 
     def stop(self):
         self.relay.stop()

@@ -8,11 +8,17 @@ third of a trivial call's time (benchmarks/rpc_clients.py: 2.2 ms -> 1.5 ms
 p50), so replies go out unconfirmed and transient.  Requests, events and
 everything else keep nameko's defaults.
 """
+
 import logging
 
 from nameko.amqp.publish import Publisher
-from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_SERIALIZER,
-                              LOGIN_METHOD_CONFIG_KEY, SERIALIZER_CONFIG_KEY)
+from nameko.constants import (
+    AMQP_SSL_CONFIG_KEY,
+    AMQP_URI_CONFIG_KEY,
+    DEFAULT_SERIALIZER,
+    LOGIN_METHOD_CONFIG_KEY,
+    SERIALIZER_CONFIG_KEY,
+)
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 
 from mentornet_contracts.errors import DomainError
@@ -34,9 +40,13 @@ class ServiceRpcConsumer(RpcConsumer):
     def handle_result(self, message, result, exc_info):
         config = self.container.config
         responder = ReplyResponder(
-            config[AMQP_URI_CONFIG_KEY], get_rpc_exchange(config),
-            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER), message,
-            ssl=config.get(AMQP_SSL_CONFIG_KEY), login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
+            config[AMQP_URI_CONFIG_KEY],
+            get_rpc_exchange(config),
+            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER),
+            message,
+            ssl=config.get(AMQP_SSL_CONFIG_KEY),
+            login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
+        )
         result, exc_info = responder.send_response(result, exc_info)
         self.queue_consumer.ack_message(message)
         return result, exc_info
@@ -65,6 +75,7 @@ logging.getLogger("nameko.containers").addFilter(RefusalsWithoutTraceback())
 class ServiceRpc(Rpc):
     """Domain errors are the caller's doing (bad input, a refusal): nameko logs
     them as warnings, not as the service's own errors."""
+
     rpc_consumer = ServiceRpcConsumer()
 
     def __init__(self, expected_exceptions=DomainError, **kwargs):

@@ -1,6 +1,7 @@
 """``python -m mentornet_platform.serve run --config ... module`` is the
 ``nameko`` command with two known, harmless warnings silenced: eventlet's
 deprecation notice and nameko's use of pkg_resources."""
+
 import sys
 import warnings
 

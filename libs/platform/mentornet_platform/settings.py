@@ -1,5 +1,6 @@
 """Settings from the environment (docs/architecture.md, section 5), with defaults that work
 on a developer machine running RabbitMQ and PostgreSQL locally."""
+
 import os
 
 # Only what is read here rather than through a service's config.yaml (which
@@ -28,7 +29,7 @@ def database_url(service):
     """The SQLAlchemy URL of ``service``'s own database (psycopg2 driver)."""
     url = get(f"{service.upper()}_DATABASE_URL")
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg2://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg2://" + url[len("postgresql://") :]
     return url
 
 

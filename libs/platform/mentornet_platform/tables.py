@@ -7,14 +7,15 @@
 - ``failed_events``: events whose handler failed, waiting for a retry or, once
   out of attempts, parked for an operator (dead-letter store).
 """
-from sqlalchemy import (Column, DateTime, Integer, MetaData, String, Table, Text,
-                        Index, text)
+
+from sqlalchemy import Column, DateTime, Index, Integer, MetaData, String, Table, Text, text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 
 def add_messaging_tables(metadata: MetaData):
     outbox = Table(
-        "outbox_events", metadata,
+        "outbox_events",
+        metadata,
         Column("id", Integer, primary_key=True, autoincrement=True),
         Column("event_id", UUID(as_uuid=False), nullable=False, unique=True),
         Column("event_type", String(100), nullable=False),
@@ -24,19 +25,28 @@ def add_messaging_tables(metadata: MetaData):
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
         Column("published_at", DateTime(timezone=True)),
         Column("attempts", Integer, nullable=False, server_default="0"),
-        Column("next_attempt_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+        Column(
+            "next_attempt_at", DateTime(timezone=True), nullable=False, server_default=text("now()")
+        ),
         Column("last_error", Text),
     )
-    Index("ix_outbox_events_unpublished", outbox.c.id,
-          postgresql_where=outbox.c.published_at.is_(None))
+    Index(
+        "ix_outbox_events_unpublished",
+        outbox.c.id,
+        postgresql_where=outbox.c.published_at.is_(None),
+    )
     processed = Table(
-        "processed_events", metadata,
+        "processed_events",
+        metadata,
         Column("event_id", UUID(as_uuid=False), primary_key=True),
         Column("handler", String(200), primary_key=True),
-        Column("processed_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+        Column(
+            "processed_at", DateTime(timezone=True), nullable=False, server_default=text("now()")
+        ),
     )
     failed = Table(
-        "failed_events", metadata,
+        "failed_events",
+        metadata,
         Column("id", Integer, primary_key=True, autoincrement=True),
         Column("event_id", UUID(as_uuid=False), nullable=False),
         Column("handler", String(200), nullable=False),
@@ -51,7 +61,10 @@ def add_messaging_tables(metadata: MetaData):
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
         Column("updated_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
     )
-    Index("ix_failed_events_due", failed.c.next_attempt_at,
-          postgresql_where=failed.c.status == "retrying")
+    Index(
+        "ix_failed_events_due",
+        failed.c.next_attempt_at,
+        postgresql_where=failed.c.status == "retrying",
+    )
     Index("uq_failed_events_event_handler", failed.c.event_id, failed.c.handler, unique=True)
     return outbox, processed, failed

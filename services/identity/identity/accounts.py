@@ -1,17 +1,32 @@
 """Accounts: sign-up, login, sessions, passwords, e-mail addresses and
 deletion, as plain functions over a Database."""
+
 import logging
 import secrets
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from identity import config, events, exceptions, onboarding, passwords, throttling, tokens, usernames
+from identity import (
+    config,
+    events,
+    exceptions,
+    onboarding,
+    passwords,
+    throttling,
+    tokens,
+    usernames,
+)
 from identity.models import Account, Consent, LinkedInIdentity, RegistrationKey, Session
-from identity.schemas import (AccountSchema, LanguageSchema, NewEmailSchema, NewPasswordSchema,
-                              RegistrationSchema)
+from identity.schemas import (
+    AccountSchema,
+    LanguageSchema,
+    NewEmailSchema,
+    NewPasswordSchema,
+    RegistrationSchema,
+)
 from mentornet_contracts.errors import load_input
 
 log = logging.getLogger(__name__)
@@ -28,23 +43,37 @@ EXPIRY_BATCH = 1000
 
 
 def _now():
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _open_session(session, account_id):
     token = secrets.token_urlsafe(32)
     now = _now()
-    session.add(Session(token_hash=tokens.digest(token), account_id=account_id, created_at=now,
-                        last_seen_at=now, expires_at=now + SESSION_ABSOLUTE))
+    session.add(
+        Session(
+            token_hash=tokens.digest(token),
+            account_id=account_id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + SESSION_ABSOLUTE,
+        )
+    )
     return token
 
 
 def _end_sessions(session, account_id, reason):
     """Every live session of the account ends now, and the gateways are told
     (``session_ended``), so none of them keeps trusting one it has cached."""
-    ended = session.execute(update(Session).where(
-        Session.account_id == account_id, Session.revoked_at.is_(None))
-        .values(revoked_at=_now()).returning(Session.token_hash)).scalars().all()
+    ended = (
+        session.execute(
+            update(Session)
+            .where(Session.account_id == account_id, Session.revoked_at.is_(None))
+            .values(revoked_at=_now())
+            .returning(Session.token_hash)
+        )
+        .scalars()
+        .all()
+    )
     if ended:
         events.session_ended(session, account_id, ended, reason)
 
@@ -57,10 +86,16 @@ def _account(session, user_id, lock=False):
 
 
 def _request_confirmation(session, account, email):
-    raw = tokens.issue(session, account.id, "confirm_email",
-                       timedelta(hours=config.EMAIL_CONFIRMATION_HOURS), email=email)
-    events.email_confirmation_requested(session, account, email,
-                                        f"{config.public_base_url()}/confirm-email?token={raw}")
+    raw = tokens.issue(
+        session,
+        account.id,
+        "confirm_email",
+        timedelta(hours=config.EMAIL_CONFIRMATION_HOURS),
+        email=email,
+    )
+    events.email_confirmation_requested(
+        session, account, email, f"{config.public_base_url()}/confirm-email?token={raw}"
+    )
 
 
 # -- sign-up ----------------------------------------------------------------
@@ -87,14 +122,18 @@ def register(db, registration, idempotency_key=None, client=None, linkedin=None)
     form = load_input(RegistrationSchema(), registration, "The registration")
     if linkedin is not None:
         from identity import linkedin as linkedin_identities  # it builds on this module
+
         linkedin = linkedin_identities.claims(linkedin)
     # Every well-formed sign-up counts against the client (a replay checks a
     # password too), before any hash is paid for.
     throttling.use_allowance(db, client, "sign_up")
 
-    if idempotency_key is not None and (not isinstance(idempotency_key, str)
-                                        or not 1 <= len(idempotency_key) <= 100):
-        raise exceptions.invalid("idempotency_key", "Use an Idempotency-Key of 1 to 100 characters.")
+    if idempotency_key is not None and (
+        not isinstance(idempotency_key, str) or not 1 <= len(idempotency_key) <= 100
+    ):
+        raise exceptions.invalid(
+            "idempotency_key", "Use an Idempotency-Key of 1 to 100 characters."
+        )
     if idempotency_key:
         replay = _replay_registration(db, idempotency_key, form)
         if replay is not None:
@@ -114,8 +153,13 @@ def register(db, registration, idempotency_key=None, client=None, linkedin=None)
 
     try:
         with db.transaction() as session:
-            account = Account(id=str(uuid.uuid4()), password_hash=password_hash,
-                              security_answer_hash=answer_hash, created_at=_now(), **form)
+            account = Account(
+                id=str(uuid.uuid4()),
+                password_hash=password_hash,
+                security_answer_hash=answer_hash,
+                created_at=_now(),
+                **form,
+            )
             session.add(account)
             session.flush()
             for document, version in config.university()["policy_versions"].items():
@@ -127,8 +171,12 @@ def register(db, registration, idempotency_key=None, client=None, linkedin=None)
                 if session.get(LinkedInIdentity, linkedin["sub"]) is not None:
                     raise linkedin_identities.linked_elsewhere()
                 linkedin_identities.add_link(session, account, linkedin["sub"])
-            if owner is None and linkedin is not None and linkedin["email_verified"] and \
-                    (linkedin["email"] or "").lower() == account.email.lower():
+            if (
+                owner is None
+                and linkedin is not None
+                and linkedin["email_verified"]
+                and (linkedin["email"] or "").lower() == account.email.lower()
+            ):
                 account.email_confirmed_at = _now()  # LinkedIn verified this very address
                 events.account_registered(session, account, account.email)
                 events.account_email_confirmed(session, account)
@@ -139,8 +187,11 @@ def register(db, registration, idempotency_key=None, client=None, linkedin=None)
                 events.account_registered(session, account, None)
                 events.address_sign_up_attempted(session, owner)
             token = _open_session(session, account.id)
-            result = {"account": AccountSchema().dump(account), "token": token,
-                      "onboarding": onboarding.status(account)}
+            result = {
+                "account": AccountSchema().dump(account),
+                "token": token,
+                "onboarding": onboarding.status(account),
+            }
     except IntegrityError as exc:
         # Two sign-ups raced for the same username or key.
         replay = _replay_registration(db, idempotency_key, replay_form) if idempotency_key else None
@@ -150,6 +201,7 @@ def register(db, registration, idempotency_key=None, client=None, linkedin=None)
             raise exceptions.username_taken(form["username"])
         if "linkedin" in str(exc.orig):  # the same LinkedIn member signed up twice at once
             from identity.linkedin import linked_elsewhere
+
             raise linked_elsewhere()
         if "email" in str(exc.orig):  # another account confirmed the address meanwhile
             raise exceptions.email_confirmed_elsewhere()
@@ -160,8 +212,9 @@ def register(db, registration, idempotency_key=None, client=None, linkedin=None)
 
 def _owner_of(session, email, except_id=None):
     """The account that confirmed ``email`` (any case), other than ``except_id``, or None."""
-    query = select(Account).where(func.lower(Account.email) == email.lower(),
-                                  Account.email_confirmed_at.is_not(None))
+    query = select(Account).where(
+        func.lower(Account.email) == email.lower(), Account.email_confirmed_at.is_not(None)
+    )
     if except_id:
         query = query.where(Account.id != except_id)
     return session.execute(query).scalars().first()
@@ -170,8 +223,10 @@ def _owner_of(session, email, except_id=None):
 def _mailable(session, account):
     """May identity ask for mail to ``account``'s address?  Not while another
     account has confirmed it: that mail would reach the address's owner."""
-    return account.email_confirmed_at is not None or \
-        _owner_of(session, account.email, except_id=account.id) is None
+    return (
+        account.email_confirmed_at is not None
+        or _owner_of(session, account.email, except_id=account.id) is None
+    )
 
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
@@ -186,15 +241,22 @@ def _replay_registration(db, key, form):
             return None
         account = session.get(Account, row.account_id)
         password = form.get("password") if isinstance(form, dict) else None
-        if (account is None or row.created_at + IDEMPOTENCY_WINDOW < _now()
-                or account.username != form.get("username")
-                or not isinstance(password, str)
-                or not passwords.verify_password(account.password_hash, password)):
-            raise exceptions.Conflict("idempotency_key_reused",
-                                      "This Idempotency-Key belongs to another request.")
+        if (
+            account is None
+            or row.created_at + IDEMPOTENCY_WINDOW < _now()
+            or account.username != form.get("username")
+            or not isinstance(password, str)
+            or not passwords.verify_password(account.password_hash, password)
+        ):
+            raise exceptions.Conflict(
+                "idempotency_key_reused", "This Idempotency-Key belongs to another request."
+            )
         token = _open_session(session, account.id)
-        return {"account": AccountSchema().dump(account), "token": token,
-                "onboarding": onboarding.status(account)}
+        return {
+            "account": AccountSchema().dump(account),
+            "token": token,
+            "onboarding": onboarding.status(account),
+        }
 
 
 def confirm_email(db, token, client=None):
@@ -208,8 +270,9 @@ def confirm_email(db, token, client=None):
         with db.transaction() as session:
             row = tokens.find(session, token, "confirm_email")
             if row is None:
-                raise exceptions.NotFound("token_invalid",
-                                          "This confirmation link is invalid, used or expired.")
+                raise exceptions.NotFound(
+                    "token_invalid", "This confirmation link is invalid, used or expired."
+                )
             account = _account(session, row.account_id, lock=True)
             if _owner_of(session, row.email, except_id=account.id) is not None:
                 raise exceptions.email_confirmed_elsewhere()
@@ -238,24 +301,44 @@ def _account_by_login(session, login):
     None.  An address names the account that confirmed it, or else the only
     account that gave it (several accounts may give an unconfirmed address)."""
     folded = login.strip().lower()
-    found = session.execute(select(Account).where(func.lower(Account.username) == folded)
-                            ).scalars().first()
+    found = (
+        session.execute(select(Account).where(func.lower(Account.username) == folded))
+        .scalars()
+        .first()
+    )
     if found is not None:
         return found
-    holders = session.execute(select(Account).where(func.lower(Account.email) == folded)
-                              .order_by(Account.email_confirmed_at.is_(None)).limit(2)
-                              ).scalars().all()
+    holders = (
+        session.execute(
+            select(Account)
+            .where(func.lower(Account.email) == folded)
+            .order_by(Account.email_confirmed_at.is_(None))
+            .limit(2)
+        )
+        .scalars()
+        .all()
+    )
     if holders and (holders[0].email_confirmed_at is not None or len(holders) == 1):
         return holders[0]
     return None
 
 
 def login(db, username, password, client=None):
-    if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
-        raise exceptions.InvalidInput("invalid_input", "Enter your username and password.",
-                                      {k: ["This field is required."] for k, v in
-                                       (("username", username), ("password", password))
-                                       if not isinstance(v, str) or not v})
+    if (
+        not isinstance(username, str)
+        or not isinstance(password, str)
+        or not username
+        or not password
+    ):
+        raise exceptions.InvalidInput(
+            "invalid_input",
+            "Enter your username and password.",
+            {
+                k: ["This field is required."]
+                for k, v in (("username", username), ("password", password))
+                if not isinstance(v, str) or not v
+            },
+        )
     with db.transaction() as session:
         # The client's allowance first: a refused flood or spray pays no hash
         # and counts against no name.
@@ -263,8 +346,11 @@ def login(db, username, password, client=None):
         if client_wait:
             raise throttling.client_throttled(client_wait)
         account = _account_by_login(session, username)
-        counter = (throttling.account_key(account.id) if account is not None
-                   else throttling.name_key(username))
+        counter = (
+            throttling.account_key(account.id)
+            if account is not None
+            else throttling.name_key(username)
+        )
         wait = throttling.admit(session, counter)
     # Verify even when locked or unknown: every answer costs the same.
     stored = account.password_hash if account else passwords.DUMMY_HASH
@@ -273,7 +359,8 @@ def login(db, username, password, client=None):
         raise exceptions.Throttled(
             "too_many_attempts",
             f"Too many failed attempts. Try again in {wait} seconds or reset your password.",
-            retry_after=wait)
+            retry_after=wait,
+        )
     if not correct:
         raise exceptions.invalid_credentials()  # the attempt was counted by admit()
     with db.transaction() as session:
@@ -306,21 +393,31 @@ def authenticate(db, token):
     now = _now()
     with db.transaction() as session:
         # Every gateway request asks this: one query for the session and the name.
-        found = session.execute(select(Session, Account.username, Account.language)
-                                .join(Account, Account.id == Session.account_id)
-                                .where(Session.token_hash == tokens.digest(token))).first()
+        found = session.execute(
+            select(Session, Account.username, Account.language)
+            .join(Account, Account.id == Session.account_id)
+            .where(Session.token_hash == tokens.digest(token))
+        ).first()
         if found is None:
             raise exceptions.session_invalid()
         row, username, language = found
-        if row.revoked_at is not None or row.expires_at <= now or \
-                row.last_seen_at + SESSION_IDLE <= now:
+        if (
+            row.revoked_at is not None
+            or row.expires_at <= now
+            or row.last_seen_at + SESSION_IDLE <= now
+        ):
             raise exceptions.session_invalid()
         if now - row.last_seen_at >= SESSION_TOUCH_EVERY:
             row.last_seen_at = now
-        return {"user_id": row.account_id, "username": username, "language": language,
-                "session": {
-                    "idle_seconds_left": (row.last_seen_at + SESSION_IDLE - now).total_seconds(),
-                    "seconds_left": (row.expires_at - now).total_seconds()}}
+        return {
+            "user_id": row.account_id,
+            "username": username,
+            "language": language,
+            "session": {
+                "idle_seconds_left": (row.last_seen_at + SESSION_IDLE - now).total_seconds(),
+                "seconds_left": (row.expires_at - now).total_seconds(),
+            },
+        }
 
 
 def record_activity(db, seen):
@@ -330,20 +427,28 @@ def record_activity(db, seen):
     stood); a session that has already ended stays ended."""
     if not isinstance(seen, dict):
         raise exceptions.invalid("seen", "Give an object of session digests and seconds.")
-    pairs = [(digest, float(ago)) for digest, ago in list(seen.items())[:ACTIVITY_REPORT_MAX]
-             if isinstance(digest, str) and len(digest) == 64
-             and isinstance(ago, (int, float)) and not isinstance(ago, bool) and 0 <= ago < 86400]
+    pairs = [
+        (digest, float(ago))
+        for digest, ago in list(seen.items())[:ACTIVITY_REPORT_MAX]
+        if isinstance(digest, str)
+        and len(digest) == 64
+        and isinstance(ago, (int, float))
+        and not isinstance(ago, bool)
+        and 0 <= ago < 86400
+    ]
     if not pairs:
         return {"recorded": 0}
     with db.transaction() as session:
-        result = session.execute(text(
-            "UPDATE sessions SET last_seen_at = greatest(last_seen_at,"
-            " now() - make_interval(secs => seen.ago))"
-            " FROM unnest(CAST(:digests AS text[]), CAST(:agos AS float8[])) AS seen(digest, ago)"
-            " WHERE sessions.token_hash = seen.digest AND sessions.revoked_at IS NULL"
-            " AND sessions.expires_at > now() AND sessions.last_seen_at + :idle > now()"),
-            {"digests": [d for d, _ in pairs], "agos": [a for _, a in pairs],
-             "idle": SESSION_IDLE})
+        result = session.execute(
+            text(
+                "UPDATE sessions SET last_seen_at = greatest(last_seen_at,"
+                " now() - make_interval(secs => seen.ago))"
+                " FROM unnest(CAST(:digests AS text[]), CAST(:agos AS float8[])) AS seen(digest, ago)"
+                " WHERE sessions.token_hash = seen.digest AND sessions.revoked_at IS NULL"
+                " AND sessions.expires_at > now() AND sessions.last_seen_at + :idle > now()"
+            ),
+            {"digests": [d for d, _ in pairs], "agos": [a for _, a in pairs], "idle": SESSION_IDLE},
+        )
         return {"recorded": result.rowcount}
 
 
@@ -353,14 +458,17 @@ def end_expired_sessions(db, batch=None):
     returns how many.  Nothing depends on this for safety (authenticate and the
     gateway's cache both stop at the limits); it lets every ending be seen."""
     with db.transaction() as session:
-        rows = session.execute(text(
-            "WITH due AS (SELECT token_hash FROM sessions WHERE revoked_at IS NULL"
-            " AND (expires_at <= now() OR last_seen_at + :idle <= now())"
-            " LIMIT :batch FOR UPDATE SKIP LOCKED)"
-            " UPDATE sessions SET revoked_at = now() FROM due"
-            " WHERE sessions.token_hash = due.token_hash"
-            " RETURNING sessions.account_id, sessions.token_hash, sessions.expires_at <= now()"),
-            {"idle": SESSION_IDLE, "batch": batch or EXPIRY_BATCH}).all()
+        rows = session.execute(
+            text(
+                "WITH due AS (SELECT token_hash FROM sessions WHERE revoked_at IS NULL"
+                " AND (expires_at <= now() OR last_seen_at + :idle <= now())"
+                " LIMIT :batch FOR UPDATE SKIP LOCKED)"
+                " UPDATE sessions SET revoked_at = now() FROM due"
+                " WHERE sessions.token_hash = due.token_hash"
+                " RETURNING sessions.account_id, sessions.token_hash, sessions.expires_at <= now()"
+            ),
+            {"idle": SESSION_IDLE, "batch": batch or EXPIRY_BATCH},
+        ).all()
         ended = {}
         for account_id, digest, absolute in rows:
             ended.setdefault((account_id, "expired" if absolute else "idle"), []).append(digest)
@@ -376,27 +484,42 @@ def _check_password(db, account, password, field):
     with db.transaction() as session:
         wait = throttling.admit(session, throttling.password_check_key(account.id))
     if wait:
-        raise exceptions.Throttled("too_many_attempts",
-                                   f"Too many wrong passwords. Try again in {wait} seconds.",
-                                   retry_after=wait)
-    if not isinstance(password, str) or not passwords.verify_password(account.password_hash, password):
-        raise exceptions.InvalidInput("wrong_password", "Your password is not correct.",
-                                      {field: ["Your password is not correct."]})
+        raise exceptions.Throttled(
+            "too_many_attempts",
+            f"Too many wrong passwords. Try again in {wait} seconds.",
+            retry_after=wait,
+        )
+    if not isinstance(password, str) or not passwords.verify_password(
+        account.password_hash, password
+    ):
+        raise exceptions.InvalidInput(
+            "wrong_password",
+            "Your password is not correct.",
+            {field: ["Your password is not correct."]},
+        )
     with db.transaction() as session:
         throttling.clear(session, throttling.password_check_key(account.id))
 
 
 def _refuse_personal_password(account, password):
     problem = passwords.personal_problem(
-        password, account.username, account.email, account.first_name, account.middle_names,
-        account.last_name, account.maiden_name)
+        password,
+        account.username,
+        account.email,
+        account.first_name,
+        account.middle_names,
+        account.last_name,
+        account.maiden_name,
+    )
     if problem:
         raise exceptions.invalid("password", problem)
 
 
 def change_password(db, user_id, current_password, password, password_confirmation):
     """Needs the current password; ends every session and opens a new one."""
-    load_input(NewPasswordSchema(), {"password": password, "password_confirmation": password_confirmation})
+    load_input(
+        NewPasswordSchema(), {"password": password, "password_confirmation": password_confirmation}
+    )
     with db.transaction() as session:
         account = _account(session, user_id)
     _check_password(db, account, current_password, "current_password")
@@ -452,8 +575,10 @@ def delete_account(db, user_id, password):
 
 # -- forgotten password ---------------------------------------------------------
 RESET_REQUESTS_PER_HOUR = 5
-RESET_ACCEPTED = {"accepted": True,
-                  "message": "If an account has this name or address, a reset link is on its way."}
+RESET_ACCEPTED = {
+    "accepted": True,
+    "message": "If an account has this name or address, a reset link is on its way.",
+}
 
 
 def request_password_reset(db, login, client=None):
@@ -464,16 +589,24 @@ def request_password_reset(db, login, client=None):
     throttling.use_allowance(db, client, "password_reset")
     with db.transaction() as session:
         account = _account_by_login(session, login)
-        if account is not None and _mailable(session, account) and tokens.recent(session, account.id, "reset_password",
-                                                 timedelta(hours=1)) < RESET_REQUESTS_PER_HOUR:
+        if (
+            account is not None
+            and _mailable(session, account)
+            and tokens.recent(session, account.id, "reset_password", timedelta(hours=1))
+            < RESET_REQUESTS_PER_HOUR
+        ):
             # Earlier links stay valid (each single-use, expiring): someone asking
             # for resets in the victim's name cannot kill the victim's link.
             lifetime = timedelta(minutes=config.PASSWORD_RESET_MINUTES)
-            raw = tokens.issue(session, account.id, "reset_password", lifetime,
-                               replace_earlier=False)
+            raw = tokens.issue(
+                session, account.id, "reset_password", lifetime, replace_earlier=False
+            )
             events.password_reset_requested(
-                session, account, f"{config.public_base_url()}/reset-password?token={raw}",
-                _now() + lifetime)
+                session,
+                account,
+                f"{config.public_base_url()}/reset-password?token={raw}",
+                _now() + lifetime,
+            )
     return RESET_ACCEPTED
 
 
@@ -489,7 +622,9 @@ def verify_password_reset(db, token, security_answer, client=None):
     with db.transaction() as session:
         row = tokens.find(session, token, "reset_password")
         if row is None:
-            raise exceptions.NotFound("token_invalid", "This reset link is invalid, used or expired.")
+            raise exceptions.NotFound(
+                "token_invalid", "This reset link is invalid, used or expired."
+            )
         account = _account(session, row.account_id)
         answer_hash, account_id = account.security_answer_hash, account.id
     answer = passwords.normalise_answer(security_answer if isinstance(security_answer, str) else "")
@@ -497,16 +632,20 @@ def verify_password_reset(db, token, security_answer, client=None):
     with db.transaction() as session:
         row = tokens.find(session, token, "reset_password")
         if row is None:
-            raise exceptions.NotFound("token_invalid", "This reset link is invalid, used or expired.")
+            raise exceptions.NotFound(
+                "token_invalid", "This reset link is invalid, used or expired."
+            )
         if not correct:
             row.attempts += 1
             if row.attempts >= config.RESET_ANSWER_ATTEMPTS:
                 tokens.spend(row)
             left = max(0, config.RESET_ANSWER_ATTEMPTS - row.attempts)
             error = exceptions.InvalidInput(
-                "wrong_answer", "That answer is not correct." +
-                (f" {left} attempt(s) left." if left else " Request a new reset link."),
-                {"security_answer": ["That answer is not correct."]})
+                "wrong_answer",
+                "That answer is not correct."
+                + (f" {left} attempt(s) left." if left else " Request a new reset link."),
+                {"security_answer": ["That answer is not correct."]},
+            )
         else:
             tokens.spend(row)
             grant = tokens.issue(session, account_id, "reset_grant", timedelta(minutes=10))
@@ -521,7 +660,9 @@ def complete_password_reset(db, reset_token, password, password_confirmation, cl
     """Sets the new password, ends every session and every other reset link or
     grant still open for the account: whoever else holds one is locked out.
     Each completion, right or wrong, uses one of the client's attempts."""
-    load_input(NewPasswordSchema(), {"password": password, "password_confirmation": password_confirmation})
+    load_input(
+        NewPasswordSchema(), {"password": password, "password_confirmation": password_confirmation}
+    )
     throttling.use_allowance(db, client, "password_reset")
     with db.transaction() as session:
         row = tokens.find(session, reset_token, "reset_grant", lock=False)
@@ -549,7 +690,9 @@ def security_question_for(db, token, client=None):
     with db.transaction() as session:
         row = tokens.find(session, token, "reset_password", lock=False)
         if row is None:
-            raise exceptions.NotFound("token_invalid", "This reset link is invalid, used or expired.")
+            raise exceptions.NotFound(
+                "token_invalid", "This reset link is invalid, used or expired."
+            )
         if client:
             throttling.give_back(session, client, "password_reset")
         return {"security_question": _account(session, row.account_id).security_question}

@@ -8,8 +8,9 @@ details to pre-fill step 6.  Without a match the member may ask for a manual
 review, which an operator approves or rejects.  Failed matches are limited per
 account so nobody can probe the records.
 """
+
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -20,7 +21,7 @@ from mentornet_contracts.errors import load_input
 
 
 def _now():
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def comparable_name(name):
@@ -33,19 +34,33 @@ def comparable_name(name):
 def names_match(record, account):
     """The record's last name is the account's last name or its maiden name."""
     recorded = comparable_name(record.last_name)
-    return any(recorded == comparable_name(name)
-               for name in (account.last_name, account.maiden_name) if name)
+    return any(
+        recorded == comparable_name(name)
+        for name in (account.last_name, account.maiden_name)
+        if name
+    )
 
 
 def study_details_of(record):
-    return {"institution": config.university()["university_name"], "programme": record.programme,
-            "faculty": record.faculty, "year_started": record.year_started,
-            "year_graduated": record.year_graduated}
+    return {
+        "institution": config.university()["university_name"],
+        "programme": record.programme,
+        "faculty": record.faculty,
+        "year_started": record.year_started,
+        "year_graduated": record.year_graduated,
+    }
 
 
 def verify(db, user_id, role, record_number, request_review=False, note=""):
-    data = load_input(AffiliationSchema(), {"role": role, "record_number": record_number,
-                                            "request_review": request_review, "note": note or ""})
+    data = load_input(
+        AffiliationSchema(),
+        {
+            "role": role,
+            "record_number": record_number,
+            "request_review": request_review,
+            "note": note or "",
+        },
+    )
     with db.transaction() as session:
         account = session.get(Account, user_id, with_for_update=True)
         if account is None:
@@ -57,21 +72,29 @@ def verify(db, user_id, role, record_number, request_review=False, note=""):
         if account.affiliation_failures >= config.AFFILIATION_MAX_FAILURES:
             raise exceptions.Throttled(
                 "too_many_attempts",
-                "Too many numbers did not match. Ask for a manual review instead.")
-        record = session.execute(select(UniversityRecord).where(
-            UniversityRecord.record_number == data["record_number"].upper(),
-            UniversityRecord.role == data["role"])).scalar_one_or_none()
-        if (record is None or record.date_of_birth != account.date_of_birth
-                or not names_match(record, account)):
+                "Too many numbers did not match. Ask for a manual review instead.",
+            )
+        record = session.execute(
+            select(UniversityRecord).where(
+                UniversityRecord.record_number == data["record_number"].upper(),
+                UniversityRecord.role == data["role"],
+            )
+        ).scalar_one_or_none()
+        if (
+            record is None
+            or record.date_of_birth != account.date_of_birth
+            or not names_match(record, account)
+        ):
             account.affiliation_failures += 1
             left = config.AFFILIATION_MAX_FAILURES - account.affiliation_failures
             # Commit the counted failure, then refuse.
             failure = exceptions.InvalidInput(
                 "record_not_matched",
                 "We could not match this number with your name and date of birth. "
-                "Check the number, or ask for a manual review." +
-                (f" {left} attempt(s) left." if left > 0 else ""),
-                {"record_number": ["No record matches this number, role, name and date of birth."]})
+                "Check the number, or ask for a manual review."
+                + (f" {left} attempt(s) left." if left > 0 else ""),
+                {"record_number": ["No record matches this number, role, name and date of birth."]},
+            )
         else:
             failure = None
             account.affiliation_status = "verified"
@@ -92,8 +115,14 @@ def verify(db, user_id, role, record_number, request_review=False, note=""):
 def _request_review(session, account, data):
     if account.affiliation_status == "pending_review":
         raise exceptions.Conflict("review_pending", "Your request for a manual review is pending.")
-    session.add(AffiliationReview(account_id=account.id, role=data["role"],
-                                  record_number=data["record_number"].upper(), note=data["note"]))
+    session.add(
+        AffiliationReview(
+            account_id=account.id,
+            role=data["role"],
+            record_number=data["record_number"].upper(),
+            note=data["note"],
+        )
+    )
     account.affiliation_status = "pending_review"
     account.role = data["role"]
     return {"status": "pending_review", "role": data["role"], "study_details": None}
@@ -103,24 +132,42 @@ def list_reviews(db, status="pending"):
     if status not in ("pending", "approved", "rejected", "all"):
         raise exceptions.invalid("status", "Use pending, approved, rejected or all.")
     with db.transaction() as session:
-        query = select(AffiliationReview, Account).join(
-            Account, Account.id == AffiliationReview.account_id).order_by(AffiliationReview.id)
+        query = (
+            select(AffiliationReview, Account)
+            .join(Account, Account.id == AffiliationReview.account_id)
+            .order_by(AffiliationReview.id)
+        )
         if status != "all":
             query = query.where(AffiliationReview.status == status)
-        return {"items": [{
-            "id": review.id, "user_id": account.id, "role": review.role,
-            "record_number": review.record_number, "note": review.note, "status": review.status,
-            "first_name": account.first_name, "last_name": account.last_name,
-            "date_of_birth": account.date_of_birth.isoformat() if account.date_of_birth else None,
-            "email": account.email, "created_at": review.created_at.isoformat(),
-            "decided_at": review.decided_at.isoformat() if review.decided_at else None,
-            "decided_by": review.decided_by, "reason": review.reason,
-        } for review, account in session.execute(query)]}
+        return {
+            "items": [
+                {
+                    "id": review.id,
+                    "user_id": account.id,
+                    "role": review.role,
+                    "record_number": review.record_number,
+                    "note": review.note,
+                    "status": review.status,
+                    "first_name": account.first_name,
+                    "last_name": account.last_name,
+                    "date_of_birth": account.date_of_birth.isoformat()
+                    if account.date_of_birth
+                    else None,
+                    "email": account.email,
+                    "created_at": review.created_at.isoformat(),
+                    "decided_at": review.decided_at.isoformat() if review.decided_at else None,
+                    "decided_by": review.decided_by,
+                    "reason": review.reason,
+                }
+                for review, account in session.execute(query)
+            ]
+        }
 
 
 def decide(db, review_id, approve, operator, reason=""):
-    decision = load_input(ReviewDecisionSchema(), {"approve": approve, "operator": operator,
-                                                   "reason": reason or ""})
+    decision = load_input(
+        ReviewDecisionSchema(), {"approve": approve, "operator": operator, "reason": reason or ""}
+    )
     approve, operator, reason = decision["approve"], decision["operator"], decision["reason"]
     with db.transaction() as session:
         review = session.get(AffiliationReview, review_id, with_for_update=True)

@@ -1,5 +1,6 @@
 """Identity's settings: the environment (docs/architecture.md, section 5) and the
 university's deployment file (UNIVERSITY_CONFIG, default data/university.yaml)."""
+
 import functools
 import os
 import re
@@ -11,7 +12,7 @@ from mentornet_platform import settings
 _DEFAULT_FILE = os.path.join(os.path.dirname(__file__), "data", "university.yaml")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def university():
     with open(settings.get("UNIVERSITY_CONFIG", _DEFAULT_FILE), encoding="utf-8") as source:
         return yaml.safe_load(source)
@@ -46,8 +47,9 @@ def allowance(name, default):
     """(attempts, seconds) of the setting ``name``; a bad one stops the service
     at start rather than leaving a limit off."""
     written = settings.get(name, default)
-    match = re.fullmatch(r"\s*(\d+)\s+per\s+(?:(\d+)\s+)?(second|minute|hour|day)s?\s*",
-                         written, re.IGNORECASE)
+    match = re.fullmatch(
+        r"\s*(\d+)\s+per\s+(?:(\d+)\s+)?(second|minute|hour|day)s?\s*", written, re.IGNORECASE
+    )
     if match is None or int(match[1]) < 1 or int(match[2] or 1) < 1:
         raise ValueError(f"{name}: write it as '50 per 15 minutes', not {written!r}")
     return int(match[1]), int(match[2] or 1) * _UNITS[match[3].lower()]

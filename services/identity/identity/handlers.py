@@ -1,6 +1,7 @@
 """Identity's event handlers: plain functions ``(session, data, envelope)`` run by
 the inbox inside one transaction with the processed-event key.  Each marks one
 step of the registration saga done; ``account_ready`` needs all three."""
+
 from identity.models import Account
 
 
@@ -11,6 +12,7 @@ def _mark(column):
             return  # the account was deleted meanwhile; nothing left to mark
         if getattr(account, column) is None:
             setattr(account, column, data["created_at"])
+
     handler.__name__ = f"mark_{column}"
     return handler
 
@@ -18,3 +20,14 @@ def _mark(column):
 mark_profile_ready = _mark("profile_ready_at")
 mark_mentoring_ready = _mark("mentoring_ready_at")
 mark_notifications_ready = _mark("notifications_ready_at")
+
+
+# The events this service consumes: handler name (on_<event type>) -> (source
+# service, function(session, data, envelope)).  The inbox runs each in one
+# transaction with the processed-event key; tests/test_contracts.py checks
+# this table against the contracts' SUBSCRIPTIONS.
+HANDLERS = {
+    "on_profile_created": ("profiles", mark_profile_ready),
+    "on_mentoring_member_created": ("mentoring", mark_mentoring_ready),
+    "on_notification_recipient_created": ("notifications", mark_notifications_ready),
+}

@@ -9,19 +9,20 @@ here.  A LinkedIn member is linked only by the logged-in member (Connect, or
 after logging in with the password when their address had an account) or in
 the sign-up that creates the account.
 """
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from identity import accounts, events, exceptions, onboarding, throttling
 from identity.models import Account, LinkedInIdentity
-from mentornet_contracts.errors import load_input
 from identity.schemas import LinkedInClaimsSchema
+from mentornet_contracts.errors import load_input
 
 
 def _now():
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def claims(raw):
@@ -32,7 +33,8 @@ def claims(raw):
 def linked_elsewhere():
     return exceptions.Conflict(
         "linkedin_linked_elsewhere",
-        "This LinkedIn account is linked to another account of the Mentor Network.")
+        "This LinkedIn account is linked to another account of the Mentor Network.",
+    )
 
 
 def sign_in(db, raw_claims, client=None):
@@ -49,13 +51,20 @@ def sign_in(db, raw_claims, client=None):
             raise throttling.client_throttled(client_wait)
         row = session.get(LinkedInIdentity, found["sub"])
         if row is None:
-            owner = accounts._owner_of(session, found["email"]) \
-                if found.get("email") and found.get("email_verified") else None
+            owner = (
+                accounts._owner_of(session, found["email"])
+                if found.get("email") and found.get("email_verified")
+                else None
+            )
             return {"linked": False, "address_has_account": owner is not None}
         account = session.get(Account, row.account_id)
         token = accounts._open_session(session, account.id)
-        return {"linked": True, "token": token, "user_id": account.id,
-                "onboarding": onboarding.status(account)}
+        return {
+            "linked": True,
+            "token": token,
+            "user_id": account.id,
+            "onboarding": onboarding.status(account),
+        }
 
 
 def link(db, user_id, raw_claims):
@@ -71,12 +80,18 @@ def link(db, user_id, raw_claims):
                 if row.account_id != account.id:
                     raise linked_elsewhere()
                 return status_of(row)
-            own = session.execute(select(LinkedInIdentity).where(
-                LinkedInIdentity.account_id == account.id)).scalars().first()
+            own = (
+                session.execute(
+                    select(LinkedInIdentity).where(LinkedInIdentity.account_id == account.id)
+                )
+                .scalars()
+                .first()
+            )
             if own is not None:
                 raise exceptions.Conflict(
                     "linkedin_already_linked",
-                    "Your account is linked to another LinkedIn account; unlink it first.")
+                    "Your account is linked to another LinkedIn account; unlink it first.",
+                )
             row = add_link(session, account, found["sub"])
             return status_of(row)
     except IntegrityError:  # a concurrent link of the same sub or account
@@ -98,8 +113,9 @@ def unlink(db, user_id, password):
         account = accounts._account(session, user_id)
     accounts._check_password(db, account, password, "password")
     with db.transaction() as session:
-        gone = session.execute(delete(LinkedInIdentity).where(
-            LinkedInIdentity.account_id == account.id)).rowcount
+        gone = session.execute(
+            delete(LinkedInIdentity).where(LinkedInIdentity.account_id == account.id)
+        ).rowcount
         if gone:
             events.linkedin_unlinked(session, account, _now())
     return {"connected": False}
@@ -108,8 +124,11 @@ def unlink(db, user_id, password):
 def status(db, user_id):
     with db.transaction() as session:
         accounts._account(session, user_id)
-        row = session.execute(select(LinkedInIdentity).where(
-            LinkedInIdentity.account_id == user_id)).scalars().first()
+        row = (
+            session.execute(select(LinkedInIdentity).where(LinkedInIdentity.account_id == user_id))
+            .scalars()
+            .first()
+        )
         return status_of(row)
 
 

@@ -1,6 +1,19 @@
 """Identity's tables (its own database; no other service reads them)."""
-from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData,
-                        String, Text, func, text)
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    func,
+    text,
+)
 from sqlalchemy.orm import declarative_base
 
 from mentornet_platform.tables import add_messaging_tables
@@ -53,14 +66,19 @@ class Account(Base):
         Index("uq_accounts_username_lower", func.lower(username), unique=True),
         # An address is one account's once confirmed (migration 0004): until
         # then several accounts may give it, so a sign-up reveals nothing.
-        Index("uq_accounts_confirmed_email_lower", func.lower(email), unique=True,
-              postgresql_where=email_confirmed_at.is_not(None)),
+        Index(
+            "uq_accounts_confirmed_email_lower",
+            func.lower(email),
+            unique=True,
+            postgresql_where=email_confirmed_at.is_not(None),
+        ),
         Index("ix_accounts_email_lower", func.lower(email)),
     )
 
 
 class Consent(Base):
     """Which version of a policy a member accepted, and when."""
+
     __tablename__ = "consents"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
@@ -72,11 +90,13 @@ class Consent(Base):
 
 class Session(Base):
     """A server-side login session; only the token's SHA-256 is stored."""
+
     __tablename__ = "sessions"
 
     token_hash = Column(String(64), primary_key=True)
-    account_id = Column(String(36), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False,
-                        index=True)
+    account_id = Column(
+        String(36), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
     last_seen_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
     expires_at = Column(DateTime(timezone=True), nullable=False)
@@ -85,6 +105,7 @@ class Session(Base):
 
 class RegistrationKey(Base):
     """Idempotency keys of sign-ups, so a retried POST creates one account."""
+
     __tablename__ = "registration_keys"
 
     key = Column(String(100), primary_key=True)
@@ -95,6 +116,7 @@ class RegistrationKey(Base):
 class UniversityRecord(Base):
     """The university's own record of a student, alumnus or staff member,
     loaded by an operator from CSV (``make import-records``)."""
+
     __tablename__ = "university_records"
 
     record_number = Column(String(40), primary_key=True)
@@ -112,15 +134,19 @@ class UniversityRecord(Base):
 
 class AffiliationReview(Base):
     """A member's request for a manual check when no record matched."""
+
     __tablename__ = "affiliation_reviews"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
-    account_id = Column(String(36), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False,
-                        index=True)
+    account_id = Column(
+        String(36), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     role = Column(String(10), nullable=False)
     record_number = Column(String(40), nullable=False)
     note = Column(Text, nullable=False, server_default="")
-    status = Column(String(10), nullable=False, server_default="pending")  # pending, approved, rejected
+    status = Column(
+        String(10), nullable=False, server_default="pending"
+    )  # pending, approved, rejected
     reason = Column(Text, nullable=False, server_default="")
     decided_by = Column(String(100))
     created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
@@ -129,11 +155,13 @@ class AffiliationReview(Base):
 
 class EmailToken(Base):
     """A single-use, time-limited secret sent by e-mail; only its hash is kept."""
+
     __tablename__ = "email_tokens"
 
     token_hash = Column(String(64), primary_key=True)
-    account_id = Column(String(36), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False,
-                        index=True)
+    account_id = Column(
+        String(36), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     # confirm_email, reset_password, reset_grant
     purpose = Column(String(20), nullable=False)
     email = Column(String(254))
@@ -145,6 +173,7 @@ class EmailToken(Base):
 
 class LoginThrottle(Base):
     """Failed logins per account, or per typed name no account has (throttling.py)."""
+
     __tablename__ = "login_throttles"
 
     login_key = Column(String(300), primary_key=True)
@@ -156,6 +185,7 @@ class LoginThrottle(Base):
 class ClientAllowance(Base):
     """What one client (an IP address, an IPv6 /64) has used of its allowance
     for one kind of attempt (throttling.py): used up until ``spent_until``."""
+
     __tablename__ = "client_allowances"
 
     client = Column(String(100), primary_key=True)
@@ -167,9 +197,11 @@ class LinkedInIdentity(Base):
     """A LinkedIn member (their OpenID Connect ``sub``) linked to one account.
     Linked only by the logged-in member (Connect) or while signing up, never
     by e-mail address: an address LinkedIn gives is no proof of the account."""
+
     __tablename__ = "linkedin_identities"
 
     sub = Column(String(255), primary_key=True)
-    account_id = Column(String(36), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False,
-                        unique=True)
+    account_id = Column(
+        String(36), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
     linked_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())

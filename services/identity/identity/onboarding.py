@@ -1,23 +1,27 @@
 """Where a member is in the guide's sign-up steps, and steps 6, 8 and 9."""
-from datetime import datetime, timezone
 
-from identity import config, events, exceptions
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 
+from identity import config, events, exceptions
 from identity.models import Account, AffiliationReview, Consent, UniversityRecord
 from identity.schemas import StudyDetailsSchema
 from mentornet_contracts.errors import load_input
 
 
 def _now():
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def account_ready(account):
     """True once the registration saga has provisioned the member in profiles,
     mentoring and notifications."""
-    return None not in (account.profile_ready_at, account.mentoring_ready_at,
-                        account.notifications_ready_at)
+    return None not in (
+        account.profile_ready_at,
+        account.mentoring_ready_at,
+        account.notifications_ready_at,
+    )
 
 
 def next_step(account):
@@ -27,8 +31,10 @@ def next_step(account):
         return "study_details"
     if not account_ready(account):
         return "account_creation"
-    if account.guidelines_agreed_at is None or \
-            account.guidelines_version != config.university()["guidelines"]["version"]:
+    if (
+        account.guidelines_agreed_at is None
+        or account.guidelines_version != config.university()["guidelines"]["version"]
+    ):
         return "guidelines"
     if account.introduction_completed_at is None:
         return "introduction"
@@ -37,40 +43,57 @@ def next_step(account):
 
 def status(account):
     step = next_step(account)
-    return {"completed": step == "done", "next_step": step,
-            "account_ready": account_ready(account),
-            "affiliation_status": account.affiliation_status or "none"}
+    return {
+        "completed": step == "done",
+        "next_step": step,
+        "account_ready": account_ready(account),
+        "affiliation_status": account.affiliation_status or "none",
+    }
 
 
 def progress(session, account):
     """The status and what a page shows beside the step: the role, the study
     details so far (pre-filled from the record when it matched), which parts of
     the account the other services have created, and the latest manual review."""
-    review = session.execute(select(AffiliationReview).where(
-        AffiliationReview.account_id == account.id).order_by(AffiliationReview.id.desc())
-        .limit(1)).scalar_one_or_none()
+    review = session.execute(
+        select(AffiliationReview)
+        .where(AffiliationReview.account_id == account.id)
+        .order_by(AffiliationReview.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
     return {
         **status(account),
         "role": account.role,
         "study_details": {
             "institution": account.institution or config.university()["university_name"],
-            "programme": account.programme or "", "faculty": account.faculty or "",
-            "year_started": account.year_started, "year_graduated": account.year_graduated},
-        "account_parts": {"profile": account.profile_ready_at is not None,
-                          "mentoring": account.mentoring_ready_at is not None,
-                          "notifications": account.notifications_ready_at is not None},
-        "review": None if review is None else {
-            "status": review.status, "role": review.role, "reason": review.reason,
+            "programme": account.programme or "",
+            "faculty": account.faculty or "",
+            "year_started": account.year_started,
+            "year_graduated": account.year_graduated,
+        },
+        "account_parts": {
+            "profile": account.profile_ready_at is not None,
+            "mentoring": account.mentoring_ready_at is not None,
+            "notifications": account.notifications_ready_at is not None,
+        },
+        "review": None
+        if review is None
+        else {
+            "status": review.status,
+            "role": review.role,
+            "reason": review.reason,
             "requested_at": review.created_at.isoformat(),
-            "decided_at": review.decided_at.isoformat() if review.decided_at else None},
+            "decided_at": review.decided_at.isoformat() if review.decided_at else None,
+        },
     }
 
 
 def _require_step(account, *allowed):
     step = next_step(account)
     if step not in allowed:
-        raise exceptions.Conflict("wrong_step", f"This step is not open now; the next step is {step}.",
-                                  None)
+        raise exceptions.Conflict(
+            "wrong_step", f"This step is not open now; the next step is {step}.", None
+        )
 
 
 def _account(session, user_id):
@@ -85,20 +108,24 @@ def submit_study_details(db, user_id, details):
     data = load_input(StudyDetailsSchema(), details, "The study details")
     with db.transaction() as session:
         account = _account(session, user_id)
-        _require_step(account, "study_details", "account_creation", "guidelines", "introduction",
-                      "done")
+        _require_step(
+            account, "study_details", "account_creation", "guidelines", "introduction", "done"
+        )
         if account.role == "alumnus" and data["year_graduated"] is None:
             raise exceptions.invalid("year_graduated", "Alumni need the year they graduated.")
         # Compared with the university's record itself, not with what the account
         # last held: a member's own earlier submission proves nothing.
         record = account.affiliation_record_number and session.get(
-            UniversityRecord, (account.affiliation_record_number, account.role))
+            UniversityRecord, (account.affiliation_record_number, account.role)
+        )
         for name, value in data.items():
             setattr(account, name, value)
         account.study_details_verified = bool(record) and (
-            record.programme, record.year_started, record.year_graduated,
-            config.university()["university_name"]) == (
-            data["programme"], data["year_started"], data["year_graduated"], data["institution"])
+            record.programme,
+            record.year_started,
+            record.year_graduated,
+            config.university()["university_name"],
+        ) == (data["programme"], data["year_started"], data["year_graduated"], data["institution"])
         account.study_details_at = _now()
         events.study_details_submitted(session, account)
         return status(account)
@@ -108,8 +135,12 @@ def get_guidelines(language="en"):
     guidelines = config.university()["guidelines"]
     language = language if language in ("en", "nl") and language in guidelines else "en"
     text = guidelines[language]
-    return {"version": guidelines["version"], "language": language,
-            "title": text["title"], "sections": text["sections"]}
+    return {
+        "version": guidelines["version"],
+        "language": language,
+        "title": text["title"],
+        "sections": text["sections"],
+    }
 
 
 def agree_to_guidelines(db, user_id, version, agree):
@@ -120,11 +151,14 @@ def agree_to_guidelines(db, user_id, version, agree):
             "guidelines_not_accepted",
             "You cannot join the mentor network without agreeing to the guidelines. "
             "If you do not wish to agree, you can delete your unfinished account.",
-            {"agree": ["You must agree to the guidelines to join."]})
+            {"agree": ["You must agree to the guidelines to join."]},
+        )
     if version != current:
-        raise exceptions.Conflict("guidelines_version_changed",
-                                  f"The guidelines have changed; read and agree to version {current}.",
-                                  {"version": [f"The current version is {current}."]})
+        raise exceptions.Conflict(
+            "guidelines_version_changed",
+            f"The guidelines have changed; read and agree to version {current}.",
+            {"version": [f"The current version is {current}."]},
+        )
     with db.transaction() as session:
         account = _account(session, user_id)
         _require_step(account, "guidelines", "introduction", "done")

@@ -4,6 +4,7 @@ argon2id with 19 MiB, t=2, p=1 (OWASP's minimum).  Hashing takes tens of
 milliseconds of CPU, so the service runs it in eventlet's thread pool: a login
 in progress does not stall every other request of the service.
 """
+
 import os
 
 from argon2 import PasswordHasher
@@ -19,8 +20,7 @@ _BLOCKLIST_FILE = os.path.join(os.path.dirname(__file__), "data", "common-passwo
 
 def _load_blocklist():
     with open(_BLOCKLIST_FILE, encoding="utf-8") as lines:
-        return {line.strip().lower() for line in lines
-                if line.strip() and not line.startswith("#")}
+        return {line.strip().lower() for line in lines if line.strip() and not line.startswith("#")}
 
 
 BLOCKLIST = _load_blocklist()
@@ -45,15 +45,22 @@ def _folded(value):
     return "".join((value or "").split()).casefold()
 
 
-def personal_problem(password, username="", email="", first_name="", middle_names="",
-                     last_name="", maiden_name=""):
+def personal_problem(
+    password, username="", email="", first_name="", middle_names="", last_name="", maiden_name=""
+):
     """Why ``password`` is refused for being the account's own words (NIST SP
     800-63B's context-specific words: an attacker who knows the member tries
     these first), or None.  Each name alone and the whole name count."""
     names = [first_name, middle_names, last_name, maiden_name]
-    words = {username, email, (email or "").rpartition("@")[0], *names,
-             " ".join([first_name, last_name]), " ".join([first_name, middle_names, last_name]),
-             " ".join([last_name, first_name])}
+    words = {
+        username,
+        email,
+        (email or "").rpartition("@")[0],
+        *names,
+        " ".join([first_name, last_name]),
+        " ".join([first_name, middle_names, last_name]),
+        " ".join([last_name, first_name]),
+    }
     folded = _folded(password)
     if any(folded == _folded(word) for word in words if _folded(word)):
         return PERSONAL_PASSWORD
@@ -80,6 +87,7 @@ def verify_password(password_hash, password):
             return hasher.verify(password_hash, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
+
     return _off_loop(verify)
 
 

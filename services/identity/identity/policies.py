@@ -2,6 +2,7 @@
 versioned texts in both languages from the university's settings.  Sign-up
 records consent to the current versions of those in ``policy_versions``;
 the pages show each text with its version."""
+
 from identity import config
 
 LANGUAGES = ("en", "nl")
@@ -16,7 +17,10 @@ def current(language="en"):
     documents = {}
     for document, texts in university["policies"].items():
         text = texts.get(language) or texts["en"]
-        documents[document] = {"version": versions.get(document) or texts["version"],
-                               "consent": document in versions,
-                               "title": text["title"], "body": text["body"].strip()}
+        documents[document] = {
+            "version": versions.get(document) or texts["version"],
+            "consent": document in versions,
+            "title": text["title"],
+            "body": text["body"].strip(),
+        }
     return {"language": language, "items": documents}

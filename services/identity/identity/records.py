@@ -8,6 +8,7 @@ the rows it names.  The whole file is checked first and loaded in one
 transaction: a file with a bad line loads nothing, and every bad line is
 reported with its number.
 """
+
 import csv
 import sys
 from datetime import date
@@ -18,8 +19,18 @@ from identity.models import UniversityRecord
 from mentornet_platform import settings
 from mentornet_platform.database import Database, make_engine
 
-COLUMNS = ("record_number", "role", "first_name", "last_name", "date_of_birth", "programme",
-           "faculty", "year_started", "year_graduated", "email")
+COLUMNS = (
+    "record_number",
+    "role",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "programme",
+    "faculty",
+    "year_started",
+    "year_graduated",
+    "email",
+)
 ROLES = ("student", "alumnus", "staff")
 
 
@@ -63,12 +74,18 @@ def _row(raw):
     first, last = (raw["first_name"] or "").strip(), (raw["last_name"] or "").strip()
     if not last:
         raise ValueError("last_name is required")
-    return {"record_number": record_number, "role": role, "first_name": first, "last_name": last,
-            "date_of_birth": born, "programme": (raw["programme"] or "").strip(),
-            "faculty": (raw["faculty"] or "").strip(),
-            "year_started": _year(raw["year_started"], "year_started", False),
-            "year_graduated": _year(raw["year_graduated"], "year_graduated", role == "alumnus"),
-            "email": (raw["email"] or "").strip()}
+    return {
+        "record_number": record_number,
+        "role": role,
+        "first_name": first,
+        "last_name": last,
+        "date_of_birth": born,
+        "programme": (raw["programme"] or "").strip(),
+        "faculty": (raw["faculty"] or "").strip(),
+        "year_started": _year(raw["year_started"], "year_started", False),
+        "year_graduated": _year(raw["year_graduated"], "year_graduated", role == "alumnus"),
+        "email": (raw["email"] or "").strip(),
+    }
 
 
 def load(db, rows):
@@ -76,9 +93,14 @@ def load(db, rows):
     with db.transaction() as session:
         for row in rows:
             statement = insert(UniversityRecord).values(**row)
-            session.execute(statement.on_conflict_do_update(
-                index_elements=["record_number", "role"],
-                set_={k: statement.excluded[k] for k in row if k not in ("record_number", "role")}))
+            session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["record_number", "role"],
+                    set_={
+                        k: statement.excluded[k] for k in row if k not in ("record_number", "role")
+                    },
+                )
+            )
     return len(rows)
 
 

@@ -1,11 +1,21 @@
 """What crosses the wire into and out of identity."""
+
 import re
 import unicodedata
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
-from marshmallow import (EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, validate,
-                         validates, validates_schema)
+from marshmallow import (
+    EXCLUDE,
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates,
+    validates_schema,
+)
 
 from identity import config
 from identity.passwords import password_problem, personal_problem
@@ -87,8 +97,9 @@ class RegistrationSchema(Schema):
     @validates("username")
     def _username_shape(self, value, **kwargs):
         if not USERNAME_PATTERN.match(value.strip().lower()):
-            raise ValidationError("Use 3 to 40 characters: a-z, 0-9, '.', '_' or '-', "
-                                  "starting with a letter.")
+            raise ValidationError(
+                "Use 3 to 40 characters: a-z, 0-9, '.', '_' or '-', starting with a letter."
+            )
 
     @validates("password")
     def _strong_enough(self, value, **kwargs):
@@ -113,13 +124,27 @@ class RegistrationSchema(Schema):
         errors = {}
         if "password" in data and data.get("password_confirmation") not in (None, data["password"]):
             errors["password_confirmation"] = ["The passwords do not match."]
-        if "email" in data and data.get("email_confirmation") is not None and \
-                data["email_confirmation"].strip().lower() != data["email"].strip().lower():
+        if (
+            "email" in data
+            and data.get("email_confirmation") is not None
+            and data["email_confirmation"].strip().lower() != data["email"].strip().lower()
+        ):
             errors["email_confirmation"] = ["The e-mail addresses do not match."]
         if "password" in data:
-            personal = personal_problem(data["password"], **{
-                name: data.get(name, "") for name in ("username", "email", "first_name",
-                                                     "middle_names", "last_name", "maiden_name")})
+            personal = personal_problem(
+                data["password"],
+                **{
+                    name: data.get(name, "")
+                    for name in (
+                        "username",
+                        "email",
+                        "first_name",
+                        "middle_names",
+                        "last_name",
+                        "maiden_name",
+                    )
+                },
+            )
             if personal:
                 errors["password"] = [personal]
         if errors:
@@ -136,6 +161,7 @@ class RegistrationSchema(Schema):
 
 class AccountSchema(Schema):
     """An account as identity shows it to its owner."""
+
     user_id = fields.String(attribute="id")
     username = fields.String()
     email = fields.String()
@@ -173,8 +199,10 @@ class LanguageSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    language = fields.String(required=True, validate=validate.OneOf(
-        LANGUAGES, error="Choose one of: en (English), nl (Nederlands)."))
+    language = fields.String(
+        required=True,
+        validate=validate.OneOf(LANGUAGES, error="Choose one of: en (English), nl (Nederlands)."),
+    )
 
 
 class NewEmailSchema(Schema):
@@ -190,8 +218,10 @@ class NewEmailSchema(Schema):
 
     @validates_schema
     def _match(self, data, **kwargs):
-        if "email" in data and data.get("email_confirmation", "").strip().lower() != \
-                data["email"].strip().lower():
+        if (
+            "email" in data
+            and data.get("email_confirmation", "").strip().lower() != data["email"].strip().lower()
+        ):
             raise ValidationError({"email_confirmation": ["The e-mail addresses do not match."]})
 
     @post_load
@@ -207,9 +237,13 @@ class AffiliationSchema(Schema):
         unknown = RAISE
 
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    record_number = fields.String(required=True, validate=[
-        validate.Length(min=1, max=40),
-        validate.Regexp(r"^[A-Za-z0-9-]+$", error="Use the letters and digits of your number.")])
+    record_number = fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=1, max=40),
+            validate.Regexp(r"^[A-Za-z0-9-]+$", error="Use the letters and digits of your number."),
+        ],
+    )
     request_review = fields.Boolean(load_default=False)
     note = fields.String(load_default="", validate=validate.Length(max=1000))
 
@@ -248,7 +282,9 @@ class StudyDetailsSchema(Schema):
             if not 1920 <= graduated <= this_year + 8:
                 errors["year_graduated"] = [f"Enter a year between 1920 and {this_year + 8}."]
             elif started is not None and graduated < started:
-                errors["year_graduated"] = ["The year you graduated comes before the year you started."]
+                errors["year_graduated"] = [
+                    "The year you graduated comes before the year you started."
+                ]
         if errors:
             raise ValidationError(errors)
 

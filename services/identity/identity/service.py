@@ -2,11 +2,20 @@
 
 from nameko.timer import timer
 
-from identity import (accounts, affiliation, config, handlers, linkedin, onboarding, policies,
-                      throttling, usernames)
+from identity import (
+    accounts,
+    affiliation,
+    config,
+    handlers,
+    linkedin,
+    onboarding,
+    policies,
+    throttling,
+    usernames,
+)
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
-from mentornet_platform.inbox import EventInbox, event_entrypoints
+from mentornet_platform.event_inbox import EventInbox, event_entrypoints
 from mentornet_platform.outbox import OutboxRelay
 from mentornet_platform.rpc import rpc
 
@@ -18,11 +27,7 @@ class IdentityService:
     correlation_id = CorrelationId()
     db = DatabaseProvider()
     outbox = OutboxRelay()
-    inbox = EventInbox({
-        "on_profile_created": ("profiles", handlers.mark_profile_ready),
-        "on_mentoring_member_created": ("mentoring", handlers.mark_mentoring_ready),
-        "on_notification_recipient_created": ("notifications", handlers.mark_notifications_ready),
-    })
+    event_inbox = EventInbox(handlers.HANDLERS)
 
     @rpc
     def health(self):
@@ -130,8 +135,9 @@ class IdentityService:
 
     @rpc
     def change_password(self, user_id, current_password, password, password_confirmation):
-        return accounts.change_password(self.db, user_id, current_password, password,
-                                        password_confirmation)
+        return accounts.change_password(
+            self.db, user_id, current_password, password, password_confirmation
+        )
 
     @rpc
     def change_email(self, user_id, email, email_confirmation, password):
@@ -156,8 +162,9 @@ class IdentityService:
 
     @rpc
     def complete_password_reset(self, reset_token, password, password_confirmation, client):
-        return accounts.complete_password_reset(self.db, reset_token, password,
-                                                password_confirmation, client)
+        return accounts.complete_password_reset(
+            self.db, reset_token, password, password_confirmation, client
+        )
 
     # -- allowances per client for secrets the gateway guards (the admin token) --
     @rpc

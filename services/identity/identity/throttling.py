@@ -17,9 +17,10 @@ every gateway process and instance shares it.  The per-name count alone lets
 one client spray guesses over many names, or flood the hashes with unknown
 names; the allowance stops both without locking anybody's account.
 """
+
 import ipaddress
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -52,12 +53,13 @@ def admit(session, key):
     the seconds to wait (0: go ahead).  A success then ``clear``s the count."""
     row = None
     while row is None:
-        session.execute(insert(LoginThrottle).values(login_key=key, failures=0)
-                        .on_conflict_do_nothing())
+        session.execute(
+            insert(LoginThrottle).values(login_key=key, failures=0).on_conflict_do_nothing()
+        )
         # None when a concurrent success cleared the row while we waited for its
         # lock: the count starts again from a new row.
         row = session.get(LoginThrottle, key, with_for_update=True, populate_existing=True)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if row.locked_until is not None and row.locked_until > now:
         return max(1, int((row.locked_until - now).total_seconds() + 0.999))
     _count(row, now)
@@ -69,14 +71,16 @@ def _count(row, now):
     row.last_failure_at = now
     over = row.failures - config.LOGIN_FREE_FAILURES
     if over >= 0:
-        seconds = min(config.LOGIN_LOCK_MAX_SECONDS, config.LOGIN_LOCK_SECONDS * (2 ** over))
+        seconds = min(config.LOGIN_LOCK_MAX_SECONDS, config.LOGIN_LOCK_SECONDS * (2**over))
         row.locked_until = now + timedelta(seconds=seconds)
 
 
 def clear(session, *keys):
     # A query, not ORM deletes: a concurrent success may have cleared it already.
-    session.execute(delete(LoginThrottle).where(LoginThrottle.login_key.in_(keys)),
-        execution_options={"synchronize_session": False})
+    session.execute(
+        delete(LoginThrottle).where(LoginThrottle.login_key.in_(keys)),
+        execution_options={"synchronize_session": False},
+    )
 
 
 # -- per client -----------------------------------------------------------------
@@ -111,15 +115,22 @@ def spend(session, client, action, cost=1.0):
     table = ClientAllowance.__table__
     after = func.greatest(table.c.spent_until, func.now()) + step
     used = session.execute(
-        insert(table).values(client=client_key(client), action=action,
-                             spent_until=func.now() + step)
-        .on_conflict_do_update(index_elements=[table.c.client, table.c.action],
-                               set_={"spent_until": after}, where=after <= func.now() + period)
-        .returning(table.c.spent_until)).first()
+        insert(table)
+        .values(client=client_key(client), action=action, spent_until=func.now() + step)
+        .on_conflict_do_update(
+            index_elements=[table.c.client, table.c.action],
+            set_={"spent_until": after},
+            where=after <= func.now() + period,
+        )
+        .returning(table.c.spent_until)
+    ).first()
     if used is not None:
         return 0
-    late = session.execute(select(func.extract("epoch", after - func.now() - period)).where(
-        table.c.client == client_key(client), table.c.action == action)).scalar()
+    late = session.execute(
+        select(func.extract("epoch", after - func.now() - period)).where(
+            table.c.client == client_key(client), table.c.action == action
+        )
+    ).scalar()
     return max(1, math.ceil(float(late or 0)))
 
 
@@ -127,9 +138,11 @@ def give_back(session, client, action, share=1.0):
     """Return ``share`` of an attempt spent by a request that turned out well."""
     step, _ = _step(action, share)
     table = ClientAllowance.__table__
-    session.execute(update(table).where(table.c.client == client_key(client),
-                                        table.c.action == action)
-                    .values(spent_until=table.c.spent_until - step))
+    session.execute(
+        update(table)
+        .where(table.c.client == client_key(client), table.c.action == action)
+        .values(spent_until=table.c.spent_until - step)
+    )
 
 
 def use_allowance(db, client, action):
@@ -148,7 +161,8 @@ def client_throttled(wait):
     return exceptions.Throttled(
         "too_many_requests",
         f"Too many attempts from your network address; try again in {wait} seconds.",
-        retry_after=wait)
+        retry_after=wait,
+    )
 
 
 # What the gateway may ask to be counted for it, by name.

@@ -1,4 +1,5 @@
 """Usernames: suggested as firstname.lastname in lower-case ASCII."""
+
 import re
 import unicodedata
 
@@ -24,17 +25,23 @@ def base_username(first_name, last_name):
 
 
 def is_taken(session, username):
-    return session.execute(
-        select(Account.id).where(func.lower(Account.username) == username.lower())
-    ).first() is not None
+    return (
+        session.execute(
+            select(Account.id).where(func.lower(Account.username) == username.lower())
+        ).first()
+        is not None
+    )
 
 
 def suggest(session, first_name, last_name):
     base = base_username(first_name, last_name)
     taken = {
-        row[0] for row in session.execute(
+        row[0]
+        for row in session.execute(
             select(func.lower(Account.username)).where(
-                func.lower(Account.username).like(base.replace("_", r"\_") + "%")))
+                func.lower(Account.username).like(base.replace("_", r"\_") + "%")
+            )
+        )
     }
     if base not in taken:
         return base

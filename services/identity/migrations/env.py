@@ -1,4 +1,5 @@
 """Alembic environment of the identity service (runs under an advisory lock)."""
+
 from alembic import context
 
 from identity.models import metadata

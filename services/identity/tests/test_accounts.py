@@ -1,6 +1,7 @@
 """Sign-up, login and sessions against identity's real database."""
+
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from nameko.testing.services import worker_factory
@@ -14,21 +15,38 @@ from mentornet_contracts.events import validate_payload
 
 def form(**overrides):
     suffix = uuid.uuid4().hex[:8]
-    data = {"first_name": "Jan", "last_name": "de Vries", "date_of_birth": "1990-01-31",
-            "username": f"jan.{suffix}", "password": "tulip canal bicycle",
-            "password_confirmation": "tulip canal bicycle", "email": f"jan.{suffix}@example.org",
-            "email_confirmation": f"jan.{suffix}@example.org",
-            "security_question": "First pet's name?", "security_answer": "Rex",
-            "accept_privacy_policy": True, "accept_terms": True, "language": "nl"}
+    data = {
+        "first_name": "Jan",
+        "last_name": "de Vries",
+        "date_of_birth": "1990-01-31",
+        "username": f"jan.{suffix}",
+        "password": "tulip canal bicycle",
+        "password_confirmation": "tulip canal bicycle",
+        "email": f"jan.{suffix}@example.org",
+        "email_confirmation": f"jan.{suffix}@example.org",
+        "security_question": "First pet's name?",
+        "security_answer": "Rex",
+        "accept_privacy_policy": True,
+        "accept_terms": True,
+        "language": "nl",
+    }
     data.update(overrides)
     return data
 
 
 def outbox_for(db, user_id, event_type="account_registered"):
     with db.engine.connect() as connection:
-        return connection.execute(text(
-            "SELECT envelope FROM outbox_events WHERE envelope->'data'->>'user_id' = :id"
-            " AND event_type = :type ORDER BY id"), {"id": user_id, "type": event_type}).scalars().all()
+        return (
+            connection.execute(
+                text(
+                    "SELECT envelope FROM outbox_events WHERE envelope->'data'->>'user_id' = :id"
+                    " AND event_type = :type ORDER BY id"
+                ),
+                {"id": user_id, "type": event_type},
+            )
+            .scalars()
+            .all()
+        )
 
 
 def test_register_writes_account_consents_and_one_contract_valid_event(db):
@@ -39,11 +57,18 @@ def test_register_writes_account_consents_and_one_contract_valid_event(db):
     data = validate_payload("identity", "account_registered", 1, envelope["data"])
     assert data["language"] == "nl"
     with db.engine.connect() as connection:
-        consents = connection.execute(text(
-            "SELECT document FROM consents WHERE account_id = :id ORDER BY document"),
-            {"id": user_id}).scalars().all()
-        stored = connection.execute(text("SELECT password_hash, security_answer_hash FROM accounts"
-                                         " WHERE id = :id"), {"id": user_id}).one()
+        consents = (
+            connection.execute(
+                text("SELECT document FROM consents WHERE account_id = :id ORDER BY document"),
+                {"id": user_id},
+            )
+            .scalars()
+            .all()
+        )
+        stored = connection.execute(
+            text("SELECT password_hash, security_answer_hash FROM accounts WHERE id = :id"),
+            {"id": user_id},
+        ).one()
     assert consents == ["privacy_policy", "terms"]
     assert stored.password_hash.startswith("$argon2id$") and "tulip" not in stored.password_hash
     assert stored.security_answer_hash.startswith("$argon2id$")
@@ -61,6 +86,7 @@ def test_a_duplicate_writes_nothing(db):
 
 def test_sign_ups_racing_for_one_username_give_one_account_and_clear_refusals(db):
     import threading
+
     name = f"race.{uuid.uuid4().hex[:8]}"
     outcomes, barrier = [], threading.Barrier(4)
 
@@ -112,26 +138,43 @@ def test_sessions_end_at_logout_after_30_idle_minutes_and_after_12_hours(db):
 
     idle = accounts.login(db, data["username"], data["password"])["token"]
     with db.engine.begin() as connection:
-        connection.execute(text("UPDATE sessions SET last_seen_at = now() - interval '31 minutes'"
-                                " WHERE token_hash = :h"), {"h": tokens.digest(idle)})
+        connection.execute(
+            text(
+                "UPDATE sessions SET last_seen_at = now() - interval '31 minutes'"
+                " WHERE token_hash = :h"
+            ),
+            {"h": tokens.digest(idle)},
+        )
     with pytest.raises(NotAuthenticated):
         accounts.authenticate(db, idle)
 
     # each request restarts the idle clock
     active = accounts.login(db, data["username"], data["password"])["token"]
     with db.engine.begin() as connection:
-        connection.execute(text("UPDATE sessions SET last_seen_at = now() - interval '25 minutes'"
-                                " WHERE token_hash = :h"), {"h": tokens.digest(active)})
+        connection.execute(
+            text(
+                "UPDATE sessions SET last_seen_at = now() - interval '25 minutes'"
+                " WHERE token_hash = :h"
+            ),
+            {"h": tokens.digest(active)},
+        )
     accounts.authenticate(db, active)
     with db.engine.connect() as connection:
-        assert connection.execute(text(
-            "SELECT now() - last_seen_at < interval '1 minute' FROM sessions WHERE token_hash = :h"),
-            {"h": tokens.digest(active)}).scalar()
+        assert connection.execute(
+            text(
+                "SELECT now() - last_seen_at < interval '1 minute' FROM sessions WHERE token_hash = :h"
+            ),
+            {"h": tokens.digest(active)},
+        ).scalar()
 
     old = accounts.login(db, data["username"], data["password"])["token"]
     with db.engine.begin() as connection:
-        connection.execute(text("UPDATE sessions SET expires_at = now() - interval '1 second'"
-                                " WHERE token_hash = :h"), {"h": tokens.digest(old)})
+        connection.execute(
+            text(
+                "UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = :h"
+            ),
+            {"h": tokens.digest(old)},
+        )
     with pytest.raises(NotAuthenticated):
         accounts.authenticate(db, old)
 
@@ -148,17 +191,25 @@ def test_the_same_idempotency_key_gives_the_same_account(db):
 
 def test_the_account_is_ready_once_profiles_mentoring_and_notifications_have_it(db):
     from identity.handlers import mark_profile_ready
+
     user_id = accounts.register(db, form())["account"]["user_id"]
     assert accounts.get_onboarding(db, user_id)["account_parts"] == {
-        "profile": False, "mentoring": False, "notifications": False}
+        "profile": False,
+        "mentoring": False,
+        "notifications": False,
+    }
     from identity.handlers import mark_mentoring_ready, mark_notifications_ready
-    step = {"user_id": uuid.UUID(user_id), "created_at": datetime.now(timezone.utc)}
+
+    step = {"user_id": uuid.UUID(user_id), "created_at": datetime.now(UTC)}
     for mark in (mark_profile_ready, mark_mentoring_ready):
         with db.transaction() as session:
             mark(session, step, {})
     progress = accounts.get_onboarding(db, user_id)
     assert progress["account_ready"] is False and progress["account_parts"] == {
-        "profile": True, "mentoring": True, "notifications": False}
+        "profile": True,
+        "mentoring": True,
+        "notifications": False,
+    }
     with db.transaction() as session:
         mark_notifications_ready(session, step, {})
     assert accounts.get_onboarding(db, user_id)["account_ready"] is True
@@ -182,9 +233,15 @@ def test_an_idempotency_key_alone_is_no_way_into_someone_elses_account(db):
         accounts.register(db, form(), idempotency_key=key)  # another form, same key
     assert error.value.code == "idempotency_key_reused"
     with pytest.raises(Conflict):
-        accounts.register(db, dict(victim, password="not the victim's password!",
-                                   password_confirmation="not the victim's password!"),
-                          idempotency_key=key)
+        accounts.register(
+            db,
+            dict(
+                victim,
+                password="not the victim's password!",
+                password_confirmation="not the victim's password!",
+            ),
+            idempotency_key=key,
+        )
 
 
 def test_asking_for_resets_in_someones_name_never_kills_their_link(db):
@@ -193,10 +250,13 @@ def test_asking_for_resets_in_someones_name_never_kills_their_link(db):
     for _ in range(8):  # more than the hourly allowance: the extra ones are dropped quietly
         assert accounts.request_password_reset(db, data["username"]) == accounts.RESET_ACCEPTED
     with db.engine.connect() as connection:
-        live = connection.execute(text(
-            "SELECT count(*) FROM email_tokens t JOIN accounts a ON a.id = t.account_id"
-            " WHERE a.username = :u AND t.purpose = 'reset_password' AND t.used_at IS NULL"),
-            {"u": data["username"]}).scalar()
+        live = connection.execute(
+            text(
+                "SELECT count(*) FROM email_tokens t JOIN accounts a ON a.id = t.account_id"
+                " WHERE a.username = :u AND t.purpose = 'reset_password' AND t.used_at IS NULL"
+            ),
+            {"u": data["username"]},
+        ).scalar()
     assert live == accounts.RESET_REQUESTS_PER_HOUR
 
 
@@ -205,9 +265,12 @@ def test_a_few_wrong_security_answers_spend_the_reset_link(db):
     accounts.register(db, data)
     accounts.request_password_reset(db, data["email"].upper())  # e-mail, any case, works too
     with db.engine.connect() as connection:
-        link = connection.execute(text(
-            "SELECT envelope->'data'->>'reset_url' FROM outbox_events"
-            " WHERE event_type = 'password_reset_requested' ORDER BY id DESC LIMIT 1")).scalar()
+        link = connection.execute(
+            text(
+                "SELECT envelope->'data'->>'reset_url' FROM outbox_events"
+                " WHERE event_type = 'password_reset_requested' ORDER BY id DESC LIMIT 1"
+            )
+        ).scalar()
     token = link.split("token=")[1]
     for _ in range(config.RESET_ANSWER_ATTEMPTS):
         with pytest.raises(InvalidInput) as wrong:
@@ -249,17 +312,26 @@ def test_a_language_change_for_no_account_is_not_found(db):
 
 def test_the_language_entrypoint_is_thin(db):
     service = worker_factory(IdentityService, db=db)
-    user_id = service.register_account(form(language="en"), client="192.0.2.10")["account"]["user_id"]
+    user_id = service.register_account(form(language="en"), client="192.0.2.10")["account"][
+        "user_id"
+    ]
     assert service.change_language(user_id, "nl") == {"user_id": user_id, "language": "nl"}
 
 
 def reset_links(db, count):
     """The tokens of the newest ``count`` reset links identity asked to e-mail."""
     with db.engine.connect() as connection:
-        urls = connection.execute(text(
-            "SELECT envelope->'data'->>'reset_url' FROM outbox_events"
-            " WHERE event_type = 'password_reset_requested' ORDER BY id DESC LIMIT :n"),
-            {"n": count}).scalars().all()
+        urls = (
+            connection.execute(
+                text(
+                    "SELECT envelope->'data'->>'reset_url' FROM outbox_events"
+                    " WHERE event_type = 'password_reset_requested' ORDER BY id DESC LIMIT :n"
+                ),
+                {"n": count},
+            )
+            .scalars()
+            .all()
+        )
     return [url.split("token=")[1] for url in urls]
 
 
@@ -269,37 +341,51 @@ def test_completing_a_reset_revokes_every_other_open_reset_link_and_grant(db):
     for _ in range(3):
         accounts.request_password_reset(db, data["username"])
     used, *others = reset_links(db, 3)
-    spare_grant = accounts.verify_password_reset(db, others[0], data["security_answer"])["reset_token"]
+    spare_grant = accounts.verify_password_reset(db, others[0], data["security_answer"])[
+        "reset_token"
+    ]
     grant = accounts.verify_password_reset(db, used, data["security_answer"])["reset_token"]
-    accounts.complete_password_reset(db, grant, "lantern harbour violin meadow",
-                                     "lantern harbour violin meadow")
+    accounts.complete_password_reset(
+        db, grant, "lantern harbour violin meadow", "lantern harbour violin meadow"
+    )
     for token in others[1:]:
         with pytest.raises(NotFound):
             accounts.verify_password_reset(db, token, data["security_answer"])
         with pytest.raises(NotFound):
             accounts.security_question_for(db, token)
     with pytest.raises(NotFound):
-        accounts.complete_password_reset(db, spare_grant, "another quiet river stone",
-                                         "another quiet river stone")
+        accounts.complete_password_reset(
+            db, spare_grant, "another quiet river stone", "another quiet river stone"
+        )
     assert accounts.login(db, data["username"], "lantern harbour violin meadow")["token"]
 
 
-@pytest.mark.parametrize("word", ["username", "email", "local part", "first name", "last name",
-                                  "whole name"])
+@pytest.mark.parametrize(
+    "word", ["username", "email", "local part", "first name", "last name", "whole name"]
+)
 def test_a_password_made_of_the_accounts_own_words_is_refused_everywhere(db, word):
     suffix = uuid.uuid4().hex[:8]
-    data = form(first_name="Bartholomeuszoon", last_name="Vandenbroucke-Ackermans",
-                username=f"bartholomeus.{suffix}", email=f"bart.vdb.{suffix}@example.org",
-                email_confirmation=f"bart.vdb.{suffix}@example.org")
+    data = form(
+        first_name="Bartholomeuszoon",
+        last_name="Vandenbroucke-Ackermans",
+        username=f"bartholomeus.{suffix}",
+        email=f"bart.vdb.{suffix}@example.org",
+        email_confirmation=f"bart.vdb.{suffix}@example.org",
+    )
     # Case and spaces do not make it another word.
-    password = {"username": f"BARTHOLOMEUS.{suffix}", "email": f"Bart.VDB.{suffix}@example.org",
-                "local part": f"bart.vdb.{suffix}", "first name": "bartholomeus zoon",
-                "last name": "VANDENBROUCKE-ACKERMANS",
-                "whole name": "Bartholomeuszoon Vandenbroucke-Ackermans"}[word]
+    password = {
+        "username": f"BARTHOLOMEUS.{suffix}",
+        "email": f"Bart.VDB.{suffix}@example.org",
+        "local part": f"bart.vdb.{suffix}",
+        "first name": "bartholomeus zoon",
+        "last name": "VANDENBROUCKE-ACKERMANS",
+        "whole name": "Bartholomeuszoon Vandenbroucke-Ackermans",
+    }[word]
     with pytest.raises(InvalidInput) as at_sign_up:
         accounts.register(db, dict(data, password=password, password_confirmation=password))
-    assert at_sign_up.value.fields == {"password": [
-        "Do not use your username, e-mail address or name as your password."]}
+    assert at_sign_up.value.fields == {
+        "password": ["Do not use your username, e-mail address or name as your password."]
+    }
 
     user_id = accounts.register(db, data)["account"]["user_id"]
     with pytest.raises(InvalidInput) as at_change:
@@ -313,8 +399,12 @@ def test_a_password_made_of_the_accounts_own_words_is_refused_everywhere(db, wor
         accounts.complete_password_reset(db, grant, password, password)
     assert list(at_reset.value.fields) == ["password"]
     # Refused before the grant is spent: the member can still choose another.
-    assert accounts.complete_password_reset(db, grant, "quiet orchard lantern",
-                                            "quiet orchard lantern")["user_id"] == user_id
+    assert (
+        accounts.complete_password_reset(
+            db, grant, "quiet orchard lantern", "quiet orchard lantern"
+        )["user_id"]
+        == user_id
+    )
 
 
 def confirmation_token(db, user_id):
@@ -327,9 +417,12 @@ def test_a_sign_up_with_a_confirmed_address_answers_as_usual_and_only_its_owner_
     owner = accounts.register(db, owner_form)
     accounts.confirm_email(db, confirmation_token(db, owner["account"]["user_id"]))
     address = owner_form["email"].upper()
-    squatter_form = form(email=address, email_confirmation=address,
-                         password="squatter's own passphrase",
-                         password_confirmation="squatter's own passphrase")
+    squatter_form = form(
+        email=address,
+        email_confirmation=address,
+        password="squatter's own passphrase",
+        password_confirmation="squatter's own passphrase",
+    )
     squatter = accounts.register(db, squatter_form)
     # The same answer as any sign-up: nothing says the address has an account.
     assert squatter.keys() == owner.keys() and squatter["account"].keys() == owner["account"].keys()
@@ -338,13 +431,17 @@ def test_a_sign_up_with_a_confirmed_address_answers_as_usual_and_only_its_owner_
     # No link and no address for the squatter: nothing is mailed to the owner for them.
     assert outbox_for(db, squatter_id, "email_confirmation_requested") == []
     [registered] = outbox_for(db, squatter_id)
-    assert validate_payload("identity", "account_registered", 1, registered["data"])["email"] is None
+    assert (
+        validate_payload("identity", "account_registered", 1, registered["data"])["email"] is None
+    )
     [attempt] = outbox_for(db, owner["account"]["user_id"], "address_sign_up_attempted")
     told = validate_payload("identity", "address_sign_up_attempted", 1, attempt["data"])
     assert told["email"] == owner_form["email"] and told["username"] == owner_form["username"]
     # The address logs in to its owner; a reset asked for by the squatter's name mails nobody.
-    assert accounts.login(db, address, owner_form["password"])["user_id"] == \
-        owner["account"]["user_id"]
+    assert (
+        accounts.login(db, address, owner_form["password"])["user_id"]
+        == owner["account"]["user_id"]
+    )
     with pytest.raises(NotAuthenticated):
         accounts.login(db, address, squatter_form["password"])
     assert accounts.login(db, squatter_form["username"], squatter_form["password"])["token"]
@@ -369,7 +466,9 @@ def test_two_sign_ups_with_one_new_address_both_succeed_and_the_first_to_confirm
     assert accounts.confirm_email(db, second_link)["confirmed"] is True
     with pytest.raises(Conflict) as refused:
         accounts.confirm_email(db, first_link)
-    assert refused.value.code == "email_taken" and "another account" in refused.value.message.lower()
+    assert (
+        refused.value.code == "email_taken" and "another account" in refused.value.message.lower()
+    )
     assert list(refused.value.fields) == ["email"]
     assert accounts.login(db, address, second_form["password"])["user_id"] == second
     accounts.request_password_reset(db, first_form["username"])
@@ -378,9 +477,12 @@ def test_two_sign_ups_with_one_new_address_both_succeed_and_the_first_to_confirm
 
 def test_two_accounts_confirming_one_address_at_once_give_one_owner(db):
     import threading
+
     address = form()["email"]
-    ids = [accounts.register(db, form(email=address, email_confirmation=address))["account"]
-           ["user_id"] for _ in range(3)]
+    ids = [
+        accounts.register(db, form(email=address, email_confirmation=address))["account"]["user_id"]
+        for _ in range(3)
+    ]
     links = [confirmation_token(db, user_id) for user_id in ids]
     outcomes, barrier = [], threading.Barrier(3)
 

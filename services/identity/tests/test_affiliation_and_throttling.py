@@ -1,11 +1,12 @@
 """Affiliation, record import, login throttling and allowances per client against
 identity's database.  The per-client login tests run identity's real defaults."""
+
 import io
 import random
 import threading
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -16,33 +17,52 @@ from identity.exceptions import InvalidInput, NotAuthenticated, NotFound, Thrott
 
 def form(**overrides):
     suffix = uuid.uuid4().hex[:8]
-    data = {"first_name": "Eva", "last_name": "de Wit", "date_of_birth": "1990-01-31",
-            "username": f"eva.{suffix}", "password": "tulip canal bicycle",
-            "password_confirmation": "tulip canal bicycle", "email": f"eva.{suffix}@example.org",
-            "email_confirmation": f"eva.{suffix}@example.org",
-            "security_question": "First pet's name?", "security_answer": "Rex",
-            "accept_privacy_policy": True, "accept_terms": True}
+    data = {
+        "first_name": "Eva",
+        "last_name": "de Wit",
+        "date_of_birth": "1990-01-31",
+        "username": f"eva.{suffix}",
+        "password": "tulip canal bicycle",
+        "password_confirmation": "tulip canal bicycle",
+        "email": f"eva.{suffix}@example.org",
+        "email_confirmation": f"eva.{suffix}@example.org",
+        "security_question": "First pet's name?",
+        "security_answer": "Rex",
+        "accept_privacy_policy": True,
+        "accept_terms": True,
+    }
     data.update(overrides)
     return data
 
 
-CSV_HEADER = ("record_number,role,first_name,last_name,date_of_birth,programme,faculty,"
-              "year_started,year_graduated,email\n")
+CSV_HEADER = (
+    "record_number,role,first_name,last_name,date_of_birth,programme,faculty,"
+    "year_started,year_graduated,email\n"
+)
 
 
-@pytest.mark.parametrize("a,b", [("van der Berg", "VAN DER BERG"), ("Ölund-Dárcy", "olund darcy"),
-                                 ("d'Artagnan", "Dartagnan"), ("Çelik", "celik")])
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("van der Berg", "VAN DER BERG"),
+        ("Ölund-Dárcy", "olund darcy"),
+        ("d'Artagnan", "Dartagnan"),
+        ("Çelik", "celik"),
+    ],
+)
 def test_last_names_compare_ignoring_case_accents_spaces_and_punctuation(a, b):
     assert affiliation.comparable_name(a) == affiliation.comparable_name(b)
 
 
 def test_the_csv_parser_reports_every_bad_line_by_number():
-    rows, errors = records.parse(io.StringIO(
-        CSV_HEADER +
-        "s1,student,A,B,2000-01-01,Law,Law,2020,,\n"
-        "s2,wizard,A,B,2000-01-01,Law,Law,2020,,\n"
-        "s3,alumnus,A,B,2000-02-30,Law,Law,2015,,\n"
-        "s4,alumnus,A,B,2000-01-01,Law,Law,2015,,\n"))
+    rows, errors = records.parse(
+        io.StringIO(
+            CSV_HEADER + "s1,student,A,B,2000-01-01,Law,Law,2020,,\n"
+            "s2,wizard,A,B,2000-01-01,Law,Law,2020,,\n"
+            "s3,alumnus,A,B,2000-02-30,Law,Law,2015,,\n"
+            "s4,alumnus,A,B,2000-01-01,Law,Law,2015,,\n"
+        )
+    )
     assert [row["record_number"] for row in rows] == ["S1"]
     assert [error.split(":")[0] for error in errors] == ["line 3", "line 4", "line 5"]
     assert "year_graduated is required" in errors[2]
@@ -56,8 +76,11 @@ def test_a_header_without_the_columns_is_refused():
 def recorded_alumna(db):
     """Eva, in the university's records as an alumna of Biology, with an account."""
     number = "R" + uuid.uuid4().hex[:6].upper()
-    rows, _ = records.parse(io.StringIO(
-        CSV_HEADER + f"{number},alumnus,Eva,De Wit,1990-01-31,Biology,Science,2008,2012,\n"))
+    rows, _ = records.parse(
+        io.StringIO(
+            CSV_HEADER + f"{number},alumnus,Eva,De Wit,1990-01-31,Biology,Science,2008,2012,\n"
+        )
+    )
     records.load(db, rows)
     user_id = accounts.register(db, form())["account"]["user_id"]
     return number, user_id
@@ -72,20 +95,28 @@ def test_a_matching_record_verifies_and_prefills_the_study_details(db):
     assert progress["next_step"] == "study_details" and progress["role"] == "alumnus"
     # A member who comes back later finds the record's details still there to confirm.
     assert progress["study_details"] == {
-        "institution": config.university()["university_name"], "programme": "Biology",
-        "faculty": "Science", "year_started": 2008, "year_graduated": 2012}
+        "institution": config.university()["university_name"],
+        "programme": "Biology",
+        "faculty": "Science",
+        "year_started": 2008,
+        "year_graduated": 2012,
+    }
     assert progress["review"] is None
 
 
-@pytest.mark.parametrize("last_name,maiden_name,matches", [
-    ("Jansen", "de Wit", True),        # married since: the record has her maiden name
-    ("Jansen", "", False),             # no maiden name given: the record's name is not hers
-    ("Jansen", "Bakker", False),       # neither name is the record's
-])
+@pytest.mark.parametrize(
+    "last_name,maiden_name,matches",
+    [
+        ("Jansen", "de Wit", True),  # married since: the record has her maiden name
+        ("Jansen", "", False),  # no maiden name given: the record's name is not hers
+        ("Jansen", "Bakker", False),  # neither name is the record's
+    ],
+)
 def test_the_maiden_name_also_matches_the_record(db, last_name, maiden_name, matches):
     number, _ = recorded_alumna(db)
-    user_id = accounts.register(db, form(last_name=last_name, maiden_name=maiden_name)
-                                )["account"]["user_id"]
+    user_id = accounts.register(db, form(last_name=last_name, maiden_name=maiden_name))["account"][
+        "user_id"
+    ]
     if matches:
         assert affiliation.verify(db, user_id, "alumnus", number)["status"] == "verified"
     else:
@@ -115,8 +146,10 @@ def test_failed_matches_are_counted_and_capped(db):
             affiliation.verify(db, user_id, "student", "NOPE1")
     with pytest.raises(Throttled):
         affiliation.verify(db, user_id, "student", "NOPE1")
-    assert affiliation.verify(db, user_id, "student", "NOPE1", request_review=True)["status"] == \
-        "pending_review"
+    assert (
+        affiliation.verify(db, user_id, "student", "NOPE1", request_review=True)["status"]
+        == "pending_review"
+    )
 
 
 def test_the_lock_grows_with_further_failures_and_a_success_clears_it(db):
@@ -125,8 +158,10 @@ def test_the_lock_grows_with_further_failures_and_a_success_clears_it(db):
         assert [throttling.admit(session, login) for _ in range(5)] == [0] * 5  # the 5th locks
         first = throttling.admit(session, login)
     with db.engine.begin() as connection:  # that lock runs out; one more try fails
-        connection.execute(text("UPDATE login_throttles SET locked_until = now()"
-                                " WHERE login_key = :k"), {"k": login})
+        connection.execute(
+            text("UPDATE login_throttles SET locked_until = now() WHERE login_key = :k"),
+            {"k": login},
+        )
     with db.transaction() as session:
         assert throttling.admit(session, login) == 0
         second = throttling.admit(session, login)
@@ -145,9 +180,10 @@ def test_a_locked_login_is_refused_even_with_the_right_password(db):
     with pytest.raises(Throttled):
         accounts.login(db, data["username"], data["password"])
     with db.engine.begin() as connection:  # the lock runs out
-        connection.execute(text("UPDATE login_throttles SET locked_until = :t WHERE login_key = :k"),
-                           {"t": datetime.now(timezone.utc) - timedelta(seconds=1),
-                            "k": throttling.account_key(user_id)})
+        connection.execute(
+            text("UPDATE login_throttles SET locked_until = :t WHERE login_key = :k"),
+            {"t": datetime.now(UTC) - timedelta(seconds=1), "k": throttling.account_key(user_id)},
+        )
     assert accounts.login(db, data["username"], data["password"])["token"]
 
 
@@ -155,8 +191,13 @@ def test_the_username_and_the_address_of_an_account_share_one_failure_count(db):
     """Two counts would give ten guesses per lock instead of five."""
     data = form()
     accounts.register(db, data)
-    for login in (data["username"], data["email"].upper(), data["username"], data["email"],
-                  f"  {data['username'].upper()} "):
+    for login in (
+        data["username"],
+        data["email"].upper(),
+        data["username"],
+        data["email"],
+        f"  {data['username'].upper()} ",
+    ):
         with pytest.raises(NotAuthenticated):
             accounts.login(db, login, "wrong wrong wrong wrong")
     for login in (data["username"], data["email"]):
@@ -207,12 +248,14 @@ def test_an_attempt_waiting_while_a_success_clears_the_count_is_still_counted(db
     name = f"racer.{uuid.uuid4().hex[:8]}"
     holder = db.engine.connect()
     holder.begin()
-    holder.execute(text("INSERT INTO login_throttles (login_key, failures) VALUES (:k, 2)"),
-                   {"k": name})
+    holder.execute(
+        text("INSERT INTO login_throttles (login_key, failures) VALUES (:k, 2)"), {"k": name}
+    )
     holder.commit()
     holder.begin()
-    holder.execute(text("SELECT 1 FROM login_throttles WHERE login_key = :k FOR UPDATE"),
-                   {"k": name})
+    holder.execute(
+        text("SELECT 1 FROM login_throttles WHERE login_key = :k FOR UPDATE"), {"k": name}
+    )
     outcome = []
 
     def attempt():
@@ -231,16 +274,26 @@ def test_an_attempt_waiting_while_a_success_clears_the_count_is_still_counted(db
     waiting.join()
     assert outcome == [0]
     with db.engine.connect() as connection:
-        assert connection.execute(text("SELECT failures FROM login_throttles WHERE login_key = :k"),
-                                  {"k": name}).scalar() == 1
+        assert (
+            connection.execute(
+                text("SELECT failures FROM login_throttles WHERE login_key = :k"), {"k": name}
+            ).scalar()
+            == 1
+        )
 
 
 def wait_for_lock_waiters(db, count):
     deadline = time.monotonic() + 10
     with db.engine.connect() as connection:
-        while connection.execute(text(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                " AND datname = current_database()")).scalar() < count:
+        while (
+            connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    " AND datname = current_database()"
+                )
+            ).scalar()
+            < count
+        ):
             assert time.monotonic() < deadline, "nobody waited for the lock"
             time.sleep(0.02)
 
@@ -250,21 +303,25 @@ def test_the_current_password_cannot_be_guessed_through_account_changes(db):
     user_id = accounts.register(db, data)["account"]["user_id"]
     for _ in range(5):
         with pytest.raises(InvalidInput):
-            accounts.change_email(db, user_id, "new@example.org", "new@example.org", "guess guess guess")
+            accounts.change_email(
+                db, user_id, "new@example.org", "new@example.org", "guess guess guess"
+            )
     with pytest.raises(Throttled):
         accounts.delete_account(db, user_id, data["password"])
 
 
 def test_study_details_are_verified_against_the_record_not_an_earlier_submission(db):
     from identity import onboarding
+
     number, user_id = recorded_alumna(db)
     recorded = affiliation.verify(db, user_id, "alumnus", number)["study_details"]
 
     def submitted(**changes):
         onboarding.submit_study_details(db, user_id, {**recorded, **changes})
         with db.engine.connect() as connection:
-            return connection.execute(text(
-                "SELECT study_details_verified FROM accounts WHERE id = :id"), {"id": user_id}).scalar()
+            return connection.execute(
+                text("SELECT study_details_verified FROM accounts WHERE id = :id"), {"id": user_id}
+            ).scalar()
 
     assert submitted() is True
     assert submitted(programme="Astrophysics") is False
@@ -280,30 +337,44 @@ def new_client():
 
 def test_the_defaults_are_the_documented_ones():
     assert config.CLIENT_LIMITS == {
-        "login": (50, 900), "sign_up": (60, 3600), "password_reset": (30, 3600),
-        "email_confirmation": (30, 3600), "admin_token": (10, 3600)}
+        "login": (50, 900),
+        "sign_up": (60, 3600),
+        "password_reset": (30, 3600),
+        "email_confirmation": (30, 3600),
+        "admin_token": (10, 3600),
+    }
     assert config.LOGIN_SUCCESS_COST == 0.1
 
 
-@pytest.mark.parametrize("written,meant", [("50 per 15 minutes", (50, 900)),
-                                           ("60 per hour", (60, 3600)),
-                                           (" 3 PER 2 Days ", (3, 172800)),
-                                           ("1 per 1 second", (1, 1))])
+@pytest.mark.parametrize(
+    "written,meant",
+    [
+        ("50 per 15 minutes", (50, 900)),
+        ("60 per hour", (60, 3600)),
+        (" 3 PER 2 Days ", (3, 172800)),
+        ("1 per 1 second", (1, 1)),
+    ],
+)
 def test_an_allowance_is_written_as_attempts_per_period(monkeypatch, written, meant):
     monkeypatch.setenv("SOME_LIMIT", written)
     assert config.allowance("SOME_LIMIT", "1 per hour") == meant
 
 
-@pytest.mark.parametrize("written", ["50", "0 per hour", "50 per fortnight", "50/15m", "5 per 0 hours"])
-def test_a_badly_written_allowance_stops_the_service_rather_than_lifting_the_limit(monkeypatch,
-                                                                                     written):
+@pytest.mark.parametrize(
+    "written", ["50", "0 per hour", "50 per fortnight", "50/15m", "5 per 0 hours"]
+)
+def test_a_badly_written_allowance_stops_the_service_rather_than_lifting_the_limit(
+    monkeypatch, written
+):
     monkeypatch.setenv("SOME_LIMIT", written)
     with pytest.raises(ValueError, match="SOME_LIMIT"):
         config.allowance("SOME_LIMIT", "1 per hour")
 
 
 def test_ipv6_clients_are_counted_by_their_64_and_mapped_ipv4_as_ipv4():
-    assert throttling.client_key("2001:db8:1:2:aaaa::1") == throttling.client_key("2001:db8:1:2::ffff")
+    assert throttling.client_key("2001:db8:1:2:aaaa::1") == throttling.client_key(
+        "2001:db8:1:2::ffff"
+    )
     assert throttling.client_key("2001:db8:1:3::1") != throttling.client_key("2001:db8:1:2::1")
     assert throttling.client_key("::ffff:192.0.2.7") == "192.0.2.7"
     assert throttling.client_key("192.0.2.7") == "192.0.2.7"
@@ -368,8 +439,9 @@ def test_a_computer_room_behind_one_address_signs_up_and_logs_in(db):
 def test_concurrent_attempts_cannot_overdraw_the_allowance(db, monkeypatch):
     monkeypatch.setitem(config.CLIENT_LIMITS, "login", (5, 900))
     client = new_client()
-    outcomes = at_once(12, lambda: accounts.login(db, f"ghost.{uuid.uuid4().hex[:6]}",
-                                                  "guess guess guess", client))
+    outcomes = at_once(
+        12, lambda: accounts.login(db, f"ghost.{uuid.uuid4().hex[:6]}", "guess guess guess", client)
+    )
     assert sorted(outcomes) == ["NotAuthenticated"] * 5 + ["Throttled"] * 7
 
 
@@ -400,8 +472,9 @@ def test_password_reset_steps_draw_on_one_allowance_and_a_right_answer_gives_bac
     with pytest.raises(Throttled):
         accounts.request_password_reset(db, data["username"], client)
     with pytest.raises(Throttled):
-        accounts.complete_password_reset(db, "guessed", "a brand new password",
-                                         "a brand new password", client)
+        accounts.complete_password_reset(
+            db, "guessed", "a brand new password", "a brand new password", client
+        )
 
 
 def test_a_right_security_answer_and_a_valid_link_give_their_attempt_back(db, monkeypatch):
@@ -414,9 +487,12 @@ def test_a_right_security_answer_and_a_valid_link_give_their_attempt_back(db, mo
         token = tokens.issue(session, account_id, "reset_password", timedelta(minutes=5))
     for _ in range(3):
         assert accounts.security_question_for(db, token, client)["security_question"]
-    grant = accounts.verify_password_reset(db, token, data["security_answer"], client)["reset_token"]
-    assert accounts.complete_password_reset(db, grant, "a brand new password", "a brand new password",
-                                            client)["token"]  # 1 used
+    grant = accounts.verify_password_reset(db, token, data["security_answer"], client)[
+        "reset_token"
+    ]
+    assert accounts.complete_password_reset(
+        db, grant, "a brand new password", "a brand new password", client
+    )["token"]  # 1 used
     accounts.request_password_reset(db, data["username"], client)  # 2 used
     with pytest.raises(Throttled):
         accounts.request_password_reset(db, data["username"], client)

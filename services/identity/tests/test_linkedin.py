@@ -1,4 +1,5 @@
 """LinkedIn identities: linked by sub only, never by address; the link's events."""
+
 import uuid
 
 import pytest
@@ -9,22 +10,38 @@ from identity.exceptions import Conflict, InvalidInput
 from mentornet_contracts.events import validate_payload
 
 
-
 def form():
     suffix = uuid.uuid4().hex[:8]
-    return {"first_name": "Jan", "last_name": "de Vries", "date_of_birth": "1990-01-31",
-            "username": f"jan.{suffix}", "password": "tulip canal bicycle",
-            "password_confirmation": "tulip canal bicycle", "email": f"jan.{suffix}@example.org",
-            "email_confirmation": f"jan.{suffix}@example.org",
-            "security_question": "First pet's name?", "security_answer": "Rex",
-            "accept_privacy_policy": True, "accept_terms": True, "language": "nl"}
+    return {
+        "first_name": "Jan",
+        "last_name": "de Vries",
+        "date_of_birth": "1990-01-31",
+        "username": f"jan.{suffix}",
+        "password": "tulip canal bicycle",
+        "password_confirmation": "tulip canal bicycle",
+        "email": f"jan.{suffix}@example.org",
+        "email_confirmation": f"jan.{suffix}@example.org",
+        "security_question": "First pet's name?",
+        "security_answer": "Rex",
+        "accept_privacy_policy": True,
+        "accept_terms": True,
+        "language": "nl",
+    }
 
 
 def outbox_for(db, user_id, event_type):
     with db.engine.connect() as connection:
-        return connection.execute(text(
-            "SELECT envelope FROM outbox_events WHERE envelope->'data'->>'user_id' = :id"
-            " AND event_type = :type ORDER BY id"), {"id": user_id, "type": event_type}).scalars().all()
+        return (
+            connection.execute(
+                text(
+                    "SELECT envelope FROM outbox_events WHERE envelope->'data'->>'user_id' = :id"
+                    " AND event_type = :type ORDER BY id"
+                ),
+                {"id": user_id, "type": event_type},
+            )
+            .scalars()
+            .all()
+        )
 
 
 def sub():
@@ -33,8 +50,9 @@ def sub():
 
 def confirm(db, user_id):
     with db.engine.begin() as connection:
-        connection.execute(text("UPDATE accounts SET email_confirmed_at = now() WHERE id = :id"),
-                           {"id": user_id})
+        connection.execute(
+            text("UPDATE accounts SET email_confirmed_at = now() WHERE id = :id"), {"id": user_id}
+        )
 
 
 def test_sign_up_with_linkedin_links_and_confirms_the_verified_address(db):
@@ -55,9 +73,15 @@ def test_sign_up_with_linkedin_links_and_confirms_the_verified_address(db):
 def test_an_unverified_or_different_address_is_confirmed_by_link_as_usual(db):
     for other_address, verified in ((True, True), (False, False)):
         data = form()
-        result = accounts.register(db, data, linkedin={
-            "sub": sub(), "email": "someone.else@example.org" if other_address else data["email"],
-            "email_verified": verified})
+        result = accounts.register(
+            db,
+            data,
+            linkedin={
+                "sub": sub(),
+                "email": "someone.else@example.org" if other_address else data["email"],
+                "email_verified": verified,
+            },
+        )
         user_id = result["account"]["user_id"]
         assert linkedin.status(db, user_id)["connected"] is True
         assert outbox_for(db, user_id, "email_confirmation_requested")

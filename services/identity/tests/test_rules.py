@@ -1,4 +1,5 @@
 """Identity's rules as plain functions: names, usernames, passwords, the form."""
+
 from datetime import date
 
 import pytest
@@ -9,28 +10,34 @@ from identity.models import Account
 from identity.schemas import RegistrationSchema
 
 
-@pytest.mark.parametrize("first,last,expected", [
-    ("Zoë", "van der Berg", "zoe.vanderberg"),
-    ("Jan", "de Vries", "jan.devries"),
-    ("Ólafur", "Þórsson", "olafur.orsson"),
-    ("Anne-Marie", "O'Neill", "annemarie.oneill"),
-    ("李", "王", "member"),
-    ("1st", "", "m1st"),
-])
+@pytest.mark.parametrize(
+    "first,last,expected",
+    [
+        ("Zoë", "van der Berg", "zoe.vanderberg"),
+        ("Jan", "de Vries", "jan.devries"),
+        ("Ólafur", "Þórsson", "olafur.orsson"),
+        ("Anne-Marie", "O'Neill", "annemarie.oneill"),
+        ("李", "王", "member"),
+        ("1st", "", "m1st"),
+    ],
+)
 def test_suggested_usernames_are_lower_case_ascii_firstname_dot_lastname(first, last, expected):
     assert usernames.base_username(first, last) == expected
 
 
-@pytest.mark.parametrize("password,ok", [
-    ("fourteen chars", False),
-    ("fifteen chars!!", True),
-    ("passwordpassword", False),
-    ("PasswordPassword", False),
-    ("1234567890123456", False),
-    ("aaaaaaaaaaaaaaaaaaaa", False),
-    ("x" * 128 + "y", False),
-    ("tulip canal bicycle", True),
-])
+@pytest.mark.parametrize(
+    "password,ok",
+    [
+        ("fourteen chars", False),
+        ("fifteen chars!!", True),
+        ("passwordpassword", False),
+        ("PasswordPassword", False),
+        ("1234567890123456", False),
+        ("aaaaaaaaaaaaaaaaaaaa", False),
+        ("x" * 128 + "y", False),
+        ("tulip canal bicycle", True),
+    ],
+)
 def test_password_rules_length_and_blocklist_without_composition_rules(password, ok):
     assert (passwords.password_problem(password) is None) is ok
 
@@ -43,15 +50,26 @@ def test_password_hashes_are_argon2id_with_the_required_cost():
 
 
 def test_security_answers_are_normalised_for_case_and_spaces():
-    assert passwords.normalise_answer("  Pluisje   de  Kat ") == passwords.normalise_answer("pluisje de kat")
+    assert passwords.normalise_answer("  Pluisje   de  Kat ") == passwords.normalise_answer(
+        "pluisje de kat"
+    )
 
 
 def form(**overrides):
-    data = {"first_name": "Jan", "last_name": "de Vries", "date_of_birth": "1990-01-31",
-            "username": "Jan.DeVries", "password": "tulip canal bicycle",
-            "password_confirmation": "tulip canal bicycle", "email": "Jan@Example.org",
-            "email_confirmation": "jan@example.org", "security_question": "First pet's name?",
-            "security_answer": "Rex", "accept_privacy_policy": True, "accept_terms": True}
+    data = {
+        "first_name": "Jan",
+        "last_name": "de Vries",
+        "date_of_birth": "1990-01-31",
+        "username": "Jan.DeVries",
+        "password": "tulip canal bicycle",
+        "password_confirmation": "tulip canal bicycle",
+        "email": "Jan@Example.org",
+        "email_confirmation": "jan@example.org",
+        "security_question": "First pet's name?",
+        "security_answer": "Rex",
+        "accept_privacy_policy": True,
+        "accept_terms": True,
+    }
     data.update(overrides)
     return data
 
@@ -79,8 +97,12 @@ def test_names_allow_letters_of_any_script_with_spaces_hyphens_apostrophes():
 
 def test_onboarding_steps_follow_the_guide():
     account = Account(affiliation_status="none")
-    assert onboarding.status(account) == {"completed": False, "next_step": "affiliation",
-                                          "account_ready": False, "affiliation_status": "none"}
+    assert onboarding.status(account) == {
+        "completed": False,
+        "next_step": "affiliation",
+        "account_ready": False,
+        "affiliation_status": "none",
+    }
     account.affiliation_status = "pending_review"
     assert onboarding.next_step(account) == "affiliation"
     account.affiliation_status = "verified"
@@ -99,6 +121,7 @@ def test_onboarding_steps_follow_the_guide():
 
 def test_the_policies_come_in_both_languages_with_the_versions_consented_to():
     from identity import config, policies
+
     english, dutch = policies.current("en")["items"], policies.current("nl")["items"]
     assert set(english) == set(dutch) == {"privacy_policy", "terms", "cookie_policy"}
     versions = config.university()["policy_versions"]

@@ -1,4 +1,5 @@
 """Mentoring's settings (environment, with defaults)."""
+
 from mentornet_contracts.events import DECLINE_REASONS  # noqa: F401  (the codes mentors choose from)
 from mentornet_platform import settings
 

@@ -1,25 +1,50 @@
 """Events mentoring publishes; payload contracts in mentornet_contracts.events."""
+
 from mentornet_platform.outbox import record_event
 
 SOURCE = "mentoring"
 
 
 def mentoring_member_created(session, member):
-    return record_event(session, SOURCE, "mentoring_member_created",
-                        {"user_id": member.user_id, "created_at": member.created_at})
+    return record_event(
+        session,
+        SOURCE,
+        "mentoring_member_created",
+        {"user_id": member.user_id, "created_at": member.created_at},
+    )
 
 
 def request_changed(session, request, change, actor_id, at, reason=None):
     """``change``: created, accepted, declined, withdrawn, expired or expiring."""
-    return record_event(session, SOURCE, f"mentoring_request_{change}", {
-        "request_id": request.id, "mentee_id": request.mentee_id, "mentor_id": request.mentor_id,
-        "activities": list(request.activities), "actor_id": actor_id, "at": at,
-        "relationship_id": request.relationship_id, "reason": reason,
-        "expires_at": request.expires_at})
+    return record_event(
+        session,
+        SOURCE,
+        f"mentoring_request_{change}",
+        {
+            "request_id": request.id,
+            "mentee_id": request.mentee_id,
+            "mentor_id": request.mentor_id,
+            "activities": list(request.activities),
+            "actor_id": actor_id,
+            "at": at,
+            "relationship_id": request.relationship_id,
+            "reason": reason,
+            "expires_at": request.expires_at,
+        },
+    )
 
 
 def relationship_ended(session, relationship):
-    return record_event(session, SOURCE, "relationship_ended", {
-        "relationship_id": relationship.id, "mentor_id": relationship.mentor_id,
-        "mentee_id": relationship.mentee_id, "ended_by": relationship.ended_by,
-        "reason": relationship.end_reason, "at": relationship.ended_at})
+    return record_event(
+        session,
+        SOURCE,
+        "relationship_ended",
+        {
+            "relationship_id": relationship.id,
+            "mentor_id": relationship.mentor_id,
+            "mentee_id": relationship.mentee_id,
+            "ended_by": relationship.ended_by,
+            "reason": relationship.end_reason,
+            "at": relationship.ended_at,
+        },
+    )

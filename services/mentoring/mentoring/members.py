@@ -1,19 +1,29 @@
 """Members joining and leaving mentoring (the registration saga's mentoring step)."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, or_, select
 
 from mentoring import events
-from mentoring.models import (ForgottenMember, Member, MentoringRequest, MentorOffer, Relationship,
-                             RequestHistory)
+from mentoring.models import (
+    ForgottenMember,
+    Member,
+    MentoringRequest,
+    MentorOffer,
+    Relationship,
+    RequestHistory,
+)
 
 
 def enrol(session, data, envelope):
     """identity.account_registered: the member can take part in mentoring."""
     user_id = str(data["user_id"])
-    if session.get(Member, user_id) is not None or session.get(ForgottenMember, user_id) is not None:
+    if (
+        session.get(Member, user_id) is not None
+        or session.get(ForgottenMember, user_id) is not None
+    ):
         return
-    member = Member(user_id=user_id, created_at=datetime.now(timezone.utc))
+    member = Member(user_id=user_id, created_at=datetime.now(UTC))
     session.add(member)
     session.flush()
     events.mentoring_member_created(session, member)
@@ -23,19 +33,36 @@ def forget(session, data, envelope):
     """identity.account_deleted: their relationships end and their open requests
     close (so mentors' places are freed and partners told), then they go."""
     user_id = str(data["user_id"])
-    now = datetime.now(timezone.utc)
-    for relationship in session.execute(select(Relationship).where(
+    now = datetime.now(UTC)
+    for relationship in session.execute(
+        select(Relationship)
+        .where(
             or_(Relationship.mentor_id == user_id, Relationship.mentee_id == user_id),
-            Relationship.ended_at.is_(None)).with_for_update()).scalars():
+            Relationship.ended_at.is_(None),
+        )
+        .with_for_update()
+    ).scalars():
         relationship.ended_at, relationship.ended_by = now, user_id
         relationship.end_reason = "The member left the network."
         events.relationship_ended(session, relationship)
-    for request in session.execute(select(MentoringRequest).where(
+    for request in session.execute(
+        select(MentoringRequest)
+        .where(
             or_(MentoringRequest.mentor_id == user_id, MentoringRequest.mentee_id == user_id),
-            MentoringRequest.status == "pending").with_for_update()).scalars():
+            MentoringRequest.status == "pending",
+        )
+        .with_for_update()
+    ).scalars():
         request.status, request.decided_at = "withdrawn", now
-        session.add(RequestHistory(request_id=request.id, status="withdrawn", actor_id=None,
-                                   at=now, note="The member left the network."))
+        session.add(
+            RequestHistory(
+                request_id=request.id,
+                status="withdrawn",
+                actor_id=None,
+                at=now,
+                note="The member left the network.",
+            )
+        )
         events.request_changed(session, request, "withdrawn", None, now)
     session.execute(delete(Member).where(Member.user_id == user_id))
     session.execute(delete(MentorOffer).where(MentorOffer.user_id == user_id))

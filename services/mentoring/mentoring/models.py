@@ -1,6 +1,19 @@
 """Mentoring's tables (its own database)."""
-from sqlalchemy import (BigInteger, Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData,
-                        String, Text, func, text)
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import declarative_base
 
@@ -13,6 +26,7 @@ add_messaging_tables(metadata)
 
 class Member(Base):
     """A member as mentoring knows them (from identity's events)."""
+
     __tablename__ = "members"
 
     user_id = Column(String(36), primary_key=True)
@@ -24,6 +38,7 @@ class Member(Base):
 class MentorOffer(Base):
     """What a mentor offers (from profiles' mentor_settings_changed); the row
     also serialises accepts: capacity is checked under its lock."""
+
     __tablename__ = "mentor_offers"
 
     user_id = Column(String(36), primary_key=True)
@@ -54,20 +69,32 @@ class MentoringRequest(Base):
     __table_args__ = (
         Index("ix_requests_mentee", "mentee_id", "created_at"),
         Index("ix_requests_mentor", "mentor_id", "created_at"),
-        Index("ix_requests_pending_expiry", "expires_at", postgresql_where=text("status = 'pending'")),
+        Index(
+            "ix_requests_pending_expiry", "expires_at", postgresql_where=text("status = 'pending'")
+        ),
         # One open request per mentee and mentor.
-        Index("uq_requests_open_pair", "mentee_id", "mentor_id", unique=True,
-              postgresql_where=text("status = 'pending'")),
+        Index(
+            "uq_requests_open_pair",
+            "mentee_id",
+            "mentor_id",
+            unique=True,
+            postgresql_where=text("status = 'pending'"),
+        ),
     )
 
 
 class RequestHistory(Base):
     """Every state change of a request: what, who and when."""
+
     __tablename__ = "request_history"
 
     id = Column(BigInteger, primary_key=True, autoincrement=True)
-    request_id = Column(BigInteger, ForeignKey("mentoring_requests.id", ondelete="CASCADE"),
-                        nullable=False, index=True)
+    request_id = Column(
+        BigInteger,
+        ForeignKey("mentoring_requests.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
     status = Column(String(10), nullable=False)
     actor_id = Column(String(36))  # None: the system (expiry)
     note = Column(Text, nullable=False, server_default="")
@@ -89,14 +116,24 @@ class Relationship(Base):
 
     __table_args__ = (
         # One current relationship per pair (migration 0004); also the mentor's current ones.
-        Index("uq_relationships_current_pair", "mentor_id", "mentee_id", unique=True,
-              postgresql_where=text("ended_at IS NULL")),
-        Index("ix_relationships_mentee_current", "mentee_id", postgresql_where=text("ended_at IS NULL")),
+        Index(
+            "uq_relationships_current_pair",
+            "mentor_id",
+            "mentee_id",
+            unique=True,
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+        Index(
+            "ix_relationships_mentee_current",
+            "mentee_id",
+            postgresql_where=text("ended_at IS NULL"),
+        ),
     )
 
 
 class ForgottenMember(Base):
     """Ids of deleted accounts (nothing else), so late events do not recreate them."""
+
     __tablename__ = "forgotten_members"
 
     user_id = Column(String(36), primary_key=True)

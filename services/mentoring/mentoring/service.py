@@ -3,12 +3,13 @@
 Every method acting for a member takes that member's id and the domain checks
 it, so a direct RPC call with another member's ids is refused too.
 """
+
 from nameko.timer import timer
 
-from mentoring import members, requests
+from mentoring import handlers, mentoring_requests, relationships
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
-from mentornet_platform.inbox import EventInbox, event_entrypoints
+from mentornet_platform.event_inbox import EventInbox, event_entrypoints
 from mentornet_platform.outbox import OutboxRelay
 from mentornet_platform.rpc import rpc
 
@@ -20,12 +21,7 @@ class MentoringService:
     correlation_id = CorrelationId()
     db = DatabaseProvider()
     outbox = OutboxRelay()
-    inbox = EventInbox({
-        "on_account_registered": ("identity", members.enrol),
-        "on_account_deleted": ("identity", members.forget),
-        "on_onboarding_completed": ("identity", members.mark_onboarded),
-        "on_mentor_settings_changed": ("profiles", members.record_offer),
-    })
+    event_inbox = EventInbox(handlers.HANDLERS)
 
     @rpc
     def health(self):
@@ -34,50 +30,52 @@ class MentoringService:
 
     @rpc
     def request_mentoring(self, mentee_id, mentor_id, activities, message):
-        return requests.request_mentoring(self.db, mentee_id, mentor_id, activities, message)
+        return mentoring_requests.request_mentoring(
+            self.db, mentee_id, mentor_id, activities, message
+        )
 
     @rpc
     def accept_request(self, mentor_id, request_id, reply=""):
-        return requests.accept(self.db, mentor_id, request_id, reply)
+        return mentoring_requests.accept(self.db, mentor_id, request_id, reply)
 
     @rpc
     def decline_request(self, mentor_id, request_id, reason, reply=""):
-        return requests.decline(self.db, mentor_id, request_id, reason, reply)
+        return mentoring_requests.decline(self.db, mentor_id, request_id, reason, reply)
 
     @rpc
     def withdraw_request(self, mentee_id, request_id):
-        return requests.withdraw(self.db, mentee_id, request_id)
+        return mentoring_requests.withdraw(self.db, mentee_id, request_id)
 
     @rpc
     def list_requests(self, user_id, box="received", status=None):
-        return requests.list_requests(self.db, user_id, box, status)
+        return mentoring_requests.list_requests(self.db, user_id, box, status)
 
     @rpc
     def request_history(self, user_id, request_id):
-        return requests.request_history(self.db, user_id, request_id)
+        return mentoring_requests.request_history(self.db, user_id, request_id)
 
     @rpc
     def get_request(self, user_id, request_id):
-        return requests.get_request(self.db, user_id, request_id)
+        return mentoring_requests.get_request(self.db, user_id, request_id)
 
     @rpc
     def get_relationship(self, user_id, relationship_id):
-        return requests.get_relationship(self.db, user_id, relationship_id)
+        return relationships.get_relationship(self.db, user_id, relationship_id)
 
     @rpc
     def list_relationships(self, user_id, current=True):
-        return requests.list_relationships(self.db, user_id, current)
+        return relationships.list_relationships(self.db, user_id, current)
 
     @rpc
     def end_relationship(self, user_id, relationship_id, reason=""):
-        return requests.end_relationship(self.db, user_id, relationship_id, reason)
+        return relationships.end_relationship(self.db, user_id, relationship_id, reason)
 
     @rpc
     def overview(self, user_id):
         """The dashboard's part: current relationships, requests sent and received."""
-        return requests.overview(self.db, user_id)
+        return mentoring_requests.overview(self.db, user_id)
 
     @timer(interval=60)
     def expire_requests(self):
         """Unanswered requests expire; mentors are reminded before that."""
-        requests.expire_due(self.db)
+        mentoring_requests.expire_due(self.db)

@@ -1,4 +1,5 @@
 """Alembic environment of the mentoring service (runs under an advisory lock)."""
+
 from alembic import context
 
 from mentoring.models import metadata

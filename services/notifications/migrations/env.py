@@ -1,7 +1,8 @@
 """Alembic environment of the notifications service (runs under an advisory lock)."""
+
 from alembic import context
 
-from notifications.models import metadata
 from mentornet_platform.migrations import run_env
+from notifications.models import metadata
 
 run_env(context, metadata, "notifications")

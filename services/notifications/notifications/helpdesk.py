@@ -1,6 +1,7 @@
 """Contacting the helpdesk (open to visitors) and the operators' service updates."""
+
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, or_, select
@@ -24,12 +25,17 @@ def _control_problem(name, value):
     for ch in value:
         if ch in "\n\t" and not one_line:
             continue
-        if ord(ch) < 32 or 0x7f <= ord(ch) <= 0x9f or ch in "\u2028\u2029":
-            return ("Must not contain control characters or line breaks." if one_line
-                    else "Must not contain control characters.")
+        if ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F or ch in "\u2028\u2029":
+            return (
+                "Must not contain control characters or line breaks."
+                if one_line
+                else "Must not contain control characters."
+            )
         if one_line and ch in BIDI_CONTROLS:
-            return "Must not contain text-direction control characters (U+202A to U+202E, " \
-                   "U+2066 to U+2069)."
+            return (
+                "Must not contain text-direction control characters (U+202A to U+202E, "
+                "U+2066 to U+2069)."
+            )
     return None
 
 
@@ -74,34 +80,64 @@ def contact(db, form, client="", user_id=None):
     data = _clean(form)
     per_hour = int(settings.get("HELPDESK_MAX_PER_HOUR", "5"))
     with db.transaction() as session:
-        now = datetime.now(timezone.utc)
-        this_hours = (HelpdeskRequest.created_at > now - timedelta(hours=1),
-                      or_(func.lower(HelpdeskRequest.email) == data["email"].lower(),
-                          (HelpdeskRequest.client == client) if client else False))
-        recent = session.execute(select(func.count()).select_from(HelpdeskRequest)
-                                 .where(*this_hours)).scalar()
+        now = datetime.now(UTC)
+        this_hours = (
+            HelpdeskRequest.created_at > now - timedelta(hours=1),
+            or_(
+                func.lower(HelpdeskRequest.email) == data["email"].lower(),
+                (HelpdeskRequest.client == client) if client else False,
+            ),
+        )
+        recent = session.execute(
+            select(func.count()).select_from(HelpdeskRequest).where(*this_hours)
+        ).scalar()
         if recent >= per_hour:
             # Free again once enough of this hour's messages have aged out of it.
             freed_from = session.execute(
-                select(HelpdeskRequest.created_at).where(*this_hours)
-                .order_by(HelpdeskRequest.created_at).offset(recent - per_hour).limit(1)).scalar()
+                select(HelpdeskRequest.created_at)
+                .where(*this_hours)
+                .order_by(HelpdeskRequest.created_at)
+                .offset(recent - per_hour)
+                .limit(1)
+            ).scalar()
             wait = max(1, math.ceil((freed_from + timedelta(hours=1) - now).total_seconds()))
-            raise exceptions.Throttled("too_many_requests",
-                                       "You have sent several messages in the last hour; "
-                                       "please wait before sending another.", retry_after=wait)
+            raise exceptions.Throttled(
+                "too_many_requests",
+                "You have sent several messages in the last hour; "
+                "please wait before sending another.",
+                retry_after=wait,
+            )
         member = session.get(Member, user_id) if user_id else None
-        request = HelpdeskRequest(name=data["name"], email=data["email"], subject=data["subject"],
-                                  message=data["message"], client=client[:100])
+        request = HelpdeskRequest(
+            name=data["name"],
+            email=data["email"],
+            subject=data["subject"],
+            message=data["message"],
+            client=client[:100],
+        )
         session.add(request)
         session.flush()
         context = dict(data, request_id=request.id, member_id=member.user_id if member else None)
-        queue_email(session, f"helpdesk:{request.id}", None,
-                    settings.get("HELPDESK_EMAIL", "helpdesk@mentornetwork.invalid"),
-                    "helpdesk", "en", context)
+        queue_email(
+            session,
+            f"helpdesk:{request.id}",
+            None,
+            settings.get("HELPDESK_EMAIL", "helpdesk@mentornetwork.invalid"),
+            "helpdesk",
+            "en",
+            context,
+        )
         receipt = bool(member and member.email and member.email_confirmed_at)
         if receipt:
-            queue_email(session, f"helpdesk_receipt:{request.id}", member.user_id, member.email,
-                        "helpdesk_receipt", member.language, context)
+            queue_email(
+                session,
+                f"helpdesk_receipt:{request.id}",
+                member.user_id,
+                member.email,
+                "helpdesk_receipt",
+                member.language,
+                context,
+            )
         return {"id": request.id, "received": True, "receipt_sent": receipt}
 
 
@@ -135,14 +171,25 @@ def current_updates(db):
 
 def current_updates_in(session):
     """The ten newest service updates that have not expired."""
-    now = datetime.now(timezone.utc)
-    rows = session.execute(select(ServiceUpdate).where(
-        or_(ServiceUpdate.expires_at.is_(None), ServiceUpdate.expires_at > now))
-        .order_by(ServiceUpdate.published_at.desc()).limit(10)).scalars().all()
+    now = datetime.now(UTC)
+    rows = (
+        session.execute(
+            select(ServiceUpdate)
+            .where(or_(ServiceUpdate.expires_at.is_(None), ServiceUpdate.expires_at > now))
+            .order_by(ServiceUpdate.published_at.desc())
+            .limit(10)
+        )
+        .scalars()
+        .all()
+    )
     return [_view(row) for row in rows]
 
 
 def _view(update):
-    return {"id": update.id, "title": update.title, "body": update.body,
-            "published_at": update.published_at.isoformat() if update.published_at else None,
-            "expires_at": update.expires_at.isoformat() if update.expires_at else None}
+    return {
+        "id": update.id,
+        "title": update.title,
+        "body": update.body,
+        "published_at": update.published_at.isoformat() if update.published_at else None,
+        "expires_at": update.expires_at.isoformat() if update.expires_at else None,
+    }

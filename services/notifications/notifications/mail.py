@@ -12,10 +12,11 @@ leaves the row ``sending``; it is never resent automatically (after ten
 minutes it is marked ``unknown`` for an operator), because resending could
 deliver it a second time.
 """
+
 import html as html_escape
-import re
 import logging
 import os
+import re
 import smtplib
 from email.message import EmailMessage as MimeMessage
 from email.utils import make_msgid
@@ -31,7 +32,10 @@ log = logging.getLogger(__name__)
 LANGUAGES = ("en", "nl")
 _templates = Environment(
     loader=FileSystemLoader(os.path.join(os.path.dirname(__file__), "templates")),
-    undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    undefined=StrictUndefined,
+    autoescape=False,
+    keep_trailing_newline=True,
+)
 _URL = re.compile(r"(https?://[^\s<>\"]+)")
 
 
@@ -41,9 +45,12 @@ _URL = re.compile(r"(https?://[^\s<>\"]+)")
 SINGLE_USE_LINK_TEMPLATES = ["confirm_email", "password_reset"]
 _FORGET_LINKS = (
     ", body = CASE WHEN template = ANY(:link_templates) THEN :link_gone ELSE body END"
-    ", html = CASE WHEN template = ANY(:link_templates) THEN NULL ELSE html END")
-_FORGET_LINKS_PARAMS = {"link_templates": SINGLE_USE_LINK_TEMPLATES,
-                        "link_gone": "(not kept: it held a single-use link)"}
+    ", html = CASE WHEN template = ANY(:link_templates) THEN NULL ELSE html END"
+)
+_FORGET_LINKS_PARAMS = {
+    "link_templates": SINGLE_USE_LINK_TEMPLATES,
+    "link_gone": "(not kept: it held a single-use link)",
+}
 
 
 def render(template, language, context):
@@ -61,21 +68,34 @@ def to_html(subject, body):
         escaped = html_escape.escape(paragraph.strip())
         linked = _URL.sub(lambda m: f'<a href="{m.group(1)}">{m.group(1)}</a>', escaped)
         paragraphs.append("<p>" + linked.replace("\n", "<br>\n") + "</p>")
-    return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>"
-            + html_escape.escape(subject) + "</title></head>\n<body style=\"font-family: sans-serif;"
-            " line-height: 1.5; max-width: 40em\">\n" + "\n".join(paragraphs) + "\n</body></html>\n")
+    return (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>'
+        + html_escape.escape(subject)
+        + '</title></head>\n<body style="font-family: sans-serif;'
+        ' line-height: 1.5; max-width: 40em">\n' + "\n".join(paragraphs) + "\n</body></html>\n"
+    )
 
 
 def queue_email(session, dedupe_key, user_id, to_address, template, language, context):
     """Queue an e-mail unless one with this key was already queued."""
     subject, body = render(template, language, context)
-    session.execute(text(
-        "INSERT INTO email_messages (dedupe_key, user_id, to_address, template, language,"
-        " subject, body, html) VALUES (:key, :user_id, :to, :template, :language, :subject,"
-        " :body, :html) ON CONFLICT (dedupe_key) DO NOTHING"),
-        {"key": dedupe_key, "user_id": user_id, "to": to_address, "template": template,
-         "language": language, "subject": subject, "body": body,
-         "html": to_html(subject, body)})
+    session.execute(
+        text(
+            "INSERT INTO email_messages (dedupe_key, user_id, to_address, template, language,"
+            " subject, body, html) VALUES (:key, :user_id, :to, :template, :language, :subject,"
+            " :body, :html) ON CONFLICT (dedupe_key) DO NOTHING"
+        ),
+        {
+            "key": dedupe_key,
+            "user_id": user_id,
+            "to": to_address,
+            "template": template,
+            "language": language,
+            "subject": subject,
+            "body": body,
+            "html": to_html(subject, body),
+        },
+    )
 
 
 class MailSender:
@@ -95,12 +115,15 @@ class MailSender:
         self._expire_stuck()
         with self.engine.begin() as connection:
             # Claim: once committed as 'sending', no sender picks the row again.
-            rows = connection.execute(text(
-                "UPDATE email_messages SET status = 'sending', claimed_at = now()"
-                " WHERE id IN (SELECT id FROM email_messages WHERE status = 'pending'"
-                " AND next_attempt_at <= now() ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED)"
-                " RETURNING id, to_address, subject, body, html, attempts"),
-                {"limit": self.batch_size}).all()
+            rows = connection.execute(
+                text(
+                    "UPDATE email_messages SET status = 'sending', claimed_at = now()"
+                    " WHERE id IN (SELECT id FROM email_messages WHERE status = 'pending'"
+                    " AND next_attempt_at <= now() ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED)"
+                    " RETURNING id, to_address, subject, body, html, attempts"
+                ),
+                {"limit": self.batch_size},
+            ).all()
         if not rows:
             return 0
         sent, untried = 0, list(rows)
@@ -132,20 +155,26 @@ class MailSender:
                         self._fail(row, exc)  # this message cannot be sent as it is
                         continue
                     with self.engine.begin() as connection:
-                        connection.execute(text(
-                            "UPDATE email_messages SET status = 'sent', sent_at = now(),"
-                            " attempts = attempts + 1" + _FORGET_LINKS + " WHERE id = :id"),
-                            {"id": row.id, **_FORGET_LINKS_PARAMS})
+                        connection.execute(
+                            text(
+                                "UPDATE email_messages SET status = 'sent', sent_at = now(),"
+                                " attempts = attempts + 1" + _FORGET_LINKS + " WHERE id = :id"
+                            ),
+                            {"id": row.id, **_FORGET_LINKS_PARAMS},
+                        )
                     sent += 1
         finally:
             # Claimed but not tried (a dropped connection, a stop): pending again, as
             # they were: nothing was said to the SMTP server about them.
             if untried:
                 with self.engine.begin() as connection:
-                    connection.execute(text(
-                        "UPDATE email_messages SET status = 'pending', claimed_at = NULL"
-                        " WHERE id = ANY(:ids) AND status = 'sending'"),
-                        {"ids": [row.id for row in untried]})
+                    connection.execute(
+                        text(
+                            "UPDATE email_messages SET status = 'pending', claimed_at = NULL"
+                            " WHERE id = ANY(:ids) AND status = 'sending'"
+                        ),
+                        {"ids": [row.id for row in untried]},
+                    )
         return sent
 
     def _postpone_one(self, row, exc):
@@ -153,12 +182,15 @@ class MailSender:
 
     def _expire_stuck(self):
         with self.engine.begin() as connection:
-            connection.execute(text(
-                "UPDATE email_messages SET status = 'unknown', last_error ="
-                " 'the sender stopped during the SMTP conversation; not resent, to never send twice'"
-                + _FORGET_LINKS +
-                " WHERE status = 'sending' AND claimed_at < now() - interval '10 minutes'"),
-                _FORGET_LINKS_PARAMS)
+            connection.execute(
+                text(
+                    "UPDATE email_messages SET status = 'unknown', last_error ="
+                    " 'the sender stopped during the SMTP conversation; not resent, to never send twice'"
+                    + _FORGET_LINKS
+                    + " WHERE status = 'sending' AND claimed_at < now() - interval '10 minutes'"
+                ),
+                _FORGET_LINKS_PARAMS,
+            )
 
     def _mime(self, row):
         message = MimeMessage()
@@ -174,10 +206,13 @@ class MailSender:
     def _fail(self, row, exc):
         log.error("e-mail %s refused permanently: %s", row.id, exc)
         with self.engine.begin() as connection:
-            connection.execute(text(
-                "UPDATE email_messages SET status = 'failed', attempts = attempts + 1,"
-                " last_error = :error" + _FORGET_LINKS + " WHERE id = :id"),
-                {"error": str(exc)[:2000], "id": row.id, **_FORGET_LINKS_PARAMS})
+            connection.execute(
+                text(
+                    "UPDATE email_messages SET status = 'failed', attempts = attempts + 1,"
+                    " last_error = :error" + _FORGET_LINKS + " WHERE id = :id"
+                ),
+                {"error": str(exc)[:2000], "id": row.id, **_FORGET_LINKS_PARAMS},
+            )
 
     def _postpone(self, rows, exc):
         log.warning("cannot send %d e-mail(s) yet: %s", len(rows), exc)
@@ -185,13 +220,23 @@ class MailSender:
             for row in rows:
                 attempts = row.attempts + 1
                 given_up = attempts >= self.max_attempts
-                connection.execute(text(
-                    "UPDATE email_messages SET attempts = :attempts, last_error = :error,"
-                    " status = CASE WHEN :given_up THEN 'failed' ELSE 'pending' END,"
-                    " next_attempt_at = now() + make_interval(secs => :delay)"
-                    + (_FORGET_LINKS if given_up else "") + " WHERE id = :id"),
-                    {"attempts": attempts, "error": str(exc)[:2000], "given_up": given_up,
-                     "delay": min(600, 2 ** attempts), "id": row.id, **_FORGET_LINKS_PARAMS})
+                connection.execute(
+                    text(
+                        "UPDATE email_messages SET attempts = :attempts, last_error = :error,"
+                        " status = CASE WHEN :given_up THEN 'failed' ELSE 'pending' END,"
+                        " next_attempt_at = now() + make_interval(secs => :delay)"
+                        + (_FORGET_LINKS if given_up else "")
+                        + " WHERE id = :id"
+                    ),
+                    {
+                        "attempts": attempts,
+                        "error": str(exc)[:2000],
+                        "given_up": given_up,
+                        "delay": min(600, 2**attempts),
+                        "id": row.id,
+                        **_FORGET_LINKS_PARAMS,
+                    },
+                )
 
     def run(self, sleep):
         self.running = True
@@ -210,14 +255,20 @@ class MailSender:
 class MailSenderProvider(DependencyProvider):
     def setup(self):
         config = self.container.config
-        self.sender = MailSender(shared_engine(config["DATABASE_URL"]), config["SMTP_HOST"],
-                                 config["SMTP_PORT"], config["MAIL_FROM"],
-                                 poll_seconds=float(config.get("OUTBOX_POLL_SECONDS", 0.5)))
+        self.sender = MailSender(
+            shared_engine(config["DATABASE_URL"]),
+            config["SMTP_HOST"],
+            config["SMTP_PORT"],
+            config["MAIL_FROM"],
+            poll_seconds=float(config.get("OUTBOX_POLL_SECONDS", 0.5)),
+        )
 
     def start(self):
         import eventlet
-        self.container.spawn_managed_thread(lambda: self.sender.run(eventlet.sleep),
-                                            identifier="mail_sender")
+
+        self.container.spawn_managed_thread(
+            lambda: self.sender.run(eventlet.sleep), identifier="mail_sender"
+        )
 
     def stop(self):
         self.sender.stop()

@@ -1,7 +1,8 @@
 """Mentoring's events as notifications and e-mails for the member they concern,
 so a mentor learns of a new request without logging in."""
+
 from mentornet_platform import settings
-from notifications import centre, inbox, texts
+from notifications import centre, conversations, texts
 from notifications.models import Member
 
 # event -> (who is told, notification type, text key)
@@ -25,9 +26,20 @@ def _tell(session, user_id, event_type, key, envelope, text_values, link):
         return  # left the network
     summary = texts.render(key, member.language, **text_values)
     dedupe = f"{envelope['type']}:{envelope['event_id']}"
-    centre.tell(session, member, event_type, dedupe, summary, link, "mentoring_update",
-                {"first_name": member.first_name, "text": summary,
-                 "link": settings.public_base_url() + link})
+    centre.tell(
+        session,
+        member,
+        event_type,
+        dedupe,
+        summary,
+        link,
+        "mentoring_update",
+        {
+            "first_name": member.first_name,
+            "text": summary,
+            "link": settings.public_base_url() + link,
+        },
+    )
 
 
 def request_changed(session, data, envelope):
@@ -35,17 +47,29 @@ def request_changed(session, data, envelope):
     mentee_id, mentor_id = str(data["mentee_id"]), str(data["mentor_id"])
     if envelope["type"] == "mentoring_request_created":
         # A request between them: they may write to each other from now on.
-        inbox.add_contact(session, mentee_id, mentor_id)
+        conversations.add_contact(session, mentee_id, mentor_id)
     other = mentor_id if who == "mentee_id" else mentee_id
-    _tell(session, str(data[who]), event_type, key, envelope,
-          {"name": _name(session.get(Member, other)), "reason": data.get("reason") or ""},
-          f"/requests/{int(data['request_id'])}")  # the request's own page, with its history
+    _tell(
+        session,
+        str(data[who]),
+        event_type,
+        key,
+        envelope,
+        {"name": _name(session.get(Member, other)), "reason": data.get("reason") or ""},
+        f"/requests/{int(data['request_id'])}",
+    )  # the request's own page, with its history
 
 
 def relationship_ended(session, data, envelope):
     ended_by = str(data["ended_by"])
     mentor_id, mentee_id = str(data["mentor_id"]), str(data["mentee_id"])
     other = mentee_id if ended_by == mentor_id else mentor_id
-    _tell(session, other, "relationship_ended", "relationship_ended", envelope,
-          {"name": _name(session.get(Member, ended_by)), "reason": data.get("reason") or ""},
-          f"/relationships/{int(data['relationship_id'])}")  # who ended it, and why
+    _tell(
+        session,
+        other,
+        "relationship_ended",
+        "relationship_ended",
+        envelope,
+        {"name": _name(session.get(Member, ended_by)), "reason": data.get("reason") or ""},
+        f"/relationships/{int(data['relationship_id'])}",
+    )  # who ended it, and why

@@ -1,6 +1,20 @@
 """Notifications' tables (its own database)."""
-from sqlalchemy import (BigInteger, Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData,
-                        String, Text, UniqueConstraint, func, text)
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.orm import declarative_base
 
 from mentornet_platform.tables import add_messaging_tables
@@ -12,6 +26,7 @@ add_messaging_tables(metadata)
 
 class Member(Base):
     """Who a notification or e-mail goes to, kept from identity's events."""
+
     __tablename__ = "members"
 
     user_id = Column(String(36), primary_key=True)
@@ -37,6 +52,7 @@ class EmailMessage(Base):
     """An e-mail to send (a mail outbox): written in the same transaction as
     the event that caused it, sent by the mail sender, retried while the SMTP
     server is unreachable."""
+
     __tablename__ = "email_messages"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
@@ -64,12 +80,15 @@ class EmailMessage(Base):
     # without them each poll would read the whole table (migration 0004).
     __table_args__ = (
         Index("ix_email_messages_pending", "id", postgresql_where=text("status = 'pending'")),
-        Index("ix_email_messages_sending", "claimed_at", postgresql_where=text("status = 'sending'")),
+        Index(
+            "ix_email_messages_sending", "claimed_at", postgresql_where=text("status = 'sending'")
+        ),
     )
 
 
 class ForgottenMember(Base):
     """Ids of deleted accounts (nothing else), so late events do not recreate them."""
+
     __tablename__ = "forgotten_members"
 
     user_id = Column(String(36), primary_key=True)
@@ -78,6 +97,7 @@ class ForgottenMember(Base):
 
 class Notification(Base):
     """An in-app notification, written in the member's language when it is made."""
+
     __tablename__ = "notifications"
 
     id = Column(BigInteger, primary_key=True, autoincrement=True)
@@ -96,6 +116,7 @@ class Notification(Base):
 class UnreadCounter(Base):
     """Unread notifications per member, kept in the same transactions that
     create and read them, so the toolbar's count is one primary-key read."""
+
     __tablename__ = "unread_counters"
 
     user_id = Column(String(36), primary_key=True)
@@ -104,6 +125,7 @@ class UnreadCounter(Base):
 
 class Preference(Base):
     """A member's choice for one event type; defaults live in preferences.py."""
+
     __tablename__ = "preferences"
 
     user_id = Column(String(36), primary_key=True)
@@ -115,6 +137,7 @@ class Preference(Base):
 class Contact(Base):
     """Two members with a mentoring request or relationship between them (fed by
     mentoring's events): they may always write to each other."""
+
     __tablename__ = "contacts"
 
     user_id = Column(String(36), primary_key=True)
@@ -131,26 +154,35 @@ class Conversation(Base):
     created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
     last_message_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
 
-    __table_args__ = (UniqueConstraint("member_a", "member_b"),
-                      Index("ix_conversations_a", "member_a", "last_message_at"),
-                      Index("ix_conversations_b", "member_b", "last_message_at"))
+    __table_args__ = (
+        UniqueConstraint("member_a", "member_b"),
+        Index("ix_conversations_a", "member_a", "last_message_at"),
+        Index("ix_conversations_b", "member_b", "last_message_at"),
+    )
 
 
 class Message(Base):
     __tablename__ = "messages"
 
     id = Column(BigInteger, primary_key=True, autoincrement=True)
-    conversation_id = Column(BigInteger, ForeignKey("conversations.id", ondelete="CASCADE"),
-                             nullable=False)
+    conversation_id = Column(
+        BigInteger, ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False
+    )
     sender_id = Column(String(36), nullable=False)
     recipient_id = Column(String(36), nullable=False)
     body = Column(Text, nullable=False)  # plain text as written; escaped on the way out
     created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
     read_at = Column(DateTime(timezone=True))
 
-    __table_args__ = (Index("ix_messages_conversation", "conversation_id", "id"),
-                      Index("ix_messages_unread", "recipient_id", "conversation_id",
-                            postgresql_where=text("read_at IS NULL")))
+    __table_args__ = (
+        Index("ix_messages_conversation", "conversation_id", "id"),
+        Index(
+            "ix_messages_unread",
+            "recipient_id",
+            "conversation_id",
+            postgresql_where=text("read_at IS NULL"),
+        ),
+    )
 
 
 class Block(Base):
@@ -163,6 +195,7 @@ class Block(Base):
 
 class MessageReport(Base):
     """A member reported a message to the operators."""
+
     __tablename__ = "message_reports"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
@@ -187,6 +220,7 @@ class HelpdeskRequest(Base):
 
 class ServiceUpdate(Base):
     """An operator's announcement, shown on the landing page and the dashboard."""
+
     __tablename__ = "service_updates"
 
     id = Column(Integer, primary_key=True, autoincrement=True)

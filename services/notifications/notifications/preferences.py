@@ -4,6 +4,7 @@ Defaults here; a member's own choices are rows in ``preferences``.  E-mails
 that carry a single-use link (address confirmation, password reset) and the
 welcome are transactional: they are always sent and are not listed here.
 """
+
 from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy import select
 
@@ -37,14 +38,22 @@ def get(db, user_id):
         member = session.get(Member, user_id)
         if member is None:
             raise exceptions.NotFound("member_not_found", "No such member.")
-        own = {row.event_type: row for row in session.execute(
-            select(Preference).where(Preference.user_id == user_id)).scalars()}
+        own = {
+            row.event_type: row
+            for row in session.execute(
+                select(Preference).where(Preference.user_id == user_id)
+            ).scalars()
+        }
         items = []
         for event_type, (in_app, email) in DEFAULTS.items():
             row = own.get(event_type)
-            items.append({"event_type": event_type,
-                          "in_app": row.in_app if row else in_app,
-                          "email": row.email if row else email})
+            items.append(
+                {
+                    "event_type": event_type,
+                    "in_app": row.in_app if row else in_app,
+                    "email": row.email if row else email,
+                }
+            )
         return {"items": items, "allow_messages_from_members": member.allow_messages}
 
 

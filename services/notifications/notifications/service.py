@@ -7,11 +7,17 @@ else's ids is refused here too, not only at the gateway.
 
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
-from mentornet_platform.inbox import EventInbox, event_entrypoints
+from mentornet_platform.event_inbox import EventInbox, event_entrypoints
 from mentornet_platform.outbox import OutboxRelay
 from mentornet_platform.rpc import rpc
-from notifications import (centre, helpdesk, inbox, members, mentoring_updates, overview,
-                           preferences)
+from notifications import (
+    centre,
+    conversations,
+    handlers,
+    helpdesk,
+    overview,
+    preferences,
+)
 from notifications.mail import MailSenderProvider
 
 
@@ -23,21 +29,7 @@ class NotificationsService:
     db = DatabaseProvider()
     outbox = OutboxRelay()
     mail = MailSenderProvider()
-    inbox = EventInbox({
-        "on_account_registered": ("identity", members.welcome_new_member),
-        "on_email_confirmation_requested": ("identity", members.send_email_confirmation),
-        "on_password_reset_requested": ("identity", members.send_password_reset),
-        "on_address_sign_up_attempted": ("identity", members.warn_of_sign_up_attempt),
-        "on_account_email_changed": ("identity", members.update_email),
-        "on_account_email_confirmed": ("identity", members.email_confirmed),
-        "on_account_language_changed": ("identity", members.update_language),
-        "on_affiliation_verified": ("identity", members.mark_verified),
-        "on_affiliation_reviewed": ("identity", members.affiliation_reviewed),
-        "on_account_deleted": ("identity", members.forget),
-        **{f"on_{change}": ("mentoring", mentoring_updates.request_changed)
-           for change in mentoring_updates.ROUTES},
-        "on_relationship_ended": ("mentoring", mentoring_updates.relationship_ended),
-    })
+    event_inbox = EventInbox(handlers.HANDLERS)
 
     @rpc
     def health(self):
@@ -66,45 +58,45 @@ class NotificationsService:
         return preferences.get(self.db, user_id)
 
     @rpc
-    def set_preferences(self, user_id, preferences_):
-        return preferences.set(self.db, user_id, preferences_)
+    def set_preferences(self, user_id, choices):
+        return preferences.set(self.db, user_id, choices)
 
     # -- the inbox --
     @rpc
     def list_conversations(self, user_id, page=1, per_page=20):
-        return inbox.list_conversations(self.db, user_id, page, per_page)
+        return conversations.list_conversations(self.db, user_id, page, per_page)
 
     @rpc
     def start_conversation(self, user_id, recipient_id, body):
-        return inbox.start_conversation(self.db, user_id, recipient_id, body)
+        return conversations.start_conversation(self.db, user_id, recipient_id, body)
 
     @rpc
     def list_messages(self, user_id, conversation_id, page=1, per_page=50):
-        return inbox.list_messages(self.db, user_id, conversation_id, page, per_page)
+        return conversations.list_messages(self.db, user_id, conversation_id, page, per_page)
 
     @rpc
     def send_message(self, user_id, conversation_id, body):
-        return inbox.send_message(self.db, user_id, conversation_id, body)
+        return conversations.send_message(self.db, user_id, conversation_id, body)
 
     @rpc
     def get_message(self, user_id, message_id):
-        return inbox.get_message(self.db, user_id, message_id)
+        return conversations.get_message(self.db, user_id, message_id)
 
     @rpc
     def block_member(self, user_id, other_id):
-        return inbox.block(self.db, user_id, other_id)
+        return conversations.block(self.db, user_id, other_id)
 
     @rpc
     def unblock_member(self, user_id, other_id):
-        return inbox.unblock(self.db, user_id, other_id)
+        return conversations.unblock(self.db, user_id, other_id)
 
     @rpc
     def report_message(self, user_id, message_id, reason):
-        return inbox.report(self.db, user_id, message_id, reason)
+        return conversations.report(self.db, user_id, message_id, reason)
 
     @rpc
     def list_message_reports(self, status="open"):
-        return inbox.list_reports(self.db, status)
+        return conversations.list_reports(self.db, status)
 
     # -- helpdesk and service updates --
     @rpc

@@ -1,34 +1,57 @@
 """The short texts of in-app notifications, in English and Dutch, and the
 HTML-escaped form of any text that may quote a member's own words."""
+
 import html
 
 TEXTS = {
-    "welcome": {"en": "Welcome to the Mentor Network, {first_name}! Finish the sign-up steps to start.",
-                "nl": "Welkom bij het Mentornetwerk, {first_name}! Rond de aanmeldstappen af om te beginnen."},
-    "email_confirmed": {"en": "Your e-mail address {email} is confirmed.",
-                        "nl": "Je e-mailadres {email} is bevestigd."},
+    "welcome": {
+        "en": "Welcome to the Mentor Network, {first_name}! Finish the sign-up steps to start.",
+        "nl": "Welkom bij het Mentornetwerk, {first_name}! Rond de aanmeldstappen af om te beginnen.",
+    },
+    "email_confirmed": {
+        "en": "Your e-mail address {email} is confirmed.",
+        "nl": "Je e-mailadres {email} is bevestigd.",
+    },
     "affiliation_reviewed_approved": {
         "en": "Your affiliation was verified: you can continue signing up.",
-        "nl": "Je band met de universiteit is bevestigd: je kunt verder met aanmelden."},
+        "nl": "Je band met de universiteit is bevestigd: je kunt verder met aanmelden.",
+    },
     "affiliation_reviewed_rejected": {
         "en": "We could not verify your affiliation. {reason}",
-        "nl": "We konden je band met de universiteit niet bevestigen. {reason}"},
-    "request_created": {"en": "{name} asks you for mentoring.",
-                        "nl": "{name} vraagt je om mentoring."},
-    "request_withdrawn": {"en": "{name} withdrew their mentoring request.",
-                          "nl": "{name} heeft het verzoek om mentoring ingetrokken."},
-    "request_accepted": {"en": "{name} accepted your mentoring request.",
-                         "nl": "{name} heeft je verzoek om mentoring geaccepteerd."},
-    "request_declined": {"en": "{name} declined your mentoring request.",
-                         "nl": "{name} heeft je verzoek om mentoring afgewezen."},
-    "request_expired": {"en": "Your mentoring request to {name} expired without an answer.",
-                        "nl": "Je verzoek om mentoring aan {name} is verlopen zonder antwoord."},
-    "request_expiring": {"en": "{name}'s mentoring request expires soon; please answer it.",
-                         "nl": "Het verzoek om mentoring van {name} verloopt binnenkort; beantwoord het alsjeblieft."},
-    "relationship_ended": {"en": "{name} ended your mentoring relationship. {reason}",
-                           "nl": "{name} heeft jullie mentorrelatie beëindigd. {reason}"},
-    "new_message": {"en": "{sender} sent you a message.",
-                    "nl": "{sender} heeft je een bericht gestuurd."},
+        "nl": "We konden je band met de universiteit niet bevestigen. {reason}",
+    },
+    "request_created": {
+        "en": "{name} asks you for mentoring.",
+        "nl": "{name} vraagt je om mentoring.",
+    },
+    "request_withdrawn": {
+        "en": "{name} withdrew their mentoring request.",
+        "nl": "{name} heeft het verzoek om mentoring ingetrokken.",
+    },
+    "request_accepted": {
+        "en": "{name} accepted your mentoring request.",
+        "nl": "{name} heeft je verzoek om mentoring geaccepteerd.",
+    },
+    "request_declined": {
+        "en": "{name} declined your mentoring request.",
+        "nl": "{name} heeft je verzoek om mentoring afgewezen.",
+    },
+    "request_expired": {
+        "en": "Your mentoring request to {name} expired without an answer.",
+        "nl": "Je verzoek om mentoring aan {name} is verlopen zonder antwoord.",
+    },
+    "request_expiring": {
+        "en": "{name}'s mentoring request expires soon; please answer it.",
+        "nl": "Het verzoek om mentoring van {name} verloopt binnenkort; beantwoord het alsjeblieft.",
+    },
+    "relationship_ended": {
+        "en": "{name} ended your mentoring relationship. {reason}",
+        "nl": "{name} heeft jullie mentorrelatie beëindigd. {reason}",
+    },
+    "new_message": {
+        "en": "{sender} sent you a message.",
+        "nl": "{sender} heeft je een bericht gestuurd.",
+    },
 }
 
 

@@ -1,4 +1,5 @@
 """Fixtures of the notifications service's own tests: its own throw-away database."""
-from mentornet_platform.testing import database_fixtures
+
+from mentornet_testing import database_fixtures
 
 service_database, db = database_fixtures("notifications")

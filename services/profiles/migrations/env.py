@@ -1,7 +1,8 @@
 """Alembic environment of the profiles service (runs under an advisory lock)."""
+
 from alembic import context
 
-from profiles.models import metadata
 from mentornet_platform.migrations import run_env
+from profiles.models import metadata
 
 run_env(context, metadata, "profiles")

@@ -1,5 +1,6 @@
 """Profiles' settings: the catalogues (CATALOGUE_CONFIG, default
 data/catalogue.yaml) and who may offer mentoring (MENTOR_ROLES)."""
+
 import functools
 import os
 
@@ -10,7 +11,7 @@ from mentornet_platform import settings
 _DEFAULT_FILE = os.path.join(os.path.dirname(__file__), "data", "catalogue.yaml")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def catalogue():
     with open(settings.get("CATALOGUE_CONFIG", _DEFAULT_FILE), encoding="utf-8") as source:
         return yaml.safe_load(source)
@@ -25,8 +26,9 @@ def sector_ids():
 
 
 def labelled(kind, language="en"):
-    return [{"id": item["id"], "label": item.get(language) or item["en"]}
-            for item in catalogue()[kind]]
+    return [
+        {"id": item["id"], "label": item.get(language) or item["en"]} for item in catalogue()[kind]
+    ]
 
 
 ALL_ROLES = "student,alumnus,staff"
@@ -36,8 +38,9 @@ def mentor_roles():
     """Who may switch availability on.  By default every verified member ("all
     participants are eligible to be both mentors and mentees", the guide says);
     a university may narrow it, e.g. MENTOR_ROLES=alumnus,staff."""
-    return [role.strip() for role in settings.get("MENTOR_ROLES", ALL_ROLES).split(",")
-            if role.strip()]
+    return [
+        role.strip() for role in settings.get("MENTOR_ROLES", ALL_ROLES).split(",") if role.strip()
+    ]
 
 
 MAX_MENTEES_LIMIT = 20

@@ -28,6 +28,7 @@ Two ways in, sharing everything but the writing:
   No outbox events are written (there are no accounts to announce them to).
   Members whose ids already exist are skipped, so a rerun adds nothing twice.
 """
+
 import argparse
 import io
 import multiprocessing
@@ -37,13 +38,13 @@ import sys
 import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from itertools import repeat
 from types import SimpleNamespace
 
 import yaml
 
-from profiles import config, profiles
+from profiles import config, member_profiles
 from profiles.models import Education, Position, Profile
 from profiles.schemas import MentorSettingsSchema, ProfilePatchSchema
 
@@ -51,10 +52,12 @@ ID_NAMESPACE = uuid.UUID("6f1c8f0e-3b7a-4f55-9d1e-5a0d3c2b7e41")
 INSTITUTION = "Example University"
 THIS_YEAR = date.today().year
 
+
 # -- what members are made of (profiles/data/demo_people.yaml) --------------------
 def _people():
-    with open(os.path.join(os.path.dirname(__file__), "data", "demo_people.yaml"),
-              encoding="utf-8") as f:
+    with open(
+        os.path.join(os.path.dirname(__file__), "data", "demo_people.yaml"), encoding="utf-8"
+    ) as f:
         return yaml.safe_load(f)
 
 
@@ -69,8 +72,9 @@ CAREERS = {sector: (c["titles"], c["organisations"]) for sector, c in _PEOPLE["c
 PROGRAMMES = [(p["programme"], p["faculty"], p["sectors"]) for p in _PEOPLE["programmes"]]
 TOPICS_EN, TOPICS_NL = _PEOPLE["topics"]["en"], _PEOPLE["topics"]["nl"]
 # country -> (weight, cities, languages a mentor there offers besides English)
-COUNTRIES = {code: (c["weight"], c["cities"], c["languages"])
-             for code, c in _PEOPLE["countries"].items()}
+COUNTRIES = {
+    code: (c["weight"], c["cities"], c["languages"]) for code, c in _PEOPLE["countries"].items()
+}
 STREETS = _PEOPLE["streets"]
 
 
@@ -84,7 +88,7 @@ def _month(year, month):
 
 
 def _ascii(text):
-    return "".join(ch for ch in profiles.fold(text) if ch.isalnum())
+    return "".join(ch for ch in member_profiles.fold(text) if ch.isalnum())
 
 
 def _career(rng, graduated, main_sector):
@@ -98,9 +102,13 @@ def _career(rng, graduated, main_sector):
     for number, (start, sector) in enumerate(zip(starts, sectors)):
         titles, organisations = CAREERS[sector]
         current = number == len(starts) - 1
-        position = {"organisation": rng.choice(organisations), "title": rng.choice(titles),
-                    "sector": sector, "start_month": _month(start, rng.randint(1, 12)),
-                    "current": current}
+        position = {
+            "organisation": rng.choice(organisations),
+            "title": rng.choice(titles),
+            "sector": sector,
+            "start_month": _month(start, rng.randint(1, 12)),
+            "current": current,
+        }
         if not current:  # ends the year the next one starts (later years only)
             position["end_month"] = _month(starts[number + 1], 1)
         positions.append(position)
@@ -110,22 +118,33 @@ def _career(rng, graduated, main_sector):
 def _bio(rng, language, title, organisation, programme, city, years):
     if language == "nl":
         topics = rng.sample(TOPICS_NL, 2)
-        sentences = [f"Ik studeerde {programme} en werk nu als {title.lower()} bij {organisation}.",
-                     f"Ik woon in {city}.",
-                     f"Na {years} jaar werkervaring praat ik graag met studenten over {topics[0]} "
-                     f"en {topics[1]}."]
+        sentences = [
+            f"Ik studeerde {programme} en werk nu als {title.lower()} bij {organisation}.",
+            f"Ik woon in {city}.",
+            f"Na {years} jaar werkervaring praat ik graag met studenten over {topics[0]} "
+            f"en {topics[1]}.",
+        ]
     else:
         topics = rng.sample(TOPICS_EN, 2)
-        sentences = [f"I studied {programme} and work as {title.lower()} at {organisation}.",
-                     f"Based in {city}.",
-                     f"After {years} years of work I am happy to talk with students about "
-                     f"{topics[0]} and {topics[1]}."]
+        sentences = [
+            f"I studied {programme} and work as {title.lower()} at {organisation}.",
+            f"Based in {city}.",
+            f"After {years} years of work I am happy to talk with students about "
+            f"{topics[0]} and {topics[1]}.",
+        ]
     if rng.random() < 0.5:
-        sentences.append(rng.choice((
-            "Outside work I sail, read and cook." if language == "en" else
-            "Buiten mijn werk zeil ik, lees ik en kook ik graag.",
-            "Ask me anything about my field." if language == "en" else
-            "Vraag me gerust alles over mijn vakgebied.")))
+        sentences.append(
+            rng.choice(
+                (
+                    "Outside work I sail, read and cook."
+                    if language == "en"
+                    else "Buiten mijn werk zeil ik, lees ik en kook ik graag.",
+                    "Ask me anything about my field."
+                    if language == "en"
+                    else "Vraag me gerust alles over mijn vakgebied.",
+                )
+            )
+        )
     return " ".join(sentences)
 
 
@@ -158,52 +177,90 @@ def make_member(seed, index):
     else:
         graduated = rng.randint(1975, THIS_YEAR - 1)
         started = graduated - rng.choice((3, 4, 4, 5, 6))
-    study = {"user_id": user_id, "role": role, "institution": INSTITUTION,
-             "programme": programme, "faculty": faculty, "year_started": started,
-             "year_graduated": graduated, "verified": True}
+    study = {
+        "user_id": user_id,
+        "role": role,
+        "institution": INSTITUTION,
+        "programme": programme,
+        "faculty": faculty,
+        "year_started": started,
+        "year_graduated": graduated,
+        "verified": True,
+    }
 
     country = rng.choices(list(COUNTRIES), [w for w, _, _ in COUNTRIES.values()])[0]
     _, cities, local_languages = COUNTRIES[country]
     city = rng.choice(cities)
     language = "nl" if country in ("NL", "BE") and rng.random() < 0.6 else "en"
     main_sector = rng.choice(likely_sectors) if rng.random() < 0.8 else rng.choice(list(CAREERS))
-    changes = {"address": {"line1": f"{rng.choice(STREETS)} {rng.randint(1, 250)}", "city": city,
-                           "country": country}}
+    changes = {
+        "address": {
+            "line1": f"{rng.choice(STREETS)} {rng.randint(1, 250)}",
+            "city": city,
+            "country": country,
+        }
+    }
     if role == "student":
-        changes["headline"] = (f"Student {programme}" if language == "nl"
-                               else f"{programme} student")[:125]
+        changes["headline"] = (
+            f"Student {programme}" if language == "nl" else f"{programme} student"
+        )[:125]
         if rng.random() < 0.6:
-            changes["bio"] = (f"Ik studeer {programme} in mijn {THIS_YEAR - started + 1}e jaar en "
-                              f"zoek advies over {rng.choice(TOPICS_NL)}." if language == "nl" else
-                              f"Year {THIS_YEAR - started + 1} {programme} student looking for "
-                              f"advice on {rng.choice(TOPICS_EN)}.")
+            changes["bio"] = (
+                f"Ik studeer {programme} in mijn {THIS_YEAR - started + 1}e jaar en "
+                f"zoek advies over {rng.choice(TOPICS_NL)}."
+                if language == "nl"
+                else f"Year {THIS_YEAR - started + 1} {programme} student looking for "
+                f"advice on {rng.choice(TOPICS_EN)}."
+            )
     else:
         positions = _career(rng, max(graduated, 1980), main_sector)
         current = positions[0]
         changes["positions"] = positions
         joiner = "bij" if language == "nl" else "at"
         changes["headline"] = f"{current['title']} {joiner} {current['organisation']}"[:125]
-        changes["bio"] = _bio(rng, language, current["title"], current["organisation"],
-                              programme, city, THIS_YEAR - graduated)
+        changes["bio"] = _bio(
+            rng,
+            language,
+            current["title"],
+            current["organisation"],
+            programme,
+            city,
+            THIS_YEAR - graduated,
+        )
         if rng.random() < 0.2:
             other, other_faculty, _ = rng.choice(PROGRAMMES)
-            changes["education"] = [{
-                "institution": rng.choice(("Universiteit van Amsterdam", "KU Leuven",
-                                           "London School of Economics", "Sciences Po")),
-                "programme": other, "faculty": other_faculty,
-                "year_started": graduated, "year_graduated": min(THIS_YEAR, graduated + 1)}]
+            changes["education"] = [
+                {
+                    "institution": rng.choice(
+                        (
+                            "Universiteit van Amsterdam",
+                            "KU Leuven",
+                            "London School of Economics",
+                            "Sciences Po",
+                        )
+                    ),
+                    "programme": other,
+                    "faculty": other_faculty,
+                    "year_started": graduated,
+                    "year_graduated": min(THIS_YEAR, graduated + 1),
+                }
+            ]
         if rng.random() < 0.3:
             changes["linkedin_url"] = f"https://www.linkedin.com/in/{username.replace('.', '-')}"
 
     settings = None
     current_mentees = 0
-    languages = sorted({"en", *local_languages[:rng.randint(0, len(local_languages))]})
+    languages = sorted({"en", *local_languages[: rng.randint(0, len(local_languages))]})
     if mentor or (verified and role in ("alumnus", "staff") and rng.random() < 0.12):
         capacity = rng.choice((1, 1, 2, 2, 3, 4, 5))
         sectors = sorted({main_sector, *rng.sample(likely_sectors, rng.randint(0, 2))})
-        settings = {"available": True, "max_mentees": capacity, "sectors": sectors,
-                    "languages": languages,
-                    "activities": rng.sample(config.activity_ids(), rng.randint(1, 4))}
+        settings = {
+            "available": True,
+            "max_mentees": capacity,
+            "sectors": sectors,
+            "languages": languages,
+            "activities": rng.sample(config.activity_ids(), rng.randint(1, 4)),
+        }
         if mentor:
             current_mentees = rng.randint(0, capacity - 1)
         elif rng.random() < 0.5:
@@ -211,29 +268,48 @@ def make_member(seed, index):
         else:
             settings["available"] = False  # switched off for now
 
-    account = {"user_id": user_id, "username": username, "first_name": first,
-               "middle_names": middle, "last_name": last, "email": f"{username}@example.org"}
-    return {"user_id": user_id, "account": account, "study": study if verified else None,
-            "changes": changes, "settings": settings, "current_mentees": current_mentees,
-            "language": language}
+    account = {
+        "user_id": user_id,
+        "username": username,
+        "first_name": first,
+        "middle_names": middle,
+        "last_name": last,
+        "email": f"{username}@example.org",
+    }
+    return {
+        "user_id": user_id,
+        "account": account,
+        "study": study if verified else None,
+        "changes": changes,
+        "settings": settings,
+        "current_mentees": current_mentees,
+        "language": language,
+    }
 
 
 # -- one by one, through the domain functions ---------------------------------------
 def _envelope(kind):
-    return {"event_id": str(uuid.uuid4()), "type": kind, "version": 1,
-            "occurred_at": datetime.now(timezone.utc).isoformat()}
+    return {
+        "event_id": str(uuid.uuid4()),
+        "type": kind,
+        "version": 1,
+        "occurred_at": datetime.now(UTC).isoformat(),
+    }
 
 
 def create_member(db, spec):
     """The member exactly as the running system would make them (events included)."""
     with db.transaction() as session:
-        profiles.create_for_account(session, spec["account"], _envelope("account_registered"))
+        member_profiles.create_for_account(
+            session, spec["account"], _envelope("account_registered")
+        )
         if spec["study"]:
-            profiles.record_study_details(session, spec["study"],
-                                          _envelope("study_details_submitted"))
-    profiles.update_profile(db, spec["user_id"], spec["changes"])
+            member_profiles.record_study_details(
+                session, spec["study"], _envelope("study_details_submitted")
+            )
+    member_profiles.update_profile(db, spec["user_id"], spec["changes"])
     if spec["settings"]:
-        profiles.set_mentor_settings(db, spec["user_id"], spec["settings"])
+        member_profiles.set_mentor_settings(db, spec["user_id"], spec["settings"])
     if spec["current_mentees"]:
         # Kept from mentoring's events in the running system; set directly here.
         with db.transaction() as session:
@@ -241,8 +317,9 @@ def create_member(db, spec):
 
 
 # -- bulk: the same specs as rows, written with COPY ----------------------------------
-PROFILE_COLUMNS = [column.name for column in Profile.__table__.columns
-                   if column.name != "search_vector"]  # generated by PostgreSQL
+PROFILE_COLUMNS = [
+    column.name for column in Profile.__table__.columns if column.name != "search_vector"
+]  # generated by PostgreSQL
 POSITION_COLUMNS = [c.name for c in Position.__table__.columns if c.name != "id"]
 EDUCATION_COLUMNS = [c.name for c in Education.__table__.columns if c.name != "id"]
 
@@ -258,39 +335,88 @@ _SETTINGS = MentorSettingsSchema()
 def member_rows(spec, now=None):
     """(profile, positions, educations) of a spec: rows (one attribute per column)
     holding what the domain functions would have saved, search_text included."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     changes = _PATCH.load(spec["changes"])  # what update_profile checks
     settings = _SETTINGS.load(spec["settings"]) if spec["settings"] else None
     account = spec["account"]
     profile = Row(
-        user_id=spec["user_id"], username=account["username"], first_name=account["first_name"],
-        middle_names=account["middle_names"], last_name=account["last_name"],
-        email=account["email"], headline="", bio="", website="", skype="", linkedin_url="",
-        address_line1="", address_line2="", city="", region="", postcode="", country="",
-        verified=False, role=None, mentor_available=False, mentor_activities=[],
-        mentor_max_mentees=1, mentor_sectors=[], mentor_languages=[], mentor_note="",
-        current_mentees=spec["current_mentees"], created_at=now, updated_at=now,
-        linkedin_connected_at=None, linkedin_link_changed_at=None, linkedin_imported_at=None)
+        user_id=spec["user_id"],
+        username=account["username"],
+        first_name=account["first_name"],
+        middle_names=account["middle_names"],
+        last_name=account["last_name"],
+        email=account["email"],
+        headline="",
+        bio="",
+        website="",
+        skype="",
+        linkedin_url="",
+        address_line1="",
+        address_line2="",
+        city="",
+        region="",
+        postcode="",
+        country="",
+        verified=False,
+        role=None,
+        mentor_available=False,
+        mentor_activities=[],
+        mentor_max_mentees=1,
+        mentor_sectors=[],
+        mentor_languages=[],
+        mentor_note="",
+        current_mentees=spec["current_mentees"],
+        created_at=now,
+        updated_at=now,
+        linkedin_connected_at=None,
+        linkedin_link_changed_at=None,
+        linkedin_imported_at=None,
+    )
     educations = []
     study = spec["study"]
     if study:  # record_study_details
-        educations.append(Row(user_id=profile.user_id, source="registration",
-                              **{k: study[k] for k in ("institution", "programme", "faculty",
-                                                       "year_started", "year_graduated",
-                                                       "verified")}))
+        educations.append(
+            Row(
+                user_id=profile.user_id,
+                source="registration",
+                **{
+                    k: study[k]
+                    for k in (
+                        "institution",
+                        "programme",
+                        "faculty",
+                        "year_started",
+                        "year_graduated",
+                        "verified",
+                    )
+                },
+            )
+        )
         profile.verified = True
         profile.role = study["role"]
     # update_profile
-    for name in ("first_name", "middle_names", "last_name", "headline", "bio", "website",
-                 "skype", "linkedin_url"):
+    for name in (
+        "first_name",
+        "middle_names",
+        "last_name",
+        "headline",
+        "bio",
+        "website",
+        "skype",
+        "linkedin_url",
+    ):
         if name in changes:
             setattr(profile, name, changes[name])
     for name, value in changes.get("address", {}).items():
-        setattr(profile, profiles.ADDRESS_COLUMNS[name], value)
-    positions = [Row(user_id=profile.user_id, rank=rank, source="member", **p)
-                 for rank, p in enumerate(changes.get("positions", []))]
-    educations += [Row(user_id=profile.user_id, source="member", verified=False, **e)
-                   for e in changes.get("education", [])]
+        setattr(profile, member_profiles.ADDRESS_COLUMNS[name], value)
+    positions = [
+        Row(user_id=profile.user_id, rank=rank, source="member", **p)
+        for rank, p in enumerate(changes.get("positions", []))
+    ]
+    educations += [
+        Row(user_id=profile.user_id, source="member", verified=False, **e)
+        for e in changes.get("education", [])
+    ]
     if settings:  # set_mentor_settings
         profile.mentor_available = settings["available"]
         profile.mentor_activities = settings["activities"]
@@ -298,7 +424,7 @@ def member_rows(spec, now=None):
         profile.mentor_sectors = settings["sectors"]
         profile.mentor_languages = settings["languages"]
         profile.mentor_note = settings["note"]
-    profile.search_text = profiles.search_text_of(profile, positions, educations)
+    profile.search_text = member_profiles.search_text_of(profile, positions, educations)
     profile.search_vector = None  # generated by PostgreSQL
     missing = {c for c in PROFILE_COLUMNS if not hasattr(profile, c)}
     assert not missing, f"demo.py does not fill {missing}"
@@ -311,27 +437,42 @@ def _copy_value(value):
     if isinstance(value, bool):
         return "t" if value else "f"
     if isinstance(value, (list, tuple)):
-        return "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
-                              for v in value) + "}"
+        return (
+            "{"
+            + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in value)
+            + "}"
+        )
     if isinstance(value, (date, datetime)):
         return value.isoformat()
-    return (str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-            .replace("\r", "\\r"))
+    return (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
 
 
 def _copy_text(columns, objects):
-    return "".join("\t".join(_copy_value(getattr(obj, c)) for c in columns) + "\n"
-                   for obj in objects)
+    return "".join(
+        "\t".join(_copy_value(getattr(obj, c)) for c in columns) + "\n" for obj in objects
+    )
 
 
 def copy_data(specs, now=None):
     """The COPY input of ``specs``: {table: (columns, text)}."""
     rows = [member_rows(spec, now) for spec in specs]
-    return {"profiles": (PROFILE_COLUMNS, _copy_text(PROFILE_COLUMNS, [r[0] for r in rows])),
-            "positions": (POSITION_COLUMNS,
-                          _copy_text(POSITION_COLUMNS, [p for r in rows for p in r[1]])),
-            "educations": (EDUCATION_COLUMNS,
-                           _copy_text(EDUCATION_COLUMNS, [e for r in rows for e in r[2]]))}
+    return {
+        "profiles": (PROFILE_COLUMNS, _copy_text(PROFILE_COLUMNS, [r[0] for r in rows])),
+        "positions": (
+            POSITION_COLUMNS,
+            _copy_text(POSITION_COLUMNS, [p for r in rows for p in r[1]]),
+        ),
+        "educations": (
+            EDUCATION_COLUMNS,
+            _copy_text(EDUCATION_COLUMNS, [e for r in rows for e in r[2]]),
+        ),
+    }
 
 
 def _write(db, data):
@@ -342,8 +483,9 @@ def _write(db, data):
             for table in ("profiles", "positions", "educations"):
                 columns, text = data[table]
                 if text:
-                    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN",
-                                       io.StringIO(text))
+                    cursor.copy_expert(
+                        f"COPY {table} ({', '.join(columns)}) FROM STDIN", io.StringIO(text)
+                    )
         connection.commit()
     except BaseException:
         connection.rollback()
@@ -354,8 +496,11 @@ def _write(db, data):
 
 def _existing(db, ids):
     with db.engine.connect() as connection:
-        return set(connection.exec_driver_sql(
-            "SELECT user_id FROM profiles WHERE user_id = ANY(%(ids)s)", {"ids": ids}).scalars())
+        return set(
+            connection.exec_driver_sql(
+                "SELECT user_id FROM profiles WHERE user_id = ANY(%(ids)s)", {"ids": ids}
+            ).scalars()
+        )
 
 
 def _build_batch(seed, indexes, now):
@@ -376,8 +521,8 @@ def load(db, count, seed=2024, bulk=True, batch=2000, start=0, progress=None, wo
         return count
     existing = _existing(db, [member_id(seed, i) for i in indexes])
     todo = [i for i in indexes if member_id(seed, i) not in existing]
-    batches = [todo[i:i + batch] for i in range(0, len(todo), batch)]
-    now = datetime.now(timezone.utc)
+    batches = [todo[i : i + batch] for i in range(0, len(todo), batch)]
+    now = datetime.now(UTC)
     made = 0
     workers = workers or max(1, min(4, os.cpu_count() or 1))
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
@@ -398,34 +543,48 @@ def _real_members(engine):
     """Profiles not made here (every demo member's address is at example.org)."""
     with engine.connect() as connection:
         return connection.exec_driver_sql(
-            "SELECT count(*) FROM profiles WHERE email NOT LIKE '%%@example.org'").scalar()
+            "SELECT count(*) FROM profiles WHERE email NOT LIKE '%%@example.org'"
+        ).scalar()
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Make N demo members in the profiles database "
-                                                 "(PROFILES_DATABASE_URL).")
+    parser = argparse.ArgumentParser(
+        description="Make N demo members in the profiles database (PROFILES_DATABASE_URL)."
+    )
     parser.add_argument("count", type=int, help="how many members")
-    parser.add_argument("--seed", type=int, default=2024,
-                        help="the same seed gives the same members")
-    parser.add_argument("--start", type=int, default=0,
-                        help="first member number (add more to an earlier run)")
-    parser.add_argument("--one-by-one", action="store_true",
-                        help="through the domain functions, events included (slow)")
+    parser.add_argument(
+        "--seed", type=int, default=2024, help="the same seed gives the same members"
+    )
+    parser.add_argument(
+        "--start", type=int, default=0, help="first member number (add more to an earlier run)"
+    )
+    parser.add_argument(
+        "--one-by-one",
+        action="store_true",
+        help="through the domain functions, events included (slow)",
+    )
     args = parser.parse_args(argv)
     if args.count < 1:
         parser.error("count must be at least 1")
 
     from mentornet_platform import settings
     from mentornet_platform.database import Database, make_engine
+
     if os.environ.get("DEMO_DATA", "").lower() not in ("yes", "1", "true"):
-        print("Demo data is written only when asked for: set DEMO_DATA=yes "
-              "(`make demo-data` does). Nothing was written.", file=sys.stderr)
+        print(
+            "Demo data is written only when asked for: set DEMO_DATA=yes "
+            "(`make demo-data` does). Nothing was written.",
+            file=sys.stderr,
+        )
         return 3
     engine = make_engine(settings.get("PROFILES_DATABASE_URL"), pool_size=2)
     real = _real_members(engine)
     if real:
-        print(f"This database already has {real} real member(s): demo members are never mixed "
-              "with them. Nothing was written.", file=sys.stderr)
+        print(
+            f"This database already has {real} real member(s): demo members are never mixed "
+            "with them. Nothing was written.",
+            file=sys.stderr,
+        )
         engine.dispose()
         return 3
     started = time.monotonic()
@@ -433,10 +592,19 @@ def main(argv=None):
     def progress(done, total):
         print(f"\r{done}/{total} members", end="", file=sys.stderr, flush=True)
 
-    made = load(Database(engine), args.count, args.seed, bulk=not args.one_by_one,
-                start=args.start, progress=progress)
-    print(f"\n{made} new members ({args.count - made} were there already) in "
-          f"{time.monotonic() - started:.1f} s", file=sys.stderr)
+    made = load(
+        Database(engine),
+        args.count,
+        args.seed,
+        bulk=not args.one_by_one,
+        start=args.start,
+        progress=progress,
+    )
+    print(
+        f"\n{made} new members ({args.count - made} were there already) in "
+        f"{time.monotonic() - started:.1f} s",
+        file=sys.stderr,
+    )
     engine.dispose()
     return 0
 

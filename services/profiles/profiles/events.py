@@ -1,5 +1,6 @@
 """Events profiles publishes; payload contracts in mentornet_contracts.events."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 from mentornet_platform.outbox import record_event
 
@@ -7,13 +8,25 @@ SOURCE = "profiles"
 
 
 def profile_created(session, profile):
-    return record_event(session, SOURCE, "profile_created",
-                        {"user_id": profile.user_id, "created_at": profile.created_at})
+    return record_event(
+        session,
+        SOURCE,
+        "profile_created",
+        {"user_id": profile.user_id, "created_at": profile.created_at},
+    )
 
 
 def mentor_settings_changed(session, profile):
     """So mentoring can check offers and capacity without calling profiles."""
-    return record_event(session, SOURCE, "mentor_settings_changed", {
-        "user_id": profile.user_id, "available": profile.mentor_available,
-        "activities": list(profile.mentor_activities),
-        "max_mentees": profile.mentor_max_mentees, "changed_at": datetime.now(timezone.utc)})
+    return record_event(
+        session,
+        SOURCE,
+        "mentor_settings_changed",
+        {
+            "user_id": profile.user_id,
+            "available": profile.mentor_available,
+            "activities": list(profile.mentor_activities),
+            "max_mentees": profile.mentor_max_mentees,
+            "changed_at": datetime.now(UTC),
+        },
+    )

@@ -1,6 +1,10 @@
 """Errors profiles raises across the wire (the shared remote error types)."""
+
 from mentornet_contracts.errors import (  # noqa: F401  (re-exported)
-    Forbidden, InvalidInput, NotFound, invalid_input,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    invalid_input,
 )
 
 

@@ -8,14 +8,15 @@ study from registration, which identity checked against the university's
 records, is never touched; imported positions and studies are marked
 ``linkedin``.
 """
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 from sqlalchemy import delete
 
 from mentornet_contracts.errors import load_input
 from profiles import exceptions
+from profiles.member_profiles import _view, educations_of, positions_of, search_text_of
 from profiles.models import Education, Position, Profile
-from profiles.profiles import (_view, educations_of, positions_of, search_text_of)
 from profiles.schemas import ProfilePatchSchema
 
 SOURCE = "linkedin"
@@ -23,7 +24,7 @@ IMPORTED = ("first_name", "last_name", "headline", "bio", "positions", "educatio
 
 
 def _now():
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # -- identity's events -----------------------------------------------------------
@@ -55,18 +56,24 @@ def import_from_linkedin(db, user_id, changes, dry_run=False):
         profile = session.get(Profile, str(user_id), with_for_update=not dry_run)
         if profile is None:
             raise exceptions.profile_not_found()
-        positions, educations = positions_of(session, profile.user_id), educations_of(
-            session, profile.user_id)
+        positions, educations = (
+            positions_of(session, profile.user_id),
+            educations_of(session, profile.user_id),
+        )
         replaced = {}
         for name in ("first_name", "last_name", "headline", "bio"):
             if name in data:
                 replaced[name] = getattr(profile, name)
         if "positions" in data:
-            replaced["positions"] = [{"title": p.title, "organisation": p.organisation}
-                                     for p in positions]
+            replaced["positions"] = [
+                {"title": p.title, "organisation": p.organisation} for p in positions
+            ]
         if "education" in data:
-            replaced["education"] = [{"programme": e.programme, "institution": e.institution}
-                                     for e in educations if e.source != "registration"]
+            replaced["education"] = [
+                {"programme": e.programme, "institution": e.institution}
+                for e in educations
+                if e.source != "registration"
+            ]
         if dry_run:
             return {"replaced": replaced, "profile": None}
         for name in ("first_name", "last_name", "headline", "bio"):
@@ -74,18 +81,29 @@ def import_from_linkedin(db, user_id, changes, dry_run=False):
                 setattr(profile, name, data[name])
         if "positions" in data:
             session.execute(delete(Position).where(Position.user_id == profile.user_id))
-            session.add_all(Position(user_id=profile.user_id, source=SOURCE, rank=rank, **position)
-                            for rank, position in enumerate(data["positions"]))
+            session.add_all(
+                Position(user_id=profile.user_id, source=SOURCE, rank=rank, **position)
+                for rank, position in enumerate(data["positions"])
+            )
         if "education" in data:
             # The study from registration (verified against the records) stays.
-            session.execute(delete(Education).where(Education.user_id == profile.user_id,
-                                                    Education.source != "registration"))
-            session.add_all(Education(user_id=profile.user_id, source=SOURCE, **education)
-                            for education in data["education"])
+            session.execute(
+                delete(Education).where(
+                    Education.user_id == profile.user_id, Education.source != "registration"
+                )
+            )
+            session.add_all(
+                Education(user_id=profile.user_id, source=SOURCE, **education)
+                for education in data["education"]
+            )
         profile.linkedin_imported_at = profile.updated_at = _now()
         session.flush()
-        positions, educations = positions_of(session, profile.user_id), educations_of(
-            session, profile.user_id)
+        positions, educations = (
+            positions_of(session, profile.user_id),
+            educations_of(session, profile.user_id),
+        )
         profile.search_text = search_text_of(profile, positions, educations)
-        return {"replaced": replaced,
-                "profile": _view(profile, positions, educations, owner=True, partner=False)}
+        return {
+            "replaced": replaced,
+            "profile": _view(profile, positions, educations, owner=True, partner=False),
+        }

@@ -1,6 +1,22 @@
 """Profiles' tables (its own database)."""
-from sqlalchemy import (BigInteger, Boolean, Column, Computed, Date, DateTime, ForeignKey, Index, Integer,
-                        LargeBinary, MetaData, String, Text, func, text)
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Computed,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import declarative_base
 
@@ -13,6 +29,7 @@ add_messaging_tables(metadata)
 
 class Profile(Base):
     """The member's personal profile (step 10 of the guide) and mentor settings."""
+
     __tablename__ = "profiles"
 
     user_id = Column(String(36), primary_key=True)  # identity's account id
@@ -51,10 +68,15 @@ class Profile(Base):
     # positions and studies, written with every change; searched through the
     # generated tsvector below (simple + English + Dutch stems).
     search_text = Column(Text, nullable=False, server_default="")
-    search_vector = Column(TSVECTOR, Computed(
-        "to_tsvector('simple'::regconfig, search_text) || "
-        "to_tsvector('english'::regconfig, search_text) || "
-        "to_tsvector('dutch'::regconfig, search_text)", persisted=True))
+    search_vector = Column(
+        TSVECTOR,
+        Computed(
+            "to_tsvector('simple'::regconfig, search_text) || "
+            "to_tsvector('english'::regconfig, search_text) || "
+            "to_tsvector('dutch'::regconfig, search_text)",
+            persisted=True,
+        ),
+    )
     created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
     updated_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
     # LinkedIn: connected (from identity's linkedin_linked/unlinked events; the
@@ -66,18 +88,25 @@ class Profile(Base):
 
     __table_args__ = (
         Index("ix_profiles_search_vector", "search_vector", postgresql_using="gin"),
-        Index("ix_profiles_directory_order", "last_name", "first_name", "user_id",
-              postgresql_where=text("verified")),
+        Index(
+            "ix_profiles_directory_order",
+            "last_name",
+            "first_name",
+            "user_id",
+            postgresql_where=text("verified"),
+        ),
     )
 
 
 class Position(Base):
     """A job in the member's professional history."""
+
     __tablename__ = "positions"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
-    user_id = Column(String(36), ForeignKey("profiles.user_id", ondelete="CASCADE"), nullable=False,
-                     index=True)
+    user_id = Column(
+        String(36), ForeignKey("profiles.user_id", ondelete="CASCADE"), nullable=False, index=True
+    )
     organisation = Column(String(200), nullable=False)
     title = Column(String(200), nullable=False)
     sector = Column(String(60), nullable=False, server_default="")
@@ -93,12 +122,16 @@ class Position(Base):
 class Education(Base):
     """A study on the member's profile; the one from registration is marked
     verified when the university's records confirmed it."""
+
     __tablename__ = "educations"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
-    user_id = Column(String(36), ForeignKey("profiles.user_id", ondelete="CASCADE"), nullable=False,
-                     index=True)
-    source = Column(String(20), nullable=False, server_default="member")  # registration, member, linkedin
+    user_id = Column(
+        String(36), ForeignKey("profiles.user_id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    source = Column(
+        String(20), nullable=False, server_default="member"
+    )  # registration, member, linkedin
     institution = Column(String(200), nullable=False)
     programme = Column(String(200), nullable=False)
     faculty = Column(String(200), nullable=False, server_default="")
@@ -108,8 +141,11 @@ class Education(Base):
 
     __table_args__ = (
         # profiles_fold() is created by migration 0004.
-        Index("ix_educations_programme_folded", text("profiles_fold(programme) text_pattern_ops"),
-              postgresql_include=["year_graduated", "user_id", "programme"]),
+        Index(
+            "ix_educations_programme_folded",
+            text("profiles_fold(programme) text_pattern_ops"),
+            postgresql_include=["year_graduated", "user_id", "programme"],
+        ),
         Index("ix_educations_year_graduated", "year_graduated", postgresql_include=["user_id"]),
     )
 
@@ -118,6 +154,7 @@ class OpenMentor(Base):
     """One narrow row per open mentor (available, verified, room left): what
     search and recommendations read.  Written only by migration 0004's triggers
     on ``profiles``, in the same transaction as the change."""
+
     __tablename__ = "open_mentors"
 
     user_id = Column(String(36), primary_key=True)
@@ -137,14 +174,20 @@ class OpenMentor(Base):
         Index("ix_open_mentors_sectors", "sectors", postgresql_using="gin"),
         Index("ix_open_mentors_activities", "activities", postgresql_using="gin"),
         Index("ix_open_mentors_languages", "languages", postgresql_using="gin"),
-        Index("ix_open_mentors_default_order", text("room_left DESC"), "last_name", "first_name",
-              "user_id"),
+        Index(
+            "ix_open_mentors_default_order",
+            text("room_left DESC"),
+            "last_name",
+            "first_name",
+            "user_id",
+        ),
         Index("ix_open_mentors_country", "country"),
     )
 
 
 class MentorSectorCount(Base):
     """Open mentors per sector (the sector cloud), kept by the same triggers."""
+
     __tablename__ = "mentor_sector_counts"
 
     sector = Column(String(60), primary_key=True)
@@ -159,6 +202,7 @@ class MentoringRelationship(Base):
     partners (they may see each other's contact details) and counts against
     the mentor's room.  Ids below zero are partnerships carried over from
     before migration 0005, which did not know the relationship's id."""
+
     __tablename__ = "mentoring_relationships"
 
     relationship_id = Column(BigInteger, primary_key=True, autoincrement=False)
@@ -168,15 +212,23 @@ class MentoringRelationship(Base):
     ended = Column(Boolean, nullable=False)
 
     __table_args__ = (
-        Index("ix_mentoring_relationships_current_pair", "mentor_id", "mentee_id",
-              postgresql_where=text("started AND NOT ended")),
-        Index("ix_mentoring_relationships_current_mentee", "mentee_id",
-              postgresql_where=text("started AND NOT ended")),
+        Index(
+            "ix_mentoring_relationships_current_pair",
+            "mentor_id",
+            "mentee_id",
+            postgresql_where=text("started AND NOT ended"),
+        ),
+        Index(
+            "ix_mentoring_relationships_current_mentee",
+            "mentee_id",
+            postgresql_where=text("started AND NOT ended"),
+        ),
     )
 
 
 class ForgottenMember(Base):
     """Ids of deleted accounts (nothing else), so late events do not recreate them."""
+
     __tablename__ = "forgotten_members"
 
     user_id = Column(String(36), primary_key=True)
@@ -186,6 +238,7 @@ class ForgottenMember(Base):
 class Photo(Base):
     """A member's photo: JPEG bytes re-encoded by Pillow (metadata stripped),
     never the uploaded file; ``digest`` (SHA-256) is its ETag."""
+
     __tablename__ = "photos"
 
     # No foreign key: sign-up with LinkedIn stores the photo before the saga has

@@ -15,17 +15,54 @@ needs no form of its own: every word of a name is already a word of the search
 text.  Particles only matter for where a compact form starts: "Ter Horst" ->
 "terhorst" (no particle-free compact form: "horst" is a word already).
 """
+
 import re
 import unicodedata
 
 # Particles of Dutch, German, French, Spanish, Portuguese and Italian surnames:
 # a compact form is also made without those leading the name ("van den Berg"
 # -> "vandenberg", and "de la Fuente Rivas" -> "fuenterivas").
-PARTICLES = frozenset({
-    "van", "von", "vom", "zu", "zum", "zur", "de", "den", "der", "des", "het", "t", "te", "ten",
-    "ter", "op", "in", "aan", "uit", "bij", "s", "d", "l", "la", "le", "les", "du", "da",
-    "das", "do", "dos", "di", "del", "della", "degli", "y", "e",
-})
+PARTICLES = frozenset(
+    {
+        "van",
+        "von",
+        "vom",
+        "zu",
+        "zum",
+        "zur",
+        "de",
+        "den",
+        "der",
+        "des",
+        "het",
+        "t",
+        "te",
+        "ten",
+        "ter",
+        "op",
+        "in",
+        "aan",
+        "uit",
+        "bij",
+        "s",
+        "d",
+        "l",
+        "la",
+        "le",
+        "les",
+        "du",
+        "da",
+        "das",
+        "do",
+        "dos",
+        "di",
+        "del",
+        "della",
+        "degli",
+        "y",
+        "e",
+    }
+)
 
 # What separates the parts of one name: spaces, hyphens, apostrophes and dots.
 _PARTS = re.compile(r"[\s\-\u2010\u2011\u2013'\u2019\u02bc`.]+")

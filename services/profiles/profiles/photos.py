@@ -7,21 +7,22 @@ its EXIF orientation, flattened to RGB, shrunk to fit ``SIDE`` pixels and
 saved again as JPEG without any metadata (EXIF, GPS, comments, ICC).  The
 same path takes an upload and LinkedIn's ``picture`` fetched at import.
 """
+
 import base64
 import binascii
 import hashlib
 import io
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from profiles import exceptions
 from profiles.models import ForgottenMember, Photo, Profile
 
-MAX_BYTES = 1024 * 1024         # the upload, as sent
-MAX_PIXELS = 25_000_000         # the canvas it claims (about 5000 x 5000)
-SIDE = 512                      # the stored photo fits in SIDE x SIDE
+MAX_BYTES = 1024 * 1024  # the upload, as sent
+MAX_PIXELS = 25_000_000  # the canvas it claims (about 5000 x 5000)
+SIDE = 512  # the stored photo fits in SIDE x SIDE
 FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
@@ -67,7 +68,9 @@ def reencode(raw):
 def set_photo(db, user_id, image, source="member"):
     """``image``: the file's bytes in base64 (RPC carries JSON)."""
     if source not in ("member", "linkedin"):
-        raise exceptions.InvalidInput("invalid_input", "Unknown photo source.", {"source": ["Unknown source."]})
+        raise exceptions.InvalidInput(
+            "invalid_input", "Unknown photo source.", {"source": ["Unknown source."]}
+        )
     if not isinstance(image, str) or len(image) > (MAX_BYTES * 4) // 3 + 4:
         raise _refused("The photo is larger than 1 MB.")
     try:
@@ -85,9 +88,13 @@ def set_photo(db, user_id, image, source="member"):
         if photo is None:
             photo = Photo(user_id=str(user_id))
             session.add(photo)
-        photo.content_type, photo.data, photo.digest, photo.source = \
-            "image/jpeg", data, digest, source
-        photo.updated_at = datetime.now(timezone.utc)
+        photo.content_type, photo.data, photo.digest, photo.source = (
+            "image/jpeg",
+            data,
+            digest,
+            source,
+        )
+        photo.updated_at = datetime.now(UTC)
     return {"digest": digest, "source": source}
 
 
@@ -103,8 +110,11 @@ def get_photo(db, user_id, viewer_id):
             viewer = session.get(Profile, str(viewer_id)) if viewer_id else None
             if not profile.verified or viewer is None or not viewer.verified:
                 raise exceptions.NotFound("photo_not_found", "No such photo.")
-        return {"content_type": photo.content_type, "digest": photo.digest,
-                "data": base64.b64encode(photo.data).decode("ascii")}
+        return {
+            "content_type": photo.content_type,
+            "digest": photo.digest,
+            "data": base64.b64encode(photo.data).decode("ascii"),
+        }
 
 
 def remove_photo(db, user_id):

@@ -5,10 +5,11 @@ triggers): those who studied the member's programme, those working in the
 sectors the member works in or cares about, and those with most room left.
 Each is scored on those grounds and returned with the reasons, best first.
 """
+
 from sqlalchemy import text
 
 from profiles import config
-from profiles.profiles import fold
+from profiles.member_profiles import fold
 
 CANDIDATES = 200
 
@@ -55,12 +56,20 @@ def recommend_for(session, me, educations, positions, limit=5, language="en"):
     ``language``, so a page shows the reasons in words without another call."""
     programmes = sorted({fold(e.programme) for e in educations})
     sectors = {p.sector for p in positions if p.sector} | set(me.mentor_sectors)
-    rows = session.execute(_QUERY, {"programmes": programmes, "sectors": sorted(sectors),
-                                    "candidates": CANDIDATES, "me": me.user_id,
-                                    "limit": limit}).all()
+    rows = session.execute(
+        _QUERY,
+        {
+            "programmes": programmes,
+            "sectors": sorted(sectors),
+            "candidates": CANDIDATES,
+            "me": me.user_id,
+            "limit": limit,
+        },
+    ).all()
     sector_labels = {item["id"]: item["label"] for item in config.labelled("sectors", language)}
-    activity_labels = {item["id"]: item["label"]
-                       for item in config.labelled("activities", language)}
+    activity_labels = {
+        item["id"]: item["label"] for item in config.labelled("activities", language)
+    }
     recommended = []
     for row in rows:
         reasons = []
@@ -70,11 +79,21 @@ def recommend_for(session, me, educations, positions, limit=5, language="en"):
             reasons.append({"reason": "sector_of_interest", "sectors": list(row.shared_sectors)})
         reasons.append({"reason": "offers", "activities": list(row.activities)})
         reasons.append({"reason": "room_left", "room_left": row.room_left})
-        recommended.append({
-            "user_id": row.user_id, "first_name": row.first_name, "last_name": row.last_name,
-            "headline": row.headline, "role": row.role, "sectors": list(row.sectors),
-            "activities": list(row.activities), "room_left": row.room_left,
-            "reasons": reasons,
-            "labels": {"sectors": {s: sector_labels.get(s, s) for s in row.sectors},
-                       "activities": {a: activity_labels.get(a, a) for a in row.activities}}})
+        recommended.append(
+            {
+                "user_id": row.user_id,
+                "first_name": row.first_name,
+                "last_name": row.last_name,
+                "headline": row.headline,
+                "role": row.role,
+                "sectors": list(row.sectors),
+                "activities": list(row.activities),
+                "room_left": row.room_left,
+                "reasons": reasons,
+                "labels": {
+                    "sectors": {s: sector_labels.get(s, s) for s in row.sectors},
+                    "activities": {a: activity_labels.get(a, a) for a in row.activities},
+                },
+            }
+        )
     return recommended

@@ -1,12 +1,22 @@
 """What crosses the wire into and out of profiles."""
+
 import re
 import unicodedata
 from datetime import date
 from urllib.parse import urlsplit
 
 import pycountry
-from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, pre_load, validate, validates,
-                         validates_schema)
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    pre_load,
+    validate,
+    validates,
+    validates_schema,
+)
 
 from profiles import config
 
@@ -25,8 +35,10 @@ JOINERS = frozenset("\u200c\u200d")
 
 
 def _no_control(value):
-    if any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t" and ch not in JOINERS
-           for ch in value):
+    if any(
+        unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t" and ch not in JOINERS
+        for ch in value
+    ):
         raise ValidationError("Must not contain control characters.")
 
 
@@ -70,7 +82,9 @@ class WebUrl(Text):
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or "." not in (parts.hostname or ""):
             raise ValidationError("Enter a full web address starting with https://.")
-        if self.host and not (parts.hostname == self.host or parts.hostname.endswith("." + self.host)):
+        if self.host and not (
+            parts.hostname == self.host or parts.hostname.endswith("." + self.host)
+        ):
             raise ValidationError(f"Enter your profile address on {self.host}.")
         return value
 
@@ -128,8 +142,14 @@ class PositionSchema(Schema):
         if data.get("current") and data.get("end_month"):
             raise ValidationError({"end_month": ["A current position has no end month."]})
         if not data.get("current") and data.get("start_month") and not data.get("end_month"):
-            raise ValidationError({"end_month": ["Enter the end month, or mark the position current."]})
-        if data.get("end_month") and data.get("start_month") and data["end_month"] < data["start_month"]:
+            raise ValidationError(
+                {"end_month": ["Enter the end month, or mark the position current."]}
+            )
+        if (
+            data.get("end_month")
+            and data.get("start_month")
+            and data["end_month"] < data["start_month"]
+        ):
             raise ValidationError({"end_month": ["The end month comes before the start month."]})
 
 
@@ -141,10 +161,12 @@ class EducationSchema(Schema):
     institution = Text(200, min_length=2, required=True)
     programme = Text(200, min_length=2, required=True)
     faculty = Text(200, load_default="")
-    year_started = fields.Integer(load_default=None, allow_none=True, strict=True,
-                                  validate=validate.Range(min=1920, max=2100))
-    year_graduated = fields.Integer(load_default=None, allow_none=True, strict=True,
-                                    validate=validate.Range(min=1920, max=2100))
+    year_started = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1920, max=2100)
+    )
+    year_graduated = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1920, max=2100)
+    )
     verified = fields.Boolean(dump_only=True)
     # registration (the study verified against the university's records), member
     # (added by the member), or where another import put it from (linkedin).
@@ -152,9 +174,14 @@ class EducationSchema(Schema):
 
     @validates_schema
     def _years(self, data, **kwargs):
-        if data.get("year_started") and data.get("year_graduated") and \
-                data["year_graduated"] < data["year_started"]:
-            raise ValidationError({"year_graduated": ["The year you graduated comes before the year you started."]})
+        if (
+            data.get("year_started")
+            and data.get("year_graduated")
+            and data["year_graduated"] < data["year_started"]
+        ):
+            raise ValidationError(
+                {"year_graduated": ["The year you graduated comes before the year you started."]}
+            )
 
 
 class AddressSchema(Schema):
@@ -165,8 +192,12 @@ class AddressSchema(Schema):
     line2 = Text(200)
     city = Text(100)
     region = Text(100)
-    postcode = Text(20, validate=validate.Regexp(r"^[A-Za-z0-9 \-]{0,20}$",
-                                                 error="Use letters, digits, spaces and hyphens."))
+    postcode = Text(
+        20,
+        validate=validate.Regexp(
+            r"^[A-Za-z0-9 \-]{0,20}$", error="Use letters, digits, spaces and hyphens."
+        ),
+    )
     country = fields.String(validate=_country)
 
     @post_load
@@ -197,8 +228,10 @@ class ProfilePatchSchema(Schema):
     @validates("skype")
     def _skype(self, value, **kwargs):
         if value and not SKYPE.match(value):
-            raise ValidationError("Use 6 to 32 letters, digits, dots, commas, dashes or underscores, "
-                                  "starting with a letter.")
+            raise ValidationError(
+                "Use 6 to 32 letters, digits, dots, commas, dashes or underscores, "
+                "starting with a letter."
+            )
 
 
 def _language(value):
@@ -211,12 +244,15 @@ class MentorSettingsSchema(Schema):
         unknown = RAISE
 
     available = fields.Boolean(required=True)
-    activities = fields.List(fields.String(validate=validate.OneOf(config.activity_ids())),
-                             required=True)
-    max_mentees = fields.Integer(required=True, strict=True,
-                                 validate=validate.Range(min=1, max=config.MAX_MENTEES_LIMIT))
-    sectors = fields.List(fields.String(validate=validate.OneOf(config.sector_ids())),
-                          load_default=list)
+    activities = fields.List(
+        fields.String(validate=validate.OneOf(config.activity_ids())), required=True
+    )
+    max_mentees = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=config.MAX_MENTEES_LIMIT)
+    )
+    sectors = fields.List(
+        fields.String(validate=validate.OneOf(config.sector_ids())), load_default=list
+    )
     languages = fields.List(fields.String(validate=_language), load_default=list)
     note = Text(500, load_default="")
 

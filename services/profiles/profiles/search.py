@@ -14,6 +14,7 @@ Dutch stem), "engineers" finds "engineering" (the English one), a name finds
 itself (simple).  ``websearch_to_tsquery`` syntax works: "quoted phrases", OR,
 -word.
 """
+
 import re
 
 import pycountry
@@ -28,14 +29,26 @@ from profiles.names import fold
 # per sector in mentor_sector_counts (the cloud), by triggers on profiles.
 OPEN_MENTOR = "mentor_available AND verified AND current_mentees < mentor_max_mentees"
 
-MENTOR_PARAMETERS = ("q", "sector", "activity", "programme", "graduated_from", "graduated_to",
-                     "country", "language", "page", "per_page")
+MENTOR_PARAMETERS = (
+    "q",
+    "sector",
+    "activity",
+    "programme",
+    "graduated_from",
+    "graduated_to",
+    "country",
+    "language",
+    "page",
+    "per_page",
+)
 DIRECTORY_PARAMETERS = ("q", "programme", "graduated_from", "graduated_to", "page", "per_page")
 MAX_QUERY_LENGTH = 200
 YEARS = (1900, 2100)
 
-_TSQUERY = ("(websearch_to_tsquery('simple', :q) || websearch_to_tsquery('english', :q)"
-            " || websearch_to_tsquery('dutch', :q))")
+_TSQUERY = (
+    "(websearch_to_tsquery('simple', :q) || websearch_to_tsquery('english', :q)"
+    " || websearch_to_tsquery('dutch', :q))"
+)
 _WORD = re.compile(r"\w")
 _TWO_LETTERS = re.compile(r"^[A-Za-z]{2}$")
 
@@ -91,21 +104,25 @@ def _paging(filters, problems):
 
 def _raise(problems):
     if problems:
-        raise exceptions.InvalidInput("invalid_input",
-                                      "Some search parameters need your attention.", problems)
+        raise exceptions.InvalidInput(
+            "invalid_input", "Some search parameters need your attention.", problems
+        )
 
 
 def _study_filters(filters, problems):
     """The programme and the graduation years (of one and the same study)."""
     parsed = {
         "programme": _text(filters.get("programme"), "programme", problems, 2, 200),
-        "graduated_from": whole_number(filters.get("graduated_from"), "graduated_from", problems,
-                                       *YEARS),
-        "graduated_to": whole_number(filters.get("graduated_to"), "graduated_to", problems,
-                                     *YEARS),
+        "graduated_from": whole_number(
+            filters.get("graduated_from"), "graduated_from", problems, *YEARS
+        ),
+        "graduated_to": whole_number(filters.get("graduated_to"), "graduated_to", problems, *YEARS),
     }
-    if (parsed["graduated_from"] and parsed["graduated_to"]
-            and parsed["graduated_from"] > parsed["graduated_to"]):
+    if (
+        parsed["graduated_from"]
+        and parsed["graduated_to"]
+        and parsed["graduated_from"] > parsed["graduated_to"]
+    ):
         problems["graduated_to"] = ["Must not come before graduated_from."]
     return parsed
 
@@ -119,10 +136,20 @@ def parse_mentor_filters(filters):
         "sector": _choice(filters.get("sector"), "sector", problems, config.sector_ids()),
         "activity": _choice(filters.get("activity"), "activity", problems, config.activity_ids()),
         **_study_filters(filters, problems),
-        "country": _code(filters.get("country"), "country", problems,
-                         lambda v: pycountry.countries.get(alpha_2=v.upper()) is not None, "NL"),
-        "language": _code(filters.get("language"), "language", problems,
-                          lambda v: pycountry.languages.get(alpha_2=v.lower()) is not None, "nl"),
+        "country": _code(
+            filters.get("country"),
+            "country",
+            problems,
+            lambda v: pycountry.countries.get(alpha_2=v.upper()) is not None,
+            "NL",
+        ),
+        "language": _code(
+            filters.get("language"),
+            "language",
+            problems,
+            lambda v: pycountry.languages.get(alpha_2=v.lower()) is not None,
+            "nl",
+        ),
     }
     parsed["page"], parsed["per_page"] = _paging(filters, problems)
     _raise(problems)
@@ -146,16 +173,21 @@ def _begin(session, viewer_id, text_search):
     queries.  For a text search no sequential scan: PostgreSQL prices ``@@`` as
     a cheap operator and would rather test every row than read the GIN index,
     which here is always the shorter way."""
-    verified = session.execute(text(
-        "SELECT set_config('jit', 'off', true), "
-        "set_config('max_parallel_workers_per_gather', '0', true), "
-        "set_config('enable_seqscan', :seqscan, true), "
-        "(SELECT verified FROM profiles WHERE user_id = :viewer)"),
-        {"seqscan": "off" if text_search else "on", "viewer": str(viewer_id or "")}).one()[3]
+    verified = session.execute(
+        text(
+            "SELECT set_config('jit', 'off', true), "
+            "set_config('max_parallel_workers_per_gather', '0', true), "
+            "set_config('enable_seqscan', :seqscan, true), "
+            "(SELECT verified FROM profiles WHERE user_id = :viewer)"
+        ),
+        {"seqscan": "off" if text_search else "on", "viewer": str(viewer_id or "")},
+    ).one()[3]
     if not verified:
         raise exceptions.Forbidden(
-            "not_verified", "Search and the directory are open to verified members; "
-                            "finish verifying your affiliation first.")
+            "not_verified",
+            "Search and the directory are open to verified members; "
+            "finish verifying your affiliation first.",
+        )
 
 
 def _words(q):
@@ -181,13 +213,17 @@ def _page(session, source, keys, shown, where, params, order, page, per_page, ev
     matches = f"SELECT {keys} FROM {source} WHERE {' AND '.join(where)}"
     params = dict(params, limit=per_page, offset=(page - 1) * per_page)
     if every_match:
-        hits = (f"WITH matches AS MATERIALIZED ({matches}), "
-                f"hit AS (SELECT * FROM matches ORDER BY {order} LIMIT :limit OFFSET :offset)")
+        hits = (
+            f"WITH matches AS MATERIALIZED ({matches}), "
+            f"hit AS (SELECT * FROM matches ORDER BY {order} LIMIT :limit OFFSET :offset)"
+        )
         total = "(SELECT count(*) FROM matches)"
     else:
         hits = f"WITH hit AS ({matches} ORDER BY {order} LIMIT :limit OFFSET :offset)"
         total = f"(SELECT count(*) FROM ({matches}) AS counted)"
-    rows = session.execute(text(f"""
+    rows = (
+        session.execute(
+            text(f"""
         {hits}
         SELECT hit.*, {shown}, {total} AS total,
                pos.title AS position_title, pos.organisation AS position_organisation,
@@ -202,24 +238,37 @@ def _page(session, source, keys, shown, where, params, order, page, per_page, ev
             SELECT programme, year_graduated FROM educations
             WHERE educations.user_id = hit.user_id AND educations.source = 'registration'
             ORDER BY id LIMIT 1) AS edu ON true
-        ORDER BY {order}"""), params).mappings().all()
+        ORDER BY {order}"""),
+            params,
+        )
+        .mappings()
+        .all()
+    )
     if rows:
         return rows, rows[0]["total"]
     # Past the last page: no row to carry the total.
-    return rows, session.execute(text(f"SELECT count(*) FROM ({matches}) AS counted"),
-                                 params).scalar()
+    return rows, session.execute(
+        text(f"SELECT count(*) FROM ({matches}) AS counted"), params
+    ).scalar()
 
 
 def _card(row):
     return {
-        "user_id": row["user_id"], "first_name": row["first_name"],
-        "last_name": row["last_name"], "headline": row["headline"], "role": row["role"],
-        "current_position": ({"title": row["position_title"],
-                              "organisation": row["position_organisation"]}
-                             if row["position_title"] is not None else None),
-        "study": ({"programme": row["study_programme"],
-                   "year_graduated": row["study_year_graduated"]}
-                  if row["study_programme"] is not None else None),
+        "user_id": row["user_id"],
+        "first_name": row["first_name"],
+        "last_name": row["last_name"],
+        "headline": row["headline"],
+        "role": row["role"],
+        "current_position": (
+            {"title": row["position_title"], "organisation": row["position_organisation"]}
+            if row["position_title"] is not None
+            else None
+        ),
+        "study": (
+            {"programme": row["study_programme"], "year_graduated": row["study_year_graduated"]}
+            if row["study_programme"] is not None
+            else None
+        ),
     }
 
 
@@ -231,8 +280,10 @@ def _study_where(f, params):
         # Folded prefix: "law" finds "Law" and "Law and Economics", "economie" "Économie".
         # A range (every string that starts with the prefix sorts between it and
         # it + the last code point) is exactly what the folded index answers.
-        study.append("profiles_fold(e.programme) ~>=~ profiles_fold(:programme) AND "
-                     "profiles_fold(e.programme) ~<~ (profiles_fold(:programme) || chr(1114111))")
+        study.append(
+            "profiles_fold(e.programme) ~>=~ profiles_fold(:programme) AND "
+            "profiles_fold(e.programme) ~<~ (profiles_fold(:programme) || chr(1114111))"
+        )
         params["programme"] = f["programme"]
     if f["graduated_from"]:
         study.append("e.year_graduated >= :graduated_from")
@@ -243,16 +294,41 @@ def _study_where(f, params):
     return ("SELECT e.user_id FROM educations e WHERE " + " AND ".join(study)) if study else None
 
 
-def search_mentors(db, viewer_id, q=None, sector=None, activity=None, programme=None,
-                   graduated_from=None, graduated_to=None, country=None, language=None,
-                   page=1, per_page=20):
+def search_mentors(
+    db,
+    viewer_id,
+    q=None,
+    sector=None,
+    activity=None,
+    programme=None,
+    graduated_from=None,
+    graduated_to=None,
+    country=None,
+    language=None,
+    page=1,
+    per_page=20,
+):
     """Open mentors (available, verified, room left) other than the viewer, matching
     every filter given; by relevance when ``q`` is given, else most room left first,
     then by name.  Values may be strings (as in a URL); they are checked first."""
-    f = parse_mentor_filters({name: value for name, value in {
-        "q": q, "sector": sector, "activity": activity, "programme": programme,
-        "graduated_from": graduated_from, "graduated_to": graduated_to, "country": country,
-        "language": language, "page": page, "per_page": per_page}.items() if value is not None})
+    f = parse_mentor_filters(
+        {
+            name: value
+            for name, value in {
+                "q": q,
+                "sector": sector,
+                "activity": activity,
+                "programme": programme,
+                "graduated_from": graduated_from,
+                "graduated_to": graduated_to,
+                "country": country,
+                "language": language,
+                "page": page,
+                "per_page": per_page,
+            }.items()
+            if value is not None
+        }
+    )
     return _search_mentors(db, viewer_id, f)
 
 
@@ -267,8 +343,11 @@ def _search_mentors(db, viewer_id, f):
     where = ["m.user_id <> :viewer"]
     params = {"viewer": str(viewer_id or "")}
     # The arrays are varchar[]: the value is cast to match, or the GIN index goes unused.
-    for name, column, size in (("sector", "sectors", 60), ("activity", "activities", 40),
-                               ("language", "languages", 2)):
+    for name, column, size in (
+        ("sector", "sectors", 60),
+        ("activity", "activities", 40),
+        ("language", "languages", 2),
+    ):
         if f[name]:
             where.append(f"m.{column} @> ARRAY[CAST(:{name} AS varchar({size}))]")
             params[name] = f[name]
@@ -288,23 +367,58 @@ def _search_mentors(db, viewer_id, f):
     order = ("rank DESC, " if words else "") + "room_left DESC, last_name, first_name, user_id"
     with db.transaction() as session:
         _begin(session, viewer_id, text_search=bool(words))
-        rows, total = _page(session, "open_mentors m", keys, shown, where, params, order,
-                            f["page"], f["per_page"], every_match=bool(words or study))
-    items = [dict(_card(row), sectors=list(row["sectors"]), activities=list(row["activities"]),
-                  languages=list(row["languages"]), room_left=row["room_left"])
-             for row in rows]
+        rows, total = _page(
+            session,
+            "open_mentors m",
+            keys,
+            shown,
+            where,
+            params,
+            order,
+            f["page"],
+            f["per_page"],
+            every_match=bool(words or study),
+        )
+    items = [
+        dict(
+            _card(row),
+            sectors=list(row["sectors"]),
+            activities=list(row["activities"]),
+            languages=list(row["languages"]),
+            room_left=row["room_left"],
+        )
+        for row in rows
+    ]
     return {"items": items, "total": total, "page": f["page"], "per_page": f["per_page"]}
 
 
-def directory(db, viewer_id, q=None, page=1, per_page=20, programme=None, graduated_from=None,
-              graduated_to=None):
+def directory(
+    db,
+    viewer_id,
+    q=None,
+    page=1,
+    per_page=20,
+    programme=None,
+    graduated_from=None,
+    graduated_to=None,
+):
     """Every verified member (the viewer too), by relevance when ``q`` is given,
     else by name (the page straight off the directory index); ``programme`` and
     the graduation years narrow it to one study, as in mentor search."""
-    f = parse_directory_filters({name: value for name, value in {
-        "q": q, "programme": programme, "graduated_from": graduated_from,
-        "graduated_to": graduated_to, "page": page, "per_page": per_page}.items()
-        if value is not None})
+    f = parse_directory_filters(
+        {
+            name: value
+            for name, value in {
+                "q": q,
+                "programme": programme,
+                "graduated_from": graduated_from,
+                "graduated_to": graduated_to,
+                "page": page,
+                "per_page": per_page,
+            }.items()
+            if value is not None
+        }
+    )
     where, params = ["p.verified"], {}
     study = _study_where(f, params)
     if study:
@@ -315,13 +429,25 @@ def directory(db, viewer_id, q=None, page=1, per_page=20, programme=None, gradua
         params["q"] = words
     rank = f"ts_rank(p.search_vector, {_TSQUERY})" if words else "0"
     keys = f"p.user_id, p.last_name, p.first_name, {rank} AS rank"
-    shown = ("p.headline, p.role, EXISTS (SELECT 1 FROM open_mentors o "
-             "WHERE o.user_id = hit.user_id) AS available_as_mentor")
+    shown = (
+        "p.headline, p.role, EXISTS (SELECT 1 FROM open_mentors o "
+        "WHERE o.user_id = hit.user_id) AS available_as_mentor"
+    )
     order = ("rank DESC, " if words else "") + "last_name, first_name, user_id"
     with db.transaction() as session:
         _begin(session, viewer_id, text_search=bool(words))
-        rows, total = _page(session, "profiles p", keys, shown, where, params, order,
-                            f["page"], f["per_page"], every_match=bool(words or study))
+        rows, total = _page(
+            session,
+            "profiles p",
+            keys,
+            shown,
+            where,
+            params,
+            order,
+            f["page"],
+            f["per_page"],
+            every_match=bool(words or study),
+        )
     items = [dict(_card(row), available_as_mentor=row["available_as_mentor"]) for row in rows]
     return {"items": items, "total": total, "page": f["page"], "per_page": f["per_page"]}
 
@@ -335,8 +461,14 @@ def sector_cloud(db, language="en"):
 
 def sector_cloud_in(session, language="en"):
     labels = {item["id"]: item["label"] for item in config.labelled("sectors", language)}
-    counts = session.execute(text(
-        "SELECT sector, mentors FROM mentor_sector_counts WHERE mentors > 0 "
-        "ORDER BY mentors DESC, sector")).all()
-    return [{"sector": sector, "label": labels[sector], "count": mentors}
-            for sector, mentors in counts if sector in labels]
+    counts = session.execute(
+        text(
+            "SELECT sector, mentors FROM mentor_sector_counts WHERE mentors > 0 "
+            "ORDER BY mentors DESC, sector"
+        )
+    ).all()
+    return [
+        {"sector": sector, "label": labels[sector], "count": mentors}
+        for sector, mentors in counts
+        if sector in labels
+    ]

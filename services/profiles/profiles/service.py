@@ -1,11 +1,11 @@
 """Profiles' nameko entrypoints: thin, each calls a plain domain function."""
-from mentornet_platform.rpc import rpc
 
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
-from mentornet_platform.inbox import EventInbox, event_entrypoints
+from mentornet_platform.event_inbox import EventInbox, event_entrypoints
 from mentornet_platform.outbox import OutboxRelay
-from profiles import config, linkedin, overview, photos, profiles, search
+from mentornet_platform.rpc import rpc
+from profiles import config, handlers, linkedin, member_profiles, overview, photos, search
 
 
 @event_entrypoints  # one event entrypoint per inbox handler below
@@ -15,16 +15,7 @@ class ProfilesService:
     correlation_id = CorrelationId()
     db = DatabaseProvider()
     outbox = OutboxRelay()
-    inbox = EventInbox({
-        "on_account_registered": ("identity", profiles.create_for_account),
-        "on_study_details_submitted": ("identity", profiles.record_study_details),
-        "on_account_deleted": ("identity", profiles.forget_member),
-        "on_account_email_changed": ("identity", profiles.update_email),
-        "on_mentoring_request_accepted": ("mentoring", profiles.relationship_started),
-        "on_relationship_ended": ("mentoring", profiles.relationship_ended),
-        "on_linkedin_linked": ("identity", linkedin.linkedin_linked),
-        "on_linkedin_unlinked": ("identity", linkedin.linkedin_unlinked),
-    })
+    event_inbox = EventInbox(handlers.HANDLERS)
 
     @rpc
     def health(self):
@@ -33,11 +24,11 @@ class ProfilesService:
 
     @rpc
     def get_profile(self, user_id, viewer_id, as_member=False):
-        return profiles.get_profile(self.db, user_id, viewer_id, as_member)
+        return member_profiles.get_profile(self.db, user_id, viewer_id, as_member)
 
     @rpc
     def update_profile(self, user_id, changes):
-        return profiles.update_profile(self.db, user_id, changes)
+        return member_profiles.update_profile(self.db, user_id, changes)
 
     @rpc
     def import_from_linkedin(self, user_id, changes, dry_run=False):
@@ -57,7 +48,7 @@ class ProfilesService:
 
     @rpc
     def set_mentor_settings(self, user_id, settings):
-        return profiles.set_mentor_settings(self.db, user_id, settings)
+        return member_profiles.set_mentor_settings(self.db, user_id, settings)
 
     @rpc
     def catalogue(self, kind, language="en"):
@@ -79,7 +70,23 @@ class ProfilesService:
         return search.sector_cloud(self.db)
 
     @rpc
-    def directory(self, viewer_id, q=None, page=1, per_page=20, programme=None,
-                  graduated_from=None, graduated_to=None):
-        return search.directory(self.db, viewer_id, q, page, per_page, programme=programme,
-                                graduated_from=graduated_from, graduated_to=graduated_to)
+    def directory(
+        self,
+        viewer_id,
+        q=None,
+        page=1,
+        per_page=20,
+        programme=None,
+        graduated_from=None,
+        graduated_to=None,
+    ):
+        return search.directory(
+            self.db,
+            viewer_id,
+            q,
+            page,
+            per_page,
+            programme=programme,
+            graduated_from=graduated_from,
+            graduated_to=graduated_to,
+        )

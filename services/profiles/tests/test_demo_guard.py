@@ -1,12 +1,13 @@
 """`make demo-data` (python -m profiles.demo): refused unless asked for
 (DEMO_DATA=yes), and never into a database that already has a real member."""
+
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
-from mentornet_platform.testing import ThrowawayDatabase
-from profiles import demo, profiles
+from mentornet_testing import ThrowawayDatabase
+from profiles import demo, member_profiles
 
 
 @pytest.fixture
@@ -40,12 +41,25 @@ def test_asked_for_into_an_empty_database(monkeypatch, empty_database):
 
 
 def test_never_into_a_database_with_a_real_member(monkeypatch, empty_database, capsys):
-    envelope = {"event_id": str(uuid.uuid4()), "type": "account_registered", "version": 1,
-                "occurred_at": datetime.now(timezone.utc).isoformat()}
+    envelope = {
+        "event_id": str(uuid.uuid4()),
+        "type": "account_registered",
+        "version": 1,
+        "occurred_at": datetime.now(UTC).isoformat(),
+    }
     with empty_database.database.transaction() as session:
-        profiles.create_for_account(session, {
-            "user_id": str(uuid.uuid4()), "username": "real.member", "first_name": "Real",
-            "middle_names": "", "last_name": "Member", "email": "real.member@uni.nl"}, envelope)
+        member_profiles.create_for_account(
+            session,
+            {
+                "user_id": str(uuid.uuid4()),
+                "username": "real.member",
+                "first_name": "Real",
+                "middle_names": "",
+                "last_name": "Member",
+                "email": "real.member@uni.nl",
+            },
+            envelope,
+        )
     assert run(monkeypatch, empty_database, asked=True) == 3
     assert "already has 1 real member" in capsys.readouterr().err
     assert empty_database.scalar("SELECT count(*) FROM profiles") == 1

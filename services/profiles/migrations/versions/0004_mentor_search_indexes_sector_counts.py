@@ -20,7 +20,7 @@ What profiles.search reads:
   path makes it.  Counts are upserted in sector order, so concurrent changes
   take the count rows' locks in one order.
 * ``profiles_fold(text)``: lower case without accents in SQL (the letters of
-  U+00C0..U+017F fold as ``profiles.profiles.fold`` folds them), with an index
+  U+00C0..U+017F fold as ``profiles.member_profiles.fold`` folds them), with an index
   on the folded programme of every education, and one on the graduation year.
 * A btree for the member directory's order (verified members by name).
 * ``toast_tuple_target``: rows keep their search vector inline up to a page
@@ -43,7 +43,7 @@ depends_on = None
 # (profiles.search.OPEN_MENTOR is the same test).
 OPEN = "mentor_available AND verified AND current_mentees < mentor_max_mentees"
 
-# Each letter of U+00C0..U+017F that profiles.profiles.fold() folds to one
+# Each letter of U+00C0..U+017F that profiles.member_profiles.fold() folds to one
 # other character, and what it becomes (the rest go through lower()).
 FOLD_FROM = ('ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞàáâãäåçèéêëìíîïñòóôõöùúûüýÿĀāĂăĄąĆ'
              'ćĈĉĊċČčĎďĐĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĦĨĩĪīĬĭĮįİĴĵĶķĹĺĻļĽľŁŃńŅņŇňŊŌōŎŏŐő'

@@ -25,7 +25,7 @@ from alembic import op
 import sqlalchemy as sa
 
 from profiles.names import fold
-from profiles.profiles import with_name_forms
+from profiles.member_profiles import with_name_forms
 
 revision = '0008'
 down_revision = '0007'

@@ -6,12 +6,13 @@ messages from members.  A member who blocked the sender never receives their
 messages.  Bodies are stored as written and returned both as text and as
 HTML-escaped text, so no client can be tricked into rendering markup.
 """
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 from sqlalchemy import func, or_, select, update
 
-from mentornet_platform import settings
 from mentornet_contracts.inputs import page_and_size
+from mentornet_platform import settings
 from notifications import centre, exceptions, texts
 from notifications.models import Block, Contact, Conversation, Member, Message, MessageReport
 
@@ -19,7 +20,7 @@ MAX_BODY = 5000
 
 
 def _now():
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _body(body):
@@ -52,11 +53,14 @@ def _may_write(session, sender, recipient):
     if session.get(Contact, (sender.user_id, recipient.user_id)) is not None:
         return
     if not sender.verified:
-        raise exceptions.Forbidden("not_verified",
-                                   "Verify your affiliation before writing to other members.")
+        raise exceptions.Forbidden(
+            "not_verified", "Verify your affiliation before writing to other members."
+        )
     if not recipient.allow_messages:
-        raise exceptions.Forbidden("messages_not_accepted",
-                                   "This member only accepts messages from their mentoring contacts.")
+        raise exceptions.Forbidden(
+            "messages_not_accepted",
+            "This member only accepts messages from their mentoring contacts.",
+        )
 
 
 def _conversation_of(session, user_id, conversation_id, lock=False):
@@ -68,17 +72,33 @@ def _conversation_of(session, user_id, conversation_id, lock=False):
 
 
 def _deliver(session, conversation, sender, recipient, body):
-    message = Message(conversation_id=conversation.id, sender_id=sender.user_id,
-                      recipient_id=recipient.user_id, body=body, created_at=_now())
+    message = Message(
+        conversation_id=conversation.id,
+        sender_id=sender.user_id,
+        recipient_id=recipient.user_id,
+        body=body,
+        created_at=_now(),
+    )
     session.add(message)
     conversation.last_message_at = message.created_at
     session.flush()
     name = f"{sender.first_name} {sender.last_name}"
     link = f"/inbox/{conversation.id}"
-    centre.tell(session, recipient, "new_message", f"new_message:{message.id}",
-                texts.render("new_message", recipient.language, sender=name), link, "new_message",
-                {"first_name": recipient.first_name, "sender": name, "preview": body[:300],
-                 "link": settings.public_base_url() + link})
+    centre.tell(
+        session,
+        recipient,
+        "new_message",
+        f"new_message:{message.id}",
+        texts.render("new_message", recipient.language, sender=name),
+        link,
+        "new_message",
+        {
+            "first_name": recipient.first_name,
+            "sender": name,
+            "preview": body[:300],
+            "link": settings.public_base_url() + link,
+        },
+    )
     return message
 
 
@@ -94,16 +114,25 @@ def _conversation_view(session, conversation, user_id, person=None, unread=0):
     """A conversation as its member ``user_id`` sees it (the list's item)."""
     other = _other(conversation, user_id)
     person = person if person is not None else session.get(Member, other)
-    return {"id": conversation.id, "with": {"user_id": other, "name": _name(person)},
-            "last_message_at": conversation.last_message_at.isoformat(),
-            "unread_count": unread}
+    return {
+        "id": conversation.id,
+        "with": {"user_id": other, "name": _name(person)},
+        "last_message_at": conversation.last_message_at.isoformat(),
+        "unread_count": unread,
+    }
 
 
 def _message_view(message):
-    return {"id": message.id, "conversation_id": message.conversation_id,
-            "sender_id": message.sender_id, "recipient_id": message.recipient_id,
-            "body": message.body, "body_html": texts.as_html(message.body),
-            "created_at": message.created_at.isoformat(), "read": message.read_at is not None}
+    return {
+        "id": message.id,
+        "conversation_id": message.conversation_id,
+        "sender_id": message.sender_id,
+        "recipient_id": message.recipient_id,
+        "body": message.body,
+        "body_html": texts.as_html(message.body),
+        "created_at": message.created_at.isoformat(),
+        "read": message.read_at is not None,
+    }
 
 
 def start_conversation(db, user_id, recipient_id, body):
@@ -114,12 +143,15 @@ def start_conversation(db, user_id, recipient_id, body):
         sender = _member(session, user_id)
         recipient = session.get(Member, recipient_id)
         if recipient is None:
-            raise exceptions.invalid("recipient_id", "There is no such member.",
-                                     code="recipient_not_found")
+            raise exceptions.invalid(
+                "recipient_id", "There is no such member.", code="recipient_not_found"
+            )
         _may_write(session, sender, recipient)
         a, b = _pair(user_id, recipient_id)
-        conversation = session.execute(select(Conversation).where(
-            Conversation.member_a == a, Conversation.member_b == b).with_for_update()
+        conversation = session.execute(
+            select(Conversation)
+            .where(Conversation.member_a == a, Conversation.member_b == b)
+            .with_for_update()
         ).scalar_one_or_none()
         if conversation is None:
             conversation = Conversation(member_a=a, member_b=b)
@@ -128,11 +160,19 @@ def start_conversation(db, user_id, recipient_id, body):
         message = _deliver(session, conversation, sender, recipient, body)
         # The created resource is the conversation (with its id, as the list gives
         # it), and the message that started or continued it.
-        unread = session.execute(select(func.count()).select_from(Message).where(
-            Message.conversation_id == conversation.id, Message.recipient_id == user_id,
-            Message.read_at.is_(None))).scalar()
-        return {**_conversation_view(session, conversation, user_id, recipient, unread),
-                "message": _message_view(message)}
+        unread = session.execute(
+            select(func.count())
+            .select_from(Message)
+            .where(
+                Message.conversation_id == conversation.id,
+                Message.recipient_id == user_id,
+                Message.read_at.is_(None),
+            )
+        ).scalar()
+        return {
+            **_conversation_view(session, conversation, user_id, recipient, unread),
+            "message": _message_view(message),
+        }
 
 
 def send_message(db, user_id, conversation_id, body):
@@ -151,20 +191,49 @@ def list_conversations(db, user_id, page=1, per_page=20):
     page, per_page = page_and_size(page, per_page)
     with db.transaction() as session:
         mine = or_(Conversation.member_a == user_id, Conversation.member_b == user_id)
-        conversations = session.execute(select(Conversation).where(mine).order_by(
-            Conversation.last_message_at.desc(), Conversation.id.desc())
-            .offset((page - 1) * per_page).limit(per_page)).scalars().all()
+        conversations = (
+            session.execute(
+                select(Conversation)
+                .where(mine)
+                .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+                .offset((page - 1) * per_page)
+                .limit(per_page)
+            )
+            .scalars()
+            .all()
+        )
         total = session.execute(select(func.count()).select_from(Conversation).where(mine)).scalar()
         ids = [c.id for c in conversations]
-        unread = dict(session.execute(select(Message.conversation_id, func.count()).where(
-            Message.recipient_id == user_id, Message.read_at.is_(None),
-            Message.conversation_id.in_(ids)).group_by(Message.conversation_id)).all()) if ids else {}
+        unread = (
+            dict(
+                session.execute(
+                    select(Message.conversation_id, func.count())
+                    .where(
+                        Message.recipient_id == user_id,
+                        Message.read_at.is_(None),
+                        Message.conversation_id.in_(ids),
+                    )
+                    .group_by(Message.conversation_id)
+                ).all()
+            )
+            if ids
+            else {}
+        )
         others = [_other(c, user_id) for c in conversations]
-        people = {m.user_id: m for m in session.execute(
-            select(Member).where(Member.user_id.in_(others))).scalars()} if others else {}
-        items = [_conversation_view(session, conversation, user_id, people.get(other),
-                                    unread.get(conversation.id, 0))
-                 for conversation, other in zip(conversations, others)]
+        people = (
+            {
+                m.user_id: m
+                for m in session.execute(select(Member).where(Member.user_id.in_(others))).scalars()
+            }
+            if others
+            else {}
+        )
+        items = [
+            _conversation_view(
+                session, conversation, user_id, people.get(other), unread.get(conversation.id, 0)
+            )
+            for conversation, other in zip(conversations, others)
+        ]
         return {"items": items, "total": total, "page": page, "per_page": per_page}
 
 
@@ -176,23 +245,51 @@ def list_messages(db, user_id, conversation_id, page=1, per_page=50):
     page, per_page = page_and_size(page, per_page, default_per_page=50)
     with db.transaction() as session:
         conversation = _conversation_of(session, user_id, conversation_id)
-        rows = session.execute(select(Message).where(Message.conversation_id == conversation.id)
-                               .order_by(Message.id.desc()).offset((page - 1) * per_page)
-                               .limit(per_page)).scalars().all()
-        total = session.execute(select(func.count()).select_from(Message).where(
-            Message.conversation_id == conversation.id)).scalar()
+        rows = (
+            session.execute(
+                select(Message)
+                .where(Message.conversation_id == conversation.id)
+                .order_by(Message.id.desc())
+                .offset((page - 1) * per_page)
+                .limit(per_page)
+            )
+            .scalars()
+            .all()
+        )
+        total = session.execute(
+            select(func.count())
+            .select_from(Message)
+            .where(Message.conversation_id == conversation.id)
+        ).scalar()
         items = [_message_view(row) for row in rows]
-        now_read = session.execute(update(Message).where(
-            Message.conversation_id == conversation.id, Message.recipient_id == user_id,
-            Message.read_at.is_(None)).values(read_at=_now()).returning(Message.id)).scalars().all()
+        now_read = (
+            session.execute(
+                update(Message)
+                .where(
+                    Message.conversation_id == conversation.id,
+                    Message.recipient_id == user_id,
+                    Message.read_at.is_(None),
+                )
+                .values(read_at=_now())
+                .returning(Message.id)
+            )
+            .scalars()
+            .all()
+        )
         # Their "sent you a message" notifications are read too: the toolbar's count
         # drops as the thread is read, not only when the notification is opened.
         centre.mark_read_by_cause(session, user_id, [f"new_message:{id_}" for id_ in now_read])
         about = _conversation_view(session, conversation, user_id)
-        about["with"]["blocked_by_you"] = session.get(
-            Block, (user_id, about["with"]["user_id"])) is not None
-        return {"conversation": about, "items": items, "total": total, "page": page,
-                "per_page": per_page}
+        about["with"]["blocked_by_you"] = (
+            session.get(Block, (user_id, about["with"]["user_id"])) is not None
+        )
+        return {
+            "conversation": about,
+            "items": items,
+            "total": total,
+            "page": page,
+            "per_page": per_page,
+        }
 
 
 def get_message(db, user_id, message_id):
@@ -238,12 +335,26 @@ def report(db, user_id, message_id, reason):
 
 def list_reports(db, status="open"):
     with db.transaction() as session:
-        rows = session.execute(select(MessageReport, Message).join(
-            Message, Message.id == MessageReport.message_id).where(
-            MessageReport.status == status).order_by(MessageReport.id)).all()
-        return {"items": [{"id": r.id, "message_id": m.id, "reporter_id": r.reporter_id,
-                           "reason": r.reason, "sender_id": m.sender_id, "body": m.body,
-                           "created_at": r.created_at.isoformat()} for r, m in rows]}
+        rows = session.execute(
+            select(MessageReport, Message)
+            .join(Message, Message.id == MessageReport.message_id)
+            .where(MessageReport.status == status)
+            .order_by(MessageReport.id)
+        ).all()
+        return {
+            "items": [
+                {
+                    "id": r.id,
+                    "message_id": m.id,
+                    "reporter_id": r.reporter_id,
+                    "reason": r.reason,
+                    "sender_id": m.sender_id,
+                    "body": m.body,
+                    "created_at": r.created_at.isoformat(),
+                }
+                for r, m in rows
+            ]
+        }
 
 
 def add_contact(session, a, b):

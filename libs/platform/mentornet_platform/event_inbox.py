@@ -13,6 +13,7 @@ which never lets a failure escape unrecorded:
 - if even that cannot be stored (the database is down), the handler raises and
   the entrypoint's ``requeue_on_error=True`` puts the message back on the queue.
 """
+
 import json
 import logging
 import time
@@ -35,8 +36,7 @@ class PoisonEvent(Exception):
 
 
 class Inbox:
-    def __init__(self, engine, handlers, sources, retry_base=1.0, retry_max=300.0,
-                 max_attempts=8):
+    def __init__(self, engine, handlers, sources, retry_base=1.0, retry_max=300.0, max_attempts=8):
         self.engine = engine
         self.sources = sources
         self.Session = sessionmaker(bind=engine, expire_on_commit=False)
@@ -55,8 +55,13 @@ class Inbox:
             self._record_failure(handler_name, envelope, exc, attempts=1, dead=True)
             return "failed"
         except Exception as exc:
-            log.warning("handler %s failed on event %s: %s", handler_name,
-                        envelope.get("event_id"), exc, exc_info=True)
+            log.warning(
+                "handler %s failed on event %s: %s",
+                handler_name,
+                envelope.get("event_id"),
+                exc,
+                exc_info=True,
+            )
             self._record_failure(handler_name, envelope, exc, attempts=1)
             return "failed"
         return result
@@ -71,10 +76,13 @@ class Inbox:
         event_id = str(checked["event_id"])
         session = self.Session()
         try:
-            first_time = session.execute(text(
-                "INSERT INTO processed_events (event_id, handler) VALUES (:event_id, :handler)"
-                " ON CONFLICT DO NOTHING RETURNING event_id"),
-                {"event_id": event_id, "handler": handler_name}).first()
+            first_time = session.execute(
+                text(
+                    "INSERT INTO processed_events (event_id, handler) VALUES (:event_id, :handler)"
+                    " ON CONFLICT DO NOTHING RETURNING event_id"
+                ),
+                {"event_id": event_id, "handler": handler_name},
+            ).first()
             if first_time is None:
                 session.rollback()
                 log.info("event %s already processed by %s; skipped", event_id, handler_name)
@@ -96,27 +104,39 @@ class Inbox:
             event_id = str(uuid.UUID(str(envelope.get("event_id"))))
         except ValueError:
             # No usable id: park it under one derived from its content.
-            event_id = str(uuid.uuid5(uuid.NAMESPACE_URL, json.dumps(envelope, default=str,
-                                                                     sort_keys=True)))
+            event_id = str(
+                uuid.uuid5(uuid.NAMESPACE_URL, json.dumps(envelope, default=str, sort_keys=True))
+            )
         try:
             with self.engine.begin() as connection:
-                connection.execute(text(
-                    "INSERT INTO failed_events (event_id, handler, envelope, correlation_id, status,"
-                    " attempts, next_attempt_at, last_error)"
-                    " VALUES (:event_id, :handler, CAST(:envelope AS jsonb), :correlation_id, :status,"
-                    " :attempts, CASE WHEN :dead THEN NULL ELSE now() + make_interval(secs => :delay) END,"
-                    " :error)"
-                    " ON CONFLICT (event_id, handler) DO UPDATE SET"
-                    " attempts = failed_events.attempts + 1, last_error = EXCLUDED.last_error,"
-                    " updated_at = now()"),  # the status stays as it was (done stays done)
-                    {"event_id": event_id, "handler": handler_name,
-                     "envelope": json.dumps(envelope, default=str),
-                     "correlation_id": correlation.current(),
-                     "status": "dead" if dead else "retrying", "attempts": attempts,
-                     "dead": dead, "delay": self._delay(attempts), "error": error})
+                connection.execute(
+                    text(
+                        "INSERT INTO failed_events (event_id, handler, envelope, correlation_id, status,"
+                        " attempts, next_attempt_at, last_error)"
+                        " VALUES (:event_id, :handler, CAST(:envelope AS jsonb), :correlation_id, :status,"
+                        " :attempts, CASE WHEN :dead THEN NULL ELSE now() + make_interval(secs => :delay) END,"
+                        " :error)"
+                        " ON CONFLICT (event_id, handler) DO UPDATE SET"
+                        " attempts = failed_events.attempts + 1, last_error = EXCLUDED.last_error,"
+                        " updated_at = now()"
+                    ),  # the status stays as it was (done stays done)
+                    {
+                        "event_id": event_id,
+                        "handler": handler_name,
+                        "envelope": json.dumps(envelope, default=str),
+                        "correlation_id": correlation.current(),
+                        "status": "dead" if dead else "retrying",
+                        "attempts": attempts,
+                        "dead": dead,
+                        "delay": self._delay(attempts),
+                        "error": error,
+                    },
+                )
         except Exception:
             # Cannot even store the failure: slow down, then let nameko requeue it.
-            log.exception("cannot store the failure of %s; the event will be requeued", handler_name)
+            log.exception(
+                "cannot store the failure of %s; the event will be requeued", handler_name
+            )
             time.sleep(1)
             raise exc
 
@@ -128,13 +148,16 @@ class Inbox:
         """Retry the failures whose time has come; returns how many were tried."""
         with self.engine.begin() as connection:
             # Lease the rows so another instance does not retry them too.
-            due = connection.execute(text(
-                "UPDATE failed_events SET next_attempt_at = now() + interval '5 minutes'"
-                " WHERE id IN (SELECT id FROM failed_events WHERE status = 'retrying'"
-                " AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT :limit"
-                " FOR UPDATE SKIP LOCKED)"
-                " RETURNING id, handler, envelope, attempts, correlation_id"),
-                {"limit": limit}).all()
+            due = connection.execute(
+                text(
+                    "UPDATE failed_events SET next_attempt_at = now() + interval '5 minutes'"
+                    " WHERE id IN (SELECT id FROM failed_events WHERE status = 'retrying'"
+                    " AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT :limit"
+                    " FOR UPDATE SKIP LOCKED)"
+                    " RETURNING id, handler, envelope, attempts, correlation_id"
+                ),
+                {"limit": limit},
+            ).all()
         for row in due:
             token = correlation.set_current(row.correlation_id)
             try:
@@ -143,27 +166,46 @@ class Inbox:
             except Exception as exc:
                 attempts = row.attempts + 1
                 dead = attempts >= self.max_attempts or isinstance(exc, PoisonEvent)
-                log.warning("retry %d of %s for event %s failed%s: %s", attempts, row.handler,
-                            row.envelope.get("event_id"), "; parked as dead" if dead else "", exc)
+                log.warning(
+                    "retry %d of %s for event %s failed%s: %s",
+                    attempts,
+                    row.handler,
+                    row.envelope.get("event_id"),
+                    "; parked as dead" if dead else "",
+                    exc,
+                )
                 with self.engine.begin() as connection:
-                    connection.execute(text(
-                        "UPDATE failed_events SET attempts = :attempts, status = :status,"
-                        " next_attempt_at = CASE WHEN :dead THEN NULL"
-                        " ELSE now() + make_interval(secs => :delay) END,"
-                        " last_error = :error, updated_at = now() WHERE id = :id"),
-                        {"attempts": attempts, "status": "dead" if dead else "retrying",
-                         "dead": dead, "delay": self._delay(attempts),
-                         "error": f"{type(exc).__name__}: {exc}"[:2000], "id": row.id})
+                    connection.execute(
+                        text(
+                            "UPDATE failed_events SET attempts = :attempts, status = :status,"
+                            " next_attempt_at = CASE WHEN :dead THEN NULL"
+                            " ELSE now() + make_interval(secs => :delay) END,"
+                            " last_error = :error, updated_at = now() WHERE id = :id"
+                        ),
+                        {
+                            "attempts": attempts,
+                            "status": "dead" if dead else "retrying",
+                            "dead": dead,
+                            "delay": self._delay(attempts),
+                            "error": f"{type(exc).__name__}: {exc}"[:2000],
+                            "id": row.id,
+                        },
+                    )
             else:
                 # Done: a single-use link the event carried need not stay here.
                 kept = without_secrets(source, row.envelope) or row.envelope
                 with self.engine.begin() as connection:
-                    connection.execute(text(
-                        "UPDATE failed_events SET attempts = attempts + 1, status = 'done',"
-                        " next_attempt_at = NULL, updated_at = now(),"
-                        " envelope = CAST(:envelope AS jsonb) WHERE id = :id"),
-                        {"id": row.id, "envelope": json.dumps(kept)})
-                log.info("event %s processed by %s on retry", row.envelope.get("event_id"), row.handler)
+                    connection.execute(
+                        text(
+                            "UPDATE failed_events SET attempts = attempts + 1, status = 'done',"
+                            " next_attempt_at = NULL, updated_at = now(),"
+                            " envelope = CAST(:envelope AS jsonb) WHERE id = :id"
+                        ),
+                        {"id": row.id, "envelope": json.dumps(kept)},
+                    )
+                log.info(
+                    "event %s processed by %s on retry", row.envelope.get("event_id"), row.handler
+                )
             finally:
                 correlation.reset(token)
         return len(due)
@@ -206,8 +248,10 @@ class EventInbox(DependencyProvider):
 
     def start(self):
         import eventlet
-        self.container.spawn_managed_thread(lambda: self.inbox.run(eventlet.sleep),
-                                            identifier="event_retries")
+
+        self.container.spawn_managed_thread(
+            lambda: self.inbox.run(eventlet.sleep), identifier="event_retries"
+        )
 
     def stop(self):
         self.inbox.stop()
@@ -221,7 +265,7 @@ class EventInbox(DependencyProvider):
 
 def event_entrypoints(service_cls):
     """Class decorator: one nameko event entrypoint per handler of the service's
-    ``inbox`` (an EventInbox), named as the handler, ``on_<event type>``, which
+    ``event_inbox`` (an EventInbox), named as the handler, ``on_<event type>``, which
     hands each delivered event to the inbox (idempotent, retried, parked).
     The inbox's table is then the one place a service lists what it consumes;
     tests/test_contracts.py checks it against the contracts' SUBSCRIPTIONS."""
@@ -229,15 +273,18 @@ def event_entrypoints(service_cls):
 
     def entrypoint(name, source):
         def handle(self, envelope):
-            self.inbox.handle(name, source, envelope)
+            self.event_inbox.handle(name, source, envelope)
+
         handle.__name__ = handle.__qualname__ = name
         handle.__doc__ = f"{source}.{name[3:]} -> the inbox's {name} handler."
         # requeue_on_error: if even recording the failure fails, nameko requeues.
         return event_handler(source, name[3:], requeue_on_error=True)(handle)
 
-    for name, (source, _) in service_cls.inbox.handlers.items():
+    for name, (source, _) in service_cls.event_inbox.handlers.items():
         if not name.startswith("on_"):
-            raise ValueError(f"{service_cls.__name__}: inbox handler {name!r} must be on_<event type>")
+            raise ValueError(
+                f"{service_cls.__name__}: inbox handler {name!r} must be on_<event type>"
+            )
         if name in vars(service_cls):
             raise ValueError(f"{service_cls.__name__}: {name!r} is already defined")
         setattr(service_cls, name, entrypoint(name, source))

@@ -3,6 +3,7 @@ started as real processes with the operators' own command, an SMTP server.
 
 Used by every service's tests and by the cross-service tests under tests/.
 """
+
 import os
 import re
 import socket
@@ -16,7 +17,9 @@ from psycopg2 import sql
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 SERVICES = ("identity", "profiles", "mentoring", "notifications")
-PG_ADMIN_DSN = os.environ.get("TEST_POSTGRES_ADMIN_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+PG_ADMIN_DSN = os.environ.get(
+    "TEST_POSTGRES_ADMIN_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+)
 RABBIT_HOST = os.environ.get("TEST_RABBIT_HOST", "127.0.0.1:5672")
 
 
@@ -24,8 +27,10 @@ RABBIT_HOST = os.environ.get("TEST_RABBIT_HOST", "127.0.0.1:5672")
 # address, 127.0.0.1: far more sign-ups and logins than any real client makes.
 # Its per-client allowances are wide; tests/test_client_limits.py runs the
 # real defaults.
-WIDE_CLIENT_LIMITS = {f"CLIENT_LIMIT_{action}": "1000000 per hour" for action in (
-    "LOGIN", "SIGN_UP", "PASSWORD_RESET", "EMAIL_CONFIRMATION", "ADMIN_TOKEN")}
+WIDE_CLIENT_LIMITS = {
+    f"CLIENT_LIMIT_{action}": "1000000 per hour"
+    for action in ("LOGIN", "SIGN_UP", "PASSWORD_RESET", "EMAIL_CONFIRMATION", "ADMIN_TOKEN")
+}
 
 
 def unique_name(prefix):
@@ -35,8 +40,11 @@ def unique_name(prefix):
 # -- RabbitMQ ------------------------------------------------------------
 def create_vhost(name):
     subprocess.run(["rabbitmqctl", "-q", "add_vhost", name], check=True, capture_output=True)
-    subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", name, "guest", ".*", ".*", ".*"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["rabbitmqctl", "-q", "set_permissions", "-p", name, "guest", ".*", ".*", ".*"],
+        check=True,
+        capture_output=True,
+    )
     return f"amqp://guest:guest@{RABBIT_HOST}/{name}"
 
 
@@ -66,13 +74,16 @@ def drop_database(name):
     connection = _admin()
     try:
         with connection.cursor() as cursor:
-            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            cursor.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
     finally:
         connection.close()
 
 
 def migrate(service, url):
     from mentornet_platform.migrations import upgrade
+
     upgrade(service, os.path.join(ROOT, "services", service), url)
 
 
@@ -113,16 +124,18 @@ class Stack:
             self.databases[service] = name
             migrate(service, self.urls[service])
         self.env = dict(os.environ)
-        self.env.update({
-            "AMQP_URI": self.amqp_uri,
-            "SMTP_HOST": "127.0.0.1",
-            "SMTP_PORT": str(smtp_port or 25),
-            "EVENT_RETRY_BASE_SECONDS": "0.2",
-            "EVENT_RETRY_MAX_SECONDS": "2",
-            "OUTBOX_POLL_SECONDS": "0.2",
-            "RPC_TIMEOUT_SECONDS": "5",
-            "PYTHONUNBUFFERED": "1",
-        })
+        self.env.update(
+            {
+                "AMQP_URI": self.amqp_uri,
+                "SMTP_HOST": "127.0.0.1",
+                "SMTP_PORT": str(smtp_port or 25),
+                "EVENT_RETRY_BASE_SECONDS": "0.2",
+                "EVENT_RETRY_MAX_SECONDS": "2",
+                "OUTBOX_POLL_SECONDS": "0.2",
+                "RPC_TIMEOUT_SECONDS": "5",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         for service in SERVICES:
             self.env[f"{service.upper()}_DATABASE_URL"] = self.urls[service]
         # The gateway's address is chosen now, so the links the services put in
@@ -148,14 +161,16 @@ class Stack:
         else:
             command = [os.path.join(ROOT, "scripts", "start-service"), name]
         env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
-        self.processes[name] = subprocess.Popen(command, env=env, stdout=log,
-                                                stderr=subprocess.STDOUT, cwd=ROOT)
+        self.processes[name] = subprocess.Popen(
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT
+        )
         if wait:
             self.wait_ready(name)
         return self.processes[name]
 
-    def start_all(self, names=("identity", "profiles", "mentoring", "notifications", "gateway"),
-                  **gateway_env):
+    def start_all(
+        self, names=("identity", "profiles", "mentoring", "notifications", "gateway"), **gateway_env
+    ):
         """Start ``names`` together, then wait for each to be ready (quicker than
         one after another); ``gateway_env`` goes to the gateway only."""
         for name in names:
@@ -163,7 +178,7 @@ class Stack:
         for name in names:
             self.wait_ready(name)
 
-    def wait_ready(self, name, timeout=30):
+    def wait_ready(self, name, timeout=90):
         if name.startswith("gateway"):
             import requests
 
@@ -172,6 +187,7 @@ class Stack:
                     return requests.get(self.gateway_urls[name] + "/healthz", timeout=1).ok
                 except requests.RequestException:
                     return False
+
             wait_until(alive, timeout, 0.1, "the gateway to answer")
             return
 
@@ -183,6 +199,7 @@ class Stack:
                 return self.rpc.call(name, "health", timeout=1)["status"] == "ok"
             except Exception:
                 return False
+
         wait_until(healthy, timeout, 0.1, f"{name} to answer")
 
     def stop(self, name, timeout=15):
@@ -200,6 +217,7 @@ class Stack:
     def rpc(self):
         if self._rpc is None:
             from gateway.rpc import RpcClient  # the real client speaks nameko's protocol
+
             self._rpc = RpcClient(self.amqp_uri, timeout=5)
         return self._rpc
 
@@ -238,14 +256,19 @@ class Mailbox:
             async def handle_DATA(self, server, session, envelope):
                 import email
                 import email.policy
+
                 message = email.message_from_bytes(envelope.content, policy=email.policy.default)
                 plain = message.get_body(preferencelist=("plain",))
                 html = message.get_body(preferencelist=("html",))
-                mailbox.messages.append({"to": list(envelope.rcpt_tos),
-                                         "subject": str(message["Subject"]),
-                                         "body": plain.get_content() if plain else "",
-                                         "html": html.get_content() if html else None,
-                                         "message": message})
+                mailbox.messages.append(
+                    {
+                        "to": list(envelope.rcpt_tos),
+                        "subject": str(message["Subject"]),
+                        "body": plain.get_content() if plain else "",
+                        "html": html.get_content() if html else None,
+                        "message": message,
+                    }
+                )
                 return "250 OK"
 
         self.port = free_port()
@@ -254,8 +277,11 @@ class Mailbox:
 
     def to(self, address, subject=None):
         """Mail received for ``address``; ``subject`` (a regex) narrows it down."""
-        return [m for m in self.messages if address in m["to"]
-                and (subject is None or re.search(subject, m["subject"]))]
+        return [
+            m
+            for m in self.messages
+            if address in m["to"] and (subject is None or re.search(subject, m["subject"]))
+        ]
 
     def welcomes(self, address):
         return self.to(address, r"^(Welcome to|Welkom bij)")
@@ -271,6 +297,7 @@ class SeverableProxy:
 
     def __init__(self, upstream_port=5672, upstream_host="127.0.0.1"):
         import threading
+
         self.upstream = (upstream_host, upstream_port)
         self.port = free_port()
         self.lock = threading.Lock()
@@ -280,6 +307,7 @@ class SeverableProxy:
 
     def restore(self):
         import threading
+
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
@@ -307,6 +335,7 @@ class SeverableProxy:
 
     def _accept(self, listener):
         import threading
+
         while True:
             try:
                 client, _ = listener.accept()
@@ -349,11 +378,13 @@ class ThrowawayDatabase:
         self.url = create_database(self.name)
         migrate(service, self.url)
         from mentornet_platform.database import Database, make_engine
+
         self.engine = make_engine(self.url, pool_size=5)
         self.database = Database(self.engine)
 
     def scalar(self, statement, params=None):
         from sqlalchemy import text
+
         with self.engine.connect() as connection:
             return connection.execute(text(statement), params or {}).scalar()
 

@@ -1,0 +1,116 @@
+"""What a client sends, in the path, the query string or the JSON body, held to
+mentornet_contracts.inputs' rules before any view sees it: no NUL, no lone
+surrogate, no nesting past a few dozen levels, no number past bigint.  A refusal
+names the parameter or field (422); a path segment that breaks them names
+nothing that exists (404)."""
+
+from flask import request
+from werkzeug.routing import IntegerConverter
+
+from gateway.errors import ApiError
+from mentornet_contracts import inputs
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in a route: a row's id, so at most PostgreSQL's bigint (a
+    larger one matches no route, 404, instead of overflowing in the database)."""
+
+    def __init__(self, map, **kwargs):
+        kwargs.setdefault("max", inputs.BIGINT)
+        super().__init__(map, **kwargs)
+
+
+def init_app(app):
+    app.url_map.converters["int"] = IdConverter
+
+    @app.before_request
+    def _refuse_unstorable_path_and_query():
+        for name, value in (request.view_args or {}).items():
+            if isinstance(value, str) and inputs.text_problem(value):
+                raise ApiError(
+                    404,
+                    "not_found",
+                    f"No such {name}: the address holds a character no name can contain.",
+                )
+        problems = {}
+        for name, values in request.args.lists():
+            problem = inputs.text_problem(name) or next(
+                filter(None, map(inputs.text_problem, values)), None
+            )
+            if problem:
+                problems[inputs.printable_name(name)] = [problem]
+        if problems:
+            raise ApiError(
+                422, "invalid_input", "Some query parameters need your attention.", problems
+            )
+
+
+def client_address():
+    """Who is calling, for per-client limits: the connection's address, or behind
+    TRUSTED_PROXY_HOPS proxies what they forwarded (ProxyFix), never a header
+    the client made up."""
+    return request.remote_addr or ""
+
+
+def json_body():
+    """The request's JSON object, or a clear 400/415."""
+    if not request.is_json:
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            "Send the request body as JSON with Content-Type: application/json.",
+        )
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # the parser's own stack ran out before ours could count
+        data = _TOO_DEEP
+    if data is _TOO_DEEP or inputs.too_deep(data):
+        raise ApiError(
+            400,
+            "json_too_deep",
+            f"The request body nests objects and lists more than {inputs.MAX_DEPTH} levels deep.",
+        )
+    if data is None:
+        raise ApiError(400, "malformed_json", "The request body is not valid JSON.")
+    if not isinstance(data, dict):
+        raise ApiError(400, "malformed_json", "The request body must be a JSON object.")
+    problems = inputs.problems(data)
+    if problems:
+        raise ApiError(422, "invalid_input", "Some fields need your attention.", problems)
+    return data
+
+
+_TOO_DEEP = object()
+
+
+def body_with(allowed, required=()):
+    """The JSON body, refusing unknown fields and naming missing ones (422)."""
+    body = json_body()
+    problems = {name: ["Unknown field."] for name in sorted(set(body) - set(allowed))}
+    problems.update({name: ["This field is required."] for name in required if name not in body})
+    if problems:
+        raise ApiError(422, "invalid_input", "Some fields need your attention.", problems)
+    return body
+
+
+def query_parameters(allowed, required=()):
+    """The query string as a dict of strings; unknown, repeated or missing (blank)
+    names are a 422."""
+    problems = {name: ["Unknown parameter."] for name in sorted(set(request.args) - set(allowed))}
+    problems.update(
+        {
+            name: ["Give this parameter once."]
+            for name, values in request.args.lists()
+            if len(values) > 1 and name in allowed
+        }
+    )
+    problems.update(
+        {
+            name: ["This parameter is required."]
+            for name in required
+            if not request.args.get(name, "").strip()
+        }
+    )
+    if problems:
+        raise ApiError(422, "invalid_input", "Some query parameters need your attention.", problems)
+    return request.args.to_dict()
