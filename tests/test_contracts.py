@@ -115,7 +115,9 @@ def test_event_entrypoints_come_from_the_inbox_table_named_on_the_event_type():
     )
     assert entrypoint.requeue_on_error is True
     with pytest.raises(ValueError, match="on_<event type>"):
-        event_entrypoints(type("Bad", (), {"event_inbox": EventInbox({"forget": ("identity", None)})}))
+        event_entrypoints(
+            type("Bad", (), {"event_inbox": EventInbox({"forget": ("identity", None)})})
+        )
 
 
 @pytest.mark.parametrize("data", [None, [], "text"])

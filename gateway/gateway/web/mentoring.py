@@ -1,7 +1,7 @@
-"""The member's mentoring: requests sent and received, each with its own page
+"""The member's mentoring requests: sent and received, each with its own page
 and history, answered (accept with a reply, decline with a reason and a
-reply) or withdrawn; relationships, each with its own page, ended after a
-confirmation.  Mentoring decides every rule (who may answer, whether the
+reply) or withdrawn.  Relationships have their own module
+(gateway.web.relationships).  Mentoring decides every rule (who may answer, whether the
 request is still open, the mentor's room): a refusal is its own answer, in
 the page's language (gateway.web.messages).  Another member's request or
 relationship is "not found", as mentoring answers it: the same page as one
@@ -44,7 +44,7 @@ DECLINE_REASON_LABELS = {
     "not_available_now": _l("I am not available now"),
     "other": _l("Another reason"),
 }
-DONE = {"accepted", "declined", "withdrawn", "ended"}
+DONE = {"accepted", "declined", "withdrawn"}
 
 
 @blueprint.app_template_filter("local_date")
@@ -68,7 +68,7 @@ def _labels():
     }
 
 
-def _with_activities(name, method, **kwargs):
+def with_activities(name, method, **kwargs):
     """A mentoring call and the activities' labels, asked in parallel."""
     found = call_parallel(
         {
@@ -95,7 +95,7 @@ def _done():
 @blueprint.get("/requests")
 @member_required
 def requests_():
-    boxes, activities = _with_activities("requests", "overview", user_id=me())
+    boxes, activities = with_activities("requests", "overview", user_id=me())
     received, sent = boxes["requests"]["received"], boxes["requests"]["sent"]
     people = [r["mentee_id"] for r in received] + [r["mentor_id"] for r in sent]
     return render_template(
@@ -111,9 +111,7 @@ def requests_():
 def _request_page(request_id, refused=None, form=None, values=None):
     """The request's own page; after a refusal, ``form`` names the form it belongs
     to (accept, decline or withdraw) and ``values`` are what the member typed."""
-    one, activities = _with_activities(
-        "request", "get_request", user_id=me(), request_id=request_id
-    )
+    one, activities = with_activities("request", "get_request", user_id=me(), request_id=request_id)
     other = one["mentee_id"] if one["my_role"] == "mentor" else one["mentor_id"]
     context = dict(
         item=one,
@@ -169,74 +167,3 @@ def decline(request_id):
 @member_required
 def withdraw(request_id):
     return _answer(request_id, "withdraw", "withdraw_request", {}, mentee_id=me())
-
-
-# -- relationships ---------------------------------------------------------------
-def _partner(relationship):
-    return (
-        relationship["mentee_id"]
-        if relationship["my_role"] == "mentor"
-        else relationship["mentor_id"]
-    )
-
-
-@blueprint.get("/relationships")
-@member_required
-def relationships():
-    found, activities = _with_activities(
-        "relationships", "list_relationships", user_id=me(), current=False
-    )
-    items = found["items"]
-    return render_template(
-        "mentoring/relationships.html",
-        current=[r for r in items if not r["ended_at"]],
-        ended=[r for r in items if r["ended_at"]],
-        names=names(_partner(r) for r in items),
-        activities=activities,
-    )
-
-
-def _relationship_page(template, relationship_id, refused=None, values=None):
-    kept, activities = _with_activities(
-        "relationship", "get_relationship", user_id=me(), relationship_id=relationship_id
-    )
-    partner = _partner(kept)
-    context = dict(
-        relationship=kept,
-        partner_name=names([partner]).get(partner),
-        activities=activities,
-        values=values or {},
-        done=_done(),
-    )
-    if refused:
-        return refused_page(template, refused, **context)
-    return render_template(template, refused=None, **context)
-
-
-@blueprint.get("/relationships/<int:relationship_id>")
-@member_required
-def relationship(relationship_id):
-    return _relationship_page("mentoring/relationship.html", relationship_id)
-
-
-@blueprint.get("/relationships/<int:relationship_id>/end")
-@member_required
-def end_relationship_confirmation(relationship_id):
-    """Ending is final, so it is asked first: this page, then its POST."""
-    return _relationship_page("mentoring/end_relationship.html", relationship_id)
-
-
-@blueprint.post("/relationships/<int:relationship_id>/end")
-@member_required
-def end_relationship(relationship_id):
-    values = form_values("reason")
-    _, refused = submit(
-        "mentoring", "end_relationship", user_id=me(), relationship_id=relationship_id, **values
-    )
-    if refused:
-        return _relationship_page(
-            "mentoring/end_relationship.html", relationship_id, refused, values
-        )
-    return redirect(
-        url_for("web_mentoring.relationship", relationship_id=relationship_id, done="ended"), 303
-    )
