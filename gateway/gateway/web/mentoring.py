@@ -19,23 +19,24 @@ from gateway.web.i18n import current_language
 from gateway.web.people import me, names
 from gateway.web.sessions import member_required
 from mentornet_contracts.events import DECLINE_REASONS
+from mentornet_contracts.statuses import RequestStatus
 
 blueprint = Blueprint("web_mentoring", __name__)
 
 STATUSES = {
-    "pending": _l("waiting for an answer"),
-    "accepted": _l("accepted"),
-    "declined": _l("declined"),
-    "withdrawn": _l("withdrawn"),
-    "expired": _l("expired"),
+    RequestStatus.PENDING: _l("waiting for an answer"),
+    RequestStatus.ACCEPTED: _l("accepted"),
+    RequestStatus.DECLINED: _l("declined"),
+    RequestStatus.WITHDRAWN: _l("withdrawn"),
+    RequestStatus.EXPIRED: _l("expired"),
 }
 # What each change in a request's history says, from the side of who reads it.
 CHANGES = {
-    "pending": _l("Asked"),
-    "accepted": _l("Accepted"),
-    "declined": _l("Declined"),
-    "withdrawn": _l("Withdrawn"),
-    "expired": _l("Expired without an answer"),
+    RequestStatus.PENDING: _l("Asked"),
+    RequestStatus.ACCEPTED: _l("Accepted"),
+    RequestStatus.DECLINED: _l("Declined"),
+    RequestStatus.WITHDRAWN: _l("Withdrawn"),
+    RequestStatus.EXPIRED: _l("Expired without an answer"),
 }
 # Labels of mentoring's decline reasons (the codes are mentoring's, in the contracts).
 DECLINE_REASON_LABELS = {

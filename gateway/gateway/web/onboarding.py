@@ -16,6 +16,7 @@ from gateway.web import sessions
 from gateway.web.forms import form_values, submit
 from gateway.web.i18n import current_language
 from gateway.web.sessions import member_required
+from mentornet_contracts.statuses import AffiliationStatus, Role
 
 blueprint = Blueprint("web_onboarding", __name__)
 
@@ -29,9 +30,9 @@ STEP_PAGES = {
     "done": "web_dashboard.dashboard",
 }
 ROLES = [
-    ("alumnus", _l("An alumnus: I graduated here")),
-    ("student", _l("A student")),
-    ("staff", _l("A member of staff")),
+    (Role.ALUMNUS, _l("An alumnus: I graduated here")),
+    (Role.STUDENT, _l("A student")),
+    (Role.STAFF, _l("A member of staff")),
 ]
 STUDY_FIELDS = ("institution", "programme", "faculty", "year_started", "year_graduated")
 
@@ -77,7 +78,7 @@ def _affiliation_page(progress, values, refused=None, offer_review=False):
 @member_required
 def affiliation():
     progress = _progress()
-    if progress["affiliation_status"] == "pending_review":
+    if progress["affiliation_status"] == AffiliationStatus.PENDING_REVIEW:
         return redirect(url_for("web_onboarding.review"), 303)
     if (moved := _out_of_turn(progress, "affiliation")) is not None:
         return moved
@@ -106,12 +107,15 @@ def review():
     """Ask for a manual review (POST), and the review's status (GET)."""
     progress = _progress()
     if request.method == "GET":
-        if progress["affiliation_status"] not in ("pending_review", "rejected"):
+        if progress["affiliation_status"] not in (
+            AffiliationStatus.PENDING_REVIEW,
+            AffiliationStatus.REJECTED,
+        ):
             return _to_step(progress)
         return render_template(
             "onboarding/review.html", progress=progress, review=progress.get("review")
         )
-    if progress["affiliation_status"] == "verified":
+    if progress["affiliation_status"] == AffiliationStatus.VERIFIED:
         return _to_step(progress)
     values = form_values("role", "record_number", "note")
     result, refused = submit(

@@ -19,6 +19,7 @@ from gateway.web.forms import refusal, refused_page, submit
 from gateway.web.i18n import current_language
 from gateway.web.people import me
 from gateway.web.sessions import member_required
+from mentornet_contracts.statuses import RequestStatus
 
 blueprint = Blueprint("web_search", __name__)
 
@@ -187,7 +188,7 @@ def _mentor_page(mentor_id):
             "sent": (
                 "mentoring",
                 "list_requests",
-                {"user_id": me(), "box": "sent", "status": "pending"},
+                {"user_id": me(), "box": "sent", "status": RequestStatus.PENDING},
             ),
         }
     )

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
+from mentornet_contracts.statuses import Role
+
 LANGUAGES = ("en", "nl")
 # Why a mentor declines a request: the ``reason`` of mentoring_request_declined,
 # checked by mentoring and offered (with labels) by the gateway's page and API.
@@ -82,7 +84,7 @@ class StudyDetailsSubmittedV1(PayloadSchema):
     faculty = fields.String(load_default="", dump_default="")
     year_started = fields.Integer(required=True)
     year_graduated = fields.Integer(allow_none=True, load_default=None)
-    role = fields.String(required=True, validate=validate.OneOf(("student", "alumnus", "staff")))
+    role = fields.String(required=True, validate=validate.OneOf(tuple(Role)))
     # True when the details come from (or were checked against) the
     # university's records, so the profile may show them as verified.
     verified = fields.Boolean(required=True)
@@ -132,14 +134,14 @@ class AccountLanguageChangedV1(PayloadSchema):
 
 class AffiliationVerifiedV1(PayloadSchema):
     user_id = fields.UUID(required=True)
-    role = fields.String(required=True, validate=validate.OneOf(("student", "alumnus", "staff")))
+    role = fields.String(required=True, validate=validate.OneOf(tuple(Role)))
     # record: matched the university's records at once; review: an operator approved it
     method = fields.String(required=True, validate=validate.OneOf(("record", "review")))
 
 
 class OnboardingCompletedV1(PayloadSchema):
     user_id = fields.UUID(required=True)
-    role = fields.String(required=True, validate=validate.OneOf(("student", "alumnus", "staff")))
+    role = fields.String(required=True, validate=validate.OneOf(tuple(Role)))
     completed_at = fields.AwareDateTime(required=True)
 
 

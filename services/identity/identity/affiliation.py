@@ -18,6 +18,7 @@ from identity import config, events, exceptions
 from identity.models import Account, AffiliationReview, UniversityRecord
 from identity.schemas import AffiliationSchema, ReviewDecisionSchema
 from mentornet_contracts.errors import load_input
+from mentornet_contracts.statuses import AffiliationStatus, ReviewStatus
 
 
 def _now():
@@ -65,7 +66,7 @@ def verify(db, user_id, role, record_number, request_review=False, note=""):
         account = session.get(Account, user_id, with_for_update=True)
         if account is None:
             raise exceptions.NotFound("account_not_found", "No such account.")
-        if account.affiliation_status == "verified":
+        if account.affiliation_status == AffiliationStatus.VERIFIED:
             raise exceptions.Conflict("already_verified", "Your affiliation is already verified.")
         if data["request_review"]:
             return _request_review(session, account, data)
@@ -97,7 +98,7 @@ def verify(db, user_id, role, record_number, request_review=False, note=""):
             )
         else:
             failure = None
-            account.affiliation_status = "verified"
+            account.affiliation_status = AffiliationStatus.VERIFIED
             account.affiliation_verified_at = _now()
             account.role = data["role"]
             account.affiliation_record_number = record.record_number
@@ -109,11 +110,11 @@ def verify(db, user_id, role, record_number, request_review=False, note=""):
             events.affiliation_verified(session, account, "record")
     if failure is not None:
         raise failure
-    return {"status": "verified", "role": data["role"], "study_details": details}
+    return {"status": AffiliationStatus.VERIFIED, "role": data["role"], "study_details": details}
 
 
 def _request_review(session, account, data):
-    if account.affiliation_status == "pending_review":
+    if account.affiliation_status == AffiliationStatus.PENDING_REVIEW:
         raise exceptions.Conflict("review_pending", "Your request for a manual review is pending.")
     session.add(
         AffiliationReview(
@@ -123,14 +124,14 @@ def _request_review(session, account, data):
             note=data["note"],
         )
     )
-    account.affiliation_status = "pending_review"
+    account.affiliation_status = AffiliationStatus.PENDING_REVIEW
     account.role = data["role"]
-    return {"status": "pending_review", "role": data["role"], "study_details": None}
+    return {"status": AffiliationStatus.PENDING_REVIEW, "role": data["role"], "study_details": None}
 
 
-def list_reviews(db, status="pending"):
-    if status not in ("pending", "approved", "rejected", "all"):
-        raise exceptions.invalid("status", "Use pending, approved, rejected or all.")
+def list_reviews(db, status=ReviewStatus.PENDING):
+    if status not in (*ReviewStatus, "all"):
+        raise exceptions.invalid("status", f"Use {', '.join(ReviewStatus)} or all.")
     with db.transaction() as session:
         query = (
             select(AffiliationReview, Account)
@@ -173,19 +174,19 @@ def decide(db, review_id, approve, operator, reason=""):
         review = session.get(AffiliationReview, review_id, with_for_update=True)
         if review is None:
             raise exceptions.NotFound("review_not_found", "No such review.")
-        if review.status != "pending":
+        if review.status != ReviewStatus.PENDING:
             raise exceptions.Conflict("review_decided", f"This review was already {review.status}.")
         account = session.get(Account, review.account_id, with_for_update=True)
-        review.status = "approved" if approve else "rejected"
+        review.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
         review.decided_at = _now()
         review.decided_by = operator
         review.reason = reason or ""
         if approve:
-            account.affiliation_status = "verified"
+            account.affiliation_status = AffiliationStatus.VERIFIED
             account.affiliation_verified_at = _now()
             account.role = review.role
             events.affiliation_verified(session, account, "review")
         else:
-            account.affiliation_status = "rejected"
+            account.affiliation_status = AffiliationStatus.REJECTED
         events.affiliation_reviewed(session, account, approve, reason)
         return {"id": review.id, "status": review.status, "user_id": account.id}

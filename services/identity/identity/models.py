@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declarative_base
 
+from mentornet_contracts.statuses import AffiliationStatus, ReviewStatus
 from mentornet_platform.tables import add_messaging_tables
 
 metadata = MetaData()
@@ -44,9 +45,10 @@ class Account(Base):
     profile_ready_at = Column(DateTime(timezone=True))
     mentoring_ready_at = Column(DateTime(timezone=True))
     notifications_ready_at = Column(DateTime(timezone=True))
-    # none, verified, pending_review, rejected
-    affiliation_status = Column(String(20), nullable=False, server_default="none")
-    role = Column(String(10))  # student, alumnus, staff
+    affiliation_status = Column(
+        String(20), nullable=False, server_default=AffiliationStatus.NONE.value
+    )
+    role = Column(String(10))  # a Role
     affiliation_record_number = Column(String(40))
     affiliation_failures = Column(Integer, nullable=False, server_default="0")
     affiliation_verified_at = Column(DateTime(timezone=True))
@@ -144,9 +146,7 @@ class AffiliationReview(Base):
     role = Column(String(10), nullable=False)
     record_number = Column(String(40), nullable=False)
     note = Column(Text, nullable=False, server_default="")
-    status = Column(
-        String(10), nullable=False, server_default="pending"
-    )  # pending, approved, rejected
+    status = Column(String(10), nullable=False, server_default=ReviewStatus.PENDING.value)
     reason = Column(Text, nullable=False, server_default="")
     decided_by = Column(String(100))
     created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())

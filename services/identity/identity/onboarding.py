@@ -8,6 +8,7 @@ from identity import config, events, exceptions
 from identity.models import Account, AffiliationReview, Consent, UniversityRecord
 from identity.schemas import StudyDetailsSchema
 from mentornet_contracts.errors import load_input
+from mentornet_contracts.statuses import AffiliationStatus, Role
 
 
 def _now():
@@ -25,7 +26,7 @@ def account_ready(account):
 
 
 def next_step(account):
-    if account.affiliation_status != "verified":
+    if account.affiliation_status != AffiliationStatus.VERIFIED:
         return "affiliation"
     if account.study_details_at is None:
         return "study_details"
@@ -47,7 +48,7 @@ def status(account):
         "completed": step == "done",
         "next_step": step,
         "account_ready": account_ready(account),
-        "affiliation_status": account.affiliation_status or "none",
+        "affiliation_status": account.affiliation_status or AffiliationStatus.NONE,
     }
 
 
@@ -111,7 +112,7 @@ def submit_study_details(db, user_id, details):
         _require_step(
             account, "study_details", "account_creation", "guidelines", "introduction", "done"
         )
-        if account.role == "alumnus" and data["year_graduated"] is None:
+        if account.role == Role.ALUMNUS and data["year_graduated"] is None:
             raise exceptions.invalid("year_graduated", "Alumni need the year they graduated.")
         # Compared with the university's record itself, not with what the account
         # last held: a member's own earlier submission proves nothing.

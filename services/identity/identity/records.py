@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy.dialects.postgresql import insert
 
 from identity.models import UniversityRecord
+from mentornet_contracts.statuses import Role
 from mentornet_platform import settings
 from mentornet_platform.database import Database, make_engine
 
@@ -31,7 +32,6 @@ COLUMNS = (
     "year_graduated",
     "email",
 )
-ROLES = ("student", "alumnus", "staff")
 
 
 def parse(lines):
@@ -65,8 +65,8 @@ def _row(raw):
     if not record_number or len(record_number) > 40:
         raise ValueError("record_number is required (at most 40 characters)")
     role = (raw["role"] or "").strip().lower()
-    if role not in ROLES:
-        raise ValueError(f"role '{role}' is not one of {', '.join(ROLES)}")
+    if role not in tuple(Role):
+        raise ValueError(f"role '{role}' is not one of {', '.join(Role)}")
     try:
         born = date.fromisoformat((raw["date_of_birth"] or "").strip())
     except ValueError:
@@ -83,7 +83,7 @@ def _row(raw):
         "programme": (raw["programme"] or "").strip(),
         "faculty": (raw["faculty"] or "").strip(),
         "year_started": _year(raw["year_started"], "year_started", False),
-        "year_graduated": _year(raw["year_graduated"], "year_graduated", role == "alumnus"),
+        "year_graduated": _year(raw["year_graduated"], "year_graduated", role == Role.ALUMNUS),
         "email": (raw["email"] or "").strip(),
     }
 

@@ -19,6 +19,7 @@ from marshmallow import (
 
 from identity import config
 from identity.passwords import password_problem, personal_problem
+from mentornet_contracts.statuses import Role
 
 # Letters of any script, joined by single spaces, hyphens or apostrophes.
 NAME_PATTERN = re.compile(r"^[^\W\d_]+(?:[ \-'’][^\W\d_]+)*$")
@@ -229,14 +230,11 @@ class NewEmailSchema(Schema):
         return {"email": check_email(data["email"])}
 
 
-ROLES = ("student", "alumnus", "staff")
-
-
 class AffiliationSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    role = fields.String(required=True, validate=validate.OneOf(tuple(Role)))
     record_number = fields.String(
         required=True,
         validate=[

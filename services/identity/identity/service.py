@@ -13,6 +13,7 @@ from identity import (
     throttling,
     usernames,
 )
+from mentornet_contracts.statuses import ReviewStatus
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.event_inbox import EventInbox, event_entrypoints
@@ -182,7 +183,7 @@ class IdentityService:
 
     # -- operators --
     @rpc
-    def list_affiliation_reviews(self, status="pending"):
+    def list_affiliation_reviews(self, status=ReviewStatus.PENDING):
         return affiliation.list_reviews(self.db, status)
 
     @rpc

@@ -137,6 +137,15 @@ def test_the_progress_shows_the_latest_review_and_its_decision(db):
     assert rejected["review"]["status"] == "rejected"
     assert rejected["review"]["reason"] == "No staff number X1."
     assert rejected["study_details"]["programme"] == ""  # nothing to pre-fill without a record
+    assert rejected["affiliation_status"] == "rejected"
+    decided = [
+        r for r in affiliation.list_reviews(db, "rejected")["items"] if r["user_id"] == user_id
+    ]
+    assert [r["status"] for r in decided] == ["rejected"]
+    assert user_id not in [r["user_id"] for r in affiliation.list_reviews(db)["items"]]
+    with pytest.raises(InvalidInput) as refused:
+        affiliation.list_reviews(db, "decided")
+    assert refused.value.fields == {"status": ["Use pending, approved, rejected or all."]}
 
 
 def test_failed_matches_are_counted_and_capped(db):

@@ -1,6 +1,7 @@
 """Mentoring's settings (environment, with defaults)."""
 
 from mentornet_contracts.events import DECLINE_REASONS  # noqa: F401  (the codes mentors choose from)
+from mentornet_contracts.statuses import Role
 from mentornet_platform import settings
 
 
@@ -19,4 +20,4 @@ def mentee_roles():
     """Who may ask for mentoring.  By default every verified member ("all
     participants are eligible to be both mentors and mentees", the guide says);
     a university may narrow it, e.g. MENTEE_ROLES=student,alumnus."""
-    return _list("MENTEE_ROLES", "student,alumnus,staff")
+    return _list("MENTEE_ROLES", ",".join(Role))

@@ -13,6 +13,7 @@ from mentoring.models import (
     Relationship,
     RequestHistory,
 )
+from mentornet_contracts.statuses import RequestStatus
 
 
 def enrol(session, data, envelope):
@@ -49,21 +50,21 @@ def forget(session, data, envelope):
         select(MentoringRequest)
         .where(
             or_(MentoringRequest.mentor_id == user_id, MentoringRequest.mentee_id == user_id),
-            MentoringRequest.status == "pending",
+            MentoringRequest.status == RequestStatus.PENDING,
         )
         .with_for_update()
     ).scalars():
-        request.status, request.decided_at = "withdrawn", now
+        request.status, request.decided_at = RequestStatus.WITHDRAWN, now
         session.add(
             RequestHistory(
                 request_id=request.id,
-                status="withdrawn",
+                status=RequestStatus.WITHDRAWN,
                 actor_id=None,
                 at=now,
                 note="The member left the network.",
             )
         )
-        events.request_changed(session, request, "withdrawn", None, now)
+        events.request_changed(session, request, RequestStatus.WITHDRAWN, None, now)
     session.execute(delete(Member).where(Member.user_id == user_id))
     session.execute(delete(MentorOffer).where(MentorOffer.user_id == user_id))
     if session.get(ForgottenMember, user_id) is None:

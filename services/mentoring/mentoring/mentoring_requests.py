@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from mentoring import checks, config, events, exceptions, relationships
 from mentoring.models import Member, MentoringRequest, MentorOffer, Relationship, RequestHistory
+from mentornet_contracts.statuses import RequestStatus, words
 
 
 def _history(session, request, status, actor_id, at, note=""):
@@ -123,7 +124,8 @@ def request_mentoring(db, mentee_id, mentor_id, activities, message, now=None):
         open_requests = (
             session.execute(
                 select(MentoringRequest.mentor_id).where(
-                    MentoringRequest.mentee_id == mentee_id, MentoringRequest.status == "pending"
+                    MentoringRequest.mentee_id == mentee_id,
+                    MentoringRequest.status == RequestStatus.PENDING,
                 )
             )
             .scalars()
@@ -154,7 +156,7 @@ def request_mentoring(db, mentee_id, mentor_id, activities, message, now=None):
             raise exceptions.Conflict(
                 "request_open", "You already have an open request to this mentor."
             )
-        _history(session, request, "pending", mentee_id, at)
+        _history(session, request, RequestStatus.PENDING, mentee_id, at)
         events.request_changed(session, request, "created", mentee_id, at)
         return request_view(request)
 
@@ -164,7 +166,7 @@ def _pending_request(session, request_id, party_id, side):
     request = session.get(MentoringRequest, int(request_id), with_for_update=True)
     if request is None or getattr(request, side) != party_id:
         raise exceptions.NotFound("request_not_found", "No such mentoring request.")
-    if request.status != "pending":
+    if request.status != RequestStatus.PENDING:
         raise exceptions.Conflict("request_closed", f"This request is already {request.status}.")
     return request
 
@@ -199,10 +201,14 @@ def accept(db, mentor_id, request_id, reply="", now=None):
             session.flush()
         except IntegrityError:  # the pair's index (migration 0004): a concurrent accept won
             raise _already_mentored("You are already mentoring this member.")
-        request.status, request.reply, request.decided_at = "accepted", reply.strip(), at
+        request.status, request.reply, request.decided_at = (
+            RequestStatus.ACCEPTED,
+            reply.strip(),
+            at,
+        )
         request.relationship_id = relationship.id
-        _history(session, request, "accepted", mentor_id, at, reply)
-        events.request_changed(session, request, "accepted", mentor_id, at)
+        _history(session, request, RequestStatus.ACCEPTED, mentor_id, at, reply)
+        events.request_changed(session, request, RequestStatus.ACCEPTED, mentor_id, at)
         return {
             "request": request_view(request),
             "relationship": relationships.relationship_view(relationship, mentor_id),
@@ -220,10 +226,14 @@ def decline(db, mentor_id, request_id, reason, reply="", now=None):
     checks.text(reply, "reply")
     with db.transaction() as session:
         request = _pending_request(session, request_id, mentor_id, "mentor_id")
-        request.status, request.decline_reason, request.decided_at = "declined", reason, at
+        request.status, request.decline_reason, request.decided_at = (
+            RequestStatus.DECLINED,
+            reason,
+            at,
+        )
         request.reply = reply.strip()
-        _history(session, request, "declined", mentor_id, at, reply)
-        events.request_changed(session, request, "declined", mentor_id, at, reason)
+        _history(session, request, RequestStatus.DECLINED, mentor_id, at, reply)
+        events.request_changed(session, request, RequestStatus.DECLINED, mentor_id, at, reason)
         return request_view(request)
 
 
@@ -231,9 +241,9 @@ def withdraw(db, mentee_id, request_id, now=None):
     at = checks.now(now)
     with db.transaction() as session:
         request = _pending_request(session, request_id, mentee_id, "mentee_id")
-        request.status, request.decided_at = "withdrawn", at
-        _history(session, request, "withdrawn", mentee_id, at)
-        events.request_changed(session, request, "withdrawn", mentee_id, at)
+        request.status, request.decided_at = RequestStatus.WITHDRAWN, at
+        _history(session, request, RequestStatus.WITHDRAWN, mentee_id, at)
+        events.request_changed(session, request, RequestStatus.WITHDRAWN, mentee_id, at)
         return request_view(request)
 
 
@@ -244,19 +254,21 @@ def expire_due(db, now=None):
     with db.transaction() as session:
         for request in session.execute(
             select(MentoringRequest)
-            .where(MentoringRequest.status == "pending", MentoringRequest.expires_at <= at)
+            .where(
+                MentoringRequest.status == RequestStatus.PENDING, MentoringRequest.expires_at <= at
+            )
             .with_for_update(skip_locked=True)
             .limit(500)
         ).scalars():
-            request.status, request.decided_at = "expired", at
-            _history(session, request, "expired", None, at)
-            events.request_changed(session, request, "expired", None, at)
+            request.status, request.decided_at = RequestStatus.EXPIRED, at
+            _history(session, request, RequestStatus.EXPIRED, None, at)
+            events.request_changed(session, request, RequestStatus.EXPIRED, None, at)
             expired += 1
         remind_from = at + timedelta(days=config.REQUEST_REMINDER_DAYS)
         for request in session.execute(
             select(MentoringRequest)
             .where(
-                MentoringRequest.status == "pending",
+                MentoringRequest.status == RequestStatus.PENDING,
                 MentoringRequest.reminded_at.is_(None),
                 MentoringRequest.expires_at <= remind_from,
             )
@@ -273,14 +285,8 @@ def expire_due(db, now=None):
 def list_requests(db, user_id, box="received", status=None):
     if box not in ("sent", "received"):
         raise exceptions.invalid("box", "Use sent or received.")
-    if status is not None and status not in (
-        "pending",
-        "accepted",
-        "declined",
-        "withdrawn",
-        "expired",
-    ):
-        raise exceptions.invalid("status", "Use pending, accepted, declined, withdrawn or expired.")
+    if status is not None and status not in tuple(RequestStatus):
+        raise exceptions.invalid("status", f"Use {words(RequestStatus)}.")
     with db.transaction() as session:
         return {"items": requests_in(session, user_id, box, status), "box": box}
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import declarative_base
 
+from mentornet_contracts.statuses import RequestStatus
 from mentornet_platform.tables import add_messaging_tables
 
 metadata = MetaData()
@@ -56,8 +57,7 @@ class MentoringRequest(Base):
     mentor_id = Column(String(36), nullable=False)
     activities = Column(ARRAY(String(40)), nullable=False)
     message = Column(Text, nullable=False)
-    # pending, accepted, declined, withdrawn, expired
-    status = Column(String(10), nullable=False, server_default="pending")
+    status = Column(String(10), nullable=False, server_default=RequestStatus.PENDING.value)
     reply = Column(Text, nullable=False, server_default="")
     decline_reason = Column(String(30))
     created_at = Column(DateTime(timezone=True), nullable=False)
@@ -70,7 +70,9 @@ class MentoringRequest(Base):
         Index("ix_requests_mentee", "mentee_id", "created_at"),
         Index("ix_requests_mentor", "mentor_id", "created_at"),
         Index(
-            "ix_requests_pending_expiry", "expires_at", postgresql_where=text("status = 'pending'")
+            "ix_requests_pending_expiry",
+            "expires_at",
+            postgresql_where=text(f"status = '{RequestStatus.PENDING}'"),
         ),
         # One open request per mentee and mentor.
         Index(
@@ -78,7 +80,7 @@ class MentoringRequest(Base):
             "mentee_id",
             "mentor_id",
             unique=True,
-            postgresql_where=text("status = 'pending'"),
+            postgresql_where=text(f"status = '{RequestStatus.PENDING}'"),
         ),
     )
 
@@ -95,7 +97,7 @@ class RequestHistory(Base):
         nullable=False,
         index=True,
     )
-    status = Column(String(10), nullable=False)
+    status = Column(String(10), nullable=False)  # a RequestStatus
     actor_id = Column(String(36))  # None: the system (expiry)
     note = Column(Text, nullable=False, server_default="")
     at = Column(DateTime(timezone=True), nullable=False)

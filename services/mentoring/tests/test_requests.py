@@ -153,6 +153,18 @@ def test_decline_and_withdraw(db):
     assert mentoring_requests.withdraw(db, mentee, request["id"])["status"] == "withdrawn"
     with pytest.raises(Conflict):
         mentoring_requests.accept(db, other, request["id"])
+    assert [r["status"] for r in mentoring_requests.list_requests(db, mentee, "sent")["items"]] == [
+        "withdrawn",
+        "declined",
+    ]
+
+
+def test_an_unknown_status_is_refused_naming_every_status(db):
+    with pytest.raises(InvalidInput) as refused:
+        mentoring_requests.list_requests(db, member(db), "sent", "answered")
+    assert refused.value.fields == {
+        "status": ["Use pending, accepted, declined, withdrawn or expired."]
+    }
 
 
 def test_every_verified_member_may_ask_by_default(db):

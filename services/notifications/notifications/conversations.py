@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, or_, select, update
 
 from mentornet_contracts.inputs import page_and_size
+from mentornet_contracts.statuses import ReportStatus
 from mentornet_platform import settings
 from notifications import centre, exceptions, texts
 from notifications.models import Block, Contact, Conversation, Member, Message, MessageReport
@@ -333,7 +334,7 @@ def report(db, user_id, message_id, reason):
         return {"id": row.id, "status": row.status}
 
 
-def list_reports(db, status="open"):
+def list_reports(db, status=ReportStatus.OPEN):
     with db.transaction() as session:
         rows = session.execute(
             select(MessageReport, Message)

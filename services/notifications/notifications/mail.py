@@ -26,6 +26,7 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy import text
 
 from mentornet_platform.database import shared_engine
+from notifications.models import EmailStatus
 
 log = logging.getLogger(__name__)
 
@@ -115,10 +116,12 @@ class MailSender:
         self._expire_stuck()
         with self.engine.begin() as connection:
             # Claim: once committed as 'sending', no sender picks the row again.
+            # The statuses are written into the SQL, not bound, so that the
+            # planner matches them with the partial indexes on status.
             rows = connection.execute(
                 text(
-                    "UPDATE email_messages SET status = 'sending', claimed_at = now()"
-                    " WHERE id IN (SELECT id FROM email_messages WHERE status = 'pending'"
+                    f"UPDATE email_messages SET status = '{EmailStatus.SENDING}', claimed_at = now()"
+                    f" WHERE id IN (SELECT id FROM email_messages WHERE status = '{EmailStatus.PENDING}'"
                     " AND next_attempt_at <= now() ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED)"
                     " RETURNING id, to_address, subject, body, html, attempts"
                 ),
@@ -157,7 +160,8 @@ class MailSender:
                     with self.engine.begin() as connection:
                         connection.execute(
                             text(
-                                "UPDATE email_messages SET status = 'sent', sent_at = now(),"
+                                f"UPDATE email_messages SET status = '{EmailStatus.SENT}',"
+                                " sent_at = now(),"
                                 " attempts = attempts + 1" + _FORGET_LINKS + " WHERE id = :id"
                             ),
                             {"id": row.id, **_FORGET_LINKS_PARAMS},
@@ -170,8 +174,9 @@ class MailSender:
                 with self.engine.begin() as connection:
                     connection.execute(
                         text(
-                            "UPDATE email_messages SET status = 'pending', claimed_at = NULL"
-                            " WHERE id = ANY(:ids) AND status = 'sending'"
+                            f"UPDATE email_messages SET status = '{EmailStatus.PENDING}',"
+                            " claimed_at = NULL"
+                            f" WHERE id = ANY(:ids) AND status = '{EmailStatus.SENDING}'"
                         ),
                         {"ids": [row.id for row in untried]},
                     )
@@ -184,10 +189,11 @@ class MailSender:
         with self.engine.begin() as connection:
             connection.execute(
                 text(
-                    "UPDATE email_messages SET status = 'unknown', last_error ="
+                    f"UPDATE email_messages SET status = '{EmailStatus.UNKNOWN}', last_error ="
                     " 'the sender stopped during the SMTP conversation; not resent, to never send twice'"
                     + _FORGET_LINKS
-                    + " WHERE status = 'sending' AND claimed_at < now() - interval '10 minutes'"
+                    + f" WHERE status = '{EmailStatus.SENDING}'"
+                    " AND claimed_at < now() - interval '10 minutes'"
                 ),
                 _FORGET_LINKS_PARAMS,
             )
@@ -208,7 +214,8 @@ class MailSender:
         with self.engine.begin() as connection:
             connection.execute(
                 text(
-                    "UPDATE email_messages SET status = 'failed', attempts = attempts + 1,"
+                    f"UPDATE email_messages SET status = '{EmailStatus.FAILED}',"
+                    " attempts = attempts + 1,"
                     " last_error = :error" + _FORGET_LINKS + " WHERE id = :id"
                 ),
                 {"error": str(exc)[:2000], "id": row.id, **_FORGET_LINKS_PARAMS},
@@ -223,7 +230,7 @@ class MailSender:
                 connection.execute(
                     text(
                         "UPDATE email_messages SET attempts = :attempts, last_error = :error,"
-                        " status = CASE WHEN :given_up THEN 'failed' ELSE 'pending' END,"
+                        " status = :status,"
                         " next_attempt_at = now() + make_interval(secs => :delay)"
                         + (_FORGET_LINKS if given_up else "")
                         + " WHERE id = :id"
@@ -231,7 +238,7 @@ class MailSender:
                     {
                         "attempts": attempts,
                         "error": str(exc)[:2000],
-                        "given_up": given_up,
+                        "status": EmailStatus.FAILED if given_up else EmailStatus.PENDING,
                         "delay": min(600, 2**attempts),
                         "id": row.id,
                         **_FORGET_LINKS_PARAMS,

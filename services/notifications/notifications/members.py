@@ -10,6 +10,7 @@ from notifications import centre, events, texts
 from notifications.mail import queue_email
 from notifications.models import (
     EmailMessage,
+    EmailStatus,
     ForgottenMember,
     Member,
     Notification,
@@ -185,7 +186,9 @@ def forget(session, data, envelope):
     """identity.account_deleted: the member and any mail not yet sent to them go."""
     user_id = str(data["user_id"])
     session.execute(
-        delete(EmailMessage).where(EmailMessage.user_id == user_id, EmailMessage.status != "sent")
+        delete(EmailMessage).where(
+            EmailMessage.user_id == user_id, EmailMessage.status != EmailStatus.SENT
+        )
     )
     session.execute(delete(Notification).where(Notification.user_id == user_id))
     session.execute(delete(UnreadCounter).where(UnreadCounter.user_id == user_id))

@@ -1,5 +1,7 @@
 """Notifications' tables (its own database)."""
 
+from enum import StrEnum
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -17,11 +19,25 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declarative_base
 
+from mentornet_contracts.statuses import ReportStatus
 from mentornet_platform.tables import add_messaging_tables
 
 metadata = MetaData()
 Base = declarative_base(metadata=metadata)
 add_messaging_tables(metadata)
+
+
+class EmailStatus(StrEnum):
+    """An e-mail's way out: pending, then sending (claimed, committed before
+    the SMTP conversation), then sent; failed after a permanent refusal or too
+    many tries; unknown when a sender died mid-send (never resent
+    automatically, so never sent twice)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
 
 
 class Member(Base):
@@ -65,10 +81,7 @@ class EmailMessage(Base):
     subject = Column(String(300), nullable=False)
     body = Column(Text, nullable=False)
     html = Column(Text)
-    # pending -> sending (claimed, committed before the SMTP conversation) -> sent;
-    # failed after a permanent refusal or too many tries; unknown when a sender
-    # died mid-send (never resent automatically, so never sent twice).
-    status = Column(String(10), nullable=False, server_default="pending")
+    status = Column(String(10), nullable=False, server_default=EmailStatus.PENDING.value)
     claimed_at = Column(DateTime(timezone=True))
     attempts = Column(Integer, nullable=False, server_default="0")
     next_attempt_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
@@ -79,9 +92,15 @@ class EmailMessage(Base):
     # The sender polls for these two every half second; sent mail is kept, so
     # without them each poll would read the whole table (migration 0004).
     __table_args__ = (
-        Index("ix_email_messages_pending", "id", postgresql_where=text("status = 'pending'")),
         Index(
-            "ix_email_messages_sending", "claimed_at", postgresql_where=text("status = 'sending'")
+            "ix_email_messages_pending",
+            "id",
+            postgresql_where=text(f"status = '{EmailStatus.PENDING}'"),
+        ),
+        Index(
+            "ix_email_messages_sending",
+            "claimed_at",
+            postgresql_where=text(f"status = '{EmailStatus.SENDING}'"),
         ),
     )
 
@@ -202,7 +221,7 @@ class MessageReport(Base):
     message_id = Column(BigInteger, ForeignKey("messages.id", ondelete="CASCADE"), nullable=False)
     reporter_id = Column(String(36), nullable=False)
     reason = Column(String(1000), nullable=False)
-    status = Column(String(10), nullable=False, server_default="open")
+    status = Column(String(10), nullable=False, server_default=ReportStatus.OPEN.value)
     created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
 
 

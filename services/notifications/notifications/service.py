@@ -5,6 +5,7 @@ Every method that reads or changes a member's data takes that member's
 else's ids is refused here too, not only at the gateway.
 """
 
+from mentornet_contracts.statuses import ReportStatus
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.event_inbox import EventInbox, event_entrypoints
@@ -95,7 +96,7 @@ class NotificationsService:
         return conversations.report(self.db, user_id, message_id, reason)
 
     @rpc
-    def list_message_reports(self, status="open"):
+    def list_message_reports(self, status=ReportStatus.OPEN):
         return conversations.list_reports(self.db, status)
 
     # -- helpdesk and service updates --

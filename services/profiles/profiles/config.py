@@ -6,6 +6,7 @@ import os
 
 import yaml
 
+from mentornet_contracts.statuses import Role
 from mentornet_platform import settings
 
 _DEFAULT_FILE = os.path.join(os.path.dirname(__file__), "data", "catalogue.yaml")
@@ -31,7 +32,7 @@ def labelled(kind, language="en"):
     ]
 
 
-ALL_ROLES = "student,alumnus,staff"
+ALL_ROLES = ",".join(Role)
 
 
 def mentor_roles():

@@ -44,6 +44,7 @@ from types import SimpleNamespace
 
 import yaml
 
+from mentornet_contracts.statuses import Role
 from profiles import config, member_profiles
 from profiles.models import Education, Position, Profile
 from profiles.schemas import MentorSettingsSchema, ProfilePatchSchema
@@ -165,13 +166,13 @@ def make_member(seed, index):
     # or staff); among the others some offer mentoring but are off or full.
     mentor = index % 5 == 0
     if mentor:
-        role = "staff" if rng.random() < 0.15 else "alumnus"
+        role = Role.STAFF if rng.random() < 0.15 else Role.ALUMNUS
         verified = True
     else:
-        role = rng.choices(("student", "alumnus", "staff"), (45, 45, 10))[0]
+        role = rng.choices((Role.STUDENT, Role.ALUMNUS, Role.STAFF), (45, 45, 10))[0]
         verified = rng.random() < 0.92
     programme, faculty, likely_sectors = rng.choice(PROGRAMMES)
-    if role == "student":
+    if role == Role.STUDENT:
         started = rng.randint(THIS_YEAR - 5, THIS_YEAR)
         graduated = None
     else:
@@ -200,7 +201,7 @@ def make_member(seed, index):
             "country": country,
         }
     }
-    if role == "student":
+    if role == Role.STUDENT:
         changes["headline"] = (
             f"Student {programme}" if language == "nl" else f"{programme} student"
         )[:125]
@@ -251,7 +252,7 @@ def make_member(seed, index):
     settings = None
     current_mentees = 0
     languages = sorted({"en", *local_languages[: rng.randint(0, len(local_languages))]})
-    if mentor or (verified and role in ("alumnus", "staff") and rng.random() < 0.12):
+    if mentor or (verified and role in (Role.ALUMNUS, Role.STAFF) and rng.random() < 0.12):
         capacity = rng.choice((1, 1, 2, 2, 3, 4, 5))
         sectors = sorted({main_sector, *rng.sample(likely_sectors, rng.randint(0, 2))})
         settings = {

@@ -1,0 +1,57 @@
+"""The states and roles that cross a service boundary, each written once.
+
+A ``StrEnum`` member is the string itself (``RequestStatus.PENDING ==
+"pending"``), so the database columns, the JSON on the wire and the events keep
+the plain words they always had; only the code stops spelling them again.
+States that never leave their service live in that service's models.
+"""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What a member is to the university (identity's records decide it)."""
+
+    STUDENT = "student"
+    ALUMNUS = "alumnus"
+    STAFF = "staff"
+
+
+class AffiliationStatus(StrEnum):
+    """Where a member stands in proving they belong to the university."""
+
+    NONE = "none"
+    VERIFIED = "verified"
+    PENDING_REVIEW = "pending_review"  # no record matched; an operator will look
+    REJECTED = "rejected"
+
+
+class ReviewStatus(StrEnum):
+    """An operator's manual review of an affiliation."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class RequestStatus(StrEnum):
+    """A mentoring request: pending until the mentor answers, the mentee
+    withdraws it or it expires; each of the others is final."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+class ReportStatus(StrEnum):
+    """A member's report of a message to the operators."""
+
+    OPEN = "open"
+
+
+def words(enum):
+    """The enum's words in order, as a message lists them: "a, b or c"."""
+    values = [member.value for member in enum]
+    return ", ".join(values[:-1]) + " or " + values[-1]
