@@ -11,6 +11,7 @@ import pytest  # noqa: E402
 # pytest names the gateway's test modules gateway.tests.*, and would otherwise
 # make an empty "gateway" namespace for them; import the real package first.
 import gateway  # noqa: E402,F401
+from gateway.rpc import RpcClient  # noqa: E402
 from mentornet_testing import WIDE_CLIENT_LIMITS, Mailbox, Stack  # noqa: E402
 
 ADMIN_TOKEN = "operator-token-for-tests"
@@ -45,7 +46,7 @@ def stack_factory(logs_dir, mailbox):
     stacks = []
 
     def make(**settings):
-        stack = Stack(logs_dir, smtp_port=mailbox.port, **settings)
+        stack = Stack(logs_dir, rpc_client=RpcClient, smtp_port=mailbox.port, **settings)
         stacks.append(stack)
         return stack
 
@@ -59,7 +60,11 @@ def system(logs_dir, mailbox):
     """The whole system (four services and the gateway), shared by the tests
     that only need it running; each such test uses its own members."""
     stack = Stack(
-        logs_dir, smtp_port=mailbox.port, ADMIN_API_TOKEN=ADMIN_TOKEN, **WIDE_CLIENT_LIMITS
+        logs_dir,
+        rpc_client=RpcClient,
+        smtp_port=mailbox.port,
+        ADMIN_API_TOKEN=ADMIN_TOKEN,
+        **WIDE_CLIENT_LIMITS,
     )
     try:
         stack.start_all()

@@ -25,6 +25,7 @@ import cpu_meter
 import requests
 from figures import percentile
 
+from gateway.rpc import RpcClient
 from mentornet_testing import Mailbox, Stack
 
 
@@ -35,6 +36,7 @@ def main():
     mailbox = Mailbox()
     stack = Stack(
         tempfile.mkdtemp(prefix="bench-logs-"),
+        rpc_client=RpcClient,
         smtp_port=mailbox.port,
         LOG_LEVEL="WARNING",
         TRUSTED_PROXY_HOPS=1,

@@ -40,6 +40,7 @@ from figures import percentile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)  # tests.support drives the sign-up the way a client does
 
+from gateway.rpc import RpcClient  # noqa: E402
 from mentornet_platform.database import Database, make_engine  # noqa: E402
 from mentornet_testing import WIDE_CLIENT_LIMITS, Mailbox, Stack, wait_until  # noqa: E402
 from profiles import demo  # noqa: E402
@@ -322,6 +323,7 @@ def main():
     mailbox = Mailbox()
     stack = Stack(
         tempfile.mkdtemp(prefix="bench-logs-"),
+        rpc_client=RpcClient,
         smtp_port=mailbox.port,
         LOG_LEVEL="WARNING",
         ADMIN_API_TOKEN="bench",

@@ -17,6 +17,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from demo import loader  # noqa: E402
+from gateway.rpc import RpcClient
 from mentornet_testing import WIDE_CLIENT_LIMITS, Stack  # noqa: E402
 
 ROWS = (1, 4, 8, 16)
@@ -27,7 +28,7 @@ def main():
     logs = tempfile.mkdtemp(prefix="demo-bench-")
     results = []
     for workers in ROWS:
-        stack = Stack(logs, ADMIN_API_TOKEN="bench", **WIDE_CLIENT_LIMITS)
+        stack = Stack(logs, rpc_client=RpcClient, ADMIN_API_TOKEN="bench", **WIDE_CLIENT_LIMITS)
         try:
             names = ("identity", "profiles", "mentoring", "notifications", "gateway")
             for name in names:

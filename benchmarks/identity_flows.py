@@ -32,6 +32,7 @@ import requests
 from argon2 import PasswordHasher
 from figures import percentile
 
+from gateway.rpc import RpcClient
 from mentornet_testing import ROOT, WIDE_CLIENT_LIMITS, Mailbox, Stack
 
 PASSWORD = "tulip canal bicycle lantern"
@@ -264,6 +265,7 @@ def main():
     mailbox = Mailbox()
     stack = Stack(
         tempfile.mkdtemp(prefix="bench-logs-"),
+        rpc_client=RpcClient,
         smtp_port=mailbox.port,
         OUTBOX_POLL_SECONDS=0.5,
         LOG_LEVEL="WARNING",

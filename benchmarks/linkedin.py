@@ -49,6 +49,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from devtools.fake_linkedin import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, ServerThread  # noqa: E402
+from gateway.rpc import RpcClient  # noqa: E402
 from mentornet_testing import WIDE_CLIENT_LIMITS, Mailbox, Stack  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -147,6 +148,7 @@ def main():
     mailbox = Mailbox()
     stack = Stack(
         tempfile.mkdtemp(prefix="bench-logs-"),
+        rpc_client=RpcClient,
         smtp_port=mailbox.port,
         LOG_LEVEL="WARNING",
         PAGE_COOKIES_SECURE=0,

@@ -35,6 +35,7 @@ import requests
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from gateway.rpc import RpcClient  # noqa: E402
 from mentornet_platform.database import Database, make_engine  # noqa: E402
 from mentornet_testing import WIDE_CLIENT_LIMITS, Mailbox, Stack, wait_until  # noqa: E402
 from profiles import demo  # noqa: E402
@@ -219,6 +220,7 @@ def main():
     mailbox = Mailbox()
     stack = Stack(
         tempfile.mkdtemp(prefix="load-logs-"),
+        rpc_client=RpcClient,
         smtp_port=mailbox.port,
         LOG_LEVEL="WARNING",
         **WIDE_CLIENT_LIMITS,

@@ -43,6 +43,7 @@ from figures import percentile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)  # tests.support onboards members the way a client does
 
+from gateway.rpc import RpcClient  # noqa: E402
 from mentornet_platform.database import Database, make_engine  # noqa: E402
 from mentornet_testing import WIDE_CLIENT_LIMITS, Mailbox, Stack  # noqa: E402
 from profiles import demo  # noqa: E402
@@ -287,6 +288,7 @@ def main():
     mailbox = Mailbox()
     stack = Stack(
         tempfile.mkdtemp(prefix="bench-logs-"),
+        rpc_client=RpcClient,
         smtp_port=mailbox.port,
         OUTBOX_POLL_SECONDS=0.5,
         LOG_LEVEL="WARNING",

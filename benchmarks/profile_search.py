@@ -35,6 +35,7 @@ import requests
 from figures import percentile
 from sqlalchemy import text
 
+from gateway.rpc import RpcClient
 from mentornet_testing import Stack, ThrowawayDatabase, wait_until
 from profiles import demo
 
@@ -317,7 +318,10 @@ def main():
             file=sys.stderr,
         )
         stack = Stack(
-            tempfile.mkdtemp(prefix="bench-logs-"), LOG_LEVEL="WARNING", OUTBOX_POLL_SECONDS=0.5
+            tempfile.mkdtemp(prefix="bench-logs-"),
+            rpc_client=RpcClient,
+            LOG_LEVEL="WARNING",
+            OUTBOX_POLL_SECONDS=0.5,
         )
         stack.start("identity", wait=False)
         stack.start("profiles", wait=False, PROFILES_DATABASE_URL=database.url)

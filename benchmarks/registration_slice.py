@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 from figures import percentile
 
+from gateway.rpc import RpcClient
 from mentornet_testing import WIDE_CLIENT_LIMITS, Mailbox, Stack
 
 
@@ -95,6 +96,7 @@ def main():
     mailbox = Mailbox()
     stack = Stack(
         tempfile.mkdtemp(prefix="bench-logs-"),
+        rpc_client=RpcClient,
         smtp_port=mailbox.port,
         OUTBOX_POLL_SECONDS=0.5,
         LOG_LEVEL="WARNING",

@@ -164,7 +164,7 @@ def rpcclient_factory(uri, service, threads):
 
     def make():
         # one client shared by every thread: that is how the gateway uses it
-        return (lambda x: client.call(service, "ping", [x])), None
+        return (lambda x: client.call(service, "ping", {"x": x})), None
 
     return make, client.close
 
@@ -192,7 +192,7 @@ def bare_pika_factory(uri, service):
             ch.basic_publish(
                 EXCHANGE,
                 routing_key,
-                json.dumps({"args": [x], "kwargs": {}}),
+                json.dumps({"args": [], "kwargs": {"x": x}}),
                 pika.BasicProperties(
                     content_type="application/json", reply_to=queue, correlation_id=cid
                 ),
@@ -222,13 +222,13 @@ def nameko_client_main(args):
             cluster = ClusterRpcProxy(config, timeout=10)
             shared[service] = (cluster, cluster.start())
         proxy = shared[service][1]
-        return lambda: ((lambda x: getattr(proxy, service).ping(x)), None)
+        return lambda: ((lambda x: getattr(proxy, service).ping(x=x)), None)
 
     def per_thread_maker(service):
         def make():
             own = ClusterRpcProxy(config, timeout=10)
             proxy = own.start()
-            return (lambda x: getattr(proxy, service).ping(x)), own.stop
+            return (lambda x: getattr(proxy, service).ping(x=x)), own.stop
 
         return make
 
@@ -295,8 +295,7 @@ def responder_main(args):
 
     def on_request(_ch, method, props, body):
         req = json.loads(body)
-        args_ = req.get("args") or [None]
-        reply = json.dumps({"result": args_[0], "error": None})
+        reply = json.dumps({"result": req["kwargs"].get("x"), "error": None})
         ch.basic_publish(
             EXCHANGE,
             props.reply_to,
@@ -328,7 +327,7 @@ def wait_ready(uri, service, proc, timeout=30.0):
             if proc.poll() is not None:
                 raise RuntimeError(f"{service} exited with {proc.returncode}")
             try:
-                client.call(service, "ping", ["ready"])
+                client.call(service, "ping", {"x": "ready"})
                 return
             except RpcError:
                 if time.monotonic() > deadline:

@@ -23,6 +23,7 @@ import time
 import psycopg2
 from figures import percentile
 
+from gateway.rpc import RpcClient
 from mentornet_testing import Stack
 
 
@@ -69,7 +70,7 @@ def main():
     parser.add_argument("--json")
     args = parser.parse_args()
 
-    stack = Stack(tempfile.mkdtemp(prefix="bench-logs-"), LOG_LEVEL="WARNING")
+    stack = Stack(tempfile.mkdtemp(prefix="bench-logs-"), rpc_client=RpcClient, LOG_LEVEL="WARNING")
     try:
         seconds = load(stack.urls["notifications"], args.notifications, args.members)
         print(

@@ -34,6 +34,7 @@ from PIL import Image  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from conftest import registration  # noqa: E402
+from gateway.rpc import RpcClient  # noqa: E402
 from mentornet_testing import Mailbox, Stack, wait_until  # noqa: E402
 from tests.support import ask, become_mentor, import_records, onboarded_member, record_number  # noqa: E402
 from tests.web.browser import launch_chromium  # noqa: E402
@@ -497,7 +498,7 @@ def main():
     logs = os.path.join(ROOT, ".run", "screenshot-logs")
     os.makedirs(logs, exist_ok=True)
     mailbox = Mailbox()
-    stack = Stack(logs, smtp_port=mailbox.port)
+    stack = Stack(logs, rpc_client=RpcClient, smtp_port=mailbox.port)
     try:
         stack.start_all()
         with sync_playwright() as playwright:

@@ -17,6 +17,7 @@ import pytest
 import requests
 
 from conftest import registration
+from gateway.rpc import RpcClient
 from mentornet_testing import Stack
 
 ADMIN_TOKEN = "operator-token-for-limit-tests"
@@ -33,7 +34,11 @@ def regained_since(started):
 @pytest.fixture(scope="module")
 def limited(logs_dir, mailbox):
     stack = Stack(
-        logs_dir, smtp_port=mailbox.port, TRUSTED_PROXY_HOPS=1, ADMIN_API_TOKEN=ADMIN_TOKEN
+        logs_dir,
+        rpc_client=RpcClient,
+        smtp_port=mailbox.port,
+        TRUSTED_PROXY_HOPS=1,
+        ADMIN_API_TOKEN=ADMIN_TOKEN,
     )
     try:
         stack.start_all(("identity", "gateway", "gateway-2"), GATEWAY_WORKERS=2)

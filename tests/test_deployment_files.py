@@ -337,3 +337,15 @@ def test_each_services_models_and_migrations_agree(unit):
         command.check(migrations.alembic_config(service_dir, url))  # raises on any difference
     finally:
         drop_database(name)
+
+
+def test_the_test_harness_imports_no_part_of_the_system():
+    """mentornet_testing starts the system as processes and is handed the RPC
+    client it should use: it imports neither the gateway nor a service."""
+    parts = ("gateway", "identity", "profiles", "mentoring", "notifications")
+    code = (
+        "import sys, mentornet_testing; "
+        f"found = [m for m in sys.modules if m.split('.')[0] in {parts!r}]; "
+        "assert not found, found"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import requests
 
+from gateway.rpc import RpcClient
 from mentornet_testing import WIDE_CLIENT_LIMITS, SeverableProxy, Stack, wait_until
 from tests.support import Member
 
@@ -54,6 +55,7 @@ def gateways(logs_dir, mailbox):
     proxy = SeverableProxy()
     stack = Stack(
         logs_dir,
+        rpc_client=RpcClient,
         smtp_port=mailbox.port,
         RPC_CALLS_HEADER=1,
         PAGE_COOKIES_SECURE=0,
@@ -246,6 +248,7 @@ def short_sessions(logs_dir, mailbox):
     its cache for up to a minute and reports activity every second."""
     stack = Stack(
         logs_dir,
+        rpc_client=RpcClient,
         smtp_port=mailbox.port,
         RPC_CALLS_HEADER=1,
         SESSION_CACHE_SECONDS=60,

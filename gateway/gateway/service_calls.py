@@ -51,12 +51,6 @@ def call_parallel(calls):
     _count(len(calls))
     started = time.perf_counter()
     try:
-        return rpc_client().parallel(
-            {
-                name: (service, method, (), kwargs)
-                for name, (service, method, kwargs) in calls.items()
-            },
-            context=context(),
-        )
+        return rpc_client().parallel(calls, context=context())
     finally:
         _waited(started)

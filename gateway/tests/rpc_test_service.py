@@ -1,5 +1,5 @@
-"""Tiny nameko service used by test_rpc_client.py (run in a subprocess with
-``nameko run --config <yaml> rpc_test_service:RpcTestService``)."""
+"""A tiny nameko service for test_rpc_client.py, run in a subprocess by
+conftest.py (``nameko run --config <yaml> rpc_test_service:RpcTestService``)."""
 
 import os
 import time
@@ -33,17 +33,13 @@ class RpcTestService:
         return value
 
     @rpc
-    def echo_args(self, *args, **kwargs):
-        return {"args": list(args), "kwargs": kwargs}
-
-    @rpc
     def sleep(self, seconds, value=None):
         time.sleep(seconds)
         return seconds if value is None else value
 
     @rpc
-    def fail(self, *args):
-        raise CustomError(*args)
+    def fail(self, reason, count=None):
+        raise CustomError(reason, count)
 
     @rpc
     def context(self):

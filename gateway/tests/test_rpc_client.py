@@ -1,5 +1,5 @@
 """Tests of gateway.rpc.RpcClient against a real RabbitMQ and a real nameko
-service running in a subprocess (see rpc_fixtures.py)."""
+service running in a subprocess (conftest.py)."""
 
 import datetime
 import decimal
@@ -15,30 +15,22 @@ import uuid
 import pika
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rpc_fixtures import (  # noqa: E402,F401  (fixtures are used by name)
-    queue_info,
-    rabbitmqctl,
-    rpc_client,
-    rpc_service,
-    rpc_vhost,
-    running_service,
-)
-
-from gateway.rpc import (  # noqa: E402
+import gateway.rpc as rpc_module
+from gateway.rpc import (
     RemoteError,
     RpcClient,
     RpcError,
     ServiceTimeout,
     ServiceUnavailable,
 )
+from mentornet_testing import queue_info, rabbitmqctl
 
 SERVICE = "rpc_test"
 
 
 def test_module_does_not_import_eventlet_or_nameko():
     code = (
-        f"import sys; sys.path.insert(0, {os.path.dirname(os.path.dirname(os.path.abspath(__file__)))!r}); import gateway.rpc; "
+        "import sys; import gateway.rpc; "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('eventlet', 'nameko')]; "
         "assert not bad, bad"
     )
@@ -52,30 +44,27 @@ def test_result(running_service, rpc_client):
     assert rpc_client.call(SERVICE, "ping") == "pong"
 
 
-def test_args_kwargs_round_trip(running_service, rpc_client):
+def test_kwargs_round_trip(running_service, rpc_client):
     value = {"a": [1, 2.5, None, True], "b": {"nested": "é✓"}}
-    assert rpc_client.call(SERVICE, "echo", [value]) == value
+    assert rpc_client.call(SERVICE, "echo", {"value": value}) == value
     assert rpc_client.call(SERVICE, "echo", kwargs={"value": value}) == value
-    assert rpc_client.call(SERVICE, "echo_args", (1, "two"), {"three": 3}) == {
-        "args": [1, "two"],
-        "kwargs": {"three": 3},
-    }
 
 
 def test_kombu_json_types_round_trip(running_service, rpc_client):
-    # nameko (kombu 5) wraps these types in {"__type__", "__value__"}
+    # kombu's JSON (nameko's, and now the client's) wraps these types in
+    # {"__type__", "__value__"}: both ends see the native types.
     value = {
         "when": datetime.datetime(2024, 5, 1, 12, 30, 15, 123),
         "day": datetime.date(2024, 5, 1),
         "amount": decimal.Decimal("12.34"),
         "id": uuid.UUID("12345678123456781234567812345678"),
     }
-    assert rpc_client.call(SERVICE, "echo", [value]) == value
+    assert rpc_client.call(SERVICE, "echo", {"value": value}) == value
 
 
 def test_remote_exception(running_service, rpc_client):
     with pytest.raises(RemoteError) as info:
-        rpc_client.call(SERVICE, "fail", ["boom", 3])
+        rpc_client.call(SERVICE, "fail", {"reason": "boom", "count": 3})
     err = info.value
     assert isinstance(err, RpcError)
     assert err.exc_type == "CustomError"
@@ -117,7 +106,7 @@ def test_many_threads_get_their_own_replies(running_service, rpc_vhost):
             barrier.wait(30)
             for i in range(n_calls):
                 expected = f"{tid}-{i}-{uuid.uuid4().hex}"
-                got = client.call(SERVICE, "echo", [expected])
+                got = client.call(SERVICE, "echo", {"value": expected})
                 (ok if got == expected else wrong).append((expected, got))
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(repr(exc))
@@ -141,13 +130,15 @@ def test_many_threads_get_their_own_replies(running_service, rpc_vhost):
 def test_timeout_then_late_reply_is_discarded(running_service, rpc_client):
     start = time.monotonic()
     with pytest.raises(ServiceTimeout) as info:
-        rpc_client.call(SERVICE, "sleep", [1.0, "late"], timeout=0.5)
+        rpc_client.call(SERVICE, "sleep", {"seconds": 1.0, "value": "late"}, timeout=0.5)
     elapsed = time.monotonic() - start
     assert 0.45 <= elapsed < 0.9
     assert (info.value.service, info.value.method, info.value.timeout) == (SERVICE, "sleep", 0.5)
     # the late "late" reply arrives (~0.5 s from now) while this call waits
-    assert rpc_client.call(SERVICE, "sleep", [0.8, "fresh"], timeout=3) == "fresh"
-    assert rpc_client.call(SERVICE, "echo", ["next"]) == "next"
+    assert (
+        rpc_client.call(SERVICE, "sleep", {"seconds": 0.8, "value": "fresh"}, timeout=3) == "fresh"
+    )
+    assert rpc_client.call(SERVICE, "echo", {"value": "next"}) == "next"
 
 
 def test_expired_request_never_runs(rpc_service, rpc_client, rpc_vhost, tmp_path):
@@ -156,7 +147,7 @@ def test_expired_request_never_runs(rpc_service, rpc_client, rpc_vhost, tmp_path
     rpc_service.stop()
 
     with pytest.raises(ServiceUnavailable):
-        rpc_client.call(SERVICE, "mark", [str(expired_marker)], timeout=0.5)
+        rpc_client.call(SERVICE, "mark", {"path": str(expired_marker)}, timeout=0.5)
 
     # control: the same request without an expiration *does* run later
     conn = pika.BlockingConnection(pika.URLParameters(rpc_vhost))
@@ -164,7 +155,7 @@ def test_expired_request_never_runs(rpc_service, rpc_client, rpc_vhost, tmp_path
         conn.channel().basic_publish(
             "nameko-rpc",
             SERVICE + ".mark",
-            json.dumps({"args": [str(control_marker)], "kwargs": {}}),
+            json.dumps({"args": [], "kwargs": {"path": str(control_marker)}}),
             pika.BasicProperties(
                 content_type="application/json", reply_to="nobody", correlation_id="control"
             ),
@@ -215,7 +206,7 @@ def test_service_dying_mid_call_is_unavailable(rpc_service, rpc_client):
     start = time.monotonic()
     try:
         with pytest.raises(ServiceUnavailable):
-            rpc_client.call(SERVICE, "sleep", [3.0], timeout=4.0)
+            rpc_client.call(SERVICE, "sleep", {"seconds": 3.0}, timeout=4.0)
     finally:
         killer.join()
     # first consumer check (0.25 s) sees the consumer; a re-check 1 s later
@@ -237,8 +228,8 @@ def test_broker_unreachable_is_unavailable_fast():
 
 
 def test_parallel_costs_the_slowest_call(running_service, rpc_client):
-    calls = {"c%d" % i: (SERVICE, "sleep", [0.3, i], {}) for i in range(4)}
-    rpc_client.parallel({"warm": (SERVICE, "ping", [], {})})  # pool connections
+    calls = {"c%d" % i: (SERVICE, "sleep", {"seconds": 0.3, "value": i}) for i in range(4)}
+    rpc_client.parallel({"warm": (SERVICE, "ping", {})})  # pool connections
     start = time.monotonic()
     results = rpc_client.parallel(calls)
     elapsed = time.monotonic() - start
@@ -249,19 +240,17 @@ def test_parallel_costs_the_slowest_call(running_service, rpc_client):
 def test_parallel_returns_exceptions(running_service, rpc_client):
     results = rpc_client.parallel(
         {
-            "ok": (SERVICE, "echo", ["x"], None),
-            "kwargs": (SERVICE, "echo", (), {"value": "y"}),
-            "short": (SERVICE, "echo", ["z"]),
-            "failed": (SERVICE, "fail", ["nope"], {}),
-            "missing": ("never_started", "ping", [], {}),
-            "slow": (SERVICE, "sleep", [2.0], {}),
+            "ok": (SERVICE, "echo", {"value": "x"}),
+            "none": (SERVICE, "ping", None),
+            "failed": (SERVICE, "fail", {"reason": "nope"}),
+            "missing": ("never_started", "ping", {}),
+            "slow": (SERVICE, "sleep", {"seconds": 2.0}),
         },
         timeout=0.6,
         context={"correlation_id": "page-1"},
     )
     assert results["ok"] == "x"
-    assert results["kwargs"] == "y"
-    assert results["short"] == "z"
+    assert results["none"] == "pong"
     assert isinstance(results["failed"], RemoteError)
     assert results["failed"].exc_type == "CustomError"
     assert isinstance(results["missing"], ServiceUnavailable)
@@ -272,15 +261,15 @@ def test_parallel_returns_exceptions(running_service, rpc_client):
 
 
 def test_reconnect_after_connection_closed_underneath(running_service, rpc_client):
-    assert rpc_client.call(SERVICE, "echo", [1]) == 1
-    rpc_client._local.st.connection.close()  # simulate a dropped connection
-    assert rpc_client.call(SERVICE, "echo", [2]) == 2
+    assert rpc_client.call(SERVICE, "echo", {"value": 1}) == 1
+    rpc_client._local.line.connection.close()  # simulate a dropped connection
+    assert rpc_client.call(SERVICE, "echo", {"value": 2}) == 2
 
 
 def _gateway_connection_pids(vhost):
     """Broker pids of this vhost's open gateway-rpc connections."""
     out = rabbitmqctl(
-        "list_connections", "-q", "--no-table-headers", "pid", "vhost", "state", "client_properties"
+        "list_connections", "--no-table-headers", "pid", "vhost", "state", "client_properties"
     ).stdout
     pids = []
     for line in out.splitlines():
@@ -299,11 +288,9 @@ def _gateway_connection_pids(vhost):
 def test_reconnect_after_broker_closes_connection(
     running_service, rpc_client, rpc_vhost, monkeypatch, caplog, detected_by
 ):
-    import gateway.rpc as rpc_mod
-
-    monkeypatch.setattr(rpc_mod, "_IDLE_POLL_AFTER", 0.0 if detected_by == "idle-poll" else 1e9)
+    monkeypatch.setattr(rpc_module, "_IDLE_POLL_AFTER", 0.0 if detected_by == "idle-poll" else 1e9)
     vhost = rpc_vhost.rsplit("/", 1)[1]
-    assert rpc_client.call(SERVICE, "echo", [1]) == 1
+    assert rpc_client.call(SERVICE, "echo", {"value": 1}) == 1
     pids = _gateway_connection_pids(vhost)
     assert pids
     for pid in pids:
@@ -313,8 +300,8 @@ def test_reconnect_after_broker_closes_connection(
         time.sleep(0.1)
     # the close frame is waiting on our socket; the next call must succeed
     with caplog.at_level("INFO", logger="gateway.rpc"):
-        assert rpc_client.call(SERVICE, "echo", [2]) == 2
-    assert rpc_client.call(SERVICE, "echo", [3]) == 3
+        assert rpc_client.call(SERVICE, "echo", {"value": 2}) == 2
+    assert rpc_client.call(SERVICE, "echo", {"value": 3}) == 3
     messages = " ".join(r.getMessage() for r in caplog.records)
     if detected_by == "publish":
         assert "retrying on a new connection" in messages
@@ -327,19 +314,19 @@ def test_connection_lost_while_waiting_is_unavailable_and_not_resent(
 ):
     marker = tmp_path / "ran"
     assert rpc_client.call(SERVICE, "ping") == "pong"
-    sock = rpc_client._local.st.connection._impl._transport._sock
+    sock = rpc_client._local.line.connection._impl._transport._sock
     cutter = threading.Timer(0.3, sock.shutdown, args=(socket.SHUT_RDWR,))
     cutter.start()
     start = time.monotonic()
     try:
         with pytest.raises(ServiceUnavailable):
-            rpc_client.call(SERVICE, "mark", [str(marker), 1.0], timeout=5)
+            rpc_client.call(SERVICE, "mark", {"path": str(marker), "delay": 1.0}, timeout=5)
     finally:
         cutter.join()
     assert time.monotonic() - start < 0.9
     time.sleep(1.5)  # the delivered request completes on the service...
     assert marker.read_text().count("ran") == 1  # ...exactly once
-    assert rpc_client.call(SERVICE, "echo", ["after"]) == "after"
+    assert rpc_client.call(SERVICE, "echo", {"value": "after"}) == "after"
 
 
 def test_recovers_after_all_vhost_connections_closed(running_service, rpc_client, rpc_vhost):
@@ -347,13 +334,13 @@ def test_recovers_after_all_vhost_connections_closed(running_service, rpc_client
     only with ServiceUnavailable, never hang, and recover once nameko has
     reconnected."""
     vhost = rpc_vhost.rsplit("/", 1)[1]
-    assert rpc_client.call(SERVICE, "echo", [1]) == 1
+    assert rpc_client.call(SERVICE, "echo", {"value": 1}) == 1
     rabbitmqctl("close_all_connections", "-p", vhost, "test")
     deadline = time.monotonic() + 30
     while True:
         start = time.monotonic()
         try:
-            assert rpc_client.call(SERVICE, "echo", [2], timeout=2) == 2
+            assert rpc_client.call(SERVICE, "echo", {"value": 2}, timeout=2) == 2
             break
         except ServiceUnavailable:
             assert time.monotonic() - start < 2.5
@@ -365,17 +352,15 @@ def test_recovers_after_all_vhost_connections_closed(running_service, rpc_client
 def test_idle_connection_is_polled_before_publishing(
     running_service, rpc_client, monkeypatch, caplog
 ):
-    import gateway.rpc as rpc_mod
-
-    assert rpc_client.call(SERVICE, "echo", [1]) == 1
-    st = rpc_client._local.st
-    old_connection = st.connection
+    assert rpc_client.call(SERVICE, "echo", {"value": 1}) == 1
+    line = rpc_client._local.line
+    old_connection = line.connection
     # pretend the thread was idle for long and its TCP connection died
-    monkeypatch.setattr(rpc_mod, "_IDLE_POLL_AFTER", 0.0)
+    monkeypatch.setattr(rpc_module, "_IDLE_POLL_AFTER", 0.0)
     old_connection._impl._transport._sock.shutdown(socket.SHUT_RDWR)
     with caplog.at_level("INFO", logger="gateway.rpc"):
-        assert rpc_client.call(SERVICE, "echo", [2]) == 2
-    assert st.connection is not old_connection
+        assert rpc_client.call(SERVICE, "echo", {"value": 2}) == 2
+    assert line.connection is not old_connection
     messages = [r.getMessage() for r in caplog.records]
     assert any("idle AMQP connection was lost" in m for m in messages)
     assert not any("retrying on a new connection" in m for m in messages)
@@ -383,24 +368,26 @@ def test_idle_connection_is_polled_before_publishing(
 
 def test_close_then_reuse(running_service, rpc_vhost):
     client = RpcClient(rpc_vhost)
-    assert client.call(SERVICE, "echo", [1]) == 1
-    client.parallel({"a": (SERVICE, "echo", [2], {})})
+    assert client.call(SERVICE, "echo", {"value": 1}) == 1
+    client.parallel({"a": (SERVICE, "echo", {"value": 2})})
     client.close()
-    assert client.call(SERVICE, "echo", [3]) == 3
+    assert client.call(SERVICE, "echo", {"value": 3}) == 3
     client.close()
 
 
 @pytest.mark.filterwarnings("ignore:Using fork")
 def test_rebuilds_after_fork(running_service, rpc_client):
-    assert rpc_client.call(SERVICE, "echo", ["parent"]) == "parent"
+    assert rpc_client.call(SERVICE, "echo", {"value": "parent"}) == "parent"
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:  # child: must not reuse the parent's socket
         code = 1
         try:
             os.close(r)
-            ok = rpc_client.call(SERVICE, "echo", ["child"]) == "child"
-            ok = ok and rpc_client.parallel({"x": (SERVICE, "echo", ["pool"], {})}) == {"x": "pool"}
+            ok = rpc_client.call(SERVICE, "echo", {"value": "child"}) == "child"
+            ok = ok and rpc_client.parallel({"x": (SERVICE, "echo", {"value": "pool"})}) == {
+                "x": "pool"
+            }
             os.write(w, b"ok" if ok else b"bad")
             code = 0
         finally:
@@ -411,35 +398,31 @@ def test_rebuilds_after_fork(running_service, rpc_client):
     os.close(r)
     assert status == 0
     # and the parent's connection is untouched
-    assert rpc_client.call(SERVICE, "echo", ["parent2"]) == "parent2"
+    assert rpc_client.call(SERVICE, "echo", {"value": "parent2"}) == "parent2"
 
 
 # ---------------------------------------------------------------- modes / edges
 
 
-@pytest.mark.parametrize("use_confirms", [False, True])
-def test_confirm_modes(running_service, rpc_vhost, use_confirms):
+def test_an_unroutable_request_leaves_the_connection_usable(running_service, rpc_vhost):
     client = RpcClient(rpc_vhost, timeout=5)
-    client.use_confirms = use_confirms
     try:
-        assert client.call(SERVICE, "echo", ["x"]) == "x"
+        assert client.call(SERVICE, "echo", {"value": "x"}) == "x"
         start = time.monotonic()
         with pytest.raises(ServiceUnavailable):
             client.call("never_started", "ping")
         assert time.monotonic() - start < 0.5
         # the connection is still fine after an unroutable request
-        assert client.call(SERVICE, "echo", ["y"]) == "y"
-        client._local.st.connection.close()
-        assert client.call(SERVICE, "echo", ["z"]) == "z"
+        assert client.call(SERVICE, "echo", {"value": "y"}) == "y"
+        client._local.line.connection.close()
+        assert client.call(SERVICE, "echo", {"value": "z"}) == "z"
     finally:
         client.close()
 
 
-@pytest.mark.parametrize("use_confirms", [False, True])
-def test_exchange_deleted_underneath(rpc_vhost, use_confirms):
+def test_exchange_deleted_underneath(rpc_vhost):
     exchange = "gw-test-" + uuid.uuid4().hex[:6]
     client = RpcClient(rpc_vhost, timeout=5, exchange=exchange)
-    client.use_confirms = use_confirms
     try:
         with pytest.raises(ServiceUnavailable):
             client.call("nobody", "ping")  # connects, declares the exchange
@@ -476,12 +459,12 @@ def test_idle_connection_past_heartbeat_is_rebuilt(running_service, rpc_vhost, c
     broker drops its connection after ~2 s. The next call must just work."""
     client = RpcClient(rpc_vhost + "?heartbeat=1", timeout=5)
     try:
-        assert client.call(SERVICE, "echo", [1]) == 1
-        old = client._local.st.connection
+        assert client.call(SERVICE, "echo", {"value": 1}) == 1
+        old = client._local.line.connection
         time.sleep(3.5)
         with caplog.at_level("INFO", logger="gateway.rpc"):
-            assert client.call(SERVICE, "echo", [2]) == 2
-        assert client._local.st.connection is not old
+            assert client.call(SERVICE, "echo", {"value": 2}) == 2
+        assert client._local.line.connection is not old
         assert "idle AMQP connection was lost" in caplog.text
     finally:
         client.close()
@@ -499,16 +482,16 @@ def test_connections_of_exited_threads_are_closed(running_service, rpc_vhost):
         states = []
 
         def one_call():
-            assert client.call(SERVICE, "echo", [1]) == 1
-            states.append(client._local.st)
+            assert client.call(SERVICE, "echo", {"value": 1}) == 1
+            states.append(client._local.line)
 
         for _ in range(3):
             t = threading.Thread(target=one_call)
             t.start()
             t.join()
-        assert client.call(SERVICE, "echo", [2]) == 2  # this thread's first call
+        assert client.call(SERVICE, "echo", {"value": 2}) == 2  # this thread's first call
         assert len(states) == 3
         assert all(s.connection is None for s in states)  # swept and closed
-        assert len(client._states) == 1
+        assert len(client._lines) == 1
     finally:
         client.close()

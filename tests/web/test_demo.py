@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from conftest import ADMIN_TOKEN, registration
 from demo import loader
+from gateway.rpc import RpcClient
 from mentornet_testing import ROOT, WIDE_CLIENT_LIMITS, Stack, free_port, wait_until
 
 PASSWORD = loader.data("personas.yaml")["password"]
@@ -25,7 +26,11 @@ MEMBERS = 40
 def demo_network(logs_dir, mailbox):
     """A fresh network of its own (empty databases), with the demo loaded into it."""
     stack = Stack(
-        logs_dir, smtp_port=mailbox.port, ADMIN_API_TOKEN=ADMIN_TOKEN, **WIDE_CLIENT_LIMITS
+        logs_dir,
+        rpc_client=RpcClient,
+        smtp_port=mailbox.port,
+        ADMIN_API_TOKEN=ADMIN_TOKEN,
+        **WIDE_CLIENT_LIMITS,
     )
     try:
         start_all(stack)

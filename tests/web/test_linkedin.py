@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from conftest import registration
 from devtools.fake_linkedin import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, ServerThread
+from gateway.rpc import RpcClient
 from mentornet_testing import WIDE_CLIENT_LIMITS, Stack, wait_until
 from tests.support import Member, link_token
 from tests.web.browser import assert_accessible
@@ -30,6 +31,7 @@ def fake_linkedin():
 def linkedin_system(logs_dir, mailbox, fake_linkedin):
     stack = Stack(
         logs_dir,
+        rpc_client=RpcClient,
         smtp_port=mailbox.port,
         LINKEDIN_CLIENT_ID=DEFAULT_CLIENT_ID,
         LINKEDIN_CLIENT_SECRET=DEFAULT_CLIENT_SECRET,

@@ -38,18 +38,38 @@ def unique_name(prefix):
 
 
 # -- RabbitMQ ------------------------------------------------------------
-def create_vhost(name):
-    subprocess.run(["rabbitmqctl", "-q", "add_vhost", name], check=True, capture_output=True)
-    subprocess.run(
-        ["rabbitmqctl", "-q", "set_permissions", "-p", name, "guest", ".*", ".*", ".*"],
-        check=True,
-        capture_output=True,
+def rabbitmqctl(*args, check=True):
+    """The local broker's rabbitmqctl (no management plugin needed)."""
+    return subprocess.run(
+        ["rabbitmqctl", "-q", *args], check=check, capture_output=True, text=True, timeout=60
     )
+
+
+def create_vhost(name):
+    rabbitmqctl("add_vhost", name)
+    rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
     return f"amqp://guest:guest@{RABBIT_HOST}/{name}"
 
 
 def delete_vhost(name):
-    subprocess.run(["rabbitmqctl", "-q", "delete_vhost", name], capture_output=True)
+    rabbitmqctl("delete_vhost", name, check=False)
+
+
+def queue_info(amqp_uri, queue):
+    """(messages, consumers) of ``queue``, or None when there is no such queue."""
+    import pika
+
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+    try:
+        declared = connection.channel().queue_declare(queue, passive=True).method
+        return declared.message_count, declared.consumer_count
+    except pika.exceptions.ChannelClosedByBroker as exc:
+        if exc.reply_code == 404:
+            return None
+        raise
+    finally:
+        if connection.is_open:
+            connection.close()
 
 
 # -- PostgreSQL ----------------------------------------------------------
@@ -108,9 +128,14 @@ def wait_until(predicate, timeout=20.0, interval=0.05, message="condition"):
 class Stack:
     """One isolated Mentor Network: its own vhost, four databases, and the
     services (and gateway) it is asked to start, each a real process started
-    with scripts/start-service or scripts/start-gateway."""
+    with scripts/start-service or scripts/start-gateway.
 
-    def __init__(self, log_dir, smtp_port=None, **settings):
+    ``rpc_client`` makes the client that calls the services (``rpc``, and the
+    wait for a service to answer), given the stack's AMQP URI: the gateway's
+    ``RpcClient``, passed in by the caller, so that the harness depends on no
+    part of the system it tests."""
+
+    def __init__(self, log_dir, smtp_port=None, rpc_client=None, **settings):
         self.id = uuid.uuid4().hex[:8]
         self.vhost = f"mentornet-test-{self.id}"
         self.log_dir = log_dir
@@ -145,6 +170,7 @@ class Stack:
         self.env["PUBLIC_BASE_URL"] = self.gateway_url
         self.env.update({k: str(v) for k, v in settings.items()})
         self.gateway_urls = {"gateway": self.gateway_url}  # more gateways ("gateway-2") too
+        self._rpc_client = rpc_client
         self._rpc = None
 
     # processes
@@ -216,9 +242,9 @@ class Stack:
     @property
     def rpc(self):
         if self._rpc is None:
-            from gateway.rpc import RpcClient  # the real client speaks nameko's protocol
-
-            self._rpc = RpcClient(self.amqp_uri, timeout=5)
+            if self._rpc_client is None:
+                raise RuntimeError("this stack was made without an rpc_client")
+            self._rpc = self._rpc_client(self.amqp_uri, timeout=5)
         return self._rpc
 
     # databases
