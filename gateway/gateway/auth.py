@@ -18,16 +18,27 @@ What keeps the cache true:
   arrives; ``account_language_changed`` likewise drops the member's cached
   language.  A logout or password change made through this process also
   forgets locally at once, before the event comes back.
-- **Broker trouble.** While that connection is down (or not yet up) the
-  process forgets everything it holds and trusts nothing: every request is
-  checked with identity, as before, until the queue is bound again.  A check
-  that overlaps an ending (or a reconnection) is not trusted: answers are
-  stored as trusted only if no event arrived and the connection did not change
-  while identity was being asked (``epoch``).  Nor does the cache answer while
-  anything from the broker waits to be handled (bytes unread in the socket, an
-  end of stream not yet seen by the listener, frames read but not yet
-  dispatched): an ending or a lost connection that has reached this process
-  counts from that moment, not from when the listener thread gets the GIL.
+- **Broker trouble.**  The cache answers only while the listener is known to
+  be connected *and consuming*: every ``PING_SECONDS`` (0.25) it sends a ping
+  through the broker to its own queue, and a ping coming back proves that
+  every ending routed to the queue before it was sent has been handled (a
+  queue is first in, first out).  An answer from the cache needs a ping back
+  that was sent at most ``FRESH_SECONDS`` (1) ago, on the connection the entry
+  was stored under (``generation``).  So a link that dies silently (a network
+  partition, a frozen broker: no end of stream, heartbeats not yet missed)
+  stops the cache within a second, and one that closes stops it at once: an
+  ending is honoured by every process at most a second after it reached the
+  broker, whatever happens to the link.
+  While the connection is down (or not yet up, or bound but not yet pinged
+  back) the process forgets everything it holds and trusts nothing: every
+  request is checked with identity, as before.  A check that overlaps an
+  ending (or a reconnection) is not trusted: answers are stored as trusted
+  only if no event arrived and the connection did not change while identity
+  was being asked (``epoch``).  Nor does the cache answer while anything from
+  the broker waits to be handled (bytes unread in the socket, an end of
+  stream not yet seen by the listener, frames read but not yet dispatched):
+  an ending or a lost connection that has reached this process counts from
+  that moment, not from when the listener thread gets the GIL.
 - **The idle clock.** Requests answered from the cache are activity identity
   does not see; each process reports it in batches (``record_activity``, every
   ``SESSION_ACTIVITY_REPORT_SECONDS``: at most once a minute per session), so
@@ -59,6 +70,9 @@ from mentornet_contracts.events import GATEWAY_EVENT_QUEUES
 log = logging.getLogger(__name__)
 
 SESSIONS_KEPT = 10_000
+PING_SECONDS = 0.25  # how often the listener proves its queue is consumed
+FRESH_SECONDS = 1.0  # the cache answers only if a ping sent at most this long ago came back
+RECONNECT_SECONDS = 10.0  # no ping back for this long on an open connection: connect again
 HINT_SECONDS = 600  # an untrusted entry is dropped after this: a hint, not a credential
 MEMBER_FIELDS = ("user_id", "username", "language")
 
@@ -86,10 +100,11 @@ def digest(token):
 
 
 class _Entry:
-    __slots__ = ("member", "trusted_until", "stored_at")
+    __slots__ = ("member", "trusted_until", "stored_at", "generation")
 
-    def __init__(self, member, trusted_until, stored_at):
+    def __init__(self, member, trusted_until, stored_at, generation):
         self.member, self.trusted_until, self.stored_at = member, trusted_until, stored_at
+        self.generation = generation  # the listener's connection it was stored under
 
 
 class SessionCache:
@@ -99,16 +114,25 @@ class SessionCache:
     the cache; the benchmark's old path)."""
 
     def __init__(
-        self, trust_seconds=60.0, report_seconds=60.0, size=SESSIONS_KEPT, clock=time.monotonic
+        self,
+        trust_seconds=60.0,
+        report_seconds=60.0,
+        size=SESSIONS_KEPT,
+        clock=time.monotonic,
+        fresh_seconds=FRESH_SECONDS,
     ):
         self.trust_seconds, self.report_seconds = trust_seconds, report_seconds
-        self.size, self.clock = size, clock
+        self.size, self.clock, self.fresh_seconds = size, clock, fresh_seconds
         self._entries = OrderedDict()  # digest -> _Entry
         self._by_member = {}  # user_id -> {digest}
         self._activity = {}  # digest -> clock() of its last request not yet reported
         self._lock = threading.Lock()
         self.listening = False  # our queue is bound to identity's endings
         self.epoch = 0  # bumped by every ending heard and every (dis)connection
+        self.generation = 0  # bumped by every (dis)connection of the listener
+        # clock() as of which every ending routed to our queue has been handled:
+        # when the last ping that came back was sent (None: none yet on this connection)
+        self.handled_as_of = None
         self.quiet = lambda: False  # nothing from the broker waits to be handled (SessionEvents)
 
     # -- asking --------------------------------------------------------------
@@ -120,7 +144,14 @@ class SessionCache:
             return None
         with self._lock:
             entry = self._entries.get(key)
-            if entry is None or not self.listening or now >= entry.trusted_until:
+            if (
+                entry is None
+                or not self.listening
+                or entry.generation != self.generation
+                or self.handled_as_of is None
+                or now - self.handled_as_of > self.fresh_seconds
+                or now >= entry.trusted_until
+            ):
                 return None
             self._activity[key] = now
             return dict(entry.member)
@@ -161,7 +192,7 @@ class SessionCache:
             old = self._entries.pop(key, None)
             if old is not None:
                 self._unindex(key, old)
-            self._entries[key] = _Entry(member, trusted_until, now)
+            self._entries[key] = _Entry(member, trusted_until, now, self.generation)
             self._by_member.setdefault(member["user_id"], set()).add(key)
             # identity has just seen this session: nothing of it is left to report
             self._activity.pop(key, None)
@@ -194,13 +225,25 @@ class SessionCache:
 
     def set_listening(self, listening):
         """Our queue is bound (True) or the connection is gone (False: everything
-        held is forgotten, since endings may be missed from now on)."""
+        held is forgotten, since endings may be missed from now on).  Either
+        way nothing is trusted until a ping comes back on this connection.
+        Returns the connection's generation (for ``handled``)."""
         with self._lock:
             self.epoch += 1
+            self.generation += 1
             self.listening = listening
+            self.handled_as_of = None
             if not listening:
                 self._entries.clear()
                 self._by_member.clear()
+            return self.generation
+
+    def handled(self, sent_at, generation):
+        """A ping sent at ``sent_at`` (``clock()``) on connection ``generation``
+        came back: every ending routed to our queue before it is handled."""
+        with self._lock:
+            if generation == self.generation and self.listening:
+                self.handled_as_of = max(self.handled_as_of or sent_at, sent_at)
 
     def __len__(self):
         return len(self._entries)
@@ -248,12 +291,15 @@ class SessionEvents(threading.Thread):
     changes): declared exclusive and auto-deleted, so it lives exactly as long
     as the connection; the cache trusts nothing while it is not bound."""
 
-    def __init__(self, amqp_uri, cache, heartbeat=5):
+    def __init__(self, amqp_uri, cache, heartbeat=5, ping_seconds=PING_SECONDS):
         super().__init__(name="session-events", daemon=True)
         self.amqp_uri, self.cache, self.heartbeat = amqp_uri, cache, heartbeat
+        self.ping_seconds = ping_seconds
         self.connection = self.socket = None
         self.reads = self.handled = 0
         self.backoff = 0.2
+        self.generation = None
+        self.pings = {}  # number -> clock() when sent, on this connection
         cache.quiet = self.quiet
 
     def quiet(self):
@@ -306,15 +352,39 @@ class SessionEvents(threading.Thread):
         channel.basic_consume(queue, self._on_event, auto_ack=True, exclusive=True)
         self.handled = self.reads
         self.socket = transport._sock._sock
-        self.cache.set_listening(True)
+        self.pings = {}
+        self.generation = self.cache.set_listening(True)
         log.info("session events: listening on %s", queue)
         self.backoff = 0.2  # bound again: the next loss retries soon
+        number, clock = 0, self.cache.clock
         while True:
-            # returns once what arrived is dispatched (or after a second of quiet)
-            self.connection.process_data_events(time_limit=1)
-            self.handled = self.reads
+            number += 1
+            self.pings[number] = clock()
+            # Through the default exchange to our own queue, behind any ending
+            # already in it: its return proves those were handled.
+            channel.basic_publish(
+                "", queue, b"", pika.BasicProperties(type="ping", message_id=str(number))
+            )
+            next_ping = clock() + self.ping_seconds
+            while True:
+                # returns once what arrived is dispatched (or at the next ping's time)
+                self.connection.process_data_events(time_limit=max(0.0, next_ping - clock()))
+                self.handled = self.reads
+                if clock() >= next_ping:
+                    break
+            oldest = min(self.pings.values(), default=None)
+            if oldest is not None and clock() - oldest > RECONNECT_SECONDS:
+                # The connection looks open but nothing comes back: start again.
+                raise ConnectionError(f"no ping back for {clock() - oldest:.1f}s")
 
-    def _on_event(self, _channel, _method, _properties, body):
+    def _on_event(self, _channel, _method, properties, body):
+        if properties.type == "ping":
+            sent_at = self.pings.pop(int(properties.message_id), None)
+            if sent_at is not None:
+                for number in [n for n in self.pings if n < int(properties.message_id)]:
+                    del self.pings[number]  # cannot come back after a later one
+                self.cache.handled(sent_at, self.generation)
+            return
         try:
             envelope = json.loads(body)
             data = envelope["data"]
@@ -325,7 +395,7 @@ class SessionEvents(threading.Thread):
         except Exception:  # a message we cannot read: trust nothing rather than guess
             log.exception("session events: unreadable event; forgetting every session")
             self.cache.set_listening(False)
-            self.cache.set_listening(True)
+            self.generation = self.cache.set_listening(True)
 
     def _close(self):
         self.socket = None
@@ -362,12 +432,8 @@ class ActivityReports(threading.Thread):
 
 
 def init_app(app):
-    # Off unless asked for: tests/test_session_cache.py's broker-outage test has
-    # seen an ended session trusted while the broker link was cut (README,
-    # "Sessions without an RPC per request"); until that race is found, a
-    # deployment opts in knowingly.
     app.config.setdefault(
-        "SESSION_CACHE_SECONDS", float(os.environ.get("SESSION_CACHE_SECONDS", "0"))
+        "SESSION_CACHE_SECONDS", float(os.environ.get("SESSION_CACHE_SECONDS", "60"))
     )
     app.config.setdefault(
         "SESSION_ACTIVITY_REPORT_SECONDS",

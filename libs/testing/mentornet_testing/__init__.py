@@ -6,7 +6,6 @@ Used by every service's tests and by the cross-service tests under tests/.
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ import uuid
 
 import psycopg2
 from psycopg2 import sql
+
+from mentornet_testing.proxy import SeverableProxy, free_port  # noqa: F401 (re-exported)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 SERVICES = ("identity", "profiles", "mentoring", "notifications")
@@ -105,12 +106,6 @@ def migrate(service, url):
     from mentornet_platform.migrations import upgrade
 
     upgrade(service, os.path.join(ROOT, "services", service), url)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until(predicate, timeout=20.0, interval=0.05, message="condition"):
@@ -314,85 +309,6 @@ class Mailbox:
 
     def stop(self):
         self.controller.stop()
-
-
-# -- a broker connection we can cut ----------------------------------------
-class SeverableProxy:
-    """A TCP proxy to RabbitMQ that a test can cut and restore, to make the
-    broker unreachable for one process only (the rest of the suite keeps it)."""
-
-    def __init__(self, upstream_port=5672, upstream_host="127.0.0.1"):
-        import threading
-
-        self.upstream = (upstream_host, upstream_port)
-        self.port = free_port()
-        self.lock = threading.Lock()
-        self.sockets = set()
-        self.listener = None
-        self.restore()
-
-    def restore(self):
-        import threading
-
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(64)
-        self.listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
-
-    def cut(self):
-        """Refuse new connections and drop the open ones."""
-        listener, self.listener = self.listener, None
-        if listener is not None:
-            try:
-                listener.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            listener.close()
-        with self.lock:
-            for sock in list(self.sockets):
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                sock.close()
-            self.sockets.clear()
-
-    def _accept(self, listener):
-        import threading
-
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return
-            try:
-                server = socket.create_connection(self.upstream, timeout=5)
-            except OSError:
-                client.close()
-                continue
-            server.settimeout(None)
-            with self.lock:
-                self.sockets.update((client, server))
-            for source, target in ((client, server), (server, client)):
-                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
-
-    def _pump(self, source, target):
-        try:
-            while True:
-                data = source.recv(65536)
-                if not data:
-                    break
-                target.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (source, target):
-                try:
-                    sock.close()
-                except OSError:
-                    pass
 
 
 # -- one service's own database, for its unit tests ---------------------------
