@@ -3,13 +3,16 @@ and the Dockerfiles run the same commands as `make run`, each service gets
 only its own database, and the database users really are kept out of each
 other's databases (checked on the local PostgreSQL)."""
 
+import http.server
 import json
 import os
 import re
 import runpy
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 import zipfile
 from urllib.parse import urlsplit
 
@@ -20,6 +23,11 @@ import yaml
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SERVICES = ("identity", "profiles", "mentoring", "notifications")
 UNITS = {**{name: f"services/{name}" for name in SERVICES}, "gateway": "gateway"}
+# One Dockerfile builds the four services' images (build argument SERVICE).
+DOCKERFILES = {
+    **{name: "services/Dockerfile" for name in SERVICES},
+    "gateway": "gateway/Dockerfile",
+}
 # The only ports published on the host, by compose service and container port.
 PUBLISHED = {"gateway": {"8000"}, "rabbitmq": {"15672"}, "mailpit": {"8025"}}
 ADMIN_DATABASE_URL = os.environ.get(
@@ -115,17 +123,27 @@ def test_compose_file_is_valid(tool):
 # -- (b) what docker-compose.yml runs ---------------------------------------------
 def test_containers_run_the_same_commands_as_make_run(compose, make_run_commands):
     assert set(make_run_commands) == set(UNITS)
-    for name, folder in UNITS.items():
+    for name in UNITS:
         service = compose[name]
         assert service["build"]["context"] == "."
-        assert service["build"]["dockerfile"] == f"{folder}/Dockerfile"
-        command = service.get("command") or dockerfile_command(f"{folder}/Dockerfile")
+        assert service["build"]["dockerfile"] == DOCKERFILES[name]
+        command = service.get("command") or dockerfile_command(DOCKERFILES[name])
         if isinstance(command, str):
             command = command.split()
-        assert command == make_run_commands[name], name
+        if name in SERVICES:
+            # The image's CMD starts $SERVICE, which the image keeps from its
+            # build argument: `scripts/start-service <name>`, as `make run` runs it.
+            assert service["build"]["args"] == {"SERVICE": name}
+            assert command == ["scripts/start-service"]
+            assert ("ENV", "SERVICE=${SERVICE}") in [
+                (instruction, args.split()[0])
+                for instruction, args in dockerfile_instructions(DOCKERFILES[name])
+            ]
+            assert 'service="${1:-$SERVICE}"' in read("scripts/start-service")
+            assert make_run_commands[name] == ["scripts/start-service", name]
+        else:
+            assert command == make_run_commands[name], name
     assert make_run_commands["gateway"] == ["scripts/start-gateway"]
-    for name in SERVICES:
-        assert make_run_commands[name] == ["scripts/start-service", name]
 
 
 def test_each_service_gets_only_its_own_database(compose):
@@ -172,7 +190,12 @@ def test_services_wait_for_healthy_infrastructure(compose):
         for infra in ("rabbitmq", "postgres"):
             assert depends_on[infra] == {"condition": "service_healthy"}, name
         assert service["restart"] == "unless-stopped"
-        assert service["healthcheck"]["test"][0] == "CMD"
+        assert service["healthcheck"]["test"] == [
+            "CMD",
+            "python",
+            "-m",
+            "mentornet_platform.healthcheck",
+        ]
         assert "AMQP_URI" in environment(service)
         assert urlsplit(interpolate(environment(service)["AMQP_URI"])).hostname == "rabbitmq"
     assert environment(compose["notifications"])["SMTP_HOST"] == "mailpit"
@@ -180,7 +203,7 @@ def test_services_wait_for_healthy_infrastructure(compose):
     gateway = compose["gateway"]
     for name in SERVICES:
         assert gateway["depends_on"][name] == {"condition": "service_healthy"}
-    assert "/healthz" in " ".join(gateway["healthcheck"]["test"])
+    assert gateway["healthcheck"]["test"] == ["CMD", "python", "-m", "gateway.healthcheck"]
     assert "rabbitmq-diagnostics" in compose["rabbitmq"]["healthcheck"]["test"]
     assert "pg_isready" in compose["postgres"]["healthcheck"]["test"]
 
@@ -197,10 +220,12 @@ def test_postgres_runs_create_databases_at_init(compose):
 
 
 # -- (c) the Dockerfiles ----------------------------------------------------------
-@pytest.mark.parametrize("unit", list(UNITS))
-def test_dockerfile_installs_its_own_requirements_first(unit):
-    folder = UNITS[unit]
-    instructions = dockerfile_instructions(f"{folder}/Dockerfile")
+@pytest.mark.parametrize(
+    "dockerfile,folder",
+    [("services/Dockerfile", "services/${SERVICE}"), ("gateway/Dockerfile", "gateway")],
+)
+def test_dockerfile_installs_its_own_requirements_first(dockerfile, folder):
+    instructions = dockerfile_instructions(dockerfile)
     lines = [f"{name.upper()} {args}" for name, args in instructions]
     assert lines[0] == "FROM python:3.11-slim"
     requirements = f"{folder}/requirements.txt"
@@ -212,6 +237,11 @@ def test_dockerfile_installs_its_own_requirements_first(unit):
     assert f"./{folder}" in no_deps and "./libs/contracts" in no_deps
     users = [args for name, args in instructions if name.upper() == "USER"]
     assert users and users[-1] not in ("root", "0"), "runs as a non-root user"
+    # The test harness (libs/testing) goes into no image: each copies the
+    # libraries it runs on by name, and the build context leaves it out.
+    copied = [args.split()[0] for name, args in instructions if name.upper() == "COPY"]
+    assert not [source for source in copied if source.rstrip("/") in ("libs", "libs/testing")]
+    assert "libs/testing" in read(".dockerignore").split()
 
 
 def test_dockerignore_keeps_local_state_out():
@@ -349,3 +379,74 @@ def test_the_test_harness_imports_no_part_of_the_system():
         "assert not found, found"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+# -- (e) the containers' health checks --------------------------------------------
+SERVICE_COMMAND = [
+    "python",
+    "-m",
+    "mentornet_platform.serve",
+    "run",
+    "--config",
+    "/app/services/identity/config.yaml",
+    "identity.service",
+]
+
+
+@pytest.fixture
+def fake_proc(tmp_path):
+    """A /proc whose PID 1 runs what a test writes, and whose network tables
+    are this machine's own."""
+    (tmp_path / "1").mkdir()
+    (tmp_path / "net").symlink_to("/proc/self/net")
+
+    def pid_1_runs(argv):
+        (tmp_path / "1" / "cmdline").write_bytes(b"\0".join(a.encode() for a in argv) + b"\0")
+        return str(tmp_path)
+
+    return pid_1_runs
+
+
+def test_a_service_is_healthy_once_its_nameko_process_holds_a_broker_connection(fake_proc):
+    from mentornet_platform.healthcheck import healthy
+
+    amqp_uri = "amqp://guest:guest@127.0.0.1:5672/"
+    with socket.create_connection(("127.0.0.1", 5672), timeout=5):
+        assert healthy("identity", amqp_uri, fake_proc(SERVICE_COMMAND))
+        # another service's process, or the start script still migrating
+        assert not healthy("profiles", amqp_uri, fake_proc(SERVICE_COMMAND))
+        assert not healthy(
+            "identity", amqp_uri, fake_proc(["/bin/sh", "scripts/start-service", "identity"])
+        )
+        # no connection to the broker's port
+        assert not healthy(
+            "identity", "amqp://guest:guest@127.0.0.1:1/", fake_proc(SERVICE_COMMAND)
+        )
+
+
+def test_the_gateways_health_check_asks_healthz(tmp_path):
+    class Healthz(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200 if self.path == "/healthz" else 404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Healthz)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def check(port):
+        return subprocess.run(
+            [sys.executable, "-m", "gateway.healthcheck"],
+            env=dict(os.environ, GATEWAY_PORT=str(port)),
+            timeout=60,
+        ).returncode
+
+    try:
+        assert check(server.server_address[1]) == 0
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert check(server.server_address[1]) == 1  # nothing listens any more

@@ -212,6 +212,9 @@ class Stack:
             wait_until(alive, timeout, 0.1, "the gateway to answer")
             return
 
+        if self._rpc_client is None:
+            raise RuntimeError("this stack was made without an rpc_client: it cannot ask")
+
         def healthy():
             process = self.processes[name]
             if process.poll() is not None:
