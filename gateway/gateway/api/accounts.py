@@ -1,7 +1,9 @@
 """Sign-up, usernames, login, the account itself and a forgotten password
 (step 4 of the guide and what follows from it)."""
 
-from flask import Blueprint, g, jsonify, request
+import base64
+
+from flask import Blueprint, Response, g, jsonify, request
 
 from gateway.auth import forget_sessions_of, login_required, session_cache
 from gateway.request_input import body_with, client_address, json_body, query_parameters
@@ -124,6 +126,32 @@ def delete_account():
     call("identity", "delete_account", user_id=g.member["user_id"], password=body["password"])
     forget_sessions_of(g.member["user_id"])
     return "", 204
+
+
+@blueprint.post("/me/data-exports")
+@login_required
+def request_data_export():
+    return jsonify(call("identity", "request_data_export", user_id=g.member["user_id"])), 202
+
+
+@blueprint.get("/me/data-exports")
+@login_required
+def data_export_status():
+    return jsonify(call("identity", "data_export_status", user_id=g.member["user_id"]))
+
+
+@blueprint.post("/me/data-exports/download")
+@login_required
+def download_data_export():
+    body = body_with(("token",), ("token",))
+    result = call(
+        "identity", "download_data_export", user_id=g.member["user_id"], token=body["token"]
+    )
+    return Response(
+        base64.b64decode(result["archive"]),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{result["filename"]}"'},
+    )
 
 
 @blueprint.post("/password-resets")

@@ -151,7 +151,28 @@ PATHS = {
         )
     },
     "/api/v1/me/account": {
-        "delete": _op("Delete the account", _ok("deleted", "204"), body="Password", secured=True)
+        "delete": _op(
+            "Delete the account: every session ends now and each service erases the member",
+            _ok("erasure started", "204"),
+            body="Password",
+            secured=True,
+        )
+    },
+    "/api/v1/me/data-exports": {
+        "post": _op(
+            "Ask for my data: the archive is assembled by the services and I am told",
+            _ok("the export (state pending)", "202"),
+            secured=True,
+        ),
+        "get": _op("My latest data export and its state", _ok("export or null"), secured=True),
+    },
+    "/api/v1/me/data-exports/download": {
+        "post": _op(
+            "Download the archive once with the link's token (a zip file)",
+            _ok("application/zip"),
+            body="DownloadToken",
+            secured=True,
+        )
     },
     "/api/v1/password-resets": {
         "post": _op("Ask for a reset link", _ok("accepted", "202"), body="ResetRequest")
@@ -657,6 +678,7 @@ DOCUMENT = {
                 "properties": {"language": {"type": "string", "enum": ["en", "nl"]}},
             },
             "ResetRequest": _body("login", required=("login",)),
+            "DownloadToken": _body("token", required=("token",)),
             "ResetVerify": _body("token", "security_answer", required=("token", "security_answer")),
             "ResetComplete": _body(
                 "reset_token",

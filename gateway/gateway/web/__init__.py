@@ -14,6 +14,7 @@ from flask_wtf.csrf import CSRFProtect
 from gateway.web import (
     accounts,
     dashboard,
+    data_rights,
     i18n,
     inbox,
     linkedin,
@@ -43,6 +44,7 @@ BLUEPRINTS = (
     inbox.blueprint,
     notifications.blueprint,
     settings.blueprint,
+    data_rights.blueprint,
     search.blueprint,
     linkedin.blueprint,
     photos.blueprint,

@@ -37,6 +37,9 @@ CODES = {
     "username_taken": _l("This username is already taken."),
     "email_taken": _l("An account with this e-mail address already exists."),
     "token_invalid": _l("This link is invalid, already used or expired."),
+    "download_link_invalid": _l(
+        "This download link has been used or has expired. Ask for a new archive."
+    ),
     "wrong_answer": _l("That answer is not correct."),
     "wrong_password": _l("Your password is not correct."),
     "record_not_matched": _l(

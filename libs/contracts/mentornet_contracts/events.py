@@ -221,6 +221,36 @@ class NotificationRecipientCreatedV1(PayloadSchema):
     created_at = fields.AwareDateTime(required=True)
 
 
+class MemberErasedV1(PayloadSchema):
+    """A service erased what it held about a member (the erasure saga's step)."""
+
+    user_id = fields.UUID(required=True)
+    erased_at = fields.AwareDateTime(required=True)
+
+
+class DataExportRequestedV1(PayloadSchema):
+    export_id = fields.UUID(required=True)
+    user_id = fields.UUID(required=True)
+    requested_at = fields.AwareDateTime(required=True)
+
+
+class DataExportPartV1(PayloadSchema):
+    """One service's part of a member's data export: JSON-ready data, files
+    (photos) as base64 under ``files``."""
+
+    export_id = fields.UUID(required=True)
+    user_id = fields.UUID(required=True)
+    part = fields.Dict(required=True)
+
+
+class DataExportReadyV1(PayloadSchema):
+    export_id = fields.UUID(required=True)
+    user_id = fields.UUID(required=True)
+    # The single-use link (the member must also be logged in to use it).
+    download_url = fields.Url(required=True, require_tld=False)
+    expires_at = fields.AwareDateTime(required=True)
+
+
 @dataclass(frozen=True)
 class EventContract:
     source: str
@@ -228,10 +258,18 @@ class EventContract:
     version: int
     schema: type
     description: str
-    # Payload fields that grant something (a single-use link): the publisher's
-    # outbox drops them once the broker has the event, and a mail made from
-    # them is not kept after sending.
+    # Payload fields that grant something (a single-use link), or that carry a
+    # member's data in transit (an export's part): the publisher's outbox drops
+    # them once the broker has the event, and a mail made from them is not
+    # kept after sending.
     secrets: tuple = ()
+
+
+# The services that hold personal data besides identity: each answers
+# identity's data_export_requested with its part and account_deleted with its
+# erasure (docs/architecture.md, "Members' data rights").  identity assembles
+# an archive, or forgets the account, once every one of them has answered.
+DATA_HOLDERS = ("profiles", "mentoring", "notifications")
 
 
 CONTRACTS = {
@@ -250,7 +288,23 @@ CONTRACTS = {
             "account_deleted",
             1,
             AccountDeletedV1,
-            "A member deleted their account: every service forgets them.",
+            "A member deleted their account (or an unfinished sign-up ran out of time): "
+            "the erasure saga starts; each service erases them and confirms.",
+        ),
+        EventContract(
+            "identity",
+            "data_export_requested",
+            1,
+            DataExportRequestedV1,
+            "A member asked for their data: each service sends its part of the archive.",
+        ),
+        EventContract(
+            "identity",
+            "data_export_ready",
+            1,
+            DataExportReadyV1,
+            "A member's archive is assembled; they are told, with a single-use link.",
+            secrets=("download_url",),
         ),
         EventContract(
             "identity",
@@ -393,6 +447,32 @@ CONTRACTS = {
             NotificationRecipientCreatedV1,
             "Notifications can reach the member (registration saga step).",
         ),
+        *[
+            EventContract(
+                source,
+                event_type,
+                1,
+                MemberErasedV1,
+                f"{source.capitalize()} erased what it held about a member (erasure saga step).",
+            )
+            for source, event_type in (
+                ("profiles", "profile_erased"),
+                ("mentoring", "mentoring_member_erased"),
+                ("notifications", "notification_recipient_erased"),
+            )
+        ],
+        # The part is the member's data: the outbox does not keep it once sent.
+        *[
+            EventContract(
+                source,
+                f"{source}_data_exported",
+                1,
+                DataExportPartV1,
+                f"{source.capitalize()}'s part of a member's data export.",
+                secrets=("part",),
+            )
+            for source in DATA_HOLDERS
+        ],
     ]
 }
 
@@ -469,6 +549,24 @@ SUBSCRIPTIONS = [
         "identity",
         "on_notification_recipient_created",
     ),
+    # Members' data rights: the export and erasure sagas.
+    *[
+        Subscription("identity", "data_export_requested", service, "on_data_export_requested")
+        for service in DATA_HOLDERS
+    ],
+    *[
+        Subscription(service, f"{service}_data_exported", "identity", f"on_{service}_data_exported")
+        for service in DATA_HOLDERS
+    ],
+    Subscription("profiles", "profile_erased", "identity", "on_profile_erased"),
+    Subscription("mentoring", "mentoring_member_erased", "identity", "on_mentoring_member_erased"),
+    Subscription(
+        "notifications",
+        "notification_recipient_erased",
+        "identity",
+        "on_notification_recipient_erased",
+    ),
+    Subscription("identity", "data_export_ready", "notifications", "on_data_export_ready"),
 ]
 
 

@@ -6,7 +6,7 @@ import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from identity import (
@@ -19,7 +19,14 @@ from identity import (
     tokens,
     usernames,
 )
-from identity.models import Account, Consent, LinkedInIdentity, RegistrationKey, Session
+from identity.models import (
+    Account,
+    AccountErasure,
+    Consent,
+    LinkedInIdentity,
+    RegistrationKey,
+    Session,
+)
 from identity.schemas import (
     AccountSchema,
     LanguageSchema,
@@ -307,7 +314,7 @@ def _account_by_login(session, login):
         .first()
     )
     if found is not None:
-        return found
+        return None if _being_erased(session, found.id) else found
     holders = (
         session.execute(
             select(Account)
@@ -319,7 +326,7 @@ def _account_by_login(session, login):
         .all()
     )
     if holders and (holders[0].email_confirmed_at is not None or len(holders) == 1):
-        return holders[0]
+        return None if _being_erased(session, holders[0].id) else holders[0]
     return None
 
 
@@ -561,16 +568,31 @@ def change_language(db, user_id, language):
 
 
 def delete_account(db, user_id, password):
-    """The member leaves: the account and its sessions go, and every service forgets them."""
+    """The member leaves, whether or not they finished signing up: their
+    sessions end at once and the erasure saga starts (erasure.py); the
+    account itself goes once every service has confirmed its part."""
     with db.transaction() as session:
         account = _account(session, user_id)
     _check_password(db, account, password, "password")
     with db.transaction() as session:
-        # Its sessions go with it (ON DELETE CASCADE): the gateways are told first.
-        _end_sessions(session, user_id, "account_deleted")
-        session.execute(delete(Account).where(Account.id == user_id))
-        events.account_deleted(session, user_id)
-    log.info("account %s deleted", user_id)
+        begin_erasure(session, user_id, "member")
+    log.info("account %s: erasure started", user_id)
+
+
+def begin_erasure(session, user_id, reason):
+    """Start the erasure saga of an account (``reason``: member, retention);
+    starting it twice changes nothing.  From now on the account cannot log in."""
+    if session.get(AccountErasure, user_id) is not None:
+        return False
+    session.add(AccountErasure(user_id=user_id, reason=reason, requested_at=_now()))
+    # Every session ends now, and the gateways are told.
+    _end_sessions(session, user_id, "account_deleted")
+    events.account_deleted(session, user_id)
+    return True
+
+
+def _being_erased(session, account_id):
+    return session.get(AccountErasure, account_id) is not None
 
 
 # -- forgotten password ---------------------------------------------------------

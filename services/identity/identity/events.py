@@ -179,3 +179,26 @@ def linkedin_unlinked(session, account, unlinked_at):
     return record_event(
         session, SOURCE, "linkedin_unlinked", {"user_id": account.id, "unlinked_at": unlinked_at}
     )
+
+
+def data_export_requested(session, export):
+    return record_event(
+        session,
+        SOURCE,
+        "data_export_requested",
+        {"export_id": export.id, "user_id": export.account_id, "requested_at": export.requested_at},
+    )
+
+
+def data_export_ready(session, export, url):
+    return record_event(
+        session,
+        SOURCE,
+        "data_export_ready",
+        {
+            "export_id": export.id,
+            "user_id": export.account_id,
+            "download_url": url,
+            "expires_at": export.expires_at,
+        },
+    )

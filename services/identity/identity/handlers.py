@@ -1,7 +1,9 @@
 """Identity's event handlers: plain functions ``(session, data, envelope)`` run by
 the inbox inside one transaction with the processed-event key.  Each marks one
-step of the registration saga done; ``account_ready`` needs all three."""
+step of the registration saga done; ``account_ready`` needs all three.  The
+export and erasure sagas' steps live in data_exports.py and erasure.py."""
 
+from identity import data_exports, erasure
 from identity.models import Account
 
 
@@ -30,4 +32,11 @@ HANDLERS = {
     "on_profile_created": ("profiles", mark_profile_ready),
     "on_mentoring_member_created": ("mentoring", mark_mentoring_ready),
     "on_notification_recipient_created": ("notifications", mark_notifications_ready),
+    # Members' data rights: the export saga's parts and the erasure saga's confirmations.
+    "on_profiles_data_exported": ("profiles", data_exports.receive_profiles_part),
+    "on_mentoring_data_exported": ("mentoring", data_exports.receive_mentoring_part),
+    "on_notifications_data_exported": ("notifications", data_exports.receive_notifications_part),
+    "on_profile_erased": ("profiles", erasure.confirm_profiles),
+    "on_mentoring_member_erased": ("mentoring", erasure.confirm_mentoring),
+    "on_notification_recipient_erased": ("notifications", erasure.confirm_notifications),
 }

@@ -50,6 +50,8 @@ def sign_in(db, raw_claims, client=None):
         if client_wait:
             raise throttling.client_throttled(client_wait)
         row = session.get(LinkedInIdentity, found["sub"])
+        if row is not None and accounts._being_erased(session, row.account_id):
+            row = None  # an account being erased is nobody's to log in to
         if row is None:
             owner = (
                 accounts._owner_of(session, found["email"])

@@ -8,12 +8,14 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import declarative_base
 
 from mentornet_contracts.statuses import AffiliationStatus, ReviewStatus
@@ -205,3 +207,40 @@ class LinkedInIdentity(Base):
         String(36), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, unique=True
     )
     linked_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+class DataExport(Base):
+    """A member's request for their data (the export saga): the parts the other
+    services sent (``parts``, by service, until the archive is made), then
+    the archive itself until it is downloaded once or expires.  Only the
+    SHA-256 of the single-use link's token is kept."""
+
+    __tablename__ = "data_exports"
+
+    id = Column(String(36), primary_key=True)
+    account_id = Column(
+        String(36), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    requested_at = Column(DateTime(timezone=True), nullable=False)
+    parts = Column(JSONB, nullable=False, server_default="{}")
+    archive = Column(LargeBinary)
+    ready_at = Column(DateTime(timezone=True))
+    token_hash = Column(String(64), unique=True)
+    expires_at = Column(DateTime(timezone=True))
+    downloaded_at = Column(DateTime(timezone=True))
+
+
+class AccountErasure(Base):
+    """The erasure saga of one account: asked for (by the member, or by the
+    retention of unfinished sign-ups), each service's confirmation, and when
+    identity forgot the account.  Holds the id and times only, and stays."""
+
+    __tablename__ = "account_erasures"
+
+    user_id = Column(String(36), primary_key=True)
+    reason = Column(String(20), nullable=False)  # member, retention
+    requested_at = Column(DateTime(timezone=True), nullable=False)
+    profiles_erased_at = Column(DateTime(timezone=True))
+    mentoring_erased_at = Column(DateTime(timezone=True))
+    notifications_erased_at = Column(DateTime(timezone=True))
+    completed_at = Column(DateTime(timezone=True))

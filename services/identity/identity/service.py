@@ -6,6 +6,8 @@ from identity import (
     accounts,
     affiliation,
     config,
+    data_exports,
+    erasure,
     handlers,
     linkedin,
     onboarding,
@@ -133,6 +135,28 @@ class IdentityService:
     @rpc
     def delete_account(self, user_id, password):
         accounts.delete_account(self.db, user_id, password)
+
+    # -- members' data rights --
+    @rpc
+    def request_data_export(self, user_id):
+        return data_exports.request_export(self.db, user_id)
+
+    @rpc
+    def data_export_status(self, user_id):
+        return data_exports.status(self.db, user_id)
+
+    @rpc
+    def download_data_export(self, user_id, token):
+        return data_exports.download(self.db, user_id, token)
+
+    @timer(interval=300)
+    def delete_expired_data_exports(self):
+        data_exports.delete_expired(self.db)
+
+    @timer(interval=3600)
+    def erase_unfinished_sign_ups(self):
+        while erasure.erase_unfinished_sign_ups(self.db) >= 100:
+            pass
 
     @rpc
     def change_password(self, user_id, current_password, password, password_confirmation):

@@ -3,7 +3,7 @@
 The functions live beside their domain; this table is the one place the service
 says what it consumes."""
 
-from mentoring import members
+from mentoring import data_rights, members
 
 # The events this service consumes: handler name (on_<event type>) -> (source
 # service, function(session, data, envelope)).  The inbox runs each in one
@@ -11,7 +11,8 @@ from mentoring import members
 # this table against the contracts' SUBSCRIPTIONS.
 HANDLERS = {
     "on_account_registered": ("identity", members.enrol),
-    "on_account_deleted": ("identity", members.forget),
+    "on_account_deleted": ("identity", data_rights.erase),
+    "on_data_export_requested": ("identity", data_rights.export_part),
     "on_onboarding_completed": ("identity", members.mark_onboarded),
     "on_mentor_settings_changed": ("profiles", members.record_offer),
 }

@@ -15,6 +15,9 @@ from mentoring.models import (
 )
 from mentornet_contracts.statuses import RequestStatus
 
+# Why a relationship ended, or a request closed, when a member left.
+LEFT_THE_NETWORK = "The member left the network."
+
 
 def enrol(session, data, envelope):
     """identity.account_registered: the member can take part in mentoring."""
@@ -44,7 +47,7 @@ def forget(session, data, envelope):
         .with_for_update()
     ).scalars():
         relationship.ended_at, relationship.ended_by = now, user_id
-        relationship.end_reason = "The member left the network."
+        relationship.end_reason = LEFT_THE_NETWORK
         events.relationship_ended(session, relationship)
     for request in session.execute(
         select(MentoringRequest)
@@ -61,7 +64,7 @@ def forget(session, data, envelope):
                 status=RequestStatus.WITHDRAWN,
                 actor_id=None,
                 at=now,
-                note="The member left the network.",
+                note=LEFT_THE_NETWORK,
             )
         )
         events.request_changed(session, request, RequestStatus.WITHDRAWN, None, now)

@@ -34,6 +34,11 @@ def tell(session, member, event_type, dedupe_key, summary, link, template, conte
         )
 
 
+def add(session, user_id, event_type, dedupe_key, summary, link):
+    """Add a notification whatever the member's preferences (one they asked for)."""
+    return _add(session, user_id, event_type, dedupe_key, summary, link)
+
+
 def _add(session, user_id, event_type, dedupe_key, summary, link):
     created = session.execute(
         insert(Notification)
@@ -168,3 +173,28 @@ def mark_all_read(db, user_id):
             update(UnreadCounter).where(UnreadCounter.user_id == user_id).values(unread=unread)
         )
     return {"unread_count": unread}
+
+
+def read_notification_months():
+    from mentornet_platform import settings
+
+    return int(float(settings.get("READ_NOTIFICATIONS_MONTHS", "6")))
+
+
+def delete_old_read(db, now=None, batch=5000):
+    """Retention: notifications read more than ``READ_NOTIFICATIONS_MONTHS``
+    calendar months ago go (unread ones stay, whatever their age); returns how
+    many.  Read ones count for no unread counter, so none changes."""
+    with db.transaction() as session:
+        return session.execute(
+            text(
+                "DELETE FROM notifications WHERE id IN (SELECT id FROM notifications"
+                " WHERE read_at IS NOT NULL AND read_at < CAST(:now AS timestamptz)"
+                " - make_interval(months => :months) LIMIT :batch)"
+            ),
+            {
+                "now": _now() if now is None else now,
+                "months": read_notification_months(),
+                "batch": batch,
+            },
+        ).rowcount

@@ -3,7 +3,7 @@
 The functions live beside their domain; this table is the one place the service
 says what it consumes."""
 
-from notifications import members, mentoring_updates
+from notifications import data_rights, members, mentoring_updates
 
 # The events this service consumes: handler name (on_<event type>) -> (source
 # service, function(session, data, envelope)).  The inbox runs each in one
@@ -19,7 +19,9 @@ HANDLERS = {
     "on_account_language_changed": ("identity", members.update_language),
     "on_affiliation_verified": ("identity", members.mark_verified),
     "on_affiliation_reviewed": ("identity", members.affiliation_reviewed),
-    "on_account_deleted": ("identity", members.forget),
+    "on_account_deleted": ("identity", data_rights.erase),
+    "on_data_export_requested": ("identity", data_rights.export_part),
+    "on_data_export_ready": ("identity", data_rights.export_ready),
     **{
         f"on_{change}": ("mentoring", mentoring_updates.request_changed)
         for change in mentoring_updates.ROUTES

@@ -43,7 +43,7 @@ _URL = re.compile(r"(https?://[^\s<>\"]+)")
 # Mails whose body is a single-use link: once sent, given up on or in doubt
 # (a sender died mid-send; never resent), the row keeps who, what and when, not
 # the link.  The member can always ask for a new one.
-SINGLE_USE_LINK_TEMPLATES = ["confirm_email", "password_reset"]
+SINGLE_USE_LINK_TEMPLATES = ["confirm_email", "password_reset", "data_export_ready"]
 _FORGET_LINKS = (
     ", body = CASE WHEN template = ANY(:link_templates) THEN :link_gone ELSE body END"
     ", html = CASE WHEN template = ANY(:link_templates) THEN NULL ELSE html END"

@@ -20,6 +20,13 @@ def _name(member):
     return f"{member.first_name} {member.last_name}" if member else "A member"
 
 
+def _named(session, user_id):
+    """The member a text will name, locked against their erasure meanwhile: an
+    erasure that runs at the same time either waits for this text and then
+    unnames it, or has already gone and this text names nobody."""
+    return session.get(Member, user_id, with_for_update={"read": True})
+
+
 def _tell(session, user_id, event_type, key, envelope, text_values, link):
     member = session.get(Member, user_id)
     if member is None:
@@ -55,7 +62,7 @@ def request_changed(session, data, envelope):
         event_type,
         key,
         envelope,
-        {"name": _name(session.get(Member, other)), "reason": data.get("reason") or ""},
+        {"name": _name(_named(session, other)), "reason": data.get("reason") or ""},
         f"/requests/{int(data['request_id'])}",
     )  # the request's own page, with its history
 
@@ -70,6 +77,6 @@ def relationship_ended(session, data, envelope):
         "relationship_ended",
         "relationship_ended",
         envelope,
-        {"name": _name(session.get(Member, ended_by)), "reason": data.get("reason") or ""},
+        {"name": _name(_named(session, ended_by)), "reason": data.get("reason") or ""},
         f"/relationships/{int(data['relationship_id'])}",
     )  # who ended it, and why

@@ -5,6 +5,8 @@ Every method that reads or changes a member's data takes that member's
 else's ids is refused here too, not only at the gateway.
 """
 
+from nameko.timer import timer
+
 from mentornet_contracts.statuses import ReportStatus
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
@@ -38,6 +40,12 @@ class NotificationsService:
         return {"service": self.name, "status": "ok"}
 
     # -- the notification centre --
+    @timer(interval=3600)
+    def delete_old_read_notifications(self):
+        """Retention: read notifications older than READ_NOTIFICATIONS_MONTHS."""
+        while centre.delete_old_read(self.db) >= 5000:
+            pass
+
     @rpc
     def unread_count(self, user_id):
         return centre.unread_count(self.db, user_id)

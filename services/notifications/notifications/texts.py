@@ -48,6 +48,10 @@ TEXTS = {
         "en": "{name} ended your mentoring relationship. {reason}",
         "nl": "{name} heeft jullie mentorrelatie beëindigd. {reason}",
     },
+    "data_export_ready": {
+        "en": "Your data is ready to download until {expires_at}. The link works once.",
+        "nl": "Je gegevens staan klaar om te downloaden tot {expires_at}. De link werkt één keer.",
+    },
     "new_message": {
         "en": "{sender} sent you a message.",
         "nl": "{sender} heeft je een bericht gestuurd.",

@@ -3,7 +3,7 @@
 The functions live beside their domain; this table is the one place the service
 says what it consumes."""
 
-from profiles import linkedin, member_profiles
+from profiles import data_rights, linkedin, member_profiles
 
 # The events this service consumes: handler name (on_<event type>) -> (source
 # service, function(session, data, envelope)).  The inbox runs each in one
@@ -12,7 +12,8 @@ from profiles import linkedin, member_profiles
 HANDLERS = {
     "on_account_registered": ("identity", member_profiles.create_for_account),
     "on_study_details_submitted": ("identity", member_profiles.record_study_details),
-    "on_account_deleted": ("identity", member_profiles.forget_member),
+    "on_account_deleted": ("identity", data_rights.erase),
+    "on_data_export_requested": ("identity", data_rights.export_part),
     "on_account_email_changed": ("identity", member_profiles.update_email),
     "on_mentoring_request_accepted": ("mentoring", member_profiles.relationship_started),
     "on_relationship_ended": ("mentoring", member_profiles.relationship_ended),
