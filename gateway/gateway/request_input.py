@@ -5,10 +5,12 @@ names the parameter or field (422); a path segment that breaks them names
 nothing that exists (404)."""
 
 from flask import request
+from marshmallow import RAISE
 from werkzeug.routing import IntegerConverter
 
 from gateway.errors import ApiError
 from mentornet_contracts import inputs
+from mentornet_contracts.errors import InvalidInput
 
 
 class IdConverter(IntegerConverter):
@@ -40,9 +42,7 @@ def init_app(app):
             if problem:
                 problems[inputs.printable_name(name)] = [problem]
         if problems:
-            raise ApiError(
-                422, "invalid_input", "Some query parameters need your attention.", problems
-            )
+            raise ApiError(422, "invalid_input", inputs.PARAMETERS_NEED_ATTENTION, problems)
 
 
 def client_address():
@@ -93,24 +93,20 @@ def body_with(allowed, required=()):
     return body
 
 
-def query_parameters(allowed, required=()):
-    """The query string as a dict of strings; unknown, repeated or missing (blank)
-    names are a 422."""
-    problems = {name: ["Unknown parameter."] for name in sorted(set(request.args) - set(allowed))}
-    problems.update(
-        {
-            name: ["Give this parameter once."]
-            for name, values in request.args.lists()
-            if len(values) > 1 and name in allowed
-        }
-    )
-    problems.update(
-        {
-            name: ["This parameter is required."]
-            for name in required
-            if not request.args.get(name, "").strip()
-        }
-    )
+def query_parameters(schema, unknown=RAISE):
+    """The query string loaded by ``schema`` (a mentornet_contracts.api schema,
+    the one the services load the same parameters with): typed values, or a
+    422 naming each unknown, repeated, missing or bad parameter.  A page passes
+    ``unknown=EXCLUDE``: its links may carry what is not the schema's."""
+    problems = {
+        name: [inputs.REPEATED_PARAMETER]
+        for name, values in request.args.lists()
+        if len(values) > 1 and name in schema.fields
+    }
+    try:
+        values = inputs.parameters(schema, request.args.to_dict(), unknown=unknown)
+    except InvalidInput as exc:
+        problems = {**exc.fields, **problems}
     if problems:
-        raise ApiError(422, "invalid_input", "Some query parameters need your attention.", problems)
-    return request.args.to_dict()
+        raise ApiError(422, "invalid_input", inputs.PARAMETERS_NEED_ATTENTION, problems)
+    return values

@@ -8,24 +8,20 @@ from flask import Blueprint, Response, g, jsonify, request
 from gateway.auth import forget_sessions_of, login_required, session_cache
 from gateway.request_input import body_with, client_address, json_body, query_parameters
 from gateway.service_calls import call
+from mentornet_contracts import api
 
 blueprint = Blueprint("accounts", __name__, url_prefix="/api/v1")
 
 
 @blueprint.get("/usernames/suggestion")
 def username_suggestion():
-    names = {
-        name: value.strip()
-        for name, value in query_parameters(
-            ("first_name", "last_name"), required=("first_name", "last_name")
-        ).items()
-    }
+    names = query_parameters(api.UsernameSuggestionQuery())
     return jsonify({"username": call("identity", "suggest_username", **names)})
 
 
 @blueprint.get("/usernames/availability")
 def username_availability():
-    username = query_parameters(("username",), required=("username",))["username"].strip()
+    username = query_parameters(api.UsernameQuery())["username"]
     return jsonify(
         {
             "username": username,
@@ -36,7 +32,7 @@ def username_availability():
 
 @blueprint.get("/security-questions")
 def security_questions():
-    language = query_parameters(("language",)).get("language", "en")
+    language = query_parameters(api.LanguageQuery())["language"]
     questions = call("identity", "security_questions")
     return jsonify(
         {"items": questions.get(language) or questions["en"], "own_question_allowed": True}
@@ -164,7 +160,7 @@ def request_password_reset():
 
 @blueprint.get("/password-resets/question")
 def reset_question():
-    token = query_parameters(("token",), required=("token",))["token"].strip()
+    token = query_parameters(api.ResetQuestionQuery())["token"]
     return jsonify(call("identity", "reset_question", token=token, client=client_address()))
 
 

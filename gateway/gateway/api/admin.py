@@ -13,8 +13,9 @@ from flask import Blueprint, current_app, jsonify, request
 
 from gateway.auth import bearer_token
 from gateway.errors import ApiError
-from gateway.request_input import body_with, client_address
+from gateway.request_input import body_with, client_address, query_parameters
 from gateway.service_calls import call
+from mentornet_contracts import api
 
 blueprint = Blueprint("admin", __name__, url_prefix="/api/v1/admin")
 
@@ -34,7 +35,11 @@ def _operator_only():
 @blueprint.get("/affiliation-reviews")
 def reviews():
     return jsonify(
-        call("identity", "list_affiliation_reviews", status=request.args.get("status", "pending"))
+        call(
+            "identity",
+            "list_affiliation_reviews",
+            **query_parameters(api.AffiliationReviewsQuery()),
+        )
     )
 
 
@@ -72,5 +77,5 @@ def publish_service_update():
 @blueprint.get("/message-reports")
 def message_reports():
     return jsonify(
-        call("notifications", "list_message_reports", status=request.args.get("status", "open"))
+        call("notifications", "list_message_reports", **query_parameters(api.MessageReportsQuery()))
     )

@@ -5,6 +5,7 @@ from flask import Blueprint, g, jsonify, request
 from gateway.auth import login_required
 from gateway.request_input import body_with, query_parameters
 from gateway.service_calls import call
+from mentornet_contracts import api
 
 blueprint = Blueprint("mentoring", __name__, url_prefix="/api/v1/mentoring")
 
@@ -23,15 +24,8 @@ def ask():
 @blueprint.get("/requests")
 @login_required
 def requests_():
-    args = query_parameters(("box", "status"))
     return jsonify(
-        call(
-            "mentoring",
-            "list_requests",
-            user_id=_me(),
-            box=args.get("box", "received"),
-            status=args.get("status") or None,
-        )
+        call("mentoring", "list_requests", user_id=_me(), **query_parameters(api.RequestsQuery()))
     )
 
 
@@ -92,7 +86,7 @@ def relationships():
             "mentoring",
             "list_relationships",
             user_id=_me(),
-            current=request.args.get("current", "true") != "false",
+            **query_parameters(api.RelationshipsQuery()),
         )
     )
 

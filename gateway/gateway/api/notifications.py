@@ -1,18 +1,14 @@
 """The notification centre, the message inbox, preferences, the helpdesk and
 service updates (the guide's toolbar)."""
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, jsonify
 
 from gateway.auth import login_required, member_if_logged_in
 from gateway.request_input import body_with, client_address, json_body, query_parameters
 from gateway.service_calls import call
+from mentornet_contracts import api, inputs
 
 blueprint = Blueprint("notifications", __name__, url_prefix="/api/v1")
-
-
-def _paging(**extra):
-    args = query_parameters(("page", "per_page", *extra))
-    return {"page": args.get("page", 1), "per_page": args.get("per_page", 20)}
 
 
 def _me():
@@ -22,14 +18,12 @@ def _me():
 @blueprint.get("/notifications")
 @login_required
 def notifications():
-    paging = _paging(unread_only=True)
     return jsonify(
         call(
             "notifications",
             "list_notifications",
             user_id=_me(),
-            unread_only=request.args.get("unread_only") in ("1", "true"),
-            **paging,
+            **query_parameters(api.NotificationsQuery()),
         )
     )
 
@@ -69,7 +63,14 @@ def set_preferences():
 @blueprint.get("/conversations")
 @login_required
 def conversations():
-    return jsonify(call("notifications", "list_conversations", user_id=_me(), **_paging()))
+    return jsonify(
+        call(
+            "notifications",
+            "list_conversations",
+            user_id=_me(),
+            **query_parameters(inputs.Paging()),
+        )
+    )
 
 
 @blueprint.post("/conversations")
@@ -88,7 +89,7 @@ def messages(conversation_id):
             "list_messages",
             user_id=_me(),
             conversation_id=conversation_id,
-            **_paging(),
+            **query_parameters(api.MessagesQuery()),
         )
     )
 
@@ -108,16 +109,16 @@ def send_message(conversation_id):
     ), 201
 
 
-@blueprint.post("/members/<user_id>/block")
+@blueprint.post("/members/<uuid:user_id>/block")
 @login_required
 def block(user_id):
-    return jsonify(call("notifications", "block_member", user_id=_me(), other_id=user_id))
+    return jsonify(call("notifications", "block_member", user_id=_me(), other_id=str(user_id)))
 
 
-@blueprint.delete("/members/<user_id>/block")
+@blueprint.delete("/members/<uuid:user_id>/block")
 @login_required
 def unblock(user_id):
-    return jsonify(call("notifications", "unblock_member", user_id=_me(), other_id=user_id))
+    return jsonify(call("notifications", "unblock_member", user_id=_me(), other_id=str(user_id)))
 
 
 @blueprint.post("/messages/<int:message_id>/report")

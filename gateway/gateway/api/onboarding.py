@@ -1,10 +1,11 @@
 """Onboarding (steps 5 to 9 of the guide), resumable: every answer says the next step."""
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, jsonify
 
 from gateway.auth import login_required
-from gateway.request_input import body_with
+from gateway.request_input import body_with, query_parameters
 from gateway.service_calls import call
+from mentornet_contracts import api
 
 blueprint = Blueprint("onboarding", __name__, url_prefix="/api/v1")
 
@@ -42,7 +43,7 @@ def study_details():
 
 @blueprint.get("/guidelines")
 def guidelines():
-    return jsonify(call("identity", "get_guidelines", language=request.args.get("language", "en")))
+    return jsonify(call("identity", "get_guidelines", **query_parameters(api.LanguageQuery())))
 
 
 @blueprint.post("/onboarding/guidelines")

@@ -1,10 +1,11 @@
 """Profiles and mentor settings (step 10 of the guide) and the catalogues."""
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, jsonify
 
 from gateway.auth import login_required
-from gateway.request_input import json_body
+from gateway.request_input import json_body, query_parameters
 from gateway.service_calls import call
+from mentornet_contracts import api
 
 blueprint = Blueprint("profiles", __name__, url_prefix="/api/v1")
 
@@ -33,10 +34,12 @@ def mentor_settings():
     )
 
 
-@blueprint.get("/profiles/<user_id>")
+@blueprint.get("/profiles/<uuid:user_id>")
 @login_required
 def member_profile(user_id):
-    return jsonify(call("profiles", "get_profile", user_id=user_id, viewer_id=g.member["user_id"]))
+    return jsonify(
+        call("profiles", "get_profile", user_id=str(user_id), viewer_id=g.member["user_id"])
+    )
 
 
 @blueprint.get("/activities")
@@ -47,7 +50,7 @@ def activities():
                 "profiles",
                 "catalogue",
                 kind="activities",
-                language=request.args.get("language", "en"),
+                **query_parameters(api.LanguageQuery()),
             )
         }
     )
@@ -58,7 +61,7 @@ def sectors():
     return jsonify(
         {
             "items": call(
-                "profiles", "catalogue", kind="sectors", language=request.args.get("language", "en")
+                "profiles", "catalogue", kind="sectors", **query_parameters(api.LanguageQuery())
             )
         }
     )

@@ -1,39 +1,28 @@
-"""Mentor search, the sector cloud and the member directory.  Profiles checks
-every value; here a request only gets its parameter names checked, so a typo
-(``?sectr=``) is a 422 naming it rather than a filter silently ignored."""
+"""Mentor search, the sector cloud and the member directory.  The query string
+is checked by the same schema profiles checks it with (mentornet_contracts.api),
+so a typo (``?sectr=``) is a 422 naming it rather than a filter silently
+ignored; profiles checks what only it knows (its catalogues)."""
 
 from flask import Blueprint, g, jsonify
 
 from gateway.auth import login_required
 from gateway.request_input import query_parameters
 from gateway.service_calls import call
+from mentornet_contracts import api
 
 blueprint = Blueprint("search", __name__, url_prefix="/api/v1")
-
-MENTOR_PARAMETERS = (
-    "q",
-    "sector",
-    "activity",
-    "programme",
-    "graduated_from",
-    "graduated_to",
-    "country",
-    "language",
-    "page",
-    "per_page",
-)
-DIRECTORY_PARAMETERS = ("q", "programme", "graduated_from", "graduated_to", "page", "per_page")
 
 
 @blueprint.get("/mentors")
 @login_required
 def mentors():
+    filters = query_parameters(api.MentorSearchQuery())
     return jsonify(
         call(
             "profiles",
             "search_mentors",
             viewer_id=g.member["user_id"],
-            filters=query_parameters(MENTOR_PARAMETERS),
+            filters={name: value for name, value in filters.items() if value is not None},
         )
     )
 
@@ -41,7 +30,7 @@ def mentors():
 @blueprint.get("/mentors/sectors")
 @login_required
 def sector_cloud():
-    query_parameters(())
+    query_parameters(api.NoParameters())
     return jsonify(call("profiles", "sector_cloud"))
 
 
@@ -53,6 +42,6 @@ def member_directory():
             "profiles",
             "directory",
             viewer_id=g.member["user_id"],
-            **query_parameters(DIRECTORY_PARAMETERS),
+            **query_parameters(api.DirectoryQuery()),
         )
     )

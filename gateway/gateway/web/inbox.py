@@ -9,12 +9,15 @@ one that does not exist: notifications answers both the same.
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from marshmallow import EXCLUDE
 
+from gateway.request_input import query_parameters
 from gateway.rpc import RemoteError
 from gateway.service_calls import call
 from gateway.web.forms import refused_page, submit
 from gateway.web.people import me
 from gateway.web.sessions import member_required
+from mentornet_contracts import inputs
 
 blueprint = Blueprint("web_inbox", __name__)
 
@@ -23,10 +26,8 @@ MESSAGES_PER_PAGE = 50
 
 
 def _page_number():
-    """?page= as a positive number; anything else is the first page (the service
-    bounds the largest)."""
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) <= 1000 else 1
+    """?page=, checked as every list's page is (a bad one is the 422 page)."""
+    return query_parameters(inputs.Paging(), unknown=EXCLUDE)["page"]
 
 
 def _or_not_found(service, method, **kwargs):

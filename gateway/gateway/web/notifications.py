@@ -3,11 +3,14 @@ and the toolbar's unread badge."""
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from marshmallow import EXCLUDE
 
+from gateway.request_input import query_parameters
 from gateway.rpc import ServiceTimeout, ServiceUnavailable
 from gateway.service_calls import call
 from gateway.web.people import me
 from gateway.web.sessions import current_member, member_required
+from mentornet_contracts import inputs
 
 blueprint = Blueprint("web_notifications", __name__)
 
@@ -17,10 +20,9 @@ STOP_POLLING = 286
 
 
 def _page_number():
-    """?page= as a positive number; anything else is the first page (a page
-    past the end simply shows that it is empty)."""
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    """?page=, checked as every list's page is (a bad one is the 422 page; a
+    page past the end simply shows that it is empty)."""
+    return query_parameters(inputs.Paging(), unknown=EXCLUDE)["page"]
 
 
 @blueprint.get("/notifications")

@@ -19,22 +19,16 @@ from gateway.web.forms import refusal, refused_page, submit
 from gateway.web.i18n import current_language
 from gateway.web.people import me
 from gateway.web.sessions import member_required
+from mentornet_contracts.api import DirectoryQuery, MentorSearchQuery
+from mentornet_contracts.inputs import Paging
 from mentornet_contracts.statuses import RequestStatus
 
 blueprint = Blueprint("web_search", __name__)
 
-# The query parameters each page's form sends (profiles' own names for them).
-SEARCH_FILTERS = (
-    "q",
-    "sector",
-    "activity",
-    "programme",
-    "graduated_from",
-    "graduated_to",
-    "country",
-    "language",
-)
-DIRECTORY_FILTERS = ("q", "programme", "graduated_from", "graduated_to")
+# The query parameters each page's form sends: the API's own (profiles checks
+# them with the same schema and the page shows its answer), less the paging.
+SEARCH_FILTERS = tuple(name for name in MentorSearchQuery().fields if name not in Paging().fields)
+DIRECTORY_FILTERS = tuple(name for name in DirectoryQuery().fields if name not in Paging().fields)
 # Results per page, unless the link asks for another number (profiles allows 1 to 50).
 PER_PAGE = "10"
 

@@ -13,12 +13,21 @@ checked where input enters rather than by each field's schema:
   year is that large, and the database would refuse it with an error instead
   of a refusal that names the field.
 
-Paging is bounded here too (:func:`paging`), once for every list.
+The checks of one kind of value are here too, once each, as marshmallow
+fields that the gateway's views (API and pages) and the services load with, so
+the same mistake gets the same words wherever it is made: paging
+(:class:`Page`, :class:`PerPage`, bounded once for every list), free text
+(:class:`FreeText`), booleans in a query string or a body (:class:`Flag`),
+members' ids (:class:`MemberId`) and rows' ids (:class:`RowId`); a query
+string's schema is a :class:`Parameters`.
 """
 
 import re
+import uuid
 
-from mentornet_contracts.errors import InvalidInput
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load
+
+from mentornet_contracts.errors import InvalidInput, field_errors
 
 MAX_DEPTH = 32
 BIGINT = 2**63 - 1
@@ -107,24 +116,191 @@ def refuse_unstorable(named_values, message="Some fields need your attention."):
         raise InvalidInput("invalid_input", message, found)
 
 
-# -- paging ------------------------------------------------------------------------
-def whole_number(value, name, problems_found, low, high, default=None):
-    """``value`` (a number, or digits as a URL carries them) as an int in
-    ``low..high``; otherwise ``default``, with the reason in ``problems_found``."""
-    if value is None or value == "":
-        return default
+# -- the words, once -----------------------------------------------------------------
+NOT_A_WHOLE_NUMBER = "Must be a whole number."
+NOT_TEXT = "Must be text."
+NOT_TRUE_OR_FALSE = "Must be true or false."
+NOT_A_MEMBER_ID = "Must be a member's id (a UUID)."
+UNKNOWN_PARAMETER = "Unknown parameter."
+REQUIRED_PARAMETER = "This parameter is required."
+REPEATED_PARAMETER = "Give this parameter once."
+PARAMETERS_NEED_ATTENTION = "Some parameters need your attention."
+
+
+def between(low, high):
+    return f"Must be between {low} and {high}."
+
+
+def _whole(value, low, high):
+    """(number, None) or (None, why not) for ``value``: a number, or digits as
+    a URL carries them."""
     if isinstance(value, bool) or not isinstance(value, (int, str)):
-        problems_found[name] = ["Must be a whole number."]
-        return default
+        return None, NOT_A_WHOLE_NUMBER
     try:
         number = int(value)
     except ValueError:
-        problems_found[name] = ["Must be a whole number."]
-        return default
+        return None, NOT_A_WHOLE_NUMBER
     if not low <= number <= high:
-        problems_found[name] = [f"Must be between {low} and {high}."]
+        return None, between(low, high)
+    return number, None
+
+
+def whole_number(value, name, problems_found, low, high, default=None):
+    """``value`` as an int in ``low..high``; otherwise ``default``, with the
+    reason in ``problems_found`` (blank or None is ``default``, no problem)."""
+    if value is None or value == "":
+        return default
+    number, problem = _whole(value, low, high)
+    if problem:
+        problems_found[name] = [problem]
         return default
     return number
+
+
+# -- the fields --------------------------------------------------------------------
+class WholeNumber(fields.Integer):
+    """A whole number in ``low..high``, given as a number or as a URL's digits."""
+
+    def __init__(self, low=-BIGINT, high=BIGINT, **kwargs):
+        super().__init__(strict=False, **kwargs)
+        self.low, self.high = low, high
+        self.metadata.setdefault("minimum", low)
+        self.metadata.setdefault("maximum", high)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        number, problem = _whole(value, self.low, self.high)
+        if problem:
+            raise ValidationError(problem)
+        return number
+
+
+def Page(**kwargs):
+    """Which page of a list: 1 to :data:`MAX_PAGE`."""
+    return WholeNumber(1, MAX_PAGE, load_default=1, **kwargs)
+
+
+def PerPage(default=20, **kwargs):
+    """How many items a page holds: 1 to :data:`MAX_PER_PAGE`."""
+    return WholeNumber(1, MAX_PER_PAGE, load_default=default, **kwargs)
+
+
+def RowId(**kwargs):
+    """A row's id (a request, a conversation, a notification): a positive bigint."""
+    return WholeNumber(1, BIGINT, **kwargs)
+
+
+class Flag(fields.Boolean):
+    """A yes or no: JSON's true and false in a body; ``true``/``false`` (or
+    ``1``/``0``) in a query string.  Nothing else (no "yes", no "on")."""
+
+    truthy = {True, "true", "1"}
+    falsy = {False, "false", "0"}
+    default_error_messages = {"invalid": NOT_TRUE_OR_FALSE}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        # 1.0 == True in a set; a number that is no 0 or 1 as such is refused.
+        if isinstance(value, float):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class FreeText(fields.String):
+    """What a member writes (a search, a note): text, its runs of white space
+    made one space, blank as not given, at most ``high`` characters, with
+    nothing in it that cannot be stored (:func:`text_problem`)."""
+
+    def __init__(self, low=1, high=200, **kwargs):
+        super().__init__(**kwargs)
+        self.low, self.high = low, high
+        self.metadata.setdefault("minLength", low)
+        self.metadata.setdefault("maxLength", high)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise ValidationError(NOT_TEXT)
+        problem = text_problem(value)
+        if problem:
+            raise ValidationError(problem)
+        value = " ".join(value.split())
+        if not value:
+            return None
+        if not self.low <= len(value) <= self.high:
+            raise ValidationError(f"Use {self.low} to {self.high} characters.")
+        return value
+
+
+class MemberId(fields.String):
+    """A member's id: a UUID, answered in its canonical form."""
+
+    default_error_messages = {"invalid": NOT_A_MEMBER_ID}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.metadata.setdefault("format", "uuid")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise self.make_error("invalid")
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            raise self.make_error("invalid") from None
+
+
+def member_id(value, name):
+    """``value`` (a field of a body, or an RPC argument) as a member's id, or
+    an InvalidInput naming ``name``."""
+    try:
+        return MemberId().deserialize(value)
+    except ValidationError as exc:
+        raise InvalidInput(
+            "invalid_input", "Some fields need your attention.", {name: exc.messages}
+        ) from None
+
+
+# -- a query string ----------------------------------------------------------------
+class Parameters(Schema):
+    """A query string's (or a list call's) parameters: unknown names refused,
+    blank values taken as not given (as a form's empty field sends them)."""
+
+    class Meta:
+        unknown = RAISE
+
+    error_messages = {"unknown": UNKNOWN_PARAMETER}
+
+    def on_bind_field(self, field_name, field_obj):
+        field_obj.error_messages["required"] = REQUIRED_PARAMETER
+
+    @pre_load
+    def _blank_is_not_given(self, data, **kwargs):
+        if not isinstance(data, dict):
+            return data
+        return {
+            name: value
+            for name, value in data.items()
+            if value is not None and not (isinstance(value, str) and not value.strip())
+        }
+
+
+def parameters(schema, values, unknown=RAISE):
+    """``values`` loaded by ``schema`` (a :class:`Parameters`), or an
+    InvalidInput naming each bad parameter; ``unknown=EXCLUDE`` for a page,
+    whose links may carry what is not this schema's."""
+    if values is None:
+        values = {}
+    if not isinstance(values, dict):
+        raise InvalidInput("invalid_input", "The parameters must be an object.")
+    try:
+        return schema.load(values, unknown=unknown)
+    except ValidationError as exc:
+        raise InvalidInput(
+            "invalid_input", PARAMETERS_NEED_ATTENTION, field_errors(exc.normalized_messages())
+        ) from None
+
+
+class Paging(Parameters):
+    page = Page()
+    per_page = PerPage()
 
 
 def paging(page, per_page, problems_found, default_per_page=20):
@@ -141,5 +317,15 @@ def page_and_size(page, per_page, default_per_page=20):
     found = {}
     result = paging(page, per_page, found, default_per_page)
     if found:
-        raise InvalidInput("invalid_input", "Some paging parameters need your attention.", found)
+        raise InvalidInput("invalid_input", PARAMETERS_NEED_ATTENTION, found)
     return result
+
+
+def flag(value, name):
+    """``value`` as a :class:`Flag`, or an InvalidInput naming ``name``."""
+    try:
+        return Flag().deserialize(value)
+    except ValidationError as exc:
+        raise InvalidInput(
+            "invalid_input", PARAMETERS_NEED_ATTENTION, {name: exc.messages}
+        ) from None

@@ -17,7 +17,9 @@ from sqlalchemy import select
 from identity import config, events, exceptions
 from identity.models import Account, AffiliationReview, UniversityRecord
 from identity.schemas import AffiliationSchema, ReviewDecisionSchema
+from mentornet_contracts.api import AffiliationReviewsQuery
 from mentornet_contracts.errors import load_input
+from mentornet_contracts.inputs import parameters
 from mentornet_contracts.statuses import AffiliationStatus, ReviewStatus
 
 
@@ -129,9 +131,8 @@ def _request_review(session, account, data):
     return {"status": AffiliationStatus.PENDING_REVIEW, "role": data["role"], "study_details": None}
 
 
-def list_reviews(db, status=ReviewStatus.PENDING):
-    if status not in (*ReviewStatus, "all"):
-        raise exceptions.invalid("status", f"Use {', '.join(ReviewStatus)} or all.")
+def list_reviews(db, status="pending"):
+    status = parameters(AffiliationReviewsQuery(), {"status": status})["status"]
     with db.transaction() as session:
         query = (
             select(AffiliationReview, Account)

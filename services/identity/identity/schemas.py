@@ -19,6 +19,7 @@ from marshmallow import (
 
 from identity import config
 from identity.passwords import password_problem, personal_problem
+from mentornet_contracts.inputs import Flag
 from mentornet_contracts.statuses import Role
 
 # Letters of any script, joined by single spaces, hyphens or apostrophes.
@@ -79,8 +80,8 @@ class RegistrationSchema(Schema):
     email_confirmation = fields.String(required=True)
     security_question = fields.String(required=True, validate=validate.Length(min=5, max=200))
     security_answer = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    accept_privacy_policy = fields.Boolean(required=True)
-    accept_terms = fields.Boolean(required=True)
+    accept_privacy_policy = Flag(required=True)
+    accept_terms = Flag(required=True)
     language = fields.String(load_default="en", validate=validate.OneOf(LANGUAGES))
 
     @validates("date_of_birth")
@@ -242,7 +243,7 @@ class AffiliationSchema(Schema):
             validate.Regexp(r"^[A-Za-z0-9-]+$", error="Use the letters and digits of your number."),
         ],
     )
-    request_review = fields.Boolean(load_default=False)
+    request_review = Flag(load_default=False)
     note = fields.String(load_default="", validate=validate.Length(max=1000))
 
 
@@ -252,7 +253,7 @@ class ReviewDecisionSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    approve = fields.Boolean(required=True)
+    approve = Flag(required=True)
     operator = fields.String(required=True, validate=validate.Length(min=1, max=100))
     reason = fields.String(load_default="", validate=validate.Length(max=2000))
 

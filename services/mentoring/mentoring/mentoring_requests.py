@@ -14,7 +14,9 @@ from sqlalchemy.exc import IntegrityError
 
 from mentoring import checks, config, events, exceptions, relationships
 from mentoring.models import Member, MentoringRequest, MentorOffer, Relationship, RequestHistory
-from mentornet_contracts.statuses import RequestStatus, words
+from mentornet_contracts.api import RequestsQuery
+from mentornet_contracts.inputs import member_id, parameters
+from mentornet_contracts.statuses import RequestStatus
 
 
 def _history(session, request, status, actor_id, at, note=""):
@@ -83,8 +85,7 @@ def request_mentoring(db, mentee_id, mentor_id, activities, message, now=None):
         raise exceptions.invalid(
             "activities", "Choose at least one of the activities the mentor offers."
         )
-    if not isinstance(mentor_id, str) or not mentor_id:
-        raise exceptions.invalid("mentor_id", "Name the mentor by their user_id.")
+    mentor_id = member_id(mentor_id, "mentor_id")
     if mentor_id == mentee_id:
         raise exceptions.invalid(
             "mentor_id", "You cannot ask yourself to be your mentor.", code="own_request"
@@ -283,10 +284,8 @@ def expire_due(db, now=None):
 
 # -- reading ---------------------------------------------------------------------
 def list_requests(db, user_id, box="received", status=None):
-    if box not in ("sent", "received"):
-        raise exceptions.invalid("box", "Use sent or received.")
-    if status is not None and status not in tuple(RequestStatus):
-        raise exceptions.invalid("status", f"Use {words(RequestStatus)}.")
+    asked = parameters(RequestsQuery(), {"box": box, "status": status})
+    box, status = asked["box"], asked["status"]
     with db.transaction() as session:
         return {"items": requests_in(session, user_id, box, status), "box": box}
 

@@ -5,6 +5,8 @@ from sqlalchemy import or_, select
 
 from mentoring import checks, events, exceptions
 from mentoring.models import Relationship
+from mentornet_contracts.api import RelationshipsQuery
+from mentornet_contracts.inputs import parameters
 
 
 def relationship_view(relationship, user_id):
@@ -32,6 +34,7 @@ def get_relationship(db, user_id, relationship_id):
 
 
 def list_relationships(db, user_id, current=True):
+    current = parameters(RelationshipsQuery(), {"current": current})["current"]
     with db.transaction() as session:
         return {"items": relationships_in(session, user_id, current)}
 

@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
-from mentornet_contracts.inputs import page_and_size
+from mentornet_contracts.api import NotificationsQuery
+from mentornet_contracts.inputs import parameters
 from notifications import exceptions, preferences, texts
 from notifications.mail import queue_email
 from notifications.models import Notification, UnreadCounter
@@ -84,7 +85,10 @@ def _view(row):
 
 
 def list_for(db, user_id, page=1, per_page=20, unread_only=False):
-    page, per_page = page_and_size(page, per_page)
+    asked = parameters(
+        NotificationsQuery(), {"page": page, "per_page": per_page, "unread_only": unread_only}
+    )
+    page, per_page, unread_only = asked["page"], asked["per_page"], asked["unread_only"]
     with db.transaction() as session:
         query = select(Notification).where(Notification.user_id == user_id)
         if unread_only:

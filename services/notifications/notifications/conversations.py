@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, or_, select, update
 
-from mentornet_contracts.inputs import page_and_size
-from mentornet_contracts.statuses import ReportStatus
+from mentornet_contracts.api import MessageReportsQuery, MessagesQuery
+from mentornet_contracts.inputs import Paging, member_id, parameters
 from mentornet_platform import settings
 from notifications import centre, exceptions, texts
 from notifications.models import Block, Contact, Conversation, Member, Message, MessageReport
@@ -138,7 +138,8 @@ def _message_view(message):
 
 def start_conversation(db, user_id, recipient_id, body):
     body = _body(body)
-    if not isinstance(recipient_id, str) or recipient_id == user_id:
+    recipient_id = member_id(recipient_id, "recipient_id")
+    if recipient_id == user_id:
         raise exceptions.invalid("recipient_id", "Choose another member to write to.")
     with db.transaction() as session:
         sender = _member(session, user_id)
@@ -189,7 +190,8 @@ def send_message(db, user_id, conversation_id, body):
 
 
 def list_conversations(db, user_id, page=1, per_page=20):
-    page, per_page = page_and_size(page, per_page)
+    asked = parameters(Paging(), {"page": page, "per_page": per_page})
+    page, per_page = asked["page"], asked["per_page"]
     with db.transaction() as session:
         mine = or_(Conversation.member_a == user_id, Conversation.member_b == user_id)
         conversations = (
@@ -243,7 +245,8 @@ def list_messages(db, user_id, conversation_id, page=1, per_page=50):
     and the notifications about them.
     ``conversation`` says who it is with and whether the reader blocked them (what a
     thread's page shows above the messages)."""
-    page, per_page = page_and_size(page, per_page, default_per_page=50)
+    asked = parameters(MessagesQuery(), {"page": page, "per_page": per_page})
+    page, per_page = asked["page"], asked["per_page"]
     with db.transaction() as session:
         conversation = _conversation_of(session, user_id, conversation_id)
         rows = (
@@ -334,7 +337,8 @@ def report(db, user_id, message_id, reason):
         return {"id": row.id, "status": row.status}
 
 
-def list_reports(db, status=ReportStatus.OPEN):
+def list_reports(db, status="open"):
+    status = parameters(MessageReportsQuery(), {"status": status})["status"]
     with db.transaction() as session:
         rows = session.execute(
             select(MessageReport, Message)

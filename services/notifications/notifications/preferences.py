@@ -9,6 +9,7 @@ from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy import select
 
 from mentornet_contracts.errors import load_input
+from mentornet_contracts.inputs import Flag
 from notifications import exceptions
 from notifications.models import Member, Preference
 
@@ -62,8 +63,8 @@ class _Item(Schema):
         unknown = RAISE
 
     event_type = fields.String(required=True, validate=validate.OneOf(list(DEFAULTS)))
-    in_app = fields.Boolean(required=True)
-    email = fields.Boolean(required=True)
+    in_app = Flag(required=True)
+    email = Flag(required=True)
 
 
 class _Preferences(Schema):
@@ -71,7 +72,7 @@ class _Preferences(Schema):
         unknown = RAISE
 
     items = fields.List(fields.Nested(_Item), load_default=list)
-    allow_messages_from_members = fields.Boolean()
+    allow_messages_from_members = Flag()
 
 
 def set(db, user_id, preferences):

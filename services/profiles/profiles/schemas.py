@@ -18,6 +18,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from mentornet_contracts.inputs import Flag
 from profiles import config
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -126,7 +127,7 @@ class PositionSchema(Schema):
     location = Text(200, load_default="")
     start_month = Month(required=True)
     end_month = Month(load_default=None, allow_none=True)
-    current = fields.Boolean(load_default=False)
+    current = Flag(load_default=False)
     # member, or linkedin (an import put it there): shown, and ignored when
     # the page sends the list back, since only an import sets it.
     source = fields.String(dump_only=True)
@@ -243,7 +244,7 @@ class MentorSettingsSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    available = fields.Boolean(required=True)
+    available = Flag(required=True)
     activities = fields.List(
         fields.String(validate=validate.OneOf(config.activity_ids())), required=True
     )

@@ -18,9 +18,12 @@ itself (simple).  ``websearch_to_tsquery`` syntax works: "quoted phrases", OR,
 import re
 
 import pycountry
+from marshmallow import ValidationError
 from sqlalchemy import text
 
-from mentornet_contracts.inputs import paging, whole_number
+from mentornet_contracts.api import DirectoryQuery, MentorSearchQuery
+from mentornet_contracts.errors import field_errors
+from mentornet_contracts.inputs import PARAMETERS_NEED_ATTENTION
 from profiles import config, exceptions
 from profiles.names import fold
 
@@ -29,21 +32,6 @@ from profiles.names import fold
 # per sector in mentor_sector_counts (the cloud), by triggers on profiles.
 OPEN_MENTOR = "mentor_available AND verified AND current_mentees < mentor_max_mentees"
 
-MENTOR_PARAMETERS = (
-    "q",
-    "sector",
-    "activity",
-    "programme",
-    "graduated_from",
-    "graduated_to",
-    "country",
-    "language",
-    "page",
-    "per_page",
-)
-DIRECTORY_PARAMETERS = ("q", "programme", "graduated_from", "graduated_to", "page", "per_page")
-MAX_QUERY_LENGTH = 200
-YEARS = (1900, 2100)
 
 _TSQUERY = (
     "(websearch_to_tsquery('simple', :q) || websearch_to_tsquery('english', :q)"
@@ -54,23 +42,10 @@ _TWO_LETTERS = re.compile(r"^[A-Za-z]{2}$")
 
 
 # -- parameters ---------------------------------------------------------------------
-def _text(value, name, problems, low=1, high=MAX_QUERY_LENGTH):
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        problems[name] = ["Must be text."]
-        return None
-    value = " ".join(value.split())
-    if not value:
-        return None
-    if not low <= len(value) <= high:
-        problems[name] = [f"Use {low} to {high} characters."]
-        return None
-    return value
-
-
+# What each field is (text, a year, a page) is checked by the API's own schema
+# (mentornet_contracts.api), the one the gateway checks a URL with; what only
+# profiles knows (its catalogues, ISO's codes) is checked here.
 def _choice(value, name, problems, allowed):
-    value = _text(value, name, problems, 1, 60)
     if value is not None and value not in allowed:
         problems[name] = [f"Unknown {name}; choose one of: {', '.join(allowed)}."]
         return None
@@ -79,7 +54,6 @@ def _choice(value, name, problems, allowed):
 
 def _code(value, name, problems, exists, example):
     """A two-letter code that ``exists``, in the case of ``example``."""
-    value = _text(value, name, problems, 1, 100)
     if value is None:
         return None
     if not _TWO_LETTERS.match(value) or not exists(value):
@@ -89,77 +63,51 @@ def _code(value, name, problems, exists, example):
     return value.upper() if example.isupper() else value.lower()
 
 
-def _check(filters, allowed):
+def _load(schema, filters):
+    """(what ``schema`` took, {name: [problem]}): every bad parameter at once,
+    with the catalogue checks below."""
     if filters is None:
         filters = {}
     if not isinstance(filters, dict):
         raise exceptions.InvalidInput("invalid_input", "The search parameters must be an object.")
-    problems = {name: ["Unknown parameter."] for name in sorted(set(filters) - set(allowed))}
-    return filters, problems
-
-
-def _paging(filters, problems):
-    return paging(filters.get("page"), filters.get("per_page"), problems)
+    try:
+        return schema.load(filters), {}
+    except ValidationError as exc:
+        valid = {**schema.load({}), **(exc.valid_data or {})}
+        return valid, field_errors(exc.normalized_messages())
 
 
 def _raise(problems):
     if problems:
-        raise exceptions.InvalidInput(
-            "invalid_input", "Some search parameters need your attention.", problems
-        )
-
-
-def _study_filters(filters, problems):
-    """The programme and the graduation years (of one and the same study)."""
-    parsed = {
-        "programme": _text(filters.get("programme"), "programme", problems, 2, 200),
-        "graduated_from": whole_number(
-            filters.get("graduated_from"), "graduated_from", problems, *YEARS
-        ),
-        "graduated_to": whole_number(filters.get("graduated_to"), "graduated_to", problems, *YEARS),
-    }
-    if (
-        parsed["graduated_from"]
-        and parsed["graduated_to"]
-        and parsed["graduated_from"] > parsed["graduated_to"]
-    ):
-        problems["graduated_to"] = ["Must not come before graduated_from."]
-    return parsed
+        raise exceptions.InvalidInput("invalid_input", PARAMETERS_NEED_ATTENTION, problems)
 
 
 def parse_mentor_filters(filters):
     """The query parameters (strings, as a URL carries them) checked and typed;
     InvalidInput names every bad one."""
-    filters, problems = _check(filters, MENTOR_PARAMETERS)
-    parsed = {
-        "q": _text(filters.get("q"), "q", problems),
-        "sector": _choice(filters.get("sector"), "sector", problems, config.sector_ids()),
-        "activity": _choice(filters.get("activity"), "activity", problems, config.activity_ids()),
-        **_study_filters(filters, problems),
-        "country": _code(
-            filters.get("country"),
-            "country",
-            problems,
-            lambda v: pycountry.countries.get(alpha_2=v.upper()) is not None,
-            "NL",
-        ),
-        "language": _code(
-            filters.get("language"),
-            "language",
-            problems,
-            lambda v: pycountry.languages.get(alpha_2=v.lower()) is not None,
-            "nl",
-        ),
-    }
-    parsed["page"], parsed["per_page"] = _paging(filters, problems)
+    parsed, problems = _load(MentorSearchQuery(), filters)
+    parsed["sector"] = _choice(parsed["sector"], "sector", problems, config.sector_ids())
+    parsed["activity"] = _choice(parsed["activity"], "activity", problems, config.activity_ids())
+    parsed["country"] = _code(
+        parsed["country"],
+        "country",
+        problems,
+        lambda v: pycountry.countries.get(alpha_2=v.upper()) is not None,
+        "NL",
+    )
+    parsed["language"] = _code(
+        parsed["language"],
+        "language",
+        problems,
+        lambda v: pycountry.languages.get(alpha_2=v.lower()) is not None,
+        "nl",
+    )
     _raise(problems)
     return parsed
 
 
 def parse_directory_filters(filters):
-    filters, problems = _check(filters, DIRECTORY_PARAMETERS)
-    parsed = {"q": _text(filters.get("q"), "q", problems), **_study_filters(filters, problems)}
-    parsed["page"], parsed["per_page"] = _paging(filters, problems)
+    parsed, problems = _load(DirectoryQuery(), filters)
     _raise(problems)
     return parsed
 
