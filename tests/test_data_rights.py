@@ -92,6 +92,13 @@ def test_a_member_downloads_their_data_then_is_erased_from_every_service(
         == 200
     )
     system.rpc.call("profiles", "set_photo", kwargs={"user_id": leaving.user_id, "image": _jpeg()})
+    # LinkedIn, linked as the gateway does once it has verified the ID token.
+    linkedin_sub = f"li-{suffix}"
+    system.rpc.call(
+        "identity",
+        "link_linkedin",
+        kwargs={"user_id": leaving.user_id, "claims": {"sub": linkedin_sub}},
+    )
     preferences = leaving.put(
         "/me/notification-preferences",
         {
@@ -153,6 +160,7 @@ def test_a_member_downloads_their_data_then_is_erased_from_every_service(
     assert parts["identity"]["account"]["username"] == f"leaver.{suffix}"
     assert "password_hash" not in parts["identity"]["account"]
     assert {c["document"] for c in parts["identity"]["consents"]} >= {"privacy_policy", "terms"}
+    assert parts["identity"]["linkedin"][0]["sub"] == linkedin_sub
     assert parts["profiles"]["profile"]["headline"] == f"{name} studies law"
     assert Image.open(io.BytesIO(archive.read("profiles/photo.jpg"))).format == "JPEG"
     assert parts["mentoring"]["requests"][0]["message"].startswith(f"Hello, I am {name}")
@@ -210,6 +218,12 @@ def test_a_member_downloads_their_data_then_is_erased_from_every_service(
         with open("/tmp/dr_traces.txt", "w") as out:
             out.write(repr(shown))
         assert shown == []
+
+    assert found_anywhere(system, [linkedin_sub]) == []
+    unlinked = system.rpc.call(
+        "identity", "linkedin_sign_in", kwargs={"claims": {"sub": linkedin_sub}, "client": "t"}
+    )
+    assert unlinked["linked"] is False
 
     # The other party keeps their records, which name nobody.
     [kept] = staying.get("/mentoring/relationships", params={"current": "false"}).json()["items"]

@@ -507,3 +507,36 @@ def test_texts_that_are_too_long_or_not_text_are_named(db, bad):
         with pytest.raises(InvalidInput) as refused:
             attempt()
         assert list(refused.value.fields) == [field]
+
+
+def test_erasing_a_member_keeps_the_other_partys_records_without_their_words(db):
+    """The erasure saga's mentoring step, delivered twice (as a retried or
+    duplicated event would be): the request and relationship stay for the
+    mentor, the mentee's words go, and mentoring confirms each time."""
+    from sqlalchemy import text
+
+    from mentoring import data_rights
+
+    mentee, mentor_id = member(db), mentor(db, max_mentees=1)
+    asked = ask(db, mentee, mentor_id)
+    relationship = mentoring_requests.accept(db, mentor_id, asked["id"], "Gladly")["relationship"]
+    box = Inbox(db.engine, {"on_account_deleted": data_rights.erase}, {})
+    for _ in range(2):
+        box.apply(
+            "on_account_deleted",
+            "identity",
+            _event("account_deleted", {"user_id": mentee, "deleted_at": NOW.isoformat()}),
+        )
+    kept = mentoring_requests.get_request(db, mentor_id, asked["id"])
+    assert (kept["message"], kept["reply"]) == ("", "Gladly")
+    ended = relationships.get_relationship(db, mentor_id, relationship["id"])
+    assert (ended["ended_by"], ended["end_reason"]) == (mentee, "The member left the network.")
+    with db.engine.connect() as connection:
+        confirmations = connection.execute(
+            text(
+                "SELECT count(*) FROM outbox_events WHERE event_type = 'mentoring_member_erased'"
+                " AND envelope->'data'->>'user_id' = :id"
+            ),
+            {"id": mentee},
+        ).scalar()
+    assert confirmations == 2  # identity records the first and ignores the second
