@@ -50,10 +50,12 @@ infra:
 test: venv translations chromium infra lint
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m pytest $(PYTEST_ARGS)
 
-## make lint: ruff's lint and format check (ruff.toml); `make format` rewrites
+## make lint: ruff's lint and format check (ruff.toml), and mypy on the contracts
+## and the platform library (mypy.ini); `make format` rewrites
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: venv
 	$(VENV)/bin/ruff check --fix .

@@ -136,3 +136,40 @@ def test_input_that_is_not_an_object_is_refused_by_name(data):
         load_input(Settings(), {"available": "perhaps"}, "The settings")
     assert set(refused.value.fields) == {"available"}
     assert load_input(Settings(), {"available": True}) == {"available": True}
+
+
+def test_a_persons_name_has_one_rule_at_sign_up_and_on_the_profile():
+    """identity's sign-up and profiles' profile check a name with the same
+    field (mentornet_contracts.names), so each takes what the other took, in
+    the same form."""
+    from marshmallow import Schema, ValidationError
+
+    from identity.schemas import RegistrationSchema
+    from mentornet_contracts.names import PersonName
+    from profiles.schemas import ProfilePatchSchema
+
+    for schema in (RegistrationSchema(), ProfilePatchSchema()):
+        for part in ("first_name", "middle_names", "last_name"):
+            assert type(schema.fields[part]) is PersonName, part
+
+    class Form(Schema):
+        name = PersonName(blank=False)
+
+    taken = {
+        "  Jean   Luc ": "Jean Luc",
+        "Ölund-d'Arçy": "Ölund-d'Arçy",
+        "E\u0301mile": "\u00c9mile",  # decomposed as typed on some keyboards
+        "Nguyễn Thị": "Nguyễn Thị",
+    }
+    for given, kept in taken.items():
+        assert Form().load({"name": given}) == {"name": kept}
+    refused = {
+        "": "This field is required.",
+        "R2D2": "Use letters, spaces, hyphens and apostrophes only.",
+        "Ann\u202e": "Must not contain control characters.",
+        "a" * 101: "Longer than maximum length 100.",
+    }
+    for given, message in refused.items():
+        with pytest.raises(ValidationError) as error:
+            Form().load({"name": given})
+        assert error.value.messages == {"name": [message]}, given

@@ -225,9 +225,12 @@ def test_postgres_runs_create_databases_at_init(compose):
     [("services/Dockerfile", "services/${SERVICE}"), ("gateway/Dockerfile", "gateway")],
 )
 def test_dockerfile_installs_its_own_requirements_first(dockerfile, folder):
-    instructions = dockerfile_instructions(dockerfile)
+    every = dockerfile_instructions(dockerfile)
+    assert f"{every[0][0]} {every[0][1]}".startswith("FROM python:3.11-slim")
+    # The image's own stage: the last one (the default target).
+    last = max(i for i, (name, _) in enumerate(every) if name.upper() == "FROM")
+    instructions = every[last:] if last else every
     lines = [f"{name.upper()} {args}" for name, args in instructions]
-    assert lines[0] == "FROM python:3.11-slim"
     requirements = f"{folder}/requirements.txt"
     install = lines.index(f"RUN pip install -r {requirements}")
     copy_requirements = lines.index(f"COPY {requirements} {requirements}")
@@ -242,6 +245,18 @@ def test_dockerfile_installs_its_own_requirements_first(dockerfile, folder):
     copied = [args.split()[0] for name, args in instructions if name.upper() == "COPY"]
     assert not [source for source in copied if source.rstrip("/") in ("libs", "libs/testing")]
     assert "libs/testing" in read(".dockerignore").split()
+
+
+def test_the_demo_loaders_image_is_a_stage_of_the_services_dockerfile(compose):
+    build = compose["demo"]["build"]
+    assert (build["dockerfile"], build["target"]) == ("services/Dockerfile", "demo")
+    every = dockerfile_instructions("services/Dockerfile")
+    starts = [i for i, (name, _) in enumerate(every) if name.upper() == "FROM"]
+    [demo] = [i for i in starts if every[i][1].endswith(" AS demo")]
+    stage = every[demo : starts[starts.index(demo) + 1]]
+    assert ("CMD", '["python", "demo/loader.py"]') in stage
+    assert ("USER", "mentornet") in stage
+    assert not [args for name, args in stage if name == "COPY" and args.startswith("libs/testing")]
 
 
 def test_dockerignore_keeps_local_state_out():

@@ -7,6 +7,9 @@ list or a rule is written once, here.  Each field's check of its kind of value
 (paging, free text, booleans, ids) is in :mod:`mentornet_contracts.inputs`.
 """
 
+from collections.abc import Iterable
+from typing import Any
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from mentornet_contracts.inputs import (
@@ -28,10 +31,10 @@ REVIEW_STATUSES = (*ReviewStatus, "all")
 REPORT_STATUSES = tuple(ReportStatus)
 
 
-def one_of(choices, **kwargs):
-    """A string among ``choices``, refused in the words the services have
+def one_of(given: Iterable[object], **kwargs: Any) -> fields.String:
+    """A string among ``given``, refused in the words the services have
     always used ("Use sent or received.")."""
-    choices = [str(choice) for choice in choices]
+    choices = [str(choice) for choice in given]
     words = ", ".join(choices[:-1]) + " or " + choices[-1] if len(choices) > 1 else choices[0]
     return fields.String(
         validate=validate.OneOf(choices, error=f"Use {words}."),
@@ -40,11 +43,11 @@ def one_of(choices, **kwargs):
     )
 
 
-def Language(**kwargs):
+def Language(**kwargs: Any) -> fields.String:
     return one_of(LANGUAGES, load_default="en", **kwargs)
 
 
-def Year(**kwargs):
+def Year(**kwargs: Any) -> WholeNumber:
     return WholeNumber(*YEARS, **kwargs)
 
 
@@ -107,7 +110,7 @@ class StudyFilters(Parameters):
     per_page = PerPage()
 
     @validates_schema
-    def _years_in_order(self, data, **kwargs):
+    def _years_in_order(self, data: dict[str, Any], **kwargs: Any) -> None:
         start, end = data.get("graduated_from"), data.get("graduated_to")
         if start and end and start > end:
             raise ValidationError("Must not come before graduated_from.", "graduated_to")

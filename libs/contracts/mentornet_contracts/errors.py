@@ -10,19 +10,24 @@ Every error's args are ``(code, message, fields)`` (a Throttled may add
 ``retry_after``) so they survive the trip over the wire unchanged.
 """
 
-from marshmallow import ValidationError
+from typing import Any
+
+from marshmallow import Schema, ValidationError
+
+# A field path ("positions.0.title") and what is wrong there.
+FieldErrors = dict[str, list[str]]
 
 
 class DomainError(Exception):
     status = 400
 
-    def __init__(self, code, message, fields=None):
+    def __init__(self, code: str, message: str, fields: FieldErrors | None = None) -> None:
         super().__init__(code, message, fields or None)
         self.code = code
         self.message = message
         self.fields = fields or None
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.message
 
 
@@ -56,7 +61,13 @@ class Throttled(DomainError):
 
     status = 429
 
-    def __init__(self, code, message, fields=None, retry_after=None):
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        fields: FieldErrors | None = None,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(code, message, fields)
         self.retry_after = retry_after
         if retry_after is not None:
@@ -77,15 +88,15 @@ HTTP_STATUS = {
 }
 
 
-def invalid(field, message, code="invalid_input"):
+def invalid(field: str, message: str, code: str = "invalid_input") -> InvalidInput:
     """Shorthand for the common one-field validation error."""
     return InvalidInput(code, message, {field: [message]})
 
 
-def field_errors(messages, prefix=""):
+def field_errors(messages: dict[Any, Any], prefix: str = "") -> FieldErrors:
     """marshmallow's nested messages as flat field paths:
     {'positions': {0: {'title': [...]}}} -> {'positions.0.title': [...]}"""
-    flat = {}
+    flat: FieldErrors = {}
     for key, value in messages.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
@@ -95,14 +106,15 @@ def field_errors(messages, prefix=""):
     return flat
 
 
-def invalid_input(validation_error, message="Some fields need your attention."):
+def invalid_input(
+    validation_error: ValidationError, message: str = "Some fields need your attention."
+) -> InvalidInput:
     """The InvalidInput for a marshmallow ValidationError, naming every bad field."""
-    return InvalidInput(
-        "invalid_input", message, field_errors(validation_error.normalized_messages())
-    )
+    messages = validation_error.normalized_messages()
+    return InvalidInput("invalid_input", message, field_errors(messages))
 
 
-def load_input(schema, data, what="The request"):
+def load_input(schema: Schema, data: object, what: str = "The request") -> Any:
     """``schema.load(data)``, or an InvalidInput that names every bad field (and
     says so plainly when ``data`` is not an object at all)."""
     if not isinstance(data, dict):

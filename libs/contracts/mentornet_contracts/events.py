@@ -13,7 +13,9 @@ them before it publishes, so an event sent before its consumer ever started
 waits in the consumer's queue instead of being dropped by the broker.
 """
 
+import builtins
 from dataclasses import dataclass
+from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
@@ -256,13 +258,13 @@ class EventContract:
     source: str
     type: str
     version: int
-    schema: type
+    schema: builtins.type[Schema]
     description: str
     # Payload fields that grant something (a single-use link), or that carry a
     # member's data in transit (an export's part): the publisher's outbox drops
     # them once the broker has the event, and a mail made from them is not
     # kept after sending.
-    secrets: tuple = ()
+    secrets: tuple[str, ...] = ()
 
 
 # The services that hold personal data besides identity: each answers
@@ -485,7 +487,7 @@ class Subscription:
     handler: str
 
     @property
-    def queue_name(self):
+    def queue_name(self) -> str:
         # The queue name nameko's @event_handler uses for a SERVICE_POOL handler.
         return f"evt-{self.source}-{self.type}--{self.service}.{self.handler}"
 
@@ -578,9 +580,9 @@ GATEWAY_EVENT_QUEUES = [
 ]
 
 
-def secrets_of(source):
+def secrets_of(source: str) -> dict[str, tuple[str, ...]]:
     """{event type: its secret payload fields} for the events ``source`` publishes."""
-    found = {}
+    found: dict[str, set[str]] = {}
     for contract in CONTRACTS.values():
         if contract.source == source and contract.secrets:
             found.setdefault(contract.type, set()).update(contract.secrets)
@@ -590,11 +592,11 @@ def secrets_of(source):
 NOT_KEPT = "(not kept: a single-use secret)"
 
 
-def without_secrets(source, envelope):
+def without_secrets(source: str, envelope: dict[str, Any]) -> dict[str, Any] | None:
     """``envelope`` with its secret payload fields replaced, or None when it has none."""
     fields_ = [
         name
-        for name in secrets_of(source).get(envelope.get("type"), ())
+        for name in secrets_of(source).get(str(envelope.get("type")), ())
         if name in envelope.get("data", {})
     ]
     if not fields_:
@@ -602,23 +604,23 @@ def without_secrets(source, envelope):
     return {**envelope, "data": {**envelope["data"], **{name: NOT_KEPT for name in fields_}}}
 
 
-def contract_for(source, event_type, version):
+def contract_for(source: str, event_type: str, version: int) -> EventContract:
     try:
         return CONTRACTS[(source, event_type, version)]
     except KeyError:
         raise LookupError(f"no contract for {source}.{event_type} v{version}") from None
 
 
-def subscriptions_of(source):
+def subscriptions_of(source: str) -> list[Subscription]:
     return [s for s in SUBSCRIPTIONS if s.source == source]
 
 
-def validate_payload(source, event_type, version, data):
+def validate_payload(source: str, event_type: str, version: int, data: dict[str, Any]) -> Any:
     """Return the payload as the contract loads it, or raise ValidationError."""
     return contract_for(source, event_type, version).schema().load(data)
 
 
-def dump_payload(source, event_type, version, data):
+def dump_payload(source: str, event_type: str, version: int, data: object) -> Any:
     """Serialise a payload for the wire, checking it against its contract."""
     schema = contract_for(source, event_type, version).schema()
     dumped = schema.dump(data)

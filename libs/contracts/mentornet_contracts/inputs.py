@@ -24,10 +24,12 @@ string's schema is a :class:`Parameters`.
 
 import re
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load
 
-from mentornet_contracts.errors import InvalidInput, field_errors
+from mentornet_contracts.errors import FieldErrors, InvalidInput, field_errors
 
 MAX_DEPTH = 32
 BIGINT = 2**63 - 1
@@ -37,7 +39,7 @@ MAX_PER_PAGE = 50
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def text_problem(value):
+def text_problem(value: str) -> str | None:
     """Why ``value`` (a string) cannot be taken, or None."""
     bad = _UNSTORABLE.search(value)
     if bad is None:
@@ -47,18 +49,18 @@ def text_problem(value):
     return "Must be valid Unicode text: a lone surrogate (\\ud800 to \\udfff) is not."
 
 
-def printable_name(name):
+def printable_name(name: str) -> str:
     """A field name fit to be sent back (a bad character in a key becomes U+FFFD)."""
     return _UNSTORABLE.sub("\ufffd", name)
 
 
-def problems(value, name=""):
+def problems(value: object, name: str = "") -> FieldErrors:
     """Every place in ``value`` (JSON-like: dicts, lists, strings, numbers) that
     breaks the rules above, as ``{field path: [message]}``; the path is dotted
     (``positions.0.title``) from ``name``.  Walks without recursion, so a deeply
     nested value cannot exhaust the stack here either."""
-    found = {}
-    pending = [(value, name, 0)]
+    found: FieldErrors = {}
+    pending: list[tuple[object, str, int]] = [(value, name, 0)]
     while pending:
         item, path, depth = pending.pop()
         if depth > MAX_DEPTH:
@@ -90,10 +92,10 @@ def problems(value, name=""):
     return found
 
 
-def too_deep(value):
+def too_deep(value: object) -> bool:
     """True when ``value`` nests deeper than :data:`MAX_DEPTH` (checked first,
     so a hostile body gets one clear answer rather than a field per level)."""
-    pending = [(value, 0)]
+    pending: list[tuple[object, int]] = [(value, 0)]
     while pending:
         item, depth = pending.pop()
         if depth > MAX_DEPTH:
@@ -105,11 +107,13 @@ def too_deep(value):
     return False
 
 
-def refuse_unstorable(named_values, message="Some fields need your attention."):
+def refuse_unstorable(
+    named_values: Mapping[Any, object], message: str = "Some fields need your attention."
+) -> None:
     """Raise an InvalidInput naming every bad place in the values of
     ``named_values`` (each checked from its own name and depth, as a request
     body is), if any."""
-    found = {}
+    found: FieldErrors = {}
     for name, value in named_values.items():
         found.update(problems(value, str(name)))
     if found:
@@ -127,11 +131,11 @@ REPEATED_PARAMETER = "Give this parameter once."
 PARAMETERS_NEED_ATTENTION = "Some parameters need your attention."
 
 
-def between(low, high):
+def between(low: int, high: int) -> str:
     return f"Must be between {low} and {high}."
 
 
-def _whole(value, low, high):
+def _whole(value: object, low: int, high: int) -> tuple[int | None, str | None]:
     """(number, None) or (None, why not) for ``value``: a number, or digits as
     a URL carries them."""
     if isinstance(value, bool) or not isinstance(value, (int, str)):
@@ -145,7 +149,14 @@ def _whole(value, low, high):
     return number, None
 
 
-def whole_number(value, name, problems_found, low, high, default=None):
+def whole_number(
+    value: object,
+    name: str,
+    problems_found: FieldErrors,
+    low: int,
+    high: int,
+    default: int | None = None,
+) -> int | None:
     """``value`` as an int in ``low..high``; otherwise ``default``, with the
     reason in ``problems_found`` (blank or None is ``default``, no problem)."""
     if value is None or value == "":
@@ -161,30 +172,30 @@ def whole_number(value, name, problems_found, low, high, default=None):
 class WholeNumber(fields.Integer):
     """A whole number in ``low..high``, given as a number or as a URL's digits."""
 
-    def __init__(self, low=-BIGINT, high=BIGINT, **kwargs):
+    def __init__(self, low: int = -BIGINT, high: int = BIGINT, **kwargs: Any) -> None:
         super().__init__(strict=False, **kwargs)
         self.low, self.high = low, high
         self.metadata.setdefault("minimum", low)
         self.metadata.setdefault("maximum", high)
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         number, problem = _whole(value, self.low, self.high)
         if problem:
             raise ValidationError(problem)
         return number
 
 
-def Page(**kwargs):
+def Page(**kwargs: Any) -> WholeNumber:
     """Which page of a list: 1 to :data:`MAX_PAGE`."""
     return WholeNumber(1, MAX_PAGE, load_default=1, **kwargs)
 
 
-def PerPage(default=20, **kwargs):
+def PerPage(default: int = 20, **kwargs: Any) -> WholeNumber:
     """How many items a page holds: 1 to :data:`MAX_PER_PAGE`."""
     return WholeNumber(1, MAX_PER_PAGE, load_default=default, **kwargs)
 
 
-def RowId(**kwargs):
+def RowId(**kwargs: Any) -> WholeNumber:
     """A row's id (a request, a conversation, a notification): a positive bigint."""
     return WholeNumber(1, BIGINT, **kwargs)
 
@@ -197,7 +208,7 @@ class Flag(fields.Boolean):
     falsy = {False, "false", "0"}
     default_error_messages = {"invalid": NOT_TRUE_OR_FALSE}
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         # 1.0 == True in a set; a number that is no 0 or 1 as such is refused.
         if isinstance(value, float):
             raise self.make_error("invalid")
@@ -209,13 +220,13 @@ class FreeText(fields.String):
     made one space, blank as not given, at most ``high`` characters, with
     nothing in it that cannot be stored (:func:`text_problem`)."""
 
-    def __init__(self, low=1, high=200, **kwargs):
+    def __init__(self, low: int = 1, high: int = 200, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.low, self.high = low, high
         self.metadata.setdefault("minLength", low)
         self.metadata.setdefault("maxLength", high)
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         if not isinstance(value, str):
             raise ValidationError(NOT_TEXT)
         problem = text_problem(value)
@@ -234,11 +245,11 @@ class MemberId(fields.String):
 
     default_error_messages = {"invalid": NOT_A_MEMBER_ID}
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.metadata.setdefault("format", "uuid")
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         if not isinstance(value, str):
             raise self.make_error("invalid")
         try:
@@ -247,14 +258,14 @@ class MemberId(fields.String):
             raise self.make_error("invalid") from None
 
 
-def member_id(value, name):
+def member_id(value: object, name: str) -> str:
     """``value`` (a field of a body, or an RPC argument) as a member's id, or
     an InvalidInput naming ``name``."""
     try:
-        return MemberId().deserialize(value)
+        return str(MemberId().deserialize(value))
     except ValidationError as exc:
         raise InvalidInput(
-            "invalid_input", "Some fields need your attention.", {name: exc.messages}
+            "invalid_input", "Some fields need your attention.", field_errors({name: exc.messages})
         ) from None
 
 
@@ -268,11 +279,11 @@ class Parameters(Schema):
 
     error_messages = {"unknown": UNKNOWN_PARAMETER}
 
-    def on_bind_field(self, field_name, field_obj):
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
         field_obj.error_messages["required"] = REQUIRED_PARAMETER
 
     @pre_load
-    def _blank_is_not_given(self, data, **kwargs):
+    def _blank_is_not_given(self, data: Any, **kwargs: Any) -> Any:
         if not isinstance(data, dict):
             return data
         return {
@@ -282,7 +293,7 @@ class Parameters(Schema):
         }
 
 
-def parameters(schema, values, unknown=RAISE):
+def parameters(schema: Schema, values: object, unknown: str = RAISE) -> Any:
     """``values`` loaded by ``schema`` (a :class:`Parameters`), or an
     InvalidInput naming each bad parameter; ``unknown=EXCLUDE`` for a page,
     whose links may carry what is not this schema's."""
@@ -303,7 +314,9 @@ class Paging(Parameters):
     per_page = PerPage()
 
 
-def paging(page, per_page, problems_found, default_per_page=20):
+def paging(
+    page: object, per_page: object, problems_found: FieldErrors, default_per_page: int = 20
+) -> tuple[int | None, int | None]:
     """(page, per_page) checked once for every list: page 1 to :data:`MAX_PAGE`,
     per_page 1 to :data:`MAX_PER_PAGE`; problems go into ``problems_found``."""
     return (
@@ -312,20 +325,22 @@ def paging(page, per_page, problems_found, default_per_page=20):
     )
 
 
-def page_and_size(page, per_page, default_per_page=20):
+def page_and_size(
+    page: object, per_page: object, default_per_page: int = 20
+) -> tuple[int | None, int | None]:
     """:func:`paging`, raising an InvalidInput that names each bad parameter."""
-    found = {}
+    found: FieldErrors = {}
     result = paging(page, per_page, found, default_per_page)
     if found:
         raise InvalidInput("invalid_input", PARAMETERS_NEED_ATTENTION, found)
     return result
 
 
-def flag(value, name):
+def flag(value: object, name: str) -> bool:
     """``value`` as a :class:`Flag`, or an InvalidInput naming ``name``."""
     try:
-        return Flag().deserialize(value)
+        return bool(Flag().deserialize(value))
     except ValidationError as exc:
         raise InvalidInput(
-            "invalid_input", PARAMETERS_NEED_ATTENTION, {name: exc.messages}
+            "invalid_input", PARAMETERS_NEED_ATTENTION, field_errors({name: exc.messages})
         ) from None

@@ -51,7 +51,7 @@ class ReportStatus(StrEnum):
     OPEN = "open"
 
 
-def words(enum):
+def words(enum: type[StrEnum]) -> str:
     """The enum's words in order, as a message lists them: "a, b or c"."""
     values = [member.value for member in enum]
     return ", ".join(values[:-1]) + " or " + values[-1]

@@ -18,9 +18,12 @@ erased a member, neither may keep them:
 """
 
 import base64
+from collections.abc import Collection
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import ColumnElement, select, text
+from sqlalchemy.orm import Session
 
 from mentornet_platform.outbox import record_event
 
@@ -28,7 +31,7 @@ ERASED_PAYLOAD = '{"erased": true}'
 
 
 # -- the export saga: a service's part ------------------------------------------
-def plain(value):
+def plain(value: Any) -> Any:
     """A column's value as JSON can carry it."""
     if isinstance(value, (datetime, date)):
         return value.isoformat()
@@ -39,7 +42,7 @@ def plain(value):
     return value
 
 
-def row_data(row, leave_out=()):
+def row_data(row: Any, leave_out: Collection[str] = ()) -> dict[str, Any]:
     """An ORM row as {column: value}, without the columns named in ``leave_out``."""
     return {
         column.name: plain(getattr(row, column.key))
@@ -48,7 +51,13 @@ def row_data(row, leave_out=()):
     }
 
 
-def rows_data(session, model, condition, leave_out=(), order_by=None):
+def rows_data(
+    session: Session,
+    model: type[Any],
+    condition: ColumnElement[bool],
+    leave_out: Collection[str] = (),
+    order_by: Any = None,
+) -> list[dict[str, Any]]:
     """Every row of ``model`` matching ``condition``, as ``row_data``."""
     query = select(model).where(condition)
     if order_by is not None:
@@ -56,7 +65,9 @@ def rows_data(session, model, condition, leave_out=(), order_by=None):
     return [row_data(row, leave_out) for row in session.execute(query).scalars()]
 
 
-def send_export_part(session, source, data, part):
+def send_export_part(
+    session: Session, source: str, data: dict[str, Any], part: object
+) -> dict[str, Any]:
     """Answer identity's ``data_export_requested`` (``data``) with this
     service's ``part``: ``<source>_data_exported``, through the outbox, which
     keeps the part only until the broker has it."""
@@ -68,14 +79,14 @@ def send_export_part(session, source, data, part):
     )
 
 
-def confirm_erased(session, source, event_type, user_id):
+def confirm_erased(session: Session, source: str, event_type: str, user_id: str) -> dict[str, Any]:
     """The erasure saga's step of this service is done: identity is told."""
     return record_event(
         session, source, event_type, {"user_id": user_id, "erased_at": datetime.now(UTC)}
     )
 
 
-def erase_from_messaging_tables(session, user_id, *words):
+def erase_from_messaging_tables(session: Session, user_id: str, *words: str | None) -> None:
     """Empty or delete, in ``session``'s transaction, what the outbox and the
     failure store keep about ``user_id`` or mention of any of ``words`` (the
     member's names, username and address, as this service knew them)."""

@@ -12,13 +12,14 @@ service applies it (once: the handler stays idempotent).
 import argparse
 import json
 import sys
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, Row, create_engine, text
 
 from mentornet_platform import settings
 
 
-def list_failed(connection, include_all=False):
+def list_failed(connection: Connection, include_all: bool = False) -> Sequence[Row]:
     where = "" if include_all else "WHERE status <> 'done'"
     return connection.execute(
         text(
@@ -28,7 +29,7 @@ def list_failed(connection, include_all=False):
     ).all()
 
 
-def replay(connection, ids=None, all_dead=False):
+def replay(connection: Connection, ids: Iterable[int] = (), all_dead: bool = False) -> list[int]:
     if all_dead:
         result = connection.execute(
             text(
@@ -47,7 +48,7 @@ def replay(connection, ids=None, all_dead=False):
     return [row.id for row in result]
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="deadletters",
         description=__doc__,
@@ -76,17 +77,17 @@ def main(argv=None):
                 print(f"{'':58}{(row.last_error or '')[:120]}")
             print(f"{len(rows)} failed event(s)")
         elif args.command == "show":
-            row = (
+            found = (
                 connection.execute(
                     text("SELECT * FROM failed_events WHERE id = :id"), {"id": args.id}
                 )
                 .mappings()
                 .first()
             )
-            if row is None:
+            if found is None:
                 print(f"no failed event {args.id}", file=sys.stderr)
                 return 1
-            print(json.dumps(dict(row), indent=2, default=str))
+            print(json.dumps(dict(found), indent=2, default=str))
         elif args.command == "replay":
             if not args.ids and not args.all_dead:
                 parser.error("replay needs IDs or --all-dead")

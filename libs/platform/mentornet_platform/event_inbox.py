@@ -18,15 +18,17 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from marshmallow import ValidationError
-from nameko.extensions import DependencyProvider
-from sqlalchemy import text
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
 from mentornet_contracts.events import EnvelopeSchema, validate_payload, without_secrets
 from mentornet_platform import correlation
-from mentornet_platform.database import shared_engine
+from mentornet_platform.background import BackgroundLoop, Repeating
+from mentornet_platform.database import Database, shared_engine
 
 log = logging.getLogger(__name__)
 
@@ -35,19 +37,33 @@ class PoisonEvent(Exception):
     """The event breaks its contract: retrying cannot help."""
 
 
-class Inbox:
-    def __init__(self, engine, handlers, sources, retry_base=1.0, retry_max=300.0, max_attempts=8):
+# A handler: applies an event's payload in the session's transaction.
+Handler = Callable[[Session, Any, dict[str, Any]], Any]
+
+
+class Inbox(Repeating):
+    """Applies events once each; retries failures in the background (``run``)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        handlers: dict[str, Handler],
+        sources: dict[str, str],
+        retry_base: float = 1.0,
+        retry_max: float = 300.0,
+        max_attempts: int = 8,
+    ) -> None:
         self.engine = engine
+        self.database = Database(engine)
         self.sources = sources
-        self.Session = sessionmaker(bind=engine, expire_on_commit=False)
         self.handlers = handlers
         self.retry_base = retry_base
         self.retry_max = retry_max
         self.max_attempts = max_attempts
-        self.running = False
+        self.interval = min(1.0, retry_base)
 
     # -- live delivery -------------------------------------------------
-    def handle(self, handler_name, source, envelope):
+    def handle(self, handler_name: str, source: str, envelope: Any) -> str:
         """Apply a freshly delivered event; returns "applied", "duplicate" or "failed"."""
         try:
             result = self.apply(handler_name, source, envelope)
@@ -66,7 +82,9 @@ class Inbox:
             return "failed"
         return result
 
-    def apply(self, handler_name, source, envelope):
+    def apply(self, handler_name: str, source: str, envelope: Any) -> str:
+        """Apply an event once: its effect and its processed_events row in one
+        transaction ("applied"), or nothing when that row exists ("duplicate")."""
         try:
             checked = EnvelopeSchema().load(envelope)
             data = validate_payload(source, checked["type"], checked["version"], envelope["data"])
@@ -74,8 +92,7 @@ class Inbox:
             raise PoisonEvent(f"event breaks its contract: {exc}") from exc
         function = self.handlers[handler_name]
         event_id = str(checked["event_id"])
-        session = self.Session()
-        try:
+        with self.database.transaction() as session:
             first_time = session.execute(
                 text(
                     "INSERT INTO processed_events (event_id, handler) VALUES (:event_id, :handler)"
@@ -83,20 +100,20 @@ class Inbox:
                 ),
                 {"event_id": event_id, "handler": handler_name},
             ).first()
-            if first_time is None:
-                session.rollback()
+            if first_time is None:  # nothing was written: the commit changes nothing
                 log.info("event %s already processed by %s; skipped", event_id, handler_name)
                 return "duplicate"
             function(session, data, envelope)
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
         return "applied"
 
-    def _record_failure(self, handler_name, envelope, exc, attempts, dead=False):
+    def _record_failure(
+        self,
+        handler_name: str,
+        envelope: Any,
+        exc: Exception,
+        attempts: int,
+        dead: bool = False,
+    ) -> None:
         error = f"{type(exc).__name__}: {exc}"[:2000]
         if not isinstance(envelope, dict):
             envelope = {"body": envelope}
@@ -140,11 +157,11 @@ class Inbox:
             time.sleep(1)
             raise exc
 
-    def _delay(self, attempts):
-        return min(self.retry_max, self.retry_base * (2 ** (attempts - 1)))
+    def _delay(self, attempts: int) -> float:
+        return min(self.retry_max, self.retry_base * 2.0 ** (attempts - 1))
 
     # -- retries -------------------------------------------------------
-    def retry_due(self, limit=20):
+    def retry_due(self, limit: int = 20) -> int:
         """Retry the failures whose time has come; returns how many were tried."""
         with self.engine.begin() as connection:
             # Lease the rows so another instance does not retry them too.
@@ -210,34 +227,24 @@ class Inbox:
                 correlation.reset(token)
         return len(due)
 
-    def _source_of(self, handler_name):
+    def work(self) -> int:
+        return self.retry_due()
+
+    def _source_of(self, handler_name: str) -> str:
         return self.sources[handler_name]
 
-    def run(self, sleep):
-        self.running = True
-        interval = min(1.0, self.retry_base)
-        while self.running:
-            try:
-                if self.retry_due():
-                    continue
-            except Exception:
-                log.exception("event retry loop failed; trying again")
-            sleep(interval)
 
-    def stop(self):
-        self.running = False
+class EventInbox(BackgroundLoop):
+    """The service's inbox, retrying in the background: ``handlers`` maps a
+    handler name to ``(source_service, function(session, data, envelope))``."""
 
+    name = "event_retries"
 
-class EventInbox(DependencyProvider):
-    """The service's inbox: ``handlers`` maps a handler name to
-    ``(source_service, function(session, data, envelope))``."""
-
-    def __init__(self, handlers):
+    def __init__(self, handlers: dict[str, tuple[str, Handler]]) -> None:
         self.handlers = handlers
 
-    def setup(self):
-        config = self.container.config
-        self.inbox = Inbox(
+    def make(self, config: dict[str, Any]) -> Inbox:
+        return Inbox(
             shared_engine(config["DATABASE_URL"]),
             {name: function for name, (_, function) in self.handlers.items()},
             {name: source for name, (source, _) in self.handlers.items()},
@@ -246,24 +253,8 @@ class EventInbox(DependencyProvider):
             max_attempts=int(config.get("EVENT_MAX_ATTEMPTS", 8)),
         )
 
-    def start(self):
-        import eventlet
 
-        self.container.spawn_managed_thread(
-            lambda: self.inbox.run(eventlet.sleep), identifier="event_retries"
-        )
-
-    def stop(self):
-        self.inbox.stop()
-
-    def kill(self):
-        self.inbox.stop()
-
-    def get_dependency(self, worker_ctx):
-        return self.inbox
-
-
-def event_entrypoints(service_cls):
+def event_entrypoints(service_cls: type[Any]) -> type[Any]:
     """Class decorator: one nameko event entrypoint per handler of the service's
     ``event_inbox`` (an EventInbox), named as the handler, ``on_<event type>``, which
     hands each delivered event to the inbox (idempotent, retried, parked).
@@ -271,8 +262,8 @@ def event_entrypoints(service_cls):
     tests/test_contracts.py checks it against the contracts' SUBSCRIPTIONS."""
     from nameko.events import event_handler
 
-    def entrypoint(name, source):
-        def handle(self, envelope):
+    def entrypoint(name: str, source: str) -> Any:
+        def handle(self: Any, envelope: Any) -> None:
             self.event_inbox.handle(name, source, envelope)
 
         handle.__name__ = handle.__qualname__ = name
@@ -280,7 +271,8 @@ def event_entrypoints(service_cls):
         # requeue_on_error: if even recording the failure fails, nameko requeues.
         return event_handler(source, name[3:], requeue_on_error=True)(handle)
 
-    for name, (source, _) in service_cls.event_inbox.handlers.items():
+    inbox: EventInbox = service_cls.event_inbox
+    for name, (source, _) in inbox.handlers.items():
         if not name.startswith("on_"):
             raise ValueError(
                 f"{service_cls.__name__}: inbox handler {name!r} must be on_<event type>"

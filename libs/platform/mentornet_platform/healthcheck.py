@@ -17,13 +17,13 @@ from urllib.parse import urlsplit
 ESTABLISHED = "01"  # a TCP state in /proc/net/tcp
 
 
-def serving(service, cmdline):
+def serving(service: str, cmdline: bytes) -> bool:
     """Is ``cmdline`` (a /proc/<pid>/cmdline) the nameko process of ``service``?"""
     argv = cmdline.split(b"\0")
     return b"mentornet_platform.serve" in argv and f"{service}.service".encode() in argv
 
 
-def connected(port, tables):
+def connected(port: int, tables: list[str]) -> bool:
     """Does any of the /proc/net/tcp-style ``tables`` hold an established
     connection to a remote ``port``?"""
     for table in tables:
@@ -38,7 +38,7 @@ def connected(port, tables):
     return False
 
 
-def healthy(service, amqp_uri, proc="/proc"):
+def healthy(service: str, amqp_uri: str, proc: str = "/proc") -> bool:
     with open(os.path.join(proc, "1", "cmdline"), "rb") as cmdline:
         if not serving(service, cmdline.read()):
             return False
@@ -46,7 +46,7 @@ def healthy(service, amqp_uri, proc="/proc"):
     return connected(port, [os.path.join(proc, "net", name) for name in ("tcp", "tcp6")])
 
 
-def main(argv):
+def main(argv: list[str]) -> int:
     service = argv[0] if argv else os.environ.get("SERVICE", "")
     if not service:
         print("usage: python -m mentornet_platform.healthcheck <service>", file=sys.stderr)

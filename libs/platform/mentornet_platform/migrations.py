@@ -10,13 +10,15 @@ and then find nothing to do.
 import argparse
 import os
 import sys
+from typing import Any
 
-from sqlalchemy import create_engine, pool, text
+from alembic.config import Config
+from sqlalchemy import MetaData, create_engine, pool, text
 
 from mentornet_platform import settings
 
 
-def run_env(context, metadata, service):
+def run_env(context: Any, metadata: MetaData, service: str) -> None:
     """Body of a service's ``migrations/env.py``."""
     url = context.config.get_main_option("sqlalchemy.url") or settings.database_url(service)
     if context.is_offline_mode():
@@ -42,9 +44,7 @@ def run_env(context, metadata, service):
             connection.commit()
 
 
-def alembic_config(service_dir, database_url=None):
-    from alembic.config import Config
-
+def alembic_config(service_dir: str, database_url: str | None = None) -> Config:
     config = Config(os.path.join(service_dir, "alembic.ini"))
     config.set_main_option("script_location", os.path.join(service_dir, "migrations"))
     if database_url:
@@ -52,7 +52,9 @@ def alembic_config(service_dir, database_url=None):
     return config
 
 
-def upgrade(service, service_dir, database_url=None, revision="head"):
+def upgrade(
+    service: str, service_dir: str, database_url: str | None = None, revision: str = "head"
+) -> None:
     from alembic import command
 
     command.upgrade(
@@ -60,7 +62,7 @@ def upgrade(service, service_dir, database_url=None, revision="head"):
     )
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run a service's migrations up to head.")
     parser.add_argument("service")
     parser.add_argument("--service-dir", required=True)

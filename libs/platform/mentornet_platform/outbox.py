@@ -7,35 +7,40 @@ publisher confirms and the mandatory flag, and keeps an event until the broker
 has confirmed it and routed it to at least one queue; while the broker is down
 the events wait in the table and go out when it is back.  A consumer may see an
 event twice (a crash between publish and mark), never zero times: handlers are
-idempotent (see ``inbox``).
+idempotent (see ``event_inbox``).
 """
 
 import json
 import logging
 import threading
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
-from kombu import Connection, Exchange, Queue
+import kombu
+from kombu import Exchange, Queue
 from nameko.amqp.publish import Publisher, UndeliverableMessage
 from nameko.constants import PERSISTENT
-from nameko.extensions import DependencyProvider
+from sqlalchemy import Connection, Engine, Row, text
 from sqlalchemy import event as sa_event
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from mentornet_contracts.events import dump_payload, subscriptions_of, without_secrets
 from mentornet_platform import correlation
+from mentornet_platform.background import BackgroundLoop, Sleep
 from mentornet_platform.database import shared_engine
 
 log = logging.getLogger(__name__)
 
 # Relays of this process, woken right after a commit that recorded events so
 # an event does not wait for the next poll.
-_wakeups = set()
+_wakeups: set[threading.Event] = set()
 
 
-def record_event(session, source, event_type, data, version=1):
+def record_event(
+    session: Session, source: str, event_type: str, data: object, version: int = 1
+) -> dict[str, Any]:
     """Add an event to the outbox inside ``session``'s transaction."""
     envelope = {
         "event_id": str(uuid.uuid4()),
@@ -62,32 +67,32 @@ def record_event(session, source, event_type, data, version=1):
 
 
 @sa_event.listens_for(Session, "after_commit")
-def _wake_relays(session):
+def _wake_relays(session: Session) -> None:
     if session.info.pop("outbox_pending", False):
         for wakeup in list(_wakeups):
             wakeup.set()
 
 
 @sa_event.listens_for(Session, "after_rollback")
-def _forget_pending(session):
+def _forget_pending(session: Session) -> None:
     session.info.pop("outbox_pending", None)
 
 
-def event_exchange(source):
+def event_exchange(source: str) -> Exchange:
     # Same declaration as nameko's own event exchange, so both can declare it.
     return Exchange(
         f"{source}.events", type="topic", durable=True, auto_delete=False, delivery_mode=PERSISTENT
     )
 
 
-def declare_topology(amqp_uri, source):
+def declare_topology(amqp_uri: str, source: str) -> None:
     """Declare ``source``'s exchange and every subscriber's queue and binding.
 
     Queues are declared exactly as nameko's ``@event_handler`` declares them, so
     an event published before its consumer ever started waits in the queue.
     """
     exchange = event_exchange(source)
-    with Connection(amqp_uri, connect_timeout=5) as connection:
+    with kombu.Connection(amqp_uri, connect_timeout=5) as connection:
         channel = connection.channel()
         exchange(channel).declare()
         for subscription in subscriptions_of(source):
@@ -107,7 +112,9 @@ class Relay:
 
     batch_size = 100
 
-    def __init__(self, engine, amqp_uri, source, poll_seconds=0.5):
+    def __init__(
+        self, engine: Engine, amqp_uri: str, source: str, poll_seconds: float = 0.5
+    ) -> None:
         self.engine = engine
         self.amqp_uri = amqp_uri
         self.source = source
@@ -126,12 +133,13 @@ class Relay:
         self.running = False
         self._topology_declared = False
 
-    def relay_once(self):
+    def relay_once(self) -> int:
         """Publish one batch; return how many events went out."""
         if not self._topology_declared:
             declare_topology(self.amqp_uri, self.source)
             self._topology_declared = True
-        published, unroutable = [], []
+        published: list[int] = []
+        unroutable: list[int] = []
         with self.engine.connect() as connection:
             with connection.begin():
                 rows = connection.execute(
@@ -142,9 +150,9 @@ class Relay:
                     ),
                     {"limit": self.batch_size},
                 ).all()
-                failure = None
+                failure: Exception | None = None
                 for row in rows:
-                    headers = {}
+                    headers: dict[str, str] = {}
                     if row.correlation_id:
                         headers["nameko.correlation_id"] = row.correlation_id
                     try:
@@ -189,7 +197,7 @@ class Relay:
             raise failure
         return len(published)
 
-    def _drop_secrets(self, connection, rows):
+    def _drop_secrets(self, connection: Connection, rows: Sequence[Row[Any]]) -> None:
         # The broker has the event now; a single-use link need not wait in our table.
         for row in rows:
             kept = without_secrets(self.source, row.envelope)
@@ -201,7 +209,7 @@ class Relay:
                     {"envelope": json.dumps(kept), "id": row.id},
                 )
 
-    def run(self, sleep):
+    def run(self, sleep: Sleep) -> None:
         """Relay until ``stop()``; ``sleep`` is the green or plain sleep to back off with."""
         self.running = True
         _wakeups.add(self.wakeup)
@@ -229,36 +237,21 @@ class Relay:
         finally:
             _wakeups.discard(self.wakeup)
 
-    def stop(self):
+    def stop(self) -> None:
         self.running = False
         self.wakeup.set()
 
 
-class OutboxRelay(DependencyProvider):
+class OutboxRelay(BackgroundLoop):
     """Runs the relay inside the service's container (one per instance; several
     instances share the work through ``FOR UPDATE SKIP LOCKED``)."""
 
-    def setup(self):
-        config = self.container.config
-        self.relay = Relay(
+    name = "outbox_relay"
+
+    def make(self, config: dict[str, Any]) -> Relay:
+        return Relay(
             shared_engine(config["DATABASE_URL"]),
             config.get("OUTBOX_AMQP_URI") or config["AMQP_URI"],
             self.container.service_name,
             poll_seconds=float(config.get("OUTBOX_POLL_SECONDS", 0.5)),
         )
-
-    def start(self):
-        import eventlet
-
-        self.thread = self.container.spawn_managed_thread(
-            lambda: self.relay.run(eventlet.sleep), identifier="outbox_relay"
-        )
-
-    def stop(self):
-        self.relay.stop()
-
-    def kill(self):
-        self.relay.stop()
-
-    def get_dependency(self, worker_ctx):
-        return self.relay

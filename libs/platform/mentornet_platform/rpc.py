@@ -10,6 +10,7 @@ everything else keep nameko's defaults.
 """
 
 import logging
+from typing import Any
 
 from nameko.amqp.publish import Publisher
 from nameko.constants import (
@@ -37,7 +38,7 @@ class ReplyResponder(Responder):
 
 
 class ServiceRpcConsumer(RpcConsumer):
-    def handle_result(self, message, result, exc_info):
+    def handle_result(self, message: Any, result: Any, exc_info: Any) -> tuple[Any, Any]:
         config = self.container.config
         responder = ReplyResponder(
             config[AMQP_URI_CONFIG_KEY],
@@ -60,7 +61,7 @@ class RefusalsWithoutTraceback(logging.Filter):
     its traceback, written once, here in the service that raised it (the
     gateway logs one line for it)."""
 
-    def filter(self, record):
+    def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str) and record.msg.startswith("(expected) error handling"):
             record.exc_info = record.exc_text = record.stack_info = None
             record.levelno, record.levelname = logging.INFO, "INFO"
@@ -78,10 +79,10 @@ class ServiceRpc(Rpc):
 
     rpc_consumer = ServiceRpcConsumer()
 
-    def __init__(self, expected_exceptions=DomainError, **kwargs):
+    def __init__(self, expected_exceptions: type[Exception] = DomainError, **kwargs: Any) -> None:
         super().__init__(expected_exceptions=expected_exceptions, **kwargs)
 
-    def handle_message(self, body, message):
+    def handle_message(self, body: dict[str, Any], message: Any) -> None:
         """Arguments that no service can store (a NUL, a lone surrogate, a
         number past bigint, nesting past a few dozen levels) are refused before a
         worker starts, naming the argument (``changes.headline``): the gateway

@@ -16,7 +16,7 @@ DEFAULTS = {
 }
 
 
-def get(name, default=None):
+def get(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     if value not in (None, ""):
         return value
@@ -25,14 +25,16 @@ def get(name, default=None):
     return DEFAULTS.get(name)
 
 
-def database_url(service):
+def database_url(service: str) -> str:
     """The SQLAlchemy URL of ``service``'s own database (psycopg2 driver)."""
     url = get(f"{service.upper()}_DATABASE_URL")
+    if url is None:
+        raise LookupError(f"{service.upper()}_DATABASE_URL is not set")
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg2://" + url[len("postgresql://") :]
     return url
 
 
-def public_base_url():
+def public_base_url() -> str:
     """Where members reach the network (links in e-mails), without a trailing slash."""
-    return get("PUBLIC_BASE_URL").rstrip("/")
+    return (get("PUBLIC_BASE_URL") or DEFAULTS["PUBLIC_BASE_URL"]).rstrip("/")

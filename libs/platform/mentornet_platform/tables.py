@@ -12,7 +12,7 @@ from sqlalchemy import Column, DateTime, Index, Integer, MetaData, String, Table
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 
-def add_messaging_tables(metadata: MetaData):
+def add_messaging_tables(metadata: MetaData) -> tuple[Table, Table, Table]:
     outbox = Table(
         "outbox_events",
         metadata,

@@ -1,7 +1,6 @@
 """What crosses the wire into and out of identity."""
 
 import re
-import unicodedata
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
@@ -20,10 +19,9 @@ from marshmallow import (
 from identity import config
 from identity.passwords import password_problem, personal_problem
 from mentornet_contracts.inputs import Flag
+from mentornet_contracts.names import PersonName
 from mentornet_contracts.statuses import Role
 
-# Letters of any script, joined by single spaces, hyphens or apostrophes.
-NAME_PATTERN = re.compile(r"^[^\W\d_]+(?:[ \-'’][^\W\d_]+)*$")
 USERNAME_PATTERN = re.compile(r"^[a-z][a-z0-9._-]{2,39}$")
 LANGUAGES = ("en", "nl")  # the languages of the pages, mails and notifications
 
@@ -41,37 +39,16 @@ def check_email(value):
         raise ValidationError(f"This is not a valid e-mail address: {exc}")
 
 
-def _check_name(value):
-    if any(unicodedata.category(ch).startswith("C") for ch in value):
-        raise ValidationError("Must not contain control characters.")
-    if not NAME_PATTERN.match(value):
-        raise ValidationError("Use letters, spaces, hyphens and apostrophes only.")
-
-
-class Name(fields.String):
-    def __init__(self, required=False, **kwargs):
-        super().__init__(required=required, validate=validate.Length(max=100), **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        value = super()._deserialize(value, attr, data, **kwargs)
-        value = unicodedata.normalize("NFC", " ".join(value.split()))
-        if value:
-            _check_name(value)
-        elif self.required:
-            raise ValidationError("This field is required.")
-        return value
-
-
 class RegistrationSchema(Schema):
     """The sign-up form (step 4 of the guide)."""
 
     class Meta:
         unknown = RAISE
 
-    first_name = Name(required=True)
-    middle_names = Name(load_default="")
-    last_name = Name(required=True)
-    maiden_name = Name(load_default="")
+    first_name = PersonName(required=True, blank=False)
+    middle_names = PersonName(load_default="")
+    last_name = PersonName(required=True, blank=False)
+    maiden_name = PersonName(load_default="")
     date_of_birth = fields.Date(required=True)
     username = fields.String(required=True)
     password = fields.String(required=True)

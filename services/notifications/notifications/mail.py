@@ -22,9 +22,9 @@ from email.message import EmailMessage as MimeMessage
 from email.utils import make_msgid
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from nameko.extensions import DependencyProvider
 from sqlalchemy import text
 
+from mentornet_platform.background import BackgroundLoop, Repeating
 from mentornet_platform.database import shared_engine
 from notifications.models import EmailStatus
 
@@ -99,7 +99,7 @@ def queue_email(session, dedupe_key, user_id, to_address, template, language, co
     )
 
 
-class MailSender:
+class MailSender(Repeating):
     batch_size = 20
     max_attempts = 10
 
@@ -108,8 +108,7 @@ class MailSender:
         self.smtp_host = smtp_host
         self.smtp_port = int(smtp_port)
         self.mail_from = mail_from
-        self.poll_seconds = poll_seconds
-        self.running = False
+        self.interval = poll_seconds
 
     def send_due(self):
         """Send the e-mails that are due; returns how many went out."""
@@ -245,43 +244,18 @@ class MailSender:
                     },
                 )
 
-    def run(self, sleep):
-        self.running = True
-        while self.running:
-            try:
-                if self.send_due():
-                    continue
-            except Exception:
-                log.exception("mail sender failed; trying again")
-            sleep(self.poll_seconds)
-
-    def stop(self):
-        self.running = False
+    def work(self):
+        return self.send_due()
 
 
-class MailSenderProvider(DependencyProvider):
-    def setup(self):
-        config = self.container.config
-        self.sender = MailSender(
+class MailSenderProvider(BackgroundLoop):
+    name = "mail_sender"
+
+    def make(self, config):
+        return MailSender(
             shared_engine(config["DATABASE_URL"]),
             config["SMTP_HOST"],
             config["SMTP_PORT"],
             config["MAIL_FROM"],
             poll_seconds=float(config.get("OUTBOX_POLL_SECONDS", 0.5)),
         )
-
-    def start(self):
-        import eventlet
-
-        self.container.spawn_managed_thread(
-            lambda: self.sender.run(eventlet.sleep), identifier="mail_sender"
-        )
-
-    def stop(self):
-        self.sender.stop()
-
-    def kill(self):
-        self.sender.stop()
-
-    def get_dependency(self, worker_ctx):
-        return self.sender

@@ -19,10 +19,10 @@ from marshmallow import (
 )
 
 from mentornet_contracts.inputs import Flag
+from mentornet_contracts.names import PersonName
 from profiles import config
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-NAME = re.compile(r"^[^\W\d_]+(?:[ \-'’][^\W\d_]+)*$")
 SKYPE = re.compile(r"^[A-Za-z][A-Za-z0-9.,_:\-]{5,31}$")
 
 
@@ -58,14 +58,6 @@ class Text(fields.String):
         # LF: one form is kept, so a bio reads the same from either.
         value = super()._deserialize(value, attr, data, **kwargs).strip().replace("\r\n", "\n")
         _no_control(value)
-        return value
-
-
-class Name(Text):
-    def _deserialize(self, value, attr, data, **kwargs):
-        value = " ".join(super()._deserialize(value, attr, data, **kwargs).split())
-        if value and not NAME.match(value):
-            raise ValidationError("Use letters, spaces, hyphens and apostrophes only.")
         return value
 
 
@@ -214,9 +206,9 @@ class ProfilePatchSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    first_name = Name(100, min_length=1)
-    middle_names = Name(100)
-    last_name = Name(100, min_length=1)
+    first_name = PersonName(blank=False)
+    middle_names = PersonName()
+    last_name = PersonName(blank=False)
     headline = Text(125)
     bio = Text(5000)
     positions = fields.List(fields.Nested(PositionSchema), validate=validate.Length(max=50))
