@@ -37,7 +37,8 @@ def examples(people):
         "Registration": lambda: registration(),
         "Login": lambda: {"username": a.form["username"], "password": "not the password at all"},
         "Token": lambda: {"token": "t" * 43},
-        "Language": lambda: {"language": a.form["language"]},
+        "DownloadToken": lambda: {"token": "t" * 43},
+        "LanguageChoice": lambda: {"language": a.form["language"]},
         "Affiliation": lambda: {
             "role": "alumnus",
             "record_number": "S0000000",
@@ -214,9 +215,13 @@ def test_no_crafted_input_makes_a_server_error(sweep_system, tmp_path):
     people = people_of(system, tmp_path)
     document = requests.get(system.gateway_url + "/api/v1/openapi.json", timeout=10).json()
     bodies = examples(people)
-    assert set(bodies) >= {name for name in document["components"]["schemas"] if name != "Error"}, (
-        "a request schema has no example here"
-    )
+    requested = {
+        operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+        for item in document["paths"].values()
+        for operation in item.values()
+        if "requestBody" in operation
+    }
+    assert set(bodies) >= requested, "a request schema has no example here"
     failures, sent = [], 0
 
     def headers_for(path, operation):

@@ -4,13 +4,15 @@ surrogate, no nesting past a few dozen levels, no number past bigint.  A refusal
 names the parameter or field (422); a path segment that breaks them names
 nothing that exists (404)."""
 
+import re
+
 from flask import request
-from marshmallow import RAISE
+from marshmallow import RAISE, ValidationError
 from werkzeug.routing import IntegerConverter
 
 from gateway.errors import ApiError
-from mentornet_contracts import inputs
-from mentornet_contracts.errors import InvalidInput
+from mentornet_contracts import api, inputs
+from mentornet_contracts.errors import InvalidInput, field_errors
 
 
 class IdConverter(IntegerConverter):
@@ -83,21 +85,45 @@ def json_body():
 _TOO_DEEP = object()
 
 
-def body_with(allowed, required=()):
-    """The JSON body, refusing unknown fields and naming missing ones (422)."""
-    body = json_body()
-    problems = {name: ["Unknown field."] for name in sorted(set(body) - set(allowed))}
-    problems.update({name: ["This field is required."] for name in required if name not in body})
-    if problems:
-        raise ApiError(422, "invalid_input", "Some fields need your attention.", problems)
-    return body
+def path_of(rule):
+    """A Flask rule as the API document writes its path (``<int:id>`` as ``{id}``)."""
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
 
 
-def query_parameters(schema, unknown=RAISE):
-    """The query string loaded by ``schema`` (a mentornet_contracts.api schema,
-    the one the services load the same parameters with): typed values, or a
-    422 naming each unknown, repeated, missing or bad parameter.  A page passes
-    ``unknown=EXCLUDE``: its links may carry what is not the schema's."""
+def operation():
+    """This request's operation in the API's contract (mentornet_contracts.api)."""
+    return api.OPERATIONS[(request.method.lower(), path_of(request.url_rule.rule))]
+
+
+def request_body():
+    """The JSON body, loaded by this operation's schema: unknown fields refused,
+    missing ones named, each value of its type (422).  A forwarded body goes
+    as it is: the service's schema checks every field with its own rules."""
+    described = operation()
+    if described.body_optional and not request.get_data():
+        return described.body().load({})
+    data = json_body()
+    if described.forwarded:
+        return data
+    try:
+        return described.body().load(data)
+    except ValidationError as exc:
+        raise ApiError(
+            422,
+            "invalid_input",
+            "Some fields need your attention.",
+            field_errors(exc.normalized_messages()),
+        ) from None
+
+
+def query_parameters(schema=None, unknown=RAISE):
+    """The query string loaded by ``schema`` (by default this operation's, or
+    none at all): typed values, or a 422 naming each unknown, repeated, missing
+    or bad parameter.  The services load the same parameters with the same
+    schemas.  A page passes its own and ``unknown=EXCLUDE``: its links may
+    carry what is not the schema's."""
+    if schema is None:
+        schema = (operation().query or api.NoParameters)()
     problems = {
         name: [inputs.REPEATED_PARAMETER]
         for name, values in request.args.lists()

@@ -9,13 +9,12 @@ wrong ones add up to a 429.
 
 import hmac
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify
 
 from gateway.auth import bearer_token
 from gateway.errors import ApiError
-from gateway.request_input import body_with, client_address, query_parameters
+from gateway.request_input import client_address, query_parameters, request_body
 from gateway.service_calls import call
-from mentornet_contracts import api
 
 blueprint = Blueprint("admin", __name__, url_prefix="/api/v1/admin")
 
@@ -38,7 +37,7 @@ def reviews():
         call(
             "identity",
             "list_affiliation_reviews",
-            **query_parameters(api.AffiliationReviewsQuery()),
+            **query_parameters(),
         )
     )
 
@@ -47,7 +46,7 @@ def reviews():
 def decide(review_id, decision):
     if decision not in ("approve", "reject"):
         raise ApiError(404, "not_found", "Use approve or reject.")
-    body = body_with(("reason", "operator")) if request.get_data() else {}
+    body = request_body()
     return jsonify(
         call(
             "identity",
@@ -62,7 +61,7 @@ def decide(review_id, decision):
 
 @blueprint.post("/service-updates")
 def publish_service_update():
-    body = body_with(("title", "body", "expires_at"), ("title", "body"))
+    body = request_body()
     return jsonify(
         call(
             "notifications",
@@ -76,6 +75,4 @@ def publish_service_update():
 
 @blueprint.get("/message-reports")
 def message_reports():
-    return jsonify(
-        call("notifications", "list_message_reports", **query_parameters(api.MessageReportsQuery()))
-    )
+    return jsonify(call("notifications", "list_message_reports", **query_parameters()))

@@ -1,11 +1,10 @@
 """Mentoring requests and relationships (the guide's Requests button)."""
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, jsonify
 
 from gateway.auth import login_required
-from gateway.request_input import body_with, query_parameters
+from gateway.request_input import query_parameters, request_body
 from gateway.service_calls import call
-from mentornet_contracts import api
 
 blueprint = Blueprint("mentoring", __name__, url_prefix="/api/v1/mentoring")
 
@@ -17,16 +16,14 @@ def _me():
 @blueprint.post("/requests")
 @login_required
 def ask():
-    body = body_with(("mentor_id", "activities", "message"), ("mentor_id", "activities", "message"))
+    body = request_body()
     return jsonify(call("mentoring", "request_mentoring", mentee_id=_me(), **body)), 201
 
 
 @blueprint.get("/requests")
 @login_required
 def requests_():
-    return jsonify(
-        call("mentoring", "list_requests", user_id=_me(), **query_parameters(api.RequestsQuery()))
-    )
+    return jsonify(call("mentoring", "list_requests", user_id=_me(), **query_parameters()))
 
 
 @blueprint.get("/requests/<int:request_id>")
@@ -44,7 +41,7 @@ def history(request_id):
 @blueprint.post("/requests/<int:request_id>/accept")
 @login_required
 def accept(request_id):
-    body = body_with(("reply",)) if request.get_data() else {}
+    body = request_body()
     return jsonify(
         call(
             "mentoring",
@@ -59,7 +56,7 @@ def accept(request_id):
 @blueprint.post("/requests/<int:request_id>/decline")
 @login_required
 def decline(request_id):
-    body = body_with(("reason", "reply"), ("reason",))
+    body = request_body()
     return jsonify(
         call(
             "mentoring",
@@ -86,7 +83,7 @@ def relationships():
             "mentoring",
             "list_relationships",
             user_id=_me(),
-            **query_parameters(api.RelationshipsQuery()),
+            **query_parameters(),
         )
     )
 
@@ -102,7 +99,7 @@ def relationship(relationship_id):
 @blueprint.post("/relationships/<int:relationship_id>/end")
 @login_required
 def end(relationship_id):
-    body = body_with(("reason",)) if request.get_data() else {}
+    body = request_body()
     return jsonify(
         call(
             "mentoring",

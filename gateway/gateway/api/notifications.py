@@ -4,9 +4,8 @@ service updates (the guide's toolbar)."""
 from flask import Blueprint, g, jsonify
 
 from gateway.auth import login_required, member_if_logged_in
-from gateway.request_input import body_with, client_address, json_body, query_parameters
+from gateway.request_input import client_address, query_parameters, request_body
 from gateway.service_calls import call
-from mentornet_contracts import api, inputs
 
 blueprint = Blueprint("notifications", __name__, url_prefix="/api/v1")
 
@@ -23,7 +22,7 @@ def notifications():
             "notifications",
             "list_notifications",
             user_id=_me(),
-            **query_parameters(api.NotificationsQuery()),
+            **query_parameters(),
         )
     )
 
@@ -57,7 +56,7 @@ def get_preferences():
 @blueprint.put("/me/notification-preferences")
 @login_required
 def set_preferences():
-    return jsonify(call("notifications", "set_preferences", user_id=_me(), choices=json_body()))
+    return jsonify(call("notifications", "set_preferences", user_id=_me(), choices=request_body()))
 
 
 @blueprint.get("/conversations")
@@ -68,7 +67,7 @@ def conversations():
             "notifications",
             "list_conversations",
             user_id=_me(),
-            **query_parameters(inputs.Paging()),
+            **query_parameters(),
         )
     )
 
@@ -76,7 +75,7 @@ def conversations():
 @blueprint.post("/conversations")
 @login_required
 def start_conversation():
-    body = body_with(("recipient_id", "body"), ("recipient_id", "body"))
+    body = request_body()
     return jsonify(call("notifications", "start_conversation", user_id=_me(), **body)), 201
 
 
@@ -89,7 +88,7 @@ def messages(conversation_id):
             "list_messages",
             user_id=_me(),
             conversation_id=conversation_id,
-            **query_parameters(api.MessagesQuery()),
+            **query_parameters(),
         )
     )
 
@@ -97,7 +96,7 @@ def messages(conversation_id):
 @blueprint.post("/conversations/<int:conversation_id>/messages")
 @login_required
 def send_message(conversation_id):
-    body = body_with(("body",), ("body",))
+    body = request_body()
     return jsonify(
         call(
             "notifications",
@@ -124,7 +123,7 @@ def unblock(user_id):
 @blueprint.post("/messages/<int:message_id>/report")
 @login_required
 def report(message_id):
-    body = body_with(("reason",), ("reason",))
+    body = request_body()
     return jsonify(
         call(
             "notifications",
@@ -144,7 +143,7 @@ def helpdesk():
         call(
             "notifications",
             "contact_helpdesk",
-            form=json_body(),
+            form=request_body(),
             client=client_address(),
             user_id=member_if_logged_in(),
         )

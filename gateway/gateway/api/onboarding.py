@@ -3,9 +3,8 @@
 from flask import Blueprint, g, jsonify
 
 from gateway.auth import login_required
-from gateway.request_input import body_with, query_parameters
+from gateway.request_input import query_parameters, request_body
 from gateway.service_calls import call
-from mentornet_contracts import api
 
 blueprint = Blueprint("onboarding", __name__, url_prefix="/api/v1")
 
@@ -19,7 +18,7 @@ def onboarding_status():
 @blueprint.post("/onboarding/affiliation")
 @login_required
 def verify_affiliation():
-    body = body_with(("role", "record_number", "request_review", "note"), ("role", "record_number"))
+    body = request_body()
     result = call(
         "identity",
         "verify_affiliation",
@@ -35,7 +34,7 @@ def verify_affiliation():
 @blueprint.put("/onboarding/study-details")
 @login_required
 def study_details():
-    body = body_with(("institution", "programme", "faculty", "year_started", "year_graduated"))
+    body = request_body()
     return jsonify(
         call("identity", "submit_study_details", user_id=g.member["user_id"], details=body)
     )
@@ -43,13 +42,13 @@ def study_details():
 
 @blueprint.get("/guidelines")
 def guidelines():
-    return jsonify(call("identity", "get_guidelines", **query_parameters(api.LanguageQuery())))
+    return jsonify(call("identity", "get_guidelines", **query_parameters()))
 
 
 @blueprint.post("/onboarding/guidelines")
 @login_required
 def agree_to_guidelines():
-    body = body_with(("version", "agree"), ("version", "agree"))
+    body = request_body()
     return jsonify(
         call(
             "identity",

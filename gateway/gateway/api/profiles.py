@@ -3,9 +3,8 @@
 from flask import Blueprint, g, jsonify
 
 from gateway.auth import login_required
-from gateway.request_input import json_body, query_parameters
+from gateway.request_input import query_parameters, request_body
 from gateway.service_calls import call
-from mentornet_contracts import api
 
 blueprint = Blueprint("profiles", __name__, url_prefix="/api/v1")
 
@@ -22,7 +21,7 @@ def own_profile():
 def change_profile():
     # Profiles validates every field and names each bad one (positions.0.end_month).
     return jsonify(
-        call("profiles", "update_profile", user_id=g.member["user_id"], changes=json_body())
+        call("profiles", "update_profile", user_id=g.member["user_id"], changes=request_body())
     )
 
 
@@ -30,7 +29,9 @@ def change_profile():
 @login_required
 def mentor_settings():
     return jsonify(
-        call("profiles", "set_mentor_settings", user_id=g.member["user_id"], settings=json_body())
+        call(
+            "profiles", "set_mentor_settings", user_id=g.member["user_id"], settings=request_body()
+        )
     )
 
 
@@ -50,7 +51,7 @@ def activities():
                 "profiles",
                 "catalogue",
                 kind="activities",
-                **query_parameters(api.LanguageQuery()),
+                **query_parameters(),
             )
         }
     )
@@ -58,10 +59,4 @@ def activities():
 
 @blueprint.get("/sectors")
 def sectors():
-    return jsonify(
-        {
-            "items": call(
-                "profiles", "catalogue", kind="sectors", **query_parameters(api.LanguageQuery())
-            )
-        }
-    )
+    return jsonify({"items": call("profiles", "catalogue", kind="sectors", **query_parameters())})

@@ -8,7 +8,6 @@ from flask import Blueprint, g, jsonify
 from gateway.auth import login_required
 from gateway.request_input import query_parameters
 from gateway.service_calls import call
-from mentornet_contracts import api
 
 blueprint = Blueprint("search", __name__, url_prefix="/api/v1")
 
@@ -16,7 +15,7 @@ blueprint = Blueprint("search", __name__, url_prefix="/api/v1")
 @blueprint.get("/mentors")
 @login_required
 def mentors():
-    filters = query_parameters(api.MentorSearchQuery())
+    filters = query_parameters()
     return jsonify(
         call(
             "profiles",
@@ -30,7 +29,7 @@ def mentors():
 @blueprint.get("/mentors/sectors")
 @login_required
 def sector_cloud():
-    query_parameters(api.NoParameters())
+    query_parameters()
     return jsonify(call("profiles", "sector_cloud"))
 
 
@@ -42,6 +41,6 @@ def member_directory():
             "profiles",
             "directory",
             viewer_id=g.member["user_id"],
-            **query_parameters(api.DirectoryQuery()),
+            **query_parameters(),
         )
     )
