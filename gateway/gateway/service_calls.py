@@ -19,8 +19,18 @@ def rpc_client():
     return client
 
 
+# A service commits nothing after ``commit_by`` (mentornet_platform.database):
+# this long before the call's timeout, so a write committed in time has this
+# long to reach us as a reply, and one that would come later is not made.
+REPLY_MARGIN_SECONDS = 1.0
+
+
 def context():
-    data = {"correlation_id": g.get("request_id")}
+    timeout = current_app.config["RPC_TIMEOUT_SECONDS"]
+    data = {
+        "correlation_id": g.get("request_id"),
+        "commit_by": f"{time.time() + timeout - min(REPLY_MARGIN_SECONDS, timeout / 4):.3f}",
+    }
     member = g.get("member")
     if member:
         data["user_id"] = member["user_id"]

@@ -4,8 +4,17 @@
 its database through this instead.)  The engine is made once per container;
 each worker gets a ``Database`` handle whose ``transaction()`` commits on
 success and rolls back on error.
+
+A call whose caller has given up commits nothing.  The gateway sends each call
+a ``commit_by`` (context data ``nameko.commit_by``: seconds since the epoch,
+its own timeout less a margin for the reply to travel back); a transaction
+still open at that moment is rolled back instead of committed
+(``CallerGaveUp``), so a 504 never hides a write made after it.  Event
+handlers and the relays have no caller and no such limit.
 """
 
+import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -14,7 +23,14 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+log = logging.getLogger(__name__)
+
 _engines: dict[str, Engine] = {}
+
+
+class CallerGaveUp(Exception):
+    """The caller's deadline passed before this call's work was committed:
+    rolled back, since nobody is waiting for the answer."""
 
 
 def shared_engine(url: str) -> Engine:
@@ -48,15 +64,29 @@ def _green_psycopg() -> None:
 class Database:
     """What a service's code sees: sessions on its own database."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        sessions: sessionmaker | None = None,
+        commit_by: float | None = None,
+    ) -> None:
         self.engine = engine
-        self.Session = sessionmaker(bind=engine, expire_on_commit=False)
+        self.Session = sessions or sessionmaker(bind=engine, expire_on_commit=False)
+        self.commit_by = commit_by  # time.time() after which nothing is committed
+
+    def for_caller(self, commit_by: float) -> "Database":
+        """This database for one call that must commit by ``commit_by``."""
+        return Database(self.engine, self.Session, commit_by)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         session = self.Session()
         try:
             yield session
+            if self.commit_by is not None and time.time() > self.commit_by:
+                late = time.time() - self.commit_by
+                log.warning("the caller gave up %.2fs ago: rolled back, not committed", late)
+                raise CallerGaveUp(f"the caller gave up {late:.2f}s before the commit")
             session.commit()
         except BaseException:
             session.rollback()
@@ -77,4 +107,10 @@ class DatabaseProvider(DependencyProvider):
         self.database = Database(self.engine)
 
     def get_dependency(self, worker_ctx: Any) -> Database:
-        return self.database
+        commit_by = worker_ctx.data.get("commit_by")
+        if commit_by is None:
+            return self.database
+        try:
+            return self.database.for_caller(float(commit_by))
+        except (TypeError, ValueError):
+            return self.database

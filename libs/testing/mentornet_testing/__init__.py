@@ -39,21 +39,30 @@ def unique_name(prefix):
 
 
 # -- RabbitMQ ------------------------------------------------------------
-def rabbitmqctl(*args, check=True):
-    """The local broker's rabbitmqctl (no management plugin needed)."""
+def rabbitmqctl(*args, check=True, broker=None):
+    """The local broker's rabbitmqctl (no management plugin needed), or that
+    of ``broker`` (a ThrowawayRabbit)."""
+    node = ["-n", broker.node] if broker else []
     return subprocess.run(
-        ["rabbitmqctl", "-q", *args], check=check, capture_output=True, text=True, timeout=60
+        ["rabbitmqctl", "-q", *node, *args],
+        check=check,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=broker.env if broker else None,
     )
 
 
-def create_vhost(name):
-    rabbitmqctl("add_vhost", name)
-    rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
-    return f"amqp://guest:guest@{RABBIT_HOST}/{name}"
+def create_vhost(name, broker=None):
+    """A vhost on the machine's broker, or on ``broker`` (a ThrowawayRabbit)."""
+    rabbitmqctl("add_vhost", name, broker=broker)
+    rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*", broker=broker)
+    host = f"127.0.0.1:{broker.port}" if broker else RABBIT_HOST
+    return f"amqp://guest:guest@{host}/{name}"
 
 
-def delete_vhost(name):
-    rabbitmqctl("delete_vhost", name, check=False)
+def delete_vhost(name, broker=None):
+    rabbitmqctl("delete_vhost", name, check=False, broker=broker)
 
 
 def queue_info(amqp_uri, queue):
@@ -74,25 +83,26 @@ def queue_info(amqp_uri, queue):
 
 
 # -- PostgreSQL ----------------------------------------------------------
-def _admin():
-    connection = psycopg2.connect(PG_ADMIN_DSN)
+def _admin(admin_dsn=None):
+    connection = psycopg2.connect(admin_dsn or PG_ADMIN_DSN)
     connection.autocommit = True
     return connection
 
 
-def create_database(name):
-    connection = _admin()
+def create_database(name, admin_dsn=None):
+    """A database on the machine's PostgreSQL, or on the cluster of ``admin_dsn``."""
+    connection = _admin(admin_dsn)
     try:
         with connection.cursor() as cursor:
             cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     finally:
         connection.close()
-    dsn = psycopg2.extensions.parse_dsn(PG_ADMIN_DSN)
+    dsn = psycopg2.extensions.parse_dsn(admin_dsn or PG_ADMIN_DSN)
     return f"postgresql://{dsn.get('user', 'postgres')}@{dsn.get('host', '127.0.0.1')}:{dsn.get('port', 5432)}/{name}"
 
 
-def drop_database(name):
-    connection = _admin()
+def drop_database(name, admin_dsn=None):
+    connection = _admin(admin_dsn)
     try:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -128,19 +138,25 @@ class Stack:
     ``rpc_client`` makes the client that calls the services (``rpc``, and the
     wait for a service to answer), given the stack's AMQP URI: the gateway's
     ``RpcClient``, passed in by the caller, so that the harness depends on no
-    part of the system it tests."""
+    part of the system it tests.  ``broker`` (a ThrowawayRabbit) and
+    ``postgres`` (a ThrowawayPostgres) put the stack on a test's own
+    instances, which it may restart."""
 
-    def __init__(self, log_dir, smtp_port=None, rpc_client=None, **settings):
+    def __init__(
+        self, log_dir, smtp_port=None, rpc_client=None, broker=None, postgres=None, **settings
+    ):
+        self.broker = broker
+        self.admin_dsn = postgres.admin_dsn if postgres else None
         self.id = uuid.uuid4().hex[:8]
         self.vhost = f"mentornet-test-{self.id}"
         self.log_dir = log_dir
         self.processes = {}
         self.databases = {}
         self.urls = {}
-        self.amqp_uri = create_vhost(self.vhost)
+        self.amqp_uri = create_vhost(self.vhost, broker)
         for service in SERVICES:
             name = f"mentornet_test_{self.id}_{service}"
-            self.urls[service] = create_database(name)
+            self.urls[service] = create_database(name, self.admin_dsn)
             self.databases[service] = name
             migrate(service, self.urls[service])
         self.env = dict(os.environ)
@@ -180,7 +196,8 @@ class Stack:
             command = [os.path.join(ROOT, "scripts", "start-gateway")]
             self.gateway_urls[name] = f"http://127.0.0.1:{port}"
         else:
-            command = [os.path.join(ROOT, "scripts", "start-service"), name]
+            # "profiles#2": a second instance of profiles (competing consumers)
+            command = [os.path.join(ROOT, "scripts", "start-service"), name.partition("#")[0]]
         env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
         self.processes[name] = subprocess.Popen(
             command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT
@@ -220,7 +237,8 @@ class Stack:
             if process.poll() is not None:
                 raise AssertionError(f"{name} exited with {process.returncode}; see {self.log_dir}")
             try:
-                return self.rpc.call(name, "health", timeout=1)["status"] == "ok"
+                service = name.partition("#")[0]
+                return self.rpc.call(service, "health", timeout=1)["status"] == "ok"
             except Exception:
                 return False
 
@@ -262,8 +280,8 @@ class Stack:
         if self._rpc is not None:
             self._rpc.close()
         for name in self.databases.values():
-            drop_database(name)
-        delete_vhost(self.vhost)
+            drop_database(name, self.admin_dsn)
+        delete_vhost(self.vhost, self.broker)
 
 
 # -- SMTP ----------------------------------------------------------------

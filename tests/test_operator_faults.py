@@ -1,0 +1,366 @@
+"""The faults an operator will meet, each under load, each counting what was
+lost and what was done twice (both must be zero).
+
+The load: members signing up through identity's RPC, 8 at a time.  Each
+sign-up sets off a saga across three services: identity records the account
+and publishes ``account_registered`` (outbox); profiles makes the profile and
+publishes ``profile_created``, which identity marks on the account;
+notifications queues the welcome mail.  So for N sign-ups exactly N accounts,
+N profiles, N ``profile_created`` events, N accounts marked ready and N welcome
+mails must exist: fewer is something lost, more is something done twice.
+
+The machine's RabbitMQ and PostgreSQL are shared: a broker or a database that
+a test restarts is its own (``mentornet_testing.instances``).
+"""
+
+import signal
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import requests
+
+from gateway.rpc import RpcClient
+from mentornet_contracts.events import subscriptions_of
+from mentornet_testing import SeverableProxy, Stack, queue_info, rabbitmqctl, wait_until
+from mentornet_testing.instances import ThrowawayPostgres, ThrowawayRabbit
+
+SIGN_UPS = 40
+
+# Each profile insert waits in a trigger, so handlers are caught in the middle.
+SLOW_PROFILE_INSERTS = """
+CREATE FUNCTION slow_profile_insert() RETURNS trigger AS $$
+BEGIN
+    PERFORM pg_sleep({seconds});
+    RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER slow_insert BEFORE INSERT ON profiles
+    FOR EACH ROW EXECUTE FUNCTION slow_profile_insert();
+"""
+
+
+def register(stack, form, key):
+    return stack.rpc.call(
+        "identity",
+        "register_account",
+        kwargs={"registration": form, "idempotency_key": key, "client": "192.0.2.20"},
+        timeout=20,
+    )["account"]["user_id"]
+
+
+def sign_up_all(stack, forms, retry_seconds=0.0):
+    """Every form signed up once: a failed call (the fault) is retried with the
+    same idempotency key, as a client would, for up to ``retry_seconds``."""
+
+    def one(form):
+        key, deadline = str(uuid.uuid4()), time.monotonic() + retry_seconds
+        while True:
+            try:
+                return register(stack, form, key)
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+
+    with ThreadPoolExecutor(8) as pool:
+        return list(pool.map(one, forms))
+
+
+def outcomes(stack, user_ids):
+    ids = [str(user_id) for user_id in user_ids]
+
+    def count(service, statement):
+        return stack.scalar(service, statement, (ids,))
+
+    return {
+        "accounts": count("identity", "SELECT count(*) FROM accounts WHERE id::text = ANY(%s)"),
+        "profiles": count(
+            "profiles", "SELECT count(*) FROM profiles WHERE user_id::text = ANY(%s)"
+        ),
+        "profile_created events": stack.scalar(
+            "profiles", "SELECT count(*) FROM outbox_events WHERE event_type = 'profile_created'"
+        ),
+        "accounts with their profile": count(
+            "identity",
+            "SELECT count(*) FROM accounts WHERE id::text = ANY(%s)"
+            " AND profile_ready_at IS NOT NULL",
+        ),
+        "welcome mails": stack.scalar(
+            "notifications", "SELECT count(*) FROM email_messages WHERE template = 'welcome'"
+        ),
+    }
+
+
+def assert_each_done_once(stack, user_ids, timeout=180):
+    expected = dict.fromkeys(outcomes(stack, []), len(user_ids))
+    expected["accounts"] = len(set(user_ids))
+    wait_until(
+        lambda: outcomes(stack, user_ids) == expected,
+        timeout,
+        0.5,
+        f"every sign-up's saga to finish ({outcomes(stack, user_ids)})",
+    )
+    time.sleep(2)  # anything done twice would show by now
+    assert outcomes(stack, user_ids) == expected
+    assert len(set(user_ids)) == len(user_ids) == SIGN_UPS
+
+
+def profile_inserts_running(stack):
+    return stack.scalar(
+        "profiles",
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        " AND state = 'active' AND query ILIKE 'INSERT INTO profiles%%'",
+    )
+
+
+def via(uri, port):
+    parts = urlsplit(uri)
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:{parts.password}@127.0.0.1:{port}"))
+
+
+def queue_counts(stack, queue):
+    """(ready, unacknowledged) messages of ``queue`` on the stack's vhost."""
+    listed = rabbitmqctl(
+        "list_queues", "-p", stack.vhost, "name", "messages_ready", "messages_unacknowledged"
+    ).stdout
+    for line in listed.splitlines():
+        name, *numbers = line.split()
+        if name == queue:
+            return tuple(int(n) for n in numbers)
+    return (0, 0)
+
+
+PROFILES_QUEUE = next(s.queue_name for s in subscriptions_of("identity") if s.service == "profiles")
+
+
+@pytest.fixture
+def forms(new_registration):
+    return [new_registration(language="en" if i % 2 else "nl") for i in range(SIGN_UPS)]
+
+
+def test_a_service_killed_with_sigkill_in_the_middle_of_its_handlers(stack_factory, forms):
+    """Its unacknowledged messages go back to the queue and its open
+    transactions roll back; the restarted service applies each event once."""
+    stack = stack_factory()
+    stack.query("profiles", SLOW_PROFILE_INSERTS.format(seconds=0.3))
+    stack.start_all(("identity", "profiles", "notifications"))
+    user_ids = sign_up_all(stack, forms)
+
+    wait_until(lambda: profile_inserts_running(stack), 60, 0.02, "a handler in the middle")
+    stack.processes["profiles"].send_signal(signal.SIGKILL)
+    stack.processes["profiles"].wait()
+    assert outcomes(stack, user_ids)["profiles"] < SIGN_UPS  # killed with work left
+
+    stack.start("profiles")
+    assert_each_done_once(stack, user_ids)
+
+
+def test_a_frozen_service_holding_messages_then_thawed(stack_factory, forms):
+    """SIGSTOP: its connection stays open, so the broker neither redelivers nor
+    hands over what it holds; the other instance carries on with the rest, and
+    after SIGCONT the frozen one finishes what it held, once."""
+    stack = stack_factory()
+    stack.query("profiles", SLOW_PROFILE_INSERTS.format(seconds=0.2))
+    stack.start_all(("identity", "profiles", "profiles#2", "notifications"))
+    wait_until(
+        lambda: queue_info(stack.amqp_uri, PROFILES_QUEUE)[1] == 2,
+        60,
+        0.2,
+        "both profiles instances consuming",
+    )
+    frozen = stack.processes["profiles#2"]
+    half = SIGN_UPS // 2
+    user_ids = sign_up_all(stack, forms[:half])
+    wait_until(lambda: profile_inserts_running(stack), 60, 0.02, "handlers in the middle")
+    frozen.send_signal(signal.SIGSTOP)
+    try:
+        user_ids += sign_up_all(stack, forms[half:])
+        # The other instance did all it could; what is left is held by the frozen one.
+        wait_until(
+            lambda: (
+                queue_counts(stack, PROFILES_QUEUE)[0] == 0
+                and queue_counts(stack, PROFILES_QUEUE)[1] > 0
+                and outcomes(stack, user_ids)["profiles"] + queue_counts(stack, PROFILES_QUEUE)[1]
+                >= SIGN_UPS
+            ),
+            90,
+            0.5,
+            "the running instance to finish all but what the frozen one holds",
+        )
+        assert outcomes(stack, user_ids)["profiles"] < SIGN_UPS
+    finally:
+        frozen.send_signal(signal.SIGCONT)
+    assert_each_done_once(stack, user_ids)
+
+
+def test_connections_dropped_between_a_service_and_the_broker(stack_factory, forms):
+    """Profiles' broker connections (its consumers and its outbox relay) are
+    cut in the middle of its handlers and come back two seconds later: the
+    unacknowledged events are redelivered, the events it had recorded wait in
+    its outbox, and each is applied and sent once."""
+    stack = stack_factory()
+    proxy = SeverableProxy()
+    try:
+        stack.query("profiles", SLOW_PROFILE_INSERTS.format(seconds=0.3))
+        stack.start("identity", wait=False)
+        stack.start("profiles", wait=False, AMQP_URI=via(stack.amqp_uri, proxy.port))
+        stack.start("notifications", wait=False)
+        for name in ("identity", "profiles", "notifications"):
+            stack.wait_ready(name)
+        user_ids = sign_up_all(stack, forms)
+        wait_until(lambda: profile_inserts_running(stack), 60, 0.02, "handlers in the middle")
+        proxy.cut()
+        time.sleep(2)
+        assert outcomes(stack, user_ids)["profiles"] < SIGN_UPS
+        proxy.restore()
+        assert_each_done_once(stack, user_ids)
+    finally:
+        proxy.cut()
+
+
+def test_a_slow_network_between_the_services_and_the_broker(stack_factory, forms):
+    """150 ms each way on every broker connection of profiles and
+    notifications: slower, and still each event applied and sent once."""
+    stack = stack_factory()
+    proxy = SeverableProxy(latency=0.15)
+    try:
+        stack.start("identity", wait=False)
+        for name in ("profiles", "notifications"):
+            stack.start(name, wait=False, AMQP_URI=via(stack.amqp_uri, proxy.port))
+        for name in ("identity", "profiles", "notifications"):
+            stack.wait_ready(name)
+        user_ids = sign_up_all(stack, forms)
+        assert_each_done_once(stack, user_ids)
+    finally:
+        proxy.cut()
+
+
+@pytest.fixture
+def own_broker():
+    broker = ThrowawayRabbit()
+    yield broker
+    broker.close()
+
+
+@pytest.fixture
+def own_postgres():
+    postgres = ThrowawayPostgres()
+    yield postgres
+    postgres.close()
+
+
+def test_the_broker_restarted_under_load(logs_dir, mailbox, own_broker, forms):
+    """Events wait in durable queues as persistent messages, published with
+    publisher confirms: a broker restart loses none of them.  Consumers
+    reconnect, handlers caught by the restart are redelivered, and outboxes
+    hold what could not be published meanwhile."""
+    stack = Stack(logs_dir, rpc_client=RpcClient, smtp_port=mailbox.port, broker=own_broker)
+    try:
+        stack.query("profiles", SLOW_PROFILE_INSERTS.format(seconds=0.5))
+        stack.start_all(("identity", "profiles", "notifications"))
+        half = SIGN_UPS // 2
+        user_ids = sign_up_all(stack, forms[:half])
+        wait_until(lambda: profile_inserts_running(stack), 60, 0.02, "handlers in the middle")
+        # Sign-ups go on while the broker goes down and comes back.
+        late = []
+        signing_up = threading.Thread(
+            target=lambda: late.extend(sign_up_all(stack, forms[half:], retry_seconds=240))
+        )
+        signing_up.start()
+        own_broker.restart()
+        signing_up.join()
+        user_ids += late
+        assert_each_done_once(stack, user_ids, timeout=240)
+    finally:
+        stack.close()
+
+
+def test_the_database_restarted_under_load(logs_dir, mailbox, own_postgres, forms):
+    """PostgreSQL stops (open connections cut, transactions in flight rolled
+    back) and starts again while members sign up and events are handled:
+    pooled connections are checked before use, a handler that failed is
+    retried (or its event requeued when not even its failure could be
+    stored), and each sign-up's saga completes once."""
+    stack = Stack(logs_dir, rpc_client=RpcClient, smtp_port=mailbox.port, postgres=own_postgres)
+    try:
+        stack.query("profiles", SLOW_PROFILE_INSERTS.format(seconds=0.3))
+        stack.start_all(("identity", "profiles", "notifications"))
+        half = SIGN_UPS // 2
+        user_ids = sign_up_all(stack, forms[:half])
+        wait_until(lambda: profile_inserts_running(stack), 60, 0.02, "handlers in the middle")
+        late = []
+        signing_up = threading.Thread(
+            target=lambda: late.extend(sign_up_all(stack, forms[half:], retry_seconds=120))
+        )
+        signing_up.start()
+        own_postgres.restart()
+        signing_up.join()
+        user_ids += late
+        assert_each_done_once(stack, user_ids)
+    finally:
+        stack.close()
+
+
+SLOW_ACCOUNT_INSERTS = """
+CREATE FUNCTION slow_account_insert() RETURNS trigger AS $$
+BEGIN
+    PERFORM pg_sleep(12);
+    RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER slow_insert BEFORE INSERT ON accounts
+    FOR EACH ROW EXECUTE FUNCTION slow_account_insert();
+"""
+
+
+def test_an_rpc_whose_caller_gave_up_writes_nothing(stack_factory, new_registration):
+    """The gateway gives up on a call after RPC_TIMEOUT_SECONDS (504); the
+    service, still working, must not commit it afterwards: a member told
+    "did not answer in time" must not find the account made after all."""
+    # 8 s: long enough for a sign-up (two argon2 hashes) on a loaded machine
+    stack = stack_factory(RPC_TIMEOUT_SECONDS=8, CLIENT_LIMIT_SIGN_UP="1000000 per hour")
+    stack.query("identity", SLOW_ACCOUNT_INSERTS)  # each sign-up outlasts the timeout
+    stack.start_all(("identity", "gateway"))
+    forms = [new_registration() for _ in range(8)]
+
+    def sign_up(form):
+        return requests.post(stack.gateway_url + "/api/v1/accounts", json=form, timeout=30)
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(sign_up, forms))
+    assert [a.status_code for a in answers] == [504] * 8
+    assert {a.json()["error"]["code"] for a in answers} == {"service_timeout"}
+    # identity's workers finish their inserts 12 s after they began, past the deadline
+    wait_until(
+        lambda: (
+            not stack.scalar(
+                "identity",
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND query ILIKE 'INSERT INTO accounts%%' AND state <> 'idle'",
+            )
+        ),
+        60,
+        0.2,
+        "identity to finish the calls nobody waits for",
+    )
+    usernames = [form["username"] for form in forms]
+    assert (
+        stack.scalar(
+            "identity", "SELECT count(*) FROM accounts WHERE username = ANY(%s)", (usernames,)
+        )
+        == 0
+    )
+    assert stack.scalar("identity", "SELECT count(*) FROM outbox_events") == 0
+
+    # The same sign-up in time is made (once).
+    stack.query("identity", "DROP TRIGGER slow_insert ON accounts")
+    again = sign_up(forms[0])
+    assert again.status_code == 201, again.text
+    assert (
+        stack.scalar(
+            "identity", "SELECT count(*) FROM accounts WHERE username = ANY(%s)", (usernames,)
+        )
+        == 1
+    )
