@@ -238,6 +238,29 @@ def test_a_slow_network_between_the_services_and_the_broker(stack_factory, forms
         proxy.cut()
 
 
+class Supervisor(threading.Thread):
+    """Starts again a service whose process exited, as compose's ``restart:
+    unless-stopped`` and Kubernetes do: a nameko service that cannot reach
+    its broker for longer than its reconnection budget stops."""
+
+    def __init__(self, stack, names):
+        super().__init__(daemon=True)
+        self.stack, self.names, self.restarts = stack, names, []
+        self.running = True
+
+    def run(self):
+        while self.running:
+            for name in self.names:
+                if self.stack.processes[name].poll() is not None:
+                    self.restarts.append(name)
+                    self.stack.start(name, wait=False)
+            time.sleep(0.5)
+
+    def stop(self):
+        self.running = False
+        self.join()
+
+
 @pytest.fixture
 def own_broker():
     broker = ThrowawayRabbit()
@@ -256,11 +279,15 @@ def test_the_broker_restarted_under_load(logs_dir, mailbox, own_broker, forms):
     """Events wait in durable queues as persistent messages, published with
     publisher confirms: a broker restart loses none of them.  Consumers
     reconnect, handlers caught by the restart are redelivered, and outboxes
-    hold what could not be published meanwhile."""
+    hold what could not be published meanwhile.  A service that stopped
+    because the broker stayed away too long is started again by its
+    supervisor (here the test)."""
     stack = Stack(logs_dir, rpc_client=RpcClient, smtp_port=mailbox.port, broker=own_broker)
+    supervisor = Supervisor(stack, ("identity", "profiles", "notifications"))
     try:
         stack.query("profiles", SLOW_PROFILE_INSERTS.format(seconds=0.5))
         stack.start_all(("identity", "profiles", "notifications"))
+        supervisor.start()
         half = SIGN_UPS // 2
         user_ids = sign_up_all(stack, forms[:half])
         wait_until(lambda: profile_inserts_running(stack), 60, 0.02, "handlers in the middle")
@@ -275,6 +302,7 @@ def test_the_broker_restarted_under_load(logs_dir, mailbox, own_broker, forms):
         user_ids += late
         assert_each_done_once(stack, user_ids, timeout=240)
     finally:
+        supervisor.stop()
         stack.close()
 
 
