@@ -258,7 +258,8 @@ class Supervisor(threading.Thread):
 
     def stop(self):
         self.running = False
-        self.join()
+        if self.is_alive():
+            self.join()
 
 
 @pytest.fixture

@@ -170,6 +170,9 @@ class ThrowawayRabbit:
             return False
 
     def start(self):
+        pid_file = self.env["RABBITMQ_PID_FILE"]
+        if os.path.exists(pid_file):
+            os.remove(pid_file)  # the stopped node's: "wait" would read its pid
         log = open(os.path.join(self.root, "server.out"), "ab")
         self.process = subprocess.Popen(
             ["rabbitmq-server"],
@@ -178,10 +181,17 @@ class ThrowawayRabbit:
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, to stop it whole
         )
-        # waits for the node's boot to finish (or fails if it cannot)
-        waited = self.ctl("wait", self.env["RABBITMQ_PID_FILE"], "--timeout", "120", timeout=150)
-        if waited.returncode != 0:
-            raise RuntimeError(f"the throw-away RabbitMQ did not start: {waited.stderr[-2000:]}")
+        # until the node has written its pid file and finished booting
+        deadline = time.monotonic() + 180
+        while True:
+            waited = self.ctl("await_startup", "--timeout", "10", timeout=30)
+            if waited.returncode == 0:
+                break
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"the throw-away RabbitMQ did not start: {waited.stderr[-2000:]}"
+                )
+            time.sleep(1)
         _wait(self.answers, 60, "the throw-away RabbitMQ to listen")
 
     def stop(self):
