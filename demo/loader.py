@@ -13,8 +13,9 @@ events.  No row is written that the services did not write themselves, so
 every page works for every demo member.
 
 Who they are comes from ``profiles.demo.make_member`` (names, programmes,
-years, countries, careers, offers: data files in profiles/data/demo/, the
-same seed gives the same people), the documented logins from
+years, countries, careers, offers, what they write about themselves: the data
+file services/profiles/profiles/data/demo_people.yaml; the same seed gives the
+same people), the documented logins from
 demo/data/personas.yaml, what they write from demo/data/messages.yaml.
 
 Refused unless asked for (DEMO_DATA=yes, which `make demo` and the compose

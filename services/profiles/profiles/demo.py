@@ -9,7 +9,8 @@ years) in the profiles database that PROFILES_DATABASE_URL points at. About one
 member in five is available as a mentor with room left (a verified alumnus or
 staff member); some others offer mentoring but are switched off or full, some
 are students, a few are not verified. The same seed gives the same members.
-Who they are (names, careers, programmes, countries) is in data/demo_people.yaml.
+Who they are (names, careers, programmes, countries) and what they write about
+themselves (headlines, bios) is in data/demo_people.yaml: no names or careers here.
 
 Profiles only: no identity accounts are made, so nobody can log in as these
 members. They populate mentor search, the sector cloud and the member directory
@@ -77,6 +78,8 @@ COUNTRIES = {
     code: (c["weight"], c["cities"], c["languages"]) for code, c in _PEOPLE["countries"].items()
 }
 STREETS = _PEOPLE["streets"]
+INSTITUTIONS_ELSEWHERE = _PEOPLE["institutions_elsewhere"]
+WRITING = _PEOPLE["writing"]  # language -> what members write, with {names} to fill
 
 
 def member_id(seed, index):
@@ -117,35 +120,22 @@ def _career(rng, graduated, main_sector):
 
 
 def _bio(rng, language, title, organisation, programme, city, years):
-    if language == "nl":
-        topics = rng.sample(TOPICS_NL, 2)
-        sentences = [
-            f"Ik studeerde {programme} en werk nu als {title.lower()} bij {organisation}.",
-            f"Ik woon in {city}.",
-            f"Na {years} jaar werkervaring praat ik graag met studenten over {topics[0]} "
-            f"en {topics[1]}.",
-        ]
-    else:
-        topics = rng.sample(TOPICS_EN, 2)
-        sentences = [
-            f"I studied {programme} and work as {title.lower()} at {organisation}.",
-            f"Based in {city}.",
-            f"After {years} years of work I am happy to talk with students about "
-            f"{topics[0]} and {topics[1]}.",
-        ]
-    if rng.random() < 0.5:
-        sentences.append(
-            rng.choice(
-                (
-                    "Outside work I sail, read and cook."
-                    if language == "en"
-                    else "Buiten mijn werk zeil ik, lees ik en kook ik graag.",
-                    "Ask me anything about my field."
-                    if language == "en"
-                    else "Vraag me gerust alles over mijn vakgebied.",
-                )
-            )
+    topic, other_topic = rng.sample(TOPICS_NL if language == "nl" else TOPICS_EN, 2)
+    written = WRITING[language]
+    sentences = [
+        sentence.format(
+            programme=programme,
+            title=title.lower(),
+            organisation=organisation,
+            city=city,
+            years=years,
+            topic=topic,
+            other_topic=other_topic,
         )
+        for sentence in written["bio"]
+    ]
+    if rng.random() < 0.5:
+        sentences.append(rng.choice(written["asides"]))
     return " ".join(sentences)
 
 
@@ -202,23 +192,21 @@ def make_member(seed, index):
         }
     }
     if role == Role.STUDENT:
-        changes["headline"] = (
-            f"Student {programme}" if language == "nl" else f"{programme} student"
-        )[:125]
+        written = WRITING[language]
+        changes["headline"] = written["student_headline"].format(programme=programme)[:125]
         if rng.random() < 0.6:
-            changes["bio"] = (
-                f"Ik studeer {programme} in mijn {THIS_YEAR - started + 1}e jaar en "
-                f"zoek advies over {rng.choice(TOPICS_NL)}."
-                if language == "nl"
-                else f"Year {THIS_YEAR - started + 1} {programme} student looking for "
-                f"advice on {rng.choice(TOPICS_EN)}."
+            changes["bio"] = written["student_bio"].format(
+                year=THIS_YEAR - started + 1,
+                programme=programme,
+                topic=rng.choice(TOPICS_NL if language == "nl" else TOPICS_EN),
             )
     else:
         positions = _career(rng, max(graduated, 1980), main_sector)
         current = positions[0]
         changes["positions"] = positions
-        joiner = "bij" if language == "nl" else "at"
-        changes["headline"] = f"{current['title']} {joiner} {current['organisation']}"[:125]
+        changes["headline"] = WRITING[language]["headline"].format(
+            title=current["title"], organisation=current["organisation"]
+        )[:125]
         changes["bio"] = _bio(
             rng,
             language,
@@ -232,14 +220,7 @@ def make_member(seed, index):
             other, other_faculty, _ = rng.choice(PROGRAMMES)
             changes["education"] = [
                 {
-                    "institution": rng.choice(
-                        (
-                            "Universiteit van Amsterdam",
-                            "KU Leuven",
-                            "London School of Economics",
-                            "Sciences Po",
-                        )
-                    ),
+                    "institution": rng.choice(INSTITUTIONS_ELSEWHERE),
                     "programme": other,
                     "faculty": other_faculty,
                     "year_started": graduated,
