@@ -290,6 +290,6 @@ class Mentor(Member):
                 "POST",
                 f"/mentoring/relationships/{chosen['id']}/end",
                 "end a relationship",
-                {"reason": "Our goals are met."},
+                {"outcome": "completed", "reason": "Our goals are met."},
                 refusals=("relationship_ended",),
             )

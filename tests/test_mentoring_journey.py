@@ -80,7 +80,8 @@ def test_the_whole_journey_from_search_to_an_ended_relationship(system, mailbox,
     )
 
     ended = mentee.post(
-        f"/mentoring/relationships/{relationship_id}/end", {"reason": "Got the job"}
+        f"/mentoring/relationships/{relationship_id}/end",
+        {"outcome": "completed", "reason": "Got the job"},
     )
     assert ended.status_code == 200 and ended.json()["ended_by"] == mentee.user_id
     assert mentor.get("/mentoring/relationships").json()["items"] == []

@@ -52,6 +52,9 @@ PAGES = {
     "/relationships": [("mentor", "/relationships")],
     "/relationships/<int:relationship_id>": [("mentor", "/relationships/{relationship}")],
     "/relationships/<int:relationship_id>/end": [("mentee", "/relationships/{relationship}/end")],
+    "/relationships/<int:relationship_id>/feedback": [
+        ("mentee", "/relationships/{relationship}/feedback")
+    ],
     "/inbox": [("mentor", "/inbox")],
     "/inbox/<int:conversation_id>": [("mentor", "/inbox/{conversation}")],
     "/inbox/new": [("mentee", "/inbox/new?to={other_mentor_id}")],
@@ -77,6 +80,7 @@ PRIVATE = (
     "/requests/<int:request_id>",
     "/relationships/<int:relationship_id>",
     "/relationships/<int:relationship_id>/end",
+    "/relationships/<int:relationship_id>/feedback",
     "/inbox/<int:conversation_id>",
     "/inbox/messages/<int:message_id>/report",
     "/profile/positions/<int:position_id>",

@@ -70,9 +70,10 @@ WORDS = {
         "end": "End the relationship with {name}",
         "end_heading": "End your mentoring relationship with {name}?",
         "why_end": "Why you end it",
+        "completed": "Completed: we did what we set out to do",
         "confirm_end": "Yes, end the relationship",
         "ended": "The relationship has ended. {name} is told.",
-        "ended_notice": "{name} ended your mentoring relationship.",
+        "ended_notice": "{name} marked your mentoring relationship as completed.",
         "ended_by": "by {name}",
         "no_relationships": "You have no mentoring relationships yet.",
     },
@@ -122,9 +123,10 @@ WORDS = {
         "end": "De relatie met {name} beëindigen",
         "end_heading": "Je mentorrelatie met {name} beëindigen?",
         "why_end": "Waarom je de relatie beëindigt",
+        "completed": "Voltooid: we hebben gedaan wat we ons voornamen",
         "confirm_end": "Ja, beëindig de relatie",
         "ended": "De relatie is beëindigd. {name} krijgt bericht.",
-        "ended_notice": "{name} heeft jullie mentorrelatie beëindigd.",
+        "ended_notice": "{name} heeft jullie mentorrelatie als voltooid afgesloten.",
         "ended_by": "door {name}",
         "no_relationships": "Je hebt nog geen mentorrelaties.",
     },
@@ -444,6 +446,7 @@ def test_a_mentee_finds_a_mentor_asks_they_talk_and_one_ends_it(
     hands.press(page.get_by_role("link", name=words["end"].format(name=mentor.name)))
     expect(mentee.heading()).to_have_text(words["end_heading"].format(name=mentor.name))
     hands.fits()
+    hands.tick(page.get_by_label(words["completed"]))  # a radio: Space chooses it too
     hands.type(page.get_by_label(words["why_end"]), "I found a job. Thank you, Fenna!")
     hands.press(page.get_by_role("button", name=words["confirm_end"]))
     expect(mentee.status()).to_contain_text(words["ended"].format(name=mentor.name))
@@ -451,7 +454,8 @@ def test_a_mentee_finds_a_mentor_asks_they_talk_and_one_ends_it(
 
     # -- the mentor is told ------------------------------------------------------------
     hands, page = mentor.hands, mentor.page
-    expect(hands.badge()).to_have_text(str(told_before + 1), timeout=30_000)
+    # Told that it ended, and asked for feedback: two notifications.
+    expect(hands.badge()).to_have_text(str(told_before + 2), timeout=30_000)
     hands.to("notifications")
     told = page.get_by_role(
         "link", name=re.compile("^" + re.escape(words["ended_notice"].format(name=mentee.name)))

@@ -60,7 +60,8 @@ def test_every_link_in_every_mail_and_notification_opens_a_page(
     relationship = accepted.json()["relationship"]["id"]
     assert (
         mentee.post(
-            f"/mentoring/relationships/{relationship}/end", {"reason": "Found a job"}
+            f"/mentoring/relationships/{relationship}/end",
+            {"outcome": "completed", "reason": "Found a job"},
         ).status_code
         == 200
     )

@@ -208,6 +208,7 @@ def test_ending_a_relationship_asks_first_and_the_other_member_is_told(
     assert mentee.get(f"/mentoring/relationships/{relationship_id}").json()["ended_at"] is None
 
     page.get_by_role("link", name=f"End the relationship with {name_of(mentor)}").click()
+    page.get_by_label("Ended early").check()
     page.get_by_label("Why you end it").fill("I got the job. Thank you!")
     page.get_by_role("button", name="Yes, end the relationship").click()
     expect(page.get_by_role("status")).to_contain_text(

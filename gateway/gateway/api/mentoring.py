@@ -106,6 +106,31 @@ def end(relationship_id):
             "end_relationship",
             user_id=_me(),
             relationship_id=relationship_id,
+            outcome=body.get("outcome"),
             reason=body.get("reason", ""),
+        )
+    )
+
+
+@blueprint.get("/relationships/<int:relationship_id>/feedback")
+@login_required
+def feedback_status(relationship_id):
+    return jsonify(
+        call("mentoring", "feedback_status", user_id=_me(), relationship_id=relationship_id)
+    )
+
+
+@blueprint.post("/relationships/<int:relationship_id>/feedback")
+@login_required
+def give_feedback(relationship_id):
+    body = request_body()
+    return jsonify(
+        call(
+            "mentoring",
+            "give_feedback",
+            user_id=_me(),
+            relationship_id=relationship_id,
+            rating=body.get("rating"),
+            comment=body.get("comment", ""),
         )
     )

@@ -167,6 +167,10 @@ FIELD_MESSAGES = [
     N_("You have no room for another mentee; end a relationship or raise your maximum first."),
     N_("You are already mentoring this member."),
     N_("This relationship has already ended."),
+    N_("Say whether the relationship is completed or ended early."),
+    N_("Choose a rating from 1 to 5."),
+    N_("You have already given feedback on this relationship."),
+    N_("Feedback is asked for once the relationship has ended."),
     N_("Choose why you decline."),
 ]
 

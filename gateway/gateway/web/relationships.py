@@ -1,11 +1,12 @@
 """The member's mentoring relationships: the list, each relationship's own page
-(the partners' workspace) and its end, after a confirmation.  Mentoring
+(the partners' workspace); its end and the feedback after it are
+gateway.web.relationship_ending's.  Mentoring
 decides every rule; only the two members see a relationship: anyone else gets
 "not found", as mentoring answers it, the same page as one that does not exist."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request
 
-from gateway.web.forms import form_values, refused_page, submit
+from gateway.web.forms import refused_page
 from gateway.web.mentoring import with_activities
 from gateway.web.people import me, names
 from gateway.web.sessions import member_required
@@ -67,27 +68,3 @@ def _relationship_page(template, relationship_id, refused=None, values=None):
 @member_required
 def relationship(relationship_id):
     return _relationship_page("relationships/relationship.html", relationship_id)
-
-
-@blueprint.get("/relationships/<int:relationship_id>/end")
-@member_required
-def end_relationship_confirmation(relationship_id):
-    """Ending is final, so it is asked first: this page, then its POST."""
-    return _relationship_page("relationships/end_relationship.html", relationship_id)
-
-
-@blueprint.post("/relationships/<int:relationship_id>/end")
-@member_required
-def end_relationship(relationship_id):
-    values = form_values("reason")
-    _, refused = submit(
-        "mentoring", "end_relationship", user_id=me(), relationship_id=relationship_id, **values
-    )
-    if refused:
-        return _relationship_page(
-            "relationships/end_relationship.html", relationship_id, refused, values
-        )
-    return redirect(
-        url_for("web_relationships.relationship", relationship_id=relationship_id, done="ended"),
-        303,
-    )

@@ -30,6 +30,9 @@ EVENT_TYPES = {
     "mentoring_request_answered": _l("Your mentoring request is accepted, declined or expired"),
     "mentoring_request_expiring": _l("A request to you expires soon"),
     "relationship_ended": _l("A mentoring relationship is ended"),
+    "feedback_requested": _l("You are asked for feedback after a relationship ends"),
+    "relationship_quiet": _l("A mentoring relationship has been quiet for weeks"),
+    "mentors_suggested": _l("Mentors are suggested to you when you have asked nobody yet"),
 }
 
 

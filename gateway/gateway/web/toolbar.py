@@ -15,6 +15,7 @@ AREA_LINKS = {
     "web_profile": "web_profile.profile",
     "web_mentoring": "web_mentoring.requests_",
     "web_relationships": "web_mentoring.requests_",
+    "web_relationship_ending": "web_mentoring.requests_",
     "web_inbox": "web_inbox.inbox",
     "web_notifications": "web_notifications.notifications",
     "web_settings": "web_settings.settings",

@@ -260,7 +260,15 @@ class Decline(Body):
 
 
 class EndRelationship(Body):
+    # Required by mentoring (its error names the field); optional here so the
+    # refusal is mentoring's own words.
+    outcome = fields.String(load_default=None, metadata={"example": "completed"})
     reason = fields.String(load_default="")
+
+
+class GiveFeedback(Body):
+    rating = fields.Raw(load_default=None, metadata={"example": 4})
+    comment = fields.String(load_default="")
 
 
 class PreferenceItem(Body):
@@ -738,7 +746,22 @@ class Relationship(Answer):
     ended_at = Moment(allow_none=True)
     ended_by = fields.String(allow_none=True)
     end_reason = fields.String(allow_none=True)
+    outcome = fields.String(allow_none=True)
     request_id = fields.Integer(allow_none=True)
+
+
+class FeedbackStatus(Answer):
+    """The caller's own feedback on a relationship: never the partner's."""
+
+    relationship_id = Id(required=True)
+    ended = fields.Boolean(required=True)
+    given = fields.Boolean(required=True)
+    can_give = fields.Boolean(required=True)
+
+
+class FeedbackGiven(Answer):
+    relationship_id = Id(required=True)
+    given = fields.Boolean(required=True)
 
 
 class Relationships(Answer):
@@ -1215,10 +1238,24 @@ OPERATIONS = {
         "One relationship, current or ended", ok(Relationship), access="member", tag="mentoring"
     ),
     ("post", V1 + "/mentoring/relationships/{relationship_id}/end"): Operation(
-        "Either party ends it (with an optional reason)",
+        "Either party ends it: outcome completed or ended_early, with an optional reason",
         ok(Relationship),
         body=EndRelationship,
         body_optional=True,
+        access="member",
+        tag="mentoring",
+    ),
+    ("get", V1 + "/mentoring/relationships/{relationship_id}/feedback"): Operation(
+        "Whether the caller may give feedback on the ended relationship, or did",
+        ok(FeedbackStatus),
+        access="member",
+        tag="mentoring",
+    ),
+    ("post", V1 + "/mentoring/relationships/{relationship_id}/feedback"): Operation(
+        "After the end, once: a rating 1-5 and an optional comment, for the operators' "
+        "statistics only (never shown to the partner)",
+        ok(FeedbackGiven),
+        body=GiveFeedback,
         access="member",
         tag="mentoring",
     ),

@@ -25,6 +25,9 @@ LANGUAGES = ("en", "nl")
 # Why a mentor declines a request: the ``reason`` of mentoring_request_declined,
 # checked by mentoring and offered (with labels) by the gateway's page and API.
 DECLINE_REASONS = ("no_capacity", "not_my_expertise", "not_available_now", "other")
+# How a relationship ended: ``completed`` (its goals met) or ``ended_early``,
+# chosen by the member who ends it (relationship_ended's ``outcome``).
+RELATIONSHIP_OUTCOMES = ("completed", "ended_early")
 
 
 class EnvelopeSchema(Schema):
@@ -211,6 +214,59 @@ class RelationshipEndedV1(PayloadSchema):
     ended_by = fields.UUID(required=True)
     reason = fields.String(load_default="", dump_default="")
     at = fields.AwareDateTime(required=True)
+    # Added within version 1: an event from before it loads as ended early.
+    outcome = fields.String(
+        load_default="ended_early", validate=validate.OneOf(RELATIONSHIP_OUTCOMES)
+    )
+
+
+class RelationshipQuietV1(PayloadSchema):
+    """No meeting, message or goal activity in the relationship for
+    ``quiet_weeks``: both members are nudged, once for this quiet spell."""
+
+    relationship_id = fields.Integer(required=True)
+    mentor_id = fields.UUID(required=True)
+    mentee_id = fields.UUID(required=True)
+    last_activity_at = fields.AwareDateTime(required=True)
+    quiet_weeks = fields.Float(required=True)
+
+
+class MentorSuggestionDueV1(PayloadSchema):
+    """A member finished onboarding ``days`` ago and has asked nobody yet."""
+
+    user_id = fields.UUID(required=True)
+    onboarded_at = fields.AwareDateTime(required=True)
+    days = fields.Float(required=True)
+
+
+class SuggestedMentorV1(PayloadSchema):
+    user_id = fields.UUID(required=True)
+    first_name = fields.String(required=True)
+    last_name = fields.String(required=True)
+    headline = fields.String(load_default="", dump_default="")
+    # recommend.py's reasons: {"reason": "shared_programme", "programme": ...},
+    # {"reason": "sector_of_interest", "sectors": [...]}, {"reason": "offers",
+    # "activities": [...]}, {"reason": "room_left", "room_left": n}
+    reasons = fields.List(fields.Dict(), required=True)
+    # {language: {"sectors": {id: label}, "activities": {id: label}}} for every
+    # language in LANGUAGES, so the mail is written in the member's own.
+    labels = fields.Dict(required=True)
+
+
+class MentorsSuggestedV1(PayloadSchema):
+    user_id = fields.UUID(required=True)
+    mentors = fields.List(fields.Nested(SuggestedMentorV1), required=True)
+
+
+class ConversationMessageSentV1(PayloadSchema):
+    """A message between two members: who and when, never what (mentoring
+    counts it as activity of their relationship, if they have one)."""
+
+    conversation_id = fields.Integer(required=True)
+    message_id = fields.Integer(required=True)
+    sender_id = fields.UUID(required=True)
+    recipient_id = fields.UUID(required=True)
+    sent_at = fields.AwareDateTime(required=True)
 
 
 class MentoringMemberCreatedV1(PayloadSchema):
@@ -433,7 +489,37 @@ CONTRACTS = {
             "relationship_ended",
             1,
             RelationshipEndedV1,
-            "Either party ended a mentoring relationship; the place is free again.",
+            "Either party ended a mentoring relationship (completed or ended early); "
+            "the place is free again and both are asked for feedback.",
+        ),
+        EventContract(
+            "mentoring",
+            "relationship_quiet",
+            1,
+            RelationshipQuietV1,
+            "A relationship has had no activity for the configured weeks: both are nudged.",
+        ),
+        EventContract(
+            "mentoring",
+            "mentor_suggestion_due",
+            1,
+            MentorSuggestionDueV1,
+            "An onboarded member has asked nobody for the configured days: "
+            "profiles picks mentors to suggest.",
+        ),
+        EventContract(
+            "profiles",
+            "mentors_suggested",
+            1,
+            MentorsSuggestedV1,
+            "The mentors recommended to a member who has asked nobody yet, with the reasons.",
+        ),
+        EventContract(
+            "notifications",
+            "conversation_message_sent",
+            1,
+            ConversationMessageSentV1,
+            "A member wrote to another (ids and time only): activity of their relationship.",
         ),
         EventContract(
             "mentoring",
@@ -538,6 +624,15 @@ SUBSCRIPTIONS = [
         "mentoring", "mentoring_request_accepted", "profiles", "on_mentoring_request_accepted"
     ),
     Subscription("mentoring", "relationship_ended", "profiles", "on_relationship_ended"),
+    Subscription("mentoring", "relationship_quiet", "notifications", "on_relationship_quiet"),
+    Subscription("mentoring", "mentor_suggestion_due", "profiles", "on_mentor_suggestion_due"),
+    Subscription("profiles", "mentors_suggested", "notifications", "on_mentors_suggested"),
+    Subscription(
+        "notifications",
+        "conversation_message_sent",
+        "mentoring",
+        "on_conversation_message_sent",
+    ),
     Subscription("profiles", "profile_created", "identity", "on_profile_created"),
     # The profile shows whether it is connected to LinkedIn.
     Subscription("identity", "linkedin_linked", "profiles", "on_linkedin_linked"),

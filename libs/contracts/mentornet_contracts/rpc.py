@@ -78,7 +78,11 @@ METHODS = {
         "get_request": ["user_id", "request_id"],
         "get_relationship": ["user_id", "relationship_id"],
         "list_relationships": ["user_id", "current"],
-        "end_relationship": ["user_id", "relationship_id", "reason"],
+        "end_relationship": ["user_id", "relationship_id", "outcome", "reason"],
+        "give_feedback": ["user_id", "relationship_id", "rating", "comment"],
+        "feedback_status": ["user_id", "relationship_id"],
+        # Operators only (no member id in or out): counts and averages by outcome.
+        "feedback_statistics": [],
         "overview": ["user_id"],
     },
     "notifications": {

@@ -1,6 +1,9 @@
 """Mentoring's settings (environment, with defaults)."""
 
-from mentornet_contracts.events import DECLINE_REASONS  # noqa: F401  (the codes mentors choose from)
+from mentornet_contracts.events import (  # noqa: F401  (the codes members choose from)
+    DECLINE_REASONS,
+    RELATIONSHIP_OUTCOMES,
+)
 from mentornet_contracts.statuses import Role
 from mentornet_platform import settings
 
@@ -14,6 +17,12 @@ REQUEST_EXPIRY_DAYS = float(settings.get("REQUEST_EXPIRY_DAYS", "14"))
 # The mentor is reminded this many days before an unanswered request expires.
 REQUEST_REMINDER_DAYS = float(settings.get("REQUEST_REMINDER_DAYS", "3"))
 MESSAGE_MAX = 2000
+# A current relationship with no meeting, message or goal activity for this many
+# weeks nudges both members (once per quiet spell).
+NUDGE_AFTER_WEEKS = float(settings.get("NUDGE_AFTER_WEEKS", "3"))
+# A member who finished onboarding this many days ago and has asked nobody is
+# suggested mentors (once).
+SUGGEST_MENTORS_AFTER_DAYS = float(settings.get("SUGGEST_MENTORS_AFTER_DAYS", "7"))
 
 
 def mentee_roles():

@@ -12,7 +12,7 @@ message, a reply, a reason) go."""
 
 from sqlalchemy import or_, select, update
 
-from mentoring import members
+from mentoring import feedback, members
 from mentoring.models import (
     Member,
     MentoringRequest,
@@ -69,6 +69,7 @@ def export_part(session, data, envelope):
             (),
             Relationship.id,
         ),
+        "feedback_given": feedback.member_feedback(session, user_id),
     }
     send_export_part(session, SOURCE, data, part)
 
@@ -95,5 +96,6 @@ def erase(session, data, envelope):
         .where(Relationship.ended_by == user_id)
         .values(end_reason=members.LEFT_THE_NETWORK)
     )
+    feedback.erase_member_feedback(session, user_id)
     erase_from_messaging_tables(session, user_id)
     confirm_erased(session, SOURCE, "mentoring_member_erased", user_id)

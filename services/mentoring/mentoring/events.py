@@ -46,5 +46,30 @@ def relationship_ended(session, relationship):
             "ended_by": relationship.ended_by,
             "reason": relationship.end_reason,
             "at": relationship.ended_at,
+            "outcome": relationship.outcome,
         },
+    )
+
+
+def relationship_quiet(session, relationship, quiet_weeks):
+    return record_event(
+        session,
+        SOURCE,
+        "relationship_quiet",
+        {
+            "relationship_id": relationship.id,
+            "mentor_id": relationship.mentor_id,
+            "mentee_id": relationship.mentee_id,
+            "last_activity_at": relationship.last_activity_at,
+            "quiet_weeks": quiet_weeks,
+        },
+    )
+
+
+def mentor_suggestion_due(session, member, days):
+    return record_event(
+        session,
+        SOURCE,
+        "mentor_suggestion_due",
+        {"user_id": member.user_id, "onboarded_at": member.onboarded_at, "days": days},
     )

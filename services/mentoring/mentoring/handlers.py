@@ -3,7 +3,7 @@
 The functions live beside their domain; this table is the one place the service
 says what it consumes."""
 
-from mentoring import data_rights, members
+from mentoring import data_rights, members, nudges
 
 # The events this service consumes: handler name (on_<event type>) -> (source
 # service, function(session, data, envelope)).  The inbox runs each in one
@@ -15,4 +15,5 @@ HANDLERS = {
     "on_data_export_requested": ("identity", data_rights.export_part),
     "on_onboarding_completed": ("identity", members.mark_onboarded),
     "on_mentor_settings_changed": ("profiles", members.record_offer),
+    "on_conversation_message_sent": ("notifications", nudges.message_sent),
 }

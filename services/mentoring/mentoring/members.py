@@ -48,6 +48,7 @@ def forget(session, data, envelope):
     ).scalars():
         relationship.ended_at, relationship.ended_by = now, user_id
         relationship.end_reason = LEFT_THE_NETWORK
+        relationship.outcome = "ended_early"
         events.relationship_ended(session, relationship)
     for request in session.execute(
         select(MentoringRequest)
@@ -83,6 +84,8 @@ def mark_onboarded(session, data, envelope):
     if member is None:
         raise LookupError("member not known yet; retry")  # account_registered comes first
     member.onboarded, member.role = True, data["role"]
+    if member.onboarded_at is None:  # a duplicate keeps the first completion
+        member.onboarded_at = data["completed_at"]
 
 
 def record_offer(session, data, envelope):

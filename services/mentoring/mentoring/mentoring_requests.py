@@ -196,6 +196,7 @@ def accept(db, mentor_id, request_id, reply="", now=None):
             activities=list(request.activities),
             request_id=request.id,
             started_at=at,
+            last_activity_at=at,
         )
         session.add(relationship)
         try:

@@ -34,6 +34,9 @@ class Member(Base):
     role = Column(String(10))
     onboarded = Column(Boolean, nullable=False, server_default="false")
     created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    onboarded_at = Column(DateTime(timezone=True))  # identity's completed_at
+    # When mentors were suggested to them for asking nobody (nudges.py): once.
+    mentors_suggested_at = Column(DateTime(timezone=True))
 
 
 class MentorOffer(Base):
@@ -115,6 +118,12 @@ class Relationship(Base):
     ended_at = Column(DateTime(timezone=True))
     ended_by = Column(String(36))
     end_reason = Column(Text, nullable=False, server_default="")
+    outcome = Column(String(12))  # completed or ended_early, once ended
+    # The newest meeting, message or goal activity (the start to begin with);
+    # nudges.record_activity moves it, only ever forward.
+    last_activity_at = Column(DateTime(timezone=True), nullable=False)
+    # When both were nudged for the quiet spell that last_activity_at began.
+    nudged_at = Column(DateTime(timezone=True))
 
     __table_args__ = (
         # One current relationship per pair (migration 0004); also the mentor's current ones.
@@ -130,6 +139,33 @@ class Relationship(Base):
             "mentee_id",
             postgresql_where=text("ended_at IS NULL"),
         ),
+        # The nudge timer's scan: current relationships by their last activity.
+        Index(
+            "ix_relationships_quiet",
+            "last_activity_at",
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+    )
+
+
+class Feedback(Base):
+    """A member's feedback on a relationship after its end: for the operators'
+    statistics in aggregate only, never shown to the partner (feedback.py)."""
+
+    __tablename__ = "relationship_feedback"
+
+    id = Column(BigInteger, primary_key=True, autoincrement=True)
+    relationship_id = Column(
+        BigInteger, ForeignKey("relationships.id", ondelete="CASCADE"), nullable=False
+    )
+    member_id = Column(String(36), nullable=False)
+    rating = Column(Integer, nullable=False)  # 1 to 5
+    comment = Column(Text, nullable=False, server_default="")
+    given_at = Column(DateTime(timezone=True), nullable=False)
+
+    __table_args__ = (
+        Index("uq_feedback_member", "relationship_id", "member_id", unique=True),
+        Index("ix_feedback_member", "member_id"),
     )
 
 

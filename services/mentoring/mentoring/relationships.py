@@ -3,7 +3,7 @@ caller is not part of answers NotFound, exactly like one that does not exist."""
 
 from sqlalchemy import or_, select
 
-from mentoring import checks, events, exceptions
+from mentoring import checks, config, events, exceptions
 from mentoring.models import Relationship
 from mentornet_contracts.api import RelationshipsQuery
 from mentornet_contracts.inputs import parameters
@@ -20,6 +20,7 @@ def relationship_view(relationship, user_id):
         "ended_at": relationship.ended_at.isoformat() if relationship.ended_at else None,
         "ended_by": relationship.ended_by,
         "end_reason": relationship.end_reason,
+        "outcome": relationship.outcome,
         "request_id": relationship.request_id,
     }
 
@@ -49,9 +50,17 @@ def relationships_in(session, user_id, current=True):
     return [relationship_view(row, user_id) for row in rows]
 
 
-def end_relationship(db, user_id, relationship_id, reason="", now=None):
-    """Either party ends it, at any time; the place is free again."""
+def end_relationship(db, user_id, relationship_id, outcome, reason="", now=None):
+    """Either party ends it, at any time, saying why: ``completed`` (its goals
+    met) or ``ended_early`` (with an optional reason).  The place is free again,
+    and both are asked for feedback (notifications, on relationship_ended)."""
     at = checks.now(now)
+    if outcome not in config.RELATIONSHIP_OUTCOMES:
+        raise exceptions.invalid(
+            "outcome",
+            "Say whether the relationship is completed or ended early.",
+            code="outcome_required",
+        )
     checks.text(reason, "reason")
     with db.transaction() as session:
         relationship = session.get(Relationship, int(relationship_id), with_for_update=True)
@@ -60,6 +69,6 @@ def end_relationship(db, user_id, relationship_id, reason="", now=None):
         if relationship.ended_at is not None:
             raise exceptions.Conflict("relationship_ended", "This relationship has already ended.")
         relationship.ended_at, relationship.ended_by = at, user_id
-        relationship.end_reason = reason.strip()
+        relationship.end_reason, relationship.outcome = reason.strip(), outcome
         events.relationship_ended(session, relationship)
         return relationship_view(relationship, user_id)

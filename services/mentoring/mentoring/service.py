@@ -6,7 +6,7 @@ it, so a direct RPC call with another member's ids is refused too.
 
 from nameko.timer import timer
 
-from mentoring import handlers, mentoring_requests, relationships
+from mentoring import feedback, handlers, mentoring_requests, nudges, relationships
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.event_inbox import EventInbox, event_entrypoints
@@ -67,8 +67,22 @@ class MentoringService:
         return relationships.list_relationships(self.db, user_id, current)
 
     @rpc
-    def end_relationship(self, user_id, relationship_id, reason=""):
-        return relationships.end_relationship(self.db, user_id, relationship_id, reason)
+    def end_relationship(self, user_id, relationship_id, outcome=None, reason=""):
+        return relationships.end_relationship(self.db, user_id, relationship_id, outcome, reason)
+
+    @rpc
+    def give_feedback(self, user_id, relationship_id, rating=None, comment=""):
+        return feedback.give_feedback(self.db, user_id, relationship_id, rating, comment)
+
+    @rpc
+    def feedback_status(self, user_id, relationship_id):
+        """The member's own: may they give feedback, or did they?  Never the partner's."""
+        return feedback.feedback_status(self.db, user_id, relationship_id)
+
+    @rpc
+    def feedback_statistics(self):
+        """Operators only (the gateway's admin side): aggregates by outcome, no ids."""
+        return feedback.feedback_statistics(self.db)
 
     @rpc
     def overview(self, user_id):
@@ -79,3 +93,9 @@ class MentoringService:
     def expire_requests(self):
         """Unanswered requests expire; mentors are reminded before that."""
         mentoring_requests.expire_due(self.db)
+
+    @timer(interval=300)
+    def nudge(self):
+        """Quiet relationships and members who asked nobody: each nudged once."""
+        nudges.nudge_quiet_relationships(self.db)
+        nudges.suggest_mentors(self.db)

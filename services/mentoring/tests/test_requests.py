@@ -110,7 +110,9 @@ def test_ask_accept_and_end_with_history(db):
     assert relationship["activities"] == ["cv_review"] and relationship["my_role"] == "mentor"
     assert relationships.list_relationships(db, mentee)["items"][0]["my_role"] == "mentee"
 
-    ended = relationships.end_relationship(db, mentee, relationship["id"], "Found a job!")
+    ended = relationships.end_relationship(
+        db, mentee, relationship["id"], "ended_early", "Found a job!"
+    )
     assert ended["ended_by"] == mentee and ended["end_reason"] == "Found a job!"
     assert relationships.list_relationships(db, mentor_id)["items"] == []
     history = mentoring_requests.request_history(db, mentee, request["id"])["items"]
@@ -119,7 +121,7 @@ def test_ask_accept_and_end_with_history(db):
         ("accepted", mentor_id),
     ]
     with pytest.raises(Conflict):
-        relationships.end_relationship(db, mentor_id, relationship["id"])
+        relationships.end_relationship(db, mentor_id, relationship["id"], "completed")
     # Each side opens the request and the relationship by id, with its own side named.
     for user_id, role in ((mentee, "mentee"), (mentor_id, "mentor")):
         one = mentoring_requests.get_request(db, user_id, request["id"])
@@ -283,7 +285,7 @@ def test_nobody_acts_on_or_reads_another_members_requests(db):
             attempt()
     relationship = mentoring_requests.accept(db, mentor_id, request["id"])["relationship"]
     for attempt in (
-        lambda: relationships.end_relationship(db, stranger, relationship["id"]),
+        lambda: relationships.end_relationship(db, stranger, relationship["id"], "completed"),
         lambda: relationships.get_relationship(db, stranger, relationship["id"]),
     ):
         with pytest.raises(NotFound) as refused:
@@ -379,7 +381,7 @@ def test_the_database_holds_one_current_relationship_per_pair(db):
     assert refused.value.code == "already_mentored"
     mentoring_requests.withdraw(db, mentee, slipped.id, now=NOW)
     relationship = relationships.list_relationships(db, mentee)["items"][0]
-    relationships.end_relationship(db, mentee, relationship["id"])
+    relationships.end_relationship(db, mentee, relationship["id"], "completed")
     mentoring_requests.accept(
         db, mentor_id, ask(db, mentee, mentor_id)["id"], now=NOW
     )  # a new one, later
@@ -501,7 +503,7 @@ def test_texts_that_are_too_long_or_not_text_are_named(db, bad):
                 db, mentor_id, ask(db, member(db), mentor_id)["id"], "other", bad
             ),
         ),
-        ("reason", lambda: relationships.end_relationship(db, mentor_id, 1, bad)),
+        ("reason", lambda: relationships.end_relationship(db, mentor_id, 1, "completed", bad)),
     ]
     for field, attempt in attempts:
         with pytest.raises(InvalidInput) as refused:

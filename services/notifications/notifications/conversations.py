@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select, update
 from mentornet_contracts.api import MessageReportsQuery, MessagesQuery
 from mentornet_contracts.inputs import Paging, member_id, parameters
 from mentornet_platform import settings
-from notifications import centre, exceptions, texts
+from notifications import centre, events, exceptions, texts
 from notifications.models import Block, Contact, Conversation, Member, Message, MessageReport
 
 MAX_BODY = 5000
@@ -83,6 +83,7 @@ def _deliver(session, conversation, sender, recipient, body):
     session.add(message)
     conversation.last_message_at = message.created_at
     session.flush()
+    events.conversation_message_sent(session, message)
     name = f"{sender.first_name} {sender.last_name}"
     link = f"/inbox/{conversation.id}"
     centre.tell(

@@ -3,7 +3,7 @@
 The functions live beside their domain; this table is the one place the service
 says what it consumes."""
 
-from notifications import data_rights, members, mentoring_updates
+from notifications import data_rights, members, mentoring_updates, nudges
 
 # The events this service consumes: handler name (on_<event type>) -> (source
 # service, function(session, data, envelope)).  The inbox runs each in one
@@ -27,4 +27,6 @@ HANDLERS = {
         for change in mentoring_updates.ROUTES
     },
     "on_relationship_ended": ("mentoring", mentoring_updates.relationship_ended),
+    "on_relationship_quiet": ("mentoring", nudges.relationship_quiet),
+    "on_mentors_suggested": ("profiles", nudges.mentors_suggested),
 }

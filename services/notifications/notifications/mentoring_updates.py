@@ -20,7 +20,7 @@ def _name(member):
     return f"{member.first_name} {member.last_name}" if member else "A member"
 
 
-def _named(session, user_id):
+def named(session, user_id):
     """The member a text will name, locked against their erasure meanwhile: an
     erasure that runs at the same time either waits for this text and then
     unnames it, or has already gone and this text names nobody."""
@@ -62,21 +62,49 @@ def request_changed(session, data, envelope):
         event_type,
         key,
         envelope,
-        {"name": _name(_named(session, other)), "reason": data.get("reason") or ""},
+        {"name": _name(named(session, other)), "reason": data.get("reason") or ""},
         f"/requests/{int(data['request_id'])}",
     )  # the request's own page, with its history
 
 
 def relationship_ended(session, data, envelope):
+    """The partner learns who ended it and why (completed or ended early); both
+    are asked for feedback on its own page, once per relationship whatever
+    arrives twice."""
     ended_by = str(data["ended_by"])
     mentor_id, mentee_id = str(data["mentor_id"]), str(data["mentee_id"])
+    relationship_id = int(data["relationship_id"])
     other = mentee_id if ended_by == mentor_id else mentor_id
     _tell(
         session,
         other,
         "relationship_ended",
-        "relationship_ended",
+        "relationship_completed" if data.get("outcome") == "completed" else "relationship_ended",
         envelope,
-        {"name": _name(_named(session, ended_by)), "reason": data.get("reason") or ""},
-        f"/relationships/{int(data['relationship_id'])}",
+        {"name": _name(named(session, ended_by)), "reason": data.get("reason") or ""},
+        f"/relationships/{relationship_id}",
     )  # who ended it, and why
+    for user_id, partner_id in ((mentor_id, mentee_id), (mentee_id, mentor_id)):
+        ask_for_feedback(session, user_id, partner_id, relationship_id)
+
+
+def ask_for_feedback(session, user_id, partner_id, relationship_id):
+    member = session.get(Member, user_id)
+    if member is None:
+        return  # left the network (their leaving may be what ended it)
+    name = _name(named(session, partner_id))
+    link = f"/relationships/{relationship_id}/feedback"
+    centre.tell(
+        session,
+        member,
+        "feedback_requested",
+        f"feedback_requested:{relationship_id}:{user_id}",
+        texts.render("feedback_requested", member.language, name=name),
+        link,
+        "feedback_requested",
+        {
+            "first_name": member.first_name,
+            "name": name,
+            "link": settings.public_base_url() + link,
+        },
+    )

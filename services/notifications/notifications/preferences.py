@@ -23,6 +23,9 @@ DEFAULTS = {
     "mentoring_request_answered": (True, True),
     "mentoring_request_expiring": (True, True),
     "relationship_ended": (True, True),
+    "feedback_requested": (True, True),
+    "relationship_quiet": (True, True),
+    "mentors_suggested": (True, True),
 }
 
 

@@ -52,6 +52,40 @@ TEXTS = {
         "en": "Your data is ready to download until {expires_at}. The link works once.",
         "nl": "Je gegevens staan klaar om te downloaden tot {expires_at}. De link werkt één keer.",
     },
+    "relationship_completed": {
+        "en": "{name} marked your mentoring relationship as completed. {reason}",
+        "nl": "{name} heeft jullie mentorrelatie als voltooid afgesloten. {reason}",
+    },
+    "feedback_requested": {
+        "en": "How did your mentoring relationship with {name} go? Give short feedback.",
+        "nl": "Hoe ging je mentorrelatie met {name}? Geef korte feedback.",
+    },
+    "relationship_quiet": {
+        "en": "It has been quiet in your mentoring relationship with {name}: plan a meeting or send a message?",
+        "nl": "Het is stil in je mentorrelatie met {name}: plan een afspraak of stuur een bericht?",
+    },
+    "mentors_suggested": {
+        "en": "Mentors who could help you: see why we suggest them and ask one.",
+        "nl": "Mentoren die je kunnen helpen: zie waarom we ze voorstellen en vraag er een.",
+    },
+    # Why a mentor is suggested (profiles' recommend.py reasons), as the dashboard says it.
+    "reason_shared_programme": {
+        "en": "You both studied {programme}",
+        "nl": "Jullie studeerden allebei {programme}",
+    },
+    "reason_sector_of_interest": {
+        "en": "Works in a sector you are interested in: {sectors}",
+        "nl": "Werkt in een sector die je interesseert: {sectors}",
+    },
+    "reason_offers": {"en": "Offers: {activities}", "nl": "Biedt: {activities}"},
+    "reason_room_left_one": {
+        "en": "Room for {num} more mentee",
+        "nl": "Ruimte voor nog {num} mentee",
+    },
+    "reason_room_left": {
+        "en": "Room for {num} more mentees",
+        "nl": "Ruimte voor nog {num} mentees",
+    },
     "new_message": {
         "en": "{sender} sent you a message.",
         "nl": "{sender} heeft je een bericht gestuurd.",

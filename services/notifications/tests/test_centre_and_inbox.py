@@ -627,7 +627,7 @@ def test_notifications_quoting_a_members_words_come_html_escaped_too(db):
             },
         },
     )
-    [ended, _] = centre.list_for(db, mentee)["items"]
+    [ended] = [n for n in centre.list_for(db, mentee)["items"] if n["type"] == "relationship_ended"]
     assert ended["text"] == f"Marit Bakker ended your mentoring relationship. {reason}"
     assert ended["text_html"] == (
         "Marit Bakker ended your mentoring relationship. We are done &lt;img src=x "

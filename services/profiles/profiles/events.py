@@ -30,3 +30,9 @@ def mentor_settings_changed(session, profile):
             "changed_at": datetime.now(UTC),
         },
     )
+
+
+def mentors_suggested(session, user_id, mentors):
+    return record_event(
+        session, SOURCE, "mentors_suggested", {"user_id": user_id, "mentors": mentors}
+    )

@@ -3,7 +3,7 @@
 The functions live beside their domain; this table is the one place the service
 says what it consumes."""
 
-from profiles import data_rights, linkedin, member_profiles
+from profiles import data_rights, linkedin, member_profiles, recommend
 
 # The events this service consumes: handler name (on_<event type>) -> (source
 # service, function(session, data, envelope)).  The inbox runs each in one
@@ -19,4 +19,5 @@ HANDLERS = {
     "on_relationship_ended": ("mentoring", member_profiles.relationship_ended),
     "on_linkedin_linked": ("identity", linkedin.linkedin_linked),
     "on_linkedin_unlinked": ("identity", linkedin.linkedin_unlinked),
+    "on_mentor_suggestion_due": ("mentoring", recommend.suggest_to),
 }

@@ -8,8 +8,10 @@ Each is scored on those grounds and returned with the reasons, best first.
 
 from sqlalchemy import text
 
-from profiles import config
-from profiles.member_profiles import fold
+from mentornet_contracts.events import LANGUAGES
+from profiles import config, events
+from profiles.member_profiles import educations_of, fold, positions_of
+from profiles.models import Profile
 
 CANDIDATES = 200
 
@@ -97,3 +99,53 @@ def recommend_for(session, me, educations, positions, limit=5, language="en"):
             }
         )
     return recommended
+
+
+SUGGESTED = 3  # mentors in the mail to a member who has asked nobody
+
+
+def suggest_to(session, data, envelope):
+    """mentoring.mentor_suggestion_due: the member's recommended mentors, with
+    the reasons and their labels in every language (notifications writes the
+    mail in the member's), as mentors_suggested.  Once per member: the event
+    comes once (mentoring marks it), and the inbox drops a duplicate."""
+    me = session.get(Profile, str(data["user_id"]))
+    if me is None:
+        return  # left the network meanwhile
+    mentors = recommend_for(
+        session,
+        me,
+        educations_of(session, me.user_id),
+        positions_of(session, me.user_id),
+        SUGGESTED,
+    )
+    labels = {
+        language: {
+            "sectors": {i["id"]: i["label"] for i in config.labelled("sectors", language)},
+            "activities": {i["id"]: i["label"] for i in config.labelled("activities", language)},
+        }
+        for language in LANGUAGES
+    }
+    events.mentors_suggested(
+        session,
+        me.user_id,
+        [
+            {
+                "user_id": mentor["user_id"],
+                "first_name": mentor["first_name"],
+                "last_name": mentor["last_name"],
+                "headline": mentor["headline"] or "",
+                "reasons": mentor["reasons"],
+                "labels": {
+                    language: {
+                        "sectors": {s: named["sectors"].get(s, s) for s in mentor["sectors"]},
+                        "activities": {
+                            a: named["activities"].get(a, a) for a in mentor["activities"]
+                        },
+                    }
+                    for language, named in labels.items()
+                },
+            }
+            for mentor in mentors
+        ],
+    )

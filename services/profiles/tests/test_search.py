@@ -894,3 +894,55 @@ def test_the_refill_gives_old_rows_the_search_text_new_rows_get(db):
     before = _old_fold(" ".join(parts))
     assert "ß" in before and "ß" not in now
     assert member_profiles.with_name_forms(fold(before), person) == now
+
+
+def test_a_member_who_asked_nobody_is_suggested_mentors_with_reasons_in_every_language(
+    db, service_database
+):
+    from mentornet_contracts.events import validate_payload
+    from mentornet_platform.event_inbox import Inbox
+    from profiles.handlers import HANDLERS
+
+    programme = f"Sumerology {token()}"
+    me = member(db, programme=programme, mentor={"available": False, "sectors": ["legal"]})
+    mentor = member(db, programme=programme, mentor={"sectors": ["legal"], "max_mentees": 2})
+    source, handler = HANDLERS["on_mentor_suggestion_due"]
+    box = Inbox(db.engine, {"due": handler}, {"due": source})
+    due = {
+        "event_id": str(uuid.uuid4()),
+        "type": "mentor_suggestion_due",
+        "version": 1,
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "data": {"user_id": me, "onboarded_at": datetime.now(UTC).isoformat(), "days": 7},
+    }
+    box.apply("due", source, due)
+    box.apply("due", source, due)  # delivered twice: suggested once
+    sent = service_database.scalar(
+        "SELECT json_agg(envelope) FROM outbox_events WHERE event_type = 'mentors_suggested'"
+        " AND envelope->'data'->>'user_id' = :id",
+        {"id": me},
+    )
+    [envelope] = sent
+    data = validate_payload("profiles", "mentors_suggested", 1, envelope["data"])
+    assert 1 <= len(data["mentors"]) <= 3
+    [first] = [m for m in data["mentors"] if str(m["user_id"]) == mentor]
+    assert first["reasons"][0] == {"reason": "shared_programme", "programme": programme}
+    assert first["labels"] == {
+        "en": {"sectors": {"legal": "Legal"}, "activities": {"career_advice": "Career advice"}},
+        "nl": {
+            "sectors": {"legal": "Juridisch"},
+            "activities": {"career_advice": "Loopbaanadvies"},
+        },
+    }
+    # A member who left meanwhile: nothing to suggest, nothing sent.
+    gone = dict(due, event_id=str(uuid.uuid4()))
+    gone["data"] = dict(due["data"], user_id=str(uuid.uuid4()))
+    box.apply("due", source, gone)
+    assert (
+        service_database.scalar(
+            "SELECT count(*) FROM outbox_events WHERE event_type = 'mentors_suggested'"
+            " AND envelope->'data'->>'user_id' = :id",
+            {"id": gone["data"]["user_id"]},
+        )
+        == 0
+    )
