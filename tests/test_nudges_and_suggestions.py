@@ -17,7 +17,9 @@ from tests.support import ask, become_mentor, onboarded_member
 
 @pytest.fixture(scope="module")
 def stack(logs_dir, mailbox):
-    own = Stack(logs_dir, smtp_port=mailbox.port, **WIDE_CLIENT_LIMITS)
+    from gateway.rpc import RpcClient
+
+    own = Stack(logs_dir, rpc_client=RpcClient, smtp_port=mailbox.port, **WIDE_CLIENT_LIMITS)
     try:
         own.start_all()
         yield own
