@@ -29,7 +29,12 @@ DOCKERFILES = {
     "gateway": "gateway/Dockerfile",
 }
 # The only ports published on the host, by compose service and container port.
-PUBLISHED = {"gateway": {"8000"}, "rabbitmq": {"15672"}, "mailpit": {"8025"}}
+PUBLISHED = {
+    "gateway": {"8000"},
+    "rabbitmq": {"15672"},
+    "mailpit": {"8025"},
+    "prometheus": {"9090"},  # the `monitoring` profile's, on 127.0.0.1
+}
 ADMIN_DATABASE_URL = os.environ.get(
     "ADMIN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )

@@ -12,7 +12,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import auth, errors, headers, linkedin, request_ids, request_input, web
+from gateway import auth, errors, headers, linkedin, metrics, request_ids, request_input, web
 from gateway.api import (
     accounts,
     admin,
@@ -25,6 +25,7 @@ from gateway.api import (
     profiles,
     search,
 )
+from mentornet_contracts import logs
 
 
 def create_app(config=None):
@@ -66,6 +67,7 @@ def create_app(config=None):
         hops = app.config["TRUSTED_PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     _configure_logging()
+    metrics.init_app(app)  # first: its after-request hook runs last, on the final status
     request_ids.init_app(app)
     request_input.init_app(app)
     errors.init_app(app)
@@ -96,11 +98,8 @@ def _configure_logging():
     handler = logging.StreamHandler()
     handler._mentornet = True
     handler.addFilter(request_ids.RequestIdFilter())
-    handler.setFormatter(
-        logging.Formatter(
-            "%(asctime)s %(levelname)s gateway %(name)s [%(correlation_id)s] %(message)s"
-        )
-    )
+    # JSON lines, or text at a terminal (LOG_FORMAT: mentornet_contracts.logs).
+    handler.setFormatter(logs.formatter("gateway"))
     root.addHandler(handler)
     root.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
     logging.getLogger("pika").setLevel(logging.WARNING)

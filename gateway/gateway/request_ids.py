@@ -35,5 +35,8 @@ def init_app(app):
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record):
-        record.correlation_id = g.get("request_id", "-") if has_request_context() else "-"
+        if has_request_context():
+            record.correlation_id = g.get("request_id", "-")
+        else:  # a line written after the request (the access line) names its own
+            record.correlation_id = getattr(record, "correlation_id", "-")
         return True

@@ -1,11 +1,13 @@
 """Calls from a request to the services: the process's one RPC client, the
-caller's context (correlation id, member) sent with every call, and the counts
-and waits that benchmarks read from the X-RPC-* headers."""
+caller's context (correlation id, member) sent with every call, the counts
+and waits that benchmarks read from the X-RPC-* headers, and each call's
+outcome and wait in the metrics (gateway.metrics)."""
 
 import time
 
 from flask import current_app, g
 
+from gateway import metrics
 from gateway.rpc import RpcClient
 
 
@@ -42,25 +44,37 @@ def _count(calls):
 
 
 def _waited(started):
-    elapsed = (time.perf_counter() - started) * 1000
-    g.rpc_waited_ms = g.get("rpc_waited_ms", 0.0) + elapsed
-    g.rpc_slowest_ms = max(g.get("rpc_slowest_ms", 0.0), elapsed)
+    """Adds the wait to the request's; returns it, in seconds."""
+    elapsed = time.perf_counter() - started
+    g.rpc_waited_ms = g.get("rpc_waited_ms", 0.0) + elapsed * 1000
+    g.rpc_slowest_ms = max(g.get("rpc_slowest_ms", 0.0), elapsed * 1000)
+    return elapsed
 
 
 def call(service, method, **kwargs):
     _count(1)
     started = time.perf_counter()
+    outcome = None
     try:
         return rpc_client().call(service, method, kwargs=kwargs, context=context())
+    except Exception as exc:
+        outcome = exc
+        raise
     finally:
-        _waited(started)
+        metrics.count_call(service, method, outcome, _waited(started))
 
 
 def call_parallel(calls):
     """``{"name": (service, method, kwargs)}`` -> results (or exceptions), concurrently."""
     _count(len(calls))
     started = time.perf_counter()
+    results = {}
     try:
-        return rpc_client().parallel(calls, context=context())
+        results = rpc_client().parallel(calls, context=context())
+        return results
     finally:
-        _waited(started)
+        waited = _waited(started)
+        for name, (service, method, _) in calls.items():
+            # Each call with the batch's wait: what the page waited for it.
+            failed = RuntimeError("the batch failed")  # a call the batch never returned
+            metrics.count_call(service, method, results.get(name, failed), waited)

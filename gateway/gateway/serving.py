@@ -45,6 +45,8 @@ from waitress.task import ErrorTask, ThreadedTaskDispatcher, WSGITask
 from waitress.utilities import Error
 from werkzeug import exceptions
 
+from gateway import metrics
+
 access_log = logging.getLogger("gateway.access")
 log = logging.getLogger(__name__)
 # Waitress warns once per request queued while every thread is busy: thousands of
@@ -95,13 +97,16 @@ class JsonErrorTask(ErrorTask):
     def execute(self):
         error = self.request.error
         status, headers, body = app_error_response(self.channel.server.flask_app, error)
+        metrics.count_server_refusal(error.code)
         # A client's mistake: one access line, no traceback.
+        client = self.channel.addr[0] if self.channel.addr else "-"
         access_log.info(
             '%s "-" %s %s (%s)',
-            self.channel.addr[0] if self.channel.addr else "-",
+            client,
             error.code,
             len(body),
             error.body,
+            extra={"client": client, "status": error.code, "refused": str(error.body)},
         )
         self.status = status
         self.response_headers.extend(headers)
@@ -148,14 +153,27 @@ class LoggedTask(WSGITask):
             request_id = next(
                 (v for k, v in self.response_headers if k.lower() == "x-request-id"), "-"
             )
+            client = self.channel.addr[0] if self.channel.addr else "-"
+            request_line = self.request.first_line.decode("latin-1", "replace")
+            status = (self.status or "-").split(" ")[0]
+            duration_ms = round((time.monotonic() - started) * 1000, 1)
             access_log.info(
                 '%s "%s" %s %s %.1fms %s',
-                self.channel.addr[0] if self.channel.addr else "-",
-                self.request.first_line.decode("latin-1", "replace"),
-                (self.status or "-").split(" ")[0],
+                client,
+                request_line,
+                status,
                 self.content_bytes_written,
-                (time.monotonic() - started) * 1000,
+                duration_ms,
                 request_id,
+                # The same, as fields of a JSON line (mentornet_contracts.logs).
+                extra={
+                    "correlation_id": request_id,
+                    "client": client,
+                    "request": request_line,
+                    "status": int(status) if status.isdigit() else status,
+                    "bytes": self.content_bytes_written,
+                    "duration_ms": duration_ms,
+                },
             )
 
 

@@ -18,7 +18,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from marshmallow import ValidationError
@@ -26,7 +26,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from mentornet_contracts.events import EnvelopeSchema, validate_payload, without_secrets
-from mentornet_platform import correlation
+from mentornet_platform import correlation, metrics
 from mentornet_platform.background import BackgroundLoop, Repeating
 from mentornet_platform.database import Database, shared_engine
 
@@ -52,8 +52,10 @@ class Inbox(Repeating):
         retry_base: float = 1.0,
         retry_max: float = 300.0,
         max_attempts: int = 8,
+        service: str = "-",
     ) -> None:
         self.engine = engine
+        self.service = service  # for the metrics' labels
         self.database = Database(engine)
         self.sources = sources
         self.handlers = handlers
@@ -65,10 +67,23 @@ class Inbox(Repeating):
     # -- live delivery -------------------------------------------------
     def handle(self, handler_name: str, source: str, envelope: Any) -> str:
         """Apply a freshly delivered event; returns "applied", "duplicate" or "failed"."""
+        started = time.perf_counter()
+        outcome = "failed"  # unless it is applied; also if even storing the failure fails
+        try:
+            outcome = self._handle(handler_name, source, envelope)
+            return outcome
+        finally:
+            metrics.EVENTS_HANDLED.labels(self.service, handler_name, outcome).inc()
+            metrics.EVENT_SECONDS.labels(self.service, handler_name).observe(
+                time.perf_counter() - started
+            )
+
+    def _handle(self, handler_name: str, source: str, envelope: Any) -> str:
         try:
             result = self.apply(handler_name, source, envelope)
         except PoisonEvent as exc:
             self._record_failure(handler_name, envelope, exc, attempts=1, dead=True)
+            metrics.EVENTS_PARKED.labels(self.service, handler_name).inc()
             return "failed"
         except Exception as exc:
             log.warning(
@@ -191,6 +206,11 @@ class Inbox(Repeating):
                     "; parked as dead" if dead else "",
                     exc,
                 )
+                metrics.EVENT_RETRIES.labels(
+                    self.service, row.handler, "dead" if dead else "failed"
+                ).inc()
+                if dead:
+                    metrics.EVENTS_PARKED.labels(self.service, row.handler).inc()
                 with self.engine.begin() as connection:
                     connection.execute(
                         text(
@@ -223,12 +243,39 @@ class Inbox(Repeating):
                 log.info(
                     "event %s processed by %s on retry", row.envelope.get("event_id"), row.handler
                 )
+                metrics.EVENT_RETRIES.labels(self.service, row.handler, "done").inc()
             finally:
                 correlation.reset(token)
         return len(due)
 
     def work(self) -> int:
         return self.retry_due()
+
+    def state(self) -> Iterator[metrics.StateSample]:
+        """The dead letters and the failures waiting for a retry, for the metrics."""
+        with self.engine.connect() as connection:
+            counts = {
+                status: count
+                for status, count in connection.execute(
+                    text(
+                        "SELECT status, count(*) FROM failed_events"
+                        " WHERE status IN ('dead', 'retrying') GROUP BY status"
+                    )
+                ).all()
+            }
+        labels = {"service": self.service}
+        yield (
+            "mentornet_dead_letters",
+            "Events parked as dead, waiting for an operator's replay",
+            labels,
+            counts.get("dead", 0),
+        )
+        yield (
+            "mentornet_events_retrying",
+            "Failed events waiting for their next retry",
+            labels,
+            counts.get("retrying", 0),
+        )
 
     def _source_of(self, handler_name: str) -> str:
         return self.sources[handler_name]
@@ -244,14 +291,17 @@ class EventInbox(BackgroundLoop):
         self.handlers = handlers
 
     def make(self, config: dict[str, Any]) -> Inbox:
-        return Inbox(
+        inbox = Inbox(
             shared_engine(config["DATABASE_URL"]),
             {name: function for name, (_, function) in self.handlers.items()},
             {name: source for name, (source, _) in self.handlers.items()},
             retry_base=float(config.get("EVENT_RETRY_BASE_SECONDS", 1)),
             retry_max=float(config.get("EVENT_RETRY_MAX_SECONDS", 300)),
             max_attempts=int(config.get("EVENT_MAX_ATTEMPTS", 8)),
+            service=self.container.service_name,
         )
+        metrics.report_state(("event_inbox", self.container.service_name), inbox.state)
+        return inbox
 
 
 def event_entrypoints(service_cls: type[Any]) -> type[Any]:

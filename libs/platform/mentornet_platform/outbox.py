@@ -14,7 +14,7 @@ import json
 import logging
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,7 +27,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from mentornet_contracts.events import dump_payload, subscriptions_of, without_secrets
-from mentornet_platform import correlation
+from mentornet_platform import correlation, metrics
 from mentornet_platform.background import BackgroundLoop, Sleep
 from mentornet_platform.database import shared_engine
 
@@ -192,10 +192,53 @@ class Relay:
                         ),
                         {"ids": unroutable},
                     )
+        if published:
+            metrics.OUTBOX_PUBLISHED.labels(self.source).inc(len(published))
         if failure is not None:
             self._topology_declared = False
             raise failure
         return len(published)
+
+    def state(self) -> Iterator[metrics.StateSample]:
+        """The events not yet sent and the age of the oldest, and each subscriber's
+        queue on the broker (its consumers and waiting messages), for the metrics."""
+        with self.engine.connect() as connection:
+            backlog, age = connection.execute(
+                text(
+                    "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0)"
+                    " FROM outbox_events WHERE published_at IS NULL"
+                )
+            ).one()
+        labels = {"service": self.source}
+        yield ("mentornet_outbox_backlog", "Outbox events not yet published", labels, backlog)
+        yield (
+            "mentornet_outbox_oldest_unsent_age_seconds",
+            "Age of the oldest outbox event not yet published (0: none waiting)",
+            labels,
+            age,
+        )
+        subscriptions = subscriptions_of(self.source)
+        queues = metrics.queue_states(self.amqp_uri, [s.queue_name for s in subscriptions])
+        for subscription in subscriptions:
+            messages, consumers = queues[subscription.queue_name]
+            labels = {
+                "source": self.source,
+                "event": subscription.type,
+                "consumer": subscription.service,
+                "queue": subscription.queue_name,
+            }
+            yield (
+                "mentornet_event_queue_consumers",
+                "Consumers on a subscriber's queue of this service's events (0: nobody handles them)",
+                labels,
+                consumers,
+            )
+            yield (
+                "mentornet_event_queue_messages",
+                "Events waiting in a subscriber's queue",
+                labels,
+                messages,
+            )
 
     def _drop_secrets(self, connection: Connection, rows: Sequence[Row[Any]]) -> None:
         # The broker has the event now; a single-use link need not wait in our table.
@@ -249,9 +292,11 @@ class OutboxRelay(BackgroundLoop):
     name = "outbox_relay"
 
     def make(self, config: dict[str, Any]) -> Relay:
-        return Relay(
+        relay = Relay(
             shared_engine(config["DATABASE_URL"]),
             config.get("OUTBOX_AMQP_URI") or config["AMQP_URI"],
             self.container.service_name,
             poll_seconds=float(config.get("OUTBOX_POLL_SECONDS", 0.5)),
         )
+        metrics.report_state(("outbox", self.container.service_name), relay.state)
+        return relay

@@ -170,6 +170,9 @@ class Stack:
                 "OUTBOX_POLL_SECONDS": "0.2",
                 "RPC_TIMEOUT_SECONDS": "5",
                 "PYTHONUNBUFFERED": "1",
+                # The suite's logs are read by people after a run (.run/test-logs/);
+                # tests of the JSON lines ask for them (LOG_FORMAT=json).
+                "LOG_FORMAT": "text",
             }
         )
         for service in SERVICES:
@@ -182,6 +185,8 @@ class Stack:
         self.env.update({k: str(v) for k, v in settings.items()})
         self.gateway_urls = {"gateway": self.gateway_url}  # more gateways ("gateway-2") too
         self._rpc_client = rpc_client
+        # Each process's metrics endpoint, on a port of its own (stacks run side by side).
+        self.metrics_urls = {}
         self._rpc = None
 
     # processes
@@ -193,11 +198,17 @@ class Stack:
             port = self.gateway_port if name == "gateway" else free_port()
             env.update({"GATEWAY_PORT": str(port), "GATEWAY_BIND": "127.0.0.1"})
             env.setdefault("GATEWAY_WORKERS", "1")
+            env.setdefault("GATEWAY_METRICS_PORT", str(free_port()))
             command = [os.path.join(ROOT, "scripts", "start-gateway")]
             self.gateway_urls[name] = f"http://127.0.0.1:{port}"
+            metrics_port = env["GATEWAY_METRICS_PORT"]
         else:
+            env.setdefault("METRICS_PORT", str(free_port()))
             # "profiles#2": a second instance of profiles (competing consumers)
             command = [os.path.join(ROOT, "scripts", "start-service"), name.partition("#")[0]]
+            metrics_port = env["METRICS_PORT"]
+        env.setdefault("METRICS_BIND", "127.0.0.1")
+        self.metrics_urls[name] = f"http://127.0.0.1:{metrics_port}/metrics"
         env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
         self.processes[name] = subprocess.Popen(
             command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT

@@ -19,6 +19,7 @@ from mentornet_contracts.statuses import ReviewStatus
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.event_inbox import EventInbox, event_entrypoints
+from mentornet_platform.metrics import Metrics
 from mentornet_platform.outbox import OutboxRelay
 from mentornet_platform.rpc import rpc
 
@@ -28,6 +29,7 @@ class IdentityService:
     name = "identity"
 
     correlation_id = CorrelationId()
+    metrics = Metrics()  # /metrics on METRICS_PORT, and the RPC calls' counts and times
     db = DatabaseProvider()
     outbox = OutboxRelay()
     event_inbox = EventInbox(handlers.HANDLERS)

@@ -10,6 +10,7 @@ from mentoring import feedback, handlers, mentoring_requests, nudges, relationsh
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.event_inbox import EventInbox, event_entrypoints
+from mentornet_platform.metrics import Metrics
 from mentornet_platform.outbox import OutboxRelay
 from mentornet_platform.rpc import rpc
 
@@ -19,6 +20,7 @@ class MentoringService:
     name = "mentoring"
 
     correlation_id = CorrelationId()
+    metrics = Metrics()  # /metrics on METRICS_PORT, and the RPC calls' counts and times
     db = DatabaseProvider()
     outbox = OutboxRelay()
     event_inbox = EventInbox(handlers.HANDLERS)

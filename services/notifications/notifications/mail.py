@@ -22,8 +22,10 @@ from email.message import EmailMessage as MimeMessage
 from email.utils import make_msgid
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from prometheus_client import Counter
 from sqlalchemy import text
 
+from mentornet_platform import metrics
 from mentornet_platform.background import BackgroundLoop, Repeating
 from mentornet_platform.database import shared_engine
 from notifications.models import EmailStatus
@@ -99,6 +101,17 @@ def queue_email(session, dedupe_key, user_id, to_address, template, language, co
     )
 
 
+MAIL_SENT = Counter("mentornet_mail_sent", "E-mails accepted by the SMTP server")
+MAIL_FAILURES = Counter(
+    "mentornet_mail_failures",
+    "E-mails not sent: postponed (the server away or a temporary refusal; retried),"
+    " refused (a permanent refusal) or given_up (out of attempts)",
+    ["kind"],
+)
+for _kind in ("postponed", "refused", "given_up"):
+    MAIL_FAILURES.labels(_kind)  # present (at 0) before the first failure, for the alerts
+
+
 class MailSender(Repeating):
     batch_size = 20
     max_attempts = 10
@@ -166,6 +179,7 @@ class MailSender(Repeating):
                             {"id": row.id, **_FORGET_LINKS_PARAMS},
                         )
                     sent += 1
+                    MAIL_SENT.inc()
         finally:
             # Claimed but not tried (a dropped connection, a stop): pending again, as
             # they were: nothing was said to the SMTP server about them.
@@ -210,6 +224,7 @@ class MailSender(Repeating):
 
     def _fail(self, row, exc):
         log.error("e-mail %s refused permanently: %s", row.id, exc)
+        MAIL_FAILURES.labels("refused").inc()
         with self.engine.begin() as connection:
             connection.execute(
                 text(
@@ -226,6 +241,7 @@ class MailSender(Repeating):
             for row in rows:
                 attempts = row.attempts + 1
                 given_up = attempts >= self.max_attempts
+                MAIL_FAILURES.labels("given_up" if given_up else "postponed").inc()
                 connection.execute(
                     text(
                         "UPDATE email_messages SET attempts = :attempts, last_error = :error,"
@@ -247,15 +263,42 @@ class MailSender(Repeating):
     def work(self):
         return self.send_due()
 
+    def state(self):
+        """The mail queue (waiting and being sent) and its oldest waiting mail's
+        age, for the metrics (failed mails: ``mentornet_mail_failures_total``)."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT status, count(*), extract(epoch FROM now() - min(created_at))"
+                    " FROM email_messages WHERE status IN ('pending', 'sending') GROUP BY status"
+                )
+            ).all()
+        found = {status: (count, age) for status, count, age in rows}
+        for status in ("pending", "sending"):
+            yield (
+                "mentornet_mail_queue",
+                "E-mails waiting to be sent (pending) or in an SMTP conversation (sending)",
+                {"status": status},
+                found.get(status, (0, 0))[0],
+            )
+        yield (
+            "mentornet_mail_oldest_pending_age_seconds",
+            "Age of the oldest e-mail waiting to be sent (0: none waiting)",
+            {},
+            found.get("pending", (0, 0))[1] or 0,
+        )
+
 
 class MailSenderProvider(BackgroundLoop):
     name = "mail_sender"
 
     def make(self, config):
-        return MailSender(
+        sender = MailSender(
             shared_engine(config["DATABASE_URL"]),
             config["SMTP_HOST"],
             config["SMTP_PORT"],
             config["MAIL_FROM"],
             poll_seconds=float(config.get("OUTBOX_POLL_SECONDS", 0.5)),
         )
+        metrics.report_state(("mail", self.container.service_name), sender.state)
+        return sender

@@ -11,6 +11,7 @@ from mentornet_contracts.statuses import ReportStatus
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.event_inbox import EventInbox, event_entrypoints
+from mentornet_platform.metrics import Metrics
 from mentornet_platform.outbox import OutboxRelay
 from mentornet_platform.rpc import rpc
 from notifications import (
@@ -29,6 +30,7 @@ class NotificationsService:
     name = "notifications"
 
     correlation_id = CorrelationId()
+    metrics = Metrics()  # /metrics on METRICS_PORT, and the RPC calls' counts and times
     db = DatabaseProvider()
     outbox = OutboxRelay()
     mail = MailSenderProvider()

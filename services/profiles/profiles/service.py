@@ -3,6 +3,7 @@
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.event_inbox import EventInbox, event_entrypoints
+from mentornet_platform.metrics import Metrics
 from mentornet_platform.outbox import OutboxRelay
 from mentornet_platform.rpc import rpc
 from profiles import config, handlers, linkedin, member_profiles, overview, photos, search
@@ -13,6 +14,7 @@ class ProfilesService:
     name = "profiles"
 
     correlation_id = CorrelationId()
+    metrics = Metrics()  # /metrics on METRICS_PORT, and the RPC calls' counts and times
     db = DatabaseProvider()
     outbox = OutboxRelay()
     event_inbox = EventInbox(handlers.HANDLERS)
