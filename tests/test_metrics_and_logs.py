@@ -18,6 +18,7 @@ import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import registration
+from gateway.rpc import RpcClient
 from mentornet_testing import ROOT, WIDE_CLIENT_LIMITS, Stack, wait_until
 from tests.support import Member
 
@@ -46,6 +47,7 @@ def stack(logs_dir, mailbox):
     stack = Stack(
         logs_dir,
         smtp_port=mailbox.port,
+        rpc_client=RpcClient,
         LOG_FORMAT="json",
         GATEWAY_WORKERS=2,
         EVENT_MAX_ATTEMPTS=3,
