@@ -118,7 +118,7 @@ def test_a_page_and_an_rpc_are_counted_by_route_status_service_and_method(stack)
         lambda: member.get(f"/profiles/{member.user_id}").status_code == 200, 30, 0.2, "the profile"
     )
     before = gateway_metrics(stack)
-    profile_rule = "/api/v1/profiles/<user_id>"
+    profile_rule = "/api/v1/profiles/<uuid:user_id>"
     response = member.get(f"/profiles/{member.user_id}")
     assert response.status_code == 200, response.text
     page = requests.get(stack.gateway_url + "/login", timeout=10)

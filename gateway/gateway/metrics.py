@@ -2,7 +2,7 @@
 
 - ``mentornet_gateway_requests_total{route, method, status}`` and
   ``mentornet_gateway_request_duration_seconds{route, method}``: every answer,
-  by its URL rule (``/api/v1/profiles/<user_id>``, never the raw path, which
+  by its URL rule (``/api/v1/profiles/<uuid:user_id>``, never the raw path, which
   would make a series per member; ``<unmatched>`` for a path no rule knows,
   ``<server>`` for what the HTTP server refused before the app saw a request);
 - ``mentornet_gateway_rpc_calls_total{service, method, outcome}`` and
