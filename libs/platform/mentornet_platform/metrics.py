@@ -123,7 +123,7 @@ class _StateCollector:
         return list(families.values())
 
 
-REGISTRY.register(_StateCollector())  # type: ignore[arg-type]
+REGISTRY.register(_StateCollector())
 
 
 def queue_states(
