@@ -33,6 +33,7 @@ EVENT_TYPES = {
     "feedback_requested": _l("You are asked for feedback after a relationship ends"),
     "relationship_quiet": _l("A mentoring relationship has been quiet for weeks"),
     "mentors_suggested": _l("Mentors are suggested to you when you have asked nobody yet"),
+    "meetings": _l("A meeting is proposed, scheduled, moved or cancelled, and its reminder"),
 }
 
 

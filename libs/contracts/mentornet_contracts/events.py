@@ -269,6 +269,34 @@ class ConversationMessageSentV1(PayloadSchema):
     sent_at = fields.AwareDateTime(required=True)
 
 
+# A meeting in a relationship's workspace: proposed, scheduled (a time was
+# picked), moved, cancelled, and the reminder the day before.
+MEETING_CHANGES = ("proposed", "scheduled", "moved", "cancelled", "reminder")
+
+
+class MeetingEventV1(PayloadSchema):
+    """Everything a calendar invitation needs: the meeting's ``uid`` and
+    ``sequence`` (raised by each move and the cancellation), its start in UTC
+    (None while only proposed: then ``times`` are the proposed ones) and its
+    length, the link or place, and each member's time zone (an IANA name: the
+    one they last chose, or the network's default)."""
+
+    meeting_id = fields.Integer(required=True)
+    relationship_id = fields.Integer(required=True)
+    mentor_id = fields.UUID(required=True)
+    mentee_id = fields.UUID(required=True)
+    actor_id = fields.UUID(allow_none=True, load_default=None)  # None: the reminder
+    uid = fields.String(required=True)
+    sequence = fields.Integer(required=True)
+    starts_at = fields.AwareDateTime(allow_none=True, load_default=None)
+    duration_minutes = fields.Integer(required=True)
+    times = fields.List(fields.AwareDateTime(), load_default=list)
+    link = fields.String(load_default="", dump_default="")
+    place = fields.String(load_default="", dump_default="")
+    time_zones = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    at = fields.AwareDateTime(required=True)
+
+
 class MentoringMemberCreatedV1(PayloadSchema):
     user_id = fields.UUID(required=True)
     created_at = fields.AwareDateTime(required=True)
@@ -521,6 +549,16 @@ CONTRACTS = {
             ConversationMessageSentV1,
             "A member wrote to another (ids and time only): activity of their relationship.",
         ),
+        *[
+            EventContract(
+                "mentoring",
+                f"meeting_{change}",
+                1,
+                MeetingEventV1,
+                f"A meeting between the two members of a relationship: {change}.",
+            )
+            for change in MEETING_CHANGES
+        ],
         EventContract(
             "mentoring",
             "mentoring_member_created",
@@ -620,6 +658,11 @@ SUBSCRIPTIONS = [
         for change in ("created", "withdrawn", "accepted", "declined", "expired", "expiring")
     ],
     Subscription("mentoring", "relationship_ended", "notifications", "on_relationship_ended"),
+    # Notifications mails both members each meeting change, with its invitation.
+    *[
+        Subscription("mentoring", f"meeting_{change}", "notifications", f"on_meeting_{change}")
+        for change in MEETING_CHANGES
+    ],
     Subscription(
         "mentoring", "mentoring_request_accepted", "profiles", "on_mentoring_request_accepted"
     ),

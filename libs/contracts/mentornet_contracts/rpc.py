@@ -84,6 +84,16 @@ METHODS = {
         # Operators only (no member id in or out): counts and averages by outcome.
         "feedback_statistics": [],
         "overview": ["user_id"],
+        # The relationship's workspace: only its two members, anyone else NotFound.
+        "get_workspace": ["user_id", "relationship_id"],
+        "add_goal": ["user_id", "relationship_id", "title"],
+        "complete_goal": ["user_id", "relationship_id", "goal_id"],
+        "propose_meeting": ["user_id", "relationship_id", "proposal"],
+        "pick_meeting_time": ["user_id", "meeting_id", "time_id"],
+        "move_meeting": ["user_id", "meeting_id", "starts_at", "time_zone"],
+        "cancel_meeting": ["user_id", "meeting_id"],
+        "add_meeting_note": ["user_id", "meeting_id", "body", "shared"],
+        "workspace_statistics": [],
     },
     "notifications": {
         "health": [],

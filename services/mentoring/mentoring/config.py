@@ -30,3 +30,12 @@ def mentee_roles():
     participants are eligible to be both mentors and mentees", the guide says);
     a university may narrow it, e.g. MENTEE_ROLES=student,alumnus."""
     return _list("MENTEE_ROLES", ",".join(Role))
+
+
+# Meetings: how many times a member may propose at once, how long a meeting
+# may be, how long before it both are reminded, and the time zone of a member
+# who never chose one (an IANA name; the university's own).
+MEETING_TIMES_MAX = int(settings.get("MEETING_TIMES_MAX", "5"))
+MEETING_MINUTES_MAX = 480
+MEETING_REMINDER_HOURS = float(settings.get("MEETING_REMINDER_HOURS", "24"))
+DEFAULT_TIME_ZONE = settings.get("DEFAULT_TIME_ZONE", "Europe/Amsterdam")

@@ -1,5 +1,6 @@
 """Events mentoring publishes; payload contracts in mentornet_contracts.events."""
 
+from mentoring.models import Member
 from mentornet_platform.outbox import record_event
 
 SOURCE = "mentoring"
@@ -72,4 +73,38 @@ def mentor_suggestion_due(session, member, days):
         SOURCE,
         "mentor_suggestion_due",
         {"user_id": member.user_id, "onboarded_at": member.onboarded_at, "days": days},
+    )
+
+
+def meeting_changed(session, change, meeting, relationship, actor_id, at, times=()):
+    """``change``: proposed, scheduled, moved, cancelled or reminder.  Carries what
+    a calendar invitation needs (uid, sequence, start in UTC, length, link or
+    place) and each member's time zone, so each mail says the time in theirs."""
+    zones = {
+        user_id: (member.time_zone if member is not None else None)
+        for user_id, member in (
+            (uid, session.get(Member, uid))
+            for uid in (relationship.mentor_id, relationship.mentee_id)
+        )
+    }
+    return record_event(
+        session,
+        SOURCE,
+        f"meeting_{change}",
+        {
+            "meeting_id": meeting.id,
+            "relationship_id": relationship.id,
+            "mentor_id": relationship.mentor_id,
+            "mentee_id": relationship.mentee_id,
+            "actor_id": actor_id,
+            "uid": meeting.uid,
+            "sequence": meeting.sequence,
+            "starts_at": meeting.starts_at,
+            "duration_minutes": meeting.duration_minutes,
+            "times": list(times),
+            "link": meeting.link,
+            "place": meeting.place,
+            "time_zones": zones,
+            "at": at,
+        },
     )

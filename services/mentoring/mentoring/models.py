@@ -33,6 +33,9 @@ class Member(Base):
     user_id = Column(String(36), primary_key=True)
     role = Column(String(10))
     onboarded = Column(Boolean, nullable=False, server_default="false")
+    # The time zone the member last chose for a meeting (an IANA name): their
+    # meetings are shown, and mailed, in it.
+    time_zone = Column(String(64))
     created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
     onboarded_at = Column(DateTime(timezone=True))  # identity's completed_at
     # When mentors were suggested to them for asking nobody (nudges.py): once.
@@ -176,3 +179,96 @@ class ForgottenMember(Base):
 
     user_id = Column(String(36), primary_key=True)
     forgotten_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+# -- the relationship's workspace (migration 0007) ---------------------------------
+class Goal(Base):
+    """A goal of a relationship: either member adds it, the mentee ticks it off."""
+
+    __tablename__ = "goals"
+
+    id = Column(BigInteger, primary_key=True, autoincrement=True)
+    relationship_id = Column(
+        BigInteger, ForeignKey("relationships.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    title = Column(Text, nullable=False)
+    added_by = Column(String(36), nullable=False)
+    added_at = Column(DateTime(timezone=True), nullable=False)
+    done_at = Column(DateTime(timezone=True))
+    done_by = Column(String(36))
+
+
+class GoalHistory(Base):
+    """Every change of a goal: what (added, done), who and when."""
+
+    __tablename__ = "goal_history"
+
+    id = Column(BigInteger, primary_key=True, autoincrement=True)
+    goal_id = Column(BigInteger, ForeignKey("goals.id", ondelete="CASCADE"), nullable=False)
+    relationship_id = Column(BigInteger, nullable=False, index=True)
+    change = Column(String(10), nullable=False)
+    actor_id = Column(String(36), nullable=False)
+    at = Column(DateTime(timezone=True), nullable=False)
+
+
+class Meeting(Base):
+    """A meeting of the two members: proposed with one or more times, scheduled
+    when the other picks one, then maybe moved or cancelled.  ``uid`` and
+    ``sequence`` are its calendar invitation's (each change sends sequence + 1)."""
+
+    __tablename__ = "meetings"
+
+    id = Column(BigInteger, primary_key=True, autoincrement=True)
+    relationship_id = Column(
+        BigInteger, ForeignKey("relationships.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    uid = Column(String(80), nullable=False, unique=True)
+    sequence = Column(Integer, nullable=False, server_default="0")
+    # proposed, scheduled, cancelled
+    status = Column(String(10), nullable=False, server_default="proposed")
+    proposed_by = Column(String(36), nullable=False)
+    proposed_at = Column(DateTime(timezone=True), nullable=False)
+    duration_minutes = Column(Integer, nullable=False)
+    # Online: the link the members pasted (https); in person: where.  Never ours.
+    link = Column(String(500), nullable=False, server_default="")
+    place = Column(String(200), nullable=False, server_default="")
+    starts_at = Column(DateTime(timezone=True))  # UTC, once a time is picked
+    changed_by = Column(String(36))
+    changed_at = Column(DateTime(timezone=True))
+    # The start the day-before reminder was sent for (a moved meeting is reminded again).
+    reminded_for = Column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index(
+            "ix_meetings_scheduled_start",
+            "starts_at",
+            postgresql_where=text("status = 'scheduled'"),
+        ),
+    )
+
+
+class MeetingTime(Base):
+    """One of the times proposed for a meeting (UTC)."""
+
+    __tablename__ = "meeting_times"
+
+    id = Column(BigInteger, primary_key=True, autoincrement=True)
+    meeting_id = Column(
+        BigInteger, ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    starts_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class MeetingNote(Base):
+    """A member's note after a meeting: private to the writer, or shared with the partner."""
+
+    __tablename__ = "meeting_notes"
+
+    id = Column(BigInteger, primary_key=True, autoincrement=True)
+    meeting_id = Column(
+        BigInteger, ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    author_id = Column(String(36), nullable=False)
+    body = Column(Text, nullable=False)
+    shared = Column(Boolean, nullable=False)
+    written_at = Column(DateTime(timezone=True), nullable=False)

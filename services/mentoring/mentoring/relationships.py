@@ -72,3 +72,19 @@ def end_relationship(db, user_id, relationship_id, outcome, reason="", now=None)
         relationship.end_reason, relationship.outcome = reason.strip(), outcome
         events.relationship_ended(session, relationship)
         return relationship_view(relationship, user_id)
+
+
+def own_relationship(session, user_id, relationship_id, for_update=False, current=False):
+    """The relationship, if ``user_id`` is one of its two members: for anyone
+    else NotFound, exactly as for one that does not exist.  ``current``: a
+    change to an ended relationship's workspace is refused."""
+    try:
+        key = int(relationship_id)
+    except (TypeError, ValueError):
+        raise exceptions.NotFound("relationship_not_found", "No such relationship.") from None
+    relationship = session.get(Relationship, key, with_for_update=for_update)
+    if relationship is None or user_id not in (relationship.mentor_id, relationship.mentee_id):
+        raise exceptions.NotFound("relationship_not_found", "No such relationship.")
+    if current and relationship.ended_at is not None:
+        raise exceptions.Conflict("relationship_ended", "This relationship has already ended.")
+    return relationship

@@ -6,7 +6,16 @@ it, so a direct RPC call with another member's ids is refused too.
 
 from nameko.timer import timer
 
-from mentoring import feedback, handlers, mentoring_requests, nudges, relationships
+from mentoring import (
+    feedback,
+    goals,
+    handlers,
+    meetings,
+    mentoring_requests,
+    nudges,
+    relationships,
+    workspace,
+)
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.event_inbox import EventInbox, event_entrypoints
@@ -90,6 +99,60 @@ class MentoringService:
     def overview(self, user_id):
         """The dashboard's part: current relationships, requests sent and received."""
         return mentoring_requests.overview(self.db, user_id)
+
+    # -- the relationship's workspace ------------------------------------------
+    @rpc
+    def get_workspace(self, user_id, relationship_id):
+        return workspace.get_workspace(self.db, user_id, relationship_id)
+
+    @rpc
+    def add_goal(self, user_id, relationship_id, title):
+        return goals.add_goal(self.db, user_id, relationship_id, title)
+
+    @rpc
+    def complete_goal(self, user_id, relationship_id, goal_id):
+        return goals.complete_goal(self.db, user_id, relationship_id, goal_id)
+
+    @rpc
+    def propose_meeting(self, user_id, relationship_id, proposal):
+        """``proposal``: times (as typed), time_zone, duration_minutes, link, place."""
+        proposal = proposal if isinstance(proposal, dict) else {}
+        return meetings.propose_meeting(
+            self.db,
+            user_id,
+            relationship_id,
+            proposal.get("times"),
+            proposal.get("time_zone"),
+            proposal.get("duration_minutes", 60),
+            proposal.get("link", ""),
+            proposal.get("place", ""),
+        )
+
+    @rpc
+    def pick_meeting_time(self, user_id, meeting_id, time_id):
+        return meetings.pick_time(self.db, user_id, meeting_id, time_id)
+
+    @rpc
+    def move_meeting(self, user_id, meeting_id, starts_at, time_zone):
+        return meetings.move_meeting(self.db, user_id, meeting_id, starts_at, time_zone)
+
+    @rpc
+    def cancel_meeting(self, user_id, meeting_id):
+        return meetings.cancel_meeting(self.db, user_id, meeting_id)
+
+    @rpc
+    def add_meeting_note(self, user_id, meeting_id, body, shared=False):
+        return meetings.add_note(self.db, user_id, meeting_id, body, shared)
+
+    @rpc
+    def workspace_statistics(self):
+        """Operators' aggregates (the gateway's admin API only)."""
+        return workspace.statistics(self.db)
+
+    @timer(interval=60)
+    def remind_meetings(self):
+        """Both members are reminded of a meeting the day before (once per start)."""
+        meetings.remind_due(self.db)
 
     @timer(interval=60)
     def expire_requests(self):

@@ -23,15 +23,23 @@ def notify(session, user_id, event_type, dedupe_key, summary, link=""):
     return _add(session, user_id, event_type, dedupe_key, summary, link)
 
 
-def tell(session, member, event_type, dedupe_key, summary, link, template, context):
-    """A notification and an e-mail (``template`` with ``context``) about one
-    thing, each as far as the member's preferences (read once) allow."""
+def tell(session, member, event_type, dedupe_key, summary, link, template, context, calendar=None):
+    """A notification and an e-mail (``template`` with ``context``, and a
+    calendar invitation if given) about one thing, each as far as the member's
+    preferences (read once) allow."""
     in_app, by_email = preferences.wants(session, member.user_id, event_type)
     if in_app:
         _add(session, member.user_id, event_type, dedupe_key, summary, link)
     if by_email and member.email:  # no address while identity withholds it
         queue_email(
-            session, dedupe_key, member.user_id, member.email, template, member.language, context
+            session,
+            dedupe_key,
+            member.user_id,
+            member.email,
+            template,
+            member.language,
+            context,
+            calendar,
         )
 
 

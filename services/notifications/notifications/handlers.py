@@ -3,7 +3,8 @@
 The functions live beside their domain; this table is the one place the service
 says what it consumes."""
 
-from notifications import data_rights, members, mentoring_updates, nudges
+from mentornet_contracts.events import MEETING_CHANGES
+from notifications import data_rights, meetings, members, mentoring_updates, nudges
 
 # The events this service consumes: handler name (on_<event type>) -> (source
 # service, function(session, data, envelope)).  The inbox runs each in one
@@ -29,4 +30,8 @@ HANDLERS = {
     "on_relationship_ended": ("mentoring", mentoring_updates.relationship_ended),
     "on_relationship_quiet": ("mentoring", nudges.relationship_quiet),
     "on_mentors_suggested": ("profiles", nudges.mentors_suggested),
+    **{
+        f"on_meeting_{change}": ("mentoring", meetings.meeting_changed)
+        for change in MEETING_CHANGES
+    },
 }

@@ -79,14 +79,17 @@ def to_html(subject, body):
     )
 
 
-def queue_email(session, dedupe_key, user_id, to_address, template, language, context):
-    """Queue an e-mail unless one with this key was already queued."""
+def queue_email(
+    session, dedupe_key, user_id, to_address, template, language, context, calendar=None
+):
+    """Queue an e-mail unless one with this key was already queued; ``calendar``
+    (iCalendar text) goes with it as its invitation."""
     subject, body = render(template, language, context)
     session.execute(
         text(
             "INSERT INTO email_messages (dedupe_key, user_id, to_address, template, language,"
-            " subject, body, html) VALUES (:key, :user_id, :to, :template, :language, :subject,"
-            " :body, :html) ON CONFLICT (dedupe_key) DO NOTHING"
+            " subject, body, html, calendar) VALUES (:key, :user_id, :to, :template, :language,"
+            " :subject, :body, :html, :calendar) ON CONFLICT (dedupe_key) DO NOTHING"
         ),
         {
             "key": dedupe_key,
@@ -97,6 +100,7 @@ def queue_email(session, dedupe_key, user_id, to_address, template, language, co
             "subject": subject,
             "body": body,
             "html": to_html(subject, body),
+            "calendar": calendar,
         },
     )
 
@@ -135,7 +139,7 @@ class MailSender(Repeating):
                     f"UPDATE email_messages SET status = '{EmailStatus.SENDING}', claimed_at = now()"
                     f" WHERE id IN (SELECT id FROM email_messages WHERE status = '{EmailStatus.PENDING}'"
                     " AND next_attempt_at <= now() ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED)"
-                    " RETURNING id, to_address, subject, body, html, attempts"
+                    " RETURNING id, to_address, subject, body, html, calendar, attempts"
                 ),
                 {"limit": self.batch_size},
             ).all()
@@ -220,6 +224,19 @@ class MailSender(Repeating):
         message.set_content(row.body)
         if row.html:
             message.add_alternative(row.html, subtype="html")
+        if row.calendar:
+            # The invitation twice, as mail clients expect it: inline as a
+            # text/calendar alternative (with its METHOD, so the client offers
+            # accept or updates the event) and as an invite.ics attachment.
+            method = "CANCEL" if "METHOD:CANCEL" in row.calendar else "REQUEST"
+            message.add_alternative(row.calendar, subtype="calendar", params={"method": method})
+            message.add_attachment(
+                row.calendar.encode("utf-8"),
+                maintype="text",
+                subtype="calendar",
+                filename="invite.ics",
+                params={"method": method},
+            )
         return message
 
     def _fail(self, row, exc):

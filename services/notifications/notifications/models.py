@@ -81,6 +81,8 @@ class EmailMessage(Base):
     subject = Column(String(300), nullable=False)
     body = Column(Text, nullable=False)
     html = Column(Text)
+    # A meeting's calendar invitation (iCalendar text), attached as text/calendar.
+    calendar = Column(Text)
     status = Column(String(10), nullable=False, server_default=EmailStatus.PENDING.value)
     claimed_at = Column(DateTime(timezone=True))
     attempts = Column(Integer, nullable=False, server_default="0")

@@ -26,6 +26,9 @@ DEFAULTS = {
     "feedback_requested": (True, True),
     "relationship_quiet": (True, True),
     "mentors_suggested": (True, True),
+    # A meeting proposed, scheduled, moved or cancelled, and its reminder (the
+    # e-mail carries the calendar invitation).
+    "meetings": (True, True),
 }
 
 

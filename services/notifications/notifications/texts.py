@@ -86,6 +86,30 @@ TEXTS = {
         "en": "Room for {num} more mentees",
         "nl": "Ruimte voor nog {num} mentees",
     },
+    "meeting_proposed": {
+        "en": "{name} proposes a meeting: pick one of the times.",
+        "nl": "{name} stelt een afspraak voor: kies een van de tijden.",
+    },
+    "meeting_scheduled": {
+        "en": "Your meeting with {name} is on {when}.",
+        "nl": "Je afspraak met {name} is op {when}.",
+    },
+    "meeting_moved": {
+        "en": "Your meeting with {name} moved to {when}.",
+        "nl": "Je afspraak met {name} is verplaatst naar {when}.",
+    },
+    "meeting_cancelled": {
+        "en": "Your meeting with {name} on {when} is cancelled.",
+        "nl": "Je afspraak met {name} op {when} gaat niet door.",
+    },
+    "meeting_proposal_cancelled": {
+        "en": "{name} withdrew their proposal for a meeting.",
+        "nl": "{name} heeft het voorstel voor een afspraak ingetrokken.",
+    },
+    "meeting_reminder": {
+        "en": "Reminder: your meeting with {name} is on {when}.",
+        "nl": "Herinnering: je afspraak met {name} is op {when}.",
+    },
     "new_message": {
         "en": "{sender} sent you a message.",
         "nl": "{sender} heeft je een bericht gestuurd.",
