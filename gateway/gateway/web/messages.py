@@ -172,6 +172,28 @@ FIELD_MESSAGES = [
     N_("You have already given feedback on this relationship."),
     N_("Feedback is asked for once the relationship has ended."),
     N_("Choose why you decline."),
+    # The relationship's workspace (mentoring's goals, meetings and notes).
+    N_("Say what the goal is."),
+    N_("No such goal."),
+    N_("Only the mentee ticks a goal off."),
+    N_("This goal is already ticked off."),
+    N_("Give a date and time for the meeting."),
+    N_("Give each time as a date and a time, like 2026-12-03 14:30."),
+    N_("Choose a time in the future."),
+    N_("Choose a time within a year."),
+    N_("Choose a time zone from the list."),
+    N_("Paste the meeting's link, starting with https://."),
+    N_("No such meeting."),
+    N_("A time was already picked for this meeting, or it was cancelled."),
+    N_("The other member picks one of your times."),
+    N_("Choose one of the proposed times."),
+    N_("This time has passed; choose another or propose new times."),
+    N_("Only a scheduled meeting can be moved."),
+    N_("Choose a time other than the current one."),
+    N_("This meeting is already cancelled."),
+    N_("This meeting has already taken place."),
+    N_("Write the note first."),
+    N_("Notes are written after the meeting has begun."),
 ]
 
 # (pattern of the service's text, msgid with the pattern's named groups)
@@ -241,6 +263,14 @@ PATTERNS = [
     (
         re.compile(r"^Keep the (message|reply|reason) under (?P<count>\d+) characters\.$"),
         _l("Keep it under %(count)s characters."),
+    ),
+    (
+        re.compile(r"^Propose at most (?P<count>\d+) times at once\.$"),
+        _l("Propose at most %(count)s times at once."),
+    ),
+    (
+        re.compile(r"^A meeting lasts between (?P<low>\d+) and (?P<high>\d+) minutes\.$"),
+        _l("A meeting lasts between %(low)s and %(high)s minutes."),
     ),
     # email-validator's English detail is kept in English only.
     (
