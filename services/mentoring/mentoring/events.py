@@ -1,5 +1,6 @@
 """Events mentoring publishes; payload contracts in mentornet_contracts.events."""
 
+from mentoring.config import DEFAULT_TIME_ZONE
 from mentoring.models import Member
 from mentornet_platform.outbox import record_event
 
@@ -81,11 +82,8 @@ def meeting_changed(session, change, meeting, relationship, actor_id, at, times=
     a calendar invitation needs (uid, sequence, start in UTC, length, link or
     place) and each member's time zone, so each mail says the time in theirs."""
     zones = {
-        user_id: (member.time_zone if member is not None else None)
-        for user_id, member in (
-            (uid, session.get(Member, uid))
-            for uid in (relationship.mentor_id, relationship.mentee_id)
-        )
+        user_id: getattr(session.get(Member, user_id), "time_zone", None) or DEFAULT_TIME_ZONE
+        for user_id in (relationship.mentor_id, relationship.mentee_id)
     }
     return record_event(
         session,
