@@ -230,7 +230,7 @@ def test_the_workspace_passes_axe_and_fits_a_phone(system, new_page, matched, la
     assert_accessible(page)
     phone = browser_of(new_page, system, mentee, language, width=375)
     phone.goto(f"/relationships/{relationship}")
-    expect(phone.get_by_text(goal)).to_be_visible()
+    expect(phone.locator(".goals").get_by_text(goal)).to_be_visible()
     assert phone.locator("html").evaluate("html => html.scrollWidth") <= 375
     assert_accessible(phone)
 
