@@ -45,6 +45,15 @@ class RequestStatus(StrEnum):
     EXPIRED = "expired"
 
 
+class MeetingStatus(StrEnum):
+    """A meeting in a relationship's workspace: proposed with one or more
+    times, scheduled once the other member picks one, or cancelled."""
+
+    PROPOSED = "proposed"
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
 class ReportStatus(StrEnum):
     """A member's report of a message to the operators."""
 

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from mentoring import checks, config, events, exceptions
 from mentoring.models import Meeting, MeetingNote, MeetingTime, Member, Relationship
 from mentoring.relationships import own_relationship
+from mentornet_contracts.statuses import MeetingStatus
 
 PLACE_MAX = 200
 LINK_MAX = 500
@@ -162,10 +163,10 @@ def meeting_view(session, meeting, user_id, at):
         "changed_by": meeting.changed_by,
         "changed_at": meeting.changed_at.isoformat() if meeting.changed_at else None,
         # Only the other member picks one of the proposed times.
-        "can_pick": meeting.status == "proposed" and meeting.proposed_by != user_id,
+        "can_pick": meeting.status == MeetingStatus.PROPOSED and meeting.proposed_by != user_id,
         "over": bool(ends_at and ends_at <= at),
         # Notes are written once the meeting has begun.
-        "can_note": meeting.status == "scheduled" and meeting.starts_at <= at,
+        "can_note": meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at <= at,
         "notes": [
             {
                 "id": note.id,
@@ -219,7 +220,7 @@ def propose_meeting(
             relationship_id=relationship.id,
             uid=f"{uuid.uuid4()}@mentornetwork",
             sequence=0,
-            status="proposed",
+            status=MeetingStatus.PROPOSED,
             proposed_by=user_id,
             proposed_at=at,
             duration_minutes=minutes,
@@ -241,7 +242,7 @@ def pick_time(db, user_id, meeting_id, time_id, now=None):
     with db.transaction() as session:
         meeting, relationship = _own_meeting(session, user_id, meeting_id)
         _still_current(relationship)
-        if meeting.status != "proposed":
+        if meeting.status != MeetingStatus.PROPOSED:
             raise exceptions.Conflict(
                 "meeting_not_open",
                 "A time was already picked for this meeting, or it was cancelled.",
@@ -260,7 +261,7 @@ def pick_time(db, user_id, meeting_id, time_id, now=None):
             raise exceptions.invalid(
                 "time_id", "This time has passed; choose another or propose new times."
             )
-        meeting.status, meeting.starts_at = "scheduled", chosen.starts_at
+        meeting.status, meeting.starts_at = MeetingStatus.SCHEDULED, chosen.starts_at
         meeting.changed_by, meeting.changed_at = user_id, at
         events.meeting_changed(session, "scheduled", meeting, relationship, user_id, at)
         return meeting_view(session, meeting, user_id, at)
@@ -275,7 +276,7 @@ def move_meeting(db, user_id, meeting_id, starts_at, time_zone, now=None):
     with db.transaction() as session:
         meeting, relationship = _own_meeting(session, user_id, meeting_id)
         _still_current(relationship)
-        if meeting.status != "scheduled":
+        if meeting.status != MeetingStatus.SCHEDULED:
             raise exceptions.Conflict(
                 "meeting_not_scheduled", "Only a scheduled meeting can be moved."
             )
@@ -294,13 +295,13 @@ def cancel_meeting(db, user_id, meeting_id, now=None):
     at = checks.now(now)
     with db.transaction() as session:
         meeting, relationship = _own_meeting(session, user_id, meeting_id)
-        if meeting.status == "cancelled":
+        if meeting.status == MeetingStatus.CANCELLED:
             raise exceptions.Conflict("meeting_cancelled", "This meeting is already cancelled.")
         if meeting.starts_at is not None and meeting.starts_at <= at:
             raise exceptions.Conflict("meeting_past", "This meeting has already taken place.")
-        if meeting.status == "scheduled":
+        if meeting.status == MeetingStatus.SCHEDULED:
             meeting.sequence += 1
-        meeting.status = "cancelled"
+        meeting.status = MeetingStatus.CANCELLED
         meeting.changed_by, meeting.changed_at = user_id, at
         events.meeting_changed(session, "cancelled", meeting, relationship, user_id, at)
         return meeting_view(session, meeting, user_id, at)
@@ -317,7 +318,7 @@ def remind_due(db, now=None):
             select(Meeting, Relationship)
             .join(Relationship, Relationship.id == Meeting.relationship_id)
             .where(
-                Meeting.status == "scheduled",
+                Meeting.status == MeetingStatus.SCHEDULED,
                 Meeting.starts_at > at,
                 Meeting.starts_at <= until,
                 Meeting.reminded_for.is_distinct_from(Meeting.starts_at),
@@ -341,7 +342,7 @@ def add_note(db, user_id, meeting_id, body, shared=False, now=None):
         raise exceptions.invalid("shared", "Say whether the note is shared.")
     with db.transaction() as session:
         meeting, relationship = _own_meeting(session, user_id, meeting_id, for_update=False)
-        if meeting.status != "scheduled" or meeting.starts_at > at:
+        if meeting.status != MeetingStatus.SCHEDULED or meeting.starts_at > at:
             raise exceptions.Conflict(
                 "meeting_not_held", "Notes are written after the meeting has begun."
             )

@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import declarative_base
 
-from mentornet_contracts.statuses import RequestStatus
+from mentornet_contracts.statuses import MeetingStatus, RequestStatus
 from mentornet_platform.tables import add_messaging_tables
 
 metadata = MetaData()
@@ -225,7 +225,7 @@ class Meeting(Base):
     uid = Column(String(80), nullable=False, unique=True)
     sequence = Column(Integer, nullable=False, server_default="0")
     # proposed, scheduled, cancelled
-    status = Column(String(10), nullable=False, server_default="proposed")
+    status = Column(String(10), nullable=False, server_default=MeetingStatus.PROPOSED.value)
     proposed_by = Column(String(36), nullable=False)
     proposed_at = Column(DateTime(timezone=True), nullable=False)
     duration_minutes = Column(Integer, nullable=False)

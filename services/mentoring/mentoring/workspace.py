@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select
 from mentoring import checks, goals, meetings
 from mentoring.models import Goal, GoalHistory, Meeting, MeetingNote, MeetingTime, Relationship
 from mentoring.relationships import own_relationship, relationship_view
+from mentornet_contracts.statuses import MeetingStatus
 
 
 def get_workspace(db, user_id, relationship_id, now=None):
@@ -34,8 +35,8 @@ def statistics(db):
             "goals": count(Goal),
             "goals_done": count(Goal, Goal.done_at.is_not(None)),
             "meetings_proposed": count(Meeting),
-            "meetings_scheduled": count(Meeting, Meeting.status == "scheduled"),
-            "meetings_cancelled": count(Meeting, Meeting.status == "cancelled"),
+            "meetings_scheduled": count(Meeting, Meeting.status == MeetingStatus.SCHEDULED),
+            "meetings_cancelled": count(Meeting, Meeting.status == MeetingStatus.CANCELLED),
             "notes_private": count(MeetingNote, MeetingNote.shared.is_(False)),
             "notes_shared": count(MeetingNote, MeetingNote.shared.is_(True)),
         }
