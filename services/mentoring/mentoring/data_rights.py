@@ -12,7 +12,7 @@ message, a reply, a reason) go."""
 
 from sqlalchemy import or_, select, update
 
-from mentoring import feedback, members
+from mentoring import feedback, members, workspace
 from mentoring.models import (
     Member,
     MentoringRequest,
@@ -70,6 +70,9 @@ def export_part(session, data, envelope):
             Relationship.id,
         ),
         "feedback_given": feedback.member_feedback(session, user_id),
+        # The relationships' workspaces: goals, meetings, the member's own notes
+        # and the notes their partners shared with them.
+        "workspace": workspace.member_rows(session, user_id),
     }
     send_export_part(session, SOURCE, data, part)
 
@@ -97,5 +100,6 @@ def erase(session, data, envelope):
         .values(end_reason=members.LEFT_THE_NETWORK)
     )
     feedback.erase_member_feedback(session, user_id)
+    workspace.erase_member(session, user_id)  # their notes, and their goals' words
     erase_from_messaging_tables(session, user_id)
     confirm_erased(session, SOURCE, "mentoring_member_erased", user_id)
