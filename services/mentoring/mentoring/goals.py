@@ -3,7 +3,7 @@ every change is kept (what, who, when) for the relationship's history."""
 
 from sqlalchemy import select
 
-from mentoring import checks, exceptions
+from mentoring import checks, exceptions, nudges
 from mentoring.models import Goal, GoalHistory
 from mentoring.relationships import own_relationship
 
@@ -35,6 +35,7 @@ def add_goal(db, user_id, relationship_id, title, now=None):
         session.add(goal)
         session.flush()
         _history(session, goal, "added", user_id, at)
+        nudges.record_activity(session, relationship, at)
         return goal_view(goal)
 
 
@@ -50,6 +51,7 @@ def complete_goal(db, user_id, relationship_id, goal_id, now=None):
             raise exceptions.Conflict("goal_done", "This goal is already ticked off.")
         goal.done_at, goal.done_by = at, user_id
         _history(session, goal, "done", user_id, at)
+        nudges.record_activity(session, relationship, at)
         return goal_view(goal)
 
 

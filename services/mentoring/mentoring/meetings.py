@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from sqlalchemy import select
 
-from mentoring import checks, config, events, exceptions
+from mentoring import checks, config, events, exceptions, nudges
 from mentoring.models import Meeting, MeetingNote, MeetingTime, Member, Relationship
 from mentoring.relationships import own_relationship
 from mentornet_contracts.statuses import MeetingStatus
@@ -232,6 +232,7 @@ def propose_meeting(
         session.add_all(MeetingTime(meeting_id=meeting.id, starts_at=m) for m in moments)
         _remember_zone(session, user_id, time_zone)
         session.flush()
+        nudges.record_activity(session, relationship, at)
         events.meeting_changed(session, "proposed", meeting, relationship, user_id, at, moments)
         return meeting_view(session, meeting, user_id, at)
 
@@ -263,6 +264,7 @@ def pick_time(db, user_id, meeting_id, time_id, now=None):
             )
         meeting.status, meeting.starts_at = MeetingStatus.SCHEDULED, chosen.starts_at
         meeting.changed_by, meeting.changed_at = user_id, at
+        nudges.record_activity(session, relationship, at)
         events.meeting_changed(session, "scheduled", meeting, relationship, user_id, at)
         return meeting_view(session, meeting, user_id, at)
 
@@ -285,6 +287,7 @@ def move_meeting(db, user_id, meeting_id, starts_at, time_zone, now=None):
         meeting.starts_at, meeting.sequence = moment, meeting.sequence + 1
         meeting.changed_by, meeting.changed_at = user_id, at
         _remember_zone(session, user_id, time_zone)
+        nudges.record_activity(session, relationship, at)
         events.meeting_changed(session, "moved", meeting, relationship, user_id, at)
         return meeting_view(session, meeting, user_id, at)
 
@@ -303,6 +306,7 @@ def cancel_meeting(db, user_id, meeting_id, now=None):
             meeting.sequence += 1
         meeting.status = MeetingStatus.CANCELLED
         meeting.changed_by, meeting.changed_at = user_id, at
+        nudges.record_activity(session, relationship, at)
         events.meeting_changed(session, "cancelled", meeting, relationship, user_id, at)
         return meeting_view(session, meeting, user_id, at)
 
@@ -355,5 +359,6 @@ def add_note(db, user_id, meeting_id, body, shared=False, now=None):
                 written_at=at,
             )
         )
+        nudges.record_activity(session, relationship, at)
         session.flush()
         return meeting_view(session, meeting, user_id, at)

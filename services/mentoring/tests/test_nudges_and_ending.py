@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from mentoring import feedback, mentoring_requests, nudges, relationships, service
+from mentoring import feedback, goals, meetings, mentoring_requests, nudges, relationships, service
 from mentoring.exceptions import Conflict, InvalidInput, NotFound
 from mentoring.handlers import HANDLERS
 from mentoring.models import Relationship
@@ -218,6 +218,44 @@ def test_activity_of_goals_and_meetings_and_an_ended_relationship(db):
     relationships.end_relationship(db, mentee, relationship_id, "completed", "")
     nudges.nudge_quiet_relationships(db, now=start + timedelta(weeks=10), weeks=3)
     assert _quiet_ones(db, relationship_id) == []
+
+
+def test_each_goal_meeting_and_note_change_is_the_relationships_activity(db):
+    start = datetime(2030, 1, 1, tzinfo=UTC)
+    mentee, mentor_id, relationship_id = matched(db, now=start)
+
+    def last_activity():
+        with db.transaction() as session:
+            return session.get(Relationship, relationship_id).last_activity_at
+
+    day = timedelta(days=1)
+    goal = goals.add_goal(db, mentor_id, relationship_id, "A CV on one page", now=start + day)
+    assert last_activity() == start + day
+    goals.complete_goal(db, mentee, relationship_id, goal["id"], now=start + 2 * day)
+    assert last_activity() == start + 2 * day
+    proposed = meetings.propose_meeting(
+        db, mentor_id, relationship_id, ["2030-01-10T15:00"], "UTC", now=start + 3 * day
+    )
+    assert last_activity() == start + 3 * day
+    meetings.pick_time(db, mentee, proposed["id"], proposed["times"][0]["id"], now=start + 4 * day)
+    assert last_activity() == start + 4 * day
+    meetings.move_meeting(
+        db, mentee, proposed["id"], "2030-01-11T15:00", "UTC", now=start + 5 * day
+    )
+    assert last_activity() == start + 5 * day
+    held = datetime(2030, 1, 11, 16, tzinfo=UTC)
+    meetings.add_note(db, mentor_id, proposed["id"], "Good questions", False, now=held)
+    assert last_activity() == held
+    other = meetings.propose_meeting(
+        db, mentee, relationship_id, ["2030-01-20T15:00"], "UTC", now=held + day
+    )
+    meetings.cancel_meeting(db, mentee, other["id"], now=held + 2 * day)
+    assert last_activity() == held + 2 * day
+    # Three weeks from the relationship's start, but not from its last activity: no nudge.
+    nudges.nudge_quiet_relationships(db, now=start + timedelta(weeks=3, days=1), weeks=3)
+    assert _quiet_ones(db, relationship_id) == []
+    nudges.nudge_quiet_relationships(db, now=held + 2 * day + timedelta(weeks=3), weeks=3)
+    assert len(_quiet_ones(db, relationship_id)) == 1
 
 
 def test_a_member_who_asked_nobody_is_suggested_mentors_once(db, monkeypatch):
