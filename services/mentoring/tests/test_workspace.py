@@ -275,7 +275,7 @@ def test_nobody_else_reads_or_changes_the_workspace(db, pair):
     with pytest.raises(NotFound):
         goals.complete_goal(db, mentee, relationship, their_goal["id"], now=NOW)
     # An ended relationship's workspace is read, not changed.
-    relationships.end_relationship(db, mentor_id, relationship, now=NOW)
+    relationships.end_relationship(db, mentor_id, relationship, "ended_early", now=NOW)
     assert workspace.get_workspace(db, mentee, relationship, now=NOW)["goals"][0]["title"] == (
         "Finish the CV"
     )
