@@ -12,9 +12,11 @@ import pytest  # noqa: E402
 # make an empty "gateway" namespace for them; import the real package first.
 import gateway  # noqa: E402,F401
 from gateway.rpc import RpcClient  # noqa: E402
+from mentornet_contracts.operators import API_KEY_SCOPES  # noqa: E402
 from mentornet_testing import WIDE_CLIENT_LIMITS, Mailbox, Stack  # noqa: E402
 
-ADMIN_TOKEN = "operator-token-for-tests"
+# The operators' API key of the shared system (Stack.add_api_key).
+ADMIN_TOKEN = "mnk_operator-key-for-tests"
 
 
 @pytest.fixture(scope="session")
@@ -59,14 +61,9 @@ def stack_factory(logs_dir, mailbox):
 def system(logs_dir, mailbox):
     """The whole system (four services and the gateway), shared by the tests
     that only need it running; each such test uses its own members."""
-    stack = Stack(
-        logs_dir,
-        rpc_client=RpcClient,
-        smtp_port=mailbox.port,
-        ADMIN_API_TOKEN=ADMIN_TOKEN,
-        **WIDE_CLIENT_LIMITS,
-    )
+    stack = Stack(logs_dir, rpc_client=RpcClient, smtp_port=mailbox.port, **WIDE_CLIENT_LIMITS)
     try:
+        stack.add_api_key(ADMIN_TOKEN, API_KEY_SCOPES)
         stack.start_all()
         yield stack
     finally:

@@ -326,7 +326,6 @@ def main():
         rpc_client=RpcClient,
         smtp_port=mailbox.port,
         LOG_LEVEL="WARNING",
-        ADMIN_API_TOKEN="bench",
         **WIDE_CLIENT_LIMITS,
     )
     profiled = None

@@ -28,7 +28,7 @@ def main():
     logs = tempfile.mkdtemp(prefix="demo-bench-")
     results = []
     for workers in ROWS:
-        stack = Stack(logs, rpc_client=RpcClient, ADMIN_API_TOKEN="bench", **WIDE_CLIENT_LIMITS)
+        stack = Stack(logs, rpc_client=RpcClient, **WIDE_CLIENT_LIMITS)
         try:
             names = ("identity", "profiles", "mentoring", "notifications", "gateway")
             for name in names:
@@ -42,7 +42,6 @@ def main():
                 stack.urls["identity"],
                 workers=workers,
                 environ={"DEMO_DATA": "yes"},
-                operator_token="bench",
                 say=lambda line: None,
             )
             seconds = time.monotonic() - started

@@ -446,6 +446,34 @@ def connect(base, mentee, mentor, accept, rng, messages):
     return 1
 
 
+DEMO_OPERATOR = "demo.operator"
+
+
+def operator_access(identity_url):
+    """The demo's operator (``demo.operator``, an administrator with the demo
+    password: the console asks them to set up TOTP at the first login) and an
+    API key for what the loader does as an operator, both made with identity's
+    own command; returns the key."""
+    password = data("personas.yaml")["password"]
+    env = dict(os.environ, IDENTITY_DATABASE_URL=identity_url, OPERATOR_PASSWORD=password)
+    command = [sys.executable, "-m", "identity.operators"]
+    subprocess.run(  # refused (and harmless) when the demo operator is already there
+        command + ["create", "--username", DEMO_OPERATOR, "--role", "administrator"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    made = subprocess.run(
+        command + ["api-key", "--name", "demo loader", "--scope", "service_updates"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if made.returncode != 0:
+        raise RuntimeError("identity refused the demo's API key:\n" + made.stderr)
+    return made.stdout.strip()
+
+
 # -- the whole load -----------------------------------------------------------------
 def load(
     base,
@@ -468,6 +496,8 @@ def load(
             logins_ready()
         return {"members": 0, "already": already}
     started = time.monotonic()
+    if operator_token is None:
+        operator_token = operator_access(identity_url)
     personas = data("personas.yaml")
     _cache["messages.yaml"] = messages = data("messages.yaml")
     visitor = Api(base)
@@ -530,7 +560,7 @@ def load(
     asked = {}
     own_plan = relationships_plan(first, rng, asked, own=True)
     relationships = connect_all(own_plan, 1)
-    if operator_token:
+    if operator_token:  # always, unless a caller passed "" to publish nothing
         update = messages["service_update"]
         requests.post(
             base.rstrip("/") + "/api/v1/admin/service-updates",
@@ -574,6 +604,9 @@ def logins():
         f"  {personas[k]['username']:<15} {personas[k]['shows']}"
         for k in ("mentor", "student", "newcomer")
     ]
+    lines.append(
+        f"  {DEMO_OPERATOR:<15} the operators' console, /console/login (sets up TOTP first)"
+    )
     return "\n".join(lines) + f"\n  password for all: {personas['password']}"
 
 
@@ -598,7 +631,6 @@ def main(argv=None):
             args.count,
             identity_url,
             args.workers,
-            operator_token=os.environ.get("ADMIN_API_TOKEN") or None,
         )
     except Refused as refusal:
         print(refusal, file=sys.stderr)

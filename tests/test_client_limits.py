@@ -18,9 +18,10 @@ import requests
 
 from conftest import registration
 from gateway.rpc import RpcClient
+from mentornet_contracts.operators import API_KEY_SCOPES
 from mentornet_testing import Stack
 
-ADMIN_TOKEN = "operator-token-for-limit-tests"
+ADMIN_TOKEN = "mnk_operator-key-for-limit-tests"
 LOGIN_ALLOWANCE = 50  # the default: 50 failed logins per 15 minutes per client
 REFILL_SECONDS = 900 / LOGIN_ALLOWANCE  # one attempt comes back every 18 s
 
@@ -33,14 +34,9 @@ def regained_since(started):
 
 @pytest.fixture(scope="module")
 def limited(logs_dir, mailbox):
-    stack = Stack(
-        logs_dir,
-        rpc_client=RpcClient,
-        smtp_port=mailbox.port,
-        TRUSTED_PROXY_HOPS=1,
-        ADMIN_API_TOKEN=ADMIN_TOKEN,
-    )
+    stack = Stack(logs_dir, rpc_client=RpcClient, smtp_port=mailbox.port, TRUSTED_PROXY_HOPS=1)
     try:
+        stack.add_api_key(ADMIN_TOKEN, API_KEY_SCOPES)
         stack.start_all(("identity", "gateway", "gateway-2"), GATEWAY_WORKERS=2)
         yield stack
     finally:
@@ -142,9 +138,9 @@ def test_a_computer_room_behind_one_address_signs_up_and_logs_in(limited):
         assert logged_in.status_code == 200, logged_in.text
 
 
-def test_guessing_the_admin_token_gets_429_and_the_right_token_costs_nothing(limited):
+def test_guessing_api_keys_gets_429_and_the_right_key_costs_nothing(limited):
     guesser, operator = Client(limited), Client(limited)
-    for _ in range(10):  # the default: 10 wrong tokens per hour per client
+    for _ in range(10):  # the default: 10 wrong keys per hour per client
         wrong = guesser.get("/admin/affiliation-reviews", {"Authorization": "Bearer guess"})
         assert wrong.status_code == 401
     refused = guesser.get("/admin/affiliation-reviews", {"Authorization": "Bearer guess"})

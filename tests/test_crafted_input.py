@@ -16,6 +16,7 @@ import requests
 
 from conftest import ADMIN_TOKEN, registration
 from gateway.rpc import RemoteError
+from mentornet_contracts.operators import API_KEY_SCOPES
 from mentornet_testing import WIDE_CLIENT_LIMITS
 from tests.support import Member, ask, become_mentor, onboarded_member
 
@@ -71,7 +72,7 @@ def examples(people):
             "password": password + " x",
             "password_confirmation": password + " y",
         },
-        "Decision": lambda: {"operator": "Ops", "reason": "Checked by hand."},
+        "Decision": lambda: {"reason": "Checked by hand."},
         "MentoringRequest": lambda: {
             "mentor_id": a.user_id,
             "activities": ["mock_interview"],
@@ -173,12 +174,12 @@ def deep_body(field):
 def sweep_system(stack_factory):
     # Limits up, so a refusal for being too many never hides what the input does.
     stack = stack_factory(
-        ADMIN_API_TOKEN=ADMIN_TOKEN,
         HELPDESK_MAX_PER_HOUR=100000,
         LOGIN_FREE_FAILURES=100000,
         AFFILIATION_MAX_FAILURES=100000,
         **WIDE_CLIENT_LIMITS,
     )
+    stack.add_api_key(ADMIN_TOKEN, API_KEY_SCOPES)
     stack.start_all()
     return stack
 

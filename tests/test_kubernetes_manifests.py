@@ -336,7 +336,7 @@ def test_secrets_are_referenced_never_committed(base, overlay, infrastructure):
         assert not [o for o in objects if o["kind"] == "Secret"]
     # What compose's own comment lists as the values to set, besides the SMTP and URL settings.
     secret = re.compile(
-        r"^(SECRET_KEY|ADMIN_API_TOKEN|LINKEDIN_CLIENT_SECRET|RABBITMQ_PASSWORD"
+        r"^(SECRET_KEY|LINKEDIN_CLIENT_SECRET|RABBITMQ_PASSWORD"
         r"|[A-Z]+_DB_PASSWORD)$"
     )
     seen = set()
@@ -350,7 +350,6 @@ def test_secrets_are_referenced_never_committed(base, overlay, infrastructure):
                     )
     assert seen == {
         "SECRET_KEY",
-        "ADMIN_API_TOKEN",
         "LINKEDIN_CLIENT_SECRET",
         "RABBITMQ_PASSWORD",
     } | {f"{service.upper()}_DB_PASSWORD" for service in SERVICES}

@@ -34,7 +34,6 @@ def create_app(config=None):
         AMQP_URI=os.environ.get("AMQP_URI", "amqp://guest:guest@localhost:5672/"),
         RPC_TIMEOUT_SECONDS=float(os.environ.get("RPC_TIMEOUT_SECONDS", "5")),
         SECRET_KEY=os.environ.get("SECRET_KEY", "dev-only-secret-change-me"),
-        ADMIN_API_TOKEN=os.environ.get("ADMIN_API_TOKEN", ""),
         TRUSTED_PROXY_HOPS=int(os.environ.get("TRUSTED_PROXY_HOPS", "0")),
         MAX_CONTENT_LENGTH=1024 * 1024,
         RPC_CALLS_HEADER=os.environ.get("RPC_CALLS_HEADER", "0") == "1",

@@ -86,8 +86,8 @@ def test_unknown_login_fields_are_named(client):
     assert response.json["error"]["fields"] == {"otp": ["Unknown field."]}
 
 
-def test_the_admin_api_is_off_without_a_token(client):
-    assert client.get("/api/v1/admin/affiliation-reviews").status_code == 404
+def test_the_admin_api_needs_an_api_key(client):
+    assert client.get("/api/v1/admin/affiliation-reviews").status_code == 401
 
 
 def test_a_broker_that_cannot_be_reached_gives_503_in_the_error_shape(client):

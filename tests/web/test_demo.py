@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from conftest import ADMIN_TOKEN, registration
 from demo import loader
 from gateway.rpc import RpcClient
+from mentornet_contracts.operators import API_KEY_SCOPES
 from mentornet_testing import ROOT, WIDE_CLIENT_LIMITS, Stack, free_port, wait_until
 
 PASSWORD = loader.data("personas.yaml")["password"]
@@ -25,14 +26,9 @@ MEMBERS = 40
 @pytest.fixture(scope="module")
 def demo_network(logs_dir, mailbox):
     """A fresh network of its own (empty databases), with the demo loaded into it."""
-    stack = Stack(
-        logs_dir,
-        rpc_client=RpcClient,
-        smtp_port=mailbox.port,
-        ADMIN_API_TOKEN=ADMIN_TOKEN,
-        **WIDE_CLIENT_LIMITS,
-    )
+    stack = Stack(logs_dir, rpc_client=RpcClient, smtp_port=mailbox.port, **WIDE_CLIENT_LIMITS)
     try:
+        stack.add_api_key(ADMIN_TOKEN, API_KEY_SCOPES)
         start_all(stack)
         summary = loader.load(
             stack.gateway_url,

@@ -95,7 +95,7 @@ def test_every_link_in_every_mail_and_notification_opens_a_page(
         requests.post(
             reviewed.url(f"/admin/affiliation-reviews/{review['id']}/approve"),
             headers=admin,
-            json={"operator": "test"},
+            json={"reason": "checked"},
             timeout=10,
         ).status_code
         == 200

@@ -1,15 +1,15 @@
-"""The operators' API: manual affiliation reviews.
+"""The operators' API, for automation: affiliation reviews, service updates,
+message reports.
 
-Operators authenticate with the deployment's ADMIN_API_TOKEN (a bearer token,
-compared in constant time); without one configured the admin API is off.
-Every try uses one of the client's attempts (identity keeps the count for
-every gateway process and instance); a right token gives it back, so only
-wrong ones add up to a 429.
+Callers send a named API key (``Authorization: Bearer mnk_...``), made by an
+administrator in the console (or ``python -m identity.operators api-key``)
+with the areas it may act in.  Identity checks the key for the endpoint's
+area on every request (a revoked key stops at once) and draws on the
+client's allowance for wrong keys (only wrong ones add up to a 429); what a
+key does is in the audit log under its name.
 """
 
-import hmac
-
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, g, jsonify, request
 
 from gateway.auth import bearer_token
 from gateway.errors import ApiError
@@ -18,17 +18,25 @@ from gateway.service_calls import call
 
 blueprint = Blueprint("admin", __name__, url_prefix="/api/v1/admin")
 
+# The area of mentornet_contracts.operators each endpoint acts in.
+AREAS = {
+    "admin.reviews": "affiliation_reviews",
+    "admin.decide": "affiliation_reviews",
+    "admin.publish_service_update": "service_updates",
+    "admin.message_reports": "message_reports",
+}
+
 
 @blueprint.before_request
-def _operator_only():
-    expected = current_app.config.get("ADMIN_API_TOKEN") or ""
-    if not expected:
-        raise ApiError(404, "not_found", "The admin API is not enabled on this deployment.")
-    given = bearer_token() or ""
-    call("identity", "use_client_allowance", client=client_address(), action="admin_token")
-    if not hmac.compare_digest(given.encode(), expected.encode()):
-        raise ApiError(401, "not_authenticated", "Operators only: send the admin API token.")
-    call("identity", "give_back_client_allowance", client=client_address(), action="admin_token")
+def _api_key_only():
+    key = bearer_token()
+    if key is None:
+        raise ApiError(401, "not_authenticated", "Send an API key: 'Authorization: Bearer <key>'.")
+    area = AREAS.get(request.endpoint)
+    if area is None:
+        return  # no such endpoint: Flask answers 404 (or 405)
+    call("identity", "authenticate_api_key", key=key, area=area, client=client_address())
+    g.actor = {"api_key": key}
 
 
 @blueprint.get("/affiliation-reviews")
@@ -37,6 +45,7 @@ def reviews():
         call(
             "identity",
             "list_affiliation_reviews",
+            actor=g.actor,
             **query_parameters(),
         )
     )
@@ -51,10 +60,11 @@ def decide(review_id, decision):
         call(
             "identity",
             "decide_affiliation_review",
+            actor=g.actor,
             review_id=review_id,
             approve=decision == "approve",
-            operator=body.get("operator", "operator"),
             reason=body.get("reason", ""),
+            client=client_address(),
         )
     )
 
@@ -62,15 +72,24 @@ def decide(review_id, decision):
 @blueprint.post("/service-updates")
 def publish_service_update():
     body = request_body()
-    return jsonify(
-        call(
-            "notifications",
-            "publish_service_update",
-            title=body["title"],
-            body=body["body"],
-            expires_at=body.get("expires_at"),
-        )
-    ), 201
+    published = call(
+        "notifications",
+        "publish_service_update",
+        title=body["title"],
+        body=body["body"],
+        expires_at=body.get("expires_at"),
+    )
+    call(
+        "identity",
+        "record_operator_action",
+        actor=g.actor,
+        area="service_updates",
+        action="service_update_published",
+        subject=body["title"][:100],
+        details={},
+        client=client_address(),
+    )
+    return jsonify(published), 201
 
 
 @blueprint.get("/message-reports")

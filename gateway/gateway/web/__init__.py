@@ -11,6 +11,7 @@ that cookie and is exempt from CSRF: it takes bearer tokens only.
 
 from flask_wtf.csrf import CSRFProtect
 
+from gateway import console
 from gateway.web import (
     accounts,
     dashboard,
@@ -50,6 +51,7 @@ BLUEPRINTS = (
     search.blueprint,
     linkedin.blueprint,
     photos.blueprint,
+    console.blueprint,
 )
 
 
@@ -76,5 +78,6 @@ def init_app(app, api_blueprints):
     toolbar.init_app(app)
     linkedin.init_app(app)
     photos.init_app(app)
+    console.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

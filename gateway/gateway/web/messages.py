@@ -61,6 +61,15 @@ CODES = {
     "messages_not_accepted": _l("This member only accepts messages from their mentoring contacts."),
     "not_verified": _l("Finish verifying your affiliation first."),
     "member_left": _l("This member has left the Mentor Network."),
+    # Operators and suspended members (identity).
+    "wrong_code": _l("That code is not right; enter the 6 digits your app shows now."),
+    "account_suspended": _l(
+        "This account is suspended after a report; contact the helpdesk if you think "
+        "this is a mistake."
+    ),
+    "not_allowed": _l("Your role does not allow this."),
+    "review_decided": _l("This review was already decided."),
+    "review_not_found": _l("No such review."),
     "recipient_not_found": _l("There is no such member."),
     "not_eligible_as_mentor": _l(
         "At this university your role cannot offer mentoring, so availability stays off."
@@ -93,6 +102,12 @@ CODES = {
 
 FIELD_MESSAGES = [
     N_("This field is required."),
+    N_("That code is not right; enter the 6 digits your app shows now."),
+    N_("Say why the review is rejected: the member is told."),
+    N_("Say why, in 1 to 2000 characters: it is kept in the audit log."),
+    N_("Give the key a name of 1 to 100 characters."),
+    N_("Choose at least one area the key may act in."),
+    N_("Use 3 to 40 letters, digits, dots, dashes or underscores."),
     N_("Unknown field."),
     N_("Not a valid date."),
     N_("Not a valid boolean."),

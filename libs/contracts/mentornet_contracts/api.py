@@ -238,7 +238,6 @@ class DownloadToken(Body):
 
 
 class Decision(Body):
-    operator = Text(1, 100, load_default="operator")
     reason = Text(0, 2000, load_default="")
 
 
@@ -939,7 +938,7 @@ class Operation:
     own); ``forwarded``: the body goes as it is to the service, whose schema
     checks it (tests/test_api_document.py holds the two to the same fields);
     ``access``: ``public``, ``member`` (a session's bearer token) or
-    ``operator`` (the deployment's ADMIN_API_TOKEN)."""
+    ``operator`` (a named API key, scoped to the operation's area)."""
 
     def __init__(
         self,

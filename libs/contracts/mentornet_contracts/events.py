@@ -163,6 +163,7 @@ SESSION_END_REASONS = (
     "account_deleted",
     "idle",
     "expired",
+    "suspended",
 )
 
 
@@ -177,6 +178,14 @@ class SessionEndedV1(PayloadSchema):
     )
     reason = fields.String(required=True, validate=validate.OneOf(SESSION_END_REASONS))
     ended_at = fields.AwareDateTime(required=True)
+
+
+class AccountSuspensionV1(PayloadSchema):
+    """account_suspended and account_unsuspended: ``at`` is identity's clock, so
+    a consumer keeps the later of two that arrive out of order."""
+
+    user_id = fields.UUID(required=True)
+    at = fields.AwareDateTime(required=True)
 
 
 class AccountEmailConfirmedV1(PayloadSchema):
@@ -476,6 +485,20 @@ CONTRACTS = {
         ),
         EventContract(
             "identity",
+            "account_suspended",
+            1,
+            AccountSuspensionV1,
+            "An operator suspended the member after a report: no login, not in search.",
+        ),
+        EventContract(
+            "identity",
+            "account_unsuspended",
+            1,
+            AccountSuspensionV1,
+            "An operator lifted the member's suspension: back in search.",
+        ),
+        EventContract(
+            "identity",
             "linkedin_linked",
             1,
             LinkedInLinkedV1,
@@ -680,6 +703,9 @@ SUBSCRIPTIONS = [
     # The profile shows whether it is connected to LinkedIn.
     Subscription("identity", "linkedin_linked", "profiles", "on_linkedin_linked"),
     Subscription("identity", "linkedin_unlinked", "profiles", "on_linkedin_unlinked"),
+    # A suspended member is hidden from search until unsuspended.
+    Subscription("identity", "account_suspended", "profiles", "on_account_suspended"),
+    Subscription("identity", "account_unsuspended", "profiles", "on_account_unsuspended"),
     Subscription(
         "mentoring", "mentoring_member_created", "identity", "on_mentoring_member_created"
     ),

@@ -30,7 +30,7 @@ RABBIT_HOST = os.environ.get("TEST_RABBIT_HOST", "127.0.0.1:5672")
 # real defaults.
 WIDE_CLIENT_LIMITS = {
     f"CLIENT_LIMIT_{action}": "1000000 per hour"
-    for action in ("LOGIN", "SIGN_UP", "PASSWORD_RESET", "EMAIL_CONFIRMATION", "ADMIN_TOKEN")
+    for action in ("LOGIN", "SIGN_UP", "PASSWORD_RESET", "EMAIL_CONFIRMATION", "API_KEY")
 }
 
 
@@ -280,6 +280,25 @@ class Stack:
         with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
             cursor.execute(statement, params)
             return cursor.fetchall() if cursor.description else None
+
+    def add_api_key(self, key, scopes, name="tests"):
+        """An API key for the operators' API, for ``scopes``, whose secret the
+        test chose (``python -m identity.operators api-key`` makes one with a
+        random secret)."""
+        import hashlib
+
+        self.query(
+            "identity",
+            "INSERT INTO api_keys (name, prefix, key_hash, scopes, created_by)"
+            " VALUES (%s, %s, %s, %s, 'tests')",
+            (
+                name,
+                key[:10],
+                hashlib.sha256(key.encode()).hexdigest(),
+                list(scopes),
+            ),
+        )
+        return key
 
     def scalar(self, service, statement, params=None):
         rows = self.query(service, statement, params)

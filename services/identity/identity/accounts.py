@@ -54,6 +54,12 @@ def _now():
 
 
 def _open_session(session, account_id):
+    """A new session, unless an operator suspended the account."""
+    suspended = session.execute(
+        select(Account.suspended_at).where(Account.id == account_id)
+    ).scalar()
+    if suspended is not None:
+        raise exceptions.account_suspended()
     token = secrets.token_urlsafe(32)
     now = _now()
     session.add(
@@ -68,7 +74,7 @@ def _open_session(session, account_id):
     return token
 
 
-def _end_sessions(session, account_id, reason):
+def end_sessions(session, account_id, reason):
     """Every live session of the account ends now, and the gateways are told
     (``session_ended``), so none of them keeps trusting one it has cached."""
     ended = (
@@ -403,7 +409,7 @@ def authenticate(db, token):
         found = session.execute(
             select(Session, Account.username, Account.language)
             .join(Account, Account.id == Session.account_id)
-            .where(Session.token_hash == tokens.digest(token))
+            .where(Session.token_hash == tokens.digest(token), Account.suspended_at.is_(None))
         ).first()
         if found is None:
             raise exceptions.session_invalid()
@@ -535,7 +541,7 @@ def change_password(db, user_id, current_password, password, password_confirmati
     with db.transaction() as session:
         account = _account(session, user_id, lock=True)
         account.password_hash = new_hash
-        _end_sessions(session, user_id, "password_changed")
+        end_sessions(session, user_id, "password_changed")
         return {"token": _open_session(session, user_id)}
 
 
@@ -586,7 +592,7 @@ def begin_erasure(session, user_id, reason):
         return False
     session.add(AccountErasure(user_id=user_id, reason=reason, requested_at=_now()))
     # Every session ends now, and the gateways are told.
-    _end_sessions(session, user_id, "account_deleted")
+    end_sessions(session, user_id, "account_deleted")
     events.account_deleted(session, user_id)
     return True
 
@@ -700,7 +706,7 @@ def complete_password_reset(db, reset_token, password, password_confirmation, cl
         account = _account(session, row.account_id, lock=True)
         account.password_hash = new_hash
         tokens.revoke(session, account.id, "reset_password", "reset_grant")
-        _end_sessions(session, account.id, "password_reset")
+        end_sessions(session, account.id, "password_reset")
         throttling.clear(session, throttling.account_key(account.id))
         return {"token": _open_session(session, account.id), "user_id": account.id}
 

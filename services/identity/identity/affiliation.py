@@ -12,9 +12,9 @@ account so nobody can probe the records.
 import unicodedata
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from identity import config, events, exceptions
+from identity import audit, config, events, exceptions
 from identity.models import Account, AffiliationReview, UniversityRecord
 from identity.schemas import AffiliationSchema, ReviewDecisionSchema
 from mentornet_contracts.api import AffiliationReviewsQuery
@@ -131,9 +131,31 @@ def _request_review(session, account, data):
     return {"status": AffiliationStatus.PENDING_REVIEW, "role": data["role"], "study_details": None}
 
 
-def list_reviews(db, status="pending"):
+def _review_item(review, account):
+    return {
+        "id": review.id,
+        "user_id": account.id,
+        "username": account.username,
+        "role": review.role,
+        "record_number": review.record_number,
+        "note": review.note,
+        "status": review.status,
+        "first_name": account.first_name,
+        "last_name": account.last_name,
+        "maiden_name": account.maiden_name,
+        "date_of_birth": account.date_of_birth.isoformat() if account.date_of_birth else None,
+        "email": account.email,
+        "created_at": review.created_at.isoformat(),
+        "decided_at": review.decided_at.isoformat() if review.decided_at else None,
+        "decided_by": review.decided_by,
+        "reason": review.reason,
+    }
+
+
+def list_reviews(db, actor, status="pending"):
     status = parameters(AffiliationReviewsQuery(), {"status": status})["status"]
     with db.transaction() as session:
+        audit.actor(session, actor, "affiliation_reviews")
         query = (
             select(AffiliationReview, Account)
             .join(Account, Account.id == AffiliationReview.account_id)
@@ -142,45 +164,100 @@ def list_reviews(db, status="pending"):
         if status != "all":
             query = query.where(AffiliationReview.status == status)
         return {
-            "items": [
-                {
-                    "id": review.id,
-                    "user_id": account.id,
-                    "role": review.role,
-                    "record_number": review.record_number,
-                    "note": review.note,
-                    "status": review.status,
-                    "first_name": account.first_name,
-                    "last_name": account.last_name,
-                    "date_of_birth": account.date_of_birth.isoformat()
-                    if account.date_of_birth
-                    else None,
-                    "email": account.email,
-                    "created_at": review.created_at.isoformat(),
-                    "decided_at": review.decided_at.isoformat() if review.decided_at else None,
-                    "decided_by": review.decided_by,
-                    "reason": review.reason,
-                }
-                for review, account in session.execute(query)
-            ]
+            "items": [_review_item(review, account) for review, account in session.execute(query)]
         }
 
 
-def decide(db, review_id, approve, operator, reason=""):
-    decision = load_input(
-        ReviewDecisionSchema(), {"approve": approve, "operator": operator, "reason": reason or ""}
-    )
-    approve, operator, reason = decision["approve"], decision["operator"], decision["reason"]
+CLOSEST_RECORDS = 5
+
+
+def closest_records(session, review, account):
+    """The university's records nearest to what the member gave, best first:
+    the same number counts most, then the same date of birth, the same last
+    (or maiden) name, the same role.  Each says which of these agree."""
+    names = {comparable_name(n) for n in (account.last_name, account.maiden_name) if n}
+    candidates = session.execute(
+        select(UniversityRecord)
+        .where(
+            (UniversityRecord.record_number == review.record_number)
+            | (UniversityRecord.date_of_birth == account.date_of_birth)
+            | func.lower(UniversityRecord.last_name).in_(
+                [n.lower() for n in (account.last_name, account.maiden_name) if n]
+            )
+        )
+        .limit(500)
+    ).scalars()
+    scored = []
+    for record in candidates:
+        agrees = {
+            "record_number": record.record_number == review.record_number,
+            "date_of_birth": record.date_of_birth == account.date_of_birth,
+            "last_name": comparable_name(record.last_name) in names,
+            "first_name": comparable_name(record.first_name) == comparable_name(account.first_name),
+            "role": record.role == review.role,
+        }
+        score = (
+            4 * agrees["record_number"]
+            + 3 * agrees["date_of_birth"]
+            + 2 * agrees["last_name"]
+            + agrees["first_name"]
+            + agrees["role"]
+        )
+        scored.append((score, record, agrees))
+    scored.sort(key=lambda found: (-found[0], found[1].record_number))
+    return [
+        {
+            "record_number": record.record_number,
+            "role": record.role,
+            "first_name": record.first_name,
+            "last_name": record.last_name,
+            "date_of_birth": record.date_of_birth.isoformat(),
+            "programme": record.programme,
+            "faculty": record.faculty,
+            "year_started": record.year_started,
+            "year_graduated": record.year_graduated,
+            "agrees": agrees,
+        }
+        for _, record, agrees in scored[:CLOSEST_RECORDS]
+    ]
+
+
+def review_with_records(db, actor, review_id):
+    """One review, with the closest university records beside it."""
     with db.transaction() as session:
-        review = session.get(AffiliationReview, review_id, with_for_update=True)
+        audit.actor(session, actor, "affiliation_reviews")
+        review = session.get(AffiliationReview, review_id) if isinstance(review_id, int) else None
+        if review is None:
+            raise exceptions.NotFound("review_not_found", "No such review.")
+        account = session.get(Account, review.account_id)
+        return {
+            **_review_item(review, account),
+            "records": closest_records(session, review, account),
+        }
+
+
+def decide(db, actor, review_id, approve, reason="", client=""):
+    decision = load_input(ReviewDecisionSchema(), {"approve": approve, "reason": reason or ""})
+    approve, reason = decision["approve"], decision["reason"].strip()
+    with db.transaction() as session:
+        acting = audit.actor(session, actor, "affiliation_reviews")
+        review = (
+            session.get(AffiliationReview, review_id, with_for_update=True)
+            if isinstance(review_id, int)
+            else None
+        )
         if review is None:
             raise exceptions.NotFound("review_not_found", "No such review.")
         if review.status != ReviewStatus.PENDING:
             raise exceptions.Conflict("review_decided", f"This review was already {review.status}.")
+        if not approve and not reason:
+            raise exceptions.invalid(
+                "reason", "Say why the review is rejected: the member is told."
+            )
         account = session.get(Account, review.account_id, with_for_update=True)
         review.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
         review.decided_at = _now()
-        review.decided_by = operator
+        review.decided_by = acting.name
         review.reason = reason or ""
         if approve:
             account.affiliation_status = AffiliationStatus.VERIFIED
@@ -190,4 +267,12 @@ def decide(db, review_id, approve, operator, reason=""):
         else:
             account.affiliation_status = AffiliationStatus.REJECTED
         events.affiliation_reviewed(session, account, approve, reason)
+        audit.record(
+            session,
+            acting,
+            "affiliation_approved" if approve else "affiliation_rejected",
+            account.id,
+            {"review": review.id, "reason": reason},
+            client,
+        )
         return {"id": review.id, "status": review.status, "user_id": account.id}

@@ -65,8 +65,8 @@ CLIENT_LIMITS = {
     "password_reset": allowance("CLIENT_LIMIT_PASSWORD_RESET", "30 per hour"),
     # Confirmation links that are unknown, used or expired.
     "email_confirmation": allowance("CLIENT_LIMIT_EMAIL_CONFIRMATION", "30 per hour"),
-    # Wrong operator tokens at the gateway's admin API.
-    "admin_token": allowance("CLIENT_LIMIT_ADMIN_TOKEN", "10 per hour"),
+    # Wrong API keys at the gateway's admin API (api_keys.py).
+    "api_key": allowance("CLIENT_LIMIT_API_KEY", "10 per hour"),
 }
 # A room of students logging in behind one address should not use up the
 # allowance that typos and attackers draw on: a success costs a tenth.

@@ -202,3 +202,16 @@ def data_export_ready(session, export, url):
             "expires_at": export.expires_at,
         },
     )
+
+
+def account_suspended(session, account):
+    """An operator suspended the member: hidden from search until unsuspended."""
+    return record_event(
+        session, SOURCE, "account_suspended", {"user_id": account.id, "at": account.suspended_at}
+    )
+
+
+def account_unsuspended(session, account):
+    return record_event(
+        session, SOURCE, "account_unsuspended", {"user_id": account.id, "at": datetime.now(UTC)}
+    )

@@ -7,6 +7,7 @@ the gateway maps them to HTTP; the ``code`` says which rule was broken.
 from mentornet_contracts.errors import (  # noqa: F401  (re-exported)
     Conflict,
     DomainError,
+    Forbidden,
     InvalidInput,
     NotAuthenticated,
     NotFound,
@@ -49,3 +50,10 @@ def invalid_credentials():
 
 def session_invalid():
     return NotAuthenticated("session_invalid", "Your session has ended; please log in again.")
+
+
+def account_suspended():
+    return NotAuthenticated(
+        "account_suspended",
+        "This account is suspended after a report; contact the helpdesk if you think this is a mistake.",
+    )

@@ -15,7 +15,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import declarative_base
 
 from mentornet_contracts.statuses import AffiliationStatus, ReviewStatus
@@ -64,6 +64,9 @@ class Account(Base):
     guidelines_version = Column(String(20))
     guidelines_agreed_at = Column(DateTime(timezone=True))
     introduction_completed_at = Column(DateTime(timezone=True))
+    # Suspended by an operator (a message report): no login, no session, and
+    # hidden from search (profiles hears account_suspended).
+    suspended_at = Column(DateTime(timezone=True))
 
     __table_args__ = (
         # Unique regardless of case.
@@ -244,3 +247,78 @@ class AccountErasure(Base):
     mentoring_erased_at = Column(DateTime(timezone=True))
     notifications_erased_at = Column(DateTime(timezone=True))
     completed_at = Column(DateTime(timezone=True))
+
+
+class Operator(Base):
+    """A member of the university's staff who runs the network: not a member
+    (no profile, no mentoring), kept apart from ``accounts``."""
+
+    __tablename__ = "operators"
+
+    id = Column(String(36), primary_key=True)
+    username = Column(String(40), nullable=False)
+    role = Column(String(20), nullable=False)  # administrator, reviewer, editor
+    password_hash = Column(String(255), nullable=False)
+    # The TOTP secret (base32); enrolled once a code made from it was given.
+    totp_secret = Column(String(64))
+    totp_enrolled_at = Column(DateTime(timezone=True))
+    # The last time step whose code was accepted: a code works once.
+    totp_last_step = Column(Integer)
+    created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    created_by = Column(String(100), nullable=False, server_default="")
+    disabled_at = Column(DateTime(timezone=True))
+
+    __table_args__ = (Index("uq_operators_username_lower", func.lower(username), unique=True),)
+
+
+class OperatorSession(Base):
+    """An operator's console session; only the token's SHA-256 is stored.  It
+    counts only once the second factor was given (``second_factor_at``); until
+    then it lasts minutes and allows nothing but giving it."""
+
+    __tablename__ = "operator_sessions"
+
+    token_hash = Column(String(64), primary_key=True)
+    operator_id = Column(
+        String(36), ForeignKey("operators.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    last_seen_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    expires_at = Column(DateTime(timezone=True), nullable=False)
+    second_factor_at = Column(DateTime(timezone=True))
+    second_factor_failures = Column(Integer, nullable=False, server_default="0")
+    revoked_at = Column(DateTime(timezone=True))
+
+
+class ApiKey(Base):
+    """A named key for automation, with the areas it may act in (``scopes``);
+    only its SHA-256 is kept, and ``prefix`` to recognise it in a list."""
+
+    __tablename__ = "api_keys"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    name = Column(String(100), nullable=False)
+    prefix = Column(String(20), nullable=False)
+    key_hash = Column(String(64), nullable=False, unique=True)
+    scopes = Column(ARRAY(String(40)), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    created_by = Column(String(100), nullable=False)
+    last_used_at = Column(DateTime(timezone=True))
+    revoked_at = Column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    """One operator action: who, what, when, from where.  Written only by
+    inserting; the database refuses to change or delete a row (migration 0007)."""
+
+    __tablename__ = "audit_entries"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    at = Column(DateTime(timezone=True), nullable=False, server_default=func.now(), index=True)
+    actor_kind = Column(String(10), nullable=False)  # operator, api_key, command
+    actor_id = Column(String(36), nullable=False, server_default="")
+    actor_name = Column(String(100), nullable=False)
+    action = Column(String(40), nullable=False)
+    subject = Column(String(100), nullable=False, server_default="")
+    details = Column(JSONB, nullable=False, server_default=text("'{}'::jsonb"))
+    client = Column(String(100), nullable=False, server_default="")

@@ -231,7 +231,6 @@ class ReviewDecisionSchema(Schema):
         unknown = RAISE
 
     approve = Flag(required=True)
-    operator = fields.String(required=True, validate=validate.Length(min=1, max=100))
     reason = fields.String(load_default="", validate=validate.Length(max=2000))
 
 

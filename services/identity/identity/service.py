@@ -5,12 +5,16 @@ from nameko.timer import timer
 from identity import (
     accounts,
     affiliation,
+    api_keys,
+    audit,
     config,
     data_exports,
     erasure,
     handlers,
     linkedin,
+    moderation,
     onboarding,
+    operators,
     policies,
     throttling,
     usernames,
@@ -193,25 +197,83 @@ class IdentityService:
             self.db, reset_token, password, password_confirmation, client
         )
 
-    # -- allowances per client for secrets the gateway guards (the admin token) --
-    @rpc
-    def use_client_allowance(self, client, action):
-        throttling.use_gateway_allowance(self.db, client, action)
-
-    @rpc
-    def give_back_client_allowance(self, client, action):
-        throttling.give_back_gateway_allowance(self.db, client, action)
-
     @timer(interval=600)
     def forget_idle_clients(self):
         with self.db.transaction() as session:
             throttling.forget_idle_clients(session)
 
-    # -- operators --
+    # -- operators: the console's sessions (operators.py) --
     @rpc
-    def list_affiliation_reviews(self, status=ReviewStatus.PENDING):
-        return affiliation.list_reviews(self.db, status)
+    def operator_login(self, username, password, client):
+        return operators.login(self.db, username, password, client)
 
     @rpc
-    def decide_affiliation_review(self, review_id, approve, operator, reason=""):
-        return affiliation.decide(self.db, review_id, approve, operator, reason)
+    def operator_enrolment(self, token):
+        return operators.enrolment(self.db, token)
+
+    @rpc
+    def operator_second_factor(self, token, code, client):
+        return operators.second_factor(self.db, token, code, client)
+
+    @rpc
+    def operator_authenticate(self, token):
+        return operators.authenticate(self.db, token)
+
+    @rpc
+    def operator_logout(self, token, client):
+        operators.logout(self.db, token, client)
+
+    @timer(interval=60)
+    def end_expired_operator_sessions(self):
+        operators.end_expired_sessions(self.db)
+
+    # -- operators' actions: ``actor`` is the caller's credentials, an operator's
+    # session token or an API key ({"operator_token": ...} or {"api_key": ...});
+    # identity resolves who acts, checks the area, and audits (audit.py).
+    @rpc
+    def authenticate_api_key(self, key, area, client):
+        return api_keys.authenticate(self.db, key, area, client)
+
+    @rpc
+    def create_api_key(self, actor, name, scopes, client):
+        return api_keys.create(self.db, actor, name, scopes, client)
+
+    @rpc
+    def revoke_api_key(self, actor, key_id, client):
+        return api_keys.revoke(self.db, actor, key_id, client)
+
+    @rpc
+    def list_api_keys(self, actor):
+        return api_keys.listed(self.db, actor)
+
+    @rpc
+    def audit_log(self, actor, page=1):
+        return audit.entries(self.db, actor, page)
+
+    @rpc
+    def record_operator_action(self, actor, area, action, subject, details, client):
+        return audit.record_action(self.db, actor, area, action, subject, details, client)
+
+    @rpc
+    def list_affiliation_reviews(self, actor, status=ReviewStatus.PENDING):
+        return affiliation.list_reviews(self.db, actor, status)
+
+    @rpc
+    def affiliation_review(self, actor, review_id):
+        return affiliation.review_with_records(self.db, actor, review_id)
+
+    @rpc
+    def decide_affiliation_review(self, actor, review_id, approve, reason, client):
+        return affiliation.decide(self.db, actor, review_id, approve, reason, client)
+
+    @rpc
+    def member_standing(self, actor, user_ids):
+        return moderation.standing(self.db, actor, user_ids)
+
+    @rpc
+    def suspend_member(self, actor, user_id, reason, client):
+        return moderation.suspend(self.db, actor, user_id, reason, client)
+
+    @rpc
+    def unsuspend_member(self, actor, user_id, reason, client):
+        return moderation.unsuspend(self.db, actor, user_id, reason, client)

@@ -165,28 +165,6 @@ def client_throttled(wait):
     )
 
 
-# What the gateway may ask to be counted for it, by name.
-GATEWAY_ACTIONS = ("admin_token",)
-
-
-def _gateway_action(client, action):
-    if action not in GATEWAY_ACTIONS:
-        raise exceptions.invalid("action", f"Use one of {', '.join(GATEWAY_ACTIONS)}.")
-    if not isinstance(client, str) or not client.strip():
-        raise exceptions.invalid("client", "The client's address is required.")
-
-
-def use_gateway_allowance(db, client, action):
-    _gateway_action(client, action)
-    use_allowance(db, client, action)
-
-
-def give_back_gateway_allowance(db, client, action):
-    _gateway_action(client, action)
-    with db.transaction() as session:
-        give_back(session, client, action)
-
-
 def forget_idle_clients(session):
     """Whole allowances need no row: the next attempt starts a new one."""
     table = ClientAllowance.__table__

@@ -20,4 +20,6 @@ HANDLERS = {
     "on_linkedin_linked": ("identity", linkedin.linkedin_linked),
     "on_linkedin_unlinked": ("identity", linkedin.linkedin_unlinked),
     "on_mentor_suggestion_due": ("mentoring", recommend.suggest_to),
+    "on_account_suspended": ("identity", member_profiles.suspend),
+    "on_account_unsuspended": ("identity", member_profiles.unsuspend),
 }

@@ -137,6 +137,25 @@ def update_email(session, data, envelope):
         profile.email = data["email"]
 
 
+def _suspension(suspended):
+    def handler(session, data, envelope):
+        """identity.account_suspended / account_unsuspended: the later one wins."""
+        profile = session.get(Profile, str(data["user_id"]), with_for_update=True)
+        if profile is None:
+            return
+        at = data["at"]
+        if profile.suspension_changed_at is None or at >= profile.suspension_changed_at:
+            profile.suspended = suspended
+            profile.suspension_changed_at = at
+
+    handler.__name__ = "suspend" if suspended else "unsuspend"
+    return handler
+
+
+suspend = _suspension(True)
+unsuspend = _suspension(False)
+
+
 # -- reading ---------------------------------------------------------------------
 def positions_of(session, user_id):
     """In the member's own order (the list as they last saved it)."""

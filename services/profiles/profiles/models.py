@@ -55,6 +55,10 @@ class Profile(Base):
     # what identity told us: verified affiliation and role
     verified = Column(Boolean, nullable=False, server_default="false")
     role = Column(String(10))
+    # Suspended by an operator (identity's account_suspended): out of search
+    # until account_unsuspended; the later of the two by identity's clock wins.
+    suspended = Column(Boolean, nullable=False, server_default="false")
+    suspension_changed_at = Column(DateTime(timezone=True))
     # mentor settings
     mentor_available = Column(Boolean, nullable=False, server_default="false")
     mentor_activities = Column(ARRAY(String(40)), nullable=False, server_default="{}")

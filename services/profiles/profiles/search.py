@@ -30,7 +30,9 @@ from profiles.names import fold
 # An open mentor: available, verified, with room left.  Migration 0004 keeps one
 # row per open mentor in open_mentors (what search reads) and the open mentors
 # per sector in mentor_sector_counts (the cloud), by triggers on profiles.
-OPEN_MENTOR = "mentor_available AND verified AND current_mentees < mentor_max_mentees"
+OPEN_MENTOR = (
+    "mentor_available AND verified AND NOT suspended AND current_mentees < mentor_max_mentees"
+)
 
 
 _TSQUERY = (
@@ -367,7 +369,7 @@ def directory(
             if value is not None
         }
     )
-    where, params = ["p.verified"], {}
+    where, params = ["p.verified", "NOT p.suspended"], {}
     study = _study_where(f, params)
     if study:
         where.append(f"p.user_id IN ({study})")

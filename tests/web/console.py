@@ -1,0 +1,66 @@
+"""Operators for the console's browser tests: made with identity's own
+command (as an administrator makes the first one), logged in through the
+console's pages with TOTP codes computed here (pyotp), as an app would."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import pyotp
+from playwright.sync_api import expect
+
+PASSWORD = "lanterns over the quiet canal"
+
+
+def make_operator(system, role, username=None):
+    username = username or f"{role[:5]}.{uuid.uuid4().hex[:8]}"
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "identity.operators",
+            "create",
+            "--username",
+            username,
+            "--role",
+            role,
+        ],
+        env=dict(
+            os.environ, IDENTITY_DATABASE_URL=system.urls["identity"], OPERATOR_PASSWORD=PASSWORD
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert made.returncode == 0, made.stderr
+    return username
+
+
+class ConsoleOperator:
+    def __init__(self, username):
+        self.username, self.totp, self.steps_used = username, None, set()
+
+    def code(self):
+        """A code for a time step not used yet (each code works once)."""
+        step = int(time.time() // 30)
+        while step in self.steps_used:
+            step += 1
+        self.steps_used.add(step)
+        return self.totp.at(step * 30)
+
+    def log_in(self, page, on_enrolment=None, language="en"):
+        page.goto("/console/login")
+        page.locator("#username").fill(self.username)
+        page.locator("#password").fill(PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        if self.totp is None:
+            secret = page.locator("#totp-secret")
+            expect(secret).to_be_visible()
+            self.totp = pyotp.TOTP(secret.inner_text().strip())
+            if on_enrolment:
+                on_enrolment(page)
+        page.locator("#code").fill(self.code())
+        page.locator("main form button[type=submit]").click()
+        expect(page.locator("form[action='/console/logout']")).to_have_count(1)
