@@ -194,7 +194,7 @@ def test_failed_matches_are_limited_and_a_manual_review_can_be_approved(system, 
         headers=admin,
         json={"operator": "x", "reason": ["not", "text"]},
     )
-    assert bad.status_code == 422 and set(bad.json()["error"]["fields"]) == {"operator"}
+    assert bad.status_code == 422 and set(bad.json()["error"]["fields"]) == {"operator", "reason"}
     bad = requests.post(
         f"{listing_url}/{mine['id']}/approve", headers=admin, json={"reason": ["not", "text"]}
     )
