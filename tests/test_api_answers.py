@@ -149,6 +149,7 @@ def test_a_journey_answers_as_documented(system, tmp_path, answers):
         mentee,
         "POST",
         "/mentoring/relationships/{relationship_id}/end",
+        {"outcome": "completed"},
         relationship_id=relationship_id,
     )
     second = ask(mentee, mentor).json()["id"]
