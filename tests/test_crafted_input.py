@@ -80,7 +80,8 @@ def examples(people):
         },
         "Reply": lambda: {"reply": "Happy to."},
         "Decline": lambda: {"reason": "no_capacity", "reply": "Sorry, not now."},
-        "EndRelationship": lambda: {"reason": "We are done."},
+        "EndRelationship": lambda: {"outcome": "completed", "reason": "We are done."},
+        "GiveFeedback": lambda: {"rating": 4, "comment": "Helpful talks."},
         "Preferences": lambda: {
             "items": {"new_message": {"in_app": True, "email": False}},
             "allow_messages_from_members": True,
