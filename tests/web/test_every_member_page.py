@@ -61,6 +61,8 @@ PAGES = {
     "/inbox/messages/<int:message_id>/report": [("mentor", "/inbox/messages/{message}/report")],
     "/notifications": [("mentor", "/notifications")],
     "/settings": [("mentor", "/settings")],
+    "/settings/data": [("mentor", "/settings/data")],
+    "/settings/delete-account": [("mentor", "/settings/delete-account")],
     "/linkedin/archive": [("mentor", "/linkedin/archive")],
 }
 # Member routes that are not pages of their own, and where they are tested.
@@ -68,6 +70,7 @@ NOT_PAGES = {
     "/onboarding": "sends the member to their next step (test_onboarding_pages.py)",
     "/linkedin/link": "only right after a LinkedIn sign-in (test_linkedin.py)",
     "/members/<user_id>/photo": "an image",
+    "/settings/data/download": "only through the one-time link of an export (test_data_rights_pages.py)",
 }
 # The onboarding steps are member pages too, for a member who is not done yet:
 # a finished member is sent on from them.  test_onboarding_pages.py runs axe on
