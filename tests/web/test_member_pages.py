@@ -61,7 +61,7 @@ def test_every_link_in_every_mail_and_notification_opens_a_page(
     assert (
         mentee.post(
             f"/mentoring/relationships/{relationship}/end",
-            {"outcome": "completed", "reason": "Found a job"},
+            {"outcome": "ended_early", "reason": "Found a job"},
         ).status_code
         == 200
     )
