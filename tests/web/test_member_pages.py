@@ -168,6 +168,7 @@ def rendered_links(language):
         "message": "Hello",
         "request_id": "r1",
         "member_id": None,
+        "download_url": f"{base}/settings/data/download?token=t",
     }
     links = {}
     for name in sorted(os.listdir(TEMPLATES)):
