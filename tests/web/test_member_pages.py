@@ -169,6 +169,12 @@ def rendered_links(language):
         "request_id": "r1",
         "member_id": None,
         "download_url": f"{base}/settings/data/download?token=t",
+        "search_link": f"{base}/search",
+        "invitation": "Meeting",
+        "times": [],
+        "mentors": [],
+        "weeks": 3,
+        "where": "",
     }
     links = {}
     for name in sorted(os.listdir(TEMPLATES)):
