@@ -10,7 +10,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from conftest import registration
+from conftest import ADMIN_TOKEN, registration
 from mentornet_testing import wait_until
 from tests.support import import_records, record_number
 from tests.web.browser import assert_accessible
@@ -268,9 +268,11 @@ def test_no_match_offers_a_manual_review_and_shows_its_status(new_page, system, 
     expect(page).to_have_url(system.gateway_url + "/onboarding/review")
     [pending] = [
         r
-        for r in system.rpc.call(
-            "identity", "list_affiliation_reviews", kwargs={"status": "pending"}
-        )["items"]
+        for r in requests.get(
+            system.gateway_url + "/api/v1/admin/affiliation-reviews?status=pending",
+            headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+            timeout=10,
+        ).json()["items"]
         if r["user_id"] == member.user_id
     ]
     assert pending["note"] == "I studied here as Zoë de Vries."
