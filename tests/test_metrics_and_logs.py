@@ -319,7 +319,9 @@ def test_every_metric_of_the_dashboard_and_the_alerts_exists(stack):
     # Every process of the stack, after some traffic (a labelled metric exists once used).
     member = Member(stack, registration())
     member.sign_up()
-    assert member.get(f"/profiles/{member.user_id}").status_code == 200
+    wait_until(  # profiles makes the profile from identity's event
+        lambda: member.get(f"/profiles/{member.user_id}").status_code == 200, 30, 0.2, "the profile"
+    )
     wait_until(
         lambda: value(service_metrics(stack, "notifications"), "mentornet_mail_sent_total") >= 1,
         30,
