@@ -19,7 +19,7 @@ from functools import cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from mentoring import checks, config, events, exceptions, nudges
 from mentoring.models import Meeting, MeetingNote, MeetingTime, Member, Relationship
@@ -302,13 +302,36 @@ def cancel_meeting(db, user_id, meeting_id, now=None):
             raise exceptions.Conflict("meeting_cancelled", "This meeting is already cancelled.")
         if meeting.starts_at is not None and meeting.starts_at <= at:
             raise exceptions.Conflict("meeting_past", "This meeting has already taken place.")
-        if meeting.status == MeetingStatus.SCHEDULED:
-            meeting.sequence += 1
-        meeting.status = MeetingStatus.CANCELLED
-        meeting.changed_by, meeting.changed_at = user_id, at
+        _cancel(session, meeting, relationship, user_id, at)
         nudges.record_activity(session, relationship, at)
-        events.meeting_changed(session, "cancelled", meeting, relationship, user_id, at)
         return meeting_view(session, meeting, user_id, at)
+
+
+def _cancel(session, meeting, relationship, user_id, at):
+    if meeting.status == MeetingStatus.SCHEDULED:
+        meeting.sequence += 1  # the calendars' copy is replaced by the cancellation
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.changed_by, meeting.changed_at = user_id, at
+    events.meeting_changed(session, "cancelled", meeting, relationship, user_id, at)
+
+
+def cancel_upcoming(session, relationship, user_id, at):
+    """The relationship has ended: its proposed and upcoming meetings are
+    cancelled (in both calendars), as if ``user_id`` had cancelled each."""
+    upcoming = session.execute(
+        select(Meeting)
+        .where(
+            Meeting.relationship_id == relationship.id,
+            or_(
+                Meeting.status == MeetingStatus.PROPOSED,
+                (Meeting.status == MeetingStatus.SCHEDULED) & (Meeting.starts_at > at),
+            ),
+        )
+        .order_by(Meeting.id)
+        .with_for_update()
+    ).scalars()
+    for meeting in upcoming:
+        _cancel(session, meeting, relationship, user_id, at)
 
 
 def remind_due(db, now=None):

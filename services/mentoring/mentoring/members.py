@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, or_, select
 
-from mentoring import events
+from mentoring import events, meetings
 from mentoring.models import (
     ForgottenMember,
     Member,
@@ -49,6 +49,7 @@ def forget(session, data, envelope):
         relationship.ended_at, relationship.ended_by = now, user_id
         relationship.end_reason = LEFT_THE_NETWORK
         relationship.outcome = "ended_early"
+        meetings.cancel_upcoming(session, relationship, user_id, now)
         events.relationship_ended(session, relationship)
     for request in session.execute(
         select(MentoringRequest)

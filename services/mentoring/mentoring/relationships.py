@@ -70,6 +70,10 @@ def end_relationship(db, user_id, relationship_id, outcome, reason="", now=None)
             raise exceptions.Conflict("relationship_ended", "This relationship has already ended.")
         relationship.ended_at, relationship.ended_by = at, user_id
         relationship.end_reason, relationship.outcome = reason.strip(), outcome
+        # Here, not at the top: meetings builds on this module's own_relationship.
+        from mentoring.meetings import cancel_upcoming
+
+        cancel_upcoming(session, relationship, user_id, at)
         events.relationship_ended(session, relationship)
         return relationship_view(relationship, user_id)
 

@@ -307,3 +307,30 @@ def test_a_members_rows_are_exported_and_their_words_erased(db, pair):
     seen = workspace.get_workspace(db, mentor_id, relationship, now=after)
     assert [g["title"] for g in seen["goals"]] == ["", "Theirs"]
     assert [n["body"] for n in seen["meetings"][0]["notes"]] == ["mentor private", "mentor shared"]
+
+
+def test_ending_the_relationship_cancels_its_upcoming_meetings(db, pair, service_database):
+    mentee, mentor_id, relationship = pair
+    scheduled = meetings.propose_meeting(
+        db, mentee, relationship, ["2026-12-10T15:00"], "UTC", 30, place="Lipsius 0.11", now=NOW
+    )
+    meetings.pick_time(db, mentor_id, scheduled["id"], scheduled["times"][0]["id"], now=NOW)
+    proposed = meetings.propose_meeting(
+        db, mentor_id, relationship, ["2026-12-17T15:00"], "UTC", 30, place="Lipsius 0.11", now=NOW
+    )
+    relationships.end_relationship(db, mentee, relationship, "ended_early", now=NOW)
+
+    seen = workspace.get_workspace(db, mentor_id, relationship, now=NOW)["meetings"]
+    assert {m["id"]: m["status"] for m in seen} == {
+        scheduled["id"]: "cancelled",
+        proposed["id"]: "cancelled",
+    }
+    cancellations = [
+        (e["data"]["meeting_id"], e["data"]["sequence"], e["data"]["actor_id"])
+        for e in events_of(service_database, relationship)
+        if e["type"] == "meeting_cancelled"
+    ]
+    # The scheduled one's invitation is replaced (sequence + 1); who ended it cancelled them.
+    assert sorted(cancellations) == sorted(
+        [(scheduled["id"], 1, mentee), (proposed["id"], 0, mentee)]
+    )
