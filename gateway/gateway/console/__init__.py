@@ -171,4 +171,4 @@ def init_app(app):
 
 
 # The console's areas add their routes to the blueprint.
-from gateway.console import access, api_keys, audit, home  # noqa: E402,F401
+from gateway.console import access, api_keys, audit, home, reviews  # noqa: E402,F401
