@@ -101,6 +101,8 @@ def test_deleting_my_account_leaves_the_other_member_a_former_member(system, tmp
     seen = browser_of(new_page, system, mentor, "nl")
     seen.goto(f"/relationships/{relationship_id}")
     expect(seen.get_by_role("heading", level=1)).to_contain_text("een voormalig lid")
+    # Why it ended, in the reader's language (mentoring keeps its own words).
+    expect(seen.get_by_text("Het lid heeft het netwerk verlaten.")).to_be_visible()
     seen.goto("/inbox")
     expect(seen.get_by_text("Een voormalig lid")).to_be_visible()
     assert_accessible(seen)

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import format_date, format_time
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from gateway.service_calls import call_parallel
@@ -19,7 +20,7 @@ from gateway.web.i18n import current_language
 from gateway.web.people import me, names
 from gateway.web.sessions import member_required
 from mentornet_contracts.events import DECLINE_REASONS
-from mentornet_contracts.statuses import RequestStatus
+from mentornet_contracts.statuses import LEFT_THE_NETWORK, RequestStatus
 
 blueprint = Blueprint("web_mentoring", __name__)
 
@@ -46,6 +47,13 @@ DECLINE_REASON_LABELS = {
     "other": _l("Another reason"),
 }
 DONE = {"accepted", "declined", "withdrawn"}
+
+
+@blueprint.app_template_filter("member_words")
+def member_words(text):
+    """A reason or note as a member wrote it, or mentoring's own words when a
+    member left, in the page's language."""
+    return _("The member left the network.") if text == LEFT_THE_NETWORK else text
 
 
 @blueprint.app_template_filter("local_date")

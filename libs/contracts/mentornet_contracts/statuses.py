@@ -8,6 +8,11 @@ States that never leave their service live in that service's models.
 
 from enum import StrEnum
 
+# Mentoring's words when a member's leaving ended a relationship or closed a
+# request (stored as the end reason or the history's note); the pages show it
+# in the reader's language.
+LEFT_THE_NETWORK = "The member left the network."
+
 
 class Role(StrEnum):
     """What a member is to the university (identity's records decide it)."""

@@ -20,6 +20,7 @@ from mentoring.models import (
     Relationship,
     RequestHistory,
 )
+from mentornet_contracts.statuses import LEFT_THE_NETWORK
 from mentornet_platform.data_rights import (
     confirm_erased,
     erase_from_messaging_tables,
@@ -97,7 +98,7 @@ def erase(session, data, envelope):
     session.execute(
         update(Relationship)
         .where(Relationship.ended_by == user_id)
-        .values(end_reason=members.LEFT_THE_NETWORK)
+        .values(end_reason=LEFT_THE_NETWORK)
     )
     feedback.erase_member_feedback(session, user_id)
     workspace.erase_member(session, user_id)  # their notes, and their goals' words

@@ -13,10 +13,7 @@ from mentoring.models import (
     Relationship,
     RequestHistory,
 )
-from mentornet_contracts.statuses import RequestStatus
-
-# Why a relationship ended, or a request closed, when a member left.
-LEFT_THE_NETWORK = "The member left the network."
+from mentornet_contracts.statuses import LEFT_THE_NETWORK, RequestStatus
 
 
 def enrol(session, data, envelope):
