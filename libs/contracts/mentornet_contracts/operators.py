@@ -48,3 +48,8 @@ ACTIONS = (
     "records_imported",
     "dead_letter_replayed",
 )
+
+# The university records' CSV file as the console uploads it (identity.records
+# checks it whole and stages it): one file fits in one request under the
+# gateway's 1 MiB body limit; a bigger register goes in as several files.
+RECORDS_FILE_MAX_BYTES = 1_000_000

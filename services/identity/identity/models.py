@@ -322,3 +322,28 @@ class AuditEntry(Base):
     subject = Column(String(100), nullable=False, server_default="")
     details = Column(JSONB, nullable=False, server_default=text("'{}'::jsonb"))
     client = Column(String(100), nullable=False, server_default="")
+
+
+class RecordsUpload(Base):
+    """A CSV file of university records an operator uploaded in the console,
+    staged here (under its id, with its SHA-256) until it is confirmed, so the
+    confirmation loads exactly the file that was previewed, whichever gateway
+    process shows the preview.  The file is dropped once loaded or expired."""
+
+    __tablename__ = "records_uploads"
+
+    id = Column(String(36), primary_key=True)
+    file_name = Column(String(200), nullable=False)
+    checksum = Column(String(64), nullable=False)
+    content = Column(LargeBinary)  # None once loaded or expired
+    row_count = Column(Integer, nullable=False)
+    # Against the records at staging; once loaded, what the load did.
+    added = Column(Integer, nullable=False)
+    updated = Column(Integer, nullable=False)
+    # {"sample": first rows, "problems": [{line, code, params}], "problem_count"}
+    preview = Column(JSONB, nullable=False)
+    staged_by = Column(String(100), nullable=False)
+    staged_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    expires_at = Column(DateTime(timezone=True), nullable=False)
+    loaded_by = Column(String(100))
+    loaded_at = Column(DateTime(timezone=True))

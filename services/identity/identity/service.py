@@ -16,6 +16,7 @@ from identity import (
     onboarding,
     operators,
     policies,
+    records,
     throttling,
     usernames,
 )
@@ -265,6 +266,24 @@ class IdentityService:
     @rpc
     def decide_affiliation_review(self, actor, review_id, approve, reason, client):
         return affiliation.decide(self.db, actor, review_id, approve, reason, client)
+
+    # The university records' CSV, uploaded in the console (records.py):
+    # staged with its preview, then confirmed by id (and checksum).
+    @rpc
+    def stage_records_upload(self, actor, file_name, content, client):
+        return records.stage(self.db, actor, file_name, content, client)
+
+    @rpc
+    def records_upload(self, actor, upload_id):
+        return records.preview(self.db, actor, upload_id)
+
+    @rpc
+    def confirm_records_upload(self, actor, upload_id, checksum, client):
+        return records.confirm(self.db, actor, upload_id, checksum, client)
+
+    @timer(interval=300)
+    def forget_expired_records_uploads(self):
+        records.forget_expired(self.db)
 
     @rpc
     def member_standing(self, actor, user_ids):

@@ -64,13 +64,45 @@ def test_the_csv_parser_reports_every_bad_line_by_number():
         )
     )
     assert [row["record_number"] for row in rows] == ["S1"]
-    assert [error.split(":")[0] for error in errors] == ["line 3", "line 4", "line 5"]
-    assert "year_graduated is required" in errors[2]
+    assert [(error["line"], error["code"]) for error in errors] == [
+        (3, "not_a_role"),
+        (4, "not_a_date"),
+        (5, "alumni_need_year_graduated"),
+    ]
+    assert errors[0]["params"] == {"value": "wizard", "roles": ["student", "alumnus", "staff"]}
+    # The command line's English names the line and the value.
+    assert records.english(errors[0]) == (
+        "line 3: role 'wizard' is not one of student, alumnus, staff"
+    )
+    assert records.english(errors[2]) == "line 5: year_graduated is required for an alumnus"
 
 
 def test_a_header_without_the_columns_is_refused():
     rows, errors = records.parse(io.StringIO("number,name\n1,x\n"))
-    assert rows == [] and "missing column" in errors[0]
+    assert rows == [] and errors[0]["code"] == "missing_columns"
+    assert "missing column(s) record_number, role" in records.english(errors[0])
+
+
+def test_a_line_is_named_by_its_number_in_the_file_whatever_comes_before_it():
+    rows, errors = records.read(
+        (
+            CSV_HEADER + "s1,student,A,B,2000-01-01,Law,Law,2020,,\n"
+            "\n"  # a blank line is skipped, but counted
+            's2,student,A,"B\nC",2000-01-01,Law,Law,2020,,\n'  # a value over two lines
+            "s3,student,A,B,2000-01-01,Law,Law,2020\n"
+            "s1,student,A,B,2000-01-01,Law,Law,2020,,\n"
+            f"s5,student,{'A' * 101},B,2000-01-01,Law,Law,2020,,\n"
+        ).encode()
+    )
+    assert [row["record_number"] for row in rows] == ["S1", "S2"]
+    assert [(error["line"], error["code"]) for error in errors] == [
+        (6, "column_count"),
+        (7, "repeated"),
+        (8, "too_long"),
+    ]
+    assert errors[1]["params"] == {"record_number": "S1", "role": "student", "first_line": 2}
+    bad_bytes = records.read(CSV_HEADER.encode() + b"s1,student,A,B\xe9,2000-01-01,,,,,\n")
+    assert bad_bytes == ([], [{"line": 2, "code": "not_utf8", "params": {}}])
 
 
 def recorded_alumna(db):
