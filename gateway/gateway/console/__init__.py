@@ -86,6 +86,7 @@ NAVIGATION = [
     ("console.reviews", _l("Affiliation reviews"), "affiliation_reviews"),
     ("console.reports", _l("Message reports"), "message_reports"),
     ("console.api_keys", _l("API keys"), "api_keys"),
+    ("console.records", _l("University records"), "university_records"),
     ("console.audit_log", _l("Audit log"), "audit_log"),
 ]
 
@@ -171,4 +172,4 @@ def init_app(app):
 
 
 # The console's areas add their routes to the blueprint.
-from gateway.console import access, api_keys, audit, home, reviews  # noqa: E402,F401
+from gateway.console import access, api_keys, audit, home, records, reviews  # noqa: E402,F401

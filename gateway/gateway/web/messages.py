@@ -70,6 +70,11 @@ CODES = {
     "not_allowed": _l("Your role does not allow this."),
     "review_decided": _l("This review was already decided."),
     "review_not_found": _l("No such review."),
+    # The university records' upload (identity.records).
+    "upload_has_problems": _l("A file with a bad line cannot be loaded; correct it first."),
+    "upload_expired": _l("This upload has expired; upload the file again."),
+    "upload_changed": _l("This is not the file that was previewed; upload it again."),
+    "upload_not_found": _l("No such upload."),
     "recipient_not_found": _l("There is no such member."),
     "not_eligible_as_mentor": _l(
         "At this university your role cannot offer mentoring, so availability stays off."

@@ -85,7 +85,9 @@ ENGLISH = {
 class _Problem(Exception):
     def __init__(self, code, **params):
         super().__init__(code)
-        self.code, self.params = code, params
+        # A value is quoted from the file: a line's first 40 characters are enough.
+        self.code = code
+        self.params = {k: v[:40] if isinstance(v, str) else v for k, v in params.items()}
 
 
 def problem(line, code, **params):
