@@ -58,6 +58,11 @@ METHODS = {
         "member_standing": ["actor", "user_ids"],
         "suspend_member": ["actor", "user_id", "reason", "client"],
         "unsuspend_member": ["actor", "user_id", "reason", "client"],
+        # the university records' CSV uploaded in the console: ``content`` is
+        # the file's bytes in base64; staged under an id until confirmed
+        "stage_records_upload": ["actor", "file_name", "content", "client"],
+        "records_upload": ["actor", "upload_id"],
+        "confirm_records_upload": ["actor", "upload_id", "checksum", "client"],
     },
     "profiles": {
         "health": [],
