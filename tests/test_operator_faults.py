@@ -11,6 +11,11 @@ mails must exist: fewer is something lost, more is something done twice.
 
 The machine's RabbitMQ and PostgreSQL are shared: a database that a test
 restarts is its own (``mentornet_testing.instances``).
+
+Where a fault must come in the middle of handlers, the test itself holds them
+there (``ProfileInsertsHeld``: a lock on profiles' table that every profile
+insert waits for), so the fault cannot come too late however fast or slow the
+machine is.
 """
 
 import signal
@@ -20,8 +25,10 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit, urlunsplit
 
+import psycopg2
 import pytest
 import requests
+from nameko.constants import DEFAULT_MAX_WORKERS
 
 from gateway.rpc import RpcClient
 from mentornet_contracts.events import subscriptions_of
@@ -29,17 +36,50 @@ from mentornet_testing import SeverableProxy, Stack, queue_info, rabbitmqctl, wa
 from mentornet_testing.instances import ThrowawayPostgres
 
 SIGN_UPS = 40
+# Events one service instance handles at once (nameko's max_workers, which is
+# also its prefetch: the messages it holds unacknowledged).  The services keep
+# nameko's default.
+WORKERS = DEFAULT_MAX_WORKERS
 
-# Each profile insert waits in a trigger, so handlers are caught in the middle.
-SLOW_PROFILE_INSERTS = """
-CREATE FUNCTION slow_profile_insert() RETURNS trigger AS $$
-BEGIN
-    PERFORM pg_sleep({seconds});
-    RETURN NEW;
-END $$ LANGUAGE plpgsql;
-CREATE TRIGGER slow_insert BEFORE INSERT ON profiles
-    FOR EACH ROW EXECUTE FUNCTION slow_profile_insert();
-"""
+
+class ProfileInsertsHeld:
+    """The test's own transaction holds profiles' table in EXCLUSIVE mode: reads
+    go on, but every handler that comes to insert a profile waits there, in the
+    middle of its transaction (its ``processed_events`` row written), until the
+    test lets go.  So a fault is known to come while that work is in flight,
+    however fast or slow the machine, and no profile is made before ``release()``."""
+
+    def __init__(self, stack):
+        self.stack = stack
+        self.connection = psycopg2.connect(stack.urls["profiles"])
+        with self.connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE profiles IN EXCLUSIVE MODE")
+
+    def waiting(self):
+        return self.stack.scalar(
+            "profiles",
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO profiles%%'",
+        )
+
+    def wait_for(self, handlers):
+        """Until ``handlers`` handlers wait in the middle (each instance takes
+        at most WORKERS at once)."""
+        wait_until(
+            lambda: self.waiting() >= handlers,
+            180,
+            0.1,
+            f"{handlers} handlers waiting to insert their profile",
+        )
+
+    def release(self):
+        if self.connection.closed:
+            return
+        try:
+            self.connection.rollback()
+        except psycopg2.Error:
+            pass  # the database restarted under it: the lock went with the connection
+        self.connection.close()
 
 
 def register(stack, form, key):
@@ -95,26 +135,21 @@ def outcomes(stack, user_ids):
     }
 
 
-def assert_each_done_once(stack, user_ids, timeout=180):
+def assert_each_done_once(stack, user_ids, timeout=300):
     expected = dict.fromkeys(outcomes(stack, []), len(user_ids))
     expected["accounts"] = len(set(user_ids))
-    wait_until(
-        lambda: outcomes(stack, user_ids) == expected,
-        timeout,
-        0.5,
-        f"every sign-up's saga to finish ({outcomes(stack, user_ids)})",
-    )
+    try:
+        wait_until(
+            lambda: outcomes(stack, user_ids) == expected,
+            timeout,
+            0.5,
+            "every sign-up's saga to finish",
+        )
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}: {outcomes(stack, user_ids)}, not {expected}") from None
     time.sleep(2)  # anything done twice would show by now
     assert outcomes(stack, user_ids) == expected
     assert len(set(user_ids)) == len(user_ids) == SIGN_UPS
-
-
-def profile_inserts_running(stack):
-    return stack.scalar(
-        "profiles",
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-        " AND state = 'active' AND query ILIKE 'INSERT INTO profiles%%'",
-    )
 
 
 def via(uri, port):
@@ -146,13 +181,15 @@ def test_a_service_killed_with_sigkill_in_the_middle_of_its_handlers(stack_facto
     """Its unacknowledged messages go back to the queue and its open
     transactions roll back; the restarted service applies each event once."""
     stack = stack_factory()
-    stack.query("profiles", SLOW_PROFILE_INSERTS.format(seconds=0.3))
     stack.start_all(("identity", "profiles", "notifications"))
-    user_ids = sign_up_all(stack, forms)
-
-    wait_until(lambda: profile_inserts_running(stack), 60, 0.02, "a handler in the middle")
-    stack.processes["profiles"].send_signal(signal.SIGKILL)
-    stack.processes["profiles"].wait()
+    held = ProfileInsertsHeld(stack)
+    try:
+        user_ids = sign_up_all(stack, forms)
+        held.wait_for(WORKERS)
+        stack.processes["profiles"].send_signal(signal.SIGKILL)
+        stack.processes["profiles"].wait()
+    finally:
+        held.release()
     assert outcomes(stack, user_ids)["profiles"] < SIGN_UPS  # killed with work left
 
     stack.start("profiles")
@@ -164,7 +201,6 @@ def test_a_frozen_service_holding_messages_then_thawed(stack_factory, forms):
     hands over what it holds; the other instance carries on with the rest, and
     after SIGCONT the frozen one finishes what it held, once."""
     stack = stack_factory()
-    stack.query("profiles", SLOW_PROFILE_INSERTS.format(seconds=0.2))
     stack.start_all(("identity", "profiles", "profiles#2", "notifications"))
     wait_until(
         lambda: queue_info(stack.amqp_uri, PROFILES_QUEUE)[1] == 2,
@@ -174,24 +210,30 @@ def test_a_frozen_service_holding_messages_then_thawed(stack_factory, forms):
     )
     frozen = stack.processes["profiles#2"]
     half = SIGN_UPS // 2
-    user_ids = sign_up_all(stack, forms[:half])
-    wait_until(lambda: profile_inserts_running(stack), 60, 0.02, "handlers in the middle")
-    frozen.send_signal(signal.SIGSTOP)
+    assert half >= 2 * WORKERS  # enough for each instance to take all it can
+    held = ProfileInsertsHeld(stack)
     try:
+        user_ids = sign_up_all(stack, forms[:half])
+        # Each instance takes WORKERS events at most (its prefetch), so with
+        # both full, the one about to be frozen holds exactly WORKERS.
+        held.wait_for(2 * WORKERS)
+        frozen.send_signal(signal.SIGSTOP)
+    except BaseException:
+        held.release()
+        raise
+    try:
+        held.release()
         user_ids += sign_up_all(stack, forms[half:])
         # The other instance did all it could; what is left is held by the frozen one.
         wait_until(
             lambda: (
-                queue_counts(stack, PROFILES_QUEUE)[0] == 0
-                and queue_counts(stack, PROFILES_QUEUE)[1] > 0
-                and outcomes(stack, user_ids)["profiles"] + queue_counts(stack, PROFILES_QUEUE)[1]
-                >= SIGN_UPS
+                queue_counts(stack, PROFILES_QUEUE) == (0, WORKERS)
+                and outcomes(stack, user_ids)["profiles"] == SIGN_UPS - WORKERS
             ),
-            90,
+            240,
             0.5,
             "the running instance to finish all but what the frozen one holds",
         )
-        assert outcomes(stack, user_ids)["profiles"] < SIGN_UPS
     finally:
         frozen.send_signal(signal.SIGCONT)
     assert_each_done_once(stack, user_ids)
@@ -200,22 +242,26 @@ def test_a_frozen_service_holding_messages_then_thawed(stack_factory, forms):
 def test_connections_dropped_between_a_service_and_the_broker(stack_factory, forms):
     """Profiles' broker connections (its consumers and its outbox relay) are
     cut in the middle of its handlers and come back two seconds later: the
-    unacknowledged events are redelivered, the events it had recorded wait in
-    its outbox, and each is applied and sent once."""
+    handlers caught by the cut commit with nobody to acknowledge their events
+    to, those events are redelivered (a duplicate, a no-op), the events they
+    recorded wait in the outbox, and each is applied and sent once."""
     stack = stack_factory()
     proxy = SeverableProxy()
     try:
-        stack.query("profiles", SLOW_PROFILE_INSERTS.format(seconds=0.3))
         stack.start("identity", wait=False)
         stack.start("profiles", wait=False, AMQP_URI=via(stack.amqp_uri, proxy.port))
         stack.start("notifications", wait=False)
         for name in ("identity", "profiles", "notifications"):
             stack.wait_ready(name)
-        user_ids = sign_up_all(stack, forms)
-        wait_until(lambda: profile_inserts_running(stack), 60, 0.02, "handlers in the middle")
-        proxy.cut()
-        time.sleep(2)
-        assert outcomes(stack, user_ids)["profiles"] < SIGN_UPS
+        held = ProfileInsertsHeld(stack)
+        try:
+            user_ids = sign_up_all(stack, forms)
+            held.wait_for(WORKERS)
+            proxy.cut()
+        finally:
+            held.release()
+        time.sleep(2)  # the link stays down while the caught handlers commit
+        assert outcomes(stack, user_ids)["profiles"] < SIGN_UPS  # cut with work left
         proxy.restore()
         assert_each_done_once(stack, user_ids)
     finally:
@@ -239,6 +285,29 @@ def test_a_slow_network_between_the_services_and_the_broker(stack_factory, forms
         proxy.cut()
 
 
+def sign_up_meanwhile(stack, forms):
+    """Sign ``forms`` up in a thread while the test brings a fault about; join()
+    gives their ids (and raises what the thread raised)."""
+    signed_up, failed = [], []
+
+    def run():
+        try:
+            signed_up.extend(sign_up_all(stack, forms, retry_seconds=600))
+        except BaseException as exc:
+            failed.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+
+    def join():
+        thread.join()
+        if failed:
+            raise failed[0]
+        return signed_up
+
+    return join
+
+
 @pytest.fixture
 def own_postgres():
     postgres = ThrowawayPostgres()
@@ -254,20 +323,19 @@ def test_the_database_restarted_under_load(logs_dir, mailbox, own_postgres, form
     stored), and each sign-up's saga completes once."""
     stack = Stack(logs_dir, rpc_client=RpcClient, smtp_port=mailbox.port, postgres=own_postgres)
     try:
-        stack.query("profiles", SLOW_PROFILE_INSERTS.format(seconds=0.3))
         stack.start_all(("identity", "profiles", "notifications"))
         half = SIGN_UPS // 2
-        user_ids = sign_up_all(stack, forms[:half])
-        wait_until(lambda: profile_inserts_running(stack), 60, 0.02, "handlers in the middle")
-        late = []
-        signing_up = threading.Thread(
-            target=lambda: late.extend(sign_up_all(stack, forms[half:], retry_seconds=120))
-        )
-        signing_up.start()
-        own_postgres.restart()
-        signing_up.join()
-        user_ids += late
-        assert_each_done_once(stack, user_ids)
+        held = ProfileInsertsHeld(stack)
+        try:
+            user_ids = sign_up_all(stack, forms[:half])
+            held.wait_for(WORKERS)
+            signing_up = sign_up_meanwhile(stack, forms[half:])
+            # The caught handlers' transactions (and the test's lock) end here.
+            own_postgres.restart()
+        finally:
+            held.release()
+        user_ids += signing_up()
+        assert_each_done_once(stack, user_ids, timeout=600)
     finally:
         stack.close()
 
