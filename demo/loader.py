@@ -106,9 +106,13 @@ class Api:
             Api.local.session = requests.Session()
         return Api.local.session
 
-    def call(self, method, path, body=None, expect=(200, 201), retry_codes=()):
-        """One call; a refusal in retry_codes (an event not arrived yet) is asked again."""
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+    def call(self, method, path, body=None, expect=(200, 201), retry_codes=(), headers=None):
+        """One call; a refusal in retry_codes (an event not arrived yet), a 503
+        or a 504 is asked again (a POST that may have gone through carries an
+        Idempotency-Key in ``headers``, so asking again does it once)."""
+        headers = dict(headers or {})
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
         deadline = time.monotonic() + 60
         while True:
             response = self.http.request(
@@ -305,6 +309,8 @@ def enrol(base, person, password, question):
             "accept_terms": True,
             "language": person["language"],
         },
+        # A 504 may hide a sign-up that went through: asked again, the same one.
+        headers={"Idempotency-Key": f"demo-sign-up-{person['username']}"},
     )
     member = Api(base, answer["token"])
     person["user_id"] = answer["account"]["user_id"]
