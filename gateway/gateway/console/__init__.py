@@ -172,4 +172,4 @@ def init_app(app):
 
 
 # The console's areas add their routes to the blueprint.
-from gateway.console import access, api_keys, audit, home, records, reviews  # noqa: E402,F401
+from gateway.console import access, api_keys, audit, home, records, reports, reviews  # noqa: E402,F401

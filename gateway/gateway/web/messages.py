@@ -70,6 +70,9 @@ CODES = {
     "not_allowed": _l("Your role does not allow this."),
     "review_decided": _l("This review was already decided."),
     "review_not_found": _l("No such review."),
+    "report_not_found": _l("No such report."),
+    "report_closed": _l("This report is already closed."),
+    "already_warned": _l("The member was already warned about this report."),
     # The university records' upload (identity.records).
     "upload_has_problems": _l("A file with a bad line cannot be loaded; correct it first."),
     "upload_expired": _l("This upload has expired; upload the file again."),
@@ -110,6 +113,7 @@ FIELD_MESSAGES = [
     N_("That code is not right; enter the 6 digits your app shows now."),
     N_("Say why the review is rejected: the member is told."),
     N_("Say why, in 1 to 2000 characters: it is kept in the audit log."),
+    N_("Say what the member is warned about, in 1 to 400 characters: they are told."),
     N_("Give the key a name of 1 to 100 characters."),
     N_("Choose at least one area the key may act in."),
     N_("Use 3 to 40 letters, digits, dots, dashes or underscores."),

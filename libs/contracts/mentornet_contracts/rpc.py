@@ -132,6 +132,10 @@ METHODS = {
         "unblock_member": ["user_id", "other_id"],
         "report_message": ["user_id", "message_id", "reason"],
         "list_message_reports": ["status"],
+        # The operators' handling of a report (the console checks the operator).
+        "message_report": ["report_id"],
+        "warn_reported_member": ["report_id", "warning"],
+        "close_message_report": ["report_id"],
         "contact_helpdesk": ["form", "client", "user_id"],
         "publish_service_update": ["title", "body", "expires_at"],
         "service_updates": [],

@@ -63,6 +63,7 @@ class ReportStatus(StrEnum):
     """A member's report of a message to the operators."""
 
     OPEN = "open"
+    CLOSED = "closed"  # an operator dealt with it
 
 
 def words(enum: type[StrEnum]) -> str:

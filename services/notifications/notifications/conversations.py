@@ -104,7 +104,7 @@ def _deliver(session, conversation, sender, recipient, body):
     return message
 
 
-def _name(person):
+def person_name(person):
     return f"{person.first_name} {person.last_name}" if person else None
 
 
@@ -118,13 +118,13 @@ def _conversation_view(session, conversation, user_id, person=None, unread=0):
     person = person if person is not None else session.get(Member, other)
     return {
         "id": conversation.id,
-        "with": {"user_id": other, "name": _name(person)},
+        "with": {"user_id": other, "name": person_name(person)},
         "last_message_at": conversation.last_message_at.isoformat(),
         "unread_count": unread,
     }
 
 
-def _message_view(message):
+def message_view(message):
     return {
         "id": message.id,
         "conversation_id": message.conversation_id,
@@ -174,7 +174,7 @@ def start_conversation(db, user_id, recipient_id, body):
         ).scalar()
         return {
             **_conversation_view(session, conversation, user_id, recipient, unread),
-            "message": _message_view(message),
+            "message": message_view(message),
         }
 
 
@@ -187,7 +187,7 @@ def send_message(db, user_id, conversation_id, body):
         if recipient is None:
             raise exceptions.Conflict("member_left", "This member has left the network.")
         _may_write(session, sender, recipient)
-        return _message_view(_deliver(session, conversation, sender, recipient, body))
+        return message_view(_deliver(session, conversation, sender, recipient, body))
 
 
 def list_conversations(db, user_id, page=1, per_page=20):
@@ -266,7 +266,7 @@ def list_messages(db, user_id, conversation_id, page=1, per_page=50):
             .select_from(Message)
             .where(Message.conversation_id == conversation.id)
         ).scalar()
-        items = [_message_view(row) for row in rows]
+        items = [message_view(row) for row in rows]
         now_read = (
             session.execute(
                 update(Message)
@@ -304,7 +304,7 @@ def get_message(db, user_id, message_id):
         if message is None or user_id not in (message.sender_id, message.recipient_id):
             raise exceptions.NotFound("message_not_found", "No such message.")
         sender = session.get(Member, message.sender_id)
-        return {**_message_view(message), "sender_name": _name(sender)}
+        return {**message_view(message), "sender_name": person_name(sender)}
 
 
 def block(db, user_id, other_id):

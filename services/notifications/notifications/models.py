@@ -225,6 +225,9 @@ class MessageReport(Base):
     reason = Column(String(1000), nullable=False)
     status = Column(String(10), nullable=False, server_default=ReportStatus.OPEN.value)
     created_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    # An operator's handling (reports.py): the writer warned once, the report closed.
+    warned_at = Column(DateTime(timezone=True))
+    closed_at = Column(DateTime(timezone=True))
 
 
 class HelpdeskRequest(Base):

@@ -21,6 +21,7 @@ from notifications import (
     helpdesk,
     overview,
     preferences,
+    reports,
 )
 from notifications.mail import MailSenderProvider
 
@@ -108,6 +109,18 @@ class NotificationsService:
     @rpc
     def list_message_reports(self, status=ReportStatus.OPEN):
         return conversations.list_reports(self.db, status)
+
+    @rpc
+    def message_report(self, report_id):
+        return reports.report_in_context(self.db, report_id)
+
+    @rpc
+    def warn_reported_member(self, report_id, warning):
+        return reports.warn_writer(self.db, report_id, warning)
+
+    @rpc
+    def close_message_report(self, report_id):
+        return reports.close(self.db, report_id)
 
     # -- helpdesk and service updates --
     @rpc

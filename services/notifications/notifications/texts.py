@@ -20,6 +20,10 @@ TEXTS = {
         "en": "We could not verify your affiliation. {reason}",
         "nl": "We konden je band met de universiteit niet bevestigen. {reason}",
     },
+    "member_warned": {
+        "en": "The operators warned you about a message you wrote: {reason}",
+        "nl": "De beheerders waarschuwen je om een bericht dat je schreef: {reason}",
+    },
     "request_created": {
         "en": "{name} asks you for mentoring.",
         "nl": "{name} vraagt je om mentoring.",
