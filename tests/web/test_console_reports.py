@@ -122,6 +122,7 @@ def test_a_reported_member_is_warned_suspended_unsuspended_and_the_report_closed
     reviewer.log_in(page)
     page.locator("header nav a", has_text=texts["reports"]).click()
     expect(page.locator("h1")).to_have_text(texts["reports"])
+    assert page.request.get("/console/reports/999999999").status == 404
     row = page.locator("table.message-reports tbody tr", has_text=writer.form["username"])
     expect(row).to_have_count(1)
     expect(row).to_contain_text(reader.form["username"])

@@ -112,6 +112,7 @@ def test_a_reviewer_approves_one_review_and_rejects_another_with_a_reason(
     reviewer.log_in(page)
     page.locator("header nav a", has_text=texts["reviews"]).click()
     expect(page.locator("h1")).to_have_text(texts["reviews"])
+    assert page.request.get("/console/reviews/999999999").status == 404
     queue = page.locator("table.affiliation-reviews tbody tr")
     expect(queue.filter(has_text=f"Kuiper{suffix}")).to_have_count(1)
     expect(queue.filter(has_text=f"Smit{suffix}")).to_have_count(1)
