@@ -87,6 +87,7 @@ NAVIGATION = [
     ("console.reports", _l("Message reports"), "message_reports"),
     ("console.api_keys", _l("API keys"), "api_keys"),
     ("console.records", _l("University records"), "university_records"),
+    ("console.dead_letters", _l("Dead letters"), "dead_letters"),
     ("console.audit_log", _l("Audit log"), "audit_log"),
 ]
 
@@ -172,4 +173,13 @@ def init_app(app):
 
 
 # The console's areas add their routes to the blueprint.
-from gateway.console import access, api_keys, audit, home, records, reports, reviews  # noqa: E402,F401
+from gateway.console import (  # noqa: E402,F401
+    access,
+    api_keys,
+    audit,
+    dead_letters,
+    home,
+    records,
+    reports,
+    reviews,
+)

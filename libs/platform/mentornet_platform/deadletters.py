@@ -1,4 +1,9 @@
-"""Operator's tool for a service's dead-letter store.
+"""A service's dead-letter store (``failed_events`` parked as ``dead``), for
+operators: the console's RPCs and a command-line tool.
+
+Every service's class inherits :class:`DeadLetterEntrypoints` (its RPCs:
+list, show one, replay), so the console reads and replays each service's
+store the same way.  The command-line tool does the same on the database::
 
     python -m mentornet_platform.deadletters SERVICE list [--all]
     python -m mentornet_platform.deadletters SERVICE show ID
@@ -13,10 +18,15 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, Row, create_engine, text
 
+from mentornet_contracts.errors import NotFound
+from mentornet_contracts.events import without_secrets
 from mentornet_platform import settings
+from mentornet_platform.rpc import rpc
 
 
 def list_failed(connection: Connection, include_all: bool = False) -> Sequence[Row]:
@@ -46,6 +56,99 @@ def replay(connection: Connection, ids: Iterable[int] = (), all_dead: bool = Fal
             {"ids": list(ids)},
         )
     return [row.id for row in result]
+
+
+def _when(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _summary(row: Any) -> dict[str, Any]:
+    envelope = row.envelope if isinstance(row.envelope, dict) else {}
+    return {
+        "id": row.id,
+        "event_id": row.event_id,
+        "event_type": envelope.get("type") or "",
+        "handler": row.handler,
+        "status": row.status,
+        "attempts": row.attempts,
+        "error": row.last_error or "",
+        "parked_at": _when(row.updated_at),
+        "first_failed_at": _when(row.created_at),
+    }
+
+
+def dead_letters(connection: Connection) -> dict[str, Any]:
+    """The parked events, latest first, and how many failures still wait for a retry."""
+    rows = connection.execute(
+        text(
+            "SELECT id, event_id, handler, envelope, status, attempts, last_error, created_at,"
+            " updated_at FROM failed_events WHERE status = 'dead' ORDER BY updated_at DESC, id DESC"
+        )
+    ).all()
+    retrying = connection.execute(
+        text("SELECT count(*) FROM failed_events WHERE status = 'retrying'")
+    ).scalar_one()
+    return {"items": [_summary(row) for row in rows], "retrying": retrying}
+
+
+def dead_letter(connection: Connection, dead_letter_id: int, source: str) -> dict[str, Any]:
+    """One stored failure with its payload (a single-use link it carries is
+    not shown: the operator needs the event, not the member's secret)."""
+    row = connection.execute(
+        text(
+            "SELECT id, event_id, handler, envelope, status, attempts, last_error, created_at,"
+            " updated_at, correlation_id FROM failed_events WHERE id = :id"
+        ),
+        {"id": dead_letter_id},
+    ).first()
+    if row is None:
+        raise NotFound("dead_letter_not_found", f"no stored failure {dead_letter_id}")
+    envelope = row.envelope if isinstance(row.envelope, dict) else {"body": row.envelope}
+    shown = without_secrets(source, envelope) if "type" in envelope else None
+    envelope = shown or envelope
+    return {
+        **_summary(row),
+        "source": source,
+        "version": envelope.get("version"),
+        "occurred_at": envelope.get("occurred_at"),
+        "correlation_id": row.correlation_id,
+        "payload": envelope.get("data", envelope),
+    }
+
+
+class DeadLetterEntrypoints:
+    """The dead-letter RPCs every service has (its class inherits this; nameko
+    finds inherited entrypoints).  Uses the service's ``db`` and its
+    ``event_inbox`` (which knows each handler's source).  The gateway's
+    console checks that the operator may act in ``dead_letters`` (these RPCs
+    are for the gateway only) and records each replay in the audit log."""
+
+    db: Any
+    event_inbox: Any
+
+    @rpc
+    def list_dead_letters(self) -> dict[str, Any]:
+        with self.db.transaction() as session:
+            return dead_letters(session.connection())
+
+    @rpc
+    def get_dead_letter(self, dead_letter_id: int) -> dict[str, Any]:
+        with self.db.transaction() as session:
+            row = session.execute(
+                text("SELECT handler FROM failed_events WHERE id = :id"), {"id": dead_letter_id}
+            ).first()
+            source = self.event_inbox.sources.get(row.handler, "-") if row else "-"
+            return dead_letter(session.connection(), dead_letter_id, source)
+
+    @rpc
+    def replay_dead_letters(
+        self, dead_letter_ids: list[int] | None = None, every_dead: bool = False
+    ) -> dict[str, Any]:
+        """Back to the retry queue: the ids given (if still waiting) or every
+        parked one; answers the ids replayed."""
+        with self.db.transaction() as session:
+            ids = replay(session.connection(), dead_letter_ids or (), all_dead=every_dead)
+        return {"replayed": ids}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,10 +17,12 @@ from identity import (
     operators,
     policies,
     records,
+    statistics,
     throttling,
     usernames,
 )
 from mentornet_contracts.statuses import ReviewStatus
+from mentornet_platform import deadletters  # not its class: nameko would run that too
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.event_inbox import EventInbox, event_entrypoints
@@ -30,7 +32,7 @@ from mentornet_platform.rpc import rpc
 
 
 @event_entrypoints  # one event entrypoint per inbox handler below
-class IdentityService:
+class IdentityService(deadletters.DeadLetterEntrypoints):  # + dead-letter RPCs
     name = "identity"
 
     correlation_id = CorrelationId()
@@ -250,6 +252,11 @@ class IdentityService:
     @rpc
     def audit_log(self, actor, page=1):
         return audit.entries(self.db, actor, page)
+
+    @rpc
+    def member_statistics(self, actor):
+        """The console's statistics: members by role and affiliation, sign-ups per week."""
+        return statistics.member_statistics(self.db, actor)
 
     @rpc
     def record_operator_action(self, actor, area, action, subject, details, client):

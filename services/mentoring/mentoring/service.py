@@ -14,8 +14,10 @@ from mentoring import (
     mentoring_requests,
     nudges,
     relationships,
+    statistics,
     workspace,
 )
+from mentornet_platform import deadletters  # not its class: nameko would run that too
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.event_inbox import EventInbox, event_entrypoints
@@ -25,7 +27,7 @@ from mentornet_platform.rpc import rpc
 
 
 @event_entrypoints  # one event entrypoint per inbox handler below
-class MentoringService:
+class MentoringService(deadletters.DeadLetterEntrypoints):  # + dead-letter RPCs
     name = "mentoring"
 
     correlation_id = CorrelationId()
@@ -94,6 +96,11 @@ class MentoringService:
     def feedback_statistics(self):
         """Operators only (the gateway's admin side): aggregates by outcome, no ids."""
         return feedback.feedback_statistics(self.db)
+
+    @rpc
+    def network_statistics(self):
+        """Operators only (the console's statistics): requests and relationships, aggregates."""
+        return statistics.network_statistics(self.db)
 
     @rpc
     def overview(self, user_id):

@@ -8,6 +8,7 @@ else's ids is refused here too, not only at the gateway.
 from nameko.timer import timer
 
 from mentornet_contracts.statuses import ReportStatus
+from mentornet_platform import deadletters  # not its class: nameko would run that too
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.event_inbox import EventInbox, event_entrypoints
@@ -27,7 +28,7 @@ from notifications.mail import MailSenderProvider
 
 
 @event_entrypoints  # one event entrypoint per inbox handler below
-class NotificationsService:
+class NotificationsService(deadletters.DeadLetterEntrypoints):  # + dead-letter RPCs
     name = "notifications"
 
     correlation_id = CorrelationId()

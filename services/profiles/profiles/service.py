@@ -1,16 +1,26 @@
 """Profiles' nameko entrypoints: thin, each calls a plain domain function."""
 
+from mentornet_platform import deadletters  # not its class: nameko would run that too
 from mentornet_platform.correlation import CorrelationId
 from mentornet_platform.database import DatabaseProvider
 from mentornet_platform.event_inbox import EventInbox, event_entrypoints
 from mentornet_platform.metrics import Metrics
 from mentornet_platform.outbox import OutboxRelay
 from mentornet_platform.rpc import rpc
-from profiles import config, handlers, linkedin, member_profiles, overview, photos, search
+from profiles import (
+    config,
+    handlers,
+    linkedin,
+    member_profiles,
+    overview,
+    photos,
+    search,
+    statistics,
+)
 
 
 @event_entrypoints  # one event entrypoint per inbox handler below
-class ProfilesService:
+class ProfilesService(deadletters.DeadLetterEntrypoints):  # + dead-letter RPCs
     name = "profiles"
 
     correlation_id = CorrelationId()
@@ -23,6 +33,11 @@ class ProfilesService:
     def health(self):
         self.db.ping()
         return {"service": self.name, "status": "ok"}
+
+    @rpc
+    def mentor_statistics(self):
+        """Operators only (the console's statistics): mentors and places, aggregates."""
+        return statistics.mentor_statistics(self.db)
 
     @rpc
     def get_profile(self, user_id, viewer_id, as_member=False):
