@@ -66,7 +66,7 @@ def _summary(row: Any) -> dict[str, Any]:
     envelope = row.envelope if isinstance(row.envelope, dict) else {}
     return {
         "id": row.id,
-        "event_id": row.event_id,
+        "event_id": str(row.event_id),
         "event_type": envelope.get("type") or "",
         "handler": row.handler,
         "status": row.status,
