@@ -63,9 +63,13 @@ METHODS = {
         "stage_records_upload": ["actor", "file_name", "content", "client"],
         "records_upload": ["actor", "upload_id"],
         "confirm_records_upload": ["actor", "upload_id", "checksum", "client"],
+        # The console's statistics: members by role and affiliation, sign-ups per week.
+        "member_statistics": ["actor"],
     },
     "profiles": {
         "health": [],
+        # Operators only (the console's statistics): mentors and places, aggregates.
+        "mentor_statistics": [],
         "import_from_linkedin": ["user_id", "changes", "dry_run"],
         "set_photo": ["user_id", "image", "source"],
         "get_photo": ["user_id", "viewer_id"],
@@ -103,6 +107,8 @@ METHODS = {
         "feedback_status": ["user_id", "relationship_id"],
         # Operators only (no member id in or out): counts and averages by outcome.
         "feedback_statistics": [],
+        # Operators only (the console's statistics): requests and relationships, aggregates.
+        "network_statistics": [],
         "overview": ["user_id"],
         # The relationship's workspace: only its two members, anyone else NotFound.
         "get_workspace": ["user_id", "relationship_id"],
@@ -142,5 +148,15 @@ METHODS = {
         "overview": ["user_id"],
     },
 }
+
+# Every service's dead-letter store, for the console (administrators; the
+# gateway checks the area): mentornet_platform.deadletters.DeadLetterEntrypoints.
+DEAD_LETTER_METHODS = {
+    "list_dead_letters": [],
+    "get_dead_letter": ["dead_letter_id"],
+    "replay_dead_letters": ["dead_letter_ids", "every_dead"],
+}
+for _methods in METHODS.values():
+    _methods.update(DEAD_LETTER_METHODS)
 
 SERVICES = tuple(METHODS)
