@@ -22,12 +22,14 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from marshmallow import ValidationError
+from nameko.events import EventHandler
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from mentornet_contracts.events import EnvelopeSchema, validate_payload, without_secrets
 from mentornet_platform import correlation, metrics
 from mentornet_platform.background import BackgroundLoop, Repeating
+from mentornet_platform.broker import despite_a_lost_broker
 from mentornet_platform.database import Database, shared_engine
 
 log = logging.getLogger(__name__)
@@ -304,13 +306,29 @@ class EventInbox(BackgroundLoop):
         return inbox
 
 
+class InboxEventHandler(EventHandler):
+    """nameko's ``@event_handler``, except that an ack (or requeue) the broker
+    is no longer there for is logged rather than allowed to kill the service:
+    the unacknowledged event is delivered again, and the inbox skips it."""
+
+    def handle_message_processed(
+        self, message: Any, result: Any = None, exc_info: Any = None
+    ) -> None:
+        despite_a_lost_broker(
+            lambda: super(InboxEventHandler, self).handle_message_processed(
+                message, result, exc_info
+            ),
+            f"an event ({message.delivery_info.get('routing_key')}) was not acknowledged"
+            " (delivered again; the inbox skips what it applied)",
+        )
+
+
 def event_entrypoints(service_cls: type[Any]) -> type[Any]:
     """Class decorator: one nameko event entrypoint per handler of the service's
     ``event_inbox`` (an EventInbox), named as the handler, ``on_<event type>``, which
     hands each delivered event to the inbox (idempotent, retried, parked).
     The inbox's table is then the one place a service lists what it consumes;
     tests/test_contracts.py checks it against the contracts' SUBSCRIPTIONS."""
-    from nameko.events import event_handler
 
     def entrypoint(name: str, source: str) -> Any:
         def handle(self: Any, envelope: Any) -> None:
@@ -319,7 +337,7 @@ def event_entrypoints(service_cls: type[Any]) -> type[Any]:
         handle.__name__ = handle.__qualname__ = name
         handle.__doc__ = f"{source}.{name[3:]} -> the inbox's {name} handler."
         # requeue_on_error: if even recording the failure fails, nameko requeues.
-        return event_handler(source, name[3:], requeue_on_error=True)(handle)
+        return InboxEventHandler.decorator(source, name[3:], requeue_on_error=True)(handle)
 
     inbox: EventInbox = service_cls.event_inbox
     for name, (source, _) in inbox.handlers.items():

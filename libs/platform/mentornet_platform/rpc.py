@@ -6,7 +6,9 @@ the broker lost a reply the caller times out whether or not the service waited
 for a confirm (it has nobody to tell).  Waiting for the confirm cost about a
 third of a trivial call's time (benchmarks/rpc_clients.py: 2.2 ms -> 1.5 ms
 p50), so replies go out unconfirmed and transient.  Requests, events and
-everything else keep nameko's defaults.
+everything else keep nameko's defaults.  A reply or an ack that fails because
+the broker went away is logged, not raised (``mentornet_platform.broker``):
+nameko would kill the whole service for it.
 """
 
 import logging
@@ -24,6 +26,7 @@ from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 
 from mentornet_contracts.errors import DomainError
 from mentornet_contracts.inputs import refuse_unstorable
+from mentornet_platform.broker import despite_a_lost_broker
 
 TRANSIENT = 1
 
@@ -48,8 +51,17 @@ class ServiceRpcConsumer(RpcConsumer):
             ssl=config.get(AMQP_SSL_CONFIG_KEY),
             login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
         )
-        result, exc_info = responder.send_response(result, exc_info)
-        self.queue_consumer.ack_message(message)
+        call = message.delivery_info.get("routing_key", "a call")
+        sent = despite_a_lost_broker(
+            lambda: responder.send_response(result, exc_info),
+            f"the reply to {call} was not sent (its caller times out)",
+        )
+        if sent is not None:
+            result, exc_info = sent
+        despite_a_lost_broker(
+            lambda: self.queue_consumer.ack_message(message),
+            f"{call} was not acknowledged (delivered again unless it expired)",
+        )
         return result, exc_info
 
 
