@@ -227,7 +227,9 @@ class Stack:
         for name in names:
             self.wait_ready(name)
 
-    def wait_ready(self, name, timeout=90):
+    def wait_ready(self, name, timeout=180):
+        # minutes on a loaded machine: each service runs its migrations, then
+        # starts nameko (two interpreters and their imports) before it answers
         if name.startswith("gateway"):
             import requests
 

@@ -105,6 +105,25 @@ class ThrowawayPostgres:
 
 
 # -- RabbitMQ ----------------------------------------------------------------
+def _descendants(pid):
+    """The processes under ``pid`` (children first found, then theirs), from /proc."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rpartition(")")[2].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, waiting = [], [pid]
+    while waiting:
+        for child in children.get(waiting.pop(), []):
+            found.append(child)
+            waiting.append(child)
+    return found
+
+
 class ThrowawayRabbit:
     """A RabbitMQ node of its own (``mentornet-test-<port>@localhost``: its own
     name, ports, database and logs, no plugins), as the package's
@@ -179,30 +198,48 @@ class ThrowawayRabbit:
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, to stop it whole
+            start_new_session=True,
         )
-        # until the node has written its pid file and finished booting
-        deadline = time.monotonic() + 180
+        # until the node has finished booting (minutes on a loaded machine: each
+        # rabbitmqctl is an Erlang VM of its own to start)
+        deadline = time.monotonic() + 300
         while True:
-            waited = self.ctl("await_startup", "--timeout", "10", timeout=30)
-            if waited.returncode == 0:
-                break
+            try:
+                waited = self.ctl("await_startup", "--timeout", "10", timeout=60)
+                if waited.returncode == 0:
+                    break
+                why = waited.stderr[-2000:]
+            except subprocess.TimeoutExpired:
+                why = "rabbitmqctl await_startup did not return"
             if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"the throw-away RabbitMQ did not start: {waited.stderr[-2000:]}"
-                )
+                self._kill()  # a node half started must not outlive the test
+                raise RuntimeError(f"the throw-away RabbitMQ did not start: {why}")
             time.sleep(1)
         _wait(self.answers, 60, "the throw-away RabbitMQ to listen")
+
+    def _kill(self):
+        """SIGKILL the node and everything under the process started.  As root,
+        the package's ``rabbitmq-server`` runs the node through ``su -c``, which
+        gives it a session (and process group) of its own: killing the group
+        of the process started would leave the Erlang VM running."""
+        if self.process is None:
+            return
+        for pid in [*_descendants(self.process.pid), self.process.pid]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.process.wait()
+        self.process = None
 
     def stop(self):
         if self.process is None:
             return
-        self.ctl("stop", self.env["RABBITMQ_PID_FILE"])
         try:
-            self.process.wait(60)
+            self.ctl("stop", self.env["RABBITMQ_PID_FILE"])
+            self.process.wait(120)
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+            self._kill()
         self.process = None
 
     def restart(self):
