@@ -72,6 +72,9 @@ def test_events_wait_for_consumers_that_were_down_50_profiles_and_50_mails(
 
     stack.start("profiles", wait=False)
     stack.start("notifications", wait=False)
+    # Starting takes minutes on a loaded machine; the events' own waits begin once they answer.
+    stack.wait_ready("profiles")
+    stack.wait_ready("notifications")
 
     wait_until(
         lambda: count(stack, "profiles", "SELECT count(*) FROM profiles") == 50,

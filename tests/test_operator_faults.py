@@ -9,8 +9,8 @@ notifications queues the welcome mail.  So for N sign-ups exactly N accounts,
 N profiles, N ``profile_created`` events, N accounts marked ready and N welcome
 mails must exist: fewer is something lost, more is something done twice.
 
-The machine's RabbitMQ and PostgreSQL are shared: a database that a test
-restarts is its own (``mentornet_testing.instances``).
+The machine's RabbitMQ and PostgreSQL are shared: a broker or a database that
+a test restarts is its own (``mentornet_testing.instances``).
 
 Where a fault must come in the middle of handlers, the test itself holds them
 there (``ProfileInsertsHeld``: a lock on profiles' table that every profile
@@ -32,10 +32,20 @@ from nameko.constants import DEFAULT_MAX_WORKERS
 
 from gateway.rpc import RpcClient
 from mentornet_contracts.events import subscriptions_of
-from mentornet_testing import SeverableProxy, Stack, queue_info, rabbitmqctl, wait_until
-from mentornet_testing.instances import ThrowawayPostgres
+from mentornet_testing import (
+    WIDE_CLIENT_LIMITS,
+    SeverableProxy,
+    Stack,
+    queue_info,
+    rabbitmqctl,
+    wait_until,
+)
+from mentornet_testing.instances import ThrowawayPostgres, ThrowawayRabbit
 
 SIGN_UPS = 40
+# The stacks take wide per-client allowances (WIDE_CLIENT_LIMITS): every
+# sign-up, and every retry of one, comes from the test's one address, and the
+# default (60 sign-ups an hour) would refuse the retries a fault causes.
 # Events one service instance handles at once (nameko's max_workers, which is
 # also its prefetch: the messages it holds unacknowledged).  The services keep
 # nameko's default.
@@ -180,7 +190,7 @@ def forms(new_registration):
 def test_a_service_killed_with_sigkill_in_the_middle_of_its_handlers(stack_factory, forms):
     """Its unacknowledged messages go back to the queue and its open
     transactions roll back; the restarted service applies each event once."""
-    stack = stack_factory()
+    stack = stack_factory(**WIDE_CLIENT_LIMITS)
     stack.start_all(("identity", "profiles", "notifications"))
     held = ProfileInsertsHeld(stack)
     try:
@@ -200,7 +210,7 @@ def test_a_frozen_service_holding_messages_then_thawed(stack_factory, forms):
     """SIGSTOP: its connection stays open, so the broker neither redelivers nor
     hands over what it holds; the other instance carries on with the rest, and
     after SIGCONT the frozen one finishes what it held, once."""
-    stack = stack_factory()
+    stack = stack_factory(**WIDE_CLIENT_LIMITS)
     stack.start_all(("identity", "profiles", "profiles#2", "notifications"))
     wait_until(
         lambda: queue_info(stack.amqp_uri, PROFILES_QUEUE)[1] == 2,
@@ -245,7 +255,7 @@ def test_connections_dropped_between_a_service_and_the_broker(stack_factory, for
     handlers caught by the cut commit with nobody to acknowledge their events
     to, those events are redelivered (a duplicate, a no-op), the events they
     recorded wait in the outbox, and each is applied and sent once."""
-    stack = stack_factory()
+    stack = stack_factory(**WIDE_CLIENT_LIMITS)
     proxy = SeverableProxy()
     try:
         stack.start("identity", wait=False)
@@ -271,7 +281,7 @@ def test_connections_dropped_between_a_service_and_the_broker(stack_factory, for
 def test_a_slow_network_between_the_services_and_the_broker(stack_factory, forms):
     """150 ms each way on every broker connection of profiles and
     notifications: slower, and still each event applied and sent once."""
-    stack = stack_factory()
+    stack = stack_factory(**WIDE_CLIENT_LIMITS)
     proxy = SeverableProxy(latency=0.15)
     try:
         stack.start("identity", wait=False)
@@ -296,7 +306,7 @@ def sign_up_meanwhile(stack, forms):
         except BaseException as exc:
             failed.append(exc)
 
-    thread = threading.Thread(target=run)
+    thread = threading.Thread(target=run, daemon=True)  # an interrupted run does not wait for it
     thread.start()
 
     def join():
@@ -306,6 +316,49 @@ def sign_up_meanwhile(stack, forms):
         return signed_up
 
     return join
+
+
+@pytest.fixture
+def own_broker():
+    broker = ThrowawayRabbit()
+    yield broker
+    broker.close()
+
+
+def test_the_broker_restarted_under_load(logs_dir, mailbox, own_broker, forms):
+    """RabbitMQ stops (every connection closed, unacknowledged messages back
+    in their queues) and starts again while members sign up and events are
+    handled.  Events wait in durable queues as persistent messages, published
+    with publisher confirms, so the restart loses none; the handlers it caught
+    in the middle commit with nobody to acknowledge to, and their events come
+    again (a duplicate, a no-op); what they recorded waits in the outbox while
+    the broker is down; consumers and relays reconnect; a sign-up refused
+    meanwhile is retried by its client with the same idempotency key."""
+    stack = Stack(
+        logs_dir,
+        rpc_client=RpcClient,
+        smtp_port=mailbox.port,
+        broker=own_broker,
+        **WIDE_CLIENT_LIMITS,
+    )
+    try:
+        stack.start_all(("identity", "profiles", "notifications"))
+        half = SIGN_UPS // 2
+        held = ProfileInsertsHeld(stack)
+        try:
+            user_ids = sign_up_all(stack, forms[:half])
+            held.wait_for(WORKERS)
+            signing_up = sign_up_meanwhile(stack, forms[half:])
+            own_broker.stop()
+        finally:
+            held.release()  # the caught handlers commit while the broker is down
+        own_broker.start()
+        user_ids += signing_up()
+        assert_each_done_once(stack, user_ids, timeout=600)
+        for name in ("identity", "profiles", "notifications"):
+            assert stack.processes[name].poll() is None, f"{name} stopped"  # reconnected
+    finally:
+        stack.close()
 
 
 @pytest.fixture
@@ -321,7 +374,13 @@ def test_the_database_restarted_under_load(logs_dir, mailbox, own_postgres, form
     pooled connections are checked before use, a handler that failed is
     retried (or its event requeued when not even its failure could be
     stored), and each sign-up's saga completes once."""
-    stack = Stack(logs_dir, rpc_client=RpcClient, smtp_port=mailbox.port, postgres=own_postgres)
+    stack = Stack(
+        logs_dir,
+        rpc_client=RpcClient,
+        smtp_port=mailbox.port,
+        postgres=own_postgres,
+        **WIDE_CLIENT_LIMITS,
+    )
     try:
         stack.start_all(("identity", "profiles", "notifications"))
         half = SIGN_UPS // 2
