@@ -165,7 +165,17 @@ def test_a_journey_answers_as_documented(system, tmp_path, answers):
 
     call(operator, "GET", "/admin/affiliation-reviews", query="status=all")
     call(operator, "GET", "/admin/message-reports")
-    call(operator, "POST", "/admin/service-updates", {"title": "Maintenance", "body": "Tonight."})
+    call(
+        operator,
+        "POST",
+        "/admin/service-updates",
+        {
+            "title_en": "Maintenance",
+            "body_en": "Tonight.",
+            "title_nl": "Onderhoud",
+            "body_nl": "Vanavond.",
+        },
+    )
     call(mentee, "PUT", "/me/language", {"language": "nl"})
     call(
         mentee,

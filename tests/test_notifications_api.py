@@ -228,9 +228,22 @@ def test_operators_publish_service_updates_everyone_sees(system):
     published = requests.post(
         system.gateway_url + "/api/v1/admin/service-updates",
         headers=admin,
-        json={"title": title, "body": "Down for an hour on Sunday."},
+        json={
+            "title_en": title,
+            "body_en": "Down for an hour on Sunday.",
+            "title_nl": f"Onderhoud {title}",
+            "body_nl": "Zondag een uur uit de lucht.",
+        },
     )
     assert published.status_code == 201
+    assert published.json()["state"] == "shown"
+    english_only = requests.post(
+        system.gateway_url + "/api/v1/admin/service-updates",
+        headers=admin,
+        json={"title_en": "x", "body_en": "y"},
+    )
+    assert english_only.status_code == 422
+    assert set(english_only.json()["error"]["fields"]) == {"title_nl", "body_nl"}
     assert (
         requests.post(
             system.gateway_url + "/api/v1/admin/service-updates", json={"title": "x", "body": "y"}
@@ -238,7 +251,9 @@ def test_operators_publish_service_updates_everyone_sees(system):
         == 401
     )
     updates = requests.get(system.gateway_url + "/api/v1/service-updates").json()["items"]
-    assert updates[0]["title"] == title
+    assert (updates[0]["title"], updates[0]["language"]) == (title, "en")
+    dutch = requests.get(system.gateway_url + "/api/v1/service-updates?language=nl").json()
+    assert dutch["items"][0]["title"] == f"Onderhoud {title}"
 
 
 def test_the_helpdesk_limit_counts_the_connection_not_a_header_the_client_sends(stack_factory):

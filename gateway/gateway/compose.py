@@ -9,14 +9,19 @@ part empty and is named in ``unavailable`` instead of failing the whole page.
 """
 
 
-def dashboard_calls(user_id, language="en"):
+def dashboard_calls(user_id, language=None):
     """The calls the dashboard makes, for ``call_parallel`` (or, with the token
     check beside them, ``auth.authenticated_parallel``); the sector and
-    activity labels come in ``language``."""
+    activity labels come in ``language`` (English by default), the service
+    updates in it too (by default the member's own language)."""
     return {
-        "profiles": ("profiles", "overview", {"user_id": user_id, "language": language}),
+        "profiles": ("profiles", "overview", {"user_id": user_id, "language": language or "en"}),
         "mentoring": ("mentoring", "overview", {"user_id": user_id}),
-        "notifications": ("notifications", "overview", {"user_id": user_id}),
+        "notifications": (
+            "notifications",
+            "overview",
+            {"user_id": user_id, "language": language},
+        ),
     }
 
 

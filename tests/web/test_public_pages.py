@@ -91,7 +91,12 @@ def test_the_landing_page_shows_the_current_service_updates(page, system):
     title = f"Maintenance {uuid.uuid4().hex[:6]}"
     published = requests.post(
         system.gateway_url + "/api/v1/admin/service-updates",
-        json={"title": title, "body": "Sunday morning, briefly."},
+        json={
+            "title_en": title,
+            "body_en": "Sunday morning, briefly.",
+            "title_nl": f"Onderhoud {title}",
+            "body_nl": "Zondagochtend, kort.",
+        },
         headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
         timeout=10,
     )

@@ -71,22 +71,15 @@ def decide(review_id, decision):
 
 @blueprint.post("/service-updates")
 def publish_service_update():
-    body = request_body()
-    published = call(
-        "notifications",
-        "publish_service_update",
-        title=body["title"],
-        body=body["body"],
-        expires_at=body.get("expires_at"),
-    )
+    published = call("notifications", "publish_service_update", update=request_body())
     call(
         "identity",
         "record_operator_action",
         actor=g.actor,
         area="service_updates",
         action="service_update_published",
-        subject=body["title"][:100],
-        details={},
+        subject=published["title_en"][:100],
+        details={"id": published["id"], "title_nl": published["title_nl"][:100]},
         client=client_address(),
     )
     return jsonify(published), 201

@@ -152,4 +152,4 @@ def helpdesk():
 
 @blueprint.get("/service-updates")
 def service_updates():
-    return jsonify(call("notifications", "service_updates"))
+    return jsonify(call("notifications", "service_updates", **query_parameters()))

@@ -21,7 +21,9 @@ ACTION_LABELS = {
     "member_unsuspended": _l("Member's suspension lifted"),
     "report_closed": _l("Report closed"),
     "service_update_published": _l("Service update published"),
+    "service_update_withdrawn": _l("Service update withdrawn"),
     "policy_published": _l("Policy published"),
+    "guidelines_published": _l("Guidelines published"),
     "records_imported": _l("University records imported"),
     "dead_letter_replayed": _l("Dead letter replayed"),
 }

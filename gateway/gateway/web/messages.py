@@ -78,6 +78,8 @@ CODES = {
     "upload_expired": _l("This upload has expired; upload the file again."),
     "upload_changed": _l("This is not the file that was previewed; upload it again."),
     "upload_not_found": _l("No such upload."),
+    "service_update_not_found": _l("No such service update."),
+    "document_not_found": _l("No such document."),
     "recipient_not_found": _l("There is no such member."),
     "not_eligible_as_mentor": _l(
         "At this university your role cannot offer mentoring, so availability stays off."
@@ -116,6 +118,10 @@ FIELD_MESSAGES = [
     N_("Say what the member is warned about, in 1 to 400 characters: they are told."),
     N_("Give the key a name of 1 to 100 characters."),
     N_("Choose at least one area the key may act in."),
+    N_("Use a date (YYYY-MM-DD) or an ISO date-time with a time zone."),
+    N_("The end must be in the future."),
+    N_("Use 1 to 20 letters, digits, dots, dashes or underscores, for example 2027-01."),
+    N_("This version is already published; give the new one its own label."),
     N_("Use 3 to 40 letters, digits, dots, dashes or underscores."),
     N_("Unknown field."),
     N_("Not a valid date."),
@@ -287,6 +293,10 @@ PATTERNS = [
     (
         re.compile(r"^Keep the (message|reply|reason) under (?P<count>\d+) characters\.$"),
         _l("Keep it under %(count)s characters."),
+    ),
+    (
+        re.compile(r"^Use at most (?P<count>\d+) characters\.$"),
+        _l("Use at most %(count)s characters."),
     ),
     (
         re.compile(r"^Propose at most (?P<count>\d+) times at once\.$"),

@@ -29,7 +29,7 @@ def landing():
     # The service updates are one panel: when notifications is down only it is
     # greyed out, the rest of the page is still there.
     try:
-        updates = call("notifications", "service_updates")["items"]
+        updates = call("notifications", "service_updates", language=current_language())["items"]
     except (RpcError, RemoteError) as exc:
         log.warning("service updates not shown: %s", exc)
         updates = None

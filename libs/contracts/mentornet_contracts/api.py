@@ -303,9 +303,20 @@ class Helpdesk(Body):
 
 
 class ServiceUpdate(Body):
-    title = fields.String(required=True, metadata={"example": "Maintenance tonight"})
-    body = fields.String(required=True)
-    expires_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    """An update in both languages: each member reads it in theirs."""
+
+    title_en = fields.String(required=True, metadata={"example": "Maintenance tonight"})
+    body_en = fields.String(required=True)
+    title_nl = fields.String(required=True, metadata={"example": "Vanavond onderhoud"})
+    body_nl = fields.String(required=True)
+    expires_at = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "shown until then: an ISO date-time with a time zone, or a date "
+            "(YYYY-MM-DD: through that day, UTC); none: until withdrawn",
+            "example": "2026-12-31",
+        },
+    )
 
 
 class Position(Body):
@@ -863,11 +874,28 @@ class HelpdeskReceived(Answer):
 
 
 class ServiceUpdateShown(Answer):
+    """An update as a reader sees it: in one language."""
+
     id = Id(required=True)
+    language = fields.String(required=True, metadata={"enum": list(LANGUAGES)})
     title = fields.String(required=True)
     body = fields.String(required=True)
     published_at = Moment(allow_none=True)
     expires_at = Moment(allow_none=True)
+
+
+class ServiceUpdatePublished(Answer):
+    """An update as the operators see it: both languages and its state."""
+
+    id = Id(required=True)
+    title_en = fields.String(required=True)
+    body_en = fields.String(required=True)
+    title_nl = fields.String(required=True)
+    body_nl = fields.String(required=True)
+    published_at = Moment(allow_none=True)
+    expires_at = Moment(allow_none=True)
+    withdrawn_at = Moment(allow_none=True)
+    state = fields.String(required=True, metadata={"enum": ["shown", "ended", "withdrawn"]})
 
 
 class ServiceUpdates(Answer):
@@ -1340,7 +1368,10 @@ OPERATIONS = {
         tag="notifications",
     ),
     ("get", V1 + "/service-updates"): Operation(
-        "The current service updates", ok(ServiceUpdates), tag="notifications"
+        "The current service updates, in the language asked for",
+        ok(ServiceUpdates),
+        query=LanguageQuery,
+        tag="notifications",
     ),
     # operators
     ("get", V1 + "/admin/affiliation-reviews"): Operation(
@@ -1359,8 +1390,8 @@ OPERATIONS = {
         tag="operators",
     ),
     ("post", V1 + "/admin/service-updates"): Operation(
-        "Operators: publish a service update",
-        ok(ServiceUpdateShown, "published", 201),
+        "Operators: publish a service update (in English and Dutch)",
+        ok(ServiceUpdatePublished, "published", 201),
         body=ServiceUpdate,
         access="operator",
         tag="operators",

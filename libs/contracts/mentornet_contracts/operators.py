@@ -44,7 +44,9 @@ ACTIONS = (
     "member_unsuspended",
     "report_closed",
     "service_update_published",
+    "service_update_withdrawn",
     "policy_published",
+    "guidelines_published",
     "records_imported",
     "dead_letter_replayed",
 )

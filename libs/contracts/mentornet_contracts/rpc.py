@@ -52,6 +52,8 @@ METHODS = {
         "list_api_keys": ["actor"],
         "audit_log": ["actor", "page"],
         "record_operator_action": ["actor", "area", "action", "subject", "details", "client"],
+        "list_document_versions": ["actor", "document"],
+        "publish_document_version": ["actor", "document", "texts", "client"],
         "list_affiliation_reviews": ["actor", "status"],
         "affiliation_review": ["actor", "review_id"],
         "decide_affiliation_review": ["actor", "review_id", "approve", "reason", "client"],
@@ -143,9 +145,11 @@ METHODS = {
         "warn_reported_member": ["report_id", "warning"],
         "close_message_report": ["report_id"],
         "contact_helpdesk": ["form", "client", "user_id"],
-        "publish_service_update": ["title", "body", "expires_at"],
-        "service_updates": [],
-        "overview": ["user_id"],
+        "publish_service_update": ["update"],
+        "withdraw_service_update": ["update_id"],
+        "list_service_updates": [],
+        "service_updates": ["language"],
+        "overview": ["user_id", "language"],
     },
 }
 

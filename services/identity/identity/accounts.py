@@ -11,10 +11,12 @@ from sqlalchemy.exc import IntegrityError
 
 from identity import (
     config,
+    documents,
     events,
     exceptions,
     onboarding,
     passwords,
+    policies,
     throttling,
     tokens,
     usernames,
@@ -175,7 +177,8 @@ def register(db, registration, idempotency_key=None, client=None, linkedin=None)
             )
             session.add(account)
             session.flush()
-            for document, version in config.university()["policy_versions"].items():
+            for document in policies.consented():
+                version = documents.current_version(session, document)
                 session.add(Consent(account_id=account.id, document=document, version=version))
             if idempotency_key:
                 session.add(RegistrationKey(key=idempotency_key, account_id=account.id))
@@ -203,7 +206,9 @@ def register(db, registration, idempotency_key=None, client=None, linkedin=None)
             result = {
                 "account": AccountSchema().dump(account),
                 "token": token,
-                "onboarding": onboarding.status(account),
+                "onboarding": onboarding.status(
+                    account, documents.current_version(session, "guidelines")
+                ),
             }
     except IntegrityError as exc:
         # Two sign-ups raced for the same username or key.
@@ -268,7 +273,9 @@ def _replay_registration(db, key, form):
         return {
             "account": AccountSchema().dump(account),
             "token": token,
-            "onboarding": onboarding.status(account),
+            "onboarding": onboarding.status(
+                account, documents.current_version(session, "guidelines")
+            ),
         }
 
 
@@ -381,7 +388,12 @@ def login(db, username, password, client=None):
         if client:
             throttling.give_back(session, client, "login", 1 - config.LOGIN_SUCCESS_COST)
         token = _open_session(session, account.id)
-    return {"token": token, "user_id": account.id, "onboarding": onboarding.status(account)}
+        guidelines_version = documents.current_version(session, "guidelines")
+    return {
+        "token": token,
+        "user_id": account.id,
+        "onboarding": onboarding.status(account, guidelines_version),
+    }
 
 
 def logout(db, token):

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from identity import accounts, events, exceptions, onboarding, throttling
+from identity import accounts, documents, events, exceptions, onboarding, throttling
 from identity.models import Account, LinkedInIdentity
 from identity.schemas import LinkedInClaimsSchema
 from mentornet_contracts.errors import load_input
@@ -65,7 +65,9 @@ def sign_in(db, raw_claims, client=None):
             "linked": True,
             "token": token,
             "user_id": account.id,
-            "onboarding": onboarding.status(account),
+            "onboarding": onboarding.status(
+                account, documents.current_version(session, "guidelines")
+            ),
         }
 
 

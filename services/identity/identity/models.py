@@ -12,6 +12,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     func,
     text,
 )
@@ -347,3 +348,25 @@ class RecordsUpload(Base):
     expires_at = Column(DateTime(timezone=True), nullable=False)
     loaded_by = Column(String(100))
     loaded_at = Column(DateTime(timezone=True))
+
+
+class DocumentVersion(Base):
+    """A published version of a policy (privacy policy, terms, cookie policy)
+    or of the guidelines, in English and Dutch.  The newest of a document is
+    its current one; none is ever changed or deleted (migration 0009's
+    triggers).  A document with no row yet is the university's settings' text
+    (data/university.yaml), written here as its first row when an operator
+    publishes the next."""
+
+    __tablename__ = "document_versions"
+    __table_args__ = (UniqueConstraint("document", "version", name="uq_document_versions"),)
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    document = Column(String(40), nullable=False)
+    version = Column(String(20), nullable=False)
+    title_en = Column(String(200), nullable=False)
+    body_en = Column(Text, nullable=False)
+    title_nl = Column(String(200), nullable=False)
+    body_nl = Column(Text, nullable=False)
+    published_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    published_by = Column(String(100), nullable=False)  # the audit log's actor name

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from identity import config, events, exceptions
+from identity import config, documents, events, exceptions
 from identity.models import Account, AffiliationReview, Consent, UniversityRecord
 from identity.schemas import StudyDetailsSchema
 from mentornet_contracts.errors import load_input
@@ -25,25 +25,24 @@ def account_ready(account):
     )
 
 
-def next_step(account):
+def next_step(account, guidelines_version):
+    """The member's next step; ``guidelines_version`` is the current guidelines'
+    (documents.current_version): a member who agreed to an older one agrees again."""
     if account.affiliation_status != AffiliationStatus.VERIFIED:
         return "affiliation"
     if account.study_details_at is None:
         return "study_details"
     if not account_ready(account):
         return "account_creation"
-    if (
-        account.guidelines_agreed_at is None
-        or account.guidelines_version != config.university()["guidelines"]["version"]
-    ):
+    if account.guidelines_agreed_at is None or account.guidelines_version != guidelines_version:
         return "guidelines"
     if account.introduction_completed_at is None:
         return "introduction"
     return "done"
 
 
-def status(account):
-    step = next_step(account)
+def status(account, guidelines_version):
+    step = next_step(account, guidelines_version)
     return {
         "completed": step == "done",
         "next_step": step,
@@ -63,7 +62,7 @@ def progress(session, account):
         .limit(1)
     ).scalar_one_or_none()
     return {
-        **status(account),
+        **status(account, documents.current_version(session, "guidelines")),
         "role": account.role,
         "study_details": {
             "institution": account.institution or config.university()["university_name"],
@@ -89,8 +88,8 @@ def progress(session, account):
     }
 
 
-def _require_step(account, *allowed):
-    step = next_step(account)
+def _require_step(session, account, *allowed):
+    step = next_step(account, documents.current_version(session, "guidelines"))
     if step not in allowed:
         raise exceptions.Conflict(
             "wrong_step", f"This step is not open now; the next step is {step}.", None
@@ -110,7 +109,13 @@ def submit_study_details(db, user_id, details):
     with db.transaction() as session:
         account = _account(session, user_id)
         _require_step(
-            account, "study_details", "account_creation", "guidelines", "introduction", "done"
+            session,
+            account,
+            "study_details",
+            "account_creation",
+            "guidelines",
+            "introduction",
+            "done",
         )
         if account.role == Role.ALUMNUS and data["year_graduated"] is None:
             raise exceptions.invalid("year_graduated", "Alumni need the year they graduated.")
@@ -129,24 +134,23 @@ def submit_study_details(db, user_id, details):
         ) == (data["programme"], data["year_started"], data["year_graduated"], data["institution"])
         account.study_details_at = _now()
         events.study_details_submitted(session, account)
-        return status(account)
+        return status(account, documents.current_version(session, "guidelines"))
 
 
-def get_guidelines(language="en"):
-    guidelines = config.university()["guidelines"]
-    language = language if language in ("en", "nl") and language in guidelines else "en"
-    text = guidelines[language]
+def get_guidelines(db, language="en"):
+    """The current guidelines in ``language`` (English for any other), in sections."""
+    text = documents.in_language(documents.current(db, "guidelines"), language)
     return {
-        "version": guidelines["version"],
-        "language": language,
+        "version": text["version"],
+        "language": text["language"],
         "title": text["title"],
-        "sections": text["sections"],
+        "sections": documents.sections(text["body"]),
     }
 
 
 def agree_to_guidelines(db, user_id, version, agree):
-    """Step 8: agreeing records the version; without agreeing one cannot join."""
-    current = config.university()["guidelines"]["version"]
+    """Step 8, and again whenever a new version is published: agreeing records
+    the version; without agreeing one cannot join."""
     if agree is not True:
         raise exceptions.InvalidInput(
             "guidelines_not_accepted",
@@ -154,27 +158,28 @@ def agree_to_guidelines(db, user_id, version, agree):
             "If you do not wish to agree, you can delete your unfinished account.",
             {"agree": ["You must agree to the guidelines to join."]},
         )
-    if version != current:
-        raise exceptions.Conflict(
-            "guidelines_version_changed",
-            f"The guidelines have changed; read and agree to version {current}.",
-            {"version": [f"The current version is {current}."]},
-        )
     with db.transaction() as session:
+        current = documents.current_version(session, "guidelines")
+        if version != current:
+            raise exceptions.Conflict(
+                "guidelines_version_changed",
+                f"The guidelines have changed; read and agree to version {current}.",
+                {"version": [f"The current version is {current}."]},
+            )
         account = _account(session, user_id)
-        _require_step(account, "guidelines", "introduction", "done")
+        _require_step(session, account, "guidelines", "introduction", "done")
         account.guidelines_version = current
         account.guidelines_agreed_at = _now()
         session.add(Consent(account_id=account.id, document="guidelines", version=current))
-        return status(account)
+        return status(account, current)
 
 
 def complete_introduction(db, user_id):
     """Step 9: finishing the quick introduction completes onboarding."""
     with db.transaction() as session:
         account = _account(session, user_id)
-        _require_step(account, "introduction", "done")
+        _require_step(session, account, "introduction", "done")
         if account.introduction_completed_at is None:
             account.introduction_completed_at = _now()
             events.onboarding_completed(session, account)
-        return status(account)
+        return status(account, documents.current_version(session, "guidelines"))

@@ -9,6 +9,7 @@ from identity import (
     audit,
     config,
     data_exports,
+    documents,
     erasure,
     handlers,
     linkedin,
@@ -63,7 +64,7 @@ class IdentityService(deadletters.DeadLetterEntrypoints):  # + dead-letter RPCs
 
     @rpc
     def policies(self, language="en"):
-        return policies.current(language)
+        return policies.current(self.db, language)
 
     # ``client`` (the caller's address, as the gateway saw it) is required on
     # everything that costs a hash or guards a secret: each draws on that
@@ -130,7 +131,7 @@ class IdentityService(deadletters.DeadLetterEntrypoints):  # + dead-letter RPCs
 
     @rpc
     def get_guidelines(self, language="en"):
-        return onboarding.get_guidelines(language)
+        return onboarding.get_guidelines(self.db, language)
 
     @rpc
     def agree_to_guidelines(self, user_id, version, agree):
@@ -261,6 +262,15 @@ class IdentityService(deadletters.DeadLetterEntrypoints):  # + dead-letter RPCs
     @rpc
     def record_operator_action(self, actor, area, action, subject, details, client):
         return audit.record_action(self.db, actor, area, action, subject, details, client)
+
+    @rpc
+    def list_document_versions(self, actor, document):
+        """Every version of a policy or of the guidelines, newest first."""
+        return documents.versions(self.db, actor, document)
+
+    @rpc
+    def publish_document_version(self, actor, document, texts, client=""):
+        return documents.publish(self.db, actor, document, texts, client)
 
     @rpc
     def list_affiliation_reviews(self, actor, status=ReviewStatus.PENDING):

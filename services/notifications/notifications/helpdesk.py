@@ -1,4 +1,4 @@
-"""Contacting the helpdesk (open to visitors) and the operators' service updates."""
+"""Contacting the helpdesk (open to visitors)."""
 
 import math
 from datetime import UTC, datetime, timedelta
@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from mentornet_platform import settings
 from notifications import exceptions
 from notifications.mail import queue_email
-from notifications.models import HelpdeskRequest, Member, ServiceUpdate
+from notifications.models import HelpdeskRequest, Member
 
 LIMITS = {"name": 200, "subject": 200, "message": 5000}
 # Text-direction embeddings, overrides and isolates: they make a subject or a
@@ -139,57 +139,3 @@ def contact(db, form, client="", user_id=None):
                 context,
             )
         return {"id": request.id, "received": True, "receipt_sent": receipt}
-
-
-def publish_update(db, title, body, expires_at=None):
-    problems = {}
-    if not isinstance(title, str) or not title.strip() or len(title) > 200:
-        problems["title"] = ["A title of at most 200 characters is required."]
-    if not isinstance(body, str) or not body.strip() or len(body) > 5000:
-        problems["body"] = ["A text of at most 5000 characters is required."]
-    expires = None
-    if expires_at:
-        try:
-            expires = datetime.fromisoformat(expires_at)
-            if expires.tzinfo is None:
-                raise ValueError
-        except (TypeError, ValueError):
-            problems["expires_at"] = ["Use an ISO date-time with a time zone."]
-    if problems:
-        raise exceptions.InvalidInput("invalid_input", "Some fields need your attention.", problems)
-    with db.transaction() as session:
-        update = ServiceUpdate(title=title.strip(), body=body.strip(), expires_at=expires)
-        session.add(update)
-        session.flush()
-        return _view(update)
-
-
-def current_updates(db):
-    with db.transaction() as session:
-        return {"items": current_updates_in(session)}
-
-
-def current_updates_in(session):
-    """The ten newest service updates that have not expired."""
-    now = datetime.now(UTC)
-    rows = (
-        session.execute(
-            select(ServiceUpdate)
-            .where(or_(ServiceUpdate.expires_at.is_(None), ServiceUpdate.expires_at > now))
-            .order_by(ServiceUpdate.published_at.desc())
-            .limit(10)
-        )
-        .scalars()
-        .all()
-    )
-    return [_view(row) for row in rows]
-
-
-def _view(update):
-    return {
-        "id": update.id,
-        "title": update.title,
-        "body": update.body,
-        "published_at": update.published_at.isoformat() if update.published_at else None,
-        "expires_at": update.expires_at.isoformat() if update.expires_at else None,
-    }

@@ -243,12 +243,17 @@ class HelpdeskRequest(Base):
 
 
 class ServiceUpdate(Base):
-    """An operator's announcement, shown on the landing page and the dashboard."""
+    """An operator's announcement in English and Dutch, shown on the landing
+    page and the dashboard (each reader's language) until it ends or an
+    operator withdraws it."""
 
     __tablename__ = "service_updates"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
-    title = Column(String(200), nullable=False)
-    body = Column(Text, nullable=False)
+    title_en = Column(String(200), nullable=False)
+    body_en = Column(Text, nullable=False)
+    title_nl = Column(String(200), nullable=False)
+    body_nl = Column(Text, nullable=False)
     published_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
     expires_at = Column(DateTime(timezone=True))
+    withdrawn_at = Column(DateTime(timezone=True))

@@ -23,6 +23,7 @@ from notifications import (
     overview,
     preferences,
     reports,
+    service_updates,
 )
 from notifications.mail import MailSenderProvider
 
@@ -129,14 +130,23 @@ class NotificationsService(deadletters.DeadLetterEntrypoints):  # + dead-letter 
         return helpdesk.contact(self.db, form, client, user_id)
 
     @rpc
-    def publish_service_update(self, title, body, expires_at=None):
-        return helpdesk.publish_update(self.db, title, body, expires_at)
+    def publish_service_update(self, update):
+        return service_updates.publish(self.db, update)
 
     @rpc
-    def service_updates(self):
-        return helpdesk.current_updates(self.db)
+    def withdraw_service_update(self, update_id):
+        return service_updates.withdraw(self.db, update_id)
 
     @rpc
-    def overview(self, user_id):
-        """The dashboard's part: the unread count and the current service updates."""
-        return overview.overview(self.db, user_id)
+    def list_service_updates(self):
+        return service_updates.listed(self.db)
+
+    @rpc
+    def service_updates(self, language="en"):
+        return service_updates.current(self.db, language)
+
+    @rpc
+    def overview(self, user_id, language=None):
+        """The dashboard's part: the unread count and the current service
+        updates in ``language`` (by default the member's own)."""
+        return overview.overview(self.db, user_id, language)

@@ -10,7 +10,15 @@ from sqlalchemy import text
 
 from mentornet_platform.event_inbox import Inbox
 from mentornet_testing import Mailbox, free_port
-from notifications import centre, conversations, helpdesk, members, overview, preferences
+from notifications import (
+    centre,
+    conversations,
+    helpdesk,
+    members,
+    overview,
+    preferences,
+    service_updates,
+)
 from notifications.exceptions import Forbidden, InvalidInput, NotFound, Throttled
 from notifications.mail import MailSender
 
@@ -299,22 +307,86 @@ def test_the_helpdesk_refuses_control_and_direction_characters_naming_the_field(
     assert helpdesk.contact(db, form)["received"]  # line breaks and tabs in the message are fine
 
 
-def test_service_updates_show_until_they_expire(db):
-    past = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
-    helpdesk.publish_update(db, "Old news", "Gone.", expires_at=past)
-    helpdesk.publish_update(db, "Maintenance on Sunday", "The network is down from 8 to 9.")
-    titles = [u["title"] for u in helpdesk.current_updates(db)["items"]]
-    assert "Maintenance on Sunday" in titles and "Old news" not in titles
+def update(title, body="", **more):
+    """A service update's texts: the Dutch ones marked as such."""
+    return {
+        "title_en": title,
+        "body_en": body or f"About {title}.",
+        "title_nl": f"NL {title}",
+        "body_nl": f"NL {body or title}",
+        **more,
+    }
+
+
+def test_service_updates_show_until_they_end_or_are_withdrawn(db, service_database):
+    ended = service_updates.publish(db, update("Old news"))
+    with service_database.engine.begin() as connection:  # its end came (none is set in the past)
+        connection.execute(
+            text(
+                "UPDATE service_updates SET expires_at = now() - interval '1 hour' WHERE id = :id"
+            ),
+            {"id": ended["id"]},
+        )
+    service_updates.publish(db, update("Maintenance on Sunday", "The network is down from 8 to 9."))
+    withdrawn = service_updates.publish(db, update("A mistake"))
+    assert service_updates.withdraw(db, withdrawn["id"])["state"] == "withdrawn"
+    assert service_updates.withdraw(db, withdrawn["id"])["withdrawn_at"]  # again: no harm
+    titles = [u["title"] for u in service_updates.current(db)["items"]]
+    assert "Maintenance on Sunday" in titles
+    assert "Old news" not in titles and "A mistake" not in titles
+    states = {u["title_en"]: u["state"] for u in service_updates.listed(db)["items"]}
+    assert states["Old news"] == "ended" and states["A mistake"] == "withdrawn"
+    assert states["Maintenance on Sunday"] == "shown"
+    with pytest.raises(NotFound):
+        service_updates.withdraw(db, 10**9)
+
+
+def test_a_service_update_shows_in_the_readers_language(db):
+    service_updates.publish(
+        db,
+        update("Mentor week", "Meet mentors on campus.", expires_at="2099-12-31"),
+    )
+    english = service_updates.current(db, "en")["items"][0]
+    dutch = service_updates.current(db, "nl")["items"][0]
+    assert (english["title"], english["language"]) == ("Mentor week", "en")
+    assert (dutch["title"], dutch["body"], dutch["language"]) == (
+        "NL Mentor week",
+        "NL Meet mentors on campus.",
+        "nl",
+    )
+    assert english["expires_at"].startswith("2100-01-01T00:00:00")  # through the whole day
+
+
+@pytest.mark.parametrize(
+    "changed, field",
+    [
+        ({"title_nl": ""}, "title_nl"),
+        ({"body_nl": "  "}, "body_nl"),
+        ({"title_en": None}, "title_en"),
+        ({"title_en": "x" * 201}, "title_en"),
+        ({"expires_at": "next week"}, "expires_at"),
+        ({"expires_at": "2001-01-01"}, "expires_at"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_a_service_update_needs_both_languages_and_names_what_is_wrong(db, changed, field):
+    with pytest.raises(InvalidInput) as error:
+        service_updates.publish(db, update("Complete", **changed))
+    assert list(error.value.fields) == [field]
 
 
 def test_the_overview_is_the_members_unread_count_and_the_current_updates(db):
-    member, other = join(db), join(db)
+    member, other, dutch = join(db), join(db), join(db, language="nl")
     centre.mark_all_read(db, other)
-    helpdesk.publish_update(db, "Mentor week", "Meet mentors on campus.")
+    service_updates.publish(db, update("Mentor week", "Meet mentors on campus."))
     mine, theirs = overview.overview(db, member), overview.overview(db, other)
     assert (mine["unread_count"], theirs["unread_count"]) == (1, 0)
-    assert mine["service_updates"] == helpdesk.current_updates(db)["items"]
+    assert mine["service_updates"] == service_updates.current(db, "en")["items"]
     assert "Mentor week" in [u["title"] for u in mine["service_updates"]]
+    # In the member's own language, unless the page asks for another.
+    assert "NL Mentor week" in [u["title"] for u in overview.overview(db, dutch)["service_updates"]]
+    asked = overview.overview(db, dutch, "en")["service_updates"]
+    assert "Mentor week" in [u["title"] for u in asked]
 
 
 class RefusingHandler:
