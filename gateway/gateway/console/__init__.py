@@ -91,6 +91,7 @@ NAVIGATION = [
     ("console.api_keys", _l("API keys"), "api_keys"),
     ("console.records", _l("University records"), "university_records"),
     ("console.dead_letters", _l("Dead letters"), "dead_letters"),
+    ("console.statistics", _l("Network statistics"), "statistics"),
     ("console.audit_log", _l("Audit log"), "audit_log"),
 ]
 
@@ -187,4 +188,5 @@ from gateway.console import (  # noqa: E402,F401
     reports,
     reviews,
     service_updates,
+    statistics,
 )
