@@ -78,7 +78,7 @@ def test_an_administrator_replays_a_parked_event_once_its_cause_is_fixed(
         page.locator("header nav a", has_text=texts["title"]).click()
         expect(page.locator("h1")).to_have_text(texts["title"])
         store = page.locator("#store-profiles")
-        row = store.locator("table.dead-letters tbody tr", has_text=form["username"])
+        row = store.locator("table.dead-letters-profiles tbody tr", has_text=form["username"])
         expect(row).to_have_count(1)
         expect(row).to_contain_text("account_registered")
         expect(row).to_contain_text(f"injected fault: no profile for {form['username']}")

@@ -123,7 +123,7 @@ def stack_page(browser, known_stack):
 
 
 def figure(page, section, name):
-    return page.locator(f"#{section}-table tr[data-figure='{name}'] td")
+    return page.locator(f"table.{section}-figures tr[data-figure='{name}'] td")
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])
@@ -162,7 +162,7 @@ def test_an_administrator_sees_the_figures_of_the_known_data(known_stack, stack_
     }
     for (section, name), value in expected.items():
         expect(figure(page, section, name)).to_have_text(value)
-    weeks = page.locator("#signups_per_week-table tbody tr td")
+    weeks = page.locator("table.signups_per_week-figures tbody tr td")
     expect(weeks).to_have_count(12)
     assert [cell.inner_text() for cell in weeks.all()][-4:] == ["2", "0", "0", "4"]
 
