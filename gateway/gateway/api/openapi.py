@@ -35,7 +35,8 @@ Errors answer `{"error": {"code", "message", "fields"?}}` (the `Error` schema):
 exactly like a missing one.  Every answer carries `X-Request-ID`.
 
 Members authenticate with the bearer token that sign-up, login and a password
-change answer; operators with the deployment's `ADMIN_API_TOKEN`."""
+change answer; operators' automation with a named API key (`mnk_...`) that an
+administrator makes in the console, scoped to the areas it may act in."""
 
 ERROR_STATUSES = {
     400: "the body is not JSON, or nests too deeply",
@@ -66,7 +67,7 @@ SECURITY = {
     "operator": {
         "type": "http",
         "scheme": "bearer",
-        "description": "the deployment's ADMIN_API_TOKEN",
+        "description": "an operator's named API key (mnk_...), made in the console",
     },
 }
 

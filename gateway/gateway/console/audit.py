@@ -9,6 +9,10 @@ from gateway.service_calls import call
 
 ACTION_LABELS = {
     "operator_created": _l("Operator made"),
+    "operator_role_changed": _l("Operator's role changed"),
+    "operator_disabled": _l("Operator disabled"),
+    "operator_enabled": _l("Operator enabled again"),
+    "operator_second_factor_reset": _l("Operator's second factor reset"),
     "operator_logged_in": _l("Logged in"),
     "operator_logged_out": _l("Logged out"),
     "second_factor_enrolled": _l("Second factor set up"),

@@ -106,6 +106,10 @@ CODES = {
     "linkedin_already_linked": _l(
         "Your account is linked to another LinkedIn account; disconnect it first."
     ),
+    "own_operator_account": _l(
+        "Another administrator changes your own account, so that nobody locks themselves out."
+    ),
+    "operator_not_found": _l("There is no such operator."),
     "invalid_photo": _l("This photo cannot be used."),
     "photo_not_found": _l("There is no such photo."),
 }
@@ -123,6 +127,7 @@ FIELD_MESSAGES = [
     N_("Use 1 to 20 letters, digits, dots, dashes or underscores, for example 2027-01."),
     N_("This version is already published; give the new one its own label."),
     N_("Use 3 to 40 letters, digits, dots, dashes or underscores."),
+    N_("Choose a role."),
     N_("Unknown field."),
     N_("Not a valid date."),
     N_("Not a valid boolean."),

@@ -32,6 +32,10 @@ API_KEY_SCOPES = (
 # The audit log's actions (the console names each in the reader's language).
 ACTIONS = (
     "operator_created",
+    "operator_role_changed",
+    "operator_disabled",
+    "operator_enabled",
+    "operator_second_factor_reset",
     "operator_logged_in",
     "operator_logged_out",
     "second_factor_enrolled",

@@ -52,13 +52,15 @@ def _operator_name_key(username):
 
 # -- making operators ------------------------------------------------------------
 def create(db, username, role, password, created_by=audit.COMMAND, client=""):
-    """A new operator (second factor still to enrol at the first login)."""
+    """A new operator (second factor still to enrol at the first login), made
+    by the command line (the first administrator) or, with ``created_by`` the
+    credentials of an administrator's session, in the console."""
     problems = {}
     username = (username or "").strip() if isinstance(username, str) else ""
     if not 3 <= len(username) <= 40 or not all(c.isalnum() or c in "._-" for c in username):
         problems["username"] = ["Use 3 to 40 letters, digits, dots, dashes or underscores."]
     if role not in ROLES:
-        problems["role"] = [f"Use one of {', '.join(ROLES)}."]
+        problems["role"] = ["Choose a role."]
     if not isinstance(password, str):
         password = ""
     problem = passwords.password_problem(password) or passwords.personal_problem(
@@ -70,6 +72,8 @@ def create(db, username, role, password, created_by=audit.COMMAND, client=""):
         raise exceptions.InvalidInput("invalid_input", "Some fields need your attention.", problems)
     password_hash = passwords.hash_password(password)
     with db.transaction() as session:
+        if not isinstance(created_by, audit.Actor):
+            created_by = audit.actor(session, created_by, "operators")
         taken = session.execute(
             select(Operator).where(func.lower(Operator.username) == username.lower())
         ).first()
@@ -90,6 +94,115 @@ def create(db, username, role, password, created_by=audit.COMMAND, client=""):
         session.add(operator)
         audit.record(session, created_by, "operator_created", username, {"role": role}, client)
         return {"operator_id": operator.id, "username": username, "role": role}
+
+
+# -- the administrators' management of operators -------------------------------
+def listed(db, credentials):
+    """Every operator, newest first, for the console's operators page."""
+    with db.transaction() as session:
+        audit.actor(session, credentials, "operators")
+        found = session.execute(select(Operator).order_by(Operator.created_at.desc())).scalars()
+        return {
+            "items": [
+                {
+                    "operator_id": operator.id,
+                    "username": operator.username,
+                    "role": operator.role,
+                    "second_factor": operator.totp_enrolled_at is not None,
+                    "created_at": operator.created_at.isoformat(),
+                    "created_by": operator.created_by,
+                    "disabled_at": operator.disabled_at.isoformat()
+                    if operator.disabled_at
+                    else None,
+                }
+                for operator in found
+            ]
+        }
+
+
+def _managed(session, credentials, operator_id):
+    """(the acting administrator, the operator they change, locked)."""
+    acting = audit.actor(session, credentials, "operators")
+    operator = (
+        session.get(Operator, operator_id, with_for_update=True)
+        if isinstance(operator_id, str)
+        else None
+    )
+    if operator is None:
+        raise exceptions.NotFound("operator_not_found", "No such operator.")
+    return acting, operator
+
+
+def change(db, credentials, operator_id, change, role=None, client=""):
+    """An administrator changes another operator: ``role`` (with ``role``),
+    ``disable`` (their console sessions end at once: every check refuses a
+    disabled operator), ``enable``, or ``reset_second_factor`` (a lost phone:
+    they enrol a new one at their next login, and their sessions end)."""
+    if change not in ("role", "disable", "enable", "reset_second_factor"):
+        raise exceptions.NotFound("operator_not_found", "No such operator.")
+    if change == "role" and role not in ROLES:
+        raise exceptions.InvalidInput(
+            "invalid_input", "Some fields need your attention.", {"role": ["Choose a role."]}
+        )
+    with db.transaction() as session:
+        acting, operator = _managed(session, credentials, operator_id)
+        # Only an administrator's session acts here (no API key has this area),
+        # and never on itself: so an administrator who can log in always remains.
+        if acting.id == operator.id:
+            raise exceptions.Conflict(
+                "own_operator_account",
+                "Another administrator changes your own account, so that nobody locks themselves out.",
+            )
+        details = None
+        if change == "role":
+            if role != operator.role:
+                details = {"from": operator.role, "to": role}
+                operator.role = role
+        elif change == "disable":
+            if operator.disabled_at is None:
+                operator.disabled_at = _now()
+                _end_sessions(session, operator)  # enabled again, they log in anew
+                details = {}
+        elif change == "enable":
+            if operator.disabled_at is not None:
+                operator.disabled_at = None
+                details = {}
+        else:
+            operator.totp_secret = operator.totp_enrolled_at = operator.totp_last_step = None
+            _end_sessions(session, operator)
+            details = {}
+        if details is not None:  # a change that changed nothing is not an action
+            audit.record(
+                session,
+                acting,
+                f"operator_{OPERATOR_CHANGES[change]}",
+                operator.username,
+                details or None,
+                client,
+            )
+        return {
+            "operator_id": operator.id,
+            "username": operator.username,
+            "role": operator.role,
+            "disabled": operator.disabled_at is not None,
+        }
+
+
+def _end_sessions(session, operator):
+    session.execute(
+        update(OperatorSession)
+        .where(OperatorSession.operator_id == operator.id, OperatorSession.revoked_at.is_(None))
+        .values(revoked_at=_now())
+    )
+
+
+# The audit log's action for each change (operator_<word>).
+OPERATOR_CHANGES = {
+    "role": "role_changed",
+    "disable": "disabled",
+    "enable": "enabled",
+    "reset_second_factor": "second_factor_reset",
+}
 
 
 # -- logging in ----------------------------------------------------------------

@@ -251,6 +251,18 @@ class IdentityService(deadletters.DeadLetterEntrypoints):  # + dead-letter RPCs
         return api_keys.listed(self.db, actor)
 
     @rpc
+    def list_operators(self, actor):
+        return operators.listed(self.db, actor)
+
+    @rpc
+    def create_operator(self, actor, username, role, password, client):
+        return operators.create(self.db, username, role, password, actor, client)
+
+    @rpc
+    def change_operator(self, actor, operator_id, change, role, client):
+        return operators.change(self.db, actor, operator_id, change, role, client)
+
+    @rpc
     def audit_log(self, actor, page=1):
         return audit.entries(self.db, actor, page)
 

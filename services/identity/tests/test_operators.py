@@ -196,3 +196,63 @@ def test_a_suspended_member_cannot_log_in_until_unsuspended(db):
             .all()
         )
     assert {"account_suspended", "account_unsuspended", "session_ended"} <= set(types)
+
+
+def test_an_administrator_adds_changes_disables_and_resets_operators(db, service_database):
+    admin = new_operator(db)
+    token, _ = logged_in(db, admin)
+    actor = {"operator_token": token}
+    username = f"rita.{uuid.uuid4().hex[:8]}"
+    made = operators.create(db, username, "reviewer", PASSWORD, actor, "10.1.1.1")
+    listed = {o["username"]: o for o in operators.listed(db, actor)["items"]}
+    assert listed[username]["role"] == "reviewer" and not listed[username]["second_factor"]
+    assert listed[username]["created_by"] == admin
+    theirs, _ = logged_in(db, username)
+    assert "statistics" not in operators.authenticate(db, theirs)["areas"]
+
+    operators.change(db, actor, made["operator_id"], "role", "editor", "10.1.1.1")
+    assert set(operators.authenticate(db, theirs)["areas"]) == {
+        "audit_log",
+        "service_updates",
+        "policies",
+        "guidelines",
+    }
+    operators.change(db, actor, made["operator_id"], "disable", None, "10.1.1.1")
+    with pytest.raises(NotAuthenticated):
+        operators.authenticate(db, theirs)  # at once
+    with pytest.raises(NotAuthenticated):
+        operators.login(db, username, PASSWORD, None)
+    operators.change(db, actor, made["operator_id"], "enable", None, "10.1.1.1")
+    with pytest.raises(NotAuthenticated):
+        operators.authenticate(db, theirs)  # the old session stays ended
+    operators.change(db, actor, made["operator_id"], "reset_second_factor", None, "10.1.1.1")
+    assert operators.login(db, username, PASSWORD, None)["second_factor"] == "enrol"
+
+    # Nobody changes their own account; others' roles do not reach it.
+    me = operators.authenticate(db, token)
+    with pytest.raises(Conflict):
+        operators.change(db, actor, me["operator_id"], "disable", None, "10.1.1.1")
+    theirs, _ = logged_in(db, username)
+    with pytest.raises(Forbidden):
+        operators.listed(db, {"operator_token": theirs})
+    with pytest.raises(Forbidden):
+        operators.create(db, "mallory.x", "administrator", PASSWORD, {"operator_token": theirs})
+    with pytest.raises(InvalidInput):
+        operators.change(db, actor, made["operator_id"], "role", "boss", "10.1.1.1")
+
+    with service_database.engine.connect() as connection:
+        logged = connection.execute(
+            text("SELECT action, details FROM audit_entries WHERE subject = :u ORDER BY id"),
+            {"u": username},
+        ).all()
+    actions = [action for action, _ in logged if not action.startswith("operator_log")]
+    assert actions == [
+        "operator_created",
+        "second_factor_enrolled",
+        "operator_role_changed",
+        "operator_disabled",
+        "operator_enabled",
+        "operator_second_factor_reset",
+        "second_factor_enrolled",
+    ]
+    assert {"from": "reviewer", "to": "editor"} in [details for _, details in logged]
