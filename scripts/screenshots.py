@@ -16,7 +16,9 @@ with a mentor who accepted one request and has another waiting, the
 dashboard's and the notifications with a mentee, her mentor and two more
 mentors, and search, a mentor's page, the directory and the relationships
 with a mentee, her mentor and another mentor (``--only sign-up``, ``inbox``,
-``profile``, ``mentoring``, ``dashboard`` or ``network`` refreshes one set).  The PNGs are reduced to 256 colours
+``profile``, ``mentoring``, ``dashboard``, ``network`` or ``console`` refreshes
+one set; the console's with an administrator and two members waiting for a
+review).  The PNGs are reduced to 256 colours
 to stay small.
 """
 
@@ -36,8 +38,16 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from conftest import registration  # noqa: E402
 from gateway.rpc import RpcClient  # noqa: E402
 from mentornet_testing import Mailbox, Stack, wait_until  # noqa: E402
-from tests.support import ask, become_mentor, import_records, onboarded_member, record_number  # noqa: E402
+from tests.support import (  # noqa: E402
+    Member,
+    ask,
+    become_mentor,
+    import_records,
+    onboarded_member,
+    record_number,
+)
 from tests.web.browser import launch_chromium  # noqa: E402
+from tests.web.console import ConsoleOperator, make_operator  # noqa: E402
 
 SIZES = (("laptop", 1280, 800), ("phone", 375, 812))
 
@@ -456,6 +466,55 @@ def _network(stack, language):
     return zoe, juergen
 
 
+def console(stack, browser, out, size, width, height, language):
+    """The operators' console: its home, the review queue with a member who
+    asked for a review, one review beside the closest records, the network's
+    figures and the operators page (an administrator, after the second factor)."""
+    if stack not in _console_operator:
+        for first, last in (("Anna", "Kuiper"), ("Bram", "Smit")):
+            member = Member(
+                stack,
+                registration(
+                    first_name=first, last_name=last, date_of_birth="1991-02-03", language=language
+                ),
+            )
+            member.sign_up()
+            member.post(
+                "/onboarding/affiliation",
+                {
+                    "role": "alumnus",
+                    "record_number": "NOSUCH1",
+                    "request_review": True,
+                    "note": f"I studied History here as {first} {last}, 2009-2013.",
+                },
+            )
+        _console_operator[stack] = ConsoleOperator(make_operator(stack, "administrator", "ada"))
+    operator = _console_operator[stack]
+    context = browser.new_context(
+        base_url=stack.gateway_url,
+        viewport={"width": width, "height": height},
+        locale={"en": "en-GB", "nl": "nl-NL"}[language],
+        extra_http_headers={"Accept-Language": language},
+    )
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    operator.log_in(page)
+    page.goto("/console/")
+    save(page, out, "console-1-home", size)
+    page.goto("/console/reviews")
+    save(page, out, "console-2-reviews", size)
+    page.locator("table.affiliation-reviews a").first.click()
+    save(page, out, "console-3-review", size)
+    page.goto("/console/statistics")
+    save(page, out, "console-4-statistics", size)
+    page.goto("/console/operators")
+    save(page, out, "console-5-operators", size)
+    context.close()
+
+
+_console_operator = {}
+
+
 def fill_sign_up(page, form):
     """The sign-up form, by its fields' ids (the page's own labels are in either language)."""
     for name in (
@@ -490,7 +549,7 @@ def main():
     parser.add_argument("--language", default="en", choices=("en", "nl"))
     parser.add_argument(
         "--only",
-        choices=("sign-up", "inbox", "profile", "mentoring", "dashboard", "network"),
+        choices=("sign-up", "inbox", "profile", "mentoring", "dashboard", "network", "console"),
         help="photograph one set of pages (default: all)",
     )
     args = parser.parse_args()
@@ -516,6 +575,8 @@ def main():
                     dashboard(stack, browser, args.out, size, width, height, args.language)
                 if args.only in (None, "network"):
                     network(stack, browser, args.out, size, width, height, args.language)
+                if args.only in (None, "console"):
+                    console(stack, browser, args.out, size, width, height, args.language)
             browser.close()
     finally:
         stack.close()
