@@ -20,8 +20,15 @@ from contextlib import contextmanager
 from typing import Any
 
 from nameko.extensions import DependencyProvider
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.orm import Session, sessionmaker
+
+try:  # the real poll(): eventlet's monkey patching removes select.poll
+    from eventlet.patcher import original
+
+    _select: Any = original("select")
+except ImportError:  # pragma: no cover - eventlet always comes with nameko
+    import select as _select
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +49,32 @@ def shared_engine(url: str) -> Engine:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     _green_psycopg()
-    kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        event.listen(engine, "checkout", _refuse_closed)
+    return engine
+
+
+def _still_open(dbapi_connection: Any) -> bool:
+    """An idle psycopg2 connection has nothing to read: a readable socket is an
+    end of stream or the server's farewell (a restart's "terminating
+    connection"), and an error or hang-up a dead link."""
+    if dbapi_connection.closed:
+        return False
+    try:
+        poll = _select.poll()
+        poll.register(dbapi_connection.fileno(), _select.POLLIN | _select.POLLPRI)
+        return not poll.poll(0)
+    except (OSError, ValueError):
+        return False
+
+
+def _refuse_closed(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+    # The pool replaces the connection (and every older one) and lends a new one.
+    if not _still_open(dbapi_connection):
+        raise exc.InvalidatePoolError("the database closed the pooled connection")
 
 
 def _green_psycopg() -> None:
@@ -93,6 +122,23 @@ class Database:
             raise
         finally:
             session.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads only, each statement on its own (no ``BEGIN``,
+        no ``COMMIT``): for a call that writes nothing, as the dashboard's.
+        Never for writes: with no transaction, a statement would count at once."""
+        with self.engine.connect() as connection:
+            # psycopg2's own switch, set and cleared without a round trip (SQLAlchemy's
+            # AUTOCOMMIT isolation level sends a SET when the connection is returned).
+            dbapi_connection: Any = connection.connection.dbapi_connection
+            dbapi_connection.autocommit = True
+            try:
+                with Session(bind=connection, autoflush=False) as session:
+                    yield session
+            finally:
+                if not connection.invalidated and not dbapi_connection.closed:
+                    dbapi_connection.autocommit = False
 
     def ping(self) -> None:
         with self.engine.connect() as connection:

@@ -338,9 +338,10 @@ def get_request(db, user_id, request_id):
 
 
 def overview(db, user_id):
-    """The dashboard's part, in one call and one transaction: the member's current
-    relationships and the requests they sent and received."""
-    with db.transaction() as session:
+    """The dashboard's part, in one call and one read (no transaction: it writes
+    nothing): the member's current relationships and the requests they sent and
+    received."""
+    with db.reading() as session:
         return {
             "relationships": relationships.relationships_in(session, user_id),
             "requests": {

@@ -257,8 +257,10 @@ def _view(profile, positions, educations, owner, partner):
 
 
 def photo_digest(profile):
-    photo = object_session(profile).get(Photo, profile.user_id)
-    return photo.digest if photo is not None else None
+    """The digest alone: the photo's bytes are not loaded to name it."""
+    return object_session(profile).scalar(
+        select(Photo.digest).where(Photo.user_id == profile.user_id)
+    )
 
 
 def _iso(moment):
