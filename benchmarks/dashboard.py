@@ -165,9 +165,12 @@ class Tally:
         return row
 
 
-def serial_composition(stack, member, calls):
+def serial_composition(stack, member, calls, meter=None):
     """The same calls the dashboard makes, one after another over RPC, with
-    each call's own p50 (which calls a page's time is made of)."""
+    each call's own p50 (which calls a page's time is made of) and, with
+    ``meter`` (cpu_of, databases, idle_rate), each process's CPU per round of
+    calls: one call at a time, so each service's share is its call's cost, with
+    no other load of this stack's to blur it."""
     me = member.user_id
     plan = [
         ("identity", "authenticate", {"token": member.token}),
@@ -176,6 +179,9 @@ def serial_composition(stack, member, calls):
         ("notifications", "overview", {"user_id": me}),
     ]
     samples, each = [], {}
+    if meter:
+        cpu_of, databases, idle_rate = meter
+        before, began = cpu_meter.snapshot(cpu_of, databases), time.perf_counter()
     for _ in range(calls):
         started = time.perf_counter()
         for service, method, kwargs in plan:
@@ -185,7 +191,17 @@ def serial_composition(stack, member, calls):
                 f"{service}.{method}({kwargs.get('box', '')})".replace("()", ""), []
             ).append((time.perf_counter() - call_started) * 1000)
         samples.append((time.perf_counter() - started) * 1000)
+    cpu = {}
+    if meter:
+        spent = cpu_meter.difference(before, cpu_meter.snapshot(cpu_of, databases))
+        wall = time.perf_counter() - began
+        cpu = {
+            name: round(max(0.0, seconds - idle_rate.get(name, 0.0) * wall) * 1000 / calls, 2)
+            for name, seconds in spent.items()
+            if name not in NOT_THE_STACK
+        }
     return {
+        "cpu_ms_per_round": cpu,
         "clients": 1,
         "calls": calls,
         "errors": 0,
@@ -405,7 +421,7 @@ def main():
             loader.join()
         rows = {f"{kind}, {path}": tally.row() for (path, kind), tally in tallies.items()}
         rows["same calls one by one over RPC, 1 client"] = serial_composition(
-            stack, members[-1], 100
+            stack, members[-1], 100, (cpu_of, databases, idle_rate)
         )
     finally:
         stack.close()
@@ -428,6 +444,13 @@ def main():
             f"{name} {ms}"
             for name, ms in rows["same calls one by one over RPC, 1 client"]["each_p50_ms"].items()
         )
+    )
+
+    serial = rows["same calls one by one over RPC, 1 client"]["cpu_ms_per_round"]
+    print(
+        "CPU per call when made alone, above idle (ms; each service's is its call's; "
+        "postgresql is all four calls' statements): "
+        + ", ".join(f"{name} {ms}" for name, ms in serial.items() if ms >= 0.05)
     )
 
     def stack_cpu(path):

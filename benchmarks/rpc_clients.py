@@ -160,7 +160,7 @@ def rpcclient_factory(uri, service, threads):
         sys.path.insert(0, GATEWAY_DIR)
     from gateway.rpc import RpcClient
 
-    client = RpcClient(uri, timeout=10.0, max_parallel=threads)
+    client = RpcClient(uri, timeout=10.0)
 
     def make():
         # one client shared by every thread: that is how the gateway uses it

@@ -13,10 +13,15 @@ there under its own name (RabbitMQ's direct reply-to cannot be used).
 Why it is built this way:
 
 - One connection per thread.  pika's ``BlockingConnection`` is not thread-safe
-  and does I/O only when its thread calls into it, so every thread (waitress's,
-  and the pool of :meth:`RpcClient.parallel`) gets its own connection, channel
-  and exclusive reply queue on first use: no locks on the way, and a reply can
-  only reach the thread that waits for it.  Made on first use, so after
+  and does I/O only when its thread calls into it, so every thread (waitress's)
+  gets its own connection, channel and exclusive reply queue on first use: no
+  locks on the way, and a reply can only reach the thread that waits for it.
+- A page's calls at once (:meth:`RpcClient.parallel`) go out one after another
+  on the calling thread's own connection, each with its correlation id, and
+  their replies are collected there as they come: the page costs about its
+  slowest call, with no thread handing calls to other threads and no
+  connection per call (a pool of threads did this before, at a cost the
+  dashboard's benchmark measured in the gateway's CPU per page).  Made on first use, so after
   gunicorn forked; a connection inherited across a fork is forgotten, never
   used.  A reply with another correlation id (late, after a timeout) is dropped.
 - A request no queue takes comes straight back (``mandatory`` and the broker's
@@ -42,8 +47,6 @@ import os
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import wait as wait_for_futures
 from urllib.parse import parse_qs, urlsplit
 
 import pika
@@ -124,20 +127,20 @@ class _Line:
         self.thread = threading.current_thread()
         self.connection = self.channel = self.check_channel = None
         self.reply_to = None
-        self.waiting_for = None  # the correlation id of the call in flight
-        self.reply = None  # its reply's body, once here
-        self.returned = False  # its request came back: no queue takes it
+        # The calls in flight: correlation id -> their reply's body, None until here.
+        self.waiting = {}
+        self.returned = set()  # correlation ids whose request came back: no queue takes it
         self.last_used = 0.0
 
     def on_reply(self, channel, method, properties, body):
-        if self.waiting_for is not None and properties.correlation_id == self.waiting_for:
-            self.reply, self.waiting_for = body, None
+        if self.waiting.get(properties.correlation_id, b"") is None:
+            self.waiting[properties.correlation_id] = body
         else:
             log.debug("dropped a late or unknown reply %s", properties.correlation_id)
 
     def on_return(self, channel, method, properties, body):
-        if self.waiting_for is not None and properties.correlation_id == self.waiting_for:
-            self.returned = True
+        if properties.correlation_id in self.waiting:
+            self.returned.add(properties.correlation_id)
 
     def close(self):
         connection, self.connection = self.connection, None
@@ -154,7 +157,7 @@ class RpcClient:
 
     ``amqp_uri``'s query string may set pika's connection parameters
     (``?heartbeat=10``); ``timeout`` is every call's default, and its request's
-    time to live; ``max_parallel`` is the size of :meth:`parallel`'s pool.
+    time to live.
     """
 
     def __init__(
@@ -162,14 +165,12 @@ class RpcClient:
         amqp_uri,
         timeout=5.0,
         exchange=EXCHANGE,
-        max_parallel=16,
         unavailable_check_after=0.25,
     ):
         if timeout <= 0:
             raise ValueError("timeout must be > 0")
         self.timeout = float(timeout)
         self.exchange = exchange
-        self.max_parallel = int(max_parallel)
         self.unavailable_check_after = float(unavailable_check_after)
         self._parameters = pika.URLParameters(amqp_uri)
         given = parse_qs(urlsplit(amqp_uri).query)
@@ -180,8 +181,6 @@ class RpcClient:
         self._lock = threading.Lock()
         self._lines = set()  # every thread's line, for close()
         self._generation = 0  # close() moves it on: older lines are rebuilt
-        self._pool = None
-        self._pool_pid = None
 
     # -- one call --------------------------------------------------------------
     def call(self, service, method, kwargs=None, timeout=None, context=None):
@@ -191,10 +190,54 @@ class RpcClient:
         return self._call(service, method, kwargs, context, timeout, time.monotonic() + timeout)
 
     def _call(self, service, method, kwargs, context, timeout, deadline):
+        result = self._calls({None: (service, method, kwargs)}, context, timeout, deadline)[None]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def _calls(self, calls, context, timeout, deadline):
+        """``{name: (service, method, kwargs)}`` -> ``{name: result or error}``:
+        every request published on this thread's line, then their replies
+        collected there, all under ``deadline``."""
+        results, pending = {}, {}  # pending: correlation id -> (name, service, method)
+        line = self._line()
+        for name, (service, method, kwargs) in calls.items():
+            try:
+                correlation_id, connection = self._publish(
+                    line, service, method, kwargs, context, timeout, deadline
+                )
+            except (RpcError, TypeError) as exc:
+                results[name] = exc
+                continue
+            pending[correlation_id] = (name, service, method, connection)
+        try:
+            for correlation_id, (name, service, _, connection) in list(pending.items()):
+                if connection is not line.connection:
+                    # published before a later publish had to connect again: its
+                    # reply went to the old connection's queue
+                    del pending[correlation_id]
+                    results[name] = ServiceUnavailable(service, "connection lost before the reply")
+            if pending:
+                self._wait_for_replies(line, pending, results, timeout, deadline)
+        except CONNECTION_ERRORS as exc:
+            line.close()
+            for name, service, _, _ in pending.values():
+                results[name] = ServiceUnavailable(
+                    service, f"connection lost while waiting for reply: {exc!r}"
+                )
+        finally:
+            # a reply that comes later (after a timeout) is dropped
+            line.waiting.clear()
+            line.returned.clear()
+            line.last_used = time.monotonic()
+        return {name: results[name] for name in calls}
+
+    def _publish(self, line, service, method, kwargs, context, timeout, deadline):
+        """Publishes one request on ``line``; returns its correlation id and the
+        connection its reply will come on."""
         left = deadline - time.monotonic()
         if left <= 0:
             raise ServiceTimeout(service, method, timeout)
-        line = self._line()
         correlation_id = uuid.uuid4().hex
         routing_key = f"{service}.{method}"
         properties = pika.BasicProperties(
@@ -209,33 +252,23 @@ class RpcClient:
         for attempt in (1, 2):
             self._make_ready(line, service)
             properties.reply_to = line.reply_to
-            line.waiting_for, line.reply, line.returned = correlation_id, None, False
+            line.waiting[correlation_id] = None
             try:
                 line.channel.basic_publish(
                     self.exchange, routing_key, body, properties, mandatory=True
                 )
-                break
+                return correlation_id, line.connection
             except pika.exceptions.UnsupportedAMQPFieldException as exc:
-                line.waiting_for = None
+                line.waiting.pop(correlation_id, None)
                 line.close()
                 raise TypeError(f"unsupported context value: {exc}") from None
             except CONNECTION_ERRORS as exc:
-                line.waiting_for = None
+                line.waiting.pop(correlation_id, None)
                 line.close()
                 if attempt == 2:
                     raise ServiceUnavailable(service, f"publish failed: {exc!r}") from exc
                 log.warning("AMQP publish failed (%r); retrying on a new connection", exc)
-        try:
-            reply = self._wait_for_reply(line, service, method, timeout, deadline)
-        except CONNECTION_ERRORS as exc:
-            line.waiting_for = None
-            line.close()
-            raise ServiceUnavailable(
-                service, f"connection lost while waiting for reply: {exc!r}"
-            ) from exc
-        finally:
-            line.last_used = time.monotonic()
-        return _result(reply, service)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _make_ready(self, line, service):
         """Connect, or poll a connection that has been idle (it answers the
@@ -280,34 +313,66 @@ class RpcClient:
         line.check_channel = None
         line.last_used = time.monotonic()
 
-    def _wait_for_reply(self, line, service, method, timeout, deadline):
+    def _wait_for_replies(self, line, pending, results, timeout, deadline):
+        """Moves each of ``pending``'s calls into ``results`` as its reply comes
+        (or its request comes back, its service has no consumer, the deadline
+        passes)."""
         now = time.monotonic()
-        check_at = now + self.unavailable_check_after
-        while line.reply is None:
-            if line.returned:
-                line.waiting_for = None
-                raise ServiceUnavailable(service, f"no queue bound for '{service}.{method}'")
-            if line.channel.is_closed:
-                line.waiting_for = None
-                line.close()
-                raise ServiceUnavailable(service, "channel closed by broker")
-            if now >= deadline:
-                line.waiting_for = None  # its reply, if it comes, is dropped
-                raise ServiceTimeout(service, method, timeout)
-            if now >= check_at:
-                if not self._has_consumers(line, service):
-                    line.connection.process_data_events(0)  # did the reply just come?
-                    if line.reply is not None:
-                        break
-                    line.waiting_for = None
-                    raise ServiceUnavailable(
-                        service, f"no running instance is consuming 'rpc-{service}'"
+        check_at = {
+            service: now + self.unavailable_check_after for _, service, _, _ in pending.values()
+        }
+
+        def settle(correlation_id, outcome):
+            name = pending.pop(correlation_id)[0]
+            line.waiting.pop(correlation_id, None)
+            results[name] = outcome
+
+        def collect():
+            for correlation_id, (_, service, method, _) in list(pending.items()):
+                body = line.waiting.get(correlation_id)
+                if body is not None:
+                    settle(correlation_id, _outcome(body, service))
+                elif correlation_id in line.returned:
+                    settle(
+                        correlation_id,
+                        ServiceUnavailable(service, f"no queue bound for '{service}.{method}'"),
                     )
-                check_at = time.monotonic() + max(1.0, 4 * self.unavailable_check_after)
-            line.connection.process_data_events(time_limit=max(0.0, min(deadline, check_at) - now))
+
+        while True:
+            collect()
+            if not pending:
+                return
+            if line.channel.is_closed:
+                for correlation_id, (_, service, _, _) in list(pending.items()):
+                    settle(correlation_id, ServiceUnavailable(service, "channel closed by broker"))
+                line.close()
+                return
+            if now >= deadline:
+                for correlation_id, (_, service, method, _) in list(pending.items()):
+                    settle(correlation_id, ServiceTimeout(service, method, timeout))
+                return
+            for service in {service for _, service, _, _ in pending.values()}:
+                if now < check_at[service]:
+                    continue
+                if not self._has_consumers(line, service):
+                    line.connection.process_data_events(0)  # did a reply just come?
+                    collect()
+                    for correlation_id, (_, waiting_on, _, _) in list(pending.items()):
+                        if waiting_on == service:
+                            settle(
+                                correlation_id,
+                                ServiceUnavailable(
+                                    service, f"no running instance is consuming 'rpc-{service}'"
+                                ),
+                            )
+                check_at[service] = time.monotonic() + max(1.0, 4 * self.unavailable_check_after)
+            if not pending:
+                return
+            next_check = min(check_at[service] for _, service, _, _ in pending.values())
+            line.connection.process_data_events(
+                time_limit=max(0.0, min(deadline, next_check) - now)
+            )
             now = time.monotonic()
-        reply, line.reply = line.reply, None
-        return reply
 
     def _has_consumers(self, line, service):
         """Does anything consume ``rpc-<service>``?  False if the queue is gone."""
@@ -350,53 +415,20 @@ class RpcClient:
     def parallel(self, calls, timeout=None, context=None):
         """``{"name": (service, method, kwargs)}`` -> ``{"name": result or the
         error}``, all at once under one deadline: a page costs about its slowest
-        call.  Not to be called from inside a parallel call."""
+        call.  All go out on this thread's connection (see the module's notes)."""
         if not calls:
             return {}
         timeout = self.timeout if timeout is None else float(timeout)
-        deadline = time.monotonic() + timeout
-        pool = self._parallel_pool()
-        futures = {
-            name: pool.submit(self._call, service, method, kwargs, context, timeout, deadline)
-            for name, (service, method, kwargs) in calls.items()
-        }
-        # Each call is bounded by the deadline and two connection attempts; this
-        # outer bound only guards against a starved pool.
-        connect_bound = float(self._parameters.stack_timeout or 3.0)
-        wait_for_futures(futures.values(), timeout=timeout + 2 * connect_bound + 1.0)
-        results = {}
-        for name, future in futures.items():
-            if future.done():
-                results[name] = future.exception() or future.result()
-            else:
-                future.cancel()
-                service, method, _ = calls[name]
-                results[name] = ServiceTimeout(service, method, timeout)
-        return results
-
-    def _parallel_pool(self):
-        pid = os.getpid()
-        with self._lock:
-            # A pool inherited across a fork has no threads: make another.
-            if self._pool is None or self._pool_pid != pid:
-                self._pool = ThreadPoolExecutor(
-                    max_workers=self.max_parallel, thread_name_prefix="rpc-parallel"
-                )
-                self._pool_pid = pid
-            return self._pool
+        return self._calls(calls, context, timeout, time.monotonic() + timeout)
 
     # -- closing ---------------------------------------------------------------
     def close(self):
-        """Close the pool and every thread's connection, with no call in
-        flight (a worker's exit); later calls connect again."""
+        """Close every thread's connection, with no call in flight (a
+        worker's exit); later calls connect again."""
         with self._lock:
-            pool, self._pool = self._pool, None
-            pool_pid, self._pool_pid = self._pool_pid, None
             self._generation += 1
             lines, self._lines = self._lines, set()
         pid = os.getpid()
-        if pool is not None and pool_pid == pid:
-            pool.shutdown(wait=True)
         for line in lines:
             if line.pid == pid:
                 line.close()
@@ -406,6 +438,14 @@ class RpcClient:
 
     def __exit__(self, *exc_info):
         self.close()
+
+
+def _outcome(body, service):
+    """The reply's result, or the error it carries (or its being unreadable)."""
+    try:
+        return _result(body, service)
+    except RpcError as exc:
+        return exc
 
 
 def _result(body, service):
