@@ -16,14 +16,15 @@ Why it is built this way:
   and does I/O only when its thread calls into it, so every thread (waitress's)
   gets its own connection, channel and exclusive reply queue on first use: no
   locks on the way, and a reply can only reach the thread that waits for it.
+  Made on first use, so after gunicorn forked; a connection inherited across a
+  fork is forgotten, never used.  A reply with another correlation id (late,
+  after a timeout) is dropped.
 - A page's calls at once (:meth:`RpcClient.parallel`) go out one after another
   on the calling thread's own connection, each with its correlation id, and
   their replies are collected there as they come: the page costs about its
   slowest call, with no thread handing calls to other threads and no
   connection per call (a pool of threads did this before, at a cost the
-  dashboard's benchmark measured in the gateway's CPU per page).  Made on first use, so after
-  gunicorn forked; a connection inherited across a fork is forgotten, never
-  used.  A reply with another correlation id (late, after a timeout) is dropped.
+  dashboard's benchmark measured in the gateway's CPU per page).
 - A request no queue takes comes straight back (``mandatory`` and the broker's
   basic.return): a 503 within a millisecond.  Publisher confirms would add
   only a nack's 503 (a broker's internal error) and were measured at a fifth
@@ -199,7 +200,7 @@ class RpcClient:
         """``{name: (service, method, kwargs)}`` -> ``{name: result or error}``:
         every request published on this thread's line, then their replies
         collected there, all under ``deadline``."""
-        results, pending = {}, {}  # pending: correlation id -> (name, service, method)
+        results, pending = {}, {}  # correlation id -> (name, service, method, connection)
         line = self._line()
         for name, (service, method, kwargs) in calls.items():
             try:
