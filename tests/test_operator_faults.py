@@ -170,7 +170,13 @@ def via(uri, port):
 def queue_counts(stack, queue):
     """(ready, unacknowledged) messages of ``queue`` on the stack's vhost."""
     listed = rabbitmqctl(
-        "list_queues", "-p", stack.vhost, "name", "messages_ready", "messages_unacknowledged"
+        "list_queues",
+        "-p",
+        stack.vhost,
+        "name",
+        "messages_ready",
+        "messages_unacknowledged",
+        broker=stack.broker,
     ).stdout
     for line in listed.splitlines():
         name, *numbers = line.split()
@@ -348,6 +354,14 @@ def test_the_broker_restarted_under_load(logs_dir, mailbox, own_broker, forms):
         try:
             user_ids = sign_up_all(stack, forms[:half])
             held.wait_for(WORKERS)
+            # The first half's events are all in profiles' queue: WORKERS held
+            # by its handlers, the rest waiting (on the broker's disk).
+            wait_until(
+                lambda: queue_counts(stack, PROFILES_QUEUE) == (half - WORKERS, WORKERS),
+                180,
+                0.5,
+                "the first sign-ups' events in profiles' queue",
+            )
             signing_up = sign_up_meanwhile(stack, forms[half:])
             own_broker.stop()
         finally:
