@@ -17,29 +17,16 @@ from mentoring import (
     statistics,
     workspace,
 )
-from mentornet_platform import deadletters  # not its class: nameko would run that too
-from mentornet_platform.correlation import CorrelationId
-from mentornet_platform.database import DatabaseProvider
+from mentornet_platform import service_base  # not its class: nameko would run that too
 from mentornet_platform.event_inbox import EventInbox, event_entrypoints
-from mentornet_platform.metrics import Metrics
-from mentornet_platform.outbox import OutboxRelay
 from mentornet_platform.rpc import rpc
 
 
 @event_entrypoints  # one event entrypoint per inbox handler below
-class MentoringService(deadletters.DeadLetterEntrypoints):  # + dead-letter RPCs
+class MentoringService(service_base.ServiceBase):  # + platform providers, health, dead letters
     name = "mentoring"
 
-    correlation_id = CorrelationId()
-    metrics = Metrics()  # /metrics on METRICS_PORT, and the RPC calls' counts and times
-    db = DatabaseProvider()
-    outbox = OutboxRelay()
     event_inbox = EventInbox(handlers.HANDLERS)
-
-    @rpc
-    def health(self):
-        self.db.ping()
-        return {"service": self.name, "status": "ok"}
 
     @rpc
     def request_mentoring(self, mentee_id, mentor_id, activities, message):

@@ -8,12 +8,8 @@ else's ids is refused here too, not only at the gateway.
 from nameko.timer import timer
 
 from mentornet_contracts.statuses import ReportStatus
-from mentornet_platform import deadletters  # not its class: nameko would run that too
-from mentornet_platform.correlation import CorrelationId
-from mentornet_platform.database import DatabaseProvider
+from mentornet_platform import service_base  # not its class: nameko would run that too
 from mentornet_platform.event_inbox import EventInbox, event_entrypoints
-from mentornet_platform.metrics import Metrics
-from mentornet_platform.outbox import OutboxRelay
 from mentornet_platform.rpc import rpc
 from notifications import (
     centre,
@@ -29,20 +25,11 @@ from notifications.mail import MailSenderProvider
 
 
 @event_entrypoints  # one event entrypoint per inbox handler below
-class NotificationsService(deadletters.DeadLetterEntrypoints):  # + dead-letter RPCs
+class NotificationsService(service_base.ServiceBase):  # + platform providers, health, dead letters
     name = "notifications"
 
-    correlation_id = CorrelationId()
-    metrics = Metrics()  # /metrics on METRICS_PORT, and the RPC calls' counts and times
-    db = DatabaseProvider()
-    outbox = OutboxRelay()
     mail = MailSenderProvider()
     event_inbox = EventInbox(handlers.HANDLERS)
-
-    @rpc
-    def health(self):
-        self.db.ping()
-        return {"service": self.name, "status": "ok"}
 
     # -- the notification centre --
     @timer(interval=3600)

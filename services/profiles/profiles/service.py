@@ -1,11 +1,7 @@
 """Profiles' nameko entrypoints: thin, each calls a plain domain function."""
 
-from mentornet_platform import deadletters  # not its class: nameko would run that too
-from mentornet_platform.correlation import CorrelationId
-from mentornet_platform.database import DatabaseProvider
+from mentornet_platform import service_base  # not its class: nameko would run that too
 from mentornet_platform.event_inbox import EventInbox, event_entrypoints
-from mentornet_platform.metrics import Metrics
-from mentornet_platform.outbox import OutboxRelay
 from mentornet_platform.rpc import rpc
 from profiles import (
     config,
@@ -20,19 +16,10 @@ from profiles import (
 
 
 @event_entrypoints  # one event entrypoint per inbox handler below
-class ProfilesService(deadletters.DeadLetterEntrypoints):  # + dead-letter RPCs
+class ProfilesService(service_base.ServiceBase):  # + platform providers, health, dead letters
     name = "profiles"
 
-    correlation_id = CorrelationId()
-    metrics = Metrics()  # /metrics on METRICS_PORT, and the RPC calls' counts and times
-    db = DatabaseProvider()
-    outbox = OutboxRelay()
     event_inbox = EventInbox(handlers.HANDLERS)
-
-    @rpc
-    def health(self):
-        self.db.ping()
-        return {"service": self.name, "status": "ok"}
 
     @rpc
     def mentor_statistics(self):
