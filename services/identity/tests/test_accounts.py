@@ -13,46 +13,12 @@ from identity.service import IdentityService
 from mentornet_contracts.events import validate_payload
 
 
-def form(**overrides):
-    suffix = uuid.uuid4().hex[:8]
-    data = {
-        "first_name": "Jan",
-        "last_name": "de Vries",
-        "date_of_birth": "1990-01-31",
-        "username": f"jan.{suffix}",
-        "password": "tulip canal bicycle",
-        "password_confirmation": "tulip canal bicycle",
-        "email": f"jan.{suffix}@example.org",
-        "email_confirmation": f"jan.{suffix}@example.org",
-        "security_question": "First pet's name?",
-        "security_answer": "Rex",
-        "accept_privacy_policy": True,
-        "accept_terms": True,
-        "language": "nl",
-    }
-    data.update(overrides)
-    return data
-
-
-def outbox_for(db, user_id, event_type="account_registered"):
-    with db.engine.connect() as connection:
-        return (
-            connection.execute(
-                text(
-                    "SELECT envelope FROM outbox_events WHERE envelope->'data'->>'user_id' = :id"
-                    " AND event_type = :type ORDER BY id"
-                ),
-                {"id": user_id, "type": event_type},
-            )
-            .scalars()
-            .all()
-        )
-
-
-def test_register_writes_account_consents_and_one_contract_valid_event(db):
-    result = accounts.register(db, form())
+def test_register_writes_account_consents_and_one_contract_valid_event(
+    db, sign_up_form, outbox_for
+):
+    result = accounts.register(db, sign_up_form())
     user_id = result["account"]["user_id"]
-    [envelope] = outbox_for(db, user_id)
+    [envelope] = outbox_for(user_id)
     assert envelope["type"] == "account_registered" and envelope["version"] == 1
     data = validate_payload("identity", "account_registered", 1, envelope["data"])
     assert data["language"] == "nl"
@@ -74,17 +40,17 @@ def test_register_writes_account_consents_and_one_contract_valid_event(db):
     assert stored.security_answer_hash.startswith("$argon2id$")
 
 
-def test_a_duplicate_writes_nothing(db):
-    first = form()
+def test_a_duplicate_writes_nothing(db, sign_up_form):
+    first = sign_up_form()
     accounts.register(db, first)
     before = db_count(db, "outbox_events")
     with pytest.raises(Conflict) as error:
-        accounts.register(db, form(username=first["username"].upper()))
+        accounts.register(db, sign_up_form(username=first["username"].upper()))
     assert error.value.code == "username_taken" and "username" in error.value.fields
     assert db_count(db, "outbox_events") == before
 
 
-def test_sign_ups_racing_for_one_username_give_one_account_and_clear_refusals(db):
+def test_sign_ups_racing_for_one_username_give_one_account_and_clear_refusals(db, sign_up_form):
     import threading
 
     name = f"race.{uuid.uuid4().hex[:8]}"
@@ -93,7 +59,9 @@ def test_sign_ups_racing_for_one_username_give_one_account_and_clear_refusals(db
     def sign_up():
         barrier.wait()  # all past the early check before any has committed
         try:
-            outcomes.append(accounts.register(db, form(username=name))["account"]["username"])
+            outcomes.append(
+                accounts.register(db, sign_up_form(username=name))["account"]["username"]
+            )
         except Conflict as exc:
             outcomes.append(exc.code)
 
@@ -105,9 +73,9 @@ def test_sign_ups_racing_for_one_username_give_one_account_and_clear_refusals(db
     assert sorted(outcomes) == [name] + ["username_taken"] * 3
 
 
-def test_invalid_input_names_the_fields(db):
+def test_invalid_input_names_the_fields(db, sign_up_form):
     with pytest.raises(InvalidInput) as error:
-        accounts.register(db, form(email="nope", password="short"))
+        accounts.register(db, sign_up_form(email="nope", password="short"))
     assert {"email", "password"} <= set(error.value.fields)
 
 
@@ -116,8 +84,8 @@ def db_count(db, table):
         return connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
 
 
-def test_login_by_username_or_email_and_generic_failures(db):
-    data = form()
+def test_login_by_username_or_email_and_generic_failures(db, sign_up_form):
+    data = sign_up_form()
     accounts.register(db, data)
     assert accounts.login(db, data["username"], data["password"])["token"]
     assert accounts.login(db, data["email"].upper(), data["password"])["token"]
@@ -128,8 +96,8 @@ def test_login_by_username_or_email_and_generic_failures(db):
     assert wrong.value.args == unknown.value.args
 
 
-def test_sessions_end_at_logout_after_30_idle_minutes_and_after_12_hours(db):
-    data = form()
+def test_sessions_end_at_logout_after_30_idle_minutes_and_after_12_hours(db, sign_up_form):
+    data = sign_up_form()
     token = accounts.register(db, data)["token"]
     assert accounts.authenticate(db, token)["username"] == data["username"]
     accounts.logout(db, token)
@@ -179,20 +147,20 @@ def test_sessions_end_at_logout_after_30_idle_minutes_and_after_12_hours(db):
         accounts.authenticate(db, old)
 
 
-def test_the_same_idempotency_key_gives_the_same_account(db):
-    data = form()
+def test_the_same_idempotency_key_gives_the_same_account(db, sign_up_form, outbox_for):
+    data = sign_up_form()
     key = str(uuid.uuid4())
     first = accounts.register(db, data, idempotency_key=key)
     again = accounts.register(db, data, idempotency_key=key)
     assert first["account"]["user_id"] == again["account"]["user_id"]
     assert first["token"] != again["token"]
-    assert len(outbox_for(db, first["account"]["user_id"])) == 1
+    assert len(outbox_for(first["account"]["user_id"])) == 1
 
 
-def test_the_account_is_ready_once_profiles_mentoring_and_notifications_have_it(db):
+def test_the_account_is_ready_once_profiles_mentoring_and_notifications_have_it(db, sign_up_form):
     from identity.handlers import mark_profile_ready
 
-    user_id = accounts.register(db, form())["account"]["user_id"]
+    user_id = accounts.register(db, sign_up_form())["account"]["user_id"]
     assert accounts.get_onboarding(db, user_id)["account_parts"] == {
         "profile": False,
         "mentoring": False,
@@ -215,9 +183,9 @@ def test_the_account_is_ready_once_profiles_mentoring_and_notifications_have_it(
     assert accounts.get_onboarding(db, user_id)["account_ready"] is True
 
 
-def test_entrypoints_are_thin_over_the_domain(db):
+def test_entrypoints_are_thin_over_the_domain(db, sign_up_form):
     service = worker_factory(IdentityService, db=db)
-    data = form()
+    data = sign_up_form()
     result = service.register_account(data, client="192.0.2.10")
     assert service.username_available(data["username"]) is False
     assert service.suggest_username("Jan", "de Vries").startswith("jan.devries")
@@ -225,12 +193,12 @@ def test_entrypoints_are_thin_over_the_domain(db):
     assert service.health() == {"service": "identity", "status": "ok"}
 
 
-def test_an_idempotency_key_alone_is_no_way_into_someone_elses_account(db):
+def test_an_idempotency_key_alone_is_no_way_into_someone_elses_account(db, sign_up_form):
     key = str(uuid.uuid4())
-    victim = form()
+    victim = sign_up_form()
     accounts.register(db, victim, idempotency_key=key)
     with pytest.raises(Conflict) as error:
-        accounts.register(db, form(), idempotency_key=key)  # another form, same key
+        accounts.register(db, sign_up_form(), idempotency_key=key)  # another form, same key
     assert error.value.code == "idempotency_key_reused"
     with pytest.raises(Conflict):
         accounts.register(
@@ -244,8 +212,8 @@ def test_an_idempotency_key_alone_is_no_way_into_someone_elses_account(db):
         )
 
 
-def test_asking_for_resets_in_someones_name_never_kills_their_link(db):
-    data = form()
+def test_asking_for_resets_in_someones_name_never_kills_their_link(db, sign_up_form):
+    data = sign_up_form()
     accounts.register(db, data)
     for _ in range(8):  # more than the hourly allowance: the extra ones are dropped quietly
         assert accounts.request_password_reset(db, data["username"]) == accounts.RESET_ACCEPTED
@@ -260,8 +228,8 @@ def test_asking_for_resets_in_someones_name_never_kills_their_link(db):
     assert live == accounts.RESET_REQUESTS_PER_HOUR
 
 
-def test_a_few_wrong_security_answers_spend_the_reset_link(db):
-    data = form()
+def test_a_few_wrong_security_answers_spend_the_reset_link(db, sign_up_form):
+    data = sign_up_form()
     accounts.register(db, data)
     accounts.request_password_reset(db, data["email"].upper())  # e-mail, any case, works too
     with db.engine.connect() as connection:
@@ -280,29 +248,31 @@ def test_a_few_wrong_security_answers_spend_the_reset_link(db):
         accounts.verify_password_reset(db, token, data["security_answer"])
 
 
-def test_the_language_can_be_changed_and_notifications_is_told_once_per_change(db):
-    data = form(language="nl")
+def test_the_language_can_be_changed_and_notifications_is_told_once_per_change(
+    db, sign_up_form, outbox_for
+):
+    data = sign_up_form(language="nl")
     user_id = accounts.register(db, data)["account"]["user_id"]
     assert accounts.change_language(db, user_id, "en") == {"user_id": user_id, "language": "en"}
     assert accounts.change_language(db, user_id, "en")["language"] == "en"  # no change, no event
     token = accounts.login(db, data["username"], data["password"])["token"]
     assert accounts.authenticate(db, token)["language"] == "en"  # the pages follow it
-    [envelope] = outbox_for(db, user_id, "account_language_changed")
+    [envelope] = outbox_for(user_id, "account_language_changed")
     payload = validate_payload("identity", "account_language_changed", 1, envelope["data"])
     assert payload["language"] == "en" and payload["changed_at"].tzinfo is not None
     # Mails identity asks for from now on carry the new language.
     accounts.request_password_reset(db, data["username"])
-    [reset] = outbox_for(db, user_id, "password_reset_requested")
+    [reset] = outbox_for(user_id, "password_reset_requested")
     assert reset["data"]["language"] == "en"
 
 
 @pytest.mark.parametrize("language", ["fr", "", None, 7, "EN"])
-def test_only_english_and_dutch_are_languages(db, language):
-    user_id = accounts.register(db, form())["account"]["user_id"]
+def test_only_english_and_dutch_are_languages(db, language, sign_up_form, outbox_for):
+    user_id = accounts.register(db, sign_up_form())["account"]["user_id"]
     with pytest.raises(InvalidInput) as refused:
         accounts.change_language(db, user_id, language)
     assert set(refused.value.fields) == {"language"}
-    assert outbox_for(db, user_id, "account_language_changed") == []
+    assert outbox_for(user_id, "account_language_changed") == []
 
 
 def test_a_language_change_for_no_account_is_not_found(db):
@@ -310,9 +280,9 @@ def test_a_language_change_for_no_account_is_not_found(db):
         accounts.change_language(db, str(uuid.uuid4()), "en")
 
 
-def test_the_language_entrypoint_is_thin(db):
+def test_the_language_entrypoint_is_thin(db, sign_up_form):
     service = worker_factory(IdentityService, db=db)
-    user_id = service.register_account(form(language="en"), client="192.0.2.10")["account"][
+    user_id = service.register_account(sign_up_form(language="en"), client="192.0.2.10")["account"][
         "user_id"
     ]
     assert service.change_language(user_id, "nl") == {"user_id": user_id, "language": "nl"}
@@ -335,8 +305,8 @@ def reset_links(db, count):
     return [url.split("token=")[1] for url in urls]
 
 
-def test_completing_a_reset_revokes_every_other_open_reset_link_and_grant(db):
-    data = form()
+def test_completing_a_reset_revokes_every_other_open_reset_link_and_grant(db, sign_up_form):
+    data = sign_up_form()
     accounts.register(db, data)
     for _ in range(3):
         accounts.request_password_reset(db, data["username"])
@@ -363,9 +333,9 @@ def test_completing_a_reset_revokes_every_other_open_reset_link_and_grant(db):
 @pytest.mark.parametrize(
     "word", ["username", "email", "local part", "first name", "last name", "whole name"]
 )
-def test_a_password_made_of_the_accounts_own_words_is_refused_everywhere(db, word):
+def test_a_password_made_of_the_accounts_own_words_is_refused_everywhere(db, word, sign_up_form):
     suffix = uuid.uuid4().hex[:8]
-    data = form(
+    data = sign_up_form(
         first_name="Bartholomeuszoon",
         last_name="Vandenbroucke-Ackermans",
         username=f"bartholomeus.{suffix}",
@@ -407,17 +377,19 @@ def test_a_password_made_of_the_accounts_own_words_is_refused_everywhere(db, wor
     )
 
 
-def confirmation_token(db, user_id):
-    [envelope] = outbox_for(db, user_id, "email_confirmation_requested")[-1:]
+def confirmation_token(outbox_for, user_id):
+    [envelope] = outbox_for(user_id, "email_confirmation_requested")[-1:]
     return envelope["data"]["confirmation_url"].split("token=")[1]
 
 
-def test_a_sign_up_with_a_confirmed_address_answers_as_usual_and_only_its_owner_is_mailed(db):
-    owner_form = form()
+def test_a_sign_up_with_a_confirmed_address_answers_as_usual_and_only_its_owner_is_mailed(
+    db, sign_up_form, outbox_for
+):
+    owner_form = sign_up_form()
     owner = accounts.register(db, owner_form)
-    accounts.confirm_email(db, confirmation_token(db, owner["account"]["user_id"]))
+    accounts.confirm_email(db, confirmation_token(outbox_for, owner["account"]["user_id"]))
     address = owner_form["email"].upper()
-    squatter_form = form(
+    squatter_form = sign_up_form(
         email=address,
         email_confirmation=address,
         password="squatter's own passphrase",
@@ -429,12 +401,12 @@ def test_a_sign_up_with_a_confirmed_address_answers_as_usual_and_only_its_owner_
     assert squatter["onboarding"] == owner["onboarding"]
     squatter_id = squatter["account"]["user_id"]
     # No link and no address for the squatter: nothing is mailed to the owner for them.
-    assert outbox_for(db, squatter_id, "email_confirmation_requested") == []
-    [registered] = outbox_for(db, squatter_id)
+    assert outbox_for(squatter_id, "email_confirmation_requested") == []
+    [registered] = outbox_for(squatter_id)
     assert (
         validate_payload("identity", "account_registered", 1, registered["data"])["email"] is None
     )
-    [attempt] = outbox_for(db, owner["account"]["user_id"], "address_sign_up_attempted")
+    [attempt] = outbox_for(owner["account"]["user_id"], "address_sign_up_attempted")
     told = validate_payload("identity", "address_sign_up_attempted", 1, attempt["data"])
     assert told["email"] == owner_form["email"] and told["username"] == owner_form["username"]
     # The address logs in to its owner; a reset asked for by the squatter's name mails nobody.
@@ -446,21 +418,26 @@ def test_a_sign_up_with_a_confirmed_address_answers_as_usual_and_only_its_owner_
         accounts.login(db, address, squatter_form["password"])
     assert accounts.login(db, squatter_form["username"], squatter_form["password"])["token"]
     assert accounts.request_password_reset(db, squatter_form["username"]) == accounts.RESET_ACCEPTED
-    assert outbox_for(db, squatter_id, "password_reset_requested") == []
+    assert outbox_for(squatter_id, "password_reset_requested") == []
     # The squatter cannot take the address over, not even through a change.
     with pytest.raises(Conflict) as taken:
         accounts.change_email(db, squatter_id, address, address, squatter_form["password"])
     assert taken.value.code == "email_taken"
 
 
-def test_two_sign_ups_with_one_new_address_both_succeed_and_the_first_to_confirm_owns_it(db):
-    first_form = form()
+def test_two_sign_ups_with_one_new_address_both_succeed_and_the_first_to_confirm_owns_it(
+    db, sign_up_form, outbox_for
+):
+    first_form = sign_up_form()
     address = first_form["email"]
-    second_form = form(email=address, email_confirmation=address)
+    second_form = sign_up_form(email=address, email_confirmation=address)
     first = accounts.register(db, first_form)["account"]["user_id"]
     second = accounts.register(db, second_form)["account"]["user_id"]  # no email_taken
     # Nobody owns it yet: each gets its link (whoever reads the address decides).
-    first_link, second_link = confirmation_token(db, first), confirmation_token(db, second)
+    first_link, second_link = (
+        confirmation_token(outbox_for, first),
+        confirmation_token(outbox_for, second),
+    )
     with pytest.raises(NotAuthenticated):  # two accounts give it: it names neither
         accounts.login(db, address, first_form["password"])
     assert accounts.confirm_email(db, second_link)["confirmed"] is True
@@ -472,18 +449,20 @@ def test_two_sign_ups_with_one_new_address_both_succeed_and_the_first_to_confirm
     assert list(refused.value.fields) == ["email"]
     assert accounts.login(db, address, second_form["password"])["user_id"] == second
     accounts.request_password_reset(db, first_form["username"])
-    assert outbox_for(db, first, "password_reset_requested") == []
+    assert outbox_for(first, "password_reset_requested") == []
 
 
-def test_two_accounts_confirming_one_address_at_once_give_one_owner(db):
+def test_two_accounts_confirming_one_address_at_once_give_one_owner(db, sign_up_form, outbox_for):
     import threading
 
-    address = form()["email"]
+    address = sign_up_form()["email"]
     ids = [
-        accounts.register(db, form(email=address, email_confirmation=address))["account"]["user_id"]
+        accounts.register(db, sign_up_form(email=address, email_confirmation=address))["account"][
+            "user_id"
+        ]
         for _ in range(3)
     ]
-    links = [confirmation_token(db, user_id) for user_id in ids]
+    links = [confirmation_token(outbox_for, user_id) for user_id in ids]
     outcomes, barrier = [], threading.Barrier(3)
 
     def confirm(link):

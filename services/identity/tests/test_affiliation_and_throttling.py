@@ -1,6 +1,7 @@
 """Affiliation, record import, login throttling and allowances per client against
 identity's database.  The per-client login tests run identity's real defaults."""
 
+import functools
 import io
 import random
 import threading
@@ -15,24 +16,10 @@ from identity import accounts, affiliation, api_keys, config, records, throttlin
 from identity.exceptions import InvalidInput, NotAuthenticated, NotFound, Throttled
 
 
-def form(**overrides):
-    suffix = uuid.uuid4().hex[:8]
-    data = {
-        "first_name": "Eva",
-        "last_name": "de Wit",
-        "date_of_birth": "1990-01-31",
-        "username": f"eva.{suffix}",
-        "password": "tulip canal bicycle",
-        "password_confirmation": "tulip canal bicycle",
-        "email": f"eva.{suffix}@example.org",
-        "email_confirmation": f"eva.{suffix}@example.org",
-        "security_question": "First pet's name?",
-        "security_answer": "Rex",
-        "accept_privacy_policy": True,
-        "accept_terms": True,
-    }
-    data.update(overrides)
-    return data
+@pytest.fixture
+def form(sign_up_form):
+    """Eva de Wit's sign-up form (the records below know her), in the default language."""
+    return functools.partial(sign_up_form, first_name="Eva", last_name="de Wit", language="en")
 
 
 CSV_HEADER = (
@@ -105,7 +92,7 @@ def test_a_line_is_named_by_its_number_in_the_file_whatever_comes_before_it():
     assert bad_bytes == ([], [{"line": 2, "code": "not_utf8", "params": {}}])
 
 
-def recorded_alumna(db):
+def recorded_alumna(db, form):
     """Eva, in the university's records as an alumna of Biology, with an account."""
     number = "R" + uuid.uuid4().hex[:6].upper()
     rows, _ = records.parse(
@@ -118,8 +105,8 @@ def recorded_alumna(db):
     return number, user_id
 
 
-def test_a_matching_record_verifies_and_prefills_the_study_details(db):
-    number, user_id = recorded_alumna(db)
+def test_a_matching_record_verifies_and_prefills_the_study_details(db, form):
+    number, user_id = recorded_alumna(db, form)
     result = affiliation.verify(db, user_id, "alumnus", number.lower())
     assert result["status"] == "verified"
     assert result["study_details"]["programme"] == "Biology"
@@ -144,8 +131,8 @@ def test_a_matching_record_verifies_and_prefills_the_study_details(db):
         ("Jansen", "Bakker", False),  # neither name is the record's
     ],
 )
-def test_the_maiden_name_also_matches_the_record(db, last_name, maiden_name, matches):
-    number, _ = recorded_alumna(db)
+def test_the_maiden_name_also_matches_the_record(db, last_name, maiden_name, matches, form):
+    number, _ = recorded_alumna(db, form)
     user_id = accounts.register(db, form(last_name=last_name, maiden_name=maiden_name))["account"][
         "user_id"
     ]
@@ -157,7 +144,7 @@ def test_the_maiden_name_also_matches_the_record(db, last_name, maiden_name, mat
         assert refused.value.code == "record_not_matched"
 
 
-def test_the_progress_shows_the_latest_review_and_its_decision(db):
+def test_the_progress_shows_the_latest_review_and_its_decision(db, form):
     user_id = accounts.register(db, form())["account"]["user_id"]
     affiliation.verify(db, user_id, "staff", "X1", request_review=True, note="New in May")
     pending = accounts.get_onboarding(db, user_id)
@@ -186,7 +173,7 @@ def test_the_progress_shows_the_latest_review_and_its_decision(db):
     assert refused.value.fields == {"status": ["Use pending, approved, rejected or all."]}
 
 
-def test_failed_matches_are_counted_and_capped(db):
+def test_failed_matches_are_counted_and_capped(db, form):
     user_id = accounts.register(db, form())["account"]["user_id"]
     for _ in range(5):
         with pytest.raises(InvalidInput):
@@ -218,7 +205,7 @@ def test_the_lock_grows_with_further_failures_and_a_success_clears_it(db):
         assert throttling.admit(session, login) == 0
 
 
-def test_a_locked_login_is_refused_even_with_the_right_password(db):
+def test_a_locked_login_is_refused_even_with_the_right_password(db, form):
     data = form()
     user_id = accounts.register(db, data)["account"]["user_id"]
     for _ in range(5):
@@ -234,7 +221,7 @@ def test_a_locked_login_is_refused_even_with_the_right_password(db):
     assert accounts.login(db, data["username"], data["password"])["token"]
 
 
-def test_the_username_and_the_address_of_an_account_share_one_failure_count(db):
+def test_the_username_and_the_address_of_an_account_share_one_failure_count(db, form):
     """Two counts would give ten guesses per lock instead of five."""
     data = form()
     accounts.register(db, data)
@@ -281,7 +268,7 @@ def at_once(count, attempt):
     return outcomes
 
 
-def test_concurrent_guesses_cannot_slip_past_the_lock(db):
+def test_concurrent_guesses_cannot_slip_past_the_lock(db, form):
     data = form()
     accounts.register(db, data)
     outcomes = at_once(12, lambda: accounts.login(db, data["username"], "wrong wrong wrong wrong"))
@@ -345,7 +332,7 @@ def wait_for_lock_waiters(db, count):
             time.sleep(0.02)
 
 
-def test_the_current_password_cannot_be_guessed_through_account_changes(db):
+def test_the_current_password_cannot_be_guessed_through_account_changes(db, form):
     data = form()
     user_id = accounts.register(db, data)["account"]["user_id"]
     for _ in range(5):
@@ -357,10 +344,10 @@ def test_the_current_password_cannot_be_guessed_through_account_changes(db):
         accounts.delete_account(db, user_id, data["password"])
 
 
-def test_study_details_are_verified_against_the_record_not_an_earlier_submission(db):
+def test_study_details_are_verified_against_the_record_not_an_earlier_submission(db, form):
     from identity import onboarding
 
-    number, user_id = recorded_alumna(db)
+    number, user_id = recorded_alumna(db, form)
     recorded = affiliation.verify(db, user_id, "alumnus", number)["study_details"]
 
     def submitted(**changes):
@@ -453,7 +440,7 @@ def test_a_spray_over_many_names_from_one_client_is_stopped_and_says_when_to_ret
         accounts.login(db, names[0], "summer2026 summer2026", new_client())
 
 
-def test_a_computer_room_behind_one_address_signs_up_and_logs_in(db):
+def test_a_computer_room_behind_one_address_signs_up_and_logs_in(db, form):
     """40 students sign up and log in from one address at the start of a class,
     a quarter of them mistyping their password first; then the room is still
     not refused, while the allowance left would still stop a spray."""
@@ -492,7 +479,7 @@ def test_concurrent_attempts_cannot_overdraw_the_allowance(db, monkeypatch):
     assert sorted(outcomes) == ["NotAuthenticated"] * 5 + ["Throttled"] * 7
 
 
-def test_sign_ups_from_one_client_are_limited_before_any_hash(db, monkeypatch):
+def test_sign_ups_from_one_client_are_limited_before_any_hash(db, monkeypatch, form):
     monkeypatch.setitem(config.CLIENT_LIMITS, "sign_up", (3, 3600))
     client = new_client()
     for _ in range(3):
@@ -505,7 +492,9 @@ def test_sign_ups_from_one_client_are_limited_before_any_hash(db, monkeypatch):
     assert accounts.register(db, form(), client=new_client())["token"]
 
 
-def test_password_reset_steps_draw_on_one_allowance_and_a_right_answer_gives_back(db, monkeypatch):
+def test_password_reset_steps_draw_on_one_allowance_and_a_right_answer_gives_back(
+    db, monkeypatch, form
+):
     monkeypatch.setitem(config.CLIENT_LIMITS, "password_reset", (4, 3600))
     client = new_client()
     data = form()
@@ -524,7 +513,7 @@ def test_password_reset_steps_draw_on_one_allowance_and_a_right_answer_gives_bac
         )
 
 
-def test_a_right_security_answer_and_a_valid_link_give_their_attempt_back(db, monkeypatch):
+def test_a_right_security_answer_and_a_valid_link_give_their_attempt_back(db, monkeypatch, form):
     monkeypatch.setitem(config.CLIENT_LIMITS, "password_reset", (2, 3600))
     client = new_client()
     data = form()

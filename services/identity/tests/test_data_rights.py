@@ -19,39 +19,16 @@ from identity import accounts, data_exports, erasure
 from identity.exceptions import InvalidInput, NotAuthenticated, NotFound
 
 
-def form(**overrides):
-    suffix = uuid.uuid4().hex[:8]
-    return {
-        "first_name": "Jan",
-        "last_name": "Verwijder" + "".join(chr(97 + int(c, 16)) for c in suffix),
-        "date_of_birth": "1990-01-31",
-        "username": f"jan.{suffix}",
-        "password": "tulip canal bicycle",
-        "password_confirmation": "tulip canal bicycle",
-        "email": f"jan.{suffix}@example.org",
-        "email_confirmation": f"jan.{suffix}@example.org",
-        "security_question": "First pet's name?",
-        "security_answer": "Rex",
-        "accept_privacy_policy": True,
-        "accept_terms": True,
-        "language": "nl",
-        **overrides,
-    }
+@pytest.fixture
+def form(sign_up_form):
+    """A sign-up form whose member has a surname of their own."""
 
+    def make(**overrides):
+        suffix = uuid.uuid4().hex[:8]
+        surname = "Verwijder" + "".join(chr(97 + int(c, 16)) for c in suffix)
+        return sign_up_form(**{"last_name": surname, **overrides})
 
-def outbox_for(db, user_id, event_type):
-    with db.engine.connect() as connection:
-        return (
-            connection.execute(
-                text(
-                    "SELECT envelope FROM outbox_events WHERE envelope->'data'->>'user_id' = :id"
-                    " AND event_type = :type ORDER BY id"
-                ),
-                {"id": user_id, "type": event_type},
-            )
-            .scalars()
-            .all()
-        )
+    return make
 
 
 def _deliver(db, handler, data):
@@ -69,12 +46,12 @@ def _export_of(db, user_id):
     return {**export, "user_id": user_id}
 
 
-def test_the_archive_is_made_once_every_part_is_in_and_downloads_once(db):
+def test_the_archive_is_made_once_every_part_is_in_and_downloads_once(db, form, outbox_for):
     user_id = accounts.register(db, form(first_name="Ilse"))["account"]["user_id"]
     export = _export_of(db, user_id)
     assert export["state"] == "pending"
     assert data_exports.request_export(db, user_id)["id"] == export["id"]  # one at a time
-    [requested] = outbox_for(db, user_id, "data_export_requested")
+    [requested] = outbox_for(user_id, "data_export_requested")
     assert requested["data"]["export_id"] == export["id"]
 
     photo = base64.b64encode(b"\xff\xd8 a photo").decode()
@@ -82,11 +59,11 @@ def test_the_archive_is_made_once_every_part_is_in_and_downloads_once(db):
     _deliver(db, data_exports.receive_profiles_part, _part(export, {"headline": "twice"}))
     _deliver(db, data_exports.receive_mentoring_part, _part(export, {"requests": []}))
     assert data_exports.status(db, user_id)["export"]["state"] == "pending"
-    assert outbox_for(db, user_id, "data_export_ready") == []
+    assert outbox_for(user_id, "data_export_ready") == []
     _deliver(db, data_exports.receive_notifications_part, _part(export, {"notifications": []}))
 
     assert data_exports.status(db, user_id)["export"]["state"] == "ready"
-    [ready] = outbox_for(db, user_id, "data_export_ready")
+    [ready] = outbox_for(user_id, "data_export_ready")
     token = ready["data"]["download_url"].split("token=")[1]
     with pytest.raises(NotFound):
         data_exports.download(db, str(uuid.uuid4()), token)  # someone else's session
@@ -110,7 +87,7 @@ def test_the_archive_is_made_once_every_part_is_in_and_downloads_once(db):
     assert data_exports.status(db, user_id)["export"]["state"] == "downloaded"
 
 
-def test_an_archive_expires_on_the_configured_clock(db, monkeypatch):
+def test_an_archive_expires_on_the_configured_clock(db, monkeypatch, form, outbox_for):
     monkeypatch.setenv("DATA_EXPORT_HOURS", "2")
     user_id = accounts.register(db, form())["account"]["user_id"]
     export = _export_of(db, user_id)
@@ -120,7 +97,7 @@ def test_an_archive_expires_on_the_configured_clock(db, monkeypatch):
         data_exports.receive_notifications_part,
     ):
         _deliver(db, handler, _part(export, {}))
-    [ready] = outbox_for(db, user_id, "data_export_ready")
+    [ready] = outbox_for(user_id, "data_export_ready")
     token = ready["data"]["download_url"].split("token=")[1]
     later = datetime.now(UTC) + timedelta(hours=2, minutes=1)
     with pytest.raises(NotFound):
@@ -135,7 +112,7 @@ def _confirm(db, handler, user_id):
     _deliver(db, handler, {"user_id": user_id, "erased_at": datetime.now(UTC)})
 
 
-def test_the_account_goes_only_once_every_service_has_erased_the_member(db):
+def test_the_account_goes_only_once_every_service_has_erased_the_member(db, form, outbox_for):
     data = form()
     user_id = accounts.register(db, data)["account"]["user_id"]
     with pytest.raises(InvalidInput):
@@ -144,7 +121,7 @@ def test_the_account_goes_only_once_every_service_has_erased_the_member(db):
     # A second press finds the erasure under way.
     with db.transaction() as session:
         assert accounts.begin_erasure(session, user_id, "member") is False
-    assert len(outbox_for(db, user_id, "account_deleted")) == 1
+    assert len(outbox_for(user_id, "account_deleted")) == 1
     with pytest.raises(NotAuthenticated):  # no name of theirs logs in any more
         accounts.login(db, data["username"], data["password"])
     # The relay has published these: history that must not keep the member.
@@ -175,7 +152,9 @@ def db_scalar(db, statement, value):
         return connection.execute(text(statement), {"id": value}).scalar()
 
 
-def test_unfinished_sign_ups_are_erased_after_the_configured_days(db, monkeypatch):
+def test_unfinished_sign_ups_are_erased_after_the_configured_days(
+    db, monkeypatch, form, outbox_for
+):
     monkeypatch.setenv("UNFINISHED_SIGN_UP_DAYS", "10")
     unfinished = accounts.register(db, form())["account"]["user_id"]
     finished = accounts.register(db, form())["account"]["user_id"]
@@ -194,6 +173,6 @@ def test_unfinished_sign_ups_are_erased_after_the_configured_days(db, monkeypatc
     erasure.erase_unfinished_sign_ups(db, now=now + timedelta(days=10, minutes=1))
     assert erasing(unfinished) == "retention"
     assert erasing(finished) is None
-    assert len(outbox_for(db, unfinished, "account_deleted")) == 1
+    assert len(outbox_for(unfinished, "account_deleted")) == 1
     erasure.erase_unfinished_sign_ups(db, now=now + timedelta(days=11))
-    assert len(outbox_for(db, unfinished, "account_deleted")) == 1  # started once
+    assert len(outbox_for(unfinished, "account_deleted")) == 1  # started once

@@ -36,7 +36,9 @@ def texts(version, **more):
     }
 
 
-def test_policies_are_the_settings_text_until_a_newer_version_is_published(db, service_database):
+def test_policies_are_the_settings_text_until_a_newer_version_is_published(
+    db, service_database, sign_up_form
+):
     seeded = policies.current(db, "en")["items"]
     dutch = policies.current(db, "nl")["items"]
     assert set(seeded) == set(dutch) == {"privacy_policy", "terms", "cookie_policy"}
@@ -67,7 +69,9 @@ def test_policies_are_the_settings_text_until_a_newer_version_is_published(db, s
     assert history[-1]["title_en"] == seeded["privacy_policy"]["title"]
 
     # A member signing up now consents to the newest version.
-    user_id = accounts.register(db, sign_up_form())["account"]["user_id"]
+    user_id = accounts.register(
+        db, sign_up_form(first_name="Noor", last_name="Jansen", date_of_birth="1995-05-05")
+    )["account"]["user_id"]
     consented = service_database.scalar(
         f"SELECT version FROM consents WHERE account_id = '{user_id}'"
         " AND document = 'privacy_policy'"
@@ -127,26 +131,7 @@ def test_only_editors_and_administrators_publish_and_only_known_documents(db):
         documents.publish(db, administrator, "house_rules", texts("2030-03"))
 
 
-def sign_up_form():
-    suffix = uuid.uuid4().hex[:8]
-    return {
-        "first_name": "Noor",
-        "last_name": "Jansen",
-        "date_of_birth": "1995-05-05",
-        "username": f"noor.{suffix}",
-        "password": "tulip canal bicycle",
-        "password_confirmation": "tulip canal bicycle",
-        "email": f"noor.{suffix}@example.org",
-        "email_confirmation": f"noor.{suffix}@example.org",
-        "security_question": "First pet's name?",
-        "security_answer": "Rex",
-        "accept_privacy_policy": True,
-        "accept_terms": True,
-        "language": "nl",
-    }
-
-
-def test_members_agree_again_when_new_guidelines_are_published(db):
+def test_members_agree_again_when_new_guidelines_are_published(db, sign_up_form):
     seeded = onboarding.get_guidelines(db, "nl")
     assert seeded["version"] == config.university()["guidelines"]["version"]
     assert seeded["title"] == "Richtlijnen van het mentornetwerk"
@@ -155,7 +140,9 @@ def test_members_agree_again_when_new_guidelines_are_published(db):
         "Voor mentees",
         "Algemene afspraken",
     ]
-    user_id = accounts.register(db, sign_up_form())["account"]["user_id"]
+    user_id = accounts.register(
+        db, sign_up_form(first_name="Noor", last_name="Jansen", date_of_birth="1995-05-05")
+    )["account"]["user_id"]
     with db.transaction() as session:  # through every step up to the guidelines
         session.execute(
             text(

@@ -10,40 +10,6 @@ from identity.exceptions import Conflict, InvalidInput
 from mentornet_contracts.events import validate_payload
 
 
-def form():
-    suffix = uuid.uuid4().hex[:8]
-    return {
-        "first_name": "Jan",
-        "last_name": "de Vries",
-        "date_of_birth": "1990-01-31",
-        "username": f"jan.{suffix}",
-        "password": "tulip canal bicycle",
-        "password_confirmation": "tulip canal bicycle",
-        "email": f"jan.{suffix}@example.org",
-        "email_confirmation": f"jan.{suffix}@example.org",
-        "security_question": "First pet's name?",
-        "security_answer": "Rex",
-        "accept_privacy_policy": True,
-        "accept_terms": True,
-        "language": "nl",
-    }
-
-
-def outbox_for(db, user_id, event_type):
-    with db.engine.connect() as connection:
-        return (
-            connection.execute(
-                text(
-                    "SELECT envelope FROM outbox_events WHERE envelope->'data'->>'user_id' = :id"
-                    " AND event_type = :type ORDER BY id"
-                ),
-                {"id": user_id, "type": event_type},
-            )
-            .scalars()
-            .all()
-        )
-
-
 def sub():
     return f"li-{uuid.uuid4().hex[:10]}"
 
@@ -55,24 +21,28 @@ def confirm(db, user_id):
         )
 
 
-def test_sign_up_with_linkedin_links_and_confirms_the_verified_address(db):
-    data = form()
+def test_sign_up_with_linkedin_links_and_confirms_the_verified_address(
+    db, sign_up_form, outbox_for
+):
+    data = sign_up_form()
     claims = {"sub": sub(), "email": data["email"].upper(), "email_verified": True}
     result = accounts.register(db, data, linkedin=claims)
     user_id = result["account"]["user_id"]
     assert linkedin.status(db, user_id)["connected"] is True
-    assert outbox_for(db, user_id, "account_email_confirmed")
-    assert not outbox_for(db, user_id, "email_confirmation_requested")  # no link mailed
-    [event] = outbox_for(db, user_id, "linkedin_linked")
+    assert outbox_for(user_id, "account_email_confirmed")
+    assert not outbox_for(user_id, "email_confirmation_requested")  # no link mailed
+    [event] = outbox_for(user_id, "linkedin_linked")
     validate_payload("identity", "linkedin_linked", 1, event["data"])
     # Signing in by the same sub logs in that account.
     signed_in = linkedin.sign_in(db, claims)
     assert signed_in["linked"] and signed_in["user_id"] == user_id and signed_in["token"]
 
 
-def test_an_unverified_or_different_address_is_confirmed_by_link_as_usual(db):
+def test_an_unverified_or_different_address_is_confirmed_by_link_as_usual(
+    db, sign_up_form, outbox_for
+):
     for other_address, verified in ((True, True), (False, False)):
-        data = form()
+        data = sign_up_form()
         result = accounts.register(
             db,
             data,
@@ -84,12 +54,12 @@ def test_an_unverified_or_different_address_is_confirmed_by_link_as_usual(db):
         )
         user_id = result["account"]["user_id"]
         assert linkedin.status(db, user_id)["connected"] is True
-        assert outbox_for(db, user_id, "email_confirmation_requested")
-        assert not outbox_for(db, user_id, "account_email_confirmed")
+        assert outbox_for(user_id, "email_confirmation_requested")
+        assert not outbox_for(user_id, "account_email_confirmed")
 
 
-def test_an_address_with_an_account_never_signs_in_or_links_by_itself(db):
-    owner = accounts.register(db, form())["account"]
+def test_an_address_with_an_account_never_signs_in_or_links_by_itself(db, sign_up_form):
+    owner = accounts.register(db, sign_up_form())["account"]
     confirm(db, owner["user_id"])
     claims = {"sub": sub(), "email": owner["email"], "email_verified": True}
     answer = linkedin.sign_in(db, claims)
@@ -102,9 +72,9 @@ def test_an_address_with_an_account_never_signs_in_or_links_by_itself(db):
     assert linkedin.sign_in(db, claims)["user_id"] == owner["user_id"]
 
 
-def test_one_linkedin_member_per_account_and_one_account_per_linkedin_member(db):
-    first = accounts.register(db, form())["account"]["user_id"]
-    second = accounts.register(db, form())["account"]["user_id"]
+def test_one_linkedin_member_per_account_and_one_account_per_linkedin_member(db, sign_up_form):
+    first = accounts.register(db, sign_up_form())["account"]["user_id"]
+    second = accounts.register(db, sign_up_form())["account"]["user_id"]
     claims = {"sub": sub(), "email": None, "email_verified": False}
     linkedin.link(db, first, claims)
     assert linkedin.link(db, first, claims)["connected"] is True  # again: nothing changes
@@ -115,11 +85,11 @@ def test_one_linkedin_member_per_account_and_one_account_per_linkedin_member(db)
         linkedin.link(db, first, {"sub": sub()})
     assert refused.value.code == "linkedin_already_linked"
     with pytest.raises(Conflict):  # a sign-up cannot take a linked sub either
-        accounts.register(db, form(), linkedin=claims)
+        accounts.register(db, sign_up_form(), linkedin=claims)
 
 
-def test_unlinking_needs_the_password(db):
-    data = form()
+def test_unlinking_needs_the_password(db, sign_up_form, outbox_for):
+    data = sign_up_form()
     user_id = accounts.register(db, data)["account"]["user_id"]
     linkedin.link(db, user_id, {"sub": sub()})
     with pytest.raises(InvalidInput) as refused:
@@ -128,7 +98,7 @@ def test_unlinking_needs_the_password(db):
     assert linkedin.status(db, user_id)["connected"] is True
     assert linkedin.unlink(db, user_id, data["password"]) == {"connected": False}
     assert linkedin.status(db, user_id)["connected"] is False
-    [event] = outbox_for(db, user_id, "linkedin_unlinked")
+    [event] = outbox_for(user_id, "linkedin_unlinked")
     validate_payload("identity", "linkedin_unlinked", 1, event["data"])
 
 
