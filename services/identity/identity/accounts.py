@@ -343,7 +343,9 @@ def _account_by_login(session, login):
     return None
 
 
-def login(db, username, password, client=None):
+def require_credentials(username, password):
+    """A login's username and password are both given (members' and operators'),
+    or InvalidInput naming the one missing."""
     if (
         not isinstance(username, str)
         or not isinstance(password, str)
@@ -359,12 +361,14 @@ def login(db, username, password, client=None):
                 if not isinstance(v, str) or not v
             },
         )
+
+
+def login(db, username, password, client=None):
+    require_credentials(username, password)
     with db.transaction() as session:
         # The client's allowance first: a refused flood or spray pays no hash
         # and counts against no name.
-        client_wait = throttling.spend(session, client, "login") if client else 0
-        if client_wait:
-            raise throttling.client_throttled(client_wait)
+        throttling.spend_login(session, client)
         account = _account_by_login(session, username)
         counter = (
             throttling.account_key(account.id)
@@ -385,8 +389,7 @@ def login(db, username, password, client=None):
         raise exceptions.invalid_credentials()  # the attempt was counted by admit()
     with db.transaction() as session:
         throttling.clear(session, counter)
-        if client:
-            throttling.give_back(session, client, "login", 1 - config.LOGIN_SUCCESS_COST)
+        throttling.login_succeeded(session, client)
         token = _open_session(session, account.id)
         guidelines_version = documents.current_version(session, "guidelines")
     return {

@@ -46,9 +46,7 @@ def sign_in(db, raw_claims, client=None):
     logins like a password login."""
     found = claims(raw_claims)
     with db.transaction() as session:
-        client_wait = throttling.spend(session, client, "login") if client else 0
-        if client_wait:
-            raise throttling.client_throttled(client_wait)
+        throttling.spend_login(session, client)
         row = session.get(LinkedInIdentity, found["sub"])
         if row is not None and accounts._being_erased(session, row.account_id):
             row = None  # an account being erased is nobody's to log in to

@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 from sqlalchemy import func, select, update
 
-from identity import accounts, audit, config, exceptions, passwords, throttling, tokens
+from identity import accounts, audit, exceptions, passwords, throttling, tokens
 from identity.models import Operator, OperatorSession
 from mentornet_contracts.operators import AREAS_BY_ROLE, ROLES
 
@@ -225,25 +225,9 @@ def _open(session, operator_id, complete):
 def login(db, username, password, client=None):
     """The password step: a half-open session whose token allows only the
     second step (``second_factor``); says whether to enrol or give a code."""
-    if (
-        not isinstance(username, str)
-        or not isinstance(password, str)
-        or not username
-        or not password
-    ):
-        raise exceptions.InvalidInput(
-            "invalid_input",
-            "Enter your username and password.",
-            {
-                k: ["This field is required."]
-                for k, v in (("username", username), ("password", password))
-                if not isinstance(v, str) or not v
-            },
-        )
+    accounts.require_credentials(username, password)
     with db.transaction() as session:
-        client_wait = throttling.spend(session, client, "login") if client else 0
-        if client_wait:
-            raise throttling.client_throttled(client_wait)
+        throttling.spend_login(session, client)
         operator = session.execute(
             select(Operator).where(func.lower(Operator.username) == username.strip().lower())
         ).scalar()
@@ -265,8 +249,7 @@ def login(db, username, password, client=None):
         raise exceptions.invalid_credentials()
     with db.transaction() as session:
         throttling.clear(session, counter)
-        if client:
-            throttling.give_back(session, client, "login", 1 - config.LOGIN_SUCCESS_COST)
+        throttling.login_succeeded(session, client)
         operator = session.get(Operator, operator.id, with_for_update=True)
         if operator.totp_enrolled_at is None and not operator.totp_secret:
             operator.totp_secret = pyotp.random_base32()
@@ -333,9 +316,7 @@ def second_factor(db, token, code, client=None):
     first time) ends the half-open session and opens a complete one under a
     new token.  Wrong codes are counted; too many end the half-open session."""
     with db.transaction() as session:
-        client_wait = throttling.spend(session, client, "login") if client else 0
-        if client_wait:
-            raise throttling.client_throttled(client_wait)
+        throttling.spend_login(session, client)
         row, operator = _half_open(session, token, lock=True)
         step = _accepted_step(operator.totp_secret, code, operator.totp_last_step)
         if step is None:
@@ -353,8 +334,7 @@ def second_factor(db, token, code, client=None):
                 )
         else:
             error = None
-            if client:
-                throttling.give_back(session, client, "login", 1 - config.LOGIN_SUCCESS_COST)
+            throttling.login_succeeded(session, client)
             operator.totp_last_step = step
             acting = _actor(operator)
             if operator.totp_enrolled_at is None:

@@ -157,6 +157,21 @@ def use_allowance(db, client, action):
         raise client_throttled(wait)
 
 
+def spend_login(session, client):
+    """One login attempt of ``client``'s allowance, before any password is
+    checked (a refused flood or spray pays no hash), or Throttled with the wait.
+    No client (a caller inside the system) has no allowance to use."""
+    wait = spend(session, client, "login") if client else 0
+    if wait:
+        raise client_throttled(wait)
+
+
+def login_succeeded(session, client):
+    """A login that went well gives most of its attempt back (LOGIN_SUCCESS_COST)."""
+    if client:
+        give_back(session, client, "login", 1 - config.LOGIN_SUCCESS_COST)
+
+
 def client_throttled(wait):
     return exceptions.Throttled(
         "too_many_requests",
