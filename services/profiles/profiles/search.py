@@ -202,6 +202,38 @@ def _page(session, source, keys, shown, where, params, order, page, per_page, ev
     ).scalar()
 
 
+def _ranked_page(db, viewer_id, f, source, where, params, keys, shown, order, item):
+    """The page ``f`` asks for of the members of ``source`` (a table and its
+    alias) matching ``where`` and ``f``'s study and words: by relevance first
+    when there are words, then ``order``; each row made an ``item``.  ``keys``:
+    the order's columns besides ``user_id`` and the rank."""
+    alias = source.split()[1]
+    study = _study_where(f, params)
+    if study:
+        where.append(f"{alias}.user_id IN ({study})")
+    words = _words(f["q"])
+    if words:
+        where.append(f"{alias}.search_vector @@ {_TSQUERY}")
+        params["q"] = words
+    rank = f"ts_rank({alias}.search_vector, {_TSQUERY})" if words else "0"
+    with db.transaction() as session:
+        _begin(session, viewer_id, text_search=bool(words))
+        rows, total = _page(
+            session,
+            source,
+            f"{alias}.user_id, {keys}, {rank} AS rank",
+            shown,
+            where,
+            params,
+            ("rank DESC, " if words else "") + order,
+            f["page"],
+            f["per_page"],
+            every_match=bool(words or study),
+        )
+    items = [item(row) for row in rows]
+    return {"items": items, "total": total, "page": f["page"], "per_page": f["per_page"]}
+
+
 def _card(row):
     return {
         "user_id": row["user_id"],
@@ -304,42 +336,24 @@ def _search_mentors(db, viewer_id, f):
     if f["country"]:
         where.append("m.country = :country")
         params["country"] = f["country"]
-    study = _study_where(f, params)
-    if study:
-        where.append(f"m.user_id IN ({study})")
-    words = _words(f["q"])
-    if words:
-        where.append(f"m.search_vector @@ {_TSQUERY}")
-        params["q"] = words
-    rank = f"ts_rank(m.search_vector, {_TSQUERY})" if words else "0"
-    keys = f"m.user_id, m.room_left, m.last_name, m.first_name, {rank} AS rank"
-    shown = "m.headline, m.role, m.sectors, m.activities, m.languages"
-    order = ("rank DESC, " if words else "") + "room_left DESC, last_name, first_name, user_id"
-    with db.transaction() as session:
-        _begin(session, viewer_id, text_search=bool(words))
-        rows, total = _page(
-            session,
-            "open_mentors m",
-            keys,
-            shown,
-            where,
-            params,
-            order,
-            f["page"],
-            f["per_page"],
-            every_match=bool(words or study),
-        )
-    items = [
-        dict(
+    return _ranked_page(
+        db,
+        viewer_id,
+        f,
+        "open_mentors m",
+        where,
+        params,
+        keys="m.room_left, m.last_name, m.first_name",
+        shown="m.headline, m.role, m.sectors, m.activities, m.languages",
+        order="room_left DESC, last_name, first_name, user_id",
+        item=lambda row: dict(
             _card(row),
             sectors=list(row["sectors"]),
             activities=list(row["activities"]),
             languages=list(row["languages"]),
             room_left=row["room_left"],
-        )
-        for row in rows
-    ]
-    return {"items": items, "total": total, "page": f["page"], "per_page": f["per_page"]}
+        ),
+    )
 
 
 def directory(
@@ -369,37 +383,21 @@ def directory(
             if value is not None
         }
     )
-    where, params = ["p.verified", "NOT p.suspended"], {}
-    study = _study_where(f, params)
-    if study:
-        where.append(f"p.user_id IN ({study})")
-    words = _words(f["q"])
-    if words:
-        where.append(f"p.search_vector @@ {_TSQUERY}")
-        params["q"] = words
-    rank = f"ts_rank(p.search_vector, {_TSQUERY})" if words else "0"
-    keys = f"p.user_id, p.last_name, p.first_name, {rank} AS rank"
-    shown = (
-        "p.headline, p.role, EXISTS (SELECT 1 FROM open_mentors o "
-        "WHERE o.user_id = hit.user_id) AS available_as_mentor"
+    return _ranked_page(
+        db,
+        viewer_id,
+        f,
+        "profiles p",
+        ["p.verified", "NOT p.suspended"],
+        {},
+        keys="p.last_name, p.first_name",
+        shown=(
+            "p.headline, p.role, EXISTS (SELECT 1 FROM open_mentors o "
+            "WHERE o.user_id = hit.user_id) AS available_as_mentor"
+        ),
+        order="last_name, first_name, user_id",
+        item=lambda row: dict(_card(row), available_as_mentor=row["available_as_mentor"]),
     )
-    order = ("rank DESC, " if words else "") + "last_name, first_name, user_id"
-    with db.transaction() as session:
-        _begin(session, viewer_id, text_search=bool(words))
-        rows, total = _page(
-            session,
-            "profiles p",
-            keys,
-            shown,
-            where,
-            params,
-            order,
-            f["page"],
-            f["per_page"],
-            every_match=bool(words or study),
-        )
-    items = [dict(_card(row), available_as_mentor=row["available_as_mentor"]) for row in rows]
-    return {"items": items, "total": total, "page": f["page"], "per_page": f["per_page"]}
 
 
 def sector_cloud(db, language="en"):
