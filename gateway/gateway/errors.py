@@ -10,9 +10,10 @@ with the same status.
 
 import logging
 
-from flask import jsonify, make_response, request
+from flask import current_app, jsonify, make_response, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import RequestRedirect
 
 from gateway.rpc import RemoteError, RpcError, ServiceTimeout, ServiceUnavailable
 from mentornet_contracts.errors import HTTP_STATUS
@@ -114,6 +115,8 @@ def init_app(app):
 
     @app.errorhandler(HTTPException)
     def _http_error(exc):
+        if isinstance(exc, MethodNotAllowed) and not _allowed_by_another_method(exc):
+            exc = NotFound()
         code = (exc.name or "error").lower().replace(" ", "_")
         response = make_response(error_response(exc.code, code, exc.description or exc.name))
         # The exception's own headers stay (a 405's Allow, a 429's Retry-After).
@@ -128,3 +131,20 @@ def init_app(app):
         return error_response(
             500, "internal_error", "Something went wrong on our side; please try again."
         )
+
+
+def _allowed_by_another_method(exc):
+    """Whether the address names something another method reaches.  Werkzeug
+    answers 405 when an address fits another method's rule by its shape alone,
+    before that rule's converters refuse it (a POST to an id past bigint, say,
+    when only GET's rule has that shape): such an address names nothing, 404."""
+    adapter = current_app.create_url_adapter(request)
+    for method in exc.valid_methods or ():
+        try:
+            adapter.match(method=method)
+        except RequestRedirect:
+            return True  # it is there, under its canonical address
+        except HTTPException:
+            continue
+        return True
+    return False

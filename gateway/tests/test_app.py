@@ -185,6 +185,15 @@ def test_a_nul_in_a_path_segment_names_nothing(client):
 
 def test_an_id_past_bigint_matches_no_route(client):
     assert client.post(f"/api/v1/notifications/{10**23}/read").status_code == 404
+
+
+def test_an_id_past_bigint_is_404_whichever_method_another_rule_of_its_shape_has(client):
+    # The feedback's address has a GET rule and a POST rule: Werkzeug would
+    # answer the POST 405 (allow GET), though GET finds nothing there either.
+    path = f"/api/v1/mentoring/relationships/{10**23}/feedback"
+    assert client.get(path).status_code == 404
+    assert client.post(path, json={}).status_code == 404
+    assert client.post(f"/relationships/{10**23}/feedback").status_code == 404
     assert client.post(f"/api/v1/notifications/{2**63 - 1}/read").status_code == 401
 
 
