@@ -34,6 +34,14 @@ def _end(expires_at, problems):
                 end = datetime.fromisoformat(expires_at)
             except ValueError:
                 end = None
+        except OverflowError:  # the last day there is: no day after it
+            end = None
+    if end is not None and end.tzinfo is not None:
+        try:
+            # Kept in UTC: Python reads offsets up to a day, PostgreSQL only to 15:59.
+            end = end.astimezone(UTC)
+        except OverflowError:  # before the first moment there is
+            end = None
     if end is None or end.tzinfo is None:
         problems["expires_at"] = ["Use a date (YYYY-MM-DD) or an ISO date-time with a time zone."]
         return None

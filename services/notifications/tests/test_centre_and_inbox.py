@@ -375,6 +375,16 @@ def test_a_service_update_needs_both_languages_and_names_what_is_wrong(db, chang
     assert list(error.value.fields) == [field]
 
 
+def test_an_update_ends_at_any_offset_python_reads_and_an_impossible_end_is_named(db):
+    # PostgreSQL reads offsets up to 15:59 only: the moment is kept in UTC.
+    far_east = update("Far east", expires_at="2124-08-06T03:40+22:14")
+    assert service_updates.publish(db, far_east)["expires_at"] == "2124-08-05T05:26:00+00:00"
+    for end in ("9999-12-31", "0001-01-01T00:00+01:00"):  # no day after it, no moment before
+        with pytest.raises(InvalidInput) as error:
+            service_updates.publish(db, update("Never", expires_at=end))
+        assert list(error.value.fields) == ["expires_at"]
+
+
 def test_the_overview_is_the_members_unread_count_and_the_current_updates(db):
     member, other, dutch = join(db), join(db), join(db, language="nl")
     centre.mark_all_read(db, other)
