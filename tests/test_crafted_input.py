@@ -97,8 +97,10 @@ def examples(people):
             "language": "en",
         },
         "ServiceUpdate": lambda: {
-            "title": "Maintenance",
-            "body": "Tonight from 22:00.",
+            "title_en": "Maintenance",
+            "body_en": "Tonight from 22:00.",
+            "title_nl": "Onderhoud",
+            "body_nl": "Vanavond vanaf 22:00.",
             "expires_at": "2099-01-01T00:00:00+00:00",
         },
         "ProfilePatch": lambda: {
