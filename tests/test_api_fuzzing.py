@@ -52,8 +52,9 @@ SESSION_ENDING = {
 @pytest.fixture(scope="module")
 def network(system, tmp_path_factory):
     """The fuzzing member (a mentor), with a mentee in a relationship with
-    her, a conversation, a message, a notification and a request waiting, so
-    that generated paths can reach real objects as well as missing ones."""
+    her, a conversation, a message, a notification and a request waiting, and
+    a newcomer's affiliation review waiting for the operator, so that
+    generated paths can reach real objects as well as missing ones."""
     tmp_path = tmp_path_factory.mktemp("fuzzing")
     mentor = onboarded_member(system, tmp_path, registration(first_name="Mila"))
     mentee = onboarded_member(system, tmp_path, registration(first_name="Sem"), role="student")
@@ -68,6 +69,18 @@ def network(system, tmp_path_factory):
     notifications = mentor.get("/notifications").json()["items"]
     throwaway = Member(system, registration(first_name="Ties"))
     throwaway.sign_up()
+    unmatched = Member(system, registration(first_name="Fenna"))
+    unmatched.sign_up()
+    asked = unmatched.post(
+        "/onboarding/affiliation",
+        {"role": "alumnus", "record_number": "NOSUCH1", "request_review": True},
+    )
+    assert asked.status_code == 200, asked.text
+    reviews = requests.get(
+        system.gateway_url + "/api/v1/admin/affiliation-reviews",
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+        timeout=30,
+    ).json()["items"]
     return {
         "member": mentor,
         "throwaway": throwaway,
@@ -78,6 +91,7 @@ def network(system, tmp_path_factory):
             "conversation_id": [started.json()["id"]],
             "message_id": [started.json()["message"]["id"]],
             "notification_id": [item["id"] for item in notifications][:2],
+            "review_id": [review["id"] for review in reviews],
         },
     }
 
