@@ -30,10 +30,11 @@ with its templates in ``templates/console/``.  A page::
 - ``actor()``: the credentials to pass as ``actor`` to identity's operator
   RPCs; identity resolves who acts and writes the audit entry in the same
   transaction as the action.  An action another service carries out (a
-  warning, a closed report, a service update) is recorded afterwards with
-  ``record_action(area, action, subject, details)`` (actions are listed in
-  ``mentornet_contracts.operators.ACTIONS``; name each in
-  ``console/audit.py``'s ``ACTION_LABELS`` too).
+  warning, a closed report, a service update, a replay) is one function of
+  ``gateway.operator_actions`` (the service's call, then the audit entry),
+  shared with the operators' API; call it with ``actor()``.  Actions are
+  listed in ``mentornet_contracts.operators.ACTIONS``; name each in
+  ``console/audit.py``'s ``ACTION_LABELS`` too.
 - ``NAVIGATION``: the console's menu, (endpoint, label, area) in order; a
   link shows only to operators whose role has the area.  Add yours.
 
@@ -49,7 +50,6 @@ import functools
 from flask import Blueprint, current_app, g, render_template, request, session
 from flask_babel import lazy_gettext as _l
 
-from gateway.request_input import client_address
 from gateway.rpc import RemoteError
 from gateway.service_calls import call
 
@@ -117,20 +117,6 @@ def current_operator():
 def actor():
     """The logged-in operator's credentials, for identity's operator RPCs."""
     return {"operator_token": session[OPERATOR_TOKEN]}
-
-
-def record_action(area, action, subject="", details=None):
-    """Audit an action another service carried out for the operator."""
-    call(
-        "identity",
-        "record_operator_action",
-        actor=actor(),
-        area=area,
-        action=action,
-        subject=subject,
-        details=details or {},
-        client=client_address(),
-    )
 
 
 def refused(reason, status=403):

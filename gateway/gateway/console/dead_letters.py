@@ -3,7 +3,8 @@ handler failed too often (or at once, for an event breaking its contract),
 listed per service, shown one by one, and put back in the service's retry
 queue once the cause is fixed.  Each service answers for its own store
 (``mentornet_platform.deadletters.DeadLetterEntrypoints``); every replay is
-recorded in the audit log."""
+recorded in the audit log (gateway.operator_actions, shared with the
+operators' API)."""
 
 import json
 
@@ -12,7 +13,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from gateway.console import blueprint, operator_required, record_action
+from gateway import operator_actions
+from gateway.console import actor, blueprint, operator_required
 from gateway.rpc import RpcError
 from gateway.service_calls import call, call_parallel
 
@@ -70,14 +72,10 @@ def dead_letter(service, dead_letter_id):
 @operator_required("dead_letters")
 def replay_dead_letter(service, dead_letter_id):
     letter = call(_service(service), "get_dead_letter", dead_letter_id=dead_letter_id)
-    replayed = call(service, "replay_dead_letters", dead_letter_ids=[dead_letter_id])["replayed"]
+    replayed = operator_actions.replay_dead_letters(
+        actor(), service, [dead_letter_id], letter["event_type"]
+    )
     if replayed:
-        record_action(
-            "dead_letters",
-            "dead_letter_replayed",
-            subject=f"{service} #{dead_letter_id}",
-            details={"service": service, "event": letter["event_type"], "ids": replayed},
-        )
         flash(
             _(
                 "The event %(event)s is back in %(service)s's retry queue.",
@@ -93,14 +91,7 @@ def replay_dead_letter(service, dead_letter_id):
 @blueprint.post("/dead-letters/<service>/replay")
 @operator_required("dead_letters")
 def replay_dead_letters(service):
-    replayed = call(_service(service), "replay_dead_letters", every_dead=True)["replayed"]
-    if replayed:
-        record_action(
-            "dead_letters",
-            "dead_letter_replayed",
-            subject=service,
-            details={"service": service, "ids": replayed},
-        )
+    replayed = operator_actions.replay_dead_letters(actor(), _service(service))
     flash(
         ngettext(
             "%(num)d event of %(service)s is back in its retry queue.",

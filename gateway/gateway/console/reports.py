@@ -4,16 +4,18 @@ member who wrote it, suspending or unsuspending them, closing the report.
 
 Notifications keeps the reports and warns the member; identity suspends (and
 audits that itself).  A warning and a closed report are carried out by
-notifications and recorded afterwards with ``record_action``, naming the
-member by account id.  The operators' API lists reports with the same RPC."""
+notifications and recorded afterwards (gateway.operator_actions), naming the
+member by account id.  The operators' API does all of this with the same
+calls (gateway/api/admin.py)."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from gateway.console import actor, blueprint, operator_required, record_action
+from gateway import operator_actions
+from gateway.console import actor, blueprint, operator_required
 from gateway.request_input import client_address
 from gateway.service_calls import call
-from gateway.web.forms import submit
+from gateway.web.forms import attempt, submit
 
 
 def _standing(user_ids):
@@ -58,17 +60,11 @@ def report(report_id):
 @operator_required("message_reports")
 def warn_member(report_id):
     values = {"warning": request.form.get("warning", "")}
-    warned, refused = submit(
-        "notifications", "warn_reported_member", report_id=report_id, warning=values["warning"]
+    _warned, refused = attempt(
+        operator_actions.warn_reported_member, actor(), report_id, values["warning"]
     )
     if refused:
         return _report_page(report_id, refused, "warn", values, refused.status)
-    record_action(
-        "message_reports",
-        "member_warned",
-        warned["user_id"],
-        {"report": report_id, "warning": values["warning"].strip()},
-    )
     flash(_("The member is warned: they get a notification and an e-mail."))
     return redirect(url_for("console.report", report_id=report_id), 303)
 
@@ -100,9 +96,8 @@ def change_suspension(report_id, change):
 @blueprint.post("/reports/<int:report_id>/close")
 @operator_required("message_reports")
 def close_report(report_id):
-    closed, refused = submit("notifications", "close_message_report", report_id=report_id)
+    _closed, refused = attempt(operator_actions.close_message_report, actor(), report_id)
     if refused:
         return _report_page(report_id, refused, "close", status=refused.status)
-    record_action("message_reports", "report_closed", closed["user_id"], {"report": report_id})
     flash(_("The report is closed."))
     return redirect(url_for("console.reports"), 303)

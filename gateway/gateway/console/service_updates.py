@@ -8,9 +8,10 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from gateway.console import blueprint, operator_required, record_action
+from gateway import operator_actions
+from gateway.console import actor, blueprint, operator_required
 from gateway.service_calls import call
-from gateway.web.forms import form_values, submit
+from gateway.web.forms import attempt, form_values
 
 FIELDS = ("title_en", "body_en", "title_nl", "body_nl", "expires_at")
 STATES = {
@@ -42,19 +43,13 @@ def service_updates():
 @operator_required("service_updates")
 def publish_service_update():
     values = form_values(*FIELDS)
-    published, refused = submit(
-        "notifications",
-        "publish_service_update",
-        update=dict(values, expires_at=values["expires_at"] or None),
+    published, refused = attempt(
+        operator_actions.publish_service_update,
+        actor(),
+        dict(values, expires_at=values["expires_at"] or None),
     )
     if refused:
         return _page(refused=refused, values=values, status=refused.status)
-    record_action(
-        "service_updates",
-        "service_update_published",
-        published["title_en"],
-        {"id": published["id"], "title_nl": published["title_nl"][:100]},
-    )
     flash(_("The service update is published: members see it in their language."))
     return redirect(url_for("console.service_updates", _anchor=f"update-{published['id']}"), 303)
 
@@ -62,12 +57,6 @@ def publish_service_update():
 @blueprint.post("/service-updates/<int:update_id>/withdraw")
 @operator_required("service_updates")
 def withdraw_service_update(update_id):
-    withdrawn = call("notifications", "withdraw_service_update", update_id=update_id)
-    record_action(
-        "service_updates",
-        "service_update_withdrawn",
-        withdrawn["title_en"],
-        {"id": withdrawn["id"]},
-    )
+    withdrawn = operator_actions.withdraw_service_update(actor(), update_id)
     flash(_("The service update is withdrawn: members no longer see it."))
     return redirect(url_for("console.service_updates", _anchor=f"update-{withdrawn['id']}"), 303)

@@ -29,8 +29,13 @@ def submit(service, method, **kwargs):
     """Call the service; ``(result, None)``, or ``(None, Refusal)`` when it refused
     the input (a 4xx).  A stopped or failing service is raised: the error
     module's 503/504/500 page."""
+    return attempt(call, service, method, **kwargs)
+
+
+def attempt(action, *args, **kwargs):
+    """``submit`` for a function that calls services (gateway.operator_actions)."""
     try:
-        return call(service, method, **kwargs), None
+        return action(*args, **kwargs), None
     except (RemoteError, ApiError) as exc:
         return None, refusal(exc)
 
