@@ -116,13 +116,13 @@ def test_a_journey_answers_as_documented(system, tmp_path, answers):
     call(
         mentor, "GET", "/conversations/{conversation_id}/messages", conversation_id=conversation_id
     )
-    call(
+    report_id = call(
         mentor,
         "POST",
         "/messages/{message_id}/report",
         {"reason": "Testing reports."},
         message_id=message_id,
-    )
+    ).json()["id"]
     notifications = call(mentor, "GET", "/notifications", query="unread_only=true").json()
     call(mentor, "GET", "/notifications/unread-count")
     if notifications["items"]:
@@ -165,6 +165,37 @@ def test_a_journey_answers_as_documented(system, tmp_path, answers):
 
     call(operator, "GET", "/admin/affiliation-reviews", query="status=all")
     call(operator, "GET", "/admin/message-reports")
+    call(operator, "GET", "/admin/message-reports/{report_id}", report_id=report_id)
+    call(
+        operator,
+        "POST",
+        "/admin/message-reports/{report_id}/warn",
+        {"warning": "Testing warnings."},
+        report_id=report_id,
+    )
+    call(operator, "POST", "/admin/message-reports/{report_id}/close", report_id=report_id)
+    call(operator, "GET", "/admin/statistics")
+    call(operator, "GET", "/admin/dead-letters/{service}", service="identity")
+    call(
+        operator,
+        "POST",
+        "/admin/dead-letters/{service}/replay",
+        {"ids": [10**12]},
+        service="identity",
+    )
+    staged = call(
+        operator,
+        "POST",
+        "/admin/university-records",
+        {"file_name": "empty.csv", "content": "record_number,role\n"},
+    ).json()
+    call(
+        operator,
+        "POST",
+        "/admin/university-records/{upload_id}/confirm",
+        {"checksum": staged["checksum"]},
+        upload_id=staged["id"],
+    )
     call(
         operator,
         "POST",
@@ -205,5 +236,13 @@ def test_a_journey_answers_as_documented(system, tmp_path, answers):
         review_id=10**12,
         decision="approve",
     )
+    call(
+        operator,
+        "GET",
+        "/admin/dead-letters/{service}/{dead_letter_id}",
+        service="profiles",
+        dead_letter_id=10**12,
+    )
+    call(operator, "POST", "/admin/dead-letters/{service}/replay", {}, service="mentoring")
     call(newcomer, "POST", "/auth/logout")
     assert not found, "\n".join(found)

@@ -86,8 +86,9 @@ _TOO_DEEP = object()
 
 
 def path_of(rule):
-    """A Flask rule as the API document writes its path (``<int:id>`` as ``{id}``)."""
-    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
+    """A Flask rule as the API document writes its path (``<int:id>`` and
+    ``<any(a, b):name>`` as ``{id}`` and ``{name}``)."""
+    return re.sub(r"<(?:[^:<>]+:)?(\w+)>", r"{\1}", rule)
 
 
 def operation():

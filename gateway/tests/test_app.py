@@ -9,6 +9,7 @@ from flask import request
 
 from gateway import create_app
 from gateway.api import openapi
+from gateway.request_input import path_of
 from mentornet_contracts import api
 
 
@@ -26,7 +27,7 @@ def test_every_route_is_in_the_openapi_document_and_nothing_more():
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static" or not rule.rule.startswith(("/api/", "/healthz", "/readyz")):
             continue  # the web pages are not part of the API
-        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+        path = path_of(rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             routes.add((path, method.lower()))
     documented = {

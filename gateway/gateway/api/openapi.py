@@ -78,6 +78,8 @@ def _path_parameter(name, converter):
         schema = {"type": "integer", "minimum": 1, "maximum": inputs.BIGINT}
     elif kind == "UUIDConverter":
         schema = {"type": "string", "format": "uuid"}
+    elif kind == "AnyConverter":
+        schema = {"type": "string", "enum": sorted(converter.items)}
     elif name == "decision":
         schema = {"type": "string", "enum": ["approve", "reject"]}
     else:

@@ -14,6 +14,7 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validat
 
 from mentornet_contracts.events import DECLINE_REASONS
 from mentornet_contracts.inputs import (
+    BIGINT,
     Flag,
     FreeText,
     MemberId,
@@ -315,6 +316,71 @@ class ServiceUpdate(Body):
             "description": "shown until then: an ISO date-time with a time zone, or a date "
             "(YYYY-MM-DD: through that day, UTC); none: until withdrawn",
             "example": "2026-12-31",
+        },
+    )
+
+
+class DeadLetterReplay(Body):
+    """Which parked events to replay: the ids listed, or every one."""
+
+    ids = fields.List(
+        fields.Integer(strict=True, validate=validate.Range(1, BIGINT)),
+        validate=validate.Length(1, 1000),
+        metadata={"example": [17, 18]},
+    )
+    all = Flag(metadata={"description": "true: every parked event of the service"})
+
+    @validates_schema
+    def _ids_or_all(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("ids") and data.get("all"):
+            raise ValidationError("Give either ids or all, not both.", "all")
+        if not data.get("ids") and not data.get("all"):
+            raise ValidationError("Give the ids to replay, or all: true.", "ids")
+
+
+class RecordsFile(Body):
+    """The university's records as a CSV file's text (identity.records' columns)."""
+
+    file_name = Text(1, 200, required=True, metadata={"example": "records-2026.csv"})
+    content = fields.String(
+        required=True,
+        metadata={
+            "description": "the file's text: a header (record_number, role, first_name, "
+            "last_name, date_of_birth, programme, faculty, year_started, year_graduated, "
+            "email), then a record a line; at most 1 MB",
+            "example": "record_number,role,first_name,last_name,date_of_birth,programme,"
+            "faculty,year_started,year_graduated,email\r\n"
+            "S1234567,student,Noor,Jansen,2003-05-01,History,Humanities,2021,,\r\n",
+        },
+    )
+
+
+class RecordsConfirmation(Body):
+    checksum = fields.String(
+        required=True,
+        metadata={
+            "description": "the preview's checksum: only the file previewed is loaded",
+            "example": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        },
+    )
+
+
+class MemberWarning(Body):
+    warning = fields.String(
+        required=True,
+        metadata={
+            "description": "why the member is warned (they are told), 1 to 400 characters",
+            "example": "Please keep your messages friendly.",
+        },
+    )
+
+
+class SuspensionReason(Body):
+    reason = fields.String(
+        required=True,
+        metadata={
+            "description": "why, 1 to 2000 characters (kept in the audit log)",
+            "example": "Repeated insults after a warning.",
         },
     )
 
@@ -943,6 +1009,147 @@ class MessageReports(Answer):
     items = items(MessageReport)
 
 
+class StatisticsFigure(Answer):
+    figure = fields.String(required=True, metadata={"example": "acceptance_rate"})
+    label = fields.String(
+        required=True,
+        metadata={
+            "description": "in the language of Accept-Language (English or Dutch)",
+            "example": "Acceptance rate (accepted of those answered)",
+        },
+    )
+    value = fields.Float(
+        required=True, allow_none=True, metadata={"description": "none yet: null", "example": 0.75}
+    )
+
+
+class StatisticsSection(Answer):
+    section = fields.String(required=True, metadata={"example": "requests"})
+    title = fields.String(required=True, metadata={"example": "Answers to requests"})
+    figures = items(StatisticsFigure)
+
+
+class NetworkStatistics(Answer):
+    """The console's statistics page's figures (and its CSV's), section by section."""
+
+    sections = items(StatisticsSection)
+
+
+class DeadLetter(Answer):
+    id = Id(required=True)
+    event_id = Uuid(required=True)
+    event_type = fields.String(required=True, metadata={"example": "account_registered"})
+    handler = fields.String(required=True)
+    status = fields.String(required=True, metadata={"example": "dead"})
+    attempts = fields.Integer(required=True)
+    error = fields.String(required=True, metadata={"description": "the last failure"})
+    parked_at = Moment(allow_none=True)
+    first_failed_at = Moment(allow_none=True)
+
+
+class DeadLetters(Answer):
+    items = items(DeadLetter)
+    retrying = fields.Integer(
+        required=True, metadata={"description": "failures still waiting for a retry"}
+    )
+
+
+class DeadLetterShown(DeadLetter):
+    source = fields.String(required=True, metadata={"example": "identity"})
+    version = fields.Raw(allow_none=True, metadata={"example": 1})
+    occurred_at = fields.String(allow_none=True)
+    correlation_id = fields.String(allow_none=True)
+    payload = fields.Raw(
+        required=True, metadata={"description": "the event's data (no single-use links)"}
+    )
+
+
+class DeadLettersReplayed(Answer):
+    replayed = fields.List(
+        fields.Integer(),
+        required=True,
+        metadata={"description": "the ids put back in the retry queue", "example": [17]},
+    )
+
+
+class RecordsProblem(Answer):
+    line = fields.Integer(allow_none=True, metadata={"description": "null: the whole file"})
+    code = fields.String(required=True, metadata={"example": "not_a_role"})
+    params = fields.Dict(
+        required=True, metadata={"example": {"value": "teacher", "roles": ["student", "alumnus"]}}
+    )
+
+
+class RecordsUpload(Answer):
+    """A staged file's preview: confirm ``id`` with ``checksum`` to load it."""
+
+    id = Uuid(required=True)
+    file_name = fields.String(required=True, metadata={"example": "records-2026.csv"})
+    checksum = fields.String(required=True)
+    rows = fields.Integer(required=True, metadata={"example": 1})
+    added = fields.Integer(required=True, metadata={"example": 1})
+    updated = fields.Integer(required=True, metadata={"example": 0})
+    sample = fields.List(fields.Dict(), required=True, metadata={"description": "the first rows"})
+    problems = items(RecordsProblem, metadata={"description": "each bad line (the first 100)"})
+    problem_count = fields.Integer(required=True, metadata={"example": 0})
+    staged_by = fields.String(required=True)
+    staged_at = Moment(required=True)
+    expires_at = Moment(required=True)
+    expired = fields.Boolean(required=True)
+    loaded_by = fields.String(allow_none=True)
+    loaded_at = Moment(allow_none=True)
+
+
+class RecordsLoaded(RecordsUpload):
+    loaded = fields.Boolean(
+        required=True, metadata={"description": "false: it was loaded before, not again"}
+    )
+
+
+class ReportPerson(Answer):
+    user_id = Uuid(required=True)
+    name = fields.String(allow_none=True, metadata={"example": "Anna de Vries"})
+    username = fields.String(allow_none=True, metadata={"description": "null: the account is gone"})
+    suspended = fields.Boolean(allow_none=True)
+
+
+class ContextMessage(Message):
+    sender_name = fields.String(allow_none=True)
+    reported = fields.Boolean(required=True)
+
+
+class MessageReportInContext(Answer):
+    """A report, its message and the messages around it (oldest first)."""
+
+    id = Id(required=True)
+    status = fields.String(required=True, metadata={"enum": list(REPORT_STATUSES)})
+    reason = fields.String(required=True)
+    created_at = Moment(required=True)
+    warned_at = Moment(allow_none=True)
+    closed_at = Moment(allow_none=True)
+    message_id = Id(required=True)
+    writer = fields.Nested(ReportPerson, required=True)
+    reporter = fields.Nested(ReportPerson, required=True)
+    context_ = items(ContextMessage, data_key="context")
+
+
+class MemberWarned(Answer):
+    id = Id(required=True)
+    user_id = Uuid(required=True)
+    warned_at = Moment(required=True)
+
+
+class ReportClosed(Answer):
+    id = Id(required=True)
+    status = fields.String(required=True, metadata={"example": "closed"})
+    user_id = Uuid(required=True)
+
+
+class SuspensionChanged(Answer):
+    user_id = Uuid(required=True)
+    suspended = fields.Boolean(required=True)
+
+
 class Dashboard(Answer):
     """What three services know, in one answer; ``unavailable`` names the
     services that did not answer, whose parts are null."""
@@ -1400,6 +1607,80 @@ OPERATIONS = {
         "Operators: the reported messages",
         ok(MessageReports),
         query=MessageReportsQuery,
+        access="operator",
+        tag="operators",
+    ),
+    ("get", V1 + "/admin/message-reports/{report_id}"): Operation(
+        "Operators: a report with its message in context, and the members' standing",
+        ok(MessageReportInContext),
+        access="operator",
+        tag="operators",
+    ),
+    ("post", V1 + "/admin/message-reports/{report_id}/warn"): Operation(
+        "Operators: warn the member who wrote the reported message (once per report)",
+        ok(MemberWarned, "warned"),
+        body=MemberWarning,
+        access="operator",
+        tag="operators",
+    ),
+    ("post", V1 + "/admin/message-reports/{report_id}/suspend"): Operation(
+        "Operators: suspend the member who wrote the reported message",
+        ok(SuspensionChanged, "suspended"),
+        body=SuspensionReason,
+        access="operator",
+        tag="operators",
+    ),
+    ("post", V1 + "/admin/message-reports/{report_id}/unsuspend"): Operation(
+        "Operators: lift that member's suspension",
+        ok(SuspensionChanged, "unsuspended"),
+        body=SuspensionReason,
+        access="operator",
+        tag="operators",
+    ),
+    ("post", V1 + "/admin/message-reports/{report_id}/close"): Operation(
+        "Operators: close a report",
+        ok(ReportClosed, "closed"),
+        access="operator",
+        tag="operators",
+    ),
+    ("get", V1 + "/admin/statistics"): Operation(
+        "Operators: the network's figures (the console's statistics), labelled in the "
+        "language of Accept-Language",
+        ok(NetworkStatistics),
+        access="operator",
+        tag="operators",
+    ),
+    ("get", V1 + "/admin/dead-letters/{service}"): Operation(
+        "Operators: a service's parked events (identity, profiles, mentoring, notifications)",
+        ok(DeadLetters),
+        access="operator",
+        tag="operators",
+    ),
+    ("get", V1 + "/admin/dead-letters/{service}/{dead_letter_id}"): Operation(
+        "Operators: one parked event with its payload",
+        ok(DeadLetterShown),
+        access="operator",
+        tag="operators",
+    ),
+    ("post", V1 + "/admin/dead-letters/{service}/replay"): Operation(
+        "Operators: put parked events back in the service's retry queue",
+        ok(DeadLettersReplayed, "replayed (an empty list: none was waiting)"),
+        body=DeadLetterReplay,
+        access="operator",
+        tag="operators",
+    ),
+    ("post", V1 + "/admin/university-records"): Operation(
+        "Operators: check and stage a CSV file of the university's records; answers its "
+        "preview (counts, every bad line with its number and code)",
+        ok(RecordsUpload, "staged", 201),
+        body=RecordsFile,
+        access="operator",
+        tag="operators",
+    ),
+    ("post", V1 + "/admin/university-records/{upload_id}/confirm"): Operation(
+        "Operators: load a staged file, whole, as previewed",
+        ok(RecordsLoaded, "loaded (or loaded before: loaded is false)"),
+        body=RecordsConfirmation,
         access="operator",
         tag="operators",
     ),

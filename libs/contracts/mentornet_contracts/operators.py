@@ -29,6 +29,10 @@ API_KEY_SCOPES = (
     REVIEWER_AREAS + EDITOR_AREAS + ("university_records", "dead_letters", "statistics")
 )
 
+# The services whose dead-letter stores operators read and replay
+# (mentornet_platform.deadletters), in the console and through the API.
+DEAD_LETTER_SERVICES = ("identity", "profiles", "mentoring", "notifications")
+
 # The audit log's actions (the console names each in the reader's language).
 ACTIONS = (
     "operator_created",
