@@ -17,16 +17,15 @@ on each block (benchmarks/cpu_meter.py):
 
 import argparse
 import collections
-import tempfile
 import time
 import uuid
 
 import cpu_meter
 import requests
 from figures import percentile
+from harness import bench_stack
 
-from gateway.rpc import RpcClient
-from mentornet_testing import Mailbox, Stack
+from mentornet_testing import Mailbox
 
 
 def main():
@@ -34,13 +33,7 @@ def main():
     parser.add_argument("--calls", type=int, default=200)
     args = parser.parse_args()
     mailbox = Mailbox()
-    stack = Stack(
-        tempfile.mkdtemp(prefix="bench-logs-"),
-        rpc_client=RpcClient,
-        smtp_port=mailbox.port,
-        LOG_LEVEL="WARNING",
-        TRUSTED_PROXY_HOPS=1,
-    )
+    stack = bench_stack(mailbox, TRUSTED_PROXY_HOPS=1)
     try:
         stack.start_all(("identity", "gateway"))
         roots = {name: stack.processes[name].pid for name in ("identity", "gateway")}

@@ -18,7 +18,6 @@ the gateway as real processes, with the commands operators run), real HTTP:
 """
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -26,49 +25,16 @@ import sys
 import tempfile
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 
-import requests
 from argon2 import PasswordHasher
-from figures import percentile
+from figures import percentile, save_json
+from harness import PASSWORD, bench_stack, by_clients, sign_up_form
 
-from gateway.rpc import RpcClient
-from mentornet_testing import ROOT, WIDE_CLIENT_LIMITS, Mailbox, Stack
+from mentornet_testing import ROOT, WIDE_CLIENT_LIMITS, Mailbox
 
-PASSWORD = "tulip canal bicycle lantern"
 WRONG_PASSWORD = "lantern bicycle canal tulip"
 RAW_RUNS = 30
 WRONG_PER_ACCOUNT = 4  # the 5th failure in a row locks a login name
-
-
-def shares(items, clients):
-    """``items`` cut into ``clients`` contiguous, near-equal parts."""
-    size, extra = divmod(len(items), clients)
-    parts, start = [], 0
-    for i in range(clients):
-        end = start + size + (1 if i < extra else 0)
-        parts.append(items[start:end])
-        start = end
-    return parts
-
-
-def form(suffix=None):
-    suffix = suffix or uuid.uuid4().hex[:10]
-    return {
-        "first_name": "Bench",
-        "last_name": "Mark",
-        "date_of_birth": "1995-05-05",
-        "username": f"bench.{suffix}",
-        "password": PASSWORD,
-        "password_confirmation": PASSWORD,
-        "email": f"bench.{suffix}@example.org",
-        "email_confirmation": f"bench.{suffix}@example.org",
-        "security_question": "Favourite canal?",
-        "security_answer": "Rapenburg",
-        "accept_privacy_policy": True,
-        "accept_terms": True,
-        "language": "en",
-    }
 
 
 # -- 1. argon2id in this process ------------------------------------------------
@@ -97,17 +63,14 @@ def raw_argon2(runs):
 
 # -- helpers over HTTP --------------------------------------------------------------
 def create_accounts(base_url, count, clients):
-    def worker(forms):
-        session = requests.Session()
-        for f in forms:
-            response = session.post(base_url + "/api/v1/accounts", json=f, timeout=30)
-            if response.status_code != 201:
-                raise RuntimeError(f"sign-up failed: {response.status_code} {response.text}")
-        return [f["username"] for f in forms]
+    def sign_up(session, form):
+        response = session.post(base_url + "/api/v1/accounts", json=form, timeout=30)
+        if response.status_code != 201:
+            raise RuntimeError(f"sign-up failed: {response.status_code} {response.text}")
+        return form["username"]
 
-    forms = [form() for _ in range(count)]
-    with ThreadPoolExecutor(clients) as pool:
-        return [name for batch in pool.map(worker, shares(forms, clients)) for name in batch]
+    names, _ = by_clients(sign_up, [sign_up_form() for _ in range(count)], clients)
+    return names
 
 
 def import_records(stack, rows):
@@ -134,28 +97,23 @@ def import_records(stack, rows):
 def run_logins(base_url, kind, attempts, clients, expected_status):
     """``attempts``: (username, password) pairs, each posted once."""
 
-    def worker(part):
-        session = requests.Session()
-        timings = []
-        for username, password in part:
-            started = time.perf_counter()
-            response = session.post(
-                base_url + "/api/v1/auth/login",
-                timeout=30,
-                json={"username": username, "password": password},
+    def log_in(session, attempt):
+        username, password = attempt
+        started = time.perf_counter()
+        response = session.post(
+            base_url + "/api/v1/auth/login",
+            timeout=30,
+            json={"username": username, "password": password},
+        )
+        timing = (time.perf_counter() - started) * 1000
+        if response.status_code != expected_status:
+            raise RuntimeError(
+                f"{kind} login: expected {expected_status}, got "
+                f"{response.status_code} {response.text}"
             )
-            timings.append((time.perf_counter() - started) * 1000)
-            if response.status_code != expected_status:
-                raise RuntimeError(
-                    f"{kind} login: expected {expected_status}, got "
-                    f"{response.status_code} {response.text}"
-                )
-        return timings
+        return timing
 
-    started = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        timings = [t for batch in pool.map(worker, shares(attempts, clients)) for t in batch]
-    elapsed = time.perf_counter() - started
+    timings, elapsed = by_clients(log_in, attempts, clients)
     return {
         "kind": kind,
         "clients": clients,
@@ -221,14 +179,9 @@ def one_flow(base_url, session, member):
 
 
 def run_flows(base_url, members, clients):
-    def worker(part):
-        session = requests.Session()
-        return [one_flow(base_url, session, member) for member in part]
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        results = [r for batch in pool.map(worker, shares(members, clients)) for r in batch]
-    elapsed = time.perf_counter() - started
+    results, elapsed = by_clients(
+        lambda session, member: one_flow(base_url, session, member), members, clients
+    )
     posts = [r[0] * 1000 for r in results]
     waits = [r[1] * 1000 for r in results]
     flows = [r[2] * 1000 for r in results]
@@ -247,7 +200,7 @@ def run_flows(base_url, members, clients):
 
 
 def new_member():
-    return {"form": form(), "record_number": "B" + uuid.uuid4().hex[:9].upper()}
+    return {"form": sign_up_form(), "record_number": "B" + uuid.uuid4().hex[:9].upper()}
 
 
 def main():
@@ -263,14 +216,7 @@ def main():
     raw = raw_argon2(RAW_RUNS)
 
     mailbox = Mailbox()
-    stack = Stack(
-        tempfile.mkdtemp(prefix="bench-logs-"),
-        rpc_client=RpcClient,
-        smtp_port=mailbox.port,
-        OUTBOX_POLL_SECONDS=0.5,
-        LOG_LEVEL="WARNING",
-        **WIDE_CLIENT_LIMITS,
-    )
+    stack = bench_stack(mailbox, OUTBOX_POLL_SECONDS=0.5, **WIDE_CLIENT_LIMITS)
     try:
         stack.start_all()
         base = stack.gateway_url
@@ -399,13 +345,7 @@ def main():
         f"sign-up throughput"
     )
     print(f"(whole run {time.perf_counter() - began:.0f} s)")
-    if args.json:
-        with open(args.json, "w") as out:
-            json.dump(
-                {"argon2": raw, "logins": logins, "sign_up_flow": flows, "ratios": ratios},
-                out,
-                indent=2,
-            )
+    save_json(args.json, {"argon2": raw, "logins": logins, "sign_up_flow": flows, "ratios": ratios})
     return 0
 
 

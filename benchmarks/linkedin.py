@@ -31,29 +31,26 @@ LinkedIn ``sub``.  Each round, in a new order:
 
 import argparse
 import io
-import json
 import logging
 import os
 import random
 import re
 import sys
-import tempfile
 import time
 import uuid
 import zipfile
 
 import requests
-from figures import percentile
+from figures import percentile, save_json
+from harness import PASSWORD, bench_stack, sign_up_form
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from devtools.fake_linkedin import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, ServerThread  # noqa: E402
-from gateway.rpc import RpcClient  # noqa: E402
-from mentornet_testing import WIDE_CLIENT_LIMITS, Mailbox, Stack  # noqa: E402
+from mentornet_testing import WIDE_CLIENT_LIMITS, Mailbox  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-PASSWORD = "tulip canal bicycle lantern"
 
 
 class Browser:
@@ -146,11 +143,8 @@ def main():
     fake = ServerThread()
     fake.start()
     mailbox = Mailbox()
-    stack = Stack(
-        tempfile.mkdtemp(prefix="bench-logs-"),
-        rpc_client=RpcClient,
-        smtp_port=mailbox.port,
-        LOG_LEVEL="WARNING",
+    stack = bench_stack(
+        mailbox,
         PAGE_COOKIES_SECURE=0,
         LINKEDIN_CLIENT_ID=DEFAULT_CLIENT_ID,
         LINKEDIN_CLIENT_SECRET=DEFAULT_CLIENT_SECRET,
@@ -177,21 +171,12 @@ def main():
             stack.wait_ready(name, timeout=120)
         base = stack.gateway_url
         suffix = uuid.uuid4().hex[:8]
-        form = {
-            "first_name": "Bench",
-            "last_name": "Mark",
-            "date_of_birth": "1990-05-05",
-            "username": f"bench.{suffix}",
-            "password": PASSWORD,
-            "password_confirmation": PASSWORD,
-            "email": f"bench.{suffix}@example.org",
-            "email_confirmation": f"bench.{suffix}@example.org",
-            "security_question": "What was the name of your first pet?",
-            "security_answer": "Rex",
-            "accept_privacy_policy": True,
-            "accept_terms": True,
-            "language": "en",
-        }
+        form = sign_up_form(
+            suffix,
+            date_of_birth="1990-05-05",
+            security_question="What was the name of your first pet?",
+            security_answer="Rex",
+        )
         account = expect(
             requests.post(base + "/api/v1/accounts", json=form, timeout=30), 201
         ).json()
@@ -346,9 +331,7 @@ def main():
     print("ratios (p50):")
     for name, value in ratios.items():
         print(f"  {name:<44} {value:5.2f}x")
-    if args.json:
-        with open(args.json, "w") as out:
-            json.dump({"rows": report, "ratios": ratios}, out, indent=2)
+    save_json(args.json, {"rows": report, "ratios": ratios})
 
 
 if __name__ == "__main__":

@@ -31,18 +31,17 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
+from harness import PASSWORD, bench_stack
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from gateway.rpc import RpcClient  # noqa: E402
 from mentornet_platform.database import Database, make_engine  # noqa: E402
-from mentornet_testing import WIDE_CLIENT_LIMITS, Mailbox, Stack, wait_until  # noqa: E402
+from mentornet_testing import WIDE_CLIENT_LIMITS, Mailbox, wait_until  # noqa: E402
 from profiles import demo  # noqa: E402
 from tests.support import Member, import_records  # noqa: E402
 
 GOAL_P95_MS = 200
-PASSWORD = "tulip canal bicycle lantern"
 
 
 def _letters(number):
@@ -218,13 +217,7 @@ def main():
     os.makedirs(out, exist_ok=True)
 
     mailbox = Mailbox()
-    stack = Stack(
-        tempfile.mkdtemp(prefix="load-logs-"),
-        rpc_client=RpcClient,
-        smtp_port=mailbox.port,
-        LOG_LEVEL="WARNING",
-        **WIDE_CLIENT_LIMITS,
-    )
+    stack = bench_stack(mailbox, logs_prefix="load-logs-", **WIDE_CLIENT_LIMITS)
     results = []
     try:
         engine = make_engine(stack.urls["profiles"])

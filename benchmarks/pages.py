@@ -26,7 +26,6 @@ for /search says it does not).
 """
 
 import argparse
-import json
 import os
 import pathlib
 import random
@@ -38,18 +37,18 @@ import uuid
 from collections import Counter
 
 import requests
-from figures import percentile
+from figures import percentile, save_json
+from harness import PASSWORD, bench_stack
+from harness import sign_up_form as api_sign_up_form
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)  # tests.support onboards members the way a client does
 
-from gateway.rpc import RpcClient  # noqa: E402
 from mentornet_platform.database import Database, make_engine  # noqa: E402
-from mentornet_testing import WIDE_CLIENT_LIMITS, Mailbox, Stack  # noqa: E402
+from mentornet_testing import WIDE_CLIENT_LIMITS, Mailbox  # noqa: E402
 from profiles import demo  # noqa: E402
 from tests.support import ask, become_mentor, onboarded_member  # noqa: E402
 
-PASSWORD = "tulip canal bicycle lantern"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -73,24 +72,6 @@ def sign_up_form(suffix, confirmation=PASSWORD):
         "security_answer": "Rapenburg",
         "accept_privacy_policy": "yes",
         "accept_terms": "yes",
-    }
-
-
-def api_form(suffix):
-    return {
-        "first_name": "Bench",
-        "last_name": "Mark",
-        "date_of_birth": "1995-05-05",
-        "username": f"bench.{suffix}",
-        "password": PASSWORD,
-        "password_confirmation": PASSWORD,
-        "email": f"bench.{suffix}@example.org",
-        "email_confirmation": f"bench.{suffix}@example.org",
-        "security_question": "What was the name of your first pet?",
-        "security_answer": "Rapenburg",
-        "accept_privacy_policy": True,
-        "accept_terms": True,
-        "language": "en",
     }
 
 
@@ -247,7 +228,9 @@ def measure(base_url, rounds, member=None, member_paths=None):
         "POST /sign-up accepted": accepted_sign_up,
         "POST /api/v1/accounts": lambda: timed(
             lambda: plain.post(
-                base_url + "/api/v1/accounts", json=api_form(uuid.uuid4().hex[:10]), timeout=30
+                base_url + "/api/v1/accounts",
+                json=api_sign_up_form(security_question="What was the name of your first pet?"),
+                timeout=30,
             ),
             (201,),
         ),
@@ -286,12 +269,9 @@ def main():
     args = parser.parse_args()
 
     mailbox = Mailbox()
-    stack = Stack(
-        tempfile.mkdtemp(prefix="bench-logs-"),
-        rpc_client=RpcClient,
-        smtp_port=mailbox.port,
+    stack = bench_stack(
+        mailbox,
         OUTBOX_POLL_SECONDS=0.5,
-        LOG_LEVEL="WARNING",
         RPC_CALLS_HEADER=1,
         # requests (unlike a browser) sends no Secure cookie over plain
         # HTTP, even to 127.0.0.1: the plain-HTTP development setting
@@ -363,19 +343,16 @@ def main():
             "not measured: " + ", ".join(missing) + " (GET /search is a 404 on this build: "
             "the search page is not on it)"
         )
-    if args.json:
-        with open(args.json, "w") as out:
-            json.dump(
-                {
-                    "members": args.members,
-                    "open_mentors": open_mentors,
-                    "rounds": args.rounds,
-                    "rows": report,
-                    "not_measured": missing,
-                },
-                out,
-                indent=2,
-            )
+    save_json(
+        args.json,
+        {
+            "members": args.members,
+            "open_mentors": open_mentors,
+            "rounds": args.rounds,
+            "rows": report,
+            "not_measured": missing,
+        },
+    )
     return 0
 
 

@@ -24,19 +24,17 @@ and through the gateway, side by side in one run.
 """
 
 import argparse
-import json
 import os
 import sys
-import tempfile
 import time
 import uuid
 
 import requests
-from figures import percentile
+from figures import percentile, save_json
+from harness import bench_stack
 from sqlalchemy import text
 
-from gateway.rpc import RpcClient
-from mentornet_testing import Stack, ThrowawayDatabase, wait_until
+from mentornet_testing import ThrowawayDatabase, wait_until
 from profiles import demo
 
 SEARCH_GOAL_MS = 50
@@ -317,12 +315,7 @@ def main():
             f"loaded in {load_seconds:.1f} s; starting identity, profiles, gateway ...",
             file=sys.stderr,
         )
-        stack = Stack(
-            tempfile.mkdtemp(prefix="bench-logs-"),
-            rpc_client=RpcClient,
-            LOG_LEVEL="WARNING",
-            OUTBOX_POLL_SECONDS=0.5,
-        )
+        stack = bench_stack(OUTBOX_POLL_SECONDS=0.5)
         stack.start("identity", wait=False)
         stack.start("profiles", wait=False, PROFILES_DATABASE_URL=database.url)
         stack.start("gateway", wait=False)
@@ -336,20 +329,17 @@ def main():
         database.close()
 
     report(rows, floors, args.members, open_mentors, load_seconds, args.calls)
-    if args.json:
-        with open(args.json, "w") as out:
-            json.dump(
-                {
-                    "members": args.members,
-                    "open_mentors": open_mentors,
-                    "load_seconds": round(load_seconds, 1),
-                    "calls": args.calls,
-                    "rows": rows,
-                    "floors": floors,
-                },
-                out,
-                indent=2,
-            )
+    save_json(
+        args.json,
+        {
+            "members": args.members,
+            "open_mentors": open_mentors,
+            "load_seconds": round(load_seconds, 1),
+            "calls": args.calls,
+            "rows": rows,
+            "floors": floors,
+        },
+    )
     return 0
 
 

@@ -11,43 +11,19 @@ concurrent clients, side by side in one run.
 """
 
 import argparse
-import json
 import statistics
 import sys
-import tempfile
 import time
-import uuid
-from concurrent.futures import ThreadPoolExecutor
 
-import requests
-from figures import percentile
+from figures import percentile, save_json
+from harness import bench_stack, by_clients, sign_up_form
 
-from gateway.rpc import RpcClient
-from mentornet_testing import WIDE_CLIENT_LIMITS, Mailbox, Stack
-
-
-def form():
-    suffix = uuid.uuid4().hex[:10]
-    return {
-        "first_name": "Bench",
-        "last_name": "Mark",
-        "date_of_birth": "1995-05-05",
-        "username": f"bench.{suffix}",
-        "password": "tulip canal bicycle lantern",
-        "password_confirmation": "tulip canal bicycle lantern",
-        "email": f"bench.{suffix}@example.org",
-        "email_confirmation": f"bench.{suffix}@example.org",
-        "security_question": "Favourite canal?",
-        "security_answer": "Rapenburg",
-        "accept_privacy_policy": True,
-        "accept_terms": True,
-        "language": "en",
-    }
+from mentornet_testing import WIDE_CLIENT_LIMITS, Mailbox
 
 
 def one_sign_up(base_url, session):
     started = time.perf_counter()
-    response = session.post(base_url + "/api/v1/accounts", json=form(), timeout=30)
+    response = session.post(base_url + "/api/v1/accounts", json=sign_up_form(), timeout=30)
     posted = time.perf_counter()
     if response.status_code != 201:
         raise RuntimeError(f"sign-up failed: {response.status_code} {response.text}")
@@ -62,15 +38,9 @@ def one_sign_up(base_url, session):
 
 
 def run(base_url, members, clients):
-    def worker(count):
-        session = requests.Session()
-        return [one_sign_up(base_url, session) for _ in range(count)]
-
-    shares = [members // clients + (1 if i < members % clients else 0) for i in range(clients)]
-    started = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        results = [r for batch in pool.map(worker, shares) for r in batch]
-    elapsed = time.perf_counter() - started
+    results, elapsed = by_clients(
+        lambda session, _: one_sign_up(base_url, session), range(members), clients
+    )
     posts = [r[0] * 1000 for r in results]
     slices = [r[1] * 1000 for r in results]
     return {
@@ -94,14 +64,7 @@ def main():
     args = parser.parse_args()
 
     mailbox = Mailbox()
-    stack = Stack(
-        tempfile.mkdtemp(prefix="bench-logs-"),
-        rpc_client=RpcClient,
-        smtp_port=mailbox.port,
-        OUTBOX_POLL_SECONDS=0.5,
-        LOG_LEVEL="WARNING",
-        **WIDE_CLIENT_LIMITS,
-    )
+    stack = bench_stack(mailbox, OUTBOX_POLL_SECONDS=0.5, **WIDE_CLIENT_LIMITS)
     try:
         stack.start_all()
         run(stack.gateway_url, 10, 1)  # warm-up
@@ -130,9 +93,7 @@ def main():
         f"sequential throughput; the saga adds {seq['ready_p50_ms'] - seq['post_p50_ms']:.1f} ms "
         f"(p50) after the POST answers"
     )
-    if args.json:
-        with open(args.json, "w") as out:
-            json.dump(rows, out, indent=2)
+    save_json(args.json, rows)
     return 0
 
 

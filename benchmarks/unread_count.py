@@ -14,17 +14,13 @@ one run, side by side:
 
 import argparse
 import itertools
-import json
 import random
 import sys
-import tempfile
 import time
 
 import psycopg2
-from figures import percentile
-
-from gateway.rpc import RpcClient
-from mentornet_testing import Stack
+from figures import percentile, save_json
+from harness import bench_stack
 
 
 def load(url, notifications, members):
@@ -70,7 +66,7 @@ def main():
     parser.add_argument("--json")
     args = parser.parse_args()
 
-    stack = Stack(tempfile.mkdtemp(prefix="bench-logs-"), rpc_client=RpcClient, LOG_LEVEL="WARNING")
+    stack = bench_stack()
     try:
         seconds = load(stack.urls["notifications"], args.notifications, args.members)
         print(
@@ -130,9 +126,7 @@ def main():
         f"count(*) (p50, SQL alone); goal p95 < 5 ms at the service: "
         f"{rows['unread_count over RPC (counter)']['p95_ms']} ms"
     )
-    if args.json:
-        with open(args.json, "w") as out:
-            json.dump(rows, out, indent=2)
+    save_json(args.json, rows)
     return 0
 
 
