@@ -38,14 +38,7 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from conftest import registration  # noqa: E402
 from gateway.rpc import RpcClient  # noqa: E402
 from mentornet_testing import Mailbox, Stack, wait_until  # noqa: E402
-from tests.support import (  # noqa: E402
-    Member,
-    ask,
-    become_mentor,
-    import_records,
-    onboarded_member,
-    record_number,
-)
+from tests.support import Member, ask, become_mentor, onboarded_member, record_of  # noqa: E402
 from tests.web.browser import launch_chromium  # noqa: E402
 from tests.web.console import ConsoleOperator, make_operator  # noqa: E402
 
@@ -63,26 +56,7 @@ def save(page, out, name, size):
 
 def walk(stack, mailbox, browser, out, size, width, height, language):
     form = registration(language=language, first_name="Zoë", last_name="van der Berg")
-    number = record_number()
-    loaded = import_records(
-        stack,
-        Path(tempfile.mkdtemp(prefix="mentornet-records-")),
-        [
-            (
-                number,
-                "alumnus",
-                form["first_name"],
-                form["last_name"],
-                form["date_of_birth"],
-                "Archaeology",
-                "Humanities",
-                2016,
-                2020,
-                "",
-            )
-        ],
-    )
-    assert loaded.returncode == 0, loaded.stderr
+    number = record_of(stack, Path(tempfile.mkdtemp(prefix="mentornet-records-")), form)
     context = browser.new_context(
         base_url=stack.gateway_url,
         viewport={"width": width, "height": height},

@@ -84,9 +84,10 @@ def link_token(mailbox, address, subject):
     return re.search(r"token=([A-Za-z0-9_\-]+)", mail["body"]).group(1)
 
 
-def onboarded_member(system, tmp_path, form, role="alumnus"):
-    """A member who has been through every onboarding step (verified, done)."""
-    member = Member(system, form)
+def record_of(system, tmp_path, form, role="alumnus", started=2016):
+    """The university's record of the person of a sign-up ``form`` (their name
+    and date of birth; Archaeology, an alumnus graduated four years after
+    ``started``), imported; answers its number."""
     number = record_number()
     result = import_records(
         system,
@@ -100,13 +101,20 @@ def onboarded_member(system, tmp_path, form, role="alumnus"):
                 form["date_of_birth"],
                 "Archaeology",
                 "Humanities",
-                2010,
-                2014 if role == "alumnus" else "",
+                started,
+                started + 4 if role == "alumnus" else "",
                 "",
             )
         ],
     )
     assert result.returncode == 0, result.stderr
+    return number
+
+
+def onboarded_member(system, tmp_path, form, role="alumnus"):
+    """A member who has been through every onboarding step (verified, done)."""
+    member = Member(system, form)
+    number = record_of(system, tmp_path, form, role, started=2010)
     member.sign_up()
     details = member.post(
         "/onboarding/affiliation", {"role": role, "record_number": number}

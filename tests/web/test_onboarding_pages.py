@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from conftest import ADMIN_TOKEN, registration
 from mentornet_testing import wait_until
-from tests.support import import_records, record_number
+from tests.support import record_of
 from tests.web.browser import assert_accessible
 from tests.web.conftest import PageMember
 
@@ -76,27 +76,7 @@ TEXT = {
 def recorded_member(system, tmp_path, language, role="alumnus", **overrides):
     """A sign-up form whose person is in the university's records (number kept on it)."""
     form = registration(language=language, **overrides)
-    number = record_number()
-    result = import_records(
-        system,
-        tmp_path,
-        [
-            (
-                number,
-                role,
-                form["first_name"],
-                form["last_name"],
-                form["date_of_birth"],
-                "Archaeology",
-                "Humanities",
-                2016,
-                2020 if role == "alumnus" else "",
-                "",
-            )
-        ],
-    )
-    assert result.returncode == 0, result.stderr
-    form["record_number"] = number
+    form["record_number"] = record_of(system, tmp_path, form, role)
     return form
 
 
