@@ -57,14 +57,7 @@ def save(page, out, name, size):
 def walk(stack, mailbox, browser, out, size, width, height, language):
     form = registration(language=language, first_name="Zoë", last_name="van der Berg")
     number = record_of(stack, Path(tempfile.mkdtemp(prefix="mentornet-records-")), form)
-    context = browser.new_context(
-        base_url=stack.gateway_url,
-        viewport={"width": width, "height": height},
-        locale={"en": "en-GB", "nl": "nl-NL"}[language],
-        extra_http_headers={"Accept-Language": language},
-    )
-    context.set_default_timeout(20_000)
-    page = context.new_page()
+    page = new_page(stack, browser, width, height, language)
     stack.stop("mentoring")  # step 7 stays on screen until it is photographed
 
     page.goto("/")
@@ -122,7 +115,7 @@ def walk(stack, mailbox, browser, out, size, width, height, language):
     page.locator("form[action='/logout'] button").click()
     page.goto("/login")
     save(page, out, "10-login", size)
-    context.close()
+    page.context.close()
 
 
 def inbox(stack, browser, out, size, width, height, language):
@@ -149,17 +142,7 @@ def inbox(stack, browser, out, size, width, height, language):
         {"body": "Of course! Thursday afternoon suits me.\nShall we call?"},
     )
     daan.post(f"/conversations/{started['id']}/messages", {"body": "Thursday at three, then."})
-    context = browser.new_context(
-        base_url=stack.gateway_url,
-        viewport={"width": width, "height": height},
-        locale={"en": "en-GB", "nl": "nl-NL"}[language],
-        extra_http_headers={"Accept-Language": language},
-    )
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    page.goto("/login")
-    log_in(page, zoe.form)
-    expect(page.locator("form[action='/logout']")).to_have_count(1)
+    page = logged_in_page(stack, browser, width, height, language, zoe.form)
     page.goto("/inbox")
     save(page, out, "inbox-1-conversations", size)
     page.goto(f"/inbox/{started['id']}")
@@ -168,7 +151,7 @@ def inbox(stack, browser, out, size, width, height, language):
     save(page, out, "inbox-3-write", size)
     page.goto(f"/inbox/messages/{started['message']['id']}/report")
     save(page, out, "inbox-4-report", size)
-    context.close()
+    page.context.close()
 
 
 def profile(stack, browser, out, size, width, height, language):
@@ -224,17 +207,7 @@ def profile(stack, browser, out, size, width, height, language):
     )
     pages = {}
     for member in (zoe, daan):
-        context = browser.new_context(
-            base_url=stack.gateway_url,
-            viewport={"width": width, "height": height},
-            locale={"en": "en-GB", "nl": "nl-NL"}[language],
-            extra_http_headers={"Accept-Language": language},
-        )
-        context.set_default_timeout(20_000)
-        page = context.new_page()
-        page.goto("/login")
-        log_in(page, member.form)
-        expect(page.locator("form[action='/logout']")).to_have_count(1)
+        page = logged_in_page(stack, browser, width, height, language, member.form)
         pages[member] = page
     page = pages[zoe]
     page.goto("/profile")
@@ -285,17 +258,7 @@ def mentoring(stack, browser, out, size, width, height, language):
         ("cv_review", "mock_interview"),
         "I am finishing my master's in archaeology. Could we practise an interview?",
     )
-    context = browser.new_context(
-        base_url=stack.gateway_url,
-        viewport={"width": width, "height": height},
-        locale={"en": "en-GB", "nl": "nl-NL"}[language],
-        extra_http_headers={"Accept-Language": language},
-    )
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    page.goto("/login")
-    log_in(page, zoe.form)
-    expect(page.locator("form[action='/logout']")).to_have_count(1)
+    page = logged_in_page(stack, browser, width, height, language, zoe.form)
     page.goto("/requests")
     save(page, out, "mentoring-1-requests", size)
     page.goto(f"/requests/{pending.json()['id']}")
@@ -306,7 +269,7 @@ def mentoring(stack, browser, out, size, width, height, language):
     save(page, out, "mentoring-4-end", size)
     page.goto("/settings")
     save(page, out, "mentoring-5-settings", size)
-    context.close()
+    page.context.close()
 
 
 def dashboard(stack, browser, out, size, width, height, language):
@@ -316,17 +279,7 @@ def dashboard(stack, browser, out, size, width, height, language):
         zoe = _dashboard_members[stack]
     else:
         zoe = _dashboard_members[stack] = _dashboard_network(stack, language)
-    context = browser.new_context(
-        base_url=stack.gateway_url,
-        viewport={"width": width, "height": height},
-        locale={"en": "en-GB", "nl": "nl-NL"}[language],
-        extra_http_headers={"Accept-Language": language},
-    )
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    page.goto("/login")
-    log_in(page, zoe.form)
-    expect(page.locator("form[action='/logout']")).to_have_count(1)
+    page = logged_in_page(stack, browser, width, height, language, zoe.form)
     page.goto("/dashboard")
     save(page, out, "dashboard-1-home", size)
     if size == "phone":
@@ -334,7 +287,7 @@ def dashboard(stack, browser, out, size, width, height, language):
         save(page, out, "dashboard-2-menu", size)
     page.goto("/notifications")
     save(page, out, "dashboard-3-notifications", size)
-    context.close()
+    page.context.close()
 
 
 _dashboard_members = {}
@@ -386,17 +339,7 @@ def network(stack, browser, out, size, width, height, language):
     if stack not in _network_members:  # the same members at every width
         _network_members[stack] = _network(stack, language)
     zoe, juergen = _network_members[stack]
-    context = browser.new_context(
-        base_url=stack.gateway_url,
-        viewport={"width": width, "height": height},
-        locale={"en": "en-GB", "nl": "nl-NL"}[language],
-        extra_http_headers={"Accept-Language": language},
-    )
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    page.goto("/login")
-    log_in(page, zoe.form)
-    expect(page.locator("form[action='/logout']")).to_have_count(1)
+    page = logged_in_page(stack, browser, width, height, language, zoe.form)
     for name, path in (
         ("network-1-search", "/search?sector=arts_culture"),
         ("network-2-mentor", f"/mentors/{juergen.user_id}"),
@@ -406,7 +349,7 @@ def network(stack, browser, out, size, width, height, language):
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         save(page, out, name, size)
-    context.close()
+    page.context.close()
 
 
 _network_members = {}
@@ -464,14 +407,7 @@ def console(stack, browser, out, size, width, height, language):
             )
         _console_operator[stack] = ConsoleOperator(make_operator(stack, "administrator", "ada"))
     operator = _console_operator[stack]
-    context = browser.new_context(
-        base_url=stack.gateway_url,
-        viewport={"width": width, "height": height},
-        locale={"en": "en-GB", "nl": "nl-NL"}[language],
-        extra_http_headers={"Accept-Language": language},
-    )
-    context.set_default_timeout(20_000)
-    page = context.new_page()
+    page = new_page(stack, browser, width, height, language)
     operator.log_in(page)
     page.goto("/console/")
     save(page, out, "console-1-home", size)
@@ -483,7 +419,7 @@ def console(stack, browser, out, size, width, height, language):
     save(page, out, "console-4-statistics", size)
     page.goto("/console/operators")
     save(page, out, "console-5-operators", size)
-    context.close()
+    page.context.close()
 
 
 _console_operator = {}
@@ -509,6 +445,27 @@ def fill_sign_up(page, form):
     page.locator("#security_question").select_option(index=1)
     page.locator("#accept_privacy_policy").check()
     page.locator("#accept_terms").check()
+
+
+def new_page(stack, browser, width, height, language):
+    """A window of its own (no cookies yet) of the size and language pictured."""
+    context = browser.new_context(
+        base_url=stack.gateway_url,
+        viewport={"width": width, "height": height},
+        locale={"en": "en-GB", "nl": "nl-NL"}[language],
+        extra_http_headers={"Accept-Language": language},
+    )
+    context.set_default_timeout(20_000)
+    return context.new_page()
+
+
+def logged_in_page(stack, browser, width, height, language, form):
+    """``new_page``, logged in as the member of the sign-up ``form``."""
+    page = new_page(stack, browser, width, height, language)
+    page.goto("/login")
+    log_in(page, form)
+    expect(page.locator("form[action='/logout']")).to_have_count(1)
+    return page
 
 
 def log_in(page, form):
