@@ -29,10 +29,12 @@ def bench_stack(mailbox=None, logs_prefix="bench-logs-", **settings):
     )
 
 
-def sign_up_form(suffix=None, **overrides):
+def sign_up_form(suffix=None, email=None, **overrides):
     """The API's sign-up form of a benchmark member (``overrides`` change
-    fields); ``suffix`` (a fresh one if not given) makes the name unique."""
+    fields); ``suffix`` (a fresh one if not given) makes the username and the
+    address (``email``, confirmed as typed, unless given) unique."""
     suffix = suffix or uuid.uuid4().hex[:10]
+    email = email or f"bench.{suffix}@example.org"
     return {
         "first_name": "Bench",
         "last_name": "Mark",
@@ -40,8 +42,8 @@ def sign_up_form(suffix=None, **overrides):
         "username": f"bench.{suffix}",
         "password": PASSWORD,
         "password_confirmation": PASSWORD,
-        "email": f"bench.{suffix}@example.org",
-        "email_confirmation": f"bench.{suffix}@example.org",
+        "email": email,
+        "email_confirmation": email,
         "security_question": "Favourite canal?",
         "security_answer": "Rapenburg",
         "accept_privacy_policy": True,

@@ -31,7 +31,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
-from harness import PASSWORD, bench_stack
+from harness import PASSWORD, bench_stack, sign_up_form
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -56,21 +56,13 @@ def _letters(number):
 
 def form(index):
     tag = f"{index}.{os.getpid()}"
-    return {
-        "first_name": "Load",
-        "last_name": f"Member {_letters(index)}",
-        "date_of_birth": "1991-02-03",
-        "username": f"load.member{tag}",
-        "password": PASSWORD,
-        "password_confirmation": PASSWORD,
-        "email": f"load{tag}@example.org",
-        "email_confirmation": f"load{tag}@example.org",
-        "security_question": "Favourite canal?",
-        "security_answer": "Rapenburg",
-        "accept_privacy_policy": True,
-        "accept_terms": True,
-        "language": "en",
-    }
+    return sign_up_form(
+        first_name="Load",
+        last_name=f"Member {_letters(index)}",
+        date_of_birth="1991-02-03",
+        username=f"load.member{tag}",
+        email=f"load{tag}@example.org",
+    )
 
 
 def make_accounts(stack, count):

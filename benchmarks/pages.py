@@ -146,21 +146,13 @@ def load_members(stack, count):
 
 def member_form(name):
     suffix = uuid.uuid4().hex[:8]
-    return {
-        "first_name": name,
-        "last_name": "Bakker",
-        "date_of_birth": "1990-01-01",
-        "username": f"bench.{name.lower()}.{suffix}",
-        "password": PASSWORD,
-        "password_confirmation": PASSWORD,
-        "email": f"{name.lower()}.{suffix}@example.org",
-        "email_confirmation": f"{name.lower()}.{suffix}@example.org",
-        "security_question": "Favourite canal?",
-        "security_answer": "Rapenburg",
-        "accept_privacy_policy": True,
-        "accept_terms": True,
-        "language": "en",
-    }
+    return api_sign_up_form(
+        first_name=name,
+        last_name="Bakker",
+        date_of_birth="1990-01-01",
+        username=f"bench.{name.lower()}.{suffix}",
+        email=f"{name.lower()}.{suffix}@example.org",
+    )
 
 
 def member_pages(stack):
