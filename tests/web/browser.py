@@ -37,6 +37,31 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
 
 
+def pages_on(browser, stack):
+    """For a fixture: yields ``make(language="en", width=None)``, which opens a
+    fresh browser context (its own cookies) on ``stack``'s gateway with that
+    Accept-Language and, if given, a viewport ``width`` (375 for a phone), and
+    answers its page; the contexts are closed when the fixture ends."""
+    contexts = []
+
+    def make(language="en", width=None):
+        options = {
+            "base_url": stack.gateway_url,
+            "locale": {"en": "en-GB", "nl": "nl-NL"}[language],
+            "extra_http_headers": {"Accept-Language": language},
+        }
+        if width:
+            options["viewport"] = {"width": width, "height": 800}
+        context = browser.new_context(**options)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
 _axe = Axe()
 
 

@@ -20,7 +20,7 @@ import requests
 from playwright.sync_api import expect, sync_playwright
 
 from conftest import registration
-from tests.web.browser import launch_chromium
+from tests.web.browser import launch_chromium, pages_on
 
 # expect()'s own wait (5 s by default) is separate from the contexts' timeout:
 # on a busy 2-core machine a login (an argon2 hash) plus a redirect can take
@@ -43,24 +43,7 @@ def browser(playwright_driver):
 
 @pytest.fixture
 def new_page(browser, system):
-    contexts = []
-
-    def make(language="en", width=None):
-        options = {
-            "base_url": system.gateway_url,
-            "locale": {"en": "en-GB", "nl": "nl-NL"}[language],
-            "extra_http_headers": {"Accept-Language": language},
-        }
-        if width:
-            options["viewport"] = {"width": width, "height": 800}
-        context = browser.new_context(**options)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
+    yield from pages_on(browser, system)
 
 
 @pytest.fixture

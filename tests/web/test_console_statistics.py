@@ -18,7 +18,7 @@ from conftest import ADMIN_TOKEN
 from gateway.rpc import RpcClient
 from mentornet_contracts.operators import API_KEY_SCOPES
 from mentornet_testing import WIDE_CLIENT_LIMITS, Stack
-from tests.web.browser import assert_accessible
+from tests.web.browser import assert_accessible, pages_on
 from tests.web.console import ConsoleOperator, make_operator
 
 TEXTS = {
@@ -105,21 +105,7 @@ def known_stack(logs_dir, mailbox):
 
 @pytest.fixture
 def stack_page(browser, known_stack):
-    contexts = []
-
-    def make(language="en"):
-        context = browser.new_context(
-            base_url=known_stack.gateway_url,
-            locale={"en": "en-GB", "nl": "nl-NL"}[language],
-            extra_http_headers={"Accept-Language": language},
-        )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
+    yield from pages_on(browser, known_stack)
 
 
 def figure(page, section, name):

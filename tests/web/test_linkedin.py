@@ -14,7 +14,7 @@ from devtools.fake_linkedin import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Ser
 from gateway.rpc import RpcClient
 from mentornet_testing import WIDE_CLIENT_LIMITS, Stack, wait_until
 from tests.support import Member, link_token
-from tests.web.browser import assert_accessible
+from tests.web.browser import assert_accessible, pages_on
 
 FAILED = "Signing in with LinkedIn did not work"
 
@@ -52,21 +52,7 @@ def linkedin_system(logs_dir, mailbox, fake_linkedin):
 
 @pytest.fixture
 def linkedin_page(browser, linkedin_system):
-    contexts = []
-
-    def make(language="en"):
-        context = browser.new_context(
-            base_url=linkedin_system.gateway_url,
-            locale={"en": "en-GB", "nl": "nl-NL"}[language],
-            extra_http_headers={"Accept-Language": language},
-        )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
+    yield from pages_on(browser, linkedin_system)
 
 
 def unique():
