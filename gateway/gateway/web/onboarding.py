@@ -85,20 +85,28 @@ def affiliation():
     if request.method == "GET":
         return _affiliation_page(progress, {"role": progress.get("role") or ""})
     values = form_values("role", "record_number")
-    result, refused = submit(
-        "identity",
-        "verify_affiliation",
-        user_id=g.member["user_id"],
-        role=values["role"],
-        record_number=values["record_number"],
-        request_review=False,
-        note="",
-    )
+    refused = _verify_affiliation(values, request_review=False)
     if refused:
         # No match (or no tries left): the member may ask a person to check instead.
         offer = refused.code in ("record_not_matched", "too_many_attempts")
         return _affiliation_page(progress, values, refused, offer_review=offer), refused.status
     return redirect(url_for("web_onboarding.study_details"), 303)
+
+
+def _verify_affiliation(values, request_review):
+    """Identity matches the form's role and record number against the records,
+    or (``request_review``) queues them, with the note, for a person to check;
+    answers the refusal, if any."""
+    _, refused = submit(
+        "identity",
+        "verify_affiliation",
+        user_id=g.member["user_id"],
+        role=values["role"],
+        record_number=values["record_number"],
+        request_review=request_review,
+        note=values.get("note", ""),
+    )
+    return refused
 
 
 @blueprint.route("/onboarding/review", methods=("GET", "POST"))
@@ -118,15 +126,7 @@ def review():
     if progress["affiliation_status"] == AffiliationStatus.VERIFIED:
         return _to_step(progress)
     values = form_values("role", "record_number", "note")
-    result, refused = submit(
-        "identity",
-        "verify_affiliation",
-        user_id=g.member["user_id"],
-        role=values["role"],
-        record_number=values["record_number"],
-        request_review=True,
-        note=values["note"],
-    )
+    refused = _verify_affiliation(values, request_review=True)
     if refused:
         if refused.code == "review_pending":
             return redirect(url_for("web_onboarding.review"), 303)
