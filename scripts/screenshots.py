@@ -54,6 +54,13 @@ def save(page, out, name, size):
     print(f"{path}: {os.path.getsize(path) // 1024} KiB")
 
 
+def photograph(page, out, size, *shots):
+    """Each ``(name, path)`` of ``shots``: the page at ``path``, saved as ``name``."""
+    for name, path in shots:
+        page.goto(path)
+        save(page, out, name, size)
+
+
 def walk(stack, mailbox, browser, out, size, width, height, language):
     form = registration(language=language, first_name="Zoë", last_name="van der Berg")
     number = record_of(stack, Path(tempfile.mkdtemp(prefix="mentornet-records-")), form)
@@ -143,14 +150,15 @@ def inbox(stack, browser, out, size, width, height, language):
     )
     daan.post(f"/conversations/{started['id']}/messages", {"body": "Thursday at three, then."})
     page = logged_in_page(stack, browser, width, height, language, zoe.form)
-    page.goto("/inbox")
-    save(page, out, "inbox-1-conversations", size)
-    page.goto(f"/inbox/{started['id']}")
-    save(page, out, "inbox-2-conversation", size)
-    page.goto(f"/inbox/new?to={daan.user_id}")
-    save(page, out, "inbox-3-write", size)
-    page.goto(f"/inbox/messages/{started['message']['id']}/report")
-    save(page, out, "inbox-4-report", size)
+    photograph(
+        page,
+        out,
+        size,
+        ("inbox-1-conversations", "/inbox"),
+        ("inbox-2-conversation", f"/inbox/{started['id']}"),
+        ("inbox-3-write", f"/inbox/new?to={daan.user_id}"),
+        ("inbox-4-report", f"/inbox/messages/{started['message']['id']}/report"),
+    )
     page.context.close()
 
 
@@ -217,10 +225,13 @@ def profile(stack, browser, out, size, width, height, language):
     page.locator("#headline").type(" and mentor")
     save(page, out, "profile-2-headline", size)
     position = zoe.get("/me/profile").json()["positions"][0]["id"]
-    page.goto(f"/profile/positions/{position}")
-    save(page, out, "profile-3-position", size)
-    page.goto("/profile/mentor")
-    save(page, out, "profile-4-mentor", size)
+    photograph(
+        page,
+        out,
+        size,
+        ("profile-3-position", f"/profile/positions/{position}"),
+        ("profile-4-mentor", "/profile/mentor"),
+    )
     pages[daan].goto(f"/members/{zoe.user_id}")
     save(pages[daan], out, "profile-5-public", size)
     for page in pages.values():
@@ -259,16 +270,16 @@ def mentoring(stack, browser, out, size, width, height, language):
         "I am finishing my master's in archaeology. Could we practise an interview?",
     )
     page = logged_in_page(stack, browser, width, height, language, zoe.form)
-    page.goto("/requests")
-    save(page, out, "mentoring-1-requests", size)
-    page.goto(f"/requests/{pending.json()['id']}")
-    save(page, out, "mentoring-2-request", size)
-    page.goto(f"/relationships/{relationship}")
-    save(page, out, "mentoring-3-relationship", size)
-    page.goto(f"/relationships/{relationship}/end")
-    save(page, out, "mentoring-4-end", size)
-    page.goto("/settings")
-    save(page, out, "mentoring-5-settings", size)
+    photograph(
+        page,
+        out,
+        size,
+        ("mentoring-1-requests", "/requests"),
+        ("mentoring-2-request", f"/requests/{pending.json()['id']}"),
+        ("mentoring-3-relationship", f"/relationships/{relationship}"),
+        ("mentoring-4-end", f"/relationships/{relationship}/end"),
+        ("mentoring-5-settings", "/settings"),
+    )
     page.context.close()
 
 
@@ -409,16 +420,22 @@ def console(stack, browser, out, size, width, height, language):
     operator = _console_operator[stack]
     page = new_page(stack, browser, width, height, language)
     operator.log_in(page)
-    page.goto("/console/")
-    save(page, out, "console-1-home", size)
-    page.goto("/console/reviews")
-    save(page, out, "console-2-reviews", size)
+    photograph(
+        page,
+        out,
+        size,
+        ("console-1-home", "/console/"),
+        ("console-2-reviews", "/console/reviews"),
+    )
     page.locator("table.affiliation-reviews a").first.click()
     save(page, out, "console-3-review", size)
-    page.goto("/console/statistics")
-    save(page, out, "console-4-statistics", size)
-    page.goto("/console/operators")
-    save(page, out, "console-5-operators", size)
+    photograph(
+        page,
+        out,
+        size,
+        ("console-4-statistics", "/console/statistics"),
+        ("console-5-operators", "/console/operators"),
+    )
     page.context.close()
 
 
