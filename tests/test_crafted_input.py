@@ -96,6 +96,16 @@ def examples(people):
             "message": "How do I sign up?",
             "language": "en",
         },
+        "MemberWarning": lambda: {"warning": "Please keep your messages friendly."},
+        "SuspensionReason": lambda: {"reason": "Repeated insults after a warning."},
+        "DeadLetterReplay": lambda: {"ids": [1], "all": False},
+        "RecordsFile": lambda: {
+            "file_name": "records.csv",
+            "content": "record_number,role,first_name,last_name,date_of_birth,programme,"
+            "faculty,year_started,year_graduated,email\r\n"
+            "S7654321,student,Noor,Jansen,2003-05-01,History,Humanities,2021,,\r\n",
+        },
+        "RecordsConfirmation": lambda: {"checksum": "0" * 64},
         "ServiceUpdate": lambda: {
             "title_en": "Maintenance",
             "body_en": "Tonight from 22:00.",
@@ -208,6 +218,10 @@ def people_of(system, tmp_path):
             "notification_id": 1,
             "relationship_id": 1,
             "review_id": 1,
+            "report_id": 1,
+            "dead_letter_id": 1,
+            "service": "profiles",
+            "upload_id": str(uuid.uuid4()),
             "user_id": mentee.user_id,
             "decision": "approve",
         },
