@@ -166,3 +166,47 @@ def ask(mentee, mentor, activities=("cv_review",), message="Could you review my 
         return [response]  # a list: a 4xx response object is falsy
 
     return wait_until(asked, 15, 0.1, "mentoring to know the mentor's offer")[0]
+
+
+# Operators made for the tests (identity's own command, as the first administrator is).
+OPERATOR_PASSWORD = "lanterns over the quiet canal"
+
+
+def make_operator(system, role, username=None):
+    username = username or f"{role[:5]}.{uuid.uuid4().hex[:8]}"
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "identity.operators",
+            "create",
+            "--username",
+            username,
+            "--role",
+            role,
+        ],
+        env=dict(
+            os.environ,
+            IDENTITY_DATABASE_URL=system.urls["identity"],
+            OPERATOR_PASSWORD=OPERATOR_PASSWORD,
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert made.returncode == 0, made.stderr
+    return username
+
+
+# Refuses the profile of one member (the marker in the username): the cause
+# the operator fixes by dropping the trigger.
+REFUSE_ONE_PROFILE = """
+CREATE FUNCTION {name}() RETURNS trigger AS $$
+BEGIN
+    IF NEW.username = '{username}' THEN
+        RAISE EXCEPTION 'injected fault: no profile for {username}';
+    END IF;
+    RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER {name} BEFORE INSERT ON profiles FOR EACH ROW EXECUTE FUNCTION {name}();
+"""

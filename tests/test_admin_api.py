@@ -5,9 +5,6 @@ the university's records (stage with a preview, confirm) and message reports
 gets 403; what a key did is in the audit log under its name (read as an
 operator reads it, through identity's ``audit_log``)."""
 
-import os
-import subprocess
-import sys
 import uuid
 
 import pyotp
@@ -17,9 +14,14 @@ import requests
 from conftest import registration
 from mentornet_contracts.operators import API_KEY_SCOPES
 from mentornet_testing import wait_until
-from tests.support import Member, onboarded_member, record_number
-
-PASSWORD = "lanterns over the quiet canal"
+from tests.support import (
+    OPERATOR_PASSWORD,
+    REFUSE_ONE_PROFILE,
+    Member,
+    make_operator,
+    onboarded_member,
+    record_number,
+)
 
 
 class Automation:
@@ -49,23 +51,12 @@ def automation(system):
 def audit_log(system):
     """The audit log's latest entries, read by an administrator logged in with
     a password and a TOTP code, as the console does."""
-    username = f"admin.{uuid.uuid4().hex[:8]}"
-    made = subprocess.run(
-        [sys.executable, "-m", "identity.operators", "create", "--username", username]
-        + ["--role", "administrator"],
-        env=dict(
-            os.environ, IDENTITY_DATABASE_URL=system.urls["identity"], OPERATOR_PASSWORD=PASSWORD
-        ),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert made.returncode == 0, made.stderr
+    username = make_operator(system, "administrator")
     rpc = system.rpc
     pending = rpc.call(
         "identity",
         "operator_login",
-        kwargs={"username": username, "password": PASSWORD, "client": "tests"},
+        kwargs={"username": username, "password": OPERATOR_PASSWORD, "client": "tests"},
     )["token"]
     secret = rpc.call("identity", "operator_enrolment", kwargs={"token": pending})["secret"]
     token = rpc.call(
@@ -103,18 +94,6 @@ def test_statistics_answer_the_consoles_figures(system, automation):
     refused = refused_without(system, "statistics", "GET", "/statistics")
     assert refused.status_code == 403, refused.text
     assert refused.json()["error"]["code"] == "not_allowed"
-
-
-REFUSE_ONE_PROFILE = """
-CREATE FUNCTION {name}() RETURNS trigger AS $$
-BEGIN
-    IF NEW.username = '{username}' THEN
-        RAISE EXCEPTION 'injected fault: no profile for {username}';
-    END IF;
-    RETURN NEW;
-END $$ LANGUAGE plpgsql;
-CREATE TRIGGER {name} BEFORE INSERT ON profiles FOR EACH ROW EXECUTE FUNCTION {name}();
-"""
 
 
 def test_dead_letters_are_read_and_replayed_with_the_key_audited(system, automation, audit_log):

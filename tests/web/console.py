@@ -2,40 +2,13 @@
 command (as an administrator makes the first one), logged in through the
 console's pages with TOTP codes computed here (pyotp), as an app would."""
 
-import os
-import subprocess
-import sys
 import time
-import uuid
 
 import pyotp
 from playwright.sync_api import expect
 
-PASSWORD = "lanterns over the quiet canal"
-
-
-def make_operator(system, role, username=None):
-    username = username or f"{role[:5]}.{uuid.uuid4().hex[:8]}"
-    made = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "identity.operators",
-            "create",
-            "--username",
-            username,
-            "--role",
-            role,
-        ],
-        env=dict(
-            os.environ, IDENTITY_DATABASE_URL=system.urls["identity"], OPERATOR_PASSWORD=PASSWORD
-        ),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert made.returncode == 0, made.stderr
-    return username
+from tests.support import OPERATOR_PASSWORD as PASSWORD
+from tests.support import make_operator  # noqa: F401 (the console tests take it from here)
 
 
 class ConsoleOperator:

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from conftest import registration
 from mentornet_testing import wait_until
+from tests.support import REFUSE_ONE_PROFILE
 from tests.web.browser import assert_accessible
 from tests.web.console import ConsoleOperator, make_operator
 
@@ -20,19 +21,6 @@ TEXTS = {
     "en": {"title": "Dead letters", "replayed": "Dead letter replayed"},
     "nl": {"title": "Onbestelbare berichten", "replayed": "Onbestelbaar bericht opnieuw verwerkt"},
 }
-
-# Refuses the profile of one member (the marker in the username): the cause
-# the operator fixes by dropping the trigger.
-REFUSE_ONE_PROFILE = """
-CREATE FUNCTION {name}() RETURNS trigger AS $$
-BEGIN
-    IF NEW.username = '{username}' THEN
-        RAISE EXCEPTION 'injected fault: no profile for {username}';
-    END IF;
-    RETURN NEW;
-END $$ LANGUAGE plpgsql;
-CREATE TRIGGER {name} BEFORE INSERT ON profiles FOR EACH ROW EXECUTE FUNCTION {name}();
-"""
 
 
 def profiles_of(system, username):
