@@ -88,6 +88,7 @@ def test_the_whole_sign_up_from_account_to_done_and_straight_to_the_dashboard_ne
         "next_step": "done",
         "account_ready": True,
         "affiliation_status": "verified",
+        "joined_before": True,
     }
 
     login = member.login()

@@ -9,6 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import registration
+from gateway.rpc import RpcClient
+from mentornet_testing import WIDE_CLIENT_LIMITS, Stack
 from tests.support import onboarded_member
 from tests.web.browser import assert_accessible
 from tests.web.console import ConsoleOperator, make_operator
@@ -24,6 +26,7 @@ TEXTS = {
         "privacy": "Privacy policy",
         "policy_published": "Policy published",
         "guidelines_published": "Guidelines published",
+        "agree_to_go_on": "To go on, agree to the new guidelines",
         "version_label": "Version label",
     },
     "nl": {
@@ -36,9 +39,23 @@ TEXTS = {
         "privacy": "Privacybeleid",
         "policy_published": "Beleid gepubliceerd",
         "guidelines_published": "Richtlijnen gepubliceerd",
+        "agree_to_go_on": "Ga akkoord met de nieuwe richtlijnen om verder te gaan",
         "version_label": "Versielabel",
     },
 }
+
+
+@pytest.fixture(scope="module")
+def system(logs_dir, mailbox):
+    """A system of this module's own: the guidelines and the privacy policy it
+    publishes are every member's next ones, and the shared system's other
+    tests expect the settings' versions."""
+    stack = Stack(logs_dir, rpc_client=RpcClient, smtp_port=mailbox.port, **WIDE_CLIENT_LIMITS)
+    try:
+        stack.start_all()
+        yield stack
+    finally:
+        stack.close()
 
 
 def log_in_member(page, member):
@@ -164,6 +181,14 @@ def test_an_editor_publishes_new_guidelines_and_members_agree_at_their_next_visi
     heading = "Wees op tijd" if language == "nl" else "Be on time"
     expect(visit.get_by_role("heading", name=heading)).to_be_visible()
     assert_accessible(visit)
+    # Declining, she is no newcomer: she may agree after all, or leave the
+    # network through the settings (not the unfinished account's deletion).
+    visit.locator("button[name=agree][value=no]").click()
+    expect(visit.locator("h1")).to_have_text(texts["agree_to_go_on"])
+    expect(visit.locator("main a[href='/settings/delete-account']")).to_be_visible()
+    expect(visit.locator("#password")).to_have_count(0)
+    assert_accessible(visit)
+    visit.locator("main a[href='/onboarding/guidelines']").click()
     visit.locator("button[name=agree][value=yes]").click()
     visit.goto("/dashboard")
     expect(visit).to_have_url(f"{system.gateway_url}/dashboard")

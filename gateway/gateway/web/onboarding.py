@@ -228,12 +228,18 @@ def guidelines():
 @member_required
 def not_agreed():
     """One cannot join without agreeing: say so, and offer to delete the
-    unfinished account (with the password, as identity asks)."""
+    unfinished account (with the password, as identity asks).  A member who
+    joined before and declines new guidelines is no newcomer: they may agree
+    after all, or leave through the settings' account deletion (the erasure
+    of everything they did in the network), not this one."""
     progress = _progress()
     if progress["completed"]:
         return _to_step(progress)
-    if request.method == "GET":
-        return render_template("onboarding/not_agreed.html", refused=None)
+    joined_before = progress["joined_before"]
+    if request.method == "GET" or joined_before:
+        return render_template(
+            "onboarding/not_agreed.html", refused=None, joined_before=joined_before
+        )
     result, refused = submit(
         "identity",
         "delete_account",

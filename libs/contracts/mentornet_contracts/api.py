@@ -517,6 +517,13 @@ class OnboardingStatus(Answer):
     next_step = fields.String(required=True, metadata={"example": "affiliation"})
     account_ready = fields.Boolean(required=True)
     affiliation_status = fields.String(required=True)
+    joined_before = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "finished onboarding once: what is open again is agreeing to "
+            "new guidelines"
+        },
+    )
 
 
 class StudyDetailsShown(Answer):

@@ -48,6 +48,8 @@ def status(account, guidelines_version):
         "next_step": step,
         "account_ready": account_ready(account),
         "affiliation_status": account.affiliation_status or AffiliationStatus.NONE,
+        # Finished onboarding once: a step now open again is new guidelines.
+        "joined_before": account.introduction_completed_at is not None,
     }
 
 

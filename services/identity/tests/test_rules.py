@@ -105,6 +105,7 @@ def test_onboarding_steps_follow_the_guide():
         "next_step": "affiliation",
         "account_ready": False,
         "affiliation_status": "none",
+        "joined_before": False,
     }
     account.affiliation_status = "pending_review"
     assert onboarding.next_step(account, CURRENT) == "affiliation"
