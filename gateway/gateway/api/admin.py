@@ -55,9 +55,10 @@ def _api_key_only():
     key = bearer_token()
     if key is None:
         raise ApiError(401, "not_authenticated", "Send an API key: 'Authorization: Bearer <key>'.")
-    area = AREAS.get(request.endpoint)
-    if area is None:
+    if request.endpoint is None:
         return  # no such endpoint: Flask answers 404 (or 405)
+    # An endpoint without an area would serve any key: refused until it has one.
+    area = AREAS.get(request.endpoint, "no area")
     call("identity", "authenticate_api_key", key=key, area=area, client=client_address())
     g.actor = {"api_key": key}
 

@@ -15,7 +15,7 @@ from flask_babel import ngettext
 
 from gateway import operator_actions
 from gateway.console import actor, blueprint, operator_required
-from gateway.rpc import RpcError
+from gateway.rpc import ServiceTimeout, ServiceUnavailable
 from gateway.service_calls import call, call_parallel
 
 SERVICE_LABELS = {
@@ -50,7 +50,8 @@ def dead_letters():
         for service, label in SERVICE_LABELS.items()
     ]
     for store in stores:
-        if store["unavailable"] and not isinstance(found[store["service"]], RpcError):
+        absent = (ServiceUnavailable, ServiceTimeout)  # a service's error is no absence
+        if store["unavailable"] and not isinstance(found[store["service"]], absent):
             raise found[store["service"]]  # not the service's absence: a bug, shown as one
     return render_template("console/dead_letters.html", stores=stores)
 

@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 
 from gateway.console import actor, blueprint, operator_required
+from gateway.console.reviews import ROLE_LABELS
 from gateway.request_input import client_address
 from gateway.rpc import RemoteError
 from gateway.service_calls import call
@@ -79,6 +80,7 @@ def _preview_page(upload, refused=None):
         upload=upload,
         problems=[problem_text(found) for found in upload["problems"]],
         refused=refused,
+        role_labels=ROLE_LABELS,
     )
     return page, refused.status if refused else 200
 

@@ -51,7 +51,7 @@ def replay(connection: Connection, ids: Iterable[int] = (), all_dead: bool = Fal
         result = connection.execute(
             text(
                 "UPDATE failed_events SET status = 'retrying', attempts = 0, next_attempt_at = now(),"
-                " updated_at = now() WHERE id = ANY(:ids) AND status <> 'done' RETURNING id"
+                " updated_at = now() WHERE id = ANY(:ids) AND status = 'dead' RETURNING id"
             ),
             {"ids": list(ids)},
         )
@@ -91,6 +91,9 @@ def dead_letters(connection: Connection) -> dict[str, Any]:
     return {"items": [_summary(row) for row in rows], "retrying": retrying}
 
 
+NOT_SHOWN = "(not shown: no handler of this service knows this event)"
+
+
 def dead_letter(connection: Connection, dead_letter_id: int, source: str) -> dict[str, Any]:
     """One stored failure with its payload (a single-use link it carries is
     not shown: the operator needs the event, not the member's secret)."""
@@ -104,8 +107,12 @@ def dead_letter(connection: Connection, dead_letter_id: int, source: str) -> dic
     if row is None:
         raise NotFound("dead_letter_not_found", f"no stored failure {dead_letter_id}")
     envelope = row.envelope if isinstance(row.envelope, dict) else {"body": row.envelope}
-    shown = without_secrets(source, envelope) if "type" in envelope else None
-    envelope = shown or envelope
+    if source == "-":
+        # No handler of this service knows it: which of its fields are secret
+        # cannot be said, so none is shown.
+        envelope = {**envelope, "data": NOT_SHOWN}
+    else:
+        envelope = (without_secrets(source, envelope) if "type" in envelope else None) or envelope
     return {
         **_summary(row),
         "source": source,

@@ -55,6 +55,9 @@ def create(db, username, role, password, created_by=audit.COMMAND, client=""):
     """A new operator (second factor still to enrol at the first login), made
     by the command line (the first administrator) or, with ``created_by`` the
     credentials of an administrator's session, in the console."""
+    if not isinstance(created_by, audit.Actor):
+        with db.transaction() as session:  # who asks, before any work on their input
+            audit.actor(session, created_by, "operators")
     problems = {}
     username = (username or "").strip() if isinstance(username, str) else ""
     if not 3 <= len(username) <= 40 or not all(c.isalnum() or c in "._-" for c in username):
@@ -145,6 +148,15 @@ def change(db, credentials, operator_id, change, role=None, client=""):
             "invalid_input", "Some fields need your attention.", {"role": ["Choose a role."]}
         )
     with db.transaction() as session:
+        # Administrators change operators one at a time: two disabling each
+        # other at once would otherwise leave the network with none.  The one
+        # who waited is then checked as they are after the other's change.
+        session.execute(
+            select(Operator.id)
+            .where(Operator.role == "administrator")
+            .order_by(Operator.id)
+            .with_for_update()
+        ).all()
         acting, operator = _managed(session, credentials, operator_id)
         # Only an administrator's session acts here (no API key has this area),
         # and never on itself: so an administrator who can log in always remains.

@@ -31,7 +31,7 @@ import sys
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, literal_column, select, tuple_, update
+from sqlalchemy import func, literal_column, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 
 from identity import audit, config, exceptions
@@ -350,12 +350,12 @@ def confirm(db, credentials, upload_id, checksum, client=""):
         operator = audit.actor(session, credentials, "university_records")
         upload = _found(session, upload_id, lock=True)
         now = _now()
-        if upload.loaded_at is not None:
-            return {**_view(upload, now), "loaded": False}
         if upload.checksum != checksum:
             raise exceptions.Conflict(
                 "upload_changed", "This is not the file that was previewed; upload it again."
             )
+        if upload.loaded_at is not None:
+            return {**_view(upload, now), "loaded": False}
         if upload.preview["problem_count"]:
             raise exceptions.Conflict(
                 "upload_has_problems", "A file with a bad line cannot be loaded; correct it first."
@@ -371,6 +371,7 @@ def confirm(db, credentials, upload_id, checksum, client=""):
             )
         upload.added, upload.updated = _upsert(session, rows)
         upload.loaded_at, upload.loaded_by, upload.content = now, operator.name, None
+        upload.preview = _without_rows(upload.preview)
         audit.record(
             session,
             operator,
@@ -388,18 +389,30 @@ def confirm(db, credentials, upload_id, checksum, client=""):
         return {**_view(upload, now), "loaded": True}
 
 
+def _without_rows(preview):
+    """The preview without the people in it (the first rows, the values its
+    problems quote): kept only while the file waits, like the file itself."""
+    return {**preview, "sample": [], "problems": []}
+
+
 def forget_expired(db):
-    """Expired stagings lose their file (the row stays, saying it expired)."""
+    """Expired stagings lose their file and the rows of their preview (the row
+    stays, with its counts, saying it expired)."""
     with db.transaction() as session:
-        return session.execute(
-            update(RecordsUpload)
+        expired = session.execute(
+            select(RecordsUpload)
             .where(
                 RecordsUpload.content.is_not(None),
                 RecordsUpload.loaded_at.is_(None),
                 RecordsUpload.expires_at <= _now(),
             )
-            .values(content=None)
-        ).rowcount
+            .with_for_update(skip_locked=True)
+        ).scalars()
+        forgotten = 0
+        for upload in expired:
+            upload.content, upload.preview = None, _without_rows(upload.preview)
+            forgotten += 1
+        return forgotten
 
 
 def main(argv=None):

@@ -237,6 +237,10 @@ def test_an_administrator_adds_changes_disables_and_resets_operators(db, service
         operators.listed(db, {"operator_token": theirs})
     with pytest.raises(Forbidden):
         operators.create(db, "mallory.x", "administrator", PASSWORD, {"operator_token": theirs})
+    with pytest.raises(Forbidden):
+        operators.change(
+            db, {"operator_token": theirs}, me["operator_id"], "disable", None, "10.1.1.1"
+        )
     with pytest.raises(InvalidInput):
         operators.change(db, actor, made["operator_id"], "role", "boss", "10.1.1.1")
 

@@ -106,6 +106,9 @@ def test_a_confirmation_loads_the_previewed_file_whole_and_once(db, administrato
 
     again = records.confirm(db, administrator, staged["id"], staged["checksum"], "10.2.2.2")
     assert again["loaded"] is False and again["loaded_at"] == loaded["loaded_at"]
+    assert again["sample"] == []  # loaded: the preview's people are not kept
+    with pytest.raises(Conflict):  # a wrong checksum is wrong after loading too
+        records.confirm(db, administrator, staged["id"], "0" * 64, "10.2.2.2")
     entries = [
         entry
         for entry in audit.entries(db, administrator)["items"]
@@ -168,7 +171,9 @@ def test_an_expired_staging_is_refused_and_forgets_its_file(db, administrator):
     assert refused.value.code == "upload_expired"
     assert records.forget_expired(db) >= 1
     with db.transaction() as session:
-        assert session.get(RecordsUpload, staged["id"]).content is None
+        expired = session.get(RecordsUpload, staged["id"])
+        # Neither the file nor the people its preview showed are kept.
+        assert expired.content is None and expired.preview["sample"] == []
     with pytest.raises(Conflict):
         records.confirm(db, administrator, staged["id"], staged["checksum"])
 
