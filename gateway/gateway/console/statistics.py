@@ -26,9 +26,11 @@ def shown(figure, value):
 
 
 def chart(rows):
-    """Bars for a chart: (label, value, share of the largest)."""
+    """Bars for a chart: (label, the value as the table shows it, share of the largest)."""
     largest = max([row[2] or 0 for row in rows] + [1])
-    return [(label, value or 0, (value or 0) / largest) for _figure, label, value in rows]
+    return [
+        (label, shown(figure, value or 0), (value or 0) / largest) for figure, label, value in rows
+    ]
 
 
 @blueprint.get("/statistics")
