@@ -249,6 +249,19 @@ def test_a_reviewer_may_not_edit_updates_policies_or_guidelines(system, new_page
         response = page.request.get(path)
         assert response.status == 403, path
         assert "Your role does not allow this page." in response.text()
+    # A form posted anyway (with the session's own CSRF token) is refused too,
+    # and publishes nothing.
+    token = page.locator("form[action='/console/logout'] input[name=csrf_token]").input_value()
+    update = {"title_en": "Sneaky", "body_en": "x", "title_nl": "Stiekem", "body_nl": "x"}
+    for path, form in (
+        ("/console/service-updates", update),
+        ("/console/service-updates/1/withdraw", {}),
+        ("/console/guidelines", {"version": "sneaky"}),
+    ):
+        response = page.request.post(path, form={"csrf_token": token, **form})
+        assert response.status == 403, path
+    published = system.rpc.call("notifications", "list_service_updates", kwargs={})
+    assert "Sneaky" not in repr(published)
     page.goto("/console/guidelines")
     expect(page.locator("h1")).to_have_text("This was refused")
     assert_accessible(page)

@@ -204,3 +204,12 @@ def test_an_editor_may_not_handle_message_reports(system, new_page):
         response = page.request.get(path)
         assert response.status == 403, path
         assert "Your role does not allow this page." in response.text()
+    # Posted anyway (with the session's own CSRF token): refused before anything is done.
+    token = page.locator("form[action='/console/logout'] input[name=csrf_token]").input_value()
+    for path, form in (
+        ("/console/reports/1/warn", {"warning": "Be nice."}),
+        ("/console/reports/1/suspend", {"reason": "Spam."}),
+        ("/console/reports/1/close", {}),
+    ):
+        response = page.request.post(path, form={"csrf_token": token, **form})
+        assert response.status == 403, path
