@@ -38,7 +38,15 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from conftest import registration  # noqa: E402
 from gateway.rpc import RpcClient  # noqa: E402
 from mentornet_testing import Mailbox, Stack, wait_until  # noqa: E402
-from tests.support import Member, ask, become_mentor, onboarded_member, record_of  # noqa: E402
+from tests.support import (  # noqa: E402
+    Member,
+    ask,
+    become_mentor,
+    import_records,
+    onboarded_member,
+    record_number,
+    record_of,
+)
 from tests.web.browser import launch_chromium  # noqa: E402
 from tests.web.console import ConsoleOperator, make_operator  # noqa: E402
 
@@ -399,11 +407,37 @@ def console(stack, browser, out, size, width, height, language):
     asked for a review, one review beside the closest records, the network's
     figures and the operators page (an administrator, after the second factor)."""
     if stack not in _console_operator:
+        # Anna's record is there under another number: the review shows it beside her.
+        import_records(
+            stack,
+            Path(tempfile.mkdtemp(prefix="mentornet-records-")),
+            [
+                (
+                    record_number(),
+                    "alumnus",
+                    "Anna",
+                    "Kuiper",
+                    "1991-02-03",
+                    "History",
+                    "Humanities",
+                    2009,
+                    2013,
+                    "",
+                )
+            ],
+        )
         for first, last in (("Anna", "Kuiper"), ("Bram", "Smit")):
+            address = f"{first}.{last}@example.org".lower()
             member = Member(
                 stack,
                 registration(
-                    first_name=first, last_name=last, date_of_birth="1991-02-03", language=language
+                    first_name=first,
+                    last_name=last,
+                    date_of_birth="1991-02-03",
+                    language=language,
+                    username=f"{first}.{last}".lower(),
+                    email=address,
+                    email_confirmation=address,
                 ),
             )
             member.sign_up()
